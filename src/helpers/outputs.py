@@ -1,0 +1,72 @@
+"""Writing the pipeline's outputs: processed data, tables and figures.
+
+Every writer goes through :func:`atomic_path`, so a reader never sees half a file, and writes
+under :func:`helpers.paths.staging`, so the stage runner can publish a stage's outputs only
+when the whole stage succeeded. Writers are deterministic: the same data give the same bytes.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import tempfile
+from pathlib import Path
+
+import matplotlib
+import pandas as pd
+
+from helpers import paths
+
+# Fixed so that two runs give byte-identical SVG files (ids are hashed from this salt).
+matplotlib.rcParams["svg.hashsalt"] = "doctors-managers"
+
+
+@contextlib.contextmanager
+def atomic_path(target: Path):
+    """Yield a temporary path beside ``target``; move it into place only if the block succeeds."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    os.close(fd)
+    try:
+        yield Path(tmp)
+        os.replace(tmp, target)
+    finally:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+
+
+def write_csv(df: pd.DataFrame, relative: str, *, index: bool = False) -> Path:
+    """Write a CSV with fixed line endings and float formatting (byte-stable)."""
+    target = paths.output(relative)
+    with atomic_path(target) as tmp:
+        df.to_csv(tmp, index=index, lineterminator="\n", encoding="utf-8")
+    return target
+
+
+def write_table(df: pd.DataFrame, name: str, *, index: bool = False) -> Path:
+    """A published table: ``reports/tables/<name>.csv``. Apply disclosure control first."""
+    return write_csv(df, f"reports/tables/{name}.csv", index=index)
+
+
+def write_parquet(df: pd.DataFrame, name: str) -> Path:
+    """Processed data: ``data/processed/<name>.parquet`` (typed, categoricals kept)."""
+    target = paths.output(f"data/processed/{name}.parquet")
+    with atomic_path(target) as tmp:
+        df.to_parquet(tmp, index=False, engine="pyarrow", compression="zstd")
+    return target
+
+
+def write_processed_csv(df: pd.DataFrame, name: str) -> Path:
+    """A processed-data log such as the exclusions: ``data/processed/<name>.csv``."""
+    return write_csv(df, f"data/processed/{name}.csv")
+
+
+def save_figure(fig, name: str, *, dpi: int = 150) -> list[Path]:
+    """Save ``reports/figures/<name>.png`` and ``.svg`` without timestamps (byte-stable)."""
+    written = []
+    for ext, metadata in (("png", {"Software": None}), ("svg", {"Date": None, "Creator": None})):
+        target = paths.output(f"reports/figures/{name}.{ext}")
+        with atomic_path(target) as tmp:
+            fig.savefig(tmp, format=ext, dpi=dpi, bbox_inches="tight", metadata=metadata)
+        written.append(target)
+    return written

@@ -1,0 +1,99 @@
+"""What produced a report: inputs (SHA-256), code version, package versions, parameters.
+
+Each notebook ends with :func:`footer`, which shows this in the report and writes it as JSON
+to ``reports/provenance/<stage>.json`` so the index page can list every run's inputs.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import platform
+import subprocess
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+from helpers import files, outputs, paths
+
+# The packages whose versions decide the numbers and figures.
+KEY_PACKAGES = ("helpers", "pandas", "numpy", "pyarrow", "scipy", "statsmodels", "matplotlib",
+                "seaborn", "openpyxl", "rispy", "bibtexparser", "rapidfuzz", "defusedxml",
+                "papermill", "nbconvert")
+
+
+def git_state(root: Path | None = None) -> dict[str, Any]:
+    """The commit of the code and whether the work tree had uncommitted changes."""
+    root = root or paths.project_root()
+    def run(*args):
+        return subprocess.run(["git", *args], cwd=root, capture_output=True, text=True, check=False)
+    head = run("rev-parse", "HEAD")
+    if head.returncode != 0:
+        return {"commit": None, "dirty": None, "note": "not a git checkout"}
+    status = run("status", "--porcelain", "--untracked-files=no")
+    return {"commit": head.stdout.strip(), "dirty": bool(status.stdout.strip())}
+
+
+def package_versions(names=KEY_PACKAGES) -> dict[str, str]:
+    versions = {"python": platform.python_version()}
+    for name in names:
+        try:
+            versions[name] = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            versions[name] = "not installed"
+    return versions
+
+
+def describe_inputs(paths_read: list[Path] | None = None) -> list[dict[str, Any]]:
+    """Each input file read by this process, relative to the project root where possible."""
+    root = paths.project_root()
+    rows = []
+    for path in (paths_read if paths_read is not None else files.inputs_read()):
+        path = Path(path)
+        try:
+            shown = path.resolve().relative_to(root).as_posix()
+        except ValueError:
+            shown = path.as_posix()
+        rows.append({"path": shown, "bytes": path.stat().st_size, "sha256": files.sha256(path)})
+    return sorted(rows, key=lambda r: r["path"])
+
+
+def manifest(stage: str, params: dict[str, Any] | None = None) -> dict[str, Any]:
+    params = dict(params or {})
+    shown_params = {k: (str(v) if isinstance(v, Path) else v) for k, v in params.items()}
+    return {
+        "stage": stage,
+        "ran_at": dt.datetime.now(dt.timezone.utc).replace(microsecond=0).isoformat(),
+        "code": git_state(),
+        "packages": package_versions(),
+        "inputs": describe_inputs(),
+        "parameters": shown_params,
+    }
+
+
+def footer(stage: str, params: dict[str, Any] | None = None):
+    """Write the stage's provenance JSON and return it as Markdown for the report's last cell."""
+    info = manifest(stage, params)
+    target = paths.output(f"reports/provenance/{stage}.json")
+    with outputs.atomic_path(target) as tmp:
+        tmp.write_text(json.dumps(info, indent=2, sort_keys=True, default=str) + "\n", encoding="utf-8")
+    return _as_markdown(info)
+
+
+def _as_markdown(info: dict[str, Any]):
+    from IPython.display import Markdown
+
+    code = info["code"]
+    commit = (code.get("commit") or "unknown")[:12]
+    dirty = " (with uncommitted changes)" if code.get("dirty") else ""
+    lines = [
+        "---",
+        f"**Provenance.** Stage `{info['stage']}`, run {info['ran_at']}, code {commit}{dirty}, "
+        f"data folder `{info['parameters'].get('data_dir', '?')}`.",
+        "",
+        "| input | bytes | SHA-256 |",
+        "|---|---:|---|",
+    ]
+    lines += [f"| `{i['path']}` | {i['bytes']} | `{i['sha256'][:16]}…` |" for i in info["inputs"]] or ["| (none) | | |"]
+    lines += ["", "Packages: " + ", ".join(f"{k} {v}" for k, v in info["packages"].items()) + "."]
+    return Markdown("\n".join(lines))
