@@ -36,7 +36,7 @@ env: $(ENV_STAMP) ## Create .venv and install the pinned dependencies (done once
 $(ENV_STAMP): requirements.lock pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.lock
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps -e .
 	@touch $@
 
 all: $(EXECUTED) ## Run the whole pipeline on DATA and write every report (incremental)
