@@ -1,0 +1,1 @@
+"""The survey strand: platform exports -> codebook-driven cleaning -> attitude analysis."""
