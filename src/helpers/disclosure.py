@@ -1,0 +1,267 @@
+"""Statistical disclosure control for every table written to ``reports/``.
+
+One entry point, :func:`suppress` (or :func:`suppress_with_log`, which also returns the reason
+for every suppressed cell), applies one of two rules to the columns of a table that count
+people:
+
+``threshold`` (default; ``min_count`` from params.yaml, default 5)
+    Counts 1 .. min_count-1 are suppressed (0 is shown: an empty cell discloses nothing).
+``nhs`` (NHS Digital style)
+    Counts 1 .. 7 are suppressed; every other count is rounded to the nearest 5 (halves up);
+    percentages are recomputed from the rounded counts.
+
+Primary suppression is followed by **secondary (complementary) suppression**, repeated until
+nothing changes, so that no suppressed count can be recovered by subtraction:
+
+* *Within a row* (``row_totals={"n_valid": ["n_agree"]}``: the total equals the sum of the
+  parts plus, when the parts do not cover it, an unpublished remainder). The equation
+  ``total = parts + remainder`` has unknowns: the suppressed cells and the remainder (when it
+  is not zero). If exactly one unknown is left and it is sensitive (a suppressed cell, or a
+  remainder of 1 .. min_count-1 that the reader could compute as total minus parts), the
+  smallest visible non-zero part is suppressed as well (the total, if no part qualifies).
+* *Across rows* (``group_cols``: rows that share these values are parts of one total, e.g.
+  the role groups of one item). The group total is assumed knowable (it may be printed
+  elsewhere), so for each count column a group must never have exactly one suppressed
+  non-zero cell: if it has, the smallest visible non-zero cell of the group is suppressed too.
+  This is conservative when no group total is published anywhere.
+
+Columns computed from counts are suppressed with them: ``pct_cols={"pct_agree": ("n_agree",
+"n_valid")}`` are recomputed as 100 * numerator / denominator from the protected counts (so
+under the NHS rule they come from rounded counts); ``derived={"ci_low": fn}`` are recomputed
+by ``fn(protected_table)`` (NaN counts where suppressed), or, given a list of source columns,
+blanked where any source is suppressed (threshold rule only: under the NHS rule a value
+computed from exact counts could give them away, so a function is required).
+
+Suppressed cells hold ``marker`` (object columns) or, with ``marker=None``, are left empty
+(nullable ``Int64`` counts and float derived columns), as the attitude tables require.
+
+Convention for the table scan (:func:`violations`): columns that count people are named
+``n``, ``n_*``, ``*_n`` or ``count*``.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Callable, Mapping, Sequence
+
+import numpy as np
+import pandas as pd
+
+RULES = ("threshold", "nhs")
+NHS_MAX_SUPPRESSED = 7
+NHS_BASE = 5
+COUNT_COLUMN = re.compile(r"^(n|n_.*|.*_n|count.*)$")
+
+
+@dataclass(frozen=True)
+class Rule:
+    """A disclosure rule: which counts are suppressed and how the others are shown."""
+
+    rule: str = "threshold"
+    min_count: int = 5
+    marker: str | None = "*"
+
+    def __post_init__(self):
+        if self.rule not in RULES:
+            raise ValueError(f"unknown disclosure rule {self.rule!r}: expected one of {', '.join(RULES)}")
+        if not isinstance(self.min_count, (int, np.integer)) or isinstance(self.min_count, bool) or self.min_count < 1:
+            raise ValueError(f"disclosure min_count must be a positive integer, got {self.min_count!r}")
+
+    @property
+    def upper(self) -> int:
+        """The largest count that is suppressed."""
+        return NHS_MAX_SUPPRESSED if self.rule == "nhs" else self.min_count - 1
+
+    def is_sensitive(self, value) -> bool:
+        return value is not None and not pd.isna(value) and 1 <= value <= self.upper
+
+    def shown(self, value):
+        """The published value of an unsuppressed count."""
+        if self.rule == "nhs":
+            return int(np.floor(value / NHS_BASE + 0.5) * NHS_BASE)
+        return int(value)
+
+
+def from_params(params: Mapping[str, Any]) -> Rule:
+    """The rule in ``params["disclosure"]`` (rule, min_count, marker); defaults: threshold, 5, "*"."""
+    section = dict(params.get("disclosure") or {})
+    unknown = sorted(set(section) - {"rule", "min_count", "marker"})
+    if unknown:
+        raise ValueError(f"params disclosure: unknown setting(s) {', '.join(unknown)}")
+    return Rule(rule=section.get("rule", "threshold"), min_count=section.get("min_count", 5),
+                marker=section.get("marker", "*"))
+
+
+def _as_rule(rule, min_count, marker) -> Rule:
+    return rule if isinstance(rule, Rule) else Rule(rule=rule, min_count=min_count, marker=marker)
+
+
+def suppress(table: pd.DataFrame, count_cols: Sequence[str], pct_cols=(), *, rule: str | Rule = "threshold",
+             min_count: int = 5, marker: str | None = "*", group_cols: Sequence[str] | None = None,
+             row_totals: Mapping[str, Sequence[str]] | None = None,
+             derived: Mapping[str, Callable | Sequence[str]] | None = None) -> pd.DataFrame:
+    """The table with disclosure control applied (see the module docstring for the rule)."""
+    return suppress_with_log(table, count_cols, pct_cols, rule=rule, min_count=min_count, marker=marker,
+                             group_cols=group_cols, row_totals=row_totals, derived=derived)[0]
+
+
+def suppress_with_log(table, count_cols, pct_cols=(), *, rule="threshold", min_count=5, marker="*",
+                      group_cols=None, row_totals=None, derived=None) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """:func:`suppress`, plus a log with one row per suppressed count: row, column, value, reason."""
+    rule = _as_rule(rule, min_count, marker)
+    count_cols = list(count_cols)
+    row_totals = {k: list(v) for k, v in (row_totals or {}).items()}
+    group_cols = list(group_cols or [])
+    pct_cols = dict(pct_cols) if isinstance(pct_cols, Mapping) else {c: tuple(count_cols) for c in pct_cols}
+    derived = dict(derived or {})
+    missing = [c for c in [*count_cols, *group_cols, *pct_cols, *derived,
+                           *row_totals, *(p for v in row_totals.values() for p in v)] if c not in table.columns]
+    if missing:
+        raise KeyError(f"disclosure: column(s) not in the table: {', '.join(dict.fromkeys(missing))}")
+    for total, parts in row_totals.items():
+        if total not in count_cols or any(p not in count_cols for p in parts):
+            raise ValueError(f"disclosure: row total {total!r} and its parts must all be count columns")
+
+    df = table.reset_index(drop=True)
+    counts = df[count_cols].apply(pd.to_numeric, errors="raise").astype("float64")
+    bad = counts.stack().pipe(lambda s: s[(s < 0) | (s != np.floor(s))])
+    if len(bad):
+        (row, col), value = next(iter(bad.items()))
+        raise ValueError(f"disclosure: column {col!r} row {row}: counts must be non-negative whole numbers (found {value})")
+
+    hidden = pd.DataFrame(False, index=df.index, columns=count_cols)
+    log: list[dict] = []
+
+    def hide(row, col, reason):
+        if not hidden.at[row, col]:
+            hidden.at[row, col] = True
+            log.append({"row": int(row), "column": col, "value": int(counts.at[row, col]), "reason": reason})
+
+    for col in count_cols:
+        for row in df.index[counts[col].map(rule.is_sensitive)]:
+            hide(row, col, f"primary: count 1-{rule.upper}")
+
+    def smallest_visible(row_cells):
+        """(row, col) of the smallest visible non-zero cell among ``row_cells``, or None."""
+        best = None
+        for row, col in row_cells:
+            value = counts.at[row, col]
+            if not hidden.at[row, col] and value > 0 and (best is None or value < counts.at[best]):
+                best = (row, col)
+        return best
+
+    changed = True
+    while changed:
+        changed = False
+        for total, parts in row_totals.items():
+            for row in df.index:
+                remainder = counts.at[row, total] - counts.loc[row, parts].sum()
+                if remainder < 0:
+                    raise ValueError(f"disclosure: row {row}: parts {parts} add up to more than {total!r}")
+                unknown = [c for c in [total, *parts] if hidden.at[row, c]] + (["<remainder>"] if remainder > 0 else [])
+                sensitive = any(hidden.at[row, c] for c in [total, *parts]) or rule.is_sensitive(remainder)
+                if len(unknown) == 1 and sensitive:
+                    target = smallest_visible([(row, c) for c in parts]) or (
+                        None if hidden.at[row, total] or counts.at[row, total] == 0 else (row, total))
+                    if target:
+                        what = "the remainder" if unknown == ["<remainder>"] else f"{unknown[0]!r}"
+                        hide(*target, f"secondary: else {what} = {total!r} minus the other cells of the row")
+                        changed = True
+        if group_cols:
+            for _, sub in df.groupby(group_cols, sort=False, dropna=False):
+                rows = sub.index
+                for col in count_cols:
+                    n_hidden = int(hidden.loc[rows, col].sum())
+                    if n_hidden == 1 and len(rows) > 1:
+                        target = smallest_visible([(r, col) for r in rows])
+                        if target:
+                            hide(*target, f"secondary: else the one suppressed {col!r} = group total minus the rest")
+                            changed = True
+
+    out = df.copy()
+    shown = counts.copy()
+    for col in count_cols:
+        shown[col] = [np.nan if hidden.at[r, col] else rule.shown(v) for r, v in counts[col].items()]
+        if rule.marker is None:
+            out[col] = shown[col].astype("Int64")
+        else:
+            out[col] = pd.Series([rule.marker if pd.isna(v) else int(v) for v in shown[col]], index=df.index, dtype=object)
+
+    def set_derived(col, values, blank):
+        values = pd.Series(values, index=df.index, dtype="float64").where(~blank)
+        out[col] = values if rule.marker is None else pd.Series(
+            [rule.marker if b else v for b, v in zip(blank, values)], index=df.index, dtype=object)
+
+    for col, sources in pct_cols.items():
+        sources = list(sources)
+        blank = hidden[sources].any(axis=1)
+        if len(sources) == 2 and rule.rule == "nhs":
+            num, den = shown[sources[0]], shown[sources[1]]
+            with np.errstate(invalid="ignore", divide="ignore"):
+                values = np.where(den > 0, 100 * num / den, np.nan)
+        elif rule.rule == "nhs":
+            raise ValueError(f"disclosure: under the nhs rule percentage {col!r} needs (numerator, denominator)")
+        else:
+            values = pd.to_numeric(df[col], errors="coerce")
+        set_derived(col, values, blank)
+    for col, how in derived.items():
+        if callable(how):
+            values = pd.Series(np.asarray(how(shown.join(df.drop(columns=count_cols))), dtype="float64"), index=df.index)
+            set_derived(col, values, values.isna() & hidden.any(axis=1))
+        else:
+            if rule.rule == "nhs":
+                raise ValueError(f"disclosure: under the nhs rule derived column {col!r} must be recomputed by a function")
+            set_derived(col, pd.to_numeric(df[col], errors="coerce"), hidden[list(how)].any(axis=1))
+    log_df = pd.DataFrame(log, columns=["row", "column", "value", "reason"]).sort_values(["row", "column"], kind="stable")
+    return out, log_df.reset_index(drop=True)
+
+
+def count_columns(table: pd.DataFrame) -> list[str]:
+    """Columns named like counts of people: ``n``, ``n_*``, ``*_n``, ``count*``."""
+    return [c for c in table.columns if COUNT_COLUMN.match(str(c))]
+
+
+def violations(table: pd.DataFrame | str | Path, count_cols: Sequence[str] | None = None, *,
+               rule: str | Rule = "threshold", min_count: int = 5, marker: str | None = "*",
+               group_cols: Sequence[str] | None = None) -> pd.DataFrame:
+    """Cells of a written table that break the rule: one row per cell (row, column, value, problem).
+
+    ``table`` may be a DataFrame or the path of a CSV the pipeline wrote (read as text, so the
+    check sees what a reader sees). Count columns default to :func:`count_columns`. A count
+    cell may hold the marker, nothing, or a whole number outside 1 .. upper (a multiple of 5
+    under the NHS rule). With ``group_cols``, a group with exactly one suppressed cell in a
+    count column is also reported (the group total would give it away).
+    """
+    rule = _as_rule(rule, min_count, marker)
+    if not isinstance(table, pd.DataFrame):
+        table = pd.read_csv(table, dtype=str, keep_default_na=False)
+    cols = list(count_cols) if count_cols is not None else count_columns(table)
+    problems = []
+    markers = {"", str(rule.marker) if rule.marker is not None else ""}
+    for col in cols:
+        for row, raw in table[col].items():
+            text = "" if pd.isna(raw) else str(raw).strip()
+            if text in markers:
+                continue
+            try:
+                value = float(text)
+            except ValueError:
+                problems.append((row, col, text, "not a count or the suppression marker"))
+                continue
+            if value != np.floor(value) or value < 0:
+                problems.append((row, col, text, "not a whole non-negative count"))
+            elif rule.is_sensitive(value):
+                problems.append((row, col, text, f"count 1-{rule.upper} shown"))
+            elif rule.rule == "nhs" and value % NHS_BASE:
+                problems.append((row, col, text, f"count not rounded to a multiple of {NHS_BASE}"))
+    if group_cols:
+        for _, sub in table.groupby(list(group_cols), sort=False, dropna=False):
+            rows = sub.index
+            for col in cols:
+                flags = table.loc[rows, col].map(lambda v: pd.isna(v) or str(v).strip() in markers)
+                if int(flags.sum()) == 1 and len(rows) > 1:
+                    row = flags[flags].index[0]
+                    problems.append((row, col, str(table.at[row, col]), "only suppressed cell of its group"))
+    return pd.DataFrame(problems, columns=["row", "column", "value", "problem"])
