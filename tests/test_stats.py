@@ -42,3 +42,226 @@ def test_cohens_kappa_drops_missing_pairs_and_rejects_empty():
     assert stats.cohens_kappa(["x", None, "y"], ["x", "y", "y"]).n == 2
     with pytest.raises(ValueError, match="no pairs"):
         stats.cohens_kappa([None], ["x"])
+
+
+# --- Attitude-analysis statistics -------------------------------------------------------------
+
+import numpy as np  # noqa: E402
+import pandas as pd  # noqa: E402
+import statsmodels.api as sm  # noqa: E402
+from scipy import stats as sps  # noqa: E402
+from statsmodels.stats.proportion import proportions_ztest  # noqa: E402
+
+
+@pytest.mark.parametrize("counts, expected", [
+    # Newcombe RG. Stat Med 1998;17:873-90, Table II, method 10 (score interval, no CC).
+    ((56, 70, 48, 80), (0.0524, 0.3339)),
+    ((9, 10, 3, 10), (0.1705, 0.8090)),
+    ((6, 7, 2, 7), (0.0582, 0.8062)),
+    ((5, 56, 0, 29), (-0.0381, 0.1926)),
+    ((0, 10, 0, 20), (-0.1611, 0.2775)),
+    ((10, 10, 0, 20), (0.6791, 1.0000)),
+])
+def test_newcombe_matches_published_table(counts, expected):
+    d, low, high = stats.newcombe_diff_ci(*counts)
+    assert d == pytest.approx(counts[0] / counts[1] - counts[2] / counts[3])
+    assert (round(low, 4), round(high, 4)) == expected
+
+
+def test_newcombe_by_hand_from_wilson_limits():
+    # 56/70 vs 48/80 by hand: Wilson limits from the closed formula, then method 10.
+    z = 1.959963984540054
+
+    def wilson(x, n):
+        p = x / n
+        c = (p + z * z / (2 * n)) / (1 + z * z / n)
+        h = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / (1 + z * z / n)
+        return c - h, c + h
+    (l1, u1), (l2, u2) = wilson(56, 70), wilson(48, 80)
+    low = 0.2 - math.sqrt((0.8 - l1) ** 2 + (u2 - 0.6) ** 2)
+    high = 0.2 + math.sqrt((u1 - 0.8) ** 2 + (0.6 - l2) ** 2)
+    _, got_low, got_high = stats.newcombe_diff_ci(56, 70, 48, 80)
+    assert (got_low, got_high) == (pytest.approx(low, abs=1e-12), pytest.approx(high, abs=1e-12))
+    with pytest.raises(ValueError, match="at least one respondent"):
+        stats.newcombe_diff_ci(0, 0, 1, 2)
+
+
+def test_two_proportion_test_matches_chi_square_and_statsmodels():
+    z, p = stats.two_proportion_test(78, 103, 164, 443)
+    chi2, p_chi, _, _ = sps.chi2_contingency([[78, 25], [164, 279]], correction=False)
+    sm_z, sm_p = proportions_ztest([78, 164], [103, 443])
+    assert z * z == pytest.approx(chi2, rel=1e-10)
+    assert p == pytest.approx(p_chi, rel=1e-8) and z == pytest.approx(sm_z) and p == pytest.approx(sm_p)
+
+
+def test_published_2002_ce_vs_cd_difference_is_significant():
+    # Davies, Hodges, Rundall BMJ 2003: CE 78/103 vs CD 164/443 rated relations positive.
+    result = stats.compare_proportions(78, 103, 164, 443)
+    assert result.diff == pytest.approx(78 / 103 - 164 / 443)
+    assert 0 < result.ci_low < result.diff < result.ci_high
+    assert result.ci_low > 0.25 and result.p_value < 1e-10
+
+
+def test_association_against_hand_computation():
+    t = np.array([[10, 20, 30], [20, 20, 10], [5, 10, 25], [0, 0, 0]])  # empty group dropped
+    res = stats.association(t)
+    o = t[:3].astype(float)
+    e = o.sum(1, keepdims=True) * o.sum(0, keepdims=True) / o.sum()
+    chi2 = ((o - e) ** 2 / e).sum()
+    assert res.n == 150 and res.dof == 4
+    assert res.chi2 == pytest.approx(chi2) and res.p_value == pytest.approx(sps.chi2.sf(chi2, 4))
+    assert res.cramers_v == pytest.approx(math.sqrt(chi2 / (150 * 2)))
+    assert stats.cramers_v(t) == pytest.approx(res.cramers_v)
+    assert res.min_expected == pytest.approx(e.min())
+    # Linear-by-linear statistic: z^2 = (N - 1) r^2, r = Pearson correlation of the scores.
+    rows, cols = np.nonzero(o)
+    x = np.repeat(rows, o[rows, cols].astype(int))
+    y = np.repeat(cols, o[rows, cols].astype(int))
+    r = np.corrcoef(x, y)[0, 1]
+    assert res.ordinal_z ** 2 == pytest.approx((150 - 1) * r * r)
+    assert res.ordinal_p == pytest.approx(2 * sps.norm.sf(abs(res.ordinal_z)))
+    assert math.isnan(stats.association([[1, 2]]).chi2)
+
+
+def test_adjust_pvalues_by_hand():
+    p = [0.01, 0.04, 0.03, float("nan")]
+    holm = stats.adjust_pvalues(p, "holm")
+    bh = stats.adjust_pvalues(p, "fdr_bh")
+    assert holm[:3].tolist() == pytest.approx([0.03, 0.06, 0.06]) and math.isnan(holm[3])
+    assert bh[:3].tolist() == pytest.approx([0.03, 0.04, 0.04]) and math.isnan(bh[3])
+
+
+def _ordinal_sample(rng, n, effects, cuts=(-1.0, 0.0, 1.2)):
+    roles = rng.choice(list(effects), size=n)
+    eta = np.array([effects[r] for r in roles]) + rng.logistic(size=n)
+    levels = ["1", "2", "3", "4"]
+    y = np.searchsorted(np.array(cuts), eta)
+    return pd.DataFrame({"y": pd.Categorical(np.array(levels)[y], categories=levels, ordered=True),
+                         "role": pd.Categorical(roles, categories=list(effects))})
+
+
+def test_proportional_odds_with_two_levels_equals_logistic_regression():
+    rng = np.random.default_rng(3)
+    d = _ordinal_sample(rng, 400, {"A": 0.0, "B": 0.8, "C": -0.5}, cuts=(0.2,))
+    fit = stats.proportional_odds(d, "y", ["role"])
+    X = sm.add_constant(pd.get_dummies(d["role"], drop_first=True, dtype=float))
+    logit = sm.Logit((d["y"] == "2").astype(float), X).fit(disp=False)
+    assert fit.levels == ["1", "2"] and fit.dropped["levels_without_respondents"] == ["3", "4"]
+    assert fit.odds_ratios["term"].tolist() == ["role[B]", "role[C]"]
+    assert np.log(fit.odds_ratios["odds_ratio"]).tolist() == pytest.approx(logit.params[["B", "C"]].tolist(), abs=1e-4)
+    assert fit.odds_ratios["p_value"].tolist() == pytest.approx(logit.pvalues[["B", "C"]].tolist(), rel=1e-3)
+
+
+def test_proportional_odds_recovers_a_planted_role_effect():
+    rng = np.random.default_rng(20151)
+    effects = {"Medical director": 0.0, "Chief executive": 1.0, "Clinical director": -0.7}
+    d = _ordinal_sample(rng, 3000, effects)
+    fit = stats.proportional_odds(d, "y", ["role"])
+    got = fit.odds_ratios.set_index("term")
+    for role, beta in effects.items():
+        if beta:
+            row = got.loc[f"role[{role}]"]
+            assert row["ci_low"] < math.exp(beta) < row["ci_high"]
+            assert abs(math.log(row["odds_ratio"]) - beta) < 0.2
+    # Proportional odds hold by construction: cut-point odds ratios agree, Brant does not reject.
+    assert fit.brant.iloc[0]["term"] == "omnibus" and fit.brant.iloc[0]["dof"] == 4
+    assert fit.brant.iloc[0]["p_value"] > 0.01
+    assert fit.converged and fit.n == 3000
+
+
+def test_brant_rejects_non_proportional_odds_and_is_calibrated_under_the_null():
+    rng = np.random.default_rng(7)
+    n = 3000
+    g = rng.integers(0, 2, n)
+    # Group 1 is more spread out, not shifted: effect positive at the top, negative at the bottom.
+    eta = rng.logistic(size=n) * np.where(g == 1, 2.5, 1.0)
+    y = np.searchsorted(np.array([-1.5, 0.0, 1.5]), eta)
+    X = pd.DataFrame({"g": g.astype(float)})
+    assert stats.brant_test(y, X, 4).iloc[0]["p_value"] < 1e-6
+    rejections = 0
+    for _ in range(200):
+        g = rng.integers(0, 2, 300)
+        y = np.searchsorted(np.array([-1.0, 0.5]), 0.5 * g + rng.logistic(size=300))
+        rejections += stats.brant_test(y, pd.DataFrame({"g": g.astype(float)}), 3).iloc[0]["p_value"] < 0.05
+    assert 0.02 <= rejections / 200 <= 0.09
+
+
+def test_wilson_intervals_cover_at_about_the_nominal_rate():
+    # 4000 samples of n = 60 at p = 0.37: Monte Carlo SE of the coverage about 0.0035.
+    rng = np.random.default_rng(20151)
+    x = rng.binomial(60, 0.37, size=4000)
+    low, high = stats.wilson_ci(x, np.full(4000, 60))
+    coverage = np.mean((low <= 0.37) & (0.37 <= high))
+    assert abs(coverage - 0.95) < 0.015
+    low80, high80 = stats.wilson_ci(x, np.full(4000, 60), alpha=0.2)
+    assert abs(np.mean((low80 <= 0.37) & (0.37 <= high80)) - 0.95) > 0.1  # the check can fail
+
+
+def test_cronbach_alpha_equals_hoyt_anova_and_feldt_interval_by_hand():
+    items = pd.DataFrame({"a": [1, 2, 3, 4, 5, 2, 4], "b": [2, 2, 3, 5, 4, 1, 4], "c": [1, 3, 4, 4, 5, 2, 3],
+                          "d": [2, 1, 3, 4, 4, 2, 5]})
+    a, low, high, n = stats.cronbach_alpha(items)
+    x = items.to_numpy(float)
+    n_, k = x.shape
+    grand = x.mean()
+    ss_person = k * ((x.mean(1) - grand) ** 2).sum()
+    ss_item = n_ * ((x.mean(0) - grand) ** 2).sum()
+    ss_resid = ((x - grand) ** 2).sum() - ss_person - ss_item
+    hoyt = 1 - (ss_resid / ((n_ - 1) * (k - 1))) / (ss_person / (n_ - 1))
+    assert n == 7 and a == pytest.approx(hoyt)
+    assert low == pytest.approx(1 - (1 - hoyt) * sps.f.isf(0.025, 6, 18))
+    assert high == pytest.approx(1 - (1 - hoyt) * sps.f.isf(0.975, 6, 18))
+    rel = stats.reliability(items)
+    assert rel.alpha_if_deleted["a"] == pytest.approx(stats.cronbach_alpha(items[["b", "c", "d"]])[0])
+    assert rel.k == 4 and rel.n == 7
+    with_missing = items.astype(float)
+    with_missing.iloc[0, 0] = np.nan
+    assert stats.cronbach_alpha(with_missing)[3] == 6
+
+
+def test_omega_recovers_known_one_factor_loadings():
+    loadings = np.array([0.8, 0.7, 0.6, 0.5])
+    corr = np.outer(loadings, loadings)
+    np.fill_diagonal(corr, 1.0)
+    rng = np.random.default_rng(5)
+    z = rng.standard_normal((500, 4))
+    z = (z - z.mean(0)) @ np.linalg.inv(np.linalg.cholesky(np.cov(z.T)).T)  # sample covariance = I
+    x = pd.DataFrame(z @ np.linalg.cholesky(corr).T, columns=list("abcd"))  # sample correlation = corr
+    expected = loadings.sum() ** 2 / (loadings.sum() ** 2 + (1 - loadings ** 2).sum())
+    assert stats.omega_total(x) == pytest.approx(expected, abs=1e-4)
+    assert math.isnan(stats.omega_total(x[["a", "b"]]))
+
+
+def test_compare_groups_against_hand_computation():
+    scores = pd.Series([1.0, 2.0, 3.0, 4.0, 5.0, 6.5, 8.0, 9.5, 7.0])
+    groups = pd.Series(list("aaabbbccc"))
+    res = stats.compare_groups(scores, groups)
+    eta2 = res["eta_squared"]
+    assert res["F"] == pytest.approx((eta2 / 2) / ((1 - eta2) / 6))
+    ranks = scores.rank()
+    h = 12 / (9 * 10) * sum(ranks[groups == g].sum() ** 2 / 3 for g in "abc") - 3 * 10
+    assert res["H"] == pytest.approx(h) and res["epsilon_squared"] == pytest.approx(h / 8)
+
+
+def test_rake_matches_post_stratification_and_two_margins():
+    d = pd.DataFrame({"role": list("AAAB"), "nation": list("XYXY")})
+    w = stats.rake(d, {"role": pd.Series({"A": 50, "B": 50})})
+    # Post-stratification by hand: A weight 0.5/(3/4), B weight 0.5/(1/4), mean 1.
+    assert w.tolist() == pytest.approx([2 / 3, 2 / 3, 2 / 3, 2.0])
+    w2 = stats.rake(d, {"role": {"A": 0.6, "B": 0.4}, "nation": {"X": 0.3, "Y": 0.7}})
+    assert (w2.groupby(d["role"]).sum() / 4).tolist() == pytest.approx([0.6, 0.4])
+    assert (w2.groupby(d["nation"]).sum() / 4).tolist() == pytest.approx([0.3, 0.7])
+    with pytest.raises(ValueError, match="'role' has sample categories without a population margin: B"):
+        stats.rake(d, {"role": {"A": 1.0}})
+    with pytest.raises(ValueError, match="margin categories with no respondents: C"):
+        stats.rake(d, {"role": {"A": 1, "B": 1, "C": 1}})
+
+
+def test_kish_and_weighted_proportion_by_hand():
+    deff, n_eff = stats.kish([1, 1, 2, 2])
+    assert n_eff == pytest.approx(36 / 10) and deff == pytest.approx(4 / 3.6)
+    p, low, high, n_eff = stats.weighted_proportion([1, 0, 1, np.nan, 1], [1, 1, 1, 5, 1])
+    wl, wh = stats.wilson_ci(3, 4)
+    assert (p, low, high, n_eff) == pytest.approx((0.75, float(wl), float(wh), 4.0))
+    p, *_ = stats.weighted_proportion([1, 0], [3, 1])
+    assert p == pytest.approx(0.75)

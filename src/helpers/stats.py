@@ -52,3 +52,391 @@ def cohens_kappa(rater_a, rater_b, alpha: float = 0.05) -> Agreement:
     half = norm.ppf(1 - alpha / 2) * float(result.std_kappa)
     kappa = float(result.kappa)
     return Agreement(len(pairs), 100 * agreement, kappa, kappa - half, kappa + half)
+
+
+# ---------------------------------------------------------------------------------------------
+# Comparing proportions and groups (attitude analysis). Each function is checked in
+# tests/test_stats.py against a hand computation or a second library.
+# ---------------------------------------------------------------------------------------------
+
+from scipy import stats as _sps  # noqa: E402
+from scipy.stats import f as _f_dist  # noqa: E402
+
+
+@dataclass(frozen=True)
+class Difference:
+    """A difference of two proportions (p1 - p2, fractions) with its CI and a test."""
+    p1: float
+    p2: float
+    diff: float
+    ci_low: float
+    ci_high: float
+    z: float
+    p_value: float
+
+
+def newcombe_diff_ci(x1, n1, x2, n2, alpha: float = 0.05) -> tuple[float, float, float]:
+    """Newcombe's hybrid score interval for p1 - p2 (Newcombe 1998, method 10).
+
+    Built from the two Wilson intervals (l1, u1), (l2, u2):
+    ``d - sqrt((p1-l1)^2 + (u2-p2)^2)`` to ``d + sqrt((u1-p1)^2 + (p2-l2)^2)``.
+    Returns (difference, low, high) as fractions.
+    """
+    if min(n1, n2) <= 0:
+        raise ValueError("newcombe_diff_ci: both groups need at least one respondent")
+    p1, p2 = x1 / n1, x2 / n2
+    l1, u1 = (float(v) for v in wilson_ci(x1, n1, alpha))
+    l2, u2 = (float(v) for v in wilson_ci(x2, n2, alpha))
+    d = p1 - p2
+    return d, d - np.sqrt((p1 - l1) ** 2 + (u2 - p2) ** 2), d + np.sqrt((u1 - p1) ** 2 + (p2 - l2) ** 2)
+
+
+def two_proportion_test(x1, n1, x2, n2) -> tuple[float, float]:
+    """Pooled two-sample z test of p1 = p2 (equals Pearson's chi-square on the 2x2 table
+    without continuity correction). Returns (z, two-sided p)."""
+    p1, p2, pooled = x1 / n1, x2 / n2, (x1 + x2) / (n1 + n2)
+    se = np.sqrt(pooled * (1 - pooled) * (1 / n1 + 1 / n2))
+    if se == 0:
+        return float("nan"), float("nan")
+    z = (p1 - p2) / se
+    return float(z), float(2 * norm.sf(abs(z)))
+
+
+def compare_proportions(x1, n1, x2, n2, alpha: float = 0.05) -> Difference:
+    """p1 - p2 with Newcombe's interval and the two-proportion z test."""
+    d, low, high = newcombe_diff_ci(x1, n1, x2, n2, alpha)
+    z, p = two_proportion_test(x1, n1, x2, n2)
+    return Difference(x1 / n1, x2 / n2, float(d), float(low), float(high), z, p)
+
+
+@dataclass(frozen=True)
+class Association:
+    """Tests of association in a groups x levels table."""
+    n: int
+    chi2: float
+    dof: int
+    p_value: float
+    cramers_v: float
+    min_expected: float
+    ordinal_z: float       # linear-by-linear (Mantel) trend test, integer scores
+    ordinal_p: float
+
+
+def _clean_table(table) -> np.ndarray:
+    t = np.asarray(table, dtype=float)
+    t = t[t.sum(axis=1) > 0][:, t.sum(axis=0) > 0]   # empty groups/levels carry no information
+    return t
+
+
+def cramers_v(table) -> float:
+    """Cramér's V = sqrt(chi2 / (n * (min(r, c) - 1))), chi-square without continuity correction."""
+    t = _clean_table(table)
+    if min(t.shape) < 2:
+        return float("nan")
+    chi2 = _sps.chi2_contingency(t, correction=False)[0]
+    return float(np.sqrt(chi2 / (t.sum() * (min(t.shape) - 1))))
+
+
+def association(table) -> Association:
+    """Pearson chi-square across groups (rows) and the ordinal (linear-by-linear) association
+    test of statsmodels' ``Table.test_ordinal_association`` with integer scores; rows and
+    columns that are all zero are dropped first. NaN when fewer than two groups or levels remain."""
+    from statsmodels.stats.contingency_tables import Table
+
+    t = _clean_table(table)
+    n = int(t.sum())
+    if min(t.shape, default=0) < 2:
+        nan = float("nan")
+        return Association(n, nan, 0, nan, nan, nan, nan, nan)
+    chi2, p, dof, expected = _sps.chi2_contingency(t, correction=False)
+    ordinal = Table(t).test_ordinal_association()
+    return Association(n, float(chi2), int(dof), float(p), float(np.sqrt(chi2 / (n * (min(t.shape) - 1)))),
+                       float(expected.min()), float(ordinal.zscore), float(ordinal.pvalue))
+
+
+def adjust_pvalues(pvalues, method: str = "holm") -> np.ndarray:
+    """Holm ("holm") or Benjamini-Hochberg ("fdr_bh") adjusted p-values; NaNs stay NaN and
+    are not counted as tests."""
+    from statsmodels.stats.multitest import multipletests
+
+    p = np.asarray(pvalues, dtype=float)
+    out = np.full_like(p, np.nan)
+    ok = ~np.isnan(p)
+    if ok.any():
+        out[ok] = multipletests(p[ok], method=method)[1]
+    return out
+
+
+# ---------------------------------------------------------------------------------------------
+# Proportional-odds (ordinal logistic) models
+# ---------------------------------------------------------------------------------------------
+
+@dataclass
+class OrdinalFit:
+    """A proportional-odds fit: odds ratios of P(higher level) with Wald 95% CIs, the fit's
+    sample, and the Brant test of proportional odds with the separate cut-point odds ratios."""
+    outcome: str
+    n: int
+    levels: list
+    odds_ratios: pd.DataFrame       # term, odds_ratio, ci_low, ci_high, p_value
+    cutpoint_odds_ratios: pd.DataFrame   # term, cut ("> level"), odds_ratio (separate binary logits)
+    brant: pd.DataFrame             # term ("omnibus" first), chi2, dof, p_value
+    converged: bool
+    dropped: dict
+
+
+def design_matrix(data: pd.DataFrame, predictors, reference: dict | None = None) -> pd.DataFrame:
+    """Treatment-coded dummies ``var[level]`` for categorical predictors (reference = the first
+    category present, or ``reference[var]``); numeric predictors are used as they are."""
+    reference = reference or {}
+    parts = []
+    for var in predictors:
+        col = data[var]
+        if isinstance(col.dtype, pd.CategoricalDtype) or col.dtype == object or pd.api.types.is_string_dtype(col):
+            cats = [c for c in (col.cat.categories if isinstance(col.dtype, pd.CategoricalDtype) else sorted(col.dropna().unique()))
+                    if (col == c).any()]
+            ref = reference.get(var, cats[0] if cats else None)
+            for c in cats:
+                if c != ref:
+                    parts.append(pd.Series((col == c).astype(float), index=data.index, name=f"{var}[{c}]"))
+        else:
+            parts.append(col.astype(float).rename(var))
+    return pd.concat(parts, axis=1) if parts else pd.DataFrame(index=data.index)
+
+
+def _binary_logits(y_codes: np.ndarray, X: pd.DataFrame, n_levels: int):
+    """Separate logits of 1[y > k], k = 0..K-2, with a constant. Returns list of (params, fitted p)."""
+    import statsmodels.api as sm
+
+    fits = []
+    Xc = sm.add_constant(X.to_numpy(), has_constant="add")
+    for k in range(n_levels - 1):
+        res = sm.Logit((y_codes > k).astype(float), Xc).fit(disp=False, maxiter=200)
+        fits.append((np.asarray(res.params), np.asarray(res.predict(Xc))))
+    return Xc, fits
+
+
+def brant_test(y_codes, X: pd.DataFrame, n_levels: int) -> pd.DataFrame:
+    """Brant's (1990) Wald test that the slopes of the K-1 cumulative binary logits are equal.
+
+    The covariance of the stacked binary-logit estimates follows Brant: for cut-points j <= l,
+    Var(b_j, b_l) = (X'W_j X)^-1 X'W_jl X (X'W_l X)^-1 with W_jl = diag(pi_l - pi_j pi_l),
+    pi_k = fitted P(y > k). Returns an omnibus row and one row per term (dof K-2 each).
+    """
+    y_codes = np.asarray(y_codes)
+    Xc, fits = _binary_logits(y_codes, X, n_levels)
+    m = n_levels - 1
+    p = X.shape[1]
+    if m < 2 or p == 0:
+        return pd.DataFrame(columns=["term", "chi2", "dof", "p_value"])
+    q = p + 1
+    beta = np.concatenate([f[0][1:] for f in fits])
+    pis = [f[1] for f in fits]
+    info_inv = [np.linalg.pinv(Xc.T @ (Xc * (pi * (1 - pi))[:, None])) for pi in pis]
+    V = np.zeros((m * p, m * p))
+    for j in range(m):
+        for l in range(j, m):
+            w = pis[l] - pis[j] * pis[l] if j <= l else None
+            cov = info_inv[j] @ (Xc.T @ (Xc * w[:, None])) @ info_inv[l]
+            V[j * p:(j + 1) * p, l * p:(l + 1) * p] = cov[1:, 1:]
+            V[l * p:(l + 1) * p, j * p:(j + 1) * p] = cov[1:, 1:].T
+    def wald(sel):
+        rows = []
+        for j in range(1, m):
+            for s in sel:
+                r = np.zeros(m * p)
+                r[s] = 1
+                r[j * p + s] = -1
+                rows.append(r)
+        D = np.array(rows)
+        Db = D @ beta
+        stat = float(Db @ np.linalg.pinv(D @ V @ D.T) @ Db)
+        dof = len(rows)
+        return stat, dof, float(_sps.chi2.sf(stat, dof))
+    out = [("omnibus", *wald(range(p)))]
+    out += [(name, *wald([i])) for i, name in enumerate(X.columns)]
+    return pd.DataFrame(out, columns=["term", "chi2", "dof", "p_value"])
+
+
+def proportional_odds(data: pd.DataFrame, outcome: str, predictors, reference: dict | None = None,
+                      alpha: float = 0.05) -> OrdinalFit:
+    """Ordinal logistic (proportional-odds) model of an ordered Categorical ``outcome`` on
+    ``predictors`` (statsmodels OrderedModel, logit link), complete cases only.
+
+    Odds ratios > 1 mean higher levels are more likely than in the reference category. Levels
+    of the outcome with no respondents are dropped (recorded in ``dropped``); so are predictor
+    categories absent from the complete cases.
+    """
+    import warnings
+
+    from statsmodels.miscmodels.ordinal_model import OrderedModel
+
+    y = data[outcome]
+    if not (isinstance(y.dtype, pd.CategoricalDtype) and y.cat.ordered):
+        raise ValueError(f"proportional_odds: outcome {outcome!r} must be an ordered Categorical")
+    sample = data[[outcome, *predictors]].dropna()
+    present = [c for c in y.cat.categories if (sample[outcome] == c).any()]
+    dropped = {"levels_without_respondents": [c for c in y.cat.categories if c not in present],
+               "incomplete_rows": int(len(data) - len(sample))}
+    if len(present) < 2:
+        raise ValueError(f"proportional_odds: outcome {outcome!r} has fewer than two levels with respondents")
+    endog = pd.Series(pd.Categorical(sample[outcome].astype(str), categories=[str(c) for c in present], ordered=True),
+                      index=sample.index)
+    X = design_matrix(sample, predictors, reference)
+    X = X.loc[:, X.std(ddof=0) > 0]
+    z = norm.ppf(1 - alpha / 2)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        res = OrderedModel(endog, X, distr="logit").fit(method="bfgs", disp=False, maxiter=2000)
+        converged = bool(res.mle_retvals.get("converged", True))
+        params = res.params[X.columns]
+        se = res.bse[X.columns]
+        pvals = res.pvalues[X.columns]
+        codes = endog.cat.codes.to_numpy()
+        _, fits = _binary_logits(codes, X, len(present))
+        brant = brant_test(codes, X, len(present))
+    table = pd.DataFrame({"term": X.columns, "odds_ratio": np.exp(params.to_numpy()),
+                          "ci_low": np.exp((params - z * se).to_numpy()), "ci_high": np.exp((params + z * se).to_numpy()),
+                          "p_value": pvals.to_numpy()})
+    cuts = pd.DataFrame([{"term": name, "cut": f"> {present[k]}", "odds_ratio": float(np.exp(fit[0][1 + i]))}
+                         for k, fit in enumerate(fits) for i, name in enumerate(X.columns)])
+    return OrdinalFit(outcome, int(len(sample)), [str(c) for c in present], table, cuts, brant, converged, dropped)
+
+
+# ---------------------------------------------------------------------------------------------
+# Scales: reliability
+# ---------------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Reliability:
+    n: int                 # complete cases used
+    k: int
+    alpha: float
+    ci_low: float          # Feldt (1965) interval
+    ci_high: float
+    alpha_if_deleted: pd.Series
+    omega: float           # McDonald's omega total from a one-factor ML model (NaN if not estimable)
+
+
+def cronbach_alpha(items: pd.DataFrame, alpha_level: float = 0.05) -> tuple[float, float, float, int]:
+    """Cronbach's alpha of numeric item scores (complete cases), with Feldt's CI:
+    (1 - alpha) / (1 - alpha_hat) ~ F(n-1, (n-1)(k-1)). Returns (alpha, low, high, n)."""
+    x = items.apply(pd.to_numeric).dropna().to_numpy(dtype=float)
+    n, k = x.shape
+    if k < 2 or n < 3:
+        nan = float("nan")
+        return nan, nan, nan, n
+    total_var = x.sum(axis=1).var(ddof=1)
+    a = k / (k - 1) * (1 - x.var(axis=0, ddof=1).sum() / total_var) if total_var > 0 else float("nan")
+    df1, df2 = n - 1, (n - 1) * (k - 1)
+    low = 1 - (1 - a) * _f_dist.ppf(1 - alpha_level / 2, df1, df2)
+    high = 1 - (1 - a) * _f_dist.ppf(alpha_level / 2, df1, df2)
+    return float(a), float(low), float(high), int(n)
+
+
+def omega_total(items: pd.DataFrame) -> float:
+    """McDonald's omega (total) from a one-factor maximum-likelihood factor model of the item
+    correlations: (sum loadings)^2 / ((sum loadings)^2 + sum uniquenesses). Complete cases.
+    Items must be coded in the same direction (reverse negatively worded items first).
+    NaN when the model cannot be estimated (fewer than 3 items or a Heywood case)."""
+    import warnings
+
+    from statsmodels.multivariate.factor import Factor
+
+    x = items.apply(pd.to_numeric).dropna()
+    if x.shape[1] < 3 or len(x) <= x.shape[1] + 1 or (x.std() == 0).any():
+        return float("nan")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        try:
+            fit = Factor(corr=np.corrcoef(x.to_numpy().T), nobs=len(x), n_factor=1, method="ml").fit()
+        except Exception:  # noqa: BLE001 - a factor model that will not fit: omega is not reported
+            return float("nan")
+    loadings = np.abs(np.asarray(fit.loadings)[:, 0])
+    uniq = 1 - loadings ** 2
+    if (uniq <= 0.001).any():  # Heywood case: omega not sound
+        return float("nan")
+    return float(loadings.sum() ** 2 / (loadings.sum() ** 2 + uniq.sum()))
+
+
+def reliability(items: pd.DataFrame, alpha_level: float = 0.05) -> Reliability:
+    """Alpha with Feldt CI, alpha if each item is deleted, and one-factor omega."""
+    a, low, high, n = cronbach_alpha(items, alpha_level)
+    deleted = pd.Series({c: cronbach_alpha(items.drop(columns=c))[0] for c in items.columns}, dtype=float)
+    return Reliability(n, items.shape[1], a, low, high, deleted, omega_total(items))
+
+
+def compare_groups(scores: pd.Series, groups: pd.Series) -> dict:
+    """One-way comparison of a score across groups: ANOVA F (scipy) with eta-squared, and the
+    Kruskal-Wallis test with epsilon-squared = H / (n - 1). Groups with no scores are dropped."""
+    d = pd.DataFrame({"s": pd.to_numeric(scores), "g": groups}).dropna()
+    samples = [g["s"].to_numpy() for _, g in d.groupby("g", observed=True) if len(g)]
+    nan = float("nan")
+    if len(samples) < 2:
+        return {"n": len(d), "groups": len(samples), "F": nan, "p_anova": nan, "eta_squared": nan,
+                "H": nan, "p_kruskal": nan, "epsilon_squared": nan}
+    F, p = _sps.f_oneway(*samples)
+    grand = d["s"].mean()
+    ss_between = sum(len(s) * (s.mean() - grand) ** 2 for s in samples)
+    ss_total = ((d["s"] - grand) ** 2).sum()
+    H, pk = _sps.kruskal(*samples)
+    return {"n": len(d), "groups": len(samples), "F": float(F), "p_anova": float(p),
+            "eta_squared": float(ss_between / ss_total) if ss_total > 0 else nan,
+            "H": float(H), "p_kruskal": float(pk), "epsilon_squared": float(H / (len(d) - 1))}
+
+
+# ---------------------------------------------------------------------------------------------
+# Weighting
+# ---------------------------------------------------------------------------------------------
+
+def rake(data: pd.DataFrame, margins: dict, *, max_iter: int = 200, tol: float = 1e-10) -> pd.Series:
+    """Raking (iterative proportional fitting) weights so the weighted counts of each variable
+    match ``margins[var]`` (a Series: category -> population count or share). Weights are
+    scaled to sum to the sample size (mean 1). Every sampled category must have a target and
+    every target category with a positive target must be in the sample.
+    """
+    w = pd.Series(1.0, index=data.index)
+    targets = {}
+    for var, target in margins.items():
+        target = pd.Series(target, dtype=float)
+        seen = set(data[var].dropna().unique())
+        missing = sorted(map(str, seen - set(target.index)))
+        if missing or data[var].isna().any():
+            raise ValueError(f"rake: {var!r} has sample categories without a population margin: {', '.join(missing) or 'missing values'}")
+        empty = sorted(str(c) for c in target.index if target[c] > 0 and c not in seen)
+        if empty:
+            raise ValueError(f"rake: {var!r} margin categories with no respondents: {', '.join(empty)}")
+        targets[var] = target / target.sum() * len(data)
+    for _ in range(max_iter):
+        biggest = 0.0
+        for var, target in targets.items():
+            current = w.groupby(data[var].astype(object)).sum()
+            factor = data[var].astype(object).map(target / current).astype(float)
+            biggest = max(biggest, float((factor - 1).abs().max()))
+            w = w * factor
+        if biggest < tol:
+            break
+    else:
+        raise ValueError(f"rake: did not converge in {max_iter} iterations")
+    return w / w.mean()
+
+
+def kish(weights) -> tuple[float, float]:
+    """Kish's design effect due to weighting, n * sum(w^2) / (sum w)^2, and the effective
+    sample size (sum w)^2 / sum(w^2)."""
+    w = np.asarray(weights, dtype=float)
+    n_eff = w.sum() ** 2 / (w ** 2).sum()
+    return float(len(w) / n_eff), float(n_eff)
+
+
+def weighted_proportion(success, weights, alpha: float = 0.05) -> tuple[float, float, float, float]:
+    """Weighted proportion with a Wilson interval on Kish's effective n (an approximation to a
+    design-based interval). NaN entries of ``success`` are left out. Returns (p, low, high, n_eff)."""
+    d = pd.DataFrame({"y": pd.Series(success, dtype="float64").to_numpy(), "w": np.asarray(weights, float)}).dropna()
+    if d.empty:
+        nan = float("nan")
+        return nan, nan, nan, nan
+    p = float((d["y"] * d["w"]).sum() / d["w"].sum())
+    _, n_eff = kish(d["w"])
+    low, high = wilson_ci(p * n_eff, n_eff, alpha)
+    return p, float(low), float(high), n_eff
