@@ -287,7 +287,7 @@ def proportional_odds(data: pd.DataFrame, outcome: str, predictors, reference: d
     z = norm.ppf(1 - alpha / 2)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        res = OrderedModel(endog, X, distr="logit").fit(method="bfgs", disp=False, maxiter=2000)
+        res = OrderedModel(endog, X, distr="logit").fit(method="bfgs", disp=False, maxiter=5000, gtol=1e-8)
         converged = bool(res.mle_retvals.get("converged", True))
         params = res.params[X.columns]
         se = res.bse[X.columns]
