@@ -1,0 +1,136 @@
+"""One Excel workbook per strand: every table on its own sheet, byte-identical between runs.
+
+:func:`write_workbook` takes the strand's tables (already through :mod:`helpers.disclosure`)
+and writes ``reports/tables/<name>.xlsx``:
+
+* a first sheet ``Contents`` listing each sheet, its title, its number of rows and its notes;
+* one sheet per table: header row (bold, frozen), the rows, then a blank row and the notes
+  (source, suppression rule, definitions) in column A;
+* missing values are empty cells; suppression markers are kept as text;
+* text that a spreadsheet would run as a formula (starting with ``=``, ``+``, ``-`` or ``@``)
+  is stored as plain text with Excel's quote prefix, never as a formula;
+* workbook timestamps and the zip entries' dates are fixed, so the same tables give the same
+  bytes.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import math
+import re
+import zipfile
+from dataclasses import dataclass, field
+from typing import Mapping, Sequence
+
+import numpy as np
+import pandas as pd
+from openpyxl import Workbook
+from openpyxl.styles import Font
+from openpyxl.writer.excel import ExcelWriter
+
+from helpers import outputs, paths
+
+FIXED_TIME = dt.datetime(2000, 1, 1, 0, 0, 0)
+FORMULA_START = ("=", "+", "-", "@")
+_BAD_SHEET_CHARS = re.compile(r"[\[\]:*?/\\]")
+
+
+@dataclass
+class Sheet:
+    """A table for the workbook with its title and notes."""
+    table: pd.DataFrame
+    title: str = ""
+    notes: Sequence[str] = field(default_factory=tuple)
+
+
+def _cell_value(value):
+    """A value openpyxl can store, and whether it is text that must not become a formula."""
+    if value is None or value is pd.NA or value is pd.NaT:
+        return None, False
+    if isinstance(value, (float, np.floating)):
+        return (None, False) if math.isnan(value) else (float(value), False)
+    if isinstance(value, (bool, np.bool_)):
+        return bool(value), False
+    if isinstance(value, (int, np.integer)):
+        return int(value), False
+    text = str(value)
+    return text, text.startswith(FORMULA_START)
+
+
+def _sheet_name(name: str, used: set[str]) -> str:
+    clean = _BAD_SHEET_CHARS.sub("_", str(name)).strip("'") or "Sheet"
+    clean = clean[:31]
+    candidate, i = clean, 2
+    while candidate.lower() in used:
+        suffix = f" ({i})"
+        candidate, i = clean[:31 - len(suffix)] + suffix, i + 1
+    used.add(candidate.lower())
+    return candidate
+
+
+def _write_rows(ws, rows):
+    bold = Font(bold=True)
+    for r, row in enumerate(rows, start=1):
+        for c, value in enumerate(row, start=1):
+            stored, as_text = _cell_value(value)
+            cell = ws.cell(row=r, column=c)
+            cell.value = stored
+            if as_text:
+                cell.data_type = "s"
+                cell.quotePrefix = True
+            if r == 1:
+                cell.font = bold
+
+
+def build_workbook(sheets: Mapping[str, Sheet | pd.DataFrame]) -> Workbook:
+    """The openpyxl Workbook for ``sheets`` (name -> Sheet or DataFrame), in the given order."""
+    wb = Workbook()
+    contents = wb.active
+    contents.title = "Contents"
+    used = {"contents"}
+    listing = [("sheet", "title", "rows", "notes")]
+    for name, sheet in sheets.items():
+        sheet = sheet if isinstance(sheet, Sheet) else Sheet(sheet)
+        sheet_name = _sheet_name(name, used)
+        ws = wb.create_sheet(sheet_name)
+        table = sheet.table
+        rows = [[str(c) for c in table.columns]]
+        rows += [list(r) for r in table.astype(object).itertuples(index=False, name=None)]
+        if sheet.notes:
+            rows += [[]] + [[f"Note: {note}"] for note in sheet.notes]
+        _write_rows(ws, rows)
+        ws.freeze_panes = "A2"
+        listing.append((sheet_name, sheet.title, len(table), " ".join(sheet.notes)))
+    _write_rows(contents, listing)
+    wb.properties.created = FIXED_TIME
+    wb.properties.modified = FIXED_TIME
+    wb.properties.creator = "helpers.workbook"
+    return wb
+
+
+def workbook_bytes(sheets: Mapping[str, Sheet | pd.DataFrame]) -> bytes:
+    """The .xlsx bytes, with fixed document and zip-entry timestamps."""
+    wb = build_workbook(sheets)
+    raw = io.BytesIO()
+    with zipfile.ZipFile(raw, "w", zipfile.ZIP_DEFLATED, allowZip64=True) as archive:
+        ExcelWriter(wb, archive).save()   # not save_workbook, which stamps "modified" with now
+    out = io.BytesIO()
+    with zipfile.ZipFile(raw) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for name in src.namelist():
+            info = zipfile.ZipInfo(name, date_time=FIXED_TIME.timetuple()[:6])
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.external_attr = 0o600 << 16
+            dst.writestr(info, src.read(name))
+    return out.getvalue()
+
+
+def write_workbook(sheets: Mapping[str, Sheet | pd.DataFrame], name: str):
+    """Write ``reports/tables/<name>.xlsx`` atomically; returns its path."""
+    if not sheets:
+        raise ValueError("write_workbook: no tables to write")
+    data = workbook_bytes(sheets)
+    target = paths.output(f"reports/tables/{name}.xlsx")
+    with outputs.atomic_path(target) as tmp:
+        tmp.write_bytes(data)
+    return target
