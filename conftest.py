@@ -7,7 +7,6 @@ data/processed or reports, so `make test` cannot disturb the outputs of `make al
 import os
 import tempfile
 
-os.environ.setdefault("MPLBACKEND", "Agg")
 
 
 def pytest_configure(config):

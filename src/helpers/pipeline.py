@@ -71,7 +71,6 @@ def run_stage(notebook: str | Path, data_dir: str, params_file: str = "params.ya
 
     os.environ["HELPERS_STAGING"] = str(staged)
     os.environ.pop("HELPERS_WORKSPACE", None)
-    os.environ.setdefault("MPLBACKEND", "Agg")
     started = time.perf_counter()
     papermill.execute_notebook(
         str(notebook), str(executed_staged),

@@ -97,3 +97,16 @@ def _as_markdown(info: dict[str, Any]):
     lines += [f"| `{i['path']}` | {i['bytes']} | `{i['sha256'][:16]}…` |" for i in info["inputs"]] or ["| (none) | | |"]
     lines += ["", "Packages: " + ", ".join(f"{k} {v}" for k, v in info["packages"].items()) + "."]
     return Markdown("\n".join(lines))
+
+
+def data_notice(params: dict[str, Any]):
+    """A banner for the top of every report: synthetic demonstration data or real data."""
+    from IPython.display import Markdown
+
+    from helpers import config
+
+    folder = Path(params["data_dir"])
+    if config.is_synthetic(folder):
+        return Markdown(f"> **SYNTHETIC DATA.** This report was built from the synthetic demonstration folder "
+                        f"`{folder.name}`: the figures illustrate the method and are not the study's findings.")
+    return Markdown(f"> Data folder: `{folder.name}` (not marked synthetic).")

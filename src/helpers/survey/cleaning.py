@@ -1,0 +1,271 @@
+"""From a platform export to the clean, analysable dataset, logging every decision.
+
+The steps run in a fixed order on the rows still in play; each step records how many rows it
+excluded and why, so that raw rows = clean rows + excluded rows always holds (asserted in
+:func:`clean_survey`). Only variables declared in the codebook reach the clean data, so
+identifiers the export carries (names, e-mails, IP addresses, locations, response IDs) cannot
+leak: they are used for duplicate detection and then dropped.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from helpers.files import InputError
+from helpers.survey.codebook import LEVEL, PROFESSION, ROLE_GROUPS, Codebook, Variable
+
+# Qualtrics "Status" (row-2 label "Response Type") codes; choice-text exports hold the labels.
+QUALTRICS_STATUS = {
+    "0": "IP Address", "1": "Survey Preview", "2": "Survey Test", "4": "Imported", "8": "Spam",
+    "9": "Survey Preview Spam", "12": "Imported Spam", "16": "Offline", "17": "Offline Survey Preview",
+    "32": "EX", "40": "EX Spam", "48": "EX Offline",
+}
+TRUE_TEXT = {"1", "true", "yes", "y", "t"}
+DEFAULT_SETTINGS = {
+    "drop_status": ["Survey Preview", "Survey Test", "Spam", "Survey Preview Spam", "Imported Spam",
+                    "EX Spam", "Offline Survey Preview"],
+    "require_consent": True,
+    "min_progress": 100,
+    "duplicate_keys": [],
+    "exclude_unclassified_role": True,
+    "speeder_fraction": 0.33,
+    "exclude_speeders": False,
+    "straightline_min_items": 8,
+    "exclude_straightliners": False,
+}
+
+
+@dataclass
+class CleaningResult:
+    clean: pd.DataFrame            # one row per analysable respondent
+    exclusions: pd.DataFrame       # source_row, step, reason: every excluded raw row
+    flow: pd.DataFrame             # step, excluded, remaining
+    role_recodes: pd.DataFrame     # how "Other, please specify" job titles were classified
+    notes: list[str] = field(default_factory=list)
+
+
+def _normalise_text(values: pd.Series) -> pd.Series:
+    """Compare answers as people mean them: case, spaces, NBSP and curly quotes ignored."""
+    return (values.astype("str").str.replace("\u00a0", " ", regex=False)
+            .str.replace("\u2019", "'", regex=False).str.replace("\u2018", "'", regex=False)
+            .str.strip().str.replace(r"\s+", " ", regex=True).str.casefold())
+
+
+def check_columns(data: pd.DataFrame, codebook: Codebook, source: Path | str) -> None:
+    """Every column the codebook names must be in the export."""
+    missing = [c for c in codebook.source_columns() if c not in data.columns]
+    if missing:
+        raise InputError(source, f"the codebook {Path(codebook.path).name} names columns that are not in the export: "
+                         f"{', '.join(map(repr, missing))}", column=missing[0])
+
+
+def decode_variable(values: pd.Series, var: Variable, codebook: Codebook, source: Path | str) -> tuple[pd.Series, pd.Series]:
+    """Map codes or labels to labels; return (substantive labels, non-substantive labels).
+
+    Accepts either the recode value or the label text (numeric-values and choice-text exports);
+    empty cells and the codebook's missing codes (e.g. -99 seen-but-unanswered) are missing.
+    Any other value stops the run with the file, column, rows and value.
+    """
+    raw = values.fillna("").astype("str").str.strip()
+    lookup = {}
+    for code, label in var.value_labels.items():
+        lookup[code] = label
+    norm_lookup = {k.casefold(): v for k, v in lookup.items()}
+    norm_lookup.update({_normalise_text(pd.Series([label])).iloc[0]: label for label in lookup.values()})
+    missing = raw.eq("") | raw.isin(codebook.missing_codes)
+    decoded = _normalise_text(raw).map(norm_lookup)
+    unknown = ~missing & decoded.isna()
+    if unknown.any():
+        bad_value = raw[unknown].iloc[0]
+        rows = raw.index[unknown & raw.eq(bad_value)].tolist()
+        expected = "; ".join(f"{c}={l}" for c, l in var.value_labels.items())
+        raise InputError(source, f"value not in the codebook for variable {var.name!r} "
+                         f"(codebook {Path(codebook.path).name} expects {expected})",
+                         row=rows if len(rows) > 1 else rows[0], column=var.source, value=bad_value)
+    decoded = decoded.where(~missing)
+    non_sub = set(var.non_substantive_labels)
+    is_non_sub = decoded.isin(non_sub)
+    return decoded.where(~is_non_sub), decoded.where(is_non_sub)
+
+
+def _numeric(data: pd.DataFrame, column: str, source, what: str) -> pd.Series:
+    raw = data[column].fillna("").astype("str").str.strip()
+    values = pd.to_numeric(raw.where(raw != ""), errors="coerce")
+    bad = raw.ne("") & values.isna()
+    if bad.any():
+        raise InputError(source, f"expected a number ({what})", row=raw.index[bad][0], column=column, value=raw[bad].iloc[0])
+    return values
+
+
+def classify_roles(role: pd.Series, other_text: pd.Series | None, var: Variable, codebook: Codebook) -> tuple[pd.Series, pd.DataFrame]:
+    """Role groups: the chosen role, or for "Other, please specify" the first matching rule."""
+    role = role.astype("object")
+    log_rows = []
+    if other_text is not None and var.other_code is not None:
+        other_label = var.labels.get(var.other_code)
+        is_other = role.eq(other_label)
+        text = other_text.fillna("").astype("str").str.strip()
+        assigned = pd.Series(np.nan, index=role.index, dtype="object")
+        for rule in codebook.role_rules:
+            # Only the few "Other" rows are searched, so a Python-level search is cheap here.
+            matches = text[is_other].map(lambda t, p=rule.pattern: p.search(t) is not None)
+            hit = is_other & assigned.isna() & matches.reindex(role.index, fill_value=False)
+            assigned[hit] = rule.role
+            log_rows.append({"rule": rule.pattern.pattern, "role": rule.role, "matched": int(hit.sum())})
+        unmatched = is_other & assigned.isna()
+        log_rows.append({"rule": "(no rule matched)", "role": "Other", "matched": int(unmatched.sum())})
+        role = role.where(~is_other, assigned.fillna("Other"))
+    return role, pd.DataFrame(log_rows, columns=["rule", "role", "matched"])
+
+
+def clean_survey(data: pd.DataFrame, codebook: Codebook, settings: dict[str, Any] | None = None,
+                 source: Path | str = "<export>") -> CleaningResult:
+    """Run every cleaning step; ``data`` is the export as text, indexed by source row number."""
+    cfg = {**DEFAULT_SETTINGS, **(settings or {})}
+    check_columns(data, codebook, source)
+    n_raw = len(data)
+    notes: list[str] = []
+    meta = codebook.metadata
+
+    # Decode every declared variable first, so a bad value anywhere stops the run.
+    decoded: dict[str, pd.Series] = {}
+    non_sub: dict[str, pd.Series] = {}
+    for var in codebook.variables.values():
+        if var.type in {"text", "identifier"}:
+            continue
+        if var.type == "number":
+            decoded[var.name] = _numeric(data, var.source, source, var.name)
+            continue
+        decoded[var.name], non_sub[var.name] = decode_variable(data[var.source], var, codebook, source)
+
+    role_var = codebook.role
+    other_text = data[role_var.other_text] if role_var.other_text else None
+    roles, role_log = classify_roles(decoded[role_var.name], other_text, role_var, codebook)
+
+    keep = pd.Series(True, index=data.index)
+    exclusions: list[pd.DataFrame] = []
+    flow = [{"step": "Responses in the export", "excluded": 0, "remaining": n_raw}]
+
+    def exclude(step: str, mask: pd.Series, reasons: pd.Series | str) -> None:
+        hit = keep & mask.fillna(False).astype(bool)
+        if isinstance(reasons, str):
+            reasons = pd.Series(reasons, index=data.index)
+        exclusions.append(pd.DataFrame({"source_row": data.index[hit], "step": step, "reason": reasons[hit].to_numpy()}))
+        keep.loc[hit] = False
+        flow.append({"step": step, "excluded": int(hit.sum()), "remaining": int(keep.sum())})
+
+    # 1. Preview, test and spam responses.
+    if "status" in meta:
+        status = data[meta["status"]].fillna("").astype("str").str.strip()
+        label = status.map(QUALTRICS_STATUS).fillna(status)
+        drop = {s.casefold() for s in cfg["drop_status"]}
+        exclude("Preview, test or spam response", label.str.casefold().isin(drop), "status: " + label)
+    else:
+        notes.append("The export has no response-status column: no preview/test/spam filter applied.")
+
+    # 2. Consent.
+    consent_vars = codebook.of_type("consent")
+    if cfg["require_consent"] and consent_vars:
+        cv = consent_vars[0]
+        given = decoded[cv.name].eq(cv.labels[cv.consent_code])
+        answer = decoded[cv.name].fillna("no answer").astype("str")
+        exclude("Did not consent", ~given, "consent: " + answer)
+
+    # 3. Partial responses.
+    progress = _numeric(data, meta["progress"], source, "progress 0-100") if "progress" in meta else None
+    finished = None
+    if "finished" in meta:
+        finished = _normalise_text(data[meta["finished"]]).isin(TRUE_TEXT)
+    if progress is not None:
+        threshold = float(cfg["min_progress"])
+        exclude(f"Partial response (progress below {threshold:g}%)", progress.fillna(0) < threshold,
+                "progress " + progress.fillna(0).map(lambda p: f"{p:g}") + "%")
+    elif finished is not None:
+        exclude("Partial response (not finished)", ~finished, "not finished")
+    else:
+        notes.append("The export has neither progress nor a finished flag: partial responses cannot be told apart.")
+
+    # 4. Duplicate respondents: same normalised key; keep the most complete, then the earliest.
+    keys = [k for k in cfg["duplicate_keys"] if k]
+    if keys:
+        unknown = [k for k in keys if k not in codebook.identifiers]
+        if unknown:
+            raise InputError(codebook.path, "params survey.duplicate_keys names identifiers the codebook does not "
+                             f"declare (declared: {sorted(codebook.identifiers)})", value=unknown)
+        key_cols = [codebook.identifiers[k] for k in keys]
+        key = _normalise_text(data[key_cols].astype("str").agg("|".join, axis=1))
+        has_key = data[key_cols].astype("str").apply(lambda s: s.str.strip().ne("")).all(axis=1)
+        answered = pd.DataFrame({n: s.notna() for n, s in decoded.items()}).sum(axis=1)
+        started = pd.to_datetime(data[meta["started"]], errors="coerce") if "started" in meta else pd.Series(pd.NaT, index=data.index)
+        order = pd.DataFrame({"key": key, "answered": -answered, "started": started, "row": data.index}, index=data.index)
+        candidates = order[keep & has_key].sort_values(["key", "answered", "started", "row"], na_position="last")
+        dup = candidates.duplicated("key", keep="first")
+        first_row = candidates.groupby("key")["row"].transform("first")
+        reason = pd.Series("", index=data.index, dtype="object")
+        reason[dup[dup].index] = "duplicate of row " + first_row[dup].astype("str")
+        exclude("Duplicate respondent", pd.Series(data.index.isin(dup[dup].index), index=data.index), reason)
+
+    # 5. Role outside the four study groups.
+    if cfg["exclude_unclassified_role"]:
+        unclassified = roles.isna() | roles.eq("Other")
+        exclude("Role not in the study's four groups", unclassified,
+                "role: " + roles.fillna("no answer").astype("str"))
+
+    # 6. Speeders and 7. straight-liners: flagged; excluded only if configured.
+    flag_speeder = pd.Series(False, index=data.index)
+    duration = _numeric(data, meta["duration"], source, "duration in seconds") if "duration" in meta else None
+    if duration is not None:
+        complete = keep & ((progress >= 100) if progress is not None else (finished if finished is not None else True))
+        median = float(duration[complete].median()) if complete.any() else float("nan")
+        flag_speeder = duration < cfg["speeder_fraction"] * median
+        notes.append(f"Speeders: duration below {cfg['speeder_fraction']:g} x the median of complete responses "
+                     f"({median:g} s), i.e. under {cfg['speeder_fraction'] * median:.0f} s.")
+    flag_straight = pd.Series(False, index=data.index)
+    for battery in codebook.batteries:
+        items = [v.name for v in codebook.battery(battery)]
+        if len(items) < cfg["straightline_min_items"]:
+            continue
+        answers = pd.DataFrame({i: decoded[i] for i in items})
+        flag_straight |= answers.notna().all(axis=1) & answers.nunique(axis=1).eq(1)
+    if cfg["exclude_speeders"]:
+        exclude("Speeder (excluded by configuration)", flag_speeder, "speeder")
+    if cfg["exclude_straightliners"]:
+        exclude("Straight-liner (excluded by configuration)", flag_straight, "straight-liner")
+
+    # Build the clean dataset: declared variables only, typed, with a study pseudonym.
+    rows = data.index[keep]
+    clean = pd.DataFrame(index=rows)
+    clean["respondent"] = [f"R{i:04d}" for i in range(1, len(rows) + 1)]
+    clean["role"] = pd.Categorical(roles[keep], categories=ROLE_GROUPS)
+    clean["profession"] = pd.Categorical(roles[keep].map(PROFESSION), categories=["Doctor", "Manager"])
+    clean["level"] = pd.Categorical(roles[keep].map(LEVEL), categories=["Board", "Directorate"])
+    for var in codebook.variables.values():
+        if var.type in {"text", "identifier", "role", "consent"}:
+            continue
+        if var.type == "number":
+            clean[var.name] = decoded[var.name][keep]
+            continue
+        ordered = var.type in {"likert", "ordinal"}
+        clean[var.name] = pd.Categorical(decoded[var.name][keep], categories=var.substantive_labels, ordered=ordered)
+        if var.non_substantive_labels:
+            clean[f"{var.name}_nonsub"] = pd.Categorical(non_sub[var.name][keep], categories=var.non_substantive_labels)
+    clean["progress"] = progress[keep].astype("float64") if progress is not None else np.nan
+    clean["duration_s"] = duration[keep].astype("float64") if duration is not None else np.nan
+    clean["flag_speeder"] = flag_speeder[keep].astype(bool)
+    clean["flag_straightliner"] = flag_straight[keep].astype(bool)
+    clean = clean.reset_index(drop=True)
+
+    excluded = (pd.concat(exclusions, ignore_index=True) if exclusions
+                else pd.DataFrame(columns=["source_row", "step", "reason"]))
+    excluded = excluded.sort_values("source_row", kind="stable").reset_index(drop=True)
+    flow_df = pd.DataFrame(flow, columns=["step", "excluded", "remaining"])
+    # Nothing is lost: every raw row is either clean or excluded, once.
+    assert len(clean) + len(excluded) == n_raw, "raw rows != clean + excluded"
+    assert excluded["source_row"].is_unique
+    assert flow_df["remaining"].iloc[-1] == len(clean)
+    return CleaningResult(clean, excluded, flow_df, role_log, notes)

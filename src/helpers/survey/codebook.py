@@ -1,0 +1,249 @@
+"""The codebook: a YAML file that declares every survey variable the analysis uses.
+
+The codebook is the contract between the platform export and the analysis. It says, for each
+variable, which export column holds it, what its codes mean, which answers are substantive, and
+how items group into batteries and multi-item scales. Nothing is inferred from the data: a
+Likert order is never guessed from codes (real exports use recode values such as 9, 2, 4 ...).
+See README.md, "The survey codebook", for the format.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from helpers import files
+from helpers.files import InputError
+
+VARIABLE_TYPES = {"categorical", "ordinal", "likert", "role", "consent", "text", "number", "identifier"}
+METADATA_FIELDS = {"response_id", "status", "progress", "finished", "duration", "started"}
+ROLE_GROUPS = ["Chief executive", "Medical director", "Clinical director", "Directorate manager", "Other"]
+# Derived groupings of the four role groups, as the 2002 and 2015 surveys reported them.
+PROFESSION = {"Chief executive": "Manager", "Medical director": "Doctor",
+              "Clinical director": "Doctor", "Directorate manager": "Manager"}
+LEVEL = {"Chief executive": "Board", "Medical director": "Board",
+         "Clinical director": "Directorate", "Directorate manager": "Directorate"}
+
+
+@dataclass(frozen=True)
+class Scale:
+    """A response scale: substantive levels in order, non-substantive answers apart."""
+    name: str
+    levels: dict[str, str]            # code -> label, in scale order (low to high)
+    non_substantive: dict[str, str]   # code -> label ("Don't know", ...): counted, never in %
+    positive: tuple[str, ...]         # labels counted as agreement / positive
+
+    @property
+    def labels(self) -> list[str]:
+        return list(self.levels.values())
+
+
+@dataclass(frozen=True)
+class Variable:
+    name: str
+    source: str
+    type: str
+    question: str = ""
+    labels: dict[str, str] = field(default_factory=dict)          # code -> label
+    non_substantive: dict[str, str] = field(default_factory=dict)  # code -> label
+    scale: Scale | None = None
+    battery: str | None = None
+    reverse: bool = False
+    other_text: str | None = None     # role: the "Other, please specify" text column
+    other_code: str | None = None     # role: the code of the "Other" choice
+    consent_code: str | None = None   # consent: the code that means consent given
+    ordered: bool = False
+
+    @property
+    def value_labels(self) -> dict[str, str]:
+        """Every code -> label the column may hold (substantive first)."""
+        if self.scale is not None:
+            return {**self.scale.levels, **self.scale.non_substantive}
+        return {**self.labels, **self.non_substantive}
+
+    @property
+    def substantive_labels(self) -> list[str]:
+        return self.scale.labels if self.scale is not None else list(self.labels.values())
+
+    @property
+    def non_substantive_labels(self) -> list[str]:
+        source = self.scale.non_substantive if self.scale is not None else self.non_substantive
+        return list(source.values())
+
+
+@dataclass(frozen=True)
+class RoleRule:
+    pattern: re.Pattern
+    role: str
+
+
+@dataclass(frozen=True)
+class MultiItemScale:
+    name: str
+    label: str
+    items: tuple[str, ...]
+    reverse: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Codebook:
+    path: Path
+    title: str
+    export: str | None
+    platform: str | None
+    synthetic: bool
+    metadata: dict[str, str]
+    identifiers: dict[str, str]       # name (e.g. email) -> export column; used, then dropped
+    missing_codes: tuple[str, ...]
+    scales: dict[str, Scale]
+    variables: dict[str, Variable]
+    role_rules: tuple[RoleRule, ...]
+    multi_item_scales: dict[str, MultiItemScale]
+
+    def of_type(self, *types: str) -> list[Variable]:
+        return [v for v in self.variables.values() if v.type in types]
+
+    @property
+    def likert_items(self) -> list[Variable]:
+        return self.of_type("likert")
+
+    def battery(self, name: str) -> list[Variable]:
+        return [v for v in self.likert_items if v.battery == name]
+
+    @property
+    def batteries(self) -> list[str]:
+        return sorted({v.battery for v in self.likert_items if v.battery})
+
+    @property
+    def role(self) -> Variable:
+        roles = self.of_type("role")
+        return roles[0]
+
+    def source_columns(self) -> list[str]:
+        """Every export column the codebook reads (variables, metadata, identifiers)."""
+        cols = [v.source for v in self.variables.values()]
+        cols += [v.other_text for v in self.variables.values() if v.other_text]
+        cols += list(self.metadata.values()) + list(self.identifiers.values())
+        return list(dict.fromkeys(cols))
+
+
+def _codes(mapping: Any, where: str, path: Path) -> dict[str, str]:
+    if mapping is None:
+        return {}
+    if not isinstance(mapping, dict) or not mapping:
+        raise InputError(path, f"{where}: expected a mapping of code: label")
+    out = {}
+    for code, label in mapping.items():
+        key = _code_text(code)
+        if key in out:
+            raise InputError(path, f"{where}: code listed twice", value=code)
+        out[key] = str(label)
+    labels = list(out.values())
+    if len(set(labels)) != len(labels):
+        raise InputError(path, f"{where}: a label is used for two codes", value=labels)
+    return out
+
+
+def _code_text(code: Any) -> str:
+    """Codes compare as the text an export holds: 1, 1.0 and '1' are all '1'."""
+    if isinstance(code, float) and code.is_integer():
+        code = int(code)
+    return str(code).strip()
+
+
+def load_codebook(path: str | Path) -> Codebook:
+    """Read and check a codebook YAML; errors name the codebook file and the entry."""
+    path = Path(path)
+    text = files.read_text(path).text
+    try:
+        raw = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        raise InputError(path, f"not valid YAML: {exc}") from exc
+    if not isinstance(raw, dict) or "variables" not in raw:
+        raise InputError(path, "expected a mapping with a 'variables' section")
+    survey = raw.get("survey") or {}
+
+    scales = {}
+    for name, spec in (raw.get("scales") or {}).items():
+        spec = spec or {}
+        levels = _codes(spec.get("levels"), f"scale {name!r} levels", path)
+        non_sub = _codes(spec.get("non_substantive"), f"scale {name!r} non_substantive", path)
+        if set(levels) & set(non_sub):
+            raise InputError(path, f"scale {name!r}: a code is both substantive and non-substantive",
+                             value=sorted(set(levels) & set(non_sub)))
+        positive = [_code_text(c) for c in spec.get("positive", [])]
+        unknown = [c for c in positive if c not in levels]
+        if unknown:
+            raise InputError(path, f"scale {name!r}: positive codes not among its levels", value=unknown)
+        scales[name] = Scale(name, levels, non_sub, tuple(levels[c] for c in positive))
+
+    variables = {}
+    for name, spec in raw["variables"].items():
+        if not isinstance(spec, dict) or "source" not in spec:
+            raise InputError(path, f"variable {name!r}: needs at least 'source' and 'type'")
+        vtype = spec.get("type")
+        if vtype not in VARIABLE_TYPES:
+            raise InputError(path, f"variable {name!r}: type must be one of {sorted(VARIABLE_TYPES)}", value=vtype)
+        scale = None
+        if vtype == "likert":
+            if spec.get("scale") not in scales:
+                raise InputError(path, f"variable {name!r}: likert items need a 'scale' declared under scales", value=spec.get("scale"))
+            scale = scales[spec["scale"]]
+        labels = _codes(spec.get("labels"), f"variable {name!r} labels", path)
+        if vtype in {"categorical", "ordinal", "role", "consent"} and not labels:
+            raise InputError(path, f"variable {name!r}: {vtype} variables need 'labels'")
+        if vtype == "role":
+            unknown = sorted(set(labels.values()) - set(ROLE_GROUPS))
+            if unknown:
+                raise InputError(path, f"variable {name!r}: role labels must be among {ROLE_GROUPS}", value=unknown)
+        consent_code = _code_text(spec["consent_code"]) if "consent_code" in spec else None
+        if vtype == "consent" and consent_code not in labels:
+            raise InputError(path, f"variable {name!r}: consent_code must be one of its labels' codes", value=spec.get("consent_code"))
+        variables[name] = Variable(
+            name=name, source=str(spec["source"]), type=vtype, question=str(spec.get("question", "")),
+            labels=labels, non_substantive=_codes(spec.get("non_substantive"), f"variable {name!r} non_substantive", path),
+            scale=scale, battery=spec.get("battery"), reverse=bool(spec.get("reverse", False)),
+            other_text=spec.get("other_text"), other_code=_code_text(spec["other_code"]) if "other_code" in spec else None,
+            consent_code=consent_code, ordered=(vtype == "ordinal"),
+        )
+    if len([v for v in variables.values() if v.type == "role"]) != 1:
+        raise InputError(path, "exactly one variable must have type 'role'")
+    sources = [v.source for v in variables.values()]
+    dupes = sorted({s for s in sources if sources.count(s) > 1})
+    if dupes:
+        raise InputError(path, "two variables read the same export column", value=dupes)
+
+    metadata = {str(k): str(v) for k, v in (raw.get("metadata") or {}).items()}
+    unknown_meta = sorted(set(metadata) - METADATA_FIELDS)
+    if unknown_meta:
+        raise InputError(path, f"metadata fields must be among {sorted(METADATA_FIELDS)}", value=unknown_meta)
+
+    rules = []
+    for i, rule in enumerate(raw.get("role_rules") or [], start=1):
+        if not isinstance(rule, dict) or rule.get("role") not in ROLE_GROUPS or "pattern" not in rule:
+            raise InputError(path, f"role_rules entry {i}: needs 'pattern' and a 'role' among {ROLE_GROUPS}", value=rule)
+        try:
+            rules.append(RoleRule(re.compile(rule["pattern"], re.IGNORECASE), rule["role"]))
+        except re.error as exc:
+            raise InputError(path, f"role_rules entry {i}: bad regular expression: {exc}", value=rule["pattern"]) from exc
+
+    multi = {}
+    for name, spec in (raw.get("multi_item_scales") or {}).items():
+        items = tuple(spec.get("items", []))
+        reverse = tuple(spec.get("reverse", []))
+        missing = [i for i in items + reverse if i not in variables or variables[i].type != "likert"]
+        if missing or len(items) < 2 or not set(reverse) <= set(items):
+            raise InputError(path, f"multi_item_scales {name!r}: items must be two or more likert variables, reverse a subset of them", value=missing or list(reverse))
+        multi[name] = MultiItemScale(name, str(spec.get("label", name)), items, reverse)
+
+    return Codebook(
+        path=path, title=str(survey.get("title", "")), export=survey.get("export"),
+        platform=survey.get("platform"), synthetic=bool(survey.get("synthetic", False)),
+        metadata=metadata, identifiers={str(k): str(v) for k, v in (raw.get("identifiers") or {}).items()},
+        missing_codes=tuple(_code_text(c) for c in survey.get("missing_codes") or []),
+        scales=scales, variables=variables, role_rules=tuple(rules), multi_item_scales=multi,
+    )

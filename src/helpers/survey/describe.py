@@ -1,0 +1,89 @@
+"""Describing the clean survey data: the flow of responses, item non-response, the
+respondents, and the data dictionary generated from the codebook and the data."""
+
+from __future__ import annotations
+
+import matplotlib.pyplot as plt
+import pandas as pd
+
+from helpers.survey.codebook import Codebook
+
+DERIVED = [  # variables the cleaning derives, for the dictionary
+    ("respondent", "Study pseudonym (assigned in export order after cleaning)", "identifier (pseudonym)"),
+    ("role", "Role group: the chosen role, or the 'Other, please specify' title recoded by the codebook's rules", "categorical"),
+    ("profession", "Doctor (medical and clinical directors) or manager (chief executives and directorate managers)", "categorical"),
+    ("level", "Board (chief executives and medical directors) or directorate (clinical directors and directorate managers)", "categorical"),
+    ("progress", "Platform progress, 0-100", "number"),
+    ("duration_s", "Time taken, seconds", "number"),
+    ("flag_speeder", "Duration below the speeder threshold (params survey.speeder_fraction)", "flag"),
+    ("flag_straightliner", "Same answer to every item of a long battery", "flag"),
+]
+
+
+def _labels_text(mapping: dict[str, str]) -> str:
+    return "; ".join(f"{code} = {label}" for code, label in mapping.items())
+
+
+def item_nonresponse(clean: pd.DataFrame, codebook: Codebook) -> pd.DataFrame:
+    """Per Likert item: substantive answers, non-substantive answers, no answer."""
+    rows = []
+    for var in codebook.likert_items:
+        valid = int(clean[var.name].notna().sum())
+        nonsub_col = f"{var.name}_nonsub"
+        nonsub = int(clean[nonsub_col].notna().sum()) if nonsub_col in clean else 0
+        missing = len(clean) - valid - nonsub
+        rows.append({"item": var.name, "question": var.question, "n_valid": valid, "n_non_substantive": nonsub,
+                     "n_no_answer": missing, "pct_no_answer": round(100 * missing / len(clean), 1) if len(clean) else float("nan")})
+    return pd.DataFrame(rows)
+
+
+def respondents_by_role(clean: pd.DataFrame) -> pd.DataFrame:
+    """Respondents per role group, with profession and level."""
+    counts = clean.groupby("role", observed=False).size()
+    table = pd.DataFrame({"role": counts.index.astype(str), "n": counts.to_numpy()})
+    table["profession"] = table["role"].map(dict(zip(clean["role"].astype(str), clean["profession"].astype(str))))
+    table["level"] = table["role"].map(dict(zip(clean["role"].astype(str), clean["level"].astype(str))))
+    table["pct"] = (100 * table["n"] / table["n"].sum()).round(1)
+    return table[["role", "profession", "level", "n", "pct"]]
+
+
+def data_dictionary(clean: pd.DataFrame, codebook: Codebook) -> pd.DataFrame:
+    """One row per variable of the clean data: question, source, type, labels, valid/missing n."""
+    rows = []
+    def counts(name):
+        valid = int(clean[name].notna().sum()) if name in clean else 0
+        nonsub = int(clean[f"{name}_nonsub"].notna().sum()) if f"{name}_nonsub" in clean else 0
+        return valid, nonsub, len(clean) - valid - nonsub
+    for name, question, vtype in DERIVED[:4]:
+        rows.append((name, question, "derived", vtype, "", "", *counts(name)))
+    for var in codebook.variables.values():
+        if var.type in {"text", "identifier", "role", "consent"}:
+            continue
+        levels = var.scale.levels if var.scale else var.labels
+        nonsub = var.scale.non_substantive if var.scale else var.non_substantive
+        vtype = f"{var.type} ({var.scale.name})" if var.scale else var.type
+        rows.append((var.name, var.question, var.source, vtype + (", reverse-coded in its scale" if var.reverse else ""),
+                     _labels_text(levels), _labels_text(nonsub), *counts(var.name)))
+    for name, question, vtype in DERIVED[4:]:
+        rows.append((name, question, "derived", vtype, "", "", *counts(name)))
+    return pd.DataFrame(rows, columns=["variable", "question", "source_column", "type", "value_labels",
+                                       "non_substantive_labels", "n_valid", "n_non_substantive", "n_missing"])
+
+
+def flow_figure(flow: pd.DataFrame):
+    """The flow of responses from the export to the analysable dataset, as a bar chart."""
+    fig, ax = plt.subplots(figsize=(8, 0.55 * len(flow) + 1.2))
+    y = range(len(flow))[::-1]
+    ax.barh(list(y), flow["remaining"], color="#4477AA", height=0.6, label="remaining")
+    ax.barh(list(y), flow["excluded"], left=flow["remaining"], color="#EE6677", height=0.6, label="excluded by the step")
+    for yi, (_, row) in zip(y, flow.iterrows()):
+        note = f"{row['remaining']}" + (f"   (-{row['excluded']})" if row["excluded"] else "")
+        ax.text(row["remaining"] + row["excluded"] + flow["remaining"].max() * 0.01, yi, note, va="center", fontsize=10)
+    ax.set_yticks(list(y), flow["step"], fontsize=10)
+    ax.set_xlim(0, flow["remaining"].max() * 1.2)
+    ax.set_xlabel("Responses remaining after the step (excluded by the step in brackets)")
+    ax.spines[["top", "right"]].set_visible(False)
+    ax.legend(loc="lower left", frameon=False, fontsize=9)
+    ax.set_title("From the export to the analysable dataset", loc="left", fontsize=12)
+    fig.tight_layout()
+    return fig

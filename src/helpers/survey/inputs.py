@@ -1,0 +1,52 @@
+"""Locating and reading the survey strand's inputs: ``<DATA>/survey/`` holds the platform
+export and ``codebook.yaml``."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from helpers.files import InputError
+from helpers.survey.codebook import Codebook, load_codebook
+from helpers.survey.readers import SurveyExport, read_export
+
+CODEBOOK_NAME = "codebook.yaml"
+EXPORT_SUFFIXES = {".csv", ".tsv", ".txt", ".xlsx"}
+
+
+def survey_folder(data_dir: str | Path) -> Path:
+    folder = Path(data_dir) / "survey"
+    if not folder.is_dir():
+        raise InputError(folder, "the data folder has no survey/ sub-folder (expected the export and codebook.yaml)")
+    return folder
+
+
+def find_export(folder: Path, codebook: Codebook) -> Path:
+    """The export the codebook names, or the only export-like file in the folder."""
+    if codebook.export:
+        path = folder / codebook.export
+        if not path.is_file():
+            raise InputError(codebook.path, "the export named under survey.export is not in the folder", value=codebook.export)
+        return path
+    candidates = sorted(p for p in folder.iterdir() if p.suffix.lower() in EXPORT_SUFFIXES and not p.name.endswith("-key.en.csv"))
+    if len(candidates) != 1:
+        raise InputError(folder, "cannot tell which file is the export: name it under survey.export in codebook.yaml",
+                         value=[p.name for p in candidates])
+    return candidates[0]
+
+
+def load(data_dir: str | Path) -> tuple[SurveyExport, Codebook]:
+    """Read the codebook, then the export it describes."""
+    folder = survey_folder(data_dir)
+    codebook = load_codebook(folder / CODEBOOK_NAME)
+    export = read_export(find_export(folder, codebook), platform=codebook.platform)
+    return export, codebook
+
+
+def describe_export(export: SurveyExport) -> "pd.DataFrame":
+    """What was read: file, platform, encoding, rows, columns, and any tolerated quirks."""
+    import pandas as pd
+
+    facts = [("file", export.source.name), ("platform format", export.platform), ("encoding", export.encoding),
+             ("responses (rows)", len(export.data)), ("columns", export.data.shape[1])]
+    facts += [("note", note) for note in export.notes]
+    return pd.DataFrame(facts, columns=["", "value"]).set_index("")
