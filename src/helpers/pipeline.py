@@ -59,9 +59,10 @@ def _publish(staged_root: Path, root: Path, record: Path) -> list[str]:
 
 
 def run_stage(notebook: str | Path, data_dir: str, params_file: str = "params.yaml") -> Path:
+    """Run ``notebook`` on ``data_dir``; publish its outputs into the workspace only on success."""
     import papermill
 
-    root = paths.project_root()
+    root = paths.workspace()
     notebook = paths.resolve(notebook)
     stage = stage_name(notebook)
     staged = root / BUILD / "staging" / stage
@@ -69,14 +70,21 @@ def run_stage(notebook: str | Path, data_dir: str, params_file: str = "params.ya
     staged.mkdir(parents=True)
     executed_staged = staged / "_executed.ipynb"
 
+    # The kernel inherits the environment: it writes under the staging folder.
+    saved = os.environ.get("HELPERS_STAGING")
     os.environ["HELPERS_STAGING"] = str(staged)
-    os.environ.pop("HELPERS_WORKSPACE", None)
     started = time.perf_counter()
-    papermill.execute_notebook(
-        str(notebook), str(executed_staged),
-        parameters={"data_dir": str(data_dir), "params_file": str(params_file)},
-        kernel_name="python3", cwd=str(root), progress_bar=False, log_output=False,
-    )
+    try:
+        papermill.execute_notebook(
+            str(notebook), str(executed_staged),
+            parameters={"data_dir": str(paths.resolve(data_dir)), "params_file": str(paths.resolve(params_file))},
+            kernel_name="python3", cwd=str(paths.project_root()), progress_bar=False, log_output=False,
+        )
+    finally:
+        if saved is None:
+            os.environ.pop("HELPERS_STAGING", None)
+        else:
+            os.environ["HELPERS_STAGING"] = saved
     _render_html(executed_staged, staged / "reports" / f"{stage}.html")
     executed_final = root / BUILD / "executed" / f"{stage}.ipynb"
     executed_staged_final = staged / BUILD / "executed" / f"{stage}.ipynb"
