@@ -1,0 +1,197 @@
+"""House style for figures, and the survey's charts drawn from tidy tables they also return.
+
+* :func:`use_house_style` - readable font sizes, no chart junk, colour-blind-safe colours
+  (Okabe-Ito for categories; ColorBrewer RdBu, which is colour-blind safe, for agree/disagree
+  scales, with a grey neutral level).
+* :func:`diverging_likert` - diverging stacked bars centred on the neutral level, one panel
+  per group, items sorted, n per row. Drawn with matplotlib ``barh(left=...)`` from a tidy
+  table that the function returns, so tests can check the numbers behind every segment.
+* :func:`then_vs_now` - published 2002 (and 2015) figures beside this run's, by role, with
+  95% CIs where they are known.
+
+Save figures with :func:`helpers.outputs.save_figure`.
+"""
+
+from __future__ import annotations
+
+import textwrap
+from typing import Mapping, Sequence
+
+import matplotlib
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+
+OKABE_ITO = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000"]
+NEUTRAL_GREY = "#D9D9D9"
+# ColorBrewer RdBu (colour-blind safe); darkest at the ends.
+_RDBU = {2: ["#EF8A62", "#67A9CF"], 3: ["#CA0020", NEUTRAL_GREY, "#0571B0"],
+         4: ["#CA0020", "#F4A582", "#92C5DE", "#0571B0"],
+         5: ["#CA0020", "#F4A582", NEUTRAL_GREY, "#92C5DE", "#0571B0"],
+         6: ["#B2182B", "#EF8A62", "#FDDBC7", "#D1E5F0", "#67A9CF", "#2166AC"],
+         7: ["#B2182B", "#EF8A62", "#FDDBC7", NEUTRAL_GREY, "#D1E5F0", "#67A9CF", "#2166AC"]}
+
+HOUSE_STYLE = {
+    "font.size": 10, "axes.titlesize": 11, "axes.labelsize": 10, "xtick.labelsize": 9,
+    "ytick.labelsize": 9, "legend.fontsize": 9, "figure.titlesize": 12,
+    "axes.spines.top": False, "axes.spines.right": False, "axes.grid": False,
+    "axes.prop_cycle": matplotlib.cycler(color=OKABE_ITO), "figure.dpi": 100,
+    "savefig.facecolor": "white", "font.family": "DejaVu Sans", "svg.fonttype": "none",
+}
+
+
+def use_house_style() -> None:
+    """Apply the house style to matplotlib (call once at the top of a notebook)."""
+    matplotlib.rcParams.update(HOUSE_STYLE)
+
+
+def likert_colours(n_levels: int) -> list[str]:
+    """Colour-blind-safe diverging colours for an ordered scale (negative to positive)."""
+    if n_levels not in _RDBU:
+        raise ValueError(f"likert_colours: {n_levels} levels not supported (2-7)")
+    return list(_RDBU[n_levels])
+
+
+def _text_colour(hex_colour: str) -> str:
+    r, g, b = (int(hex_colour[i:i + 2], 16) / 255 for i in (1, 3, 5))
+    return "white" if 0.299 * r + 0.587 * g + 0.114 * b < 0.5 else "black"
+
+
+def likert_table(data: pd.DataFrame, items: Sequence[str], levels: Sequence[str], *, group: str | None = None,
+                 item_labels: Mapping[str, str] | None = None, top: int = 2, sort: bool = True) -> pd.DataFrame:
+    """The tidy table behind a diverging Likert chart.
+
+    One row per group x item x level: ``group, item, label, level, n, n_valid, pct, left,
+    width, order``. ``pct`` is the share (0-100) of the item's substantive answers in the group
+    (missing and non-substantive answers are not in ``n_valid``). Segments run from ``left``
+    to ``left + width``; the bar is centred so that the negative levels plus half the neutral
+    level (for an odd number of levels) lie left of zero. ``order`` is the item's position
+    from the top: items sorted by their pooled share in the top ``top`` levels, highest first
+    (input order when ``sort`` is False; ties keep input order).
+    """
+    levels = list(levels)
+    item_labels = dict(item_labels or {})
+    k = len(levels)
+    negative = k // 2
+    groups = [None]
+    if group is not None:
+        col = data[group]
+        groups = [g for g in (col.cat.categories if isinstance(col.dtype, pd.CategoricalDtype) else sorted(col.dropna().unique()))
+                  if (col == g).any()]
+    rows = []
+    pooled_agree = {}
+    for item in items:
+        values = data[item]
+        unknown = sorted(set(values.dropna().astype(str)) - set(levels))
+        if unknown:
+            raise ValueError(f"likert_table: item {item!r} has values not among the levels: {', '.join(unknown)}")
+        valid = values.dropna().astype(str)
+        pooled_agree[item] = valid.isin(levels[k - top:]).mean() if len(valid) else -1.0
+        for g in groups:
+            sub = values if g is None else values[data[group] == g]
+            counts = sub.dropna().astype(str).value_counts().reindex(levels, fill_value=0)
+            n_valid = int(counts.sum())
+            pct = 100 * counts / n_valid if n_valid else counts * np.nan
+            start = -(pct.iloc[:negative].sum() + (pct.iloc[negative] / 2 if k % 2 else 0))
+            lefts = start + np.concatenate([[0.0], np.cumsum(pct.to_numpy())[:-1]])
+            for j, level in enumerate(levels):
+                rows.append({"group": g, "item": item, "label": item_labels.get(item, item), "level": level,
+                             "n": int(counts.iloc[j]), "n_valid": n_valid, "pct": float(pct.iloc[j]),
+                             "left": float(lefts[j]), "width": float(pct.iloc[j])})
+    tidy = pd.DataFrame(rows)
+    ranked = sorted(items, key=lambda i: -pooled_agree[i]) if sort else list(items)
+    tidy["order"] = tidy["item"].map({item: pos for pos, item in enumerate(ranked)})
+    tidy["level"] = pd.Categorical(tidy["level"], categories=levels, ordered=True)
+    tidy["_g"] = [groups.index(g) for g in tidy["group"]]
+    tidy = tidy.sort_values(["order", "_g", "level"], kind="stable").drop(columns="_g")
+    return tidy.reset_index(drop=True)
+
+
+def diverging_likert(data: pd.DataFrame, items: Sequence[str], levels: Sequence[str], *, group: str | None = None,
+                     item_labels: Mapping[str, str] | None = None, top: int = 2, sort: bool = True,
+                     min_n: int = 1, title: str | None = None, wrap: int = 38, label_min_pct: float = 8.0):
+    """Diverging stacked bars: one panel per group (side by side), one bar per item.
+
+    Rows with fewer than ``min_n`` valid answers are not drawn (their n label says so), so a
+    chart never shows a distribution of fewer people than the tables may. Returns
+    ``(fig, tidy)`` where ``tidy`` is :func:`likert_table`'s table with a ``drawn`` column.
+    """
+    tidy = likert_table(data, items, levels, group=group, item_labels=item_labels, top=top, sort=sort)
+    tidy["drawn"] = tidy["n_valid"] >= max(min_n, 1)
+    groups = list(dict.fromkeys(tidy["group"]))
+    colours = likert_colours(len(levels))
+    n_items = len(items)
+    fig, axes = plt.subplots(1, len(groups), sharey=True, squeeze=False,
+                             figsize=(1.6 + 3.0 * len(groups) + 0.06 * wrap * 1.6, 1.0 + 0.42 * n_items))
+    axes = axes[0]
+    for ax, g in zip(axes, groups):
+        sub = tidy[tidy["group"].isna()] if g is None else tidy[tidy["group"] == g]
+        for j, level in enumerate(levels):
+            seg = sub[(sub["level"] == level) & sub["drawn"]]
+            ax.barh(seg["order"], seg["width"], left=seg["left"], color=colours[j], edgecolor="white",
+                    linewidth=0.6, height=0.72, label=level)
+            for _, r in seg.iterrows():
+                if r["width"] >= label_min_pct:
+                    ax.text(r["left"] + r["width"] / 2, r["order"], f"{r['pct']:.0f}", ha="center", va="center",
+                            fontsize=8, color=_text_colour(colours[j]))
+        per_item = sub.drop_duplicates("item").sort_values("order")
+        for _, r in per_item.iterrows():
+            ax.text(1.01, r["order"], f"n={r['n_valid']}" if r["drawn"] else f"n={r['n_valid']}: not shown",
+                    transform=ax.get_yaxis_transform(), va="center", fontsize=8, color="#333333")
+        ax.axvline(0, color="#555555", linewidth=0.8)
+        ax.set_xlim(-100, 100)
+        ax.set_xticks([-100, -50, 0, 50, 100], ["100", "50", "0", "50", "100"])
+        ax.set_xlabel("% of valid answers")
+        if g is not None:
+            ax.set_title(str(g), fontweight="bold")
+    labels = tidy.drop_duplicates("item").sort_values("order")
+    axes[0].set_yticks(labels["order"], [textwrap.fill(str(t), wrap) for t in labels["label"]])
+    axes[0].set_ylim(n_items - 0.5, -0.5)
+    handles, names = axes[0].get_legend_handles_labels()
+    fig.legend(handles, names, loc="lower center", ncol=len(levels), frameon=False, bbox_to_anchor=(0.5, -0.01))
+    if title:
+        fig.suptitle(title, fontweight="bold")
+    fig.tight_layout(rect=(0, 0.06, 1, 1))
+    fig.subplots_adjust(wspace=0.35)
+    return fig, tidy
+
+
+def then_vs_now(table: pd.DataFrame, *, title: str | None = None, source_order: Sequence[str] | None = None,
+                group_order: Sequence[str] | None = None):
+    """Dot-and-interval chart of the same measures in different years, by group.
+
+    ``table`` columns: ``measure, group, source, pct, ci_low, ci_high`` (0-100; CIs may be
+    empty for published figures without counts). One panel per measure, groups on the y axis,
+    one colour per source. Returns ``(fig, table)`` with the plotted rows in drawing order
+    (``y`` = the dot's vertical position).
+    """
+    need = {"measure", "group", "source", "pct", "ci_low", "ci_high"}
+    if need - set(table.columns):
+        raise ValueError(f"then_vs_now: missing column(s) {', '.join(sorted(need - set(table.columns)))}")
+    data = table.dropna(subset=["pct"]).copy()
+    measures = list(dict.fromkeys(data["measure"]))
+    sources = list(source_order or dict.fromkeys(data["source"]))
+    groups = list(group_order or dict.fromkeys(data["group"]))
+    data = data[data["source"].isin(sources) & data["group"].isin(groups)]
+    offsets = {s: (i - (len(sources) - 1) / 2) * 0.22 for i, s in enumerate(sources)}
+    data["y"] = data["group"].map({g: i for i, g in enumerate(groups)}) + data["source"].map(offsets)
+    fig, axes = plt.subplots(1, len(measures), sharey=True, squeeze=False, figsize=(1.5 + 3.4 * len(measures), 0.8 + 0.55 * len(groups)))
+    for ax, measure in zip(axes[0], measures):
+        for i, source in enumerate(sources):
+            sub = data[(data["measure"] == measure) & (data["source"] == source)]
+            err = np.vstack([sub["pct"] - sub["ci_low"], sub["ci_high"] - sub["pct"]])
+            ax.errorbar(sub["pct"], sub["y"], xerr=np.nan_to_num(err, nan=0.0), fmt="o", color=OKABE_ITO[i % 8],
+                        ecolor=OKABE_ITO[i % 8], elinewidth=1.4, capsize=2.5, markersize=6, label=source)
+        ax.set_title(textwrap.fill(str(measure), 34), fontweight="bold")
+        ax.set_xlim(0, 100)
+        ax.set_xlabel("%")
+        ax.grid(axis="x", color="#E5E5E5", linewidth=0.6)
+    axes[0][0].set_yticks(range(len(groups)), groups)
+    axes[0][0].set_ylim(len(groups) - 0.5, -0.5)
+    handles, names = axes[0][0].get_legend_handles_labels()
+    fig.legend(handles, names, loc="lower center", ncol=len(sources), frameon=False, bbox_to_anchor=(0.5, -0.02))
+    if title:
+        fig.suptitle(title, fontweight="bold")
+    fig.tight_layout(rect=(0, 0.08, 1, 1))
+    order = data.sort_values(["measure", "y"], key=lambda s: s.map({m: i for i, m in enumerate(measures)}) if s.name == "measure" else s)
+    return fig, order.reset_index(drop=True)
