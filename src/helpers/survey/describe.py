@@ -83,7 +83,7 @@ def flow_figure(flow: pd.DataFrame):
     ax.set_xlim(0, flow["remaining"].max() * 1.2)
     ax.set_xlabel("Responses remaining after the step (excluded by the step in brackets)")
     ax.spines[["top", "right"]].set_visible(False)
-    ax.legend(loc="lower left", frameon=False, fontsize=9)
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.16), ncol=2, frameon=False, fontsize=9)
     ax.set_title("From the export to the analysable dataset", loc="left", fontsize=12)
     fig.tight_layout()
     return fig
