@@ -86,3 +86,12 @@ def test_failed_stage_leaves_previous_outputs_intact(workspace, data_copy):
     assert "survey_export.csv, row 10, column 'Q9_3': value not in the codebook" in str(err.value)
     assert snapshot(workspace) == before
     assert (workspace / "build/staging/02_survey_cleaning").exists()   # kept for inspection
+
+
+def test_nothing_under_the_data_folder_changes(workspace, data_copy):
+    def checksums():
+        return {p.relative_to(data_copy).as_posix(): (hashlib.sha256(p.read_bytes()).hexdigest(), p.stat().st_mtime_ns)
+                for p in sorted(data_copy.rglob("*"))}
+    before = checksums()
+    pipeline.run_stage(NOTEBOOK, str(data_copy))
+    assert checksums() == before
