@@ -43,7 +43,7 @@ def test_group_secondary_suppression_hides_the_smallest_other_cell():
     assert out["n"].tolist() == ["*", 20, "*", 40, "*", "*", 30, 40]
     assert log.to_dict("records") == [
         {"row": 0, "column": "n", "value": 3, "reason": "primary: count 1-4"},
-        {"row": 2, "column": "n", "value": 9, "reason": "secondary: else the one suppressed 'n' = group total minus the rest"},
+        {"row": 2, "column": "n", "value": 9, "reason": "secondary: else row 0 'n' = the 'n' total of its group minus the rest"},
         {"row": 4, "column": "n", "value": 3, "reason": "primary: count 1-4"},
         {"row": 5, "column": "n", "value": 2, "reason": "primary: count 1-4"},
     ]
@@ -104,7 +104,7 @@ def test_bad_counts_and_columns_are_named():
         disclosure.suppress(pd.DataFrame({"n": [1]}), ["n_missing"])
     with pytest.raises(ValueError, match=r"column 'n' row 1: counts must be non-negative whole numbers \(found 2.5\)"):
         disclosure.suppress(pd.DataFrame({"n": [1, 2.5]}), ["n"])
-    with pytest.raises(ValueError, match="add up to more than 'n_valid'"):
+    with pytest.raises(ValueError, match="row 0: cells \\[\"row 0 'n_agree'\"\\] add up to more than 'n_valid'"):
         disclosure.suppress(pd.DataFrame({"n_valid": [5], "n_agree": [6]}), ["n_valid", "n_agree"],
                             row_totals={"n_valid": ["n_agree"]})
 
@@ -136,3 +136,23 @@ def test_suppressed_output_passes_its_own_scan():
         assert (out == "*").sum().sum() >= 5
         assert disclosure.violations(out, rule=rule, group_cols=["item"]).empty
         assert not disclosure.violations(t, rule=rule).empty
+
+
+def test_row_equations_protect_published_totals_across_rows():
+    # Rows: 0 All, 1 CE, 2 MD, 3 CD, 4 DM, 5 Doctor (= MD + CD), 6 Manager (= CE + DM).
+    # "Other" respondents are in All but not published: All - four roles = 3 others agreeing.
+    t = pd.DataFrame({"group": ["All", "CE", "MD", "CD", "DM", "Doctor", "Manager"],
+                      "n_agree": [103, 20, 3, 40, 37, 43, 57]})
+    out, log = disclosure.suppress_with_log(t, ["n_agree"], row_equations=[
+        (0, [1, 2, 3, 4]), (5, [2, 3]), (6, [1, 4]), (0, [5, 6])])
+    # MD (3) primary; Doctor = MD + CD would give it: CD (40) or Doctor goes -> smallest part CD;
+    # All = CE + MD + CD + DM + 3 others: unknowns MD, CD, remainder -> safe; All = Doctor +
+    # Manager + 3 others: one unknown, the small remainder -> the smaller of Doctor/Manager goes.
+    assert out["n_agree"].tolist() == [103, 20, "*", "*", 37, "*", 57]
+    assert log["reason"].tolist() == [
+        "primary: count 1-4",
+        "secondary: else row 2 'n_agree' = 'n_agree' of row 5 minus rows [2, 3]",
+        "secondary: else an unpublished remainder = 'n_agree' of row 0 minus rows [5, 6]"]
+    assert disclosure.violations(out).empty
+    with pytest.raises(ValueError, match=r"rows not in the table: \[9\]"):
+        disclosure.suppress(t, ["n_agree"], row_equations=[(9, [1])])

@@ -20,10 +20,18 @@ nothing changes, so that no suppressed count can be recovered by subtraction:
   remainder of 1 .. min_count-1 that the reader could compute as total minus parts), the
   smallest visible non-zero part is suppressed as well (the total, if no part qualifies).
 * *Across rows* (``group_cols``: rows that share these values are parts of one total, e.g.
-  the role groups of one item). The group total is assumed knowable (it may be printed
-  elsewhere), so for each count column a group must never have exactly one suppressed
-  non-zero cell: if it has, the smallest visible non-zero cell of the group is suppressed too.
-  This is conservative when no group total is published anywhere.
+  the role groups of one item; a list of such lists gives several groupings). The group total
+  is assumed knowable (it may be printed elsewhere), so for each count column a group must
+  never have exactly one suppressed non-zero cell: if it has, the smallest visible non-zero
+  cell of the group is suppressed too. This is conservative when no group total is published.
+* *Published totals across rows* (``row_equations=[(total_row, [part_rows]), ...]``, row
+  positions in the table): e.g. "Doctor" = "Medical director" + "Clinical director", or
+  "All" = the four roles + an unpublished "Other" remainder; protected like a row total, in
+  every count column.
+
+Each equation is protected on its own (no equation is left with exactly one sensitive
+unknown); combinations of several equations are not audited by linear programming, as in most
+practical tools, so keep the published hierarchy simple.
 
 Columns computed from counts are suppressed with them: ``pct_cols={"pct_agree": ("n_agree",
 "n_valid")}`` are recomputed as 100 * numerator / denominator from the protected counts (so
@@ -101,19 +109,26 @@ def _as_rule(rule, min_count, marker) -> Rule:
 def suppress(table: pd.DataFrame, count_cols: Sequence[str], pct_cols=(), *, rule: str | Rule = "threshold",
              min_count: int = 5, marker: str | None = "*", group_cols: Sequence[str] | None = None,
              row_totals: Mapping[str, Sequence[str]] | None = None,
-             derived: Mapping[str, Callable | Sequence[str]] | None = None) -> pd.DataFrame:
+             derived: Mapping[str, Callable | Sequence[str]] | None = None,
+             row_equations: Sequence[tuple[int | None, Sequence[int]]] | None = None) -> pd.DataFrame:
     """The table with disclosure control applied (see the module docstring for the rule)."""
     return suppress_with_log(table, count_cols, pct_cols, rule=rule, min_count=min_count, marker=marker,
-                             group_cols=group_cols, row_totals=row_totals, derived=derived)[0]
+                             group_cols=group_cols, row_totals=row_totals, derived=derived,
+                             row_equations=row_equations)[0]
 
 
 def suppress_with_log(table, count_cols, pct_cols=(), *, rule="threshold", min_count=5, marker="*",
-                      group_cols=None, row_totals=None, derived=None) -> tuple[pd.DataFrame, pd.DataFrame]:
+                      group_cols=None, row_totals=None, derived=None, row_equations=None) -> tuple[pd.DataFrame, pd.DataFrame]:
     """:func:`suppress`, plus a log with one row per suppressed count: row, column, value, reason."""
     rule = _as_rule(rule, min_count, marker)
     count_cols = list(count_cols)
     row_totals = {k: list(v) for k, v in (row_totals or {}).items()}
-    group_cols = list(group_cols or [])
+    group_sets = [] if not group_cols else ([list(group_cols)] if isinstance(group_cols[0], str) else [list(g) for g in group_cols])
+    group_cols = [c for g in group_sets for c in g]
+    row_equations = [(t, list(p)) for t, p in (row_equations or [])]
+    bad_rows = [r for t, p in row_equations for r in ([t] if t is not None else []) + p if r not in range(len(table))]
+    if bad_rows:
+        raise ValueError(f"disclosure: row equations refer to rows not in the table: {bad_rows}")
     pct_cols = dict(pct_cols) if isinstance(pct_cols, Mapping) else {c: tuple(count_cols) for c in pct_cols}
     derived = dict(derived or {})
     missing = [c for c in [*count_cols, *group_cols, *pct_cols, *derived,
@@ -152,33 +167,49 @@ def suppress_with_log(table, count_cols, pct_cols=(), *, rule="threshold", min_c
                 best = (row, col)
         return best
 
+    def protect(total, parts, what):
+        """One linear equation total = sum(parts) (+ an unpublished remainder when total is a
+        cell and the parts do not reach it; total None = a total the reader may know)."""
+        if total is None:
+            remainder = 0.0
+        else:
+            remainder = counts.at[total] - sum(counts.at[c] for c in parts)
+            if remainder < 0:
+                raise ValueError(f"disclosure: row {total[0]}: cells {[f'row {r} {c!r}' for r, c in parts]} "
+                                 f"add up to more than {total[1]!r}")
+        cells = ([total] if total is not None else []) + list(parts)
+        unknown = [c for c in cells if hidden.at[c]] + (["<remainder>"] if remainder > 0 else [])
+        sensitive = any(hidden.at[c] for c in cells) or rule.is_sensitive(remainder)
+        if len(unknown) != 1 or not sensitive or len(cells) < (1 if remainder > 0 else 2):
+            return False
+        target = smallest_visible(parts)
+        if target is None and total is not None and not hidden.at[total] and counts.at[total] > 0:
+            target = total
+        if target is None:
+            return False
+        gone = "an unpublished remainder" if unknown == ["<remainder>"] else f"row {unknown[0][0]} {unknown[0][1]!r}"
+        hide(*target, f"secondary: else {gone} = {what}")
+        return True
+
+    equations = []
+    for total, parts in row_totals.items():
+        for row in df.index:
+            equations.append(((row, total), [(row, c) for c in parts], f"{total!r} minus the other cells of the row"))
+    for cols in group_sets:
+        for _, sub in df.groupby(cols, sort=False, dropna=False):
+            if len(sub) > 1:
+                for col in count_cols:
+                    equations.append((None, [(r, col) for r in sub.index], f"the {col!r} total of its group minus the rest"))
+    for total_row, part_rows in row_equations:
+        for col in count_cols:
+            equations.append((None if total_row is None else (total_row, col), [(r, col) for r in part_rows],
+                              f"{col!r} of row {total_row} minus rows {list(part_rows)}" if total_row is not None
+                              else f"the {col!r} total of rows {list(part_rows)} minus the rest"))
     changed = True
     while changed:
         changed = False
-        for total, parts in row_totals.items():
-            for row in df.index:
-                remainder = counts.at[row, total] - counts.loc[row, parts].sum()
-                if remainder < 0:
-                    raise ValueError(f"disclosure: row {row}: parts {parts} add up to more than {total!r}")
-                unknown = [c for c in [total, *parts] if hidden.at[row, c]] + (["<remainder>"] if remainder > 0 else [])
-                sensitive = any(hidden.at[row, c] for c in [total, *parts]) or rule.is_sensitive(remainder)
-                if len(unknown) == 1 and sensitive:
-                    target = smallest_visible([(row, c) for c in parts]) or (
-                        None if hidden.at[row, total] or counts.at[row, total] == 0 else (row, total))
-                    if target:
-                        what = "the remainder" if unknown == ["<remainder>"] else f"{unknown[0]!r}"
-                        hide(*target, f"secondary: else {what} = {total!r} minus the other cells of the row")
-                        changed = True
-        if group_cols:
-            for _, sub in df.groupby(group_cols, sort=False, dropna=False):
-                rows = sub.index
-                for col in count_cols:
-                    n_hidden = int(hidden.loc[rows, col].sum())
-                    if n_hidden == 1 and len(rows) > 1:
-                        target = smallest_visible([(r, col) for r in rows])
-                        if target:
-                            hide(*target, f"secondary: else the one suppressed {col!r} = group total minus the rest")
-                            changed = True
+        for total, parts, what in equations:
+            changed = protect(total, parts, what) or changed
 
     out = df.copy()
     shown = counts.copy()
