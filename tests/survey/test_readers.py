@@ -393,6 +393,18 @@ def test_plain_csv_blank_lines_and_quoted_line_breaks(tmp_path):
     assert export.notes == ["dropped 2 blank row(s): rows 3, 5"]
 
 
+def test_old_mac_line_endings(tmp_path):
+    export = read_export(write(tmp_path, "cr.csv", 'id,x\r1,a\r2,"b\rc"\r'))
+    assert list(export.data.index) == [2, 3]
+    assert export.data["x"].tolist() == ["a", "b\rc"]
+
+
+def test_header_rows_cut_short(tmp_path):
+    raises(write(tmp_path, "sm.csv", "Respondent ID,Q\n"),
+           ", row 2: the surveymonkey format has 2 header rows but the file ends after row 1: "
+           "a header row is missing")
+
+
 def test_plain_csv_empty_header_cell_and_header_only(tmp_path):
     export = read_export(write(tmp_path, "gap.csv", "id,,score\n1,x,3\n"))
     assert list(export.data.columns) == ["id", "column_2", "score"]
@@ -507,6 +519,8 @@ def test_undecodable_bytes(tmp_path):
 def test_duplicated_header_row_inside_the_data(tmp_path):
     raises(write(tmp_path, "twice.csv", 'id,role\n1,"a\nb"\nid,role\n2,c\n'),
            ", row 3, column 1: header row 1 appears again inside the data (a duplicated header row) (found 'id')")
+    raises(write(tmp_path, "partial.csv", "id,role,score,when\n1,a,2,x\nid,role,total,date\n"),
+           ", row 3, column 1: header row 1 appears again inside the data (a duplicated header row) (found 'id')")
     lines = QUALTRICS_DE.rstrip("\n").split("\n")
     concatenated = "\n".join(lines + lines[:3]) + "\n"  # two exports pasted together
     error = raises(write(tmp_path, "q.csv", concatenated),
@@ -587,6 +601,8 @@ def test_bad_xlsx_files(tmp_path):
     with zipfile.ZipFile(other, "w") as archive:
         archive.writestr("readme.txt", "not a workbook")
     raises(other, ": not an Excel .xlsx workbook (no xl/workbook.xml in the archive)")
+    raises(write(tmp_path, "old.xls", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(100)),
+           ": this is an old binary Excel workbook (.xls): save it as .xlsx or CSV")
     unsafe = tmp_path / "unsafe.xlsx"
     with zipfile.ZipFile(unsafe, "w") as archive:
         archive.writestr("../evil.xml", "x")
@@ -596,10 +612,10 @@ def test_bad_xlsx_files(tmp_path):
 # --------------------------------------------------------------------------------------------
 # Round trip: whatever cells the csv module writes come back unchanged, row numbers included
 
-cell = st.text(alphabet='ab é,"\n;\t\u00a0\u2019', max_size=6)
+cell = st.text(alphabet='ab é,"\n\r;\t\u00a0\u2019', max_size=6)
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=300, deadline=None)
 @given(st.lists(st.tuples(cell, cell, cell), max_size=6))
 def test_round_trip_plain_csv(tmp_path_factory, rows):
     buffer = io.StringIO()
