@@ -1,0 +1,282 @@
+"""Summaries of coded transcripts, the way QDA tools report them, cut by role and safe to publish.
+
+- :func:`code_table`: the codebook with definitions and counts;
+- :func:`themes_by_role`: references, participants and transcripts per theme and role;
+- :func:`cooccurrence`: codes applied to the same or overlapping passages of a transcript;
+- :func:`framework_matrix`: participants x themes with short excerpts (Framework method);
+- :func:`quotes`: illustrative quotes per theme, attributed by role label only;
+- :func:`agreement`: Cohen's kappa per code where segments were double-coded;
+- :func:`accounting`: every coding read is in the summaries or in the agreement set (asserted).
+
+Counting rules. A *coding* is one code applied to one passage; a *reference* is one coded
+passage (a passage coded with two codes of the same theme is one reference to that theme);
+*participants* are distinct speakers; *transcripts* are distinct sources (the focus group is one
+transcript, each interview one). Codings with no identified speaker are kept under the role
+"unattributed".
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import warnings
+import zipfile
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from helpers import outputs, paths, stats
+from helpers.qualitative import privacy, refi_qda
+from helpers.qualitative.segments import CodedData
+
+UNATTRIBUTED = "unattributed"
+
+
+def label_participants(data: CodedData, rule: dict | None = None) -> pd.DataFrame:
+    """The participants with their published ``role`` label (see :mod:`privacy`)."""
+    people = data.participants.copy()
+    people["role"] = privacy.role_labels(people, rule) if len(people) else pd.Series(dtype=object)
+    return people
+
+
+def annotate(data: CodedData, people: pd.DataFrame) -> pd.DataFrame:
+    """Summary codings with speaker's role label, role group and setting (unattributed kept)."""
+    seg = data.summary_segments.copy()
+    info = people.set_index("pseudonym")
+    seg["role"] = seg["speaker"].map(info["role"]).fillna(UNATTRIBUTED)
+    seg["role_group"] = seg["speaker"].map(info["role_group"]).fillna(UNATTRIBUTED)
+    seg["setting"] = seg["speaker"].map(info["setting"]).fillna("")
+    return seg
+
+
+def _role_order(roles) -> list[str]:
+    return sorted(set(roles) - {UNATTRIBUTED}) + ([UNATTRIBUTED] if UNATTRIBUTED in set(roles) else [])
+
+
+def code_table(data: CodedData) -> pd.DataFrame:
+    """Every code in codebook order: theme, code, definition, codings, transcripts, participants."""
+    seg = data.summary_segments
+    grouped = seg.groupby("code_guid")
+    table = data.codes[["code_guid", "theme", "label", "depth", "description"]].rename(columns={"label": "code", "description": "definition"})
+    table["codings"] = table["code_guid"].map(grouped.size()).fillna(0).astype(int)
+    table["transcripts"] = table["code_guid"].map(grouped["source"].nunique()).fillna(0).astype(int)
+    speakers = seg[seg["speaker"] != ""].groupby("code_guid")["speaker"].nunique()
+    table["participants"] = table["code_guid"].map(speakers).fillna(0).astype(int)
+    assert table["codings"].sum() == len(seg), "every summary coding is counted once in the code table"
+    return table.drop(columns="code_guid").reset_index(drop=True)
+
+
+def themes_by_role(seg: pd.DataFrame, people: pd.DataFrame, themes: list[str]) -> pd.DataFrame:
+    """theme, role, references, codings, participants, transcripts, participants_in_role.
+
+    Every theme x role pair is listed, zeros included (no one in that role raised it)."""
+    roles = _role_order(list(people["role"]) + list(seg["role"]))
+    in_role = people.groupby("role").size()
+    rows = []
+    for theme in themes:
+        t = seg[seg["theme"] == theme]
+        for role in roles:
+            r = t[t["role"] == role]
+            rows.append({"theme": theme, "role": role, "references": r["segment_id"].nunique(), "codings": len(r),
+                         "participants": r.loc[r["speaker"] != "", "speaker"].nunique(),
+                         "transcripts": r["source"].nunique(), "participants_in_role": int(in_role.get(role, 0))})
+    table = pd.DataFrame(rows, columns=["theme", "role", "references", "codings", "participants", "transcripts", "participants_in_role"])
+    assert table["codings"].sum() == len(seg[seg["theme"].isin(themes)]), "codings lost between segments and themes_by_role"
+    return table
+
+
+def cooccurrence(seg: pd.DataFrame, codes: pd.DataFrame) -> pd.DataFrame:
+    """Square matrix (codes in codebook order, used codes only): off the diagonal, the number of
+    pairs of codings of the two codes on the same or overlapping passages of one transcript; on
+    the diagonal, the code's codings."""
+    labels = [c for c in codes["label"] if c in set(seg["code"])]
+    index = {c: i for i, c in enumerate(labels)}
+    counts = np.zeros((len(labels), len(labels)), dtype=int)
+    for _, g in seg.groupby("source", sort=True):
+        sid = g["segment_id"].to_numpy()
+        start = pd.to_numeric(g["start"], errors="coerce").to_numpy(dtype=float)
+        end = pd.to_numeric(g["end"], errors="coerce").to_numpy(dtype=float)
+        code = g["code"].map(index).to_numpy()
+        same = sid[:, None] == sid[None, :]
+        with np.errstate(invalid="ignore"):
+            overlap = (start[:, None] < end[None, :]) & (start[None, :] < end[:, None])
+        linked = np.triu(same | overlap, k=1) & (code[:, None] != code[None, :])
+        for i, j in zip(*np.nonzero(linked)):
+            counts[code[i], code[j]] += 1
+            counts[code[j], code[i]] += 1
+    for c, n in seg["code"].value_counts().items():
+        counts[index[c], index[c]] = n
+    return pd.DataFrame(counts, index=pd.Index(labels, name="code"), columns=labels)
+
+
+def cooccurrence_figure(matrix: pd.DataFrame, title: str = "Codes applied to the same or overlapping passages"):
+    """Heatmap of the off-diagonal counts (the diagonal, a code's own codings, is left blank)."""
+    import matplotlib.pyplot as plt
+    import seaborn as sns
+
+    n = len(matrix)
+    size = max(6.0, 0.42 * n + 3)
+    fig, ax = plt.subplots(figsize=(size + 1.5, size))
+    values = matrix.to_numpy(dtype=float, copy=True)
+    np.fill_diagonal(values, np.nan)
+    shown = pd.DataFrame(values, index=matrix.index, columns=matrix.columns)
+    sns.heatmap(shown, ax=ax, cmap="Blues", annot=n <= 30, fmt=".0f", linewidths=0.5, linecolor="white",
+                square=True, cbar_kws={"label": "pairs of codings", "shrink": 0.6}, vmin=0,
+                annot_kws={"fontsize": 8})
+    ax.set_xlabel("")
+    ax.set_ylabel("")
+    ax.set_title(title, fontsize=11)
+    ax.tick_params(axis="both", labelsize=9)
+    plt.setp(ax.get_xticklabels(), rotation=45, ha="right", rotation_mode="anchor")
+    return fig
+
+
+def framework_matrix(seg: pd.DataFrame, people: pd.DataFrame, themes: list[str], scrub: privacy.Scrubber,
+                     excerpt_chars: int = 120, per_cell: int = 2) -> pd.DataFrame:
+    """Participants x themes (Framework method): each cell "n refs: excerpt | excerpt", scrubbed.
+
+    Rows: each participant (pseudonym and published role label), then "unattributed" if any."""
+    rows = []
+    listed = list(people.sort_values(["role", "pseudonym"]).itertuples())
+    unattributed = seg[seg["speaker"] == ""]
+    for who, role, part in [(p.pseudonym, p.role, seg[seg["speaker"] == p.pseudonym]) for p in listed] + \
+            ([("", UNATTRIBUTED, unattributed)] if len(unattributed) else []):
+        row = {"participant": who, "role": role}
+        for theme in themes:
+            t = part[part["theme"] == theme].drop_duplicates("segment_id").sort_values(["source", "start"])
+            if t.empty:
+                row[theme] = ""
+                continue
+            bits = [privacy.shorten(scrub(x), excerpt_chars) for x in t["text"].head(per_cell)]
+            row[theme] = f"{len(t)} ref{'s' if len(t) != 1 else ''}: " + " | ".join(bits)
+        rows.append(row)
+    return pd.DataFrame(rows, columns=["participant", "role", *themes])
+
+
+def quotes(seg: pd.DataFrame, themes: list[str], scrub: privacy.Scrubber, per_theme: int = 3, max_chars: int = 300) -> pd.DataFrame:
+    """Illustrative quotes per theme, one role at a time so that the roles are heard in turn;
+    within a role the longest passage that fits in ``max_chars`` first. Role label only."""
+    rows = []
+    for theme in themes:
+        t = seg[seg["theme"] == theme].drop_duplicates("segment_id").copy()
+        t = t[~t["text"].map(lambda x: " ".join(x.split())).duplicated()]  # the same words once only
+        t["length"] = t["text"].str.len()
+        t["too_long"] = t["length"] > max_chars
+        t = t.sort_values(["too_long", "length", "source", "start"], ascending=[True, False, True, True], kind="stable")
+        queues = {role: list(g.itertuples()) for role, g in t.groupby("role", sort=False)}
+        order = _role_order(queues)
+        picked = 0
+        while picked < per_theme and any(queues.values()):
+            for role in order:
+                if queues[role] and picked < per_theme:
+                    s = queues[role].pop(0)
+                    rows.append({"theme": theme, "role": role, "setting": s.setting,
+                                 "quote": privacy.shorten(scrub(s.text), max_chars)})
+                    picked += 1
+    return pd.DataFrame(rows, columns=["theme", "role", "setting", "quote"])
+
+
+def agreement(data: CodedData) -> pd.DataFrame:
+    """Cohen's kappa per code between the primary coder and each second coder, over the passages
+    both coded: for each code, did each coder apply it (yes/no)? Empty when nothing is double-coded."""
+    seg = data.segments
+    rows = []
+    for second in sorted(set(seg.loc[seg["use"] == "agreement", "coder"])):
+        units = sorted(set(seg.loc[(seg["use"] == "agreement") & (seg["coder"] == second), "span"]))
+        a = seg[(seg["coder"] == data.primary_coder) & seg["span"].isin(units)].groupby("span")["code"].agg(set)
+        b = seg[(seg["coder"] == second) & seg["span"].isin(units)].groupby("span")["code"].agg(set)
+        used = set().union(*a, *b)
+        for code in [c for c in data.codes["label"] if c in used]:
+            ra = [code in a[u] for u in units]
+            rb = [code in b[u] for u in units]
+            with warnings.catch_warnings():  # statsmodels warns computing a z we do not use
+                warnings.simplefilter("ignore", RuntimeWarning)
+                result = stats.cohens_kappa(ra, rb)
+            rows.append({"code": code, "primary_coder": data.primary_coder, "second_coder": second, "passages": len(units),
+                         "both": sum(x and y for x, y in zip(ra, rb)), "primary_only": sum(x and not y for x, y in zip(ra, rb)),
+                         "second_only": sum(y and not x for x, y in zip(ra, rb)), "percent_agreement": round(result.percent_agreement, 1),
+                         "kappa": round(result.kappa, 3), "ci_low": round(result.ci_low, 3), "ci_high": round(result.ci_high, 3)})
+    return pd.DataFrame(rows, columns=["code", "primary_coder", "second_coder", "passages", "both", "primary_only",
+                                       "second_only", "percent_agreement", "kappa", "ci_low", "ci_high"])
+
+
+def accounting(data: CodedData, by_role: pd.DataFrame) -> pd.DataFrame:
+    """Where every coding read went. Raises AssertionError if any is unaccounted for."""
+    seg = data.segments
+    summary = int((seg["use"] == "summary").sum())
+    agree = int((seg["use"] == "agreement").sum())
+    in_table = int(by_role["codings"].sum())
+    rows = [
+        ("codings read", len(seg)),
+        ("  in the theme summaries", in_table),
+        ("  used only for inter-coder agreement (second coder)", agree),
+        ("  of the summarised, with no identified speaker", int((seg.loc[seg["use"] == "summary", "speaker"] == "").sum())),
+        ("coded passages (distinct selections)", int(seg["segment_id"].nunique())),
+        ("selections without a coding (memos), not summarised", len(data.uncoded)),
+    ]
+    assert len(seg) == summary + agree == in_table + agree, \
+        f"codings read ({len(seg)}) != summarised ({in_table}) + agreement-only ({agree})"
+    return pd.DataFrame(rows, columns=["item", "count"])
+
+
+def _neutralise(ws):
+    """Text starting with = + - @ (or tab/CR) is stored as quoted text, never as a formula."""
+    for row in ws.iter_rows():
+        for cell in row:
+            if isinstance(cell.value, str) and cell.value[:1] in ("=", "+", "-", "@", "\t", "\r"):
+                cell.data_type = "s"
+                cell.quotePrefix = True
+
+
+_FIXED_W3CDTF = "2015-01-01T00:00:00Z"
+
+
+def workbook_bytes(sheets: dict[str, pd.DataFrame], notes: list[str]) -> bytes:
+    """An XLSX with an "About" sheet of ``notes`` then one sheet per table; byte-stable."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Font
+
+    wb = Workbook()
+    about = wb.active
+    about.title = "About"
+    for line in notes:
+        about.append([line])
+    about.column_dimensions["A"].width = 110
+    for name, frame in sheets.items():
+        ws = wb.create_sheet(name[:31])
+        ws.append([str(c) for c in frame.columns])
+        for cell in ws[1]:
+            cell.font = Font(bold=True)
+        for values in frame.itertuples(index=False):
+            ws.append([None if (isinstance(v, float) and np.isnan(v)) else (v.item() if hasattr(v, "item") else v) for v in values])
+        for i, col in enumerate(frame.columns, start=1):
+            longest = max([len(str(col))] + [len(str(v)) for v in frame[col].head(200)])
+            ws.column_dimensions[ws.cell(1, i).column_letter].width = min(60, max(10, longest + 2))
+            if longest > 60:
+                for cell in ws.iter_rows(min_row=2, min_col=i, max_col=i):
+                    cell[0].alignment = Alignment(wrap_text=True, vertical="top")
+        ws.freeze_panes = "A2"
+    for ws in wb.worksheets:
+        _neutralise(ws)
+    wb.properties.creator = "helpers.qualitative"
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    with zipfile.ZipFile(io.BytesIO(buffer.getvalue())) as archive:
+        members = {info.filename: archive.read(info) for info in archive.infolist()}
+    core = members["docProps/core.xml"].decode("utf-8")
+    core = re.sub(r"(<dcterms:(created|modified)[^>]*>)[^<]*(</dcterms:\2>)", rf"\g<1>{_FIXED_W3CDTF}\g<3>", core)
+    members["docProps/core.xml"] = core.encode("utf-8")
+    return refi_qda.deterministic_zip(members)
+
+
+def write_workbook(sheets: dict[str, pd.DataFrame], notes: list[str], relative: str = "reports/tables/focus_groups.xlsx") -> Path:
+    target = paths.output(relative)
+    with outputs.atomic_path(target) as tmp:
+        tmp.write_bytes(workbook_bytes(sheets, notes))
+    return target
+
+
+def themes_of(data: CodedData) -> list[str]:
+    """The themes (top-level codes) in codebook order."""
+    return list(data.codes.loc[data.codes["depth"] == 0, "label"])
