@@ -27,7 +27,9 @@ def find_export(folder: Path, codebook: Codebook) -> Path:
         if not path.is_file():
             raise InputError(codebook.path, "the export named under survey.export is not in the folder", value=codebook.export)
         return path
-    candidates = sorted(p for p in folder.iterdir() if p.suffix.lower() in EXPORT_SUFFIXES and not p.name.endswith("-key.en.csv"))
+    # A JISC key file sits beside its results file; the reader finds it by name.
+    candidates = sorted(p for p in folder.iterdir()
+                        if p.suffix.lower() in EXPORT_SUFFIXES and "-key." not in p.name)
     if len(candidates) != 1:
         raise InputError(folder, "cannot tell which file is the export: name it under survey.export in codebook.yaml",
                          value=[p.name for p in candidates])
