@@ -70,3 +70,11 @@ def test_not_yaml_and_empty(tmp_path):
     empty.write_text("")
     with pytest.raises(InputError, match="file is empty"):
         load_codebook(empty)
+
+
+def test_unknown_platform_is_refused(tmp_path, tiny_codebook_path):
+    path = tmp_path / "bad.yaml"
+    path.write_text(tiny_codebook_path.read_text().replace("  title: tiny", "  title: tiny\n  platform: auto"))
+    with pytest.raises(InputError, match="survey.platform must be one of") as err:
+        load_codebook(path)
+    assert "'auto'" in str(err.value)

@@ -166,6 +166,11 @@ def load_codebook(path: str | Path) -> Codebook:
     if not isinstance(raw, dict) or "variables" not in raw:
         raise InputError(path, "expected a mapping with a 'variables' section")
     survey = raw.get("survey") or {}
+    from helpers.survey.readers import PLATFORMS  # the formats the readers know
+
+    if survey.get("platform") is not None and survey["platform"] not in PLATFORMS:
+        raise InputError(path, f"survey.platform must be one of {sorted(PLATFORMS)} (or left out to detect it)",
+                         value=survey["platform"])
 
     scales = {}
     for name, spec in (raw.get("scales") or {}).items():
