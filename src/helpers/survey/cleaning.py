@@ -113,8 +113,9 @@ def classify_roles(role: pd.Series, other_text: pd.Series | None, var: Variable,
         assigned = pd.Series(np.nan, index=role.index, dtype="object")
         for rule in codebook.role_rules:
             # Only the few "Other" rows are searched, so a Python-level search is cheap here.
-            matches = text[is_other].map(lambda t, p=rule.pattern: p.search(t) is not None)
-            hit = is_other & assigned.isna() & matches.reindex(role.index, fill_value=False)
+            matches = pd.Series(False, index=role.index)
+            matches[is_other] = np.array([rule.pattern.search(t) is not None for t in text[is_other]], dtype=bool)
+            hit = is_other & assigned.isna() & matches
             assigned[hit] = rule.role
             log_rows.append({"rule": rule.pattern.pattern, "role": rule.role, "matched": int(hit.sum())})
         unmatched = is_other & assigned.isna()
@@ -184,7 +185,7 @@ def clean_survey(data: pd.DataFrame, codebook: Codebook, settings: dict[str, Any
     if progress is not None:
         threshold = float(cfg["min_progress"])
         exclude(f"Partial response (progress below {threshold:g}%)", progress.fillna(0) < threshold,
-                "progress " + progress.fillna(0).map(lambda p: f"{p:g}") + "%")
+                "progress " + progress.fillna(0).map(lambda p: f"{p:g}").astype("str") + "%")
     elif finished is not None:
         exclude("Partial response (not finished)", ~finished, "not finished")
     else:
@@ -198,8 +199,11 @@ def clean_survey(data: pd.DataFrame, codebook: Codebook, settings: dict[str, Any
             raise InputError(codebook.path, "params survey.duplicate_keys names identifiers the codebook does not "
                              f"declare (declared: {sorted(codebook.identifiers)})", value=unknown)
         key_cols = [codebook.identifiers[k] for k in keys]
-        key = _normalise_text(data[key_cols].astype("str").agg("|".join, axis=1))
-        has_key = data[key_cols].astype("str").apply(lambda s: s.str.strip().ne("")).all(axis=1)
+        parts = [_normalise_text(data[c].fillna("")) for c in key_cols]
+        key = parts[0]
+        for part in parts[1:]:
+            key = key + "|" + part
+        has_key = pd.concat([p.ne("") for p in parts], axis=1).all(axis=1)  # a blank key matches nothing
         answered = pd.DataFrame({n: s.notna() for n, s in decoded.items()}).sum(axis=1)
         started = pd.to_datetime(data[meta["started"]], errors="coerce") if "started" in meta else pd.Series(pd.NaT, index=data.index)
         order = pd.DataFrame({"key": key, "answered": -answered, "started": started, "row": data.index}, index=data.index)
