@@ -79,8 +79,17 @@ def test_cooccurrence_figure_shows_off_diagonal_counts(tiny):
     data, people, seg = tiny
     fig = summaries.cooccurrence_figure(summaries.cooccurrence(seg, data.codes))
     texts = [t.get_text() for t in fig.axes[0].texts]
-    assert texts == ["2", "0", "2", "1", "0", "1"]  # row by row, diagonal left blank
+    assert texts == ["2", "", "2", "1", "", "1"]  # row by row, diagonal and zeros left blank
+    heat = fig.axes[0].collections[0].get_array()
+    assert heat.mask.ravel().tolist() == [True, False, False, False, True, False, False, False, True]
+    assert heat.compressed().tolist() == [2, 0, 2, 1, 0, 1]
     assert [t.get_text() for t in fig.axes[0].get_xticklabels()] == ["a", "b", "c"]
+
+
+def test_top_pairs(tiny):
+    data, people, seg = tiny
+    table = summaries.top_pairs(summaries.cooccurrence(seg, data.codes), 5)
+    assert table.values.tolist() == [["a", "b", 2], ["b", "c", 1]]
 
 
 def test_agreement_kappa_by_hand(tiny):
@@ -112,7 +121,7 @@ def test_quotes_and_framework_are_scrubbed_and_role_only(tiny):
         ["T1", "clinical director", "focus group", "[name] said so"],
         ["T1", "participant", "interview", "eee"],
         ["T2", "board member", "focus group", "ccc"],
-        ["T2", "participant", "interview", "eee"]]
+        ["T2", "board member", "focus group", "ddd"]]  # "eee" was quoted for T1 and T2 has others
     assert "P1" not in " ".join(quotes["quote"]) and "Ann" not in " ".join(quotes["quote"])
     frame = summaries.framework_matrix(seg, people, ["T1", "T2"], scrub)
     assert frame.values.tolist() == [

@@ -92,6 +92,17 @@ PASSAGES = [
     ("manager", ["Communication and trust"], "I make a point of walking the wards and meeting the clinical directors one to one. You cannot lead doctors by e-mail."),
 ]
 
+PASSAGES += [
+    ("doctor", ["Clinical workload alongside management", "Losing clinical credibility"], "If I drop a clinic to go to a meeting, my patients wait longer and my colleagues cover for me. They remember that."),
+    ("doctor", ["Turnover of managers", "Financial squeeze"], "Every new finance director brings a new savings scheme. We never see one through before the next arrives."),
+    ("doctor", ["Regulation and inspection", "Communication and trust"], "Targets come down from above and nobody asks the people who run the clinics whether they are achievable."),
+    ("doctor", ["Shared priorities for patients"], "The best decisions we made as a directorate started from a patient complaint, not a spreadsheet."),
+    ("manager", ["Going over to the dark side", "Communication and trust"], "I have watched consultants stop speaking to a colleague who became clinical director. It makes my job harder because he is then isolated."),
+    ("manager", ["Turnover of managers", "Relationships disrupted"], "We have had three chief operating officers in four years. Each time the clinical directors have to start building trust again."),
+    ("manager", ["Chosen or foisted role", "Clinical workload alongside management"], "We struggle to recruit clinical directors because the time allowed for the role is not enough and everybody knows it."),
+    ("manager", ["Financial squeeze", "Regulation and inspection"], "We are told to save money and to meet every standard in full at the same time. The doctors see me as the face of the savings."),
+]
+
 PROMPTS = [
     "Can you describe what your role involves day to day?",
     "How did you come to take on the role?",
@@ -193,10 +204,8 @@ def build_demo(seed: int):
                                        "codings": [(refi_qda.seeded_guid(rng), code_guid[c], users[1]["guid"]) for c in second]})
                     if is_fg:
                         case_refs[person.pseudonym]["selection_refs"].append(sel2)
-                if rng.random() < 0.3:
-                    other = speakers[(speakers.index(person) + 1) % len(speakers)]
-                    if other.pseudonym != person.pseudonym:
-                        text += f"{other.pseudonym}: {rng.choice(FILLERS)}\n"
+                if is_fg and rng.random() < 0.3 and speakers.index(person) > 0:  # an earlier speaker answers
+                    text += f"{speakers[speakers.index(person) - 1].pseudonym}: {rng.choice(FILLERS)}\n"
         if not is_fg:
             case_refs[members_of["pseudonym"].iloc[0]]["source_refs"].append(source_guid)
         sources.append({"guid": source_guid, "name": f"{group} (synthetic)", "selections": selections})

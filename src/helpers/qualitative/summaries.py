@@ -110,10 +110,20 @@ def cooccurrence(seg: pd.DataFrame, codes: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(counts, index=pd.Index(labels, name="code"), columns=labels)
 
 
+def top_pairs(matrix: pd.DataFrame, n: int = 5) -> pd.DataFrame:
+    """The ``n`` pairs of codes that co-occur most (each pair once; ties in codebook order)."""
+    rows = [{"code": matrix.index[i], "with code": matrix.columns[j], "pairs of codings": int(matrix.iat[i, j])}
+            for i in range(len(matrix)) for j in range(i + 1, len(matrix)) if matrix.iat[i, j] > 0]
+    table = pd.DataFrame(rows, columns=["code", "with code", "pairs of codings"])
+    return table.sort_values("pairs of codings", ascending=False, kind="stable").head(n).reset_index(drop=True)
+
+
 def cooccurrence_figure(matrix: pd.DataFrame, title: str = "Codes applied to the same or overlapping passages"):
-    """Heatmap of the off-diagonal counts (the diagonal, a code's own codings, is left blank)."""
+    """Heatmap of the off-diagonal counts, non-zero counts written in the cells (the diagonal, a
+    code's own codings, is left blank)."""
     import matplotlib.pyplot as plt
     import seaborn as sns
+    from matplotlib.ticker import MaxNLocator
 
     n = len(matrix)
     size = max(6.0, 0.42 * n + 3)
@@ -121,9 +131,12 @@ def cooccurrence_figure(matrix: pd.DataFrame, title: str = "Codes applied to the
     values = matrix.to_numpy(dtype=float, copy=True)
     np.fill_diagonal(values, np.nan)
     shown = pd.DataFrame(values, index=matrix.index, columns=matrix.columns)
-    sns.heatmap(shown, ax=ax, cmap="Blues", annot=n <= 30, fmt=".0f", linewidths=0.5, linecolor="white",
+    labels = np.where(np.isnan(values) | (values == 0), "", np.nan_to_num(values).astype(int).astype(str))
+    sns.heatmap(shown, ax=ax, cmap="Blues", annot=labels if n <= 30 else False, fmt="", linewidths=0.5, linecolor="white",
                 square=True, cbar_kws={"label": "pairs of codings", "shrink": 0.6}, vmin=0,
-                annot_kws={"fontsize": 8})
+                annot_kws={"fontsize": 9})
+    ax.collections[0].colorbar.locator = MaxNLocator(integer=True)
+    ax.collections[0].colorbar.update_ticks()
     ax.set_xlabel("")
     ax.set_ylabel("")
     ax.set_title(title, fontsize=11)
@@ -157,10 +170,13 @@ def framework_matrix(seg: pd.DataFrame, people: pd.DataFrame, themes: list[str],
 def quotes(seg: pd.DataFrame, themes: list[str], scrub: privacy.Scrubber, per_theme: int = 3, max_chars: int = 300) -> pd.DataFrame:
     """Illustrative quotes per theme, one role at a time so that the roles are heard in turn;
     within a role the longest passage that fits in ``max_chars`` first. Role label only."""
-    rows = []
+    rows, used = [], set()
     for theme in themes:
         t = seg[seg["theme"] == theme].drop_duplicates("segment_id").copy()
-        t = t[~t["text"].map(lambda x: " ".join(x.split())).duplicated()]  # the same words once only
+        t["words"] = t["text"].map(lambda x: " ".join(x.split()))
+        t = t[~t["words"].duplicated()]  # the same words once only
+        fresh = t[~t["words"].isin(used)]  # a passage quoted for an earlier theme only if nothing else
+        t = fresh if len(fresh) >= min(per_theme, len(t)) else t
         t["length"] = t["text"].str.len()
         t["too_long"] = t["length"] > max_chars
         t = t.sort_values(["too_long", "length", "source", "start"], ascending=[True, False, True, True], kind="stable")
@@ -171,6 +187,7 @@ def quotes(seg: pd.DataFrame, themes: list[str], scrub: privacy.Scrubber, per_th
             for role in order:
                 if queues[role] and picked < per_theme:
                     s = queues[role].pop(0)
+                    used.add(s.words)
                     rows.append({"theme": theme, "role": role, "setting": s.setting,
                                  "quote": privacy.shorten(scrub(s.text), max_chars)})
                     picked += 1
@@ -179,7 +196,8 @@ def quotes(seg: pd.DataFrame, themes: list[str], scrub: privacy.Scrubber, per_th
 
 def agreement(data: CodedData) -> pd.DataFrame:
     """Cohen's kappa per code between the primary coder and each second coder, over the passages
-    both coded: for each code, did each coder apply it (yes/no)? Empty when nothing is double-coded."""
+    both coded: for each code, did each coder apply it (yes/no)? The asymptotic 95% interval is
+    clipped to kappa's range [-1, 1]. Empty when nothing is double-coded."""
     seg = data.segments
     rows = []
     for second in sorted(set(seg.loc[seg["use"] == "agreement", "coder"])):
@@ -196,7 +214,8 @@ def agreement(data: CodedData) -> pd.DataFrame:
             rows.append({"code": code, "primary_coder": data.primary_coder, "second_coder": second, "passages": len(units),
                          "both": sum(x and y for x, y in zip(ra, rb)), "primary_only": sum(x and not y for x, y in zip(ra, rb)),
                          "second_only": sum(y and not x for x, y in zip(ra, rb)), "percent_agreement": round(result.percent_agreement, 1),
-                         "kappa": round(result.kappa, 3), "ci_low": round(result.ci_low, 3), "ci_high": round(result.ci_high, 3)})
+                         "kappa": round(result.kappa, 3), "ci_low": round(max(result.ci_low, -1.0), 3),
+                         "ci_high": round(min(result.ci_high, 1.0), 3)})
     return pd.DataFrame(rows, columns=["code", "primary_coder", "second_coder", "passages", "both", "primary_only",
                                        "second_only", "percent_agreement", "kappa", "ci_low", "ci_high"])
 
@@ -275,6 +294,17 @@ def write_workbook(sheets: dict[str, pd.DataFrame], notes: list[str], relative: 
     with outputs.atomic_path(target) as tmp:
         tmp.write_bytes(workbook_bytes(sheets, notes))
     return target
+
+
+def prevalence_notes(by_role: pd.DataFrame) -> pd.DataFrame:
+    """One line per theme: references, participants and transcripts in all, and the role that
+    raised it most (by participants, then references), for the text of the findings."""
+    rows = []
+    for theme, t in by_role.groupby("theme", sort=False):
+        top = t.sort_values(["participants", "references", "role"], ascending=[False, False, True]).iloc[0]
+        rows.append({"theme": theme, "references": int(t["references"].sum()), "participants": int(t["participants"].sum()),
+                     "roles_raising": int((t["participants"] > 0).sum()), "most_often_raised_by": top["role"] if top["references"] else ""})
+    return pd.DataFrame(rows)
 
 
 def themes_of(data: CodedData) -> list[str]:
