@@ -126,6 +126,7 @@ def test_speaker_attribution_order_in_qdpx(tmp_path):
     xml = refi_qda.project_xml(
         name="t", origin="test", users=[{"guid": ids["user"], "name": "A"}], codes=codes, variables=[],
         cases=[{"guid": ids["case1"], "name": "FG-2", "selection_refs": [ids["s1"]]},   # overrides the "FG-1:" label
+               {"guid": _guid(50), "name": "Mystery", "selection_refs": [ids["s3"]]},  # not in the table
                {"guid": ids["case3"], "name": "I-1", "source_refs": [ids["int"]]},
                {"guid": ids["case2"], "name": "Focus group 1", "source_refs": [ids["fg"]]}],  # not a participant
         sources=[{"guid": ids["fg"], "name": "FG1", "selections": [sel("s1"), sel("s2"), sel("s3")]},
@@ -139,7 +140,24 @@ def test_speaker_attribution_order_in_qdpx(tmp_path):
     assert list(data.segments["text"]) == ["Money", "Rules", "OK", "Nobody"]
     assert list(data.segments["speaker"]) == ["FG-2", "FG-2", "", "I-1"]
     assert [(e["message"], e["count"]) for e in data.log] == [
+        ("cases linked to selections but not in the participants table (not used as speakers): Mystery", 1),
         ("codings attributed to a speaker by selection case", 1),
         ("codings attributed to a speaker by turn label", 1),
         ("codings attributed to a speaker by source case", 1),
         ("codings with no speaker (unattributed): kept, reported under role 'unattributed'", 1)]
+
+
+def test_participants_xlsx_and_broken_workbook(tmp_path):
+    from openpyxl import Workbook
+    wb = Workbook()
+    wb.active.append(["Pseudonym", "Role group", "Group"])
+    wb.active.append(["A", "Chief Executive", "INT1"])
+    wb.save(tmp_path / "participants.xlsx")
+    people = segments.read_participants(tmp_path / "participants.xlsx")
+    assert people[["pseudonym", "role_group", "group", "setting"]].values.tolist() == [["A", "chief executive", "INT1", "interview"]]
+    broken = tmp_path / "bad_participants.xlsx"
+    with zipfile.ZipFile(broken, "w") as z:
+        z.writestr("xl/workbook.xml", "<not-a-workbook")
+    with pytest.raises(InputError, match="cannot read the workbook") as err:
+        segments.read_participants(broken)
+    assert err.value.file == str(broken)

@@ -244,6 +244,11 @@ def attribute_speakers(project: refi_qda.Project, known: set[str], log: list[dic
     participant case (Case/SourceRef: an interview); otherwise unattributed (counted, logged).
     """
     speakers, reasons = [], {"selection case": 0, "turn label": 0, "source case": 0, "unattributed": 0, "ambiguous cases": 0}
+    strangers = sorted({c for refs in project.selection_cases.values() for c in refs} - known)
+    if strangers:
+        log.append({"level": "warning", "count": len(strangers),
+                    "message": "cases linked to selections but not in the participants table (not used as speakers): "
+                               + ", ".join(strangers[:10]) + (" ..." if len(strangers) > 10 else "")})
     for seg in project.segments.itertuples():
         by_sel = [c for c in dict.fromkeys(project.selection_cases.get(seg.segment_id, [])) if c in known]
         by_src = [c for c in dict.fromkeys(project.source_cases.get(seg.source_guid, [])) if c in known]
