@@ -48,3 +48,22 @@ def test_demo_reads_end_to_end_and_is_marked_synthetic(tmp_path):
     by_role = summaries.themes_by_role(seg, people, summaries.themes_of(data))
     accounting = summaries.accounting(data, by_role)
     assert accounting["count"].iloc[0] == len(data.segments) == by_role["codings"].sum() + (data.segments["use"] == "agreement").sum()
+
+
+def test_no_names_or_emails_reach_the_published_tables(tmp_path):
+    from helpers.qualitative import privacy
+
+    demo.write_demo(tmp_path, seed=20151)
+    data = segments.load_folder(tmp_path, {})
+    people = summaries.label_participants(data, {"min_role_size": 2})
+    seg = summaries.annotate(data, people)
+    themes = summaries.themes_of(data)
+    scrub = privacy.scrubber_for(people)
+    quotes = summaries.quotes(seg, themes, scrub, per_theme=50, max_chars=1000)  # every passage
+    framework = summaries.framework_matrix(seg, people, themes, scrub, excerpt_chars=1000, per_cell=50)
+    published = " ".join(quotes["quote"]) + " ".join(framework[themes].to_numpy().ravel())
+    names = [part for full in people["name"] for part in full.split()]
+    assert names and not [n for n in names if n in published]
+    assert "@" not in published
+    assert "[name]" in published and "[email]" in published
+    assert "FG1-P" not in " ".join(quotes["quote"])

@@ -148,3 +148,37 @@ def test_workbook_neutralises_formulas_and_is_byte_stable():
     assert [c.quotePrefix for c in cells] == [True, True, True, True, False]
     assert [ws.cell(r, 2).value for r in range(2, 7)] == [1, 2, 3, 4, None]
     assert wb["About"]["A1"].value == "SYNTHETIC note"
+
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+ROWS = st.lists(st.tuples(st.sampled_from(["S1", "S2"]), st.sampled_from(["T > a", "T > b", "U > c"]),
+                          st.integers(0, 20), st.integers(0, 10), st.sampled_from(["A", "B"])), min_size=1, max_size=25)
+
+
+@settings(max_examples=40, deadline=None)
+@given(rows=ROWS)
+def test_property_cooccurrence_matches_brute_force_and_accounting_holds(tmp_path_factory, rows):
+    folder = tmp_path_factory.mktemp("p")
+    lines = ["source,speaker,code,text,start,end,coder"]
+    lines += [f"{src},,{code},t{start},{start},{start + length},{coder}" for src, code, start, length, coder in rows]
+    (folder / "coded_segments.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    data = segments.load_folder(folder, {})
+    people = summaries.label_participants(data, {})
+    seg = summaries.annotate(data, people)
+    matrix = summaries.cooccurrence(seg, data.codes)
+    # brute force over every pair of summarised codings, straight from the rows
+    recs = [(r.source, r.code, int(r.start), int(r.end), r.segment_id) for r in seg.itertuples()]
+    for x in matrix.index:
+        for y in matrix.columns:
+            if x == y:
+                expected = sum(1 for r in recs if r[1] == x)
+            else:
+                expected = sum(1 for i, p in enumerate(recs) for q in recs[i + 1:]
+                               if p[0] == q[0] and {p[1], q[1]} == {x, y}
+                               and (p[4] == q[4] or (p[2] < q[3] and q[2] < p[3])))
+            assert matrix.at[x, y] == expected
+    by_role = summaries.themes_by_role(seg, people, summaries.themes_of(data))
+    table = summaries.accounting(data, by_role)
+    assert table["count"].iloc[0] == len(rows)

@@ -44,9 +44,9 @@ def annotate(data: CodedData, people: pd.DataFrame) -> pd.DataFrame:
     """Summary codings with speaker's role label, role group and setting (unattributed kept)."""
     seg = data.summary_segments.copy()
     info = people.set_index("pseudonym")
-    seg["role"] = seg["speaker"].map(info["role"]).fillna(UNATTRIBUTED)
-    seg["role_group"] = seg["speaker"].map(info["role_group"]).fillna(UNATTRIBUTED)
-    seg["setting"] = seg["speaker"].map(info["setting"]).fillna("")
+    seg["role"] = seg["speaker"].map(info["role"]).astype(object).fillna(UNATTRIBUTED)
+    seg["role_group"] = seg["speaker"].map(info["role_group"]).astype(object).fillna(UNATTRIBUTED)
+    seg["setting"] = seg["speaker"].map(info["setting"]).astype(object).fillna("")
     return seg
 
 
