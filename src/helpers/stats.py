@@ -204,6 +204,21 @@ def design_matrix(data: pd.DataFrame, predictors, reference: dict | None = None)
     return pd.concat(parts, axis=1) if parts else pd.DataFrame(index=data.index)
 
 
+def drop_collinear(X: pd.DataFrame, tol: float = 1e-8) -> tuple[pd.DataFrame, list[str]]:
+    """Drop, left to right, columns that are linear combinations of the constant and the
+    columns kept before them (e.g. organisation type "Health board" = the devolved nations)."""
+    kept, dropped = [], []
+    base = np.ones((len(X), 1))
+    for col in X.columns:
+        trial = np.column_stack([base, X[col].to_numpy(float)])
+        if np.linalg.matrix_rank(trial, tol=tol * max(1.0, np.abs(trial).max()) * len(X)) == trial.shape[1]:
+            base = trial
+            kept.append(col)
+        else:
+            dropped.append(col)
+    return X[kept], dropped
+
+
 def _binary_logits(y_codes: np.ndarray, X: pd.DataFrame, n_levels: int):
     """Separate logits of 1[y > k], k = 0..K-2, with a constant. Returns list of (params, fitted p)."""
     import statsmodels.api as sm
@@ -284,6 +299,7 @@ def proportional_odds(data: pd.DataFrame, outcome: str, predictors, reference: d
                       index=sample.index)
     X = design_matrix(sample, predictors, reference)
     X = X.loc[:, X.std(ddof=0) > 0]
+    X, dropped["collinear_terms"] = drop_collinear(X)
     z = norm.ppf(1 - alpha / 2)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
@@ -293,13 +309,21 @@ def proportional_odds(data: pd.DataFrame, outcome: str, predictors, reference: d
         se = res.bse[X.columns]
         pvals = res.pvalues[X.columns]
         codes = endog.cat.codes.to_numpy()
-        _, fits = _binary_logits(codes, X, len(present))
-        brant = brant_test(codes, X, len(present))
+        try:
+            _, fits = _binary_logits(codes, X, len(present))
+            brant = brant_test(codes, X, len(present))
+        except (np.linalg.LinAlgError, ValueError):  # separation in a cut-point logit: check not possible
+            fits = [(np.full(X.shape[1] + 1, np.nan), None) for _ in range(len(present) - 1)]
+            brant = pd.DataFrame({"term": ["omnibus", *X.columns], "chi2": np.nan, "dof": np.nan, "p_value": np.nan})
     table = pd.DataFrame({"term": X.columns, "odds_ratio": np.exp(params.to_numpy()),
                           "ci_low": np.exp((params - z * se).to_numpy()), "ci_high": np.exp((params + z * se).to_numpy()),
                           "p_value": pvals.to_numpy()})
-    cuts = pd.DataFrame([{"term": name, "cut": f"> {present[k]}", "odds_ratio": float(np.exp(fit[0][1 + i]))}
-                         for k, fit in enumerate(fits) for i, name in enumerate(X.columns)])
+    # |log OR| above 7 (OR beyond about 1100 or below 1/1100) in a binary logit means
+    # (quasi-)separation: that cut-point's estimate, and Brant's test of that term, are unstable.
+    cuts = pd.DataFrame([{"term": name, "cut": f"> {present[k]}", "odds_ratio": float(np.exp(fit[0][1 + i])),
+                          "unstable": bool(not np.isfinite(fit[0][1 + i]) or abs(fit[0][1 + i]) > 7)}
+                         for k, fit in enumerate(fits) for i, name in enumerate(X.columns)],
+                        columns=["term", "cut", "odds_ratio", "unstable"])
     return OrdinalFit(outcome, int(len(sample)), [str(c) for c in present], table, cuts, brant, converged, dropped)
 
 
