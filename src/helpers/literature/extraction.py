@@ -99,7 +99,7 @@ def counts_by(table: pd.DataFrame, column: str, *, multi: bool = False) -> pd.Da
     out = pd.DataFrame({"studies": g["study_id"].nunique(), "reports": g["unique_id"].nunique()}).reset_index()
     if column == "year":
         return out
-    return out.sort_values(["studies", column], ascending=[False, True], kind="stable").reset_index(drop=True)
+    return out.sort_values(["studies", "reports", column], ascending=[False, False, True], kind="stable").reset_index(drop=True)
 
 
 def years_by_theme(characteristics: pd.DataFrame) -> pd.DataFrame:

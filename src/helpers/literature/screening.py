@@ -143,8 +143,8 @@ def decisions(log: pd.DataFrame, unique_ids, path: str | Path = "screening log")
     for uid in unique_ids:
         t = ta.loc[uid] if uid in ta.index else None
         f = ft.loc[uid] if uid in ft.index else None
-        ta_final = t["final"] if t is not None else None
-        ft_final = f["final"] if f is not None else None
+        ta_final = t["final"] if t is not None and pd.notna(t["final"]) else None
+        ft_final = f["final"] if f is not None and pd.notna(f["final"]) else None
         flag = ""
         if ta_final == "exclude" and f is not None:
             raise InputError(path, f"record {uid} has full-text decisions but was excluded at title/abstract",
