@@ -10,6 +10,8 @@ import sys
 from pathlib import Path
 
 from helpers import config
+from helpers.literature import demo as literature_demo
+from helpers.qualitative import demo as qualitative_demo
 from helpers.survey import demo as survey_demo
 
 MARKER = """# SYNTHETIC demonstration data
@@ -19,7 +21,11 @@ so that the pipeline runs out of the box. It is not the study's data. Each stran
 has a README that says how its files were made and what they are calibrated on.
 """
 
-GENERATORS = {"survey": survey_demo.write_demo}
+GENERATORS = {
+    "literature": literature_demo.write_demo,
+    "survey": survey_demo.write_demo,
+    "focus_groups": qualitative_demo.write_demo,
+}
 
 
 def write_all(folder: str | Path, seed: int) -> None:
