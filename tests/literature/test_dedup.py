@@ -125,3 +125,40 @@ def test_override_file_missing_column(tmp_path):
 def test_duplicate_record_ids_are_refused():
     with pytest.raises(ValueError, match="'a.ris:1' repeats"):
         dedup.deduplicate(pd.concat([BASE.iloc[:1], BASE.iloc[:1]]))
+
+
+from hypothesis import given, settings, strategies as st  # noqa: E402
+
+TITLES = ["Doctors and managers: building a new relationship", "Doctors and managers building a new relationship.",
+          "Clinicians on the board: what difference does it make?", "Trends in doctor-manager relationships"]
+
+
+@st.composite
+def record_sets(draw):
+    n = draw(st.integers(1, 9))
+    rows = []
+    for i in range(n):
+        rows.append((f"{draw(st.sampled_from(['a.ris', 'b.csv', 'c.txt']))}:{i + 1}", draw(st.sampled_from(TITLES)),
+                     draw(st.sampled_from(["edwards", "veronesi", None])), draw(st.sampled_from([2003, 2004, 2006])),
+                     draw(st.sampled_from(["10.1/a", "10.1/b", None])), draw(st.sampled_from(["1", None]))))
+    return recs(*rows)
+
+
+@settings(max_examples=60, deadline=None)
+@given(record_sets(), st.randoms(use_true_random=False))
+def test_property_order_independent_and_closed(df, rnd):
+    first = dedup.deduplicate(df)
+    order = list(range(len(df)))
+    rnd.shuffle(order)
+    again = dedup.deduplicate(df.iloc[order])
+    pd.testing.assert_frame_equal(first.log, again.log)
+    pd.testing.assert_frame_equal(first.unique, again.unique)
+    groups = first.records.set_index("record_id")["unique_id"]
+    # every record is kept once: groups partition the records, and each group's id is its first member
+    assert first.unique["n_records"].sum() == len(df)
+    assert all(uid == min(first.records.loc[first.records["unique_id"] == uid, "record_id"], key=dedup.record_key)
+               for uid in groups.unique())
+    # closure: two records with the same PMID always end in the same group (no override here)
+    with_pmid = first.records[first.records["pmid"].notna()]
+    assert with_pmid.groupby("pmid")["unique_id"].nunique().le(1).all()
+    assert first.n_duplicates == (first.log["action"] == "merged").sum()

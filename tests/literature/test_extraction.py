@@ -32,7 +32,7 @@ def test_read_and_characteristics(tmp_path):
     assert missing.values.tolist() == [["u3", "included but not in the extraction table"]]
     ch = extraction.characteristics_table(unique(), table)
     assert ch[["unique_id", "first_author", "year", "country"]].values.tolist() == [["u1", "Davies", 2003, "UK"],
-                                                                                   ["u2", "Rundall T", 2004, "UK; USA"]]
+                                                                                   ["u2", "Rundall", 2004, "UK; USA"]]
     counts = extraction.included_counts(ch)
     assert counts.values.tolist() == [
         ["year", "2003", 1, 1], ["year", "2004", 1, 1],

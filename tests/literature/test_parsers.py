@@ -280,3 +280,10 @@ def test_normalise_title():
     assert parsers.normalise_title("Medicine, management, and modernisation: a \"danse macabre\"?") == \
         "medicine management and modernisation a danse macabre"
     assert parsers.normalise_title("Ca<i>n</i>cér") == "ca n cer"
+
+
+@pytest.mark.parametrize("raw, expected", [("Davies HTO", "Davies"), ("Davies, Huw T O", "Davies"), ("Phillips J.C.", "Phillips"),
+                                           ("H. T. O. Davies", "Davies"), ("van Acker, B.", "van Acker"), ("Goodall AH", "Goodall"),
+                                           ("Ham", "Ham"), ("  ", None)])
+def test_surname_as_written(raw, expected):
+    assert parsers.surname_as_written(raw) == expected

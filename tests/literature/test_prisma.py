@@ -40,7 +40,11 @@ def test_counts_and_identities():
     assert list(table.columns) == ["data", "n"] and table["data"].tolist() == prisma.FIELDS
     assert prisma.exclusion_reasons_table(c).values.tolist() == [["not empirical", 1], ["wrong setting", 1]]
     db = prisma.database_table(flow).set_index("database")
-    assert db.loc["A"].tolist() == [3, 0, 3, 2] and db.loc["B"].tolist() == [3, 2, 1, 2] and db.loc["C"].tolist() == [2, 1, 1, 1]
+    # A: a:1, a:2, a:3 (a:3 only in A); B: a:1, a:2, b:3 (b:3 only here); C: a:1, c:2 (c:2 only here)
+    assert db.loc["A"].tolist() == [3, 3, 1, 2, 0]
+    assert db.loc["B"].tolist() == [3, 3, 1, 2, 0]
+    assert db.loc["C"].tolist() == [2, 2, 1, 1, 0]
+    assert db.loc["Reg"].tolist() == [1, 1, 1, 0, 0]
 
 
 def test_pending_records_stop_the_count():

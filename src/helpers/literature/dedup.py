@@ -235,21 +235,28 @@ _FIELDS = ["title", "authors", "first_author_surname", "year", "journal", "doi",
 
 
 def _merge_groups(df: pd.DataFrame) -> pd.DataFrame:
+    """One row per group: citation fields from its most complete record (ties: the first),
+    DOI and PMID from the first record that has one, the longest abstract."""
+    groups: dict[str, list[dict]] = {}
+    for rec in df.to_dict("records"):  # df is sorted by record id
+        groups.setdefault(rec["unique_id"], []).append(rec)
+
+    def present(v):
+        return v is not None and not (isinstance(v, float) and v != v) and v is not pd.NA and v != ""
+
     rows = []
-    for uid, group in df.groupby("unique_id", sort=False):
-        group = group.sort_values("record_id", key=lambda s: s.map(record_key))
-        completeness = group[["title", "authors", "year", "journal", "doi", "pmid", "abstract"]].notna().sum(axis=1)
-        best = group.loc[completeness[completeness == completeness.max()].index[0]]
-        row = {"unique_id": uid, "n_records": len(group), "record_ids": "; ".join(group["record_id"]),
-               "databases": "; ".join(dict.fromkeys(d for d in group["database"] if d))}
+    for uid, members in groups.items():
+        completeness = [sum(present(m[f]) for f in ("title", "authors", "year", "journal", "doi", "pmid", "abstract")) for m in members]
+        best = members[completeness.index(max(completeness))]
+        row = {"unique_id": uid, "n_records": len(members), "record_ids": "; ".join(m["record_id"] for m in members),
+               "databases": "; ".join(dict.fromkeys(m["database"] for m in members if m["database"]))}
         for f in _FIELDS:
             if f in ("doi", "pmid", "abstract"):
-                vals = [v for v in group[f] if pd.notna(v) and v != ""]
+                vals = [m[f] for m in members if present(m[f])]
                 row[f] = max(vals, key=len) if f == "abstract" and vals else (vals[0] if vals else None)
             else:
-                row[f] = best[f]
+                row[f] = best[f] if present(best[f]) else None
         rows.append(row)
-    out = pd.DataFrame(rows)
+    out = pd.DataFrame(rows, columns=["unique_id", "n_records", "record_ids", "databases", *_FIELDS])
     out["year"] = out["year"].astype("Int64")
     return out.sort_values("unique_id", key=lambda s: s.map(record_key)).reset_index(drop=True)
-

@@ -20,6 +20,7 @@ import pandas as pd
 
 from helpers import files
 from helpers.files import InputError
+from helpers.literature.parsers import surname_as_written
 
 COLUMNS = ["record_id", "study_id", "design", "setting", "country", "participants", "focus", "themes"]
 REQUIRED = ["record_id", "design", "country", "themes"]
@@ -74,7 +75,7 @@ def characteristics_table(unique: pd.DataFrame, extraction: pd.DataFrame) -> pd.
     """One row per included report: citation fields from the records, characteristics from extraction."""
     bib = unique.set_index("unique_id")
     ex = extraction.copy()
-    first = bib.loc[ex["unique_id"], "authors"].fillna("").map(lambda a: a.split(";")[0].split(",")[0].strip())
+    first = bib.loc[ex["unique_id"], "authors"].fillna("").map(lambda a: surname_as_written(a.split(";")[0]) or "")
     ex["first_author"] = first.to_numpy()
     for col in ("year", "title", "journal", "doi"):
         ex[col] = bib.loc[ex["unique_id"], col].to_numpy()

@@ -107,23 +107,26 @@ def normalise_title(value) -> str:
     return " ".join(text.split())
 
 
-def surname(author: str | None) -> str | None:
-    """Normalised surname of one author written ``Surname, Given``, ``Surname G`` or ``Surname G.H.``."""
+def surname_as_written(author: str | None) -> str | None:
+    """Surname of one author written ``Surname, Given``, ``Surname G``, ``Surname G.H.`` or ``G. Surname``."""
     if not author or not str(author).strip():
         return None
-    text = str(author).strip()
+    text = " ".join(str(author).split())
     if "," in text:
-        name = text.split(",")[0]
-    else:
-        parts = text.split()
-        # "Davies HTO", "Phillips J.C.": surname first, initials last
-        if len(parts) > 1 and re.fullmatch(r"(?:[A-Z]\.?-?)+", parts[-1].replace("-", "")):
-            name = " ".join(parts[:-1])
-        elif len(parts) > 1 and all(re.fullmatch(r"[A-Z]\.?", p) for p in parts[:-1]):
-            name = parts[-1]  # "H. T. O. Davies"
-        else:
-            name = parts[0] if len(parts) == 1 else " ".join(parts[:-1]) if len(parts[-1]) <= 3 else parts[-1]
-    name = normalise_title(name).replace(" ", "")
+        return text.split(",")[0].strip() or None
+    parts = text.split()
+    if len(parts) == 1:
+        return parts[0]
+    if re.fullmatch(r"(?:[A-Z]\.?-?)+", parts[-1].replace("-", "")):
+        return " ".join(parts[:-1])  # "Davies HTO", "Phillips J.C."
+    if all(re.fullmatch(r"[A-Z]\.?", p) for p in parts[:-1]):
+        return parts[-1]  # "H. T. O. Davies"
+    return " ".join(parts[:-1]) if len(parts[-1]) <= 3 else parts[-1]
+
+
+def surname(author: str | None) -> str | None:
+    """Normalised surname (lower case, no accents, spaces or hyphens) for matching."""
+    name = normalise_title(surname_as_written(author)).replace(" ", "")
     return name or None
 
 
@@ -483,7 +486,7 @@ def _parse_csv(text: str, parsed: ParsedFile, fmt: str) -> list[dict]:
             source = cell(col("Source")) or ""
             journal = re.split(r"\s*\(\d{4}\)", source)[0] if source else None
             rec = _record(parsed.path, fmt, position, parsed=parsed, title=cell(col("Title")), authors=authors,
-                          year_text=source, journal=journal, doi=cell(col("DOI")), pmid=cell(col("Medline PMID", "PUI")) if col("Medline PMID") is not None else None,
+                          year_text=source, journal=journal, doi=cell(col("DOI")), pmid=cell(col("Medline PMID")),
                           abstract=cell(col("Abstract")))
         else:
             author_cell = cell(col("authors", "author", "author names"))

@@ -144,16 +144,23 @@ def counts_table(c: dict) -> pd.DataFrame:
 
 
 def database_table(flow: pd.DataFrame) -> pd.DataFrame:
-    """Per database: records identified, duplicates removed, unique records kept, included."""
-    g = flow.groupby("database", sort=True)
+    """Per database: records identified, distinct works among them, works no other database found,
+    and included reports found (by any record of their duplicate group) and found only there.
+
+    Which record of a duplicate group is kept is arbitrary (the first by file name), so
+    "duplicates removed" per database would say nothing; these columns do not depend on it.
+    """
+    per = flow.groupby("database", sort=True)["unique_id"]
+    n_databases = flow.groupby("unique_id")["database"].nunique()
+    only = set(n_databases[n_databases == 1].index)
+    included = set(flow.loc[flow["status"] == "included", "unique_id"])
     out = pd.DataFrame({
-        "records_identified": g.size(),
-        "duplicates_removed": g["status"].apply(lambda s: int((s == "duplicate_removed").sum())),
+        "records_identified": per.size(),
+        "distinct_records": per.nunique(),
+        "found_only_here": per.apply(lambda s: len(set(s) & only)),
+        "included_found": per.apply(lambda s: len(set(s) & included)),
+        "included_found_only_here": per.apply(lambda s: len(set(s) & included & only)),
     })
-    out["records_kept"] = out["records_identified"] - out["duplicates_removed"]
-    # a record is 'found' by a database when any record of its duplicate group came from it
-    inc = flow.loc[flow["unique_id"].isin(flow.loc[flow["status"] == "included", "unique_id"])]
-    out["included_studies_found"] = inc.groupby("database")["unique_id"].nunique().reindex(out.index, fill_value=0)
     return out.reset_index()
 
 
