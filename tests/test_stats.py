@@ -265,3 +265,9 @@ def test_kish_and_weighted_proportion_by_hand():
     assert (p, low, high, n_eff) == pytest.approx((0.75, float(wl), float(wh), 4.0))
     p, *_ = stats.weighted_proportion([1, 0], [3, 1])
     assert p == pytest.approx(0.75)
+
+
+def test_drop_collinear_keeps_the_first_of_dependent_columns():
+    X = pd.DataFrame({"scot": [1, 0, 0, 1, 0], "wales": [0, 1, 0, 0, 0], "board": [1, 1, 0, 1, 0], "x": [1, 2, 3, 4, 6]})
+    kept, dropped = stats.drop_collinear(X)
+    assert list(kept.columns) == ["scot", "wales", "x"] and dropped == ["board"]  # board = scot + wales

@@ -109,8 +109,9 @@ def likert_table(data: pd.DataFrame, items: Sequence[str], levels: Sequence[str]
 
 def diverging_likert(data: pd.DataFrame, items: Sequence[str], levels: Sequence[str], *, group: str | None = None,
                      item_labels: Mapping[str, str] | None = None, top: int = 2, sort: bool = True,
-                     min_n: int = 1, title: str | None = None, wrap: int = 38, label_min_pct: float = 8.0):
-    """Diverging stacked bars: one panel per group (side by side), one bar per item.
+                     min_n: int = 1, title: str | None = None, wrap: int = 44, label_min_pct: float = 8.0,
+                     ncols: int | None = None):
+    """Diverging stacked bars: one panel per group (``ncols`` panels a row), one bar per item.
 
     Rows with fewer than ``min_n`` valid answers are not drawn (their n label says so), so a
     chart never shows a distribution of fewer people than the tables may. Returns
@@ -121,9 +122,14 @@ def diverging_likert(data: pd.DataFrame, items: Sequence[str], levels: Sequence[
     groups = list(dict.fromkeys(tidy["group"]))
     colours = likert_colours(len(levels))
     n_items = len(items)
-    fig, axes = plt.subplots(1, len(groups), sharey=True, squeeze=False,
-                             figsize=(1.6 + 3.0 * len(groups) + 0.06 * wrap * 1.6, 1.0 + 0.42 * n_items))
-    axes = axes[0]
+    ncols = max(1, min(ncols or len(groups), len(groups)))
+    nrows = -(-len(groups) // ncols)
+    label_width = 0.075 * wrap
+    fig, grid = plt.subplots(nrows, ncols, sharey=True, squeeze=False,
+                             figsize=(label_width + 3.3 * ncols, nrows * (0.9 + 0.5 * n_items) + 0.4))
+    axes = list(grid.flat)
+    for ax in axes[len(groups):]:
+        ax.set_visible(False)
     for ax, g in zip(axes, groups):
         sub = tidy[tidy["group"].isna()] if g is None else tidy[tidy["group"] == g]
         for j, level in enumerate(levels):
@@ -145,14 +151,17 @@ def diverging_likert(data: pd.DataFrame, items: Sequence[str], levels: Sequence[
         if g is not None:
             ax.set_title(str(g), fontweight="bold")
     labels = tidy.drop_duplicates("item").sort_values("order")
-    axes[0].set_yticks(labels["order"], [textwrap.fill(str(t), wrap) for t in labels["label"]])
+    for row in grid:
+        row[0].set_yticks(labels["order"], [textwrap.fill(str(t), wrap) for t in labels["label"]])
+        row[0].tick_params(axis="y", labelleft=True)
     axes[0].set_ylim(n_items - 0.5, -0.5)
     handles, names = axes[0].get_legend_handles_labels()
     fig.legend(handles, names, loc="lower center", ncol=len(levels), frameon=False, bbox_to_anchor=(0.5, -0.01))
     if title:
-        fig.suptitle(title, fontweight="bold")
-    fig.tight_layout(rect=(0, 0.06, 1, 1))
-    fig.subplots_adjust(wspace=0.35)
+        fig.suptitle(textwrap.fill(title, max(40, int(11 * fig.get_figwidth()))), fontweight="bold")
+    height = fig.get_figheight()
+    fig.tight_layout(rect=(0, 0.45 / height, 1, 1 - (0.3 / height if title else 0)))
+    fig.subplots_adjust(wspace=0.3)
     return fig, tidy
 
 

@@ -250,3 +250,31 @@ def test_margins_and_weighting(tmp_path):
     path.write_text("var,cat,n\n", encoding="utf-8")
     with pytest.raises(InputError, match="expected columns variable, category, count"):
         A.load_margins(path)
+
+
+def test_then_vs_now_chart_table_shows_published_and_this_run_by_role():
+    ref = A.load_reference(paths.reference("published_figures.csv"))
+    prot = pd.DataFrame({"item": "relationship_quality", "group_type": ["all", "role", "role"],
+                         "group": ["All respondents", "Chief executive", "Medical director"],
+                         "levels": "1 Poor|2|3|4|5 Excellent", "n_valid": [200, 40, pd.NA], "n_1": [20, 0, pd.NA],
+                         "n_2": [30, 5, pd.NA], "n_3": [50, 5, 7], "n_4": [60, 20, 9], "n_5": [40, 10, 8], "n_agree": [100, 30, 17]})
+    chart = A.then_vs_now_chart_table(prot, ref)
+    assert set(chart["measure"]) == {"Rate relationships positive (4-5)", "Expect relations to improve",
+                                     "Expect relations to deteriorate"}  # 2015-only measures left out
+    mine = chart[chart["source"] == "This run"]
+    # MD's n_valid is suppressed: no figure for MD.
+    assert mine[["group", "pct"]].values.tolist() == [["All respondents", 50.0], ["Chief executive", 75.0]]
+    ce02 = chart[(chart["source"] == "2002 (published)") & (chart["group"] == "Chief executive")
+                 & (chart["measure"] == "Rate relationships positive (4-5)")].iloc[0]
+    low, high = stats.wilson_ci(78, 103)
+    assert (ce02["pct"], ce02["ci_low"], ce02["ci_high"]) == (pytest.approx(100 * 78 / 103), pytest.approx(100 * low), pytest.approx(100 * high))
+
+
+def test_roles_as_columns_and_workbook_sheets():
+    d = small_frame()
+    wide = A.roles_as_columns(d, "att_a")
+    assert list(wide.columns) == ["All respondents", *ROLES[:4]]
+    assert wide["Chief executive"].notna().sum() == 5 and wide["All respondents"].notna().sum() == 25
+    sheets = A.workbook_sheets({"by_role": pd.DataFrame({"pct_agree": [33.333]}), "weighted": None}, disclosure.Rule())
+    assert list(sheets) == ["by_role"] and sheets["by_role"].table["pct_agree"].tolist() == [33.3]
+    assert "counts of 1-4 suppressed" in sheets["by_role"].notes[1]

@@ -469,29 +469,36 @@ def then_vs_now(protected: pd.DataFrame, reference: pd.DataFrame, run_label: str
     return pd.DataFrame(rows)
 
 
-def then_vs_now_chart_table(comparison: pd.DataFrame, reference: pd.DataFrame, run_label: str = "This run") -> pd.DataFrame:
-    """Long table for :func:`helpers.plots.then_vs_now`: one row per measure x group x source
-    (published years with Wilson CIs where counts were published; this run with its CI)."""
-    labels = {"relationship_positive": "Rate relationships positive (4-5)",
-              "relationship_improve": "Expect relations to improve",
-              "relationship_deteriorate": "Expect relations to deteriorate",
-              "regulation_punitive_agree": "Regulation poorly co-ordinated and punitive (agree)",
-              "cost_quality_tension_agree": "Rising cost-quality tension (agree)"}
+MEASURE_LABELS = {"relationship_positive": "Rate relationships positive (4-5)",
+                  "relationship_improve": "Expect relations to improve",
+                  "relationship_deteriorate": "Expect relations to deteriorate",
+                  "regulation_punitive_agree": "Regulation poorly co-ordinated and punitive (agree)",
+                  "cost_quality_tension_agree": "Rising cost-quality tension (agree)"}
+
+
+def then_vs_now_chart_table(protected: pd.DataFrame, reference: pd.DataFrame, run_label: str = "This run",
+                            since: int = 2002) -> pd.DataFrame:
+    """Long table for :func:`helpers.plots.then_vs_now`, for the measures published for
+    ``since``: one row per measure x group x source. Published figures carry Wilson CIs where
+    counts were published; this run is shown for all respondents and every role group (from
+    the protected table: suppressed counts are not shown)."""
+    ref = reference[reference["measure"].isin(reference.loc[reference["survey_year"] == since, "measure"])]
     rows = []
-    for _, ref in reference.iterrows():
-        if ref["basis"] == "counts":
-            low, high = stats.wilson_ci(ref["numerator"], ref["denominator"])
-            pct, low, high = 100 * ref["numerator"] / ref["denominator"], 100 * float(low), 100 * float(high)
+    for _, r in ref.iterrows():
+        if r["basis"] == "counts":
+            low, high = stats.wilson_ci(r["numerator"], r["denominator"])
+            pct, low, high = 100 * r["numerator"] / r["denominator"], 100 * float(low), 100 * float(high)
         else:
-            pct, low, high = float(ref["pct_published"]), np.nan, np.nan
-        rows.append({"measure": labels.get(ref["measure"], ref["measure"]), "group": ref["group"],
-                     "source": f"{int(ref['survey_year'])} (published)", "pct": pct, "ci_low": low, "ci_high": high})
-    mine = comparison.drop_duplicates(["measure", "group"])
-    measures = set(reference["measure"])
-    for _, r in mine[mine["measure"].isin(measures)].iterrows():
-        rows.append({"measure": labels.get(r["measure"], r["measure"]), "group": r["group"], "source": run_label,
-                     "pct": r["pct"], "ci_low": r["ci_low"], "ci_high": r["ci_high"]})
-    return pd.DataFrame(rows)
+            pct, low, high = float(r["pct_published"]), np.nan, np.nan
+        rows.append({"measure": MEASURE_LABELS.get(r["measure"], r["measure"]), "group": r["group"],
+                     "source": f"{int(r['survey_year'])} (published)", "pct": pct, "ci_low": low, "ci_high": high})
+    for _, m in this_run_measures(protected, ref).iterrows():
+        if pd.isna(m["x"]) or pd.isna(m["n"]) or m["n"] == 0:
+            continue
+        low, high = stats.wilson_ci(m["x"], m["n"])
+        rows.append({"measure": MEASURE_LABELS.get(m["measure"], m["measure"]), "group": m["group"], "source": run_label,
+                     "pct": 100 * m["x"] / m["n"], "ci_low": 100 * float(low), "ci_high": 100 * float(high)})
+    return pd.DataFrame(rows, columns=["measure", "group", "source", "pct", "ci_low", "ci_high"])
 
 
 # ---------------------------------------------------------------------------------------------
@@ -552,3 +559,83 @@ def weighted_agreement(clean: pd.DataFrame, items: Mapping[str, Item], margins: 
         if rule.rule == "threshold" else table.assign(n_valid=[rule.shown(v) for v in table["n_valid"]])
     return table, {"n_weighted": int(len(d)), "n_left_out": int((~keep).sum()), "design_effect": deff,
                    "effective_n": n_eff, "variables": vars_}
+
+
+def roles_as_columns(clean: pd.DataFrame, item: str, roles: Sequence[str] = ROLES) -> pd.DataFrame:
+    """One column per role group (plus all respondents first) holding ``item``'s answers of
+    that group (empty for everyone else), so :func:`helpers.plots.diverging_likert` draws one
+    bar per role for a single item."""
+    role = clean["role"].astype(object)
+    out = {ALL: clean[item]}
+    for r in roles:
+        out[r] = clean[item].where(role == r)
+    return pd.DataFrame(out, index=clean.index)
+
+
+# ---------------------------------------------------------------------------------------------
+# Output helpers
+# ---------------------------------------------------------------------------------------------
+
+def tidy_numbers(table: pd.DataFrame) -> pd.DataFrame:
+    """Round for publication: percentages and their CIs to 1 decimal, p-values to 3
+    significant figures, other statistics to 3 decimals; counts and text untouched."""
+    out = table.copy()
+    for col in out.columns:
+        values = out[col]
+        if not pd.api.types.is_float_dtype(values):
+            continue
+        name = str(col)
+        if name.startswith(("pct", "ci_", "diff_", "published_pct")) or name.endswith("_pp"):
+            out[col] = values.round(1)
+        elif name == "p_value" or name.startswith(("p_", "ordinal_p")):
+            out[col] = values.map(lambda v: float(f"{v:.3g}") if pd.notna(v) else v)
+        else:
+            out[col] = values.round(3)
+    return out
+
+
+def suppression_summary(log: pd.DataFrame) -> pd.DataFrame:
+    """Where cells were suppressed and why, without the suppressed values (publishable)."""
+    kind = log["reason"].str.split(":").str[0]
+    return (log.assign(kind=kind).groupby(["item", "kind"], sort=False).size().rename("cells").reset_index()
+            .pivot(index="item", columns="kind", values="cells").fillna(0).astype(int).reset_index())
+
+
+def protect_counts(table: pd.DataFrame, rule: disclosure.Rule, count_cols: Sequence[str] = ("n",)) -> pd.DataFrame:
+    """Disclosure control for a table whose only counts are sample sizes (tests, models)."""
+    return disclosure.suppress(table, list(count_cols), rule=rule)
+
+
+SHEET_TITLES = {
+    "by_role": ("Agreement by item and group", "Wilson 95% CIs; n_1.. are the answer levels listed in 'levels'; non-substantive answers (n_nonsub) are not in n_valid."),
+    "suppression": ("Suppressed cells per item", "Primary: small counts; secondary: cells suppressed so a small count cannot be recovered from a total."),
+    "role_tests": ("Tests across the four role groups", "Pearson chi-square (no continuity correction), linear-by-linear association test; Holm-adjusted across items."),
+    "ordinal_odds_ratios": ("Proportional-odds models: odds ratios", "Reference: clinical directors; covariates nation, years in role, organisation type; Wald 95% CIs."),
+    "ordinal_role_effect": ("Proportional-odds models: role effect", "Likelihood-ratio test of role given the covariates; Holm-adjusted across items."),
+    "ordinal_proportional_odds": ("Brant test of proportional odds", "Omnibus and per term; separate binary logits at each cut-point."),
+    "ordinal_cutpoints": ("Cut-point odds ratios", "Separate binary logits of answering above each level; 'unstable' marks separation."),
+    "scale_reliability": ("Scale reliability", "Cronbach's alpha with Feldt 95% CI (complete cases); McDonald's omega from a one-factor ML model."),
+    "alpha_if_deleted": ("Alpha if item deleted", ""),
+    "scales_by_role": ("Scale scores by role group", "Mean of item scores (1-5), reversed items recoded; t-based 95% CIs."),
+    "scale_tests": ("Scale scores across role groups", "One-way ANOVA (eta-squared) and Kruskal-Wallis (epsilon-squared)."),
+    "then_vs_now": ("This run against the published 2002 and 2015 figures", "Difference = this run minus published, percentage points, Newcombe hybrid score 95% CI; two-proportion z test; 'approximate' rows use the published rounded % of the survey's respondents."),
+    "weighted": ("Weighted agreement", "Raking to population margins; Wilson CI on Kish's effective n."),
+}
+
+
+def workbook_sheets(tables: Mapping[str, pd.DataFrame | None], rule: disclosure.Rule) -> dict:
+    """The strand's tables as :class:`helpers.workbook.Sheet` objects with titles and notes
+    (tables that are None are left out)."""
+    from helpers.workbook import Sheet
+
+    suppression_note = (f"Disclosure control: counts of 1-{rule.upper} suppressed"
+                        + (", others rounded to the nearest 5" if rule.rule == "nhs" else "")
+                        + f", with the percentages and cells that would reveal them; suppressed cells show {rule.marker!r}.")
+    sheets = {}
+    for name, table in tables.items():
+        if table is None:
+            continue
+        title, note = SHEET_TITLES.get(name, (name, ""))
+        notes = [n for n in (note, suppression_note, "Sources of published figures: data/reference/README.md." if name == "then_vs_now" else "") if n]
+        sheets[name] = Sheet(tidy_numbers(table), title, notes)
+    return sheets
