@@ -197,12 +197,13 @@ def test_bibtex_failed_blocks_are_reported(tmp_path):
  journal={BMJ}, doi={https://doi.org/10.1136/X}}
 @article{a, title={Duplicate key}}
 @article{b, title={Unclosed
-@article{c, title="Third", year=2004}
+@article{c, title="Third", year=2004, author={Kal{\\'e}, L.}}
 """
     parsed = parsers.parse_file(write(tmp_path, "z.bib", text))
     assert parsed.records["title"].tolist() == ["The NHS and doctors", "Third"]
     assert parsed.records["doi"].tolist() == ["10.1136/x", None]
-    assert parsed.records["first_author_surname"].tolist() == ["davies", None]
+    assert parsed.records["first_author_surname"].tolist() == ["davies", "kale"]
+    assert parsed.records["authors"].tolist() == ["Davies, H. T. O.; Hodges, C. L.", "Kalé, L."]
     assert [s["reason"] for s in parsed.skipped] == ["duplicate key 'a'", "malformed entry (unbalanced braces or quotes)"]
     assert parsed.summary()["records_skipped"] == 2
 

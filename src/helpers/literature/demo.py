@@ -324,7 +324,8 @@ Synthetic:
   difference;
 - the export quirks are those each database really produces; the Scopus export leaves out two
   DOIs and Web of Science indexes one title without its acronym (and without DOI), so
-  deduplication needs the title rules and one manual override (`duplicate_overrides.csv`);
+  deduplication needs the title rules and one manual merge in `duplicate_overrides.csv` (which
+  also shows a `separate` row, for two editorials by the same authors in the same year);
 - every screening decision in `screening_log.csv` (two reviewers R1 and R2; a 40% dual-screened
   sample at title/abstract and 50% at full text; 3 and 2 disagreements drawn at random and
   resolved by `consensus` rows; the rest screened by one reviewer);

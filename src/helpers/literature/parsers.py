@@ -27,6 +27,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import bibtexparser
+from bibtexparser.middlewares import LatexDecodingMiddleware
 import pandas as pd
 import rispy
 
@@ -402,7 +403,8 @@ def _parse_medline(text: str, parsed: ParsedFile) -> list[dict]:
 # BibTeX
 
 def _parse_bibtex(text: str, parsed: ParsedFile) -> list[dict]:
-    library = bibtexparser.parse_string(text)
+    # LaTeX accents and braces ({\\'e}, {NHS}) decoded to plain text
+    library = bibtexparser.parse_string(text, append_middleware=[LatexDecodingMiddleware()])
     for block in library.failed_blocks:
         kind = type(block).__name__
         reason = {"DuplicateBlockKeyBlock": f"duplicate key {getattr(block, 'key', '')!r}"}.get(
