@@ -95,6 +95,10 @@ def test_decisions_and_prisma_match_the_truth(run):
     extracted, missing = extraction.read_extraction(lit["dir"] / "extraction.csv", id_map, included)
     assert missing.empty
     flow = prisma.record_flow(deduped.records, decisions)
+    # no record vanishes: every identified record is in exactly one box of the flow
+    assert sorted(flow["record_id"]) == sorted(found.records["record_id"])
+    assert flow.groupby("status").size().to_dict() == {
+        "duplicate_removed": len(found.records) - 29, **truth["status"].value_counts().to_dict()}
     c = prisma.prisma_counts(flow, studies_of_reports=dict(zip(extracted["unique_id"], extracted["study_id"])))
     n_status = truth["status"].value_counts()
     assert (c["records_screened"], c["records_excluded"], c["dbr_notretrieved_reports"], c["new_reports"]) == (

@@ -32,6 +32,7 @@ def test_load_and_compare_hits(tmp_path):
     ("a.ris,Embase,database,Ovid,02/09/2016,q,3,\n", r"row 2, column 'date_searched': date_searched must be a date written YYYY-MM-DD \(found '02/09/2016'\)"),
     ("a.ris,Embase,database,Ovid,2016-09-02,q,about 3,\n", r"row 2, column 'hits_reported': hits_reported must be a whole number \(found 'about 3'\)"),
     ("a.ris,Embase,database,Ovid,2016-09-02,q,3,\na.ris,MEDLINE,database,Ovid,2016-09-02,q,3,\n", r"rows 2, 3, column 'file': the same export file is listed twice"),
+    ("\n", r"searches_log\.csv: the searches log lists no searches"),
 ])
 def test_bad_log(tmp_path, body, message):
     with pytest.raises(InputError, match=message):

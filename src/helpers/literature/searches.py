@@ -60,6 +60,8 @@ def read_searches_log(path: str | Path, searches_dir: str | Path) -> pd.DataFram
         rec["hits_reported"] = int(rec["hits_reported"])
         rec["row"] = n
         out.append(rec)
+    if not out:
+        raise InputError(path, "the searches log lists no searches")
     log = pd.DataFrame(out, columns=[*LOG_COLUMNS, "row"])
     dup = log[log["file"].duplicated(keep=False)]
     if len(dup):
