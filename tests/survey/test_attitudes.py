@@ -278,3 +278,32 @@ def test_roles_as_columns_and_workbook_sheets():
     sheets = A.workbook_sheets({"by_role": pd.DataFrame({"pct_agree": [33.333]}), "weighted": None}, disclosure.Rule())
     assert list(sheets) == ["by_role"] and sheets["by_role"].table["pct_agree"].tolist() == [33.3]
     assert "counts of 1-4 suppressed" in sheets["by_role"].notes[1]
+
+
+def test_tidy_numbers_rounds_by_kind_and_keeps_markers():
+    t = pd.DataFrame({"pct_agree": [33.333, np.nan], "ci_low": [1.26, 2.0], "p_value": [0.000123456, 0.5],
+                      "odds_ratio": [1.23456, 2.0], "n_agree": ["*", 12], "mixed": ["*", 0.123456]})
+    out = A.tidy_numbers(t)
+    assert out["pct_agree"].tolist()[0] == 33.3 and math.isnan(out["pct_agree"].tolist()[1])
+    assert out["ci_low"].tolist() == [1.3, 2.0] and out["p_value"].tolist() == [0.000123, 0.5]
+    assert out["odds_ratio"].tolist() == [1.235, 2.0] and out["n_agree"].tolist() == ["*", 12]
+    assert out["mixed"].tolist() == ["*", 0.123]
+
+
+def test_headline_counts_from_the_tables():
+    by_role = pd.DataFrame({"item": ["a"] * 4 + ["b"] * 4, "group_type": "role", "group": ROLES[:4] * 2,
+                            "pct_agree": [90.0, 50.0, 10.0, 40.0, 20.0, 60.0, 5.0, 70.0]})
+    tests = pd.DataFrame({"item": ["a", "b"], "p_value": [0.001, 0.2], "p_holm": [0.002, 0.2]})
+    effect = pd.DataFrame({"item": ["a", "b"], "p_value": [0.01, 0.5], "p_holm": [0.02, 0.5]})
+    brant = pd.DataFrame({"item": ["a", "b"], "term": "omnibus", "p_value": [0.001, 0.9]})
+    comparison = pd.DataFrame({"measure": ["relationship_positive"], "group": ["Chief executive"], "published_year": [2002],
+                               "pct": [79.1], "published_pct": [75.7], "diff_pp": [3.4], "diff_ci_low": [-9.9],
+                               "diff_ci_high": [15.5], "approximate": [False]})
+    text = A.headline(by_role, tests, effect, brant, comparison, ITEMS).splitlines()
+    assert text[0] == ("- Of the 2 items with every role group's percentage published, the highest share agreeing (or positive) "
+                       "was among chief executives on 1, directorate managers on 1; the lowest among clinical directors on 2.")
+    assert text[1] == "- The four role groups differed (chi-square, Holm-adjusted p < 0.05) on 1 of 2 items."
+    assert "answers to 1 of 2 items" in text[2]
+    assert "(Brant test, Holm-adjusted p < 0.05) for `a`;" in text[3]
+    assert text[4] == ("- Chief executive: 79% rated relationships positive in this run against 76% in 2002 "
+                       "(difference +3 points, 95% CI -10 to +16).")

@@ -440,8 +440,8 @@ def then_vs_now(protected: pd.DataFrame, reference: pd.DataFrame, run_label: str
         mine = now[(now["measure"] == ref["measure"]) & (now["group"] == ref["group"])]
         x, n = (mine["x"].iloc[0], mine["n"].iloc[0]) if len(mine) else (np.nan, np.nan)
         row = {"measure": ref["measure"], "group": ref["group"], "published_year": int(ref["survey_year"]),
-               "source": ref["source"], "basis": ref["basis"], "published_x": ref["numerator"],
-               "published_n": ref["denominator"], "published_pct": float(ref["pct_published"]),
+               "source": ref["source"], "basis": ref["basis"], "published_numerator": ref["numerator"],
+               "published_denominator": ref["denominator"], "published_pct": float(ref["pct_published"]),
                "run": run_label, "n_agree": x, "n_valid": n}
         if ref["basis"] == "counts":
             px, pn, approx = float(ref["numerator"]), float(ref["denominator"]), False
@@ -579,18 +579,20 @@ def roles_as_columns(clean: pd.DataFrame, item: str, roles: Sequence[str] = ROLE
 def tidy_numbers(table: pd.DataFrame) -> pd.DataFrame:
     """Round for publication: percentages and their CIs to 1 decimal, p-values to 3
     significant figures, other statistics to 3 decimals; counts and text untouched."""
+    def rounder(name):
+        if name.startswith(("pct", "ci_", "diff_", "published_pct")) or name.endswith("_pp"):
+            return lambda v: round(v, 1)
+        if name == "p_value" or name.startswith(("p_", "ordinal_p")):
+            return lambda v: float(f"{v:.3g}")
+        return lambda v: round(v, 3)
+
     out = table.copy()
     for col in out.columns:
-        values = out[col]
-        if not pd.api.types.is_float_dtype(values):
-            continue
-        name = str(col)
-        if name.startswith(("pct", "ci_", "diff_", "published_pct")) or name.endswith("_pp"):
-            out[col] = values.round(1)
-        elif name == "p_value" or name.startswith(("p_", "ordinal_p")):
-            out[col] = values.map(lambda v: float(f"{v:.3g}") if pd.notna(v) else v)
-        else:
-            out[col] = values.round(3)
+        values, fn = out[col], rounder(str(col))
+        if pd.api.types.is_float_dtype(values):
+            out[col] = values.map(lambda v: fn(v) if pd.notna(v) else v)
+        elif values.dtype == object:  # numbers mixed with suppression markers
+            out[col] = values.map(lambda v: fn(v) if isinstance(v, (float, np.floating)) and np.isfinite(v) else v)
     return out
 
 
@@ -639,3 +641,43 @@ def workbook_sheets(tables: Mapping[str, pd.DataFrame | None], rule: disclosure.
         notes = [n for n in (note, suppression_note, "Sources of published figures: data/reference/README.md." if name == "then_vs_now" else "") if n]
         sheets[name] = Sheet(tidy_numbers(table), title, notes)
     return sheets
+
+
+def headline(by_role_table: pd.DataFrame, tests: pd.DataFrame, role_effect: pd.DataFrame, brant: pd.DataFrame,
+             comparison: pd.DataFrame, items: Mapping[str, Item], alpha: float = 0.05) -> str:
+    """The main results in words (Markdown), computed from the published tables, so the text
+    always agrees with them (suppressed cells are never quoted)."""
+    lines = []
+    roles = by_role_table[by_role_table["group_type"] == "role"]
+    pct = roles.pivot(index="item", columns="group", values="pct_agree").reindex(columns=ROLES)
+    pct = pct.apply(pd.to_numeric, errors="coerce").dropna(how="any")
+    if len(pct):
+        top = pct.idxmax(axis=1).value_counts().reindex(ROLES, fill_value=0)
+        bottom = pct.idxmin(axis=1).value_counts().reindex(ROLES, fill_value=0)
+        lines.append(f"- Of the {len(pct)} items with every role group's percentage published, the highest share "
+                     f"agreeing (or positive) was among " + ", ".join(f"{r.lower()}s on {top[r]}" for r in ROLES if top[r])
+                     + "; the lowest among " + ", ".join(f"{r.lower()}s on {bottom[r]}" for r in ROLES if bottom[r]) + ".")
+    holm = [c for c in tests.columns if c.startswith("p_") and not c.startswith("p_value")]
+    if holm:
+        sig = tests[pd.to_numeric(tests[holm[0]]) < alpha]["item"].tolist()
+        lines.append(f"- The four role groups differed (chi-square, Holm-adjusted p < {alpha}) on {len(sig)} of {len(tests)} items.")
+    adj = [c for c in role_effect.columns if c.startswith("p_") and c != "p_value"]
+    if adj:
+        sig = role_effect[pd.to_numeric(role_effect[adj[0]]) < alpha]["item"].tolist()
+        lines.append(f"- Allowing for nation, years in role and organisation type, role group was associated with the "
+                     f"answers to {len(sig)} of {len(role_effect)} items (likelihood-ratio test, Holm-adjusted).")
+    omni = brant[brant["term"] == "omnibus"].copy()
+    if len(omni):
+        omni["p_adj"] = stats.adjust_pvalues(omni["p_value"])
+        doubtful = omni[omni["p_adj"] < alpha]["item"].tolist()
+        lines.append(f"- The proportional-odds assumption was doubtful (Brant test, Holm-adjusted p < {alpha}) for "
+                     + (", ".join(f"`{i}`" for i in doubtful) if doubtful else "no item")
+                     + "; for those items read the odds ratios as averages over the cut-points.")
+    labels = {"relationship_positive": "rated relationships positive", "relationship_improve": "expected improvement",
+              "relationship_deteriorate": "expected deterioration"}
+    for _, r in comparison[(comparison["published_year"] == 2002) & comparison["diff_pp"].notna()].iterrows():
+        what = labels.get(r["measure"], r["measure"])
+        lines.append(f"- {r['group']}: {r['pct']:.0f}% {what} in this run against {r['published_pct']:.0f}% in 2002 "
+                     f"(difference {r['diff_pp']:+.0f} points, 95% CI {r['diff_ci_low']:+.0f} to {r['diff_ci_high']:+.0f}"
+                     + ("; approximate" if r["approximate"] else "") + ").")
+    return "\n".join(lines)
