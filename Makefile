@@ -24,6 +24,10 @@ inputs = $(shell find $(DATA)/$(1) -type f 2>/dev/null)
 NOTEBOOKS := $(sort $(wildcard notebooks/[0-9][0-9]_*.ipynb))
 EXECUTED  := $(patsubst notebooks/%.ipynb,$(BUILD)/executed/%.ipynb,$(NOTEBOOKS))
 RUN_STAGE := $(BIN)/python -m helpers.pipeline run
+# The seminar deck and the index page, built after every notebook (see docs/findings.md).
+SLIDES := reports/05_findings_slides.html
+INDEX  := reports/index.html
+REVEAL_WHEEL := $(BUILD)/vendor/sphinx_revealjs-3.2.1-py3-none-any.whl
 
 .PHONY: help all env test lab clean strip literature survey attitudes focus_groups findings FORCE
 
@@ -39,7 +43,7 @@ $(ENV_STAMP): requirements.lock pyproject.toml
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps -e .
 	@touch $@
 
-all: $(EXECUTED) ## Run the whole pipeline on DATA and write every report (incremental)
+all: $(EXECUTED) $(SLIDES) $(INDEX) ## Run the whole pipeline on DATA and write every report (incremental)
 
 $(DATA_STAMP): FORCE
 	@mkdir -p $(BUILD)
@@ -54,6 +58,18 @@ $(BUILD)/executed/02_survey_cleaning.ipynb: $(call inputs,survey)
 $(BUILD)/executed/03_attitude_analysis.ipynb: $(BUILD)/executed/02_survey_cleaning.ipynb $(call inputs,survey) $(REFERENCE)
 $(BUILD)/executed/04_focus_group_themes.ipynb: $(call inputs,focus_groups)
 $(BUILD)/executed/05_findings.ipynb: $(filter-out $(BUILD)/executed/05_findings.ipynb,$(EXECUTED)) $(call inputs,findings)
+
+# reveal.js for the offline deck: the PyPI wheel of sphinx-revealjs vendors it (SHA-256 checked
+# by helpers.slides before use); nothing is fetched from a CDN.
+$(REVEAL_WHEEL): | $(ENV_STAMP)
+	$(BIN)/python -m pip download --quiet --disable-pip-version-check --no-deps --only-binary=:all: sphinx-revealjs==3.2.1 -d $(BUILD)/vendor
+
+$(SLIDES): $(BUILD)/executed/05_findings.ipynb $(REVEAL_WHEEL) $(HELPERS_SRC)
+	$(BIN)/python -m helpers.slides $< $@
+
+# One page linking every report, figure and table, with every stage's provenance.
+$(INDEX): $(EXECUTED) $(SLIDES) $(HELPERS_SRC)
+	$(BIN)/python -m helpers.report_index
 
 literature: $(BUILD)/executed/01_literature_review.ipynb ## Stage 01: literature review log and PRISMA flow
 survey: $(BUILD)/executed/02_survey_cleaning.ipynb ## Stage 02: survey export to clean dataset

@@ -1,0 +1,192 @@
+"""The seminar deck: reveal.js slides from the executed findings notebook, usable offline.
+
+    python -m helpers.slides build/executed/05_findings.ipynb reports/05_findings_slides.html
+
+nbconvert's :class:`~nbconvert.SlidesExporter` lays out the slides from each cell's
+``slideshow.slide_type`` metadata (code hidden, outputs shown, figures already embedded as
+data URIs). Its template fetches reveal.js, jQuery, require.js, mermaid and MathJax from
+CDNs; this module removes every one of those references and inlines what the deck needs
+instead, so the single HTML file works with no network:
+
+* reveal.js 5 (``dist/reveal.css``, the ``white`` theme with its Source Sans Pro fonts as data
+  URIs, ``dist/reveal.js``, the speaker-notes plugin), taken from the PyPI wheel of
+  ``sphinx-revealjs==3.2.1``, which vendors reveal.js under ``sphinx_revealjs/_static/revealjs``
+  (MIT licence; fonts SIL OFL). The Makefile downloads the wheel into ``build/vendor`` with
+  ``pip download``; its SHA-256 is checked here before anything is read from it;
+* a small initialisation script in place of the template's require.js loader.
+
+jQuery, require.js, mermaid and MathJax are dropped: the findings use none of them (no LaTeX in
+the findings notebook). :func:`external_references` finds any script, stylesheet, image or
+CSS ``url()`` that would still reach the network; :func:`build` refuses to write a deck that
+has one.
+"""
+
+from __future__ import annotations
+
+import argparse
+import base64
+import re
+import sys
+from pathlib import Path
+
+from helpers import files, outputs, paths
+
+WHEEL_NAME = "sphinx_revealjs-3.2.1-py3-none-any.whl"
+WHEEL_SHA256 = "805bed3ca459346e0f01967d5ed1c40d6b7b917de1541e1e4566c8341fe7017b"
+WHEEL_REQUIREMENT = "sphinx-revealjs==3.2.1"
+DEFAULT_WHEEL = Path("build") / "vendor" / WHEEL_NAME
+ROOT = "sphinx_revealjs/_static/revealjs/"
+THEME = "white"
+PREFIX = "reveal-inline"           # sentinel URL prefix given to the template, replaced below
+FONT_FACES = (("regular", "normal", "normal"), ("italic", "normal", "italic"),
+              ("semibold", "600", "normal"), ("semibolditalic", "600", "italic"))
+WIDTH, HEIGHT = 1280, 800
+
+# Readable slides from notebook output: tables and figures sized for the slide.
+DECK_CSS = """
+.reveal h1, .reveal h2, .reveal h3 { text-transform: none; }
+.reveal h1 { font-size: 1.6em; } .reveal h2 { font-size: 1.15em; } .reveal h3 { font-size: 0.9em; }
+.reveal { font-size: 26px; }
+.reveal .slides section { text-align: left; }
+.reveal section img { max-height: 600px; max-width: 100%; display: block; margin: 0 auto; }
+.reveal .jp-RenderedHTMLCommon table { font-size: 17px; margin: 0.3em 0; }
+.reveal .jp-RenderedHTMLCommon table th, .reveal .jp-RenderedHTMLCommon table td { padding: 0.15em 0.45em; text-align: left; }
+.reveal blockquote { width: 95%; font-size: 0.8em; }
+.reveal .jp-OutputArea-output pre { font-size: 0.55em; }
+.reveal .provenance { font-size: 0.5em; }
+"""
+
+
+class DeckError(RuntimeError):
+    """The deck cannot be built offline (missing or altered reveal.js wheel, external reference)."""
+
+
+def fetch_command(dest: Path = DEFAULT_WHEEL.parent) -> str:
+    return (f"python -m pip download --no-deps --only-binary=:all: --disable-pip-version-check "
+            f"{WHEEL_REQUIREMENT} -d {dest}")
+
+
+def reveal_assets(wheel: str | Path = DEFAULT_WHEEL, sha256: str = WHEEL_SHA256) -> dict[str, str]:
+    """reveal.css, the theme (fonts inlined), reveal.js and the notes plugin, from the wheel
+    (whose SHA-256 must be ``sha256``)."""
+    wheel = paths.resolve(wheel)
+    if not wheel.is_file():
+        raise DeckError(f"{wheel}: reveal.js wheel not found; fetch it with `{fetch_command(wheel.parent)}` "
+                        "(make all does this)")
+    digest = files.sha256(wheel)
+    if digest != sha256:
+        raise DeckError(f"{wheel}: SHA-256 {digest} is not the pinned {sha256} of {WHEEL_REQUIREMENT}")
+    files.safe_zip_members(wheel)
+
+    def text(member: str) -> str:
+        return files.read_zip_member(wheel, ROOT + member).decode("utf-8")
+
+    theme = text(f"dist/theme/{THEME}.css")
+    theme = re.sub(r"@import url\(\./fonts/source-sans-pro/source-sans-pro\.css\);", "", theme)
+    faces = []
+    for name, weight, style in FONT_FACES:
+        woff = files.read_zip_member(wheel, ROOT + f"dist/theme/fonts/source-sans-pro/source-sans-pro-{name}.woff")
+        faces.append("@font-face { font-family: 'Source Sans Pro'; font-weight: %s; font-style: %s; "
+                     "src: url(data:font/woff;base64,%s) format('woff'); }" % (weight, style, base64.b64encode(woff).decode("ascii")))
+    return {"reveal_css": text("dist/reveal.css"), "theme_css": "\n".join(faces) + "\n" + theme,
+            "reveal_js": text("dist/reveal.js"), "notes_js": text("plugin/notes/notes.js")}
+
+
+def _script(js: str) -> str:
+    return "<script>\n" + js.replace("</script", "<\\/script") + "\n</script>"
+
+
+def _style(css: str) -> str:
+    return "<style>\n" + css.replace("</style", "<\\/style") + "\n</style>"
+
+
+INIT_JS = """Reveal.initialize({
+  controls: true, progress: true, hash: true, center: false, transition: "none",
+  slideNumber: "c/t", width: %d, height: %d, margin: 0.04,
+  plugins: [RevealNotes]
+});""" % (WIDTH, HEIGHT)
+
+_EXTERNAL_SCRIPT = re.compile(r"<script\b[^>]*\bsrc\s*=\s*[\"']?(?:https?:)?//[^>]*>\s*</script>", re.I)
+_MODULE_IMPORT = re.compile(r"<script\b[^>]*type=[\"']module[\"'][^>]*>(?:(?!</script>).)*?(?:https?:)?//(?:(?!</script>).)*</script>", re.I | re.S)
+_MATHJAX_CONFIG = re.compile(r"<script\b[^>]*type=[\"']text/x-mathjax-config[\"'][^>]*>.*?</script>", re.I | re.S)
+_REQUIRE_LOADER = re.compile(r"<script>\s*require\s*\(.*?</script>", re.S)
+
+
+def _link(href: str) -> re.Pattern:
+    return re.compile(r"<link\b[^>]*\bhref\s*=\s*[\"']" + re.escape(href) + r"[\"'][^>]*>", re.I)
+
+
+def inline(html: str, assets: dict[str, str]) -> str:
+    """Replace the template's CDN and sentinel references by inlined assets."""
+    html, n_css = _link(f"{PREFIX}/dist/reveal.css").subn(lambda m: _style(assets["reveal_css"]), html)
+    html, n_theme = _link(f"{PREFIX}/dist/theme/{THEME}.css").subn(lambda m: _style(assets["theme_css"] + DECK_CSS), html)
+    html, n_loader = _REQUIRE_LOADER.subn(lambda m: "\n".join([_script(assets["reveal_js"]), _script(assets["notes_js"]), _script(INIT_JS)]), html)
+    if (n_css, n_theme, n_loader) != (1, 1, 1):
+        raise DeckError(f"the slides template changed: expected one reveal.css link, one theme link and one require() "
+                        f"loader, found {n_css}, {n_theme}, {n_loader}")
+    html = _EXTERNAL_SCRIPT.sub("", html)
+    html = _MODULE_IMPORT.sub("", html)
+    html = _MATHJAX_CONFIG.sub("", html)
+    html = re.sub(r"<!-- (?:Load mathjax|MathJax configuration|End of mathjax configuration) -->", "", html, flags=re.I)
+    return html
+
+
+_REF = re.compile(r"<(script|link|img|iframe|source|video|audio|embed)\b[^>]*?\b(src|href)\s*=\s*[\"']?((?:https?:)?//[^\"'\s>]+)", re.I)
+_CSS_URL = re.compile(r"(?:@import\s+(?:url\()?|url\()\s*[\"']?((?:https?:)?//[^\"')\s]+)", re.I)
+
+
+def external_references(html: str) -> list[str]:
+    """URLs the page would fetch: script/link/img/... src or href, CSS @import and url()."""
+    found = [m.group(3) for m in _REF.finditer(html)]
+    found += [m.group(1) for m in _CSS_URL.finditer(html)]
+    return found
+
+
+def render(notebook: str | Path) -> str:
+    """The reveal.js HTML of an executed notebook, as the template writes it (CDN references)."""
+    import nbformat
+    from nbconvert import SlidesExporter
+
+    exporter = SlidesExporter(reveal_url_prefix=PREFIX, reveal_theme=THEME, reveal_transition="none")
+    exporter.exclude_input = True
+    exporter.exclude_input_prompt = True
+    exporter.exclude_output_prompt = True
+    body, _ = exporter.from_notebook_node(nbformat.read(str(notebook), as_version=4))
+    return body
+
+
+def build(notebook: str | Path, target: str | Path, wheel: str | Path = DEFAULT_WHEEL, sha256: str = WHEEL_SHA256) -> Path:
+    """Write the offline deck for ``notebook`` to ``target`` (name must contain 'slides')."""
+    target = paths.resolve(target)
+    if "slides" not in target.name:
+        raise ValueError(f"{target.name}: the deck's file name must contain 'slides'")
+    notebook = paths.resolve(notebook)
+    if not notebook.is_file():
+        raise DeckError(f"{notebook}: executed notebook not found; run `make findings` first")
+    html = inline(render(notebook), reveal_assets(wheel, sha256))
+    remaining = external_references(html)
+    if remaining:
+        raise DeckError(f"{target.name}: the deck still references the network: {', '.join(sorted(set(remaining))[:5])}")
+    with outputs.atomic_path(target) as tmp:
+        tmp.write_text(html, encoding="utf-8")
+    return target
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m helpers.slides", description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("notebook", help="executed notebook (build/executed/05_findings.ipynb)")
+    parser.add_argument("target", help="output HTML, e.g. reports/05_findings_slides.html")
+    parser.add_argument("--wheel", default=str(DEFAULT_WHEEL), help=f"the {WHEEL_REQUIREMENT} wheel")
+    args = parser.parse_args(argv)
+    try:
+        out = build(args.notebook, args.target, args.wheel)
+    except (DeckError, ValueError) as exc:
+        print(f"slides: {exc}", file=sys.stderr)
+        return 1
+    print(f"slides: wrote {out.relative_to(paths.project_root()) if out.is_relative_to(paths.project_root()) else out}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

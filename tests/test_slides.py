@@ -1,0 +1,119 @@
+"""The seminar deck: CDN references removed, reveal.js inlined from the pinned wheel."""
+
+import hashlib
+import io
+import re
+import zipfile
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from helpers import paths, slides
+
+REAL_WHEEL = paths.project_root() / slides.DEFAULT_WHEEL
+
+
+def fake_wheel(path: Path) -> str:
+    """A wheel laid out like sphinx-revealjs with tiny stand-ins; returns its SHA-256."""
+    root = slides.ROOT
+    members = {
+        root + "dist/reveal.css": ".reveal{color:red}",
+        root + "dist/theme/white.css": "@import url(./fonts/source-sans-pro/source-sans-pro.css);\n.reveal{font-family:x}",
+        root + "dist/reveal.js": "window.Reveal={initialize:function(){document.title='READY'}}; var s='</script>';",
+        root + "plugin/notes/notes.js": "window.RevealNotes={};",
+    }
+    for name, _, _ in slides.FONT_FACES:
+        members[root + f"dist/theme/fonts/source-sans-pro/source-sans-pro-{name}.woff"] = "WOFF-" + name
+    with zipfile.ZipFile(path, "w") as z:
+        for name, text in members.items():
+            z.writestr(name, text)
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def tiny_notebook(path: Path) -> Path:
+    nb = nbformat.v4.new_notebook(metadata={"kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"},
+                                            "language_info": {"name": "python"}})
+    first = nbformat.v4.new_markdown_cell("# Findings\nFirst slide", metadata={"slideshow": {"slide_type": "slide"}})
+    hidden = nbformat.v4.new_markdown_cell("not in the deck", metadata={"slideshow": {"slide_type": "skip"}})
+    fig = nbformat.v4.new_code_cell("show()", metadata={"slideshow": {"slide_type": "slide"}})
+    # a 1x1 PNG, as a figure output is embedded
+    png = "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg=="
+    fig.outputs = [nbformat.v4.new_output("display_data", data={"image/png": png, "text/plain": "<Figure>"})]
+    nb.cells = [first, hidden, fig]
+    nbformat.write(nb, path)
+    return path
+
+
+def script_and_link_sources(html: str) -> list[str]:
+    return re.findall(r"<(?:script|link)\b[^>]*\b(?:src|href)\s*=\s*[\"']?([^\"'\s>]+)", html, flags=re.I)
+
+
+def test_template_output_has_cdn_references_that_inline_removes(tmp_path):
+    html = slides.render(tiny_notebook(tmp_path / "n.ipynb"))
+    assert any(u.startswith("https://") for u in script_and_link_sources(html)), "the template is expected to use CDNs"
+    sha = fake_wheel(tmp_path / "w.whl")
+    out = slides.inline(html, slides.reveal_assets(tmp_path / "w.whl", sha))
+    assert script_and_link_sources(out) == []
+    assert slides.external_references(out) == []
+    assert "waitSeconds" not in out and "require.js" not in out and "jquery" not in out.lower()
+    assert "MathJax" not in out and "x-mathjax-config" not in out and "mermaid" not in out
+    assert "window.Reveal={initialize" in out and "window.RevealNotes" in out and ".reveal{color:red}" in out
+    # a closing script tag inside the inlined JS is escaped so it cannot end the element early
+    assert "var s='<\\/script>'" in out
+    # the theme's font import is replaced by data URIs
+    assert "@import" not in out and out.count("data:font/woff;base64,") == 4
+
+
+def test_build_writes_offline_deck_with_figures_and_skips_skipped_cells(tmp_path):
+    sha = fake_wheel(tmp_path / "w.whl")
+    target = slides.build(tiny_notebook(tmp_path / "n.ipynb"), tmp_path / "deck_slides.html", tmp_path / "w.whl", sha)
+    html = target.read_text(encoding="utf-8")
+    assert not [u for u in script_and_link_sources(html) if re.match(r"(https?:)?//", u)]
+    assert "data:image/png;base64,iVBORw0KGgo" in html
+    assert "First slide" in html and "not in the deck" not in html
+    assert html.count("<section") == 4  # two slides, each an outer (horizontal) and inner (vertical) section
+
+
+def test_build_refuses_wheel_with_wrong_checksum(tmp_path):
+    fake_wheel(tmp_path / "w.whl")
+    with pytest.raises(slides.DeckError, match=r"w\.whl: SHA-256 [0-9a-f]{64} is not the pinned 0{64}"):
+        slides.build(tiny_notebook(tmp_path / "n.ipynb"), tmp_path / "x_slides.html", tmp_path / "w.whl", "0" * 64)
+
+
+def test_missing_wheel_says_how_to_fetch_it(tmp_path):
+    with pytest.raises(slides.DeckError, match="reveal.js wheel not found; fetch it with `python -m pip download"):
+        slides.reveal_assets(tmp_path / "absent.whl")
+
+
+def test_deck_name_must_contain_slides(tmp_path):
+    with pytest.raises(ValueError, match="must contain 'slides'"):
+        slides.build(tmp_path / "n.ipynb", tmp_path / "deck.html")
+
+
+def test_inline_refuses_unexpected_template(tmp_path):
+    sha = fake_wheel(tmp_path / "w.whl")
+    with pytest.raises(slides.DeckError, match="found 0, 0, 0"):
+        slides.inline("<html></html>", slides.reveal_assets(tmp_path / "w.whl", sha))
+
+
+@pytest.mark.parametrize("html, expected", [
+    ('<script src="https://cdn.example/x.js"></script>', ["https://cdn.example/x.js"]),
+    ("<link rel='stylesheet' href='//cdn.example/a.css'>", ["//cdn.example/a.css"]),
+    ('<img src="http://example.org/i.png">', ["http://example.org/i.png"]),
+    ("<style>@import url(https://fonts.example/css);</style>", ["https://fonts.example/css"]),
+    ("<style>a{background:url('http://x.example/b.png')}</style>", ["http://x.example/b.png"]),
+    ('<a href="https://doi.org/10.1136/bmj.326.7390.626">a link the reader may follow</a>', []),
+    ('<img src="data:image/png;base64,AAAA">', []),
+])
+def test_external_references(html, expected):
+    assert slides.external_references(html) == expected
+
+
+@pytest.mark.skipif(not REAL_WHEEL.is_file(), reason="reveal.js wheel not fetched (make all fetches it into build/vendor)")
+def test_real_wheel_deck_has_no_cdn_script_or_link(tmp_path):
+    target = slides.build(tiny_notebook(tmp_path / "n.ipynb"), tmp_path / "real_slides.html", REAL_WHEEL)
+    html = target.read_text(encoding="utf-8")
+    remote = [u for u in script_and_link_sources(html) if re.match(r"(https?:)?//", u)]
+    assert remote == []
+    assert "reveal.js 5.2.0" in html and "Reveal.initialize" in html and "RevealNotes" in html
