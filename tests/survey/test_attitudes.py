@@ -243,7 +243,7 @@ def test_margins_and_weighting(tmp_path):
     assert summary["n_left_out"] == 2 and summary["n_weighted"] == 40
     w = np.array([2.0] * 10 + [2 / 3] * 30)
     assert summary["design_effect"] == pytest.approx(stats.kish(w)[0])
-    assert row["n_effective"] == pytest.approx(stats.kish(w)[1])
+    assert row["effective_sample_size"] == pytest.approx(stats.kish(w)[1])
     path.write_text("variable,category,count\nrole,Chief executive,lots\n", encoding="utf-8")
     with pytest.raises(InputError, match=r"row 2, column 'count': count is not a number \(found 'lots'\)"):
         A.load_margins(path)

@@ -552,10 +552,10 @@ def weighted_agreement(clean: pd.DataFrame, items: Mapping[str, Item], margins: 
         p, low, high, ne = stats.weighted_proportion(y, w)
         n = int(ok.sum())
         rows.append({"item": name, "n_valid": n, "pct_unweighted": 100 * y.mean() if n else np.nan,
-                     "pct_weighted": 100 * p, "ci_low": 100 * low, "ci_high": 100 * high, "n_effective": ne})
+                     "pct_weighted": 100 * p, "ci_low": 100 * low, "ci_high": 100 * high, "effective_sample_size": ne})
     table = pd.DataFrame(rows)
     table = disclosure.suppress(table, ["n_valid"], rule=rule, derived={c: ["n_valid"] for c in
-                                ("pct_unweighted", "pct_weighted", "ci_low", "ci_high", "n_effective")}) \
+                                ("pct_unweighted", "pct_weighted", "ci_low", "ci_high", "effective_sample_size")}) \
         if rule.rule == "threshold" else table.assign(n_valid=[rule.shown(v) for v in table["n_valid"]])
     return table, {"n_weighted": int(len(d)), "n_left_out": int((~keep).sum()), "design_effect": deff,
                    "effective_n": n_eff, "variables": vars_}
