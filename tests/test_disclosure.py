@@ -156,3 +156,10 @@ def test_row_equations_protect_published_totals_across_rows():
     assert disclosure.violations(out).empty
     with pytest.raises(ValueError, match=r"rows not in the table: \[9\]"):
         disclosure.suppress(t, ["n_agree"], row_equations=[(9, [1])])
+
+
+def test_missing_counts_stay_empty_and_are_not_marked():
+    t = pd.DataFrame({"n": [np.nan, 3.0, 20.0]})
+    out = disclosure.suppress(t, ["n"])
+    assert math.isnan(out["n"].iloc[0]) and out["n"].tolist()[1:] == ["*", 20]
+    assert disclosure.suppress(t, ["n"], marker=None)["n"].tolist()[1:] == [pd.NA, 20]

@@ -141,7 +141,7 @@ def suppress_with_log(table, count_cols, pct_cols=(), *, rule="threshold", min_c
 
     df = table.reset_index(drop=True)
     counts = df[count_cols].apply(pd.to_numeric, errors="raise").astype("float64")
-    bad = counts.stack().pipe(lambda s: s[(s < 0) | (s != np.floor(s))])
+    bad = counts.stack().dropna().pipe(lambda s: s[(s < 0) | (s != np.floor(s))])
     if len(bad):
         (row, col), value = next(iter(bad.items()))
         raise ValueError(f"disclosure: column {col!r} row {row}: counts must be non-negative whole numbers (found {value})")
@@ -214,11 +214,12 @@ def suppress_with_log(table, count_cols, pct_cols=(), *, rule="threshold", min_c
     out = df.copy()
     shown = counts.copy()
     for col in count_cols:
-        shown[col] = [np.nan if hidden.at[r, col] else rule.shown(v) for r, v in counts[col].items()]
+        shown[col] = [np.nan if hidden.at[r, col] or pd.isna(v) else rule.shown(v) for r, v in counts[col].items()]
         if rule.marker is None:
             out[col] = shown[col].astype("Int64")
         else:
-            out[col] = pd.Series([rule.marker if pd.isna(v) else int(v) for v in shown[col]], index=df.index, dtype=object)
+            out[col] = pd.Series([rule.marker if hidden.at[r, col] else (np.nan if pd.isna(v) else int(v))
+                                  for r, v in shown[col].items()], index=df.index, dtype=object)
 
     def set_derived(col, values, blank):
         values = pd.Series(values, index=df.index, dtype="float64").where(~blank)
