@@ -271,3 +271,12 @@ def test_drop_collinear_keeps_the_first_of_dependent_columns():
     X = pd.DataFrame({"scot": [1, 0, 0, 1, 0], "wales": [0, 1, 0, 0, 0], "board": [1, 1, 0, 1, 0], "x": [1, 2, 3, 4, 6]})
     kept, dropped = stats.drop_collinear(X)
     assert list(kept.columns) == ["scot", "wales", "x"] and dropped == ["board"]  # board = scot + wales
+
+
+@pytest.mark.parametrize("counts", [(56, 70, 48, 80), (78, 103, 164, 443), (9, 10, 3, 10), (0, 10, 0, 20), (1, 29, 12, 40)])
+def test_newcombe_matches_statsmodels(counts):
+    from statsmodels.stats.proportion import confint_proportions_2indep
+
+    low, high = confint_proportions_2indep(*counts, method="newcomb", compare="diff")
+    _, got_low, got_high = stats.newcombe_diff_ci(*counts)
+    assert (got_low, got_high) == (pytest.approx(low, abs=1e-12), pytest.approx(high, abs=1e-12))

@@ -29,6 +29,9 @@ nothing changes, so that no suppressed count can be recovered by subtraction:
   "All" = the four roles + an unpublished "Other" remainder; protected like a row total, in
   every count column.
 
+Secondary suppression is decided on the exact counts and applied under both rules (under the
+NHS rule rounding already blurs differences, so this is conservative there).
+
 Each equation is protected on its own (no equation is left with exactly one sensitive
 unknown); combinations of several equations are not audited by linear programming, as in most
 practical tools, so keep the published hierarchy simple.
