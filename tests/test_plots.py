@@ -82,3 +82,17 @@ def test_colours_are_the_colour_blind_safe_sets():
     assert plots.likert_colours(3) == ["#CA0020", plots.NEUTRAL_GREY, "#0571B0"]
     with pytest.raises(ValueError, match="9 levels"):
         plots.likert_colours(9)
+
+
+def test_forest_positions_and_log_axis():
+    table = pd.DataFrame({"row": ["a", "a", "b"], "series": ["CE", "MD", "CE"], "estimate": [2.0, 0.5, 1.5],
+                          "ci_low": [1.2, 0.3, 0.9], "ci_high": [3.0, 0.9, 2.5]})
+    fig, drawn = plots.forest(table, row_labels={"a": "Item A"})
+    ax = fig.axes[0]
+    assert ax.get_xscale() == "log"
+    assert drawn[["row", "series", "y"]].values.tolist() == [["a", "CE", -0.1], ["a", "MD", 0.1], ["b", "CE", 0.9]]
+    assert [t.get_text() for t in ax.get_yticklabels()] == ["Item A", "b"]
+    # The error bars span exactly the CIs.
+    segments = sorted(tuple(np.round(seg[:, 0], 6)) for coll in ax.collections for seg in coll.get_segments())
+    assert segments == [(0.3, 0.9), (0.9, 2.5), (1.2, 3.0)]
+    plt.close(fig)

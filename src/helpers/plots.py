@@ -19,6 +19,7 @@ from typing import Mapping, Sequence
 
 import matplotlib
 import matplotlib.pyplot as plt
+import matplotlib.ticker
 import numpy as np
 import pandas as pd
 
@@ -204,3 +205,43 @@ def then_vs_now(table: pd.DataFrame, *, title: str | None = None, source_order: 
     fig.tight_layout(rect=(0, 0.08, 1, 1))
     order = data.sort_values(["measure", "y"], key=lambda s: s.map({m: i for i, m in enumerate(measures)}) if s.name == "measure" else s)
     return fig, order.reset_index(drop=True)
+
+
+def forest(table: pd.DataFrame, *, row_labels: Mapping[str, str] | None = None, series_order: Sequence[str] | None = None,
+           title: str | None = None, xlabel: str = "Odds ratio (log scale)", wrap: int = 44):
+    """Odds ratios with 95% CIs on a log scale: one row per ``row``, one colour per ``series``.
+
+    ``table`` columns: ``row, series, estimate, ci_low, ci_high``. Rows are drawn in the order
+    they first appear, top to bottom; a vertical line marks no difference (1). Returns
+    ``(fig, drawn)`` with each point's ``y`` position.
+    """
+    need = {"row", "series", "estimate", "ci_low", "ci_high"}
+    if need - set(table.columns):
+        raise ValueError(f"forest: missing column(s) {', '.join(sorted(need - set(table.columns)))}")
+    data = table.dropna(subset=["estimate"]).copy()
+    rows = list(dict.fromkeys(data["row"]))
+    series = list(series_order or dict.fromkeys(data["series"]))
+    offsets = {s: (i - (len(series) - 1) / 2) * 0.2 for i, s in enumerate(series)}
+    data["y"] = data["row"].map({r: i for i, r in enumerate(rows)}) + data["series"].map(offsets)
+    fig, ax = plt.subplots(figsize=(0.075 * wrap + 5.5, 0.9 + 0.62 * len(rows)))
+    for i, s in enumerate(series):
+        sub = data[data["series"] == s]
+        err = np.vstack([sub["estimate"] - sub["ci_low"], sub["ci_high"] - sub["estimate"]])
+        ax.errorbar(sub["estimate"], sub["y"], xerr=err, fmt="o", color=OKABE_ITO[i % 8], ecolor=OKABE_ITO[i % 8],
+                    markersize=5, elinewidth=1.2, capsize=2, label=s)
+    ax.axvline(1, color="#555555", linewidth=0.8)
+    ax.set_xscale("log")
+    low, high = float(np.nanmin(data["ci_low"].clip(lower=1e-3))), float(np.nanmax(data["ci_high"].clip(upper=1e3)))
+    ticks = [t for t in (0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1, 2, 5, 10, 20, 50, 100) if low / 1.5 <= t <= high * 1.5]
+    ax.set_xticks(ticks, [f"{t:g}" for t in ticks])
+    ax.xaxis.set_minor_locator(matplotlib.ticker.NullLocator())
+    ax.set_xlim(min(ticks + [low]) / 1.1, max(ticks + [high]) * 1.1)
+    ax.set_yticks(range(len(rows)), [textwrap.fill(str((row_labels or {}).get(r, r)), wrap) for r in rows])
+    ax.set_ylim(len(rows) - 0.5, -0.5)
+    ax.set_xlabel(xlabel)
+    ax.grid(axis="x", color="#E5E5E5", linewidth=0.6)
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.9 / fig.get_figheight()), ncol=len(series), frameon=False)
+    if title:
+        ax.set_title(textwrap.fill(title, 70), fontweight="bold")
+    fig.tight_layout()
+    return fig, data.reset_index(drop=True)

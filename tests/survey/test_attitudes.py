@@ -307,3 +307,12 @@ def test_headline_counts_from_the_tables():
     assert "(Brant test, Holm-adjusted p < 0.05) for `a`;" in text[3]
     assert text[4] == ("- Chief executive: 79% rated relationships positive in this run against 76% in 2002 "
                        "(difference +3 points, 95% CI -10 to +16).")
+
+
+def test_role_odds_ratios_for_chart_keeps_role_terms_in_item_order():
+    ors = pd.DataFrame({"item": ["att_b", "att_b", "att_a", "att_a"],
+                        "term": ["role[Chief executive]", "nation[Wales]", "role[Medical director]", "role[Chief executive]"],
+                        "odds_ratio": [2.0, 9.0, 0.5, 1.5], "ci_low": [1.0, 1.0, 0.2, 1.1], "ci_high": [4.0, 99.0, 0.9, 2.2]})
+    out = A.role_odds_ratios_for_chart(ors, ITEMS)
+    assert out[["row", "series", "estimate"]].values.tolist() == [
+        ["att_a", "Chief executive", 1.5], ["att_a", "Medical director", 0.5], ["att_b", "Chief executive", 2.0]]

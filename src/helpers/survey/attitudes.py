@@ -681,3 +681,15 @@ def headline(by_role_table: pd.DataFrame, tests: pd.DataFrame, role_effect: pd.D
                      f"(difference {r['diff_pp']:+.0f} points, 95% CI {r['diff_ci_low']:+.0f} to {r['diff_ci_high']:+.0f}"
                      + ("; approximate" if r["approximate"] else "") + ").")
     return "\n".join(lines)
+
+
+def role_odds_ratios_for_chart(odds_ratios: pd.DataFrame, items: Mapping[str, Item]) -> pd.DataFrame:
+    """The role terms of :func:`ordinal_models`' odds ratios, for :func:`helpers.plots.forest`:
+    row = item, series = role group (against the reference group), items in codebook order."""
+    role = odds_ratios[odds_ratios["term"].str.startswith("role[")].copy()
+    role["series"] = role["term"].str.slice(5, -1)
+    role["row"] = pd.Categorical(role["item"], categories=list(items))
+    role = role.sort_values(["row", "series"], kind="stable")
+    return pd.DataFrame({"row": role["item"].to_numpy(), "series": role["series"].to_numpy(),
+                         "estimate": role["odds_ratio"].to_numpy(), "ci_low": role["ci_low"].to_numpy(),
+                         "ci_high": role["ci_high"].to_numpy()})
