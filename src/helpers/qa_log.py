@@ -246,7 +246,8 @@ def _published_tables() -> dict[str, pd.DataFrame]:
 
     out = {}
     for name, path in all_tables.table_files("05_findings").items():
-        out[name] = pd.read_csv(io.StringIO(files.read_text(path).text), dtype=str, keep_default_na=False)
+        text = all_tables.read_text(path)
+        out[name] = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False) if text.strip() else pd.DataFrame()
     return out
 
 

@@ -48,6 +48,7 @@ DECK_CSS = """
 .reveal h1 { font-size: 1.6em; } .reveal h2 { font-size: 1.15em; } .reveal h3 { font-size: 0.9em; }
 .reveal { font-size: 26px; }
 .reveal .slides section { text-align: left; }
+.reveal .slides > section > section { height: 100%; overflow-y: auto; }  /* long tables scroll */
 .reveal section img { max-height: 600px; max-width: 100%; display: block; margin: 0 auto; }
 .reveal .jp-RenderedHTMLCommon table { font-size: 17px; margin: 0.3em 0; }
 .reveal .jp-RenderedHTMLCommon table th, .reveal .jp-RenderedHTMLCommon table td { padding: 0.15em 0.45em; text-align: left; }

@@ -59,3 +59,11 @@ def test_leading_zero_codes_stay_text(workspace):
     path, _ = all_tables.write_all_tables()
     ws = load_workbook(path)["b_table"]
     assert [ws.cell(row=r, column=3).value for r in range(2, 7)] == ["0123", "x", 1, 2, 3]
+
+
+def test_own_tables_are_not_listed_as_inputs(workspace):
+    from helpers import files
+    (workspace / "reports" / "tables" / "triangulation.csv").write_text("a\n1\n", encoding="utf-8")
+    all_tables.write_all_tables()
+    read = {p.name for p in files.inputs_read()}
+    assert "b_table.csv" in read and "triangulation.csv" not in read

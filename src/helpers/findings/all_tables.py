@@ -18,6 +18,18 @@ from helpers import files, paths, workbook
 from helpers.pipeline import BUILD
 
 
+# Tables this stage writes itself: read back without being listed as inputs in its provenance.
+OWN_TABLES = frozenset({"findings_headline", "findings_themes", "triangulation", "triangulation_matrix",
+                        "assumptions_log", "data_log"})
+
+
+def read_text(path: Path) -> str:
+    """A table's text; other stages' tables are noted as inputs (provenance), this stage's not."""
+    if path.stem in OWN_TABLES:
+        return files.decode_bytes(path.read_bytes(), path).text
+    return files.read_text(path).text
+
+
 def table_files(stage: str | None = None) -> dict[str, Path]:
     """Table name -> CSV: the published tables, with this run's staged tables in their place.
 
@@ -38,7 +50,7 @@ def table_files(stage: str | None = None) -> dict[str, Path]:
 
 def read_for_workbook(path: Path) -> pd.DataFrame:
     """A CSV with numbers typed as numbers and text (markers, labels) kept as text."""
-    text = files.read_text(path).text
+    text = read_text(path)
     if not text.strip():
         return pd.DataFrame()
     try:

@@ -1,0 +1,91 @@
+"""reports/index.html: links to every output and the provenance of every stage."""
+
+import json
+import re
+
+import pytest
+
+from helpers import report_index
+
+
+def record(stage, data_dir="/d/demo", commit="abc123def4567890", dirty=False, inputs=None, numpy="2.4.6"):
+    return {"stage": stage, "ran_at": "2026-11-27T09:00:00+00:00", "code": {"commit": commit, "dirty": dirty},
+            "packages": {"python": "3.11.7", "numpy": numpy},
+            "inputs": inputs if inputs is not None else [{"path": "data/raw/demo/survey/export.csv", "bytes": 12, "sha256": "a" * 64}],
+            "parameters": {"data_dir": data_dir, "seed": 1}}
+
+
+@pytest.fixture
+def reports(tmp_path, monkeypatch):
+    monkeypatch.setenv("HELPERS_WORKSPACE", str(tmp_path))
+    monkeypatch.delenv("HELPERS_STAGING", raising=False)
+    r = tmp_path / "reports"
+    for sub in ("tables", "figures", "provenance"):
+        (r / sub).mkdir(parents=True)
+    for name in ("02_survey.html", "05_findings.html", "05_findings_slides.html", "figures/flow.png", "tables/a&b.csv",
+                 "tables/all_tables.xlsx", "codebook.qdc", "README.md"):
+        (r / name).write_text("x", encoding="utf-8")
+    return r
+
+
+def write_records(reports, *records):
+    for rec in records:
+        (reports / "provenance" / f"{rec['stage']}.json").write_text(json.dumps(rec), encoding="utf-8")
+
+
+def test_every_output_linked_with_relative_href(reports):
+    write_records(reports, record("02_survey"))
+    page = report_index.render(reports, report_index.load_records(reports / "provenance"), "2026-11-27T10:00:00+00:00",
+                               {"commit": "f" * 40, "dirty": True})
+    hrefs = re.findall(r'href="([^"]+)"', page)
+    assert hrefs == ["02_survey.html", "05_findings.html", "05_findings_slides.html", "figures/flow.png",
+                     "tables/a&amp;b.csv", "tables/all_tables.xlsx", "provenance/02_survey.json", "codebook.qdc"]
+    for section in ("<h2>Reports</h2>", "<h2>Seminar slides</h2>", "<h2>Figures</h2>", "<h2>Tables</h2>",
+                    "<h2>Provenance records</h2>", "<h2>Other files</h2>"):
+        assert section in page
+    assert "Index written 2026-11-27T10:00:00+00:00 from code <code>" + "f" * 40 + "</code> <b>with uncommitted changes</b>" in page
+    assert "<td><code>data/raw/demo/survey/export.csv</code></td><td>12</td><td><code>" + "a" * 64 + "</code></td><td>02_survey</td>" in page
+    assert "<td>numpy</td><td>2.4.6</td>" in page and '&quot;seed&quot;: 1' in page
+    assert "<td>02_survey</td><td>2026-11-27T09:00:00+00:00</td><td><code>abc123def456</code></td><td>no</td>" in page
+    assert "README.md" not in page and 'class="warn"' not in page
+
+
+def test_disagreements_between_stages(reports):
+    changed = [{"path": "data/raw/demo/survey/export.csv", "bytes": 13, "sha256": "b" * 64}]
+    recs = [record("01_a"), record("02_b", data_dir="/d/other", commit="999", dirty=True, inputs=changed, numpy="2.4.7")]
+    assert report_index.disagreements(recs) == [
+        "The stages ran with different data folders: 01_a; 02_b.",
+        "The stages ran with different code commits: 01_a; 02_b.",
+        "The stages ran with different package versions: 01_a; 02_b.",
+        "Stages run with uncommitted changes in the work tree: 02_b.",
+        "Input files that changed between stages: data/raw/demo/survey/export.csv."]
+    rows = report_index.inputs_table(recs)
+    assert [(r["sha256"][0], r["stages"]) for r in rows] == [("a", ["01_a"]), ("b", ["02_b"])]
+
+
+def test_write_index_synthetic_banner(reports, tmp_path):
+    demo = tmp_path / "demo"
+    demo.mkdir()
+    (demo / "SYNTHETIC.md").write_text("x", encoding="utf-8")
+    write_records(reports, record("02_survey", data_dir=str(demo)))
+    target = report_index.write_index()
+    page = target.read_text(encoding="utf-8")
+    assert target == reports / "index.html"
+    assert '<p class="synthetic"><b>SYNTHETIC DATA.</b>' in page
+    assert 'href="index.html"' not in page
+
+
+def test_broken_records_are_errors_naming_the_file(reports):
+    (reports / "provenance" / "01_x.json").write_text("{not json", encoding="utf-8")
+    with pytest.raises(ValueError, match=r"01_x\.json: not a valid provenance record"):
+        report_index.load_records(reports / "provenance")
+    rec = record("01_x")
+    del rec["inputs"]
+    (reports / "provenance" / "01_x.json").write_text(json.dumps(rec), encoding="utf-8")
+    with pytest.raises(ValueError, match=r"01_x\.json: provenance record lacks 'inputs'"):
+        report_index.load_records(reports / "provenance")
+
+
+def test_no_records(reports):
+    page = report_index.render(reports, [], "now", {"commit": None, "dirty": None})
+    assert "No provenance records: no stage has run." in page and "from code <code>unknown</code>" in page
