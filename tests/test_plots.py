@@ -62,7 +62,12 @@ def test_diverging_likert_draws_the_tidy_table():
     assert texts == ["n=4", "n=3: not shown"]
     assert [t.get_text() for t in axes[1].texts if t.get_text().startswith("n=")] == ["n=4", "n=5"]
     assert [t.get_text() for t in axes[0].get_yticklabels()] == ["a", "b"]
+    # Segment numbers: CE a = 1 neutral, 2 agree, 1 strongly agree: all below min_n=4 people -> no numbers.
+    assert [t.get_text() for t in axes[0].texts if not t.get_text().startswith("n=")] == []
+    fig2, _ = plots.diverging_likert(d, ["a"], LEVELS, group="role", min_n=1)
+    assert [t.get_text() for t in fig2.axes[0].texts if not t.get_text().startswith("n=")] == ["25", "50", "25"]
     plt.close(fig)
+    plt.close(fig2)
 
 
 def test_then_vs_now_positions():

@@ -114,8 +114,9 @@ def diverging_likert(data: pd.DataFrame, items: Sequence[str], levels: Sequence[
                      ncols: int | None = None):
     """Diverging stacked bars: one panel per group (``ncols`` panels a row), one bar per item.
 
-    Rows with fewer than ``min_n`` valid answers are not drawn (their n label says so), so a
-    chart never shows a distribution of fewer people than the tables may. Returns
+    Rows with fewer than ``min_n`` valid answers are not drawn (their n label says so), and a
+    segment of fewer than ``min_n`` people carries no number, so a chart shows no more than the
+    tables do about small groups (a narrow segment's width still shows its size roughly). Returns
     ``(fig, tidy)`` where ``tidy`` is :func:`likert_table`'s table with a ``drawn`` column.
     """
     tidy = likert_table(data, items, levels, group=group, item_labels=item_labels, top=top, sort=sort)
@@ -138,7 +139,7 @@ def diverging_likert(data: pd.DataFrame, items: Sequence[str], levels: Sequence[
             ax.barh(seg["order"], seg["width"], left=seg["left"], color=colours[j], edgecolor="white",
                     linewidth=0.6, height=0.72, label=level)
             for _, r in seg.iterrows():
-                if r["width"] >= label_min_pct:
+                if r["width"] >= label_min_pct and r["n"] >= min_n:  # no number on a segment of fewer than min_n people
                     ax.text(r["left"] + r["width"] / 2, r["order"], f"{r['pct']:.0f}", ha="center", va="center",
                             fontsize=8, color=_text_colour(colours[j]))
         per_item = sub.drop_duplicates("item").sort_values("order")
