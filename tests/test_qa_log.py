@@ -107,3 +107,24 @@ def test_build_assumptions_log_from_a_workspace(tmp_path, monkeypatch):
         "Strand not run, so absent from the findings: Rapid literature review.",
         "Strand not run, so absent from the findings: Attitudes by role and against 2002.",
         "Strand not run, so absent from the findings: Interviews and focus groups."]
+
+
+def test_provenance_records_leave_out_this_stage(tmp_path, monkeypatch):
+    monkeypatch.setenv("HELPERS_WORKSPACE", str(tmp_path))
+    folder = tmp_path / "reports" / "provenance"
+    folder.mkdir(parents=True)
+    for stage in ("05_findings", "01_a", "02_b"):
+        (folder / f"{stage}.json").write_text(json.dumps({"stage": stage}), encoding="utf-8")
+    assert [r["stage"] for r in qa_log.provenance_records()] == ["01_a", "02_b"]
+    assert [r["stage"] for r in qa_log.provenance_records(exclude=None)] == ["01_a", "02_b", "05_findings"]
+
+
+def test_data_log_paths_relative_to_workspace_and_raw_inputs_found_by_data_folder(tmp_path, monkeypatch):
+    ws = tmp_path / "ws"
+    monkeypatch.setenv("HELPERS_WORKSPACE", str(ws))
+    data = tmp_path / "copy" / "demo"
+    records = [{"stage": "03_a", "inputs": [{"path": f"{ws}/reports/tables/t.csv", "bytes": 1, "sha256": "aa"},
+                                            {"path": f"{data}/survey/e.csv", "bytes": 2, "sha256": "bb"}]}]
+    log = qa_log.data_log(records, [], data)
+    assert log[["dataset", "kind"]].to_records(index=False).tolist() == [
+        (f"{data}/survey/e.csv", "raw input"), ("reports/tables/t.csv", "strand output (read by a later stage)")]

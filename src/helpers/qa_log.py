@@ -192,8 +192,9 @@ def data_log(provenance_records: Iterable[dict], processed: Iterable[Path], data
     inputs: dict[tuple[str, str], dict] = {}
     for rec in provenance_records:
         for i in rec.get("inputs", []):
-            key = (i["path"], i["sha256"])
-            row = inputs.setdefault(key, {"dataset": i["path"], "kind": _kind(i["path"]), "stages": [], "bytes": i["bytes"],
+            shown = _shown(i["path"])
+            key = (shown, i["sha256"])
+            row = inputs.setdefault(key, {"dataset": shown, "kind": _kind(shown, data_dir), "stages": [], "bytes": i["bytes"],
                                           "sha256": i["sha256"], "rows": None, "synthetic": None, "note": ""})
             row["stages"].append(rec["stage"])
     rows = []
@@ -211,8 +212,21 @@ def data_log(provenance_records: Iterable[dict], processed: Iterable[Path], data
     return table
 
 
-def _kind(path: str) -> str:
-    if path.startswith("data/raw/") or "/data/raw/" in path:
+def _shown(path: str) -> str:
+    """An input's path as recorded, relative to the workspace when it lies inside it (so two
+    runs in different workspaces log the same names)."""
+    workspace = paths.workspace().as_posix().rstrip("/") + "/"
+    return path[len(workspace):] if path.startswith(workspace) else path
+
+
+def _kind(path: str, data_dir: Path | None = None) -> str:
+    folders = []
+    if data_dir is not None:
+        folder = Path(data_dir).resolve()
+        folders.append(folder.as_posix() + "/")
+        if folder.is_relative_to(paths.project_root()):
+            folders.append(folder.relative_to(paths.project_root()).as_posix() + "/")
+    if path.startswith("data/raw/") or any(path.startswith(f) for f in folders):
         return "raw input"
     if path.startswith("data/reference/"):
         return "reference"
@@ -232,11 +246,13 @@ def _rows(path: Path) -> int | None:
     return None
 
 
-def provenance_records() -> list[dict]:
-    """Every stage's provenance record in reports/provenance, by stage name."""
+def provenance_records(exclude: str | None = "05_findings") -> list[dict]:
+    """Every stage's provenance record in reports/provenance, by stage name, except
+    ``exclude`` (this stage's record from its previous run, so a rerun logs the same data)."""
     out = []
     for p in sorted(paths.reports("provenance").glob("*.json")):
-        out.append(json.loads(p.read_text(encoding="utf-8")))
+        if p.stem != exclude:
+            out.append(json.loads(p.read_text(encoding="utf-8")))
     return out
 
 
