@@ -280,3 +280,12 @@ def test_newcombe_matches_statsmodels(counts):
     low, high = confint_proportions_2indep(*counts, method="newcomb", compare="diff")
     _, got_low, got_high = stats.newcombe_diff_ci(*counts)
     assert (got_low, got_high) == (pytest.approx(low, abs=1e-12), pytest.approx(high, abs=1e-12))
+
+
+def test_cohens_kappa_interval_is_clipped_to_kappas_range():
+    # Near-perfect agreement on 12 pairs: the asymptotic upper limit would pass 1.
+    a = ["in"] * 6 + ["out"] * 6
+    b = ["in"] * 6 + ["out"] * 5 + ["in"]
+    result = stats.cohens_kappa(a, b)
+    assert result.kappa == pytest.approx(1 - (1 - 11 / 12) / (1 - (6 * 7 + 6 * 5) / 144))
+    assert result.ci_high == 1.0 and -1.0 <= result.ci_low < result.kappa

@@ -6,6 +6,7 @@ same way; the tests check each against a hand computation.
 
 from __future__ import annotations
 
+import warnings
 from dataclasses import dataclass
 
 import numpy as np
@@ -34,7 +35,7 @@ class Agreement:
 
 
 def cohens_kappa(rater_a, rater_b, alpha: float = 0.05) -> Agreement:
-    """Cohen's kappa between two raters' labels, with an asymptotic (1 - alpha) CI.
+    """Cohen's kappa between two raters' labels, with an asymptotic (1 - alpha) CI clipped to [-1, 1].
 
     Pairs where either label is missing are left out. Categories are the union of both
     raters' labels, so a category only one rater used still counts against agreement.
@@ -48,10 +49,13 @@ def cohens_kappa(rater_a, rater_b, alpha: float = 0.05) -> Agreement:
     agreement = float(np.trace(table) / table.sum())
     if len(categories) == 1:  # both raters gave one label throughout: kappa is undefined
         return Agreement(len(pairs), 100 * agreement, float("nan"), float("nan"), float("nan"))
-    result = _sm_cohens_kappa(table)
+    with warnings.catch_warnings():  # statsmodels warns computing a z-test under H0 we do not use
+        warnings.simplefilter("ignore", RuntimeWarning)
+        result = _sm_cohens_kappa(table)
     half = norm.ppf(1 - alpha / 2) * float(result.std_kappa)
     kappa = float(result.kappa)
-    return Agreement(len(pairs), 100 * agreement, kappa, kappa - half, kappa + half)
+    # The asymptotic interval can pass kappa's range in small samples: clip it to [-1, 1].
+    return Agreement(len(pairs), 100 * agreement, kappa, max(kappa - half, -1.0), min(kappa + half, 1.0))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -282,7 +286,6 @@ def proportional_odds(data: pd.DataFrame, outcome: str, predictors, reference: d
     of the outcome with no respondents are dropped (recorded in ``dropped``); so are predictor
     categories absent from the complete cases.
     """
-    import warnings
 
     from statsmodels.miscmodels.ordinal_model import OrderedModel
 

@@ -172,7 +172,7 @@ def decisions(log: pd.DataFrame, unique_ids, path: str | Path = "screening log")
 def agreement(log: pd.DataFrame, alpha: float = 0.05) -> pd.DataFrame:
     """Agreement on the dual-screened sample per stage: n, % agreement, Cohen's kappa and CI.
 
-    The asymptotic CI is clipped to [-1, 1], the range of kappa. Only include/exclude
+    The asymptotic CI is clipped to [-1, 1] (helpers.stats.cohens_kappa). Only include/exclude
     judgements count (``not_retrieved`` is not a judgement). Reviewer A
     is the first reviewer code in alphabetical order; kappa does not depend on the labelling.
     """
@@ -190,7 +190,7 @@ def agreement(log: pd.DataFrame, alpha: float = 0.05) -> pd.DataFrame:
         rows.append({"stage": stage, "records_screened": len(d), "single_screened": n_single, "dual_screened": len(dual),
                      "agreements": int((dual["decision_a"] == dual["decision_b"]).sum()),
                      "percent_agreement": round(result.percent_agreement, 1), "kappa": round(result.kappa, 3),
-                     "kappa_ci_low": round(max(result.ci_low, -1.0), 3), "kappa_ci_high": round(min(result.ci_high, 1.0), 3),
+                     "kappa_ci_low": round(result.ci_low, 3), "kappa_ci_high": round(result.ci_high, 3),
                      "conflicts": int(d["conflict"].sum()),
                      "unresolved": int((d["conflict"] & d["final"].isna()).sum())})
     return pd.DataFrame(rows)

@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import io
 import re
-import warnings
 import zipfile
 from pathlib import Path
 
@@ -208,14 +207,12 @@ def agreement(data: CodedData) -> pd.DataFrame:
         for code in [c for c in data.codes["label"] if c in used]:
             ra = [code in a[u] for u in units]
             rb = [code in b[u] for u in units]
-            with warnings.catch_warnings():  # statsmodels warns computing a z we do not use
-                warnings.simplefilter("ignore", RuntimeWarning)
-                result = stats.cohens_kappa(ra, rb)
+            result = stats.cohens_kappa(ra, rb)
             rows.append({"code": code, "primary_coder": data.primary_coder, "second_coder": second, "passages": len(units),
                          "both": sum(x and y for x, y in zip(ra, rb)), "primary_only": sum(x and not y for x, y in zip(ra, rb)),
                          "second_only": sum(y and not x for x, y in zip(ra, rb)), "percent_agreement": round(result.percent_agreement, 1),
-                         "kappa": round(result.kappa, 3), "ci_low": round(max(result.ci_low, -1.0), 3),
-                         "ci_high": round(min(result.ci_high, 1.0), 3)})
+                         "kappa": round(result.kappa, 3), "ci_low": round(result.ci_low, 3),
+                         "ci_high": round(result.ci_high, 3)})
     return pd.DataFrame(rows, columns=["code", "primary_coder", "second_coder", "passages", "both", "primary_only",
                                        "second_only", "percent_agreement", "kappa", "ci_low", "ci_high"])
 
