@@ -169,3 +169,27 @@ def read_zip_member(path: str | os.PathLike, name: str) -> bytes:
     if len(data) > MAX_ARCHIVE_MEMBER_BYTES:
         raise InputError(path, "archive member is larger than declared", value=name)
     return data
+
+
+def read_log(path: str | os.PathLike, required, expected=None) -> list[tuple[int, dict[str, str]]]:
+    """Rows of a small CSV log that a researcher fills in a spreadsheet (searches, screening,
+    extraction, overrides): ``(spreadsheet row number, {column: stripped cell})``, the header
+    being row 1. Blank rows are skipped; a missing required column or a row with more or fewer
+    fields than the header is an error naming the file and row."""
+    import csv
+    import io
+
+    path = Path(path)
+    rows = list(csv.reader(io.StringIO(read_text(path).text, newline="")))
+    header = [h.strip() for h in rows[0]]
+    missing = [c for c in required if c not in header]
+    if missing:
+        raise InputError(path, f"missing column(s) {', '.join(missing)}; expected {', '.join(expected or required)}", row=1)
+    out = []
+    for number, row in enumerate(rows[1:], start=2):
+        if not any(c.strip() for c in row):
+            continue
+        if len(row) != len(header):
+            raise InputError(path, f"{len(row)} fields but the header has {len(header)}", row=number)
+        out.append((number, {h: c.strip() for h, c in zip(header, row)}))
+    return out

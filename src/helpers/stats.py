@@ -248,7 +248,6 @@ def brant_test(y_codes, X: pd.DataFrame, n_levels: int) -> pd.DataFrame:
     p = X.shape[1]
     if m < 2 or p == 0:
         return pd.DataFrame(columns=["term", "chi2", "dof", "p_value"])
-    q = p + 1
     beta = np.concatenate([f[0][1:] for f in fits])
     pis = [f[1] for f in fits]
     info_inv = [np.linalg.pinv(Xc.T @ (Xc * (pi * (1 - pi))[:, None])) for pi in pis]

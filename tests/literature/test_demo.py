@@ -2,7 +2,6 @@
 
 import filecmp
 
-import pandas as pd
 import pytest
 
 from helpers import config, paths

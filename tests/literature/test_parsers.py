@@ -2,7 +2,6 @@
 
 import codecs
 
-import pandas as pd
 import pytest
 
 from helpers import paths

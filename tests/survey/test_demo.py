@@ -1,6 +1,5 @@
 """The demonstration survey: reproducible, and calibrated on the published 2015 figures."""
 
-import pandas as pd
 import pytest
 
 from helpers import config, paths

@@ -59,22 +59,9 @@ class DedupResult:
 def read_overrides(path: str | Path, known_ids) -> pd.DataFrame:
     """Read the manual override file (CSV: record_id_a, record_id_b, action, reason)."""
     path = Path(path)
-    text = files.read_text(path).text
-    import csv
-    import io
-    rows = list(csv.reader(io.StringIO(text, newline="")))
-    header = [h.strip() for h in rows[0]]
-    missing = [c for c in OVERRIDE_COLUMNS[:3] if c not in header]
-    if missing:
-        raise InputError(path, f"missing column(s) {', '.join(missing)}; expected {', '.join(OVERRIDE_COLUMNS)}", row=1)
     known = set(known_ids)
     out = []
-    for n, row in enumerate(rows[1:], start=2):
-        if not any(c.strip() for c in row):
-            continue
-        if len(row) != len(header):
-            raise InputError(path, f"{len(row)} fields but the header has {len(header)}", row=n)
-        rec = {h: c.strip() for h, c in zip(header, row)}
+    for n, rec in files.read_log(path, OVERRIDE_COLUMNS[:3], OVERRIDE_COLUMNS):
         for col in ("record_id_a", "record_id_b"):
             if rec[col] not in known:
                 raise InputError(path, "unknown record id (ids are '<export file name>:<position>')", row=n, column=col, value=rec[col])
@@ -84,7 +71,7 @@ def read_overrides(path: str | Path, known_ids) -> pd.DataFrame:
             raise InputError(path, "a record cannot be paired with itself", row=n, column="record_id_b", value=rec["record_id_b"])
         rec["_row"] = n
         out.append(rec)
-    df = pd.DataFrame(out, columns=[*header, "_row"]) if out else pd.DataFrame(columns=[*OVERRIDE_COLUMNS, "_row"])
+    df = pd.DataFrame(out, columns=[*out[0].keys()]) if out else pd.DataFrame(columns=[*OVERRIDE_COLUMNS, "_row"])
     pairs = {}
     for rec in out:
         pair = frozenset((rec["record_id_a"], rec["record_id_b"]))

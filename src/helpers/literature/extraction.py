@@ -11,8 +11,6 @@ hold several values separated by ``;``.
 
 from __future__ import annotations
 
-import csv
-import io
 from pathlib import Path
 
 import matplotlib.pyplot as plt
@@ -36,20 +34,10 @@ def read_extraction(path: str | Path, id_map: dict[str, str], included: list[str
     A row for a record that was not included, or twice for the same record, is an error.
     """
     path = Path(path)
-    text = files.read_text(path).text
-    rows = list(csv.reader(io.StringIO(text, newline="")))
-    header = [h.strip() for h in rows[0]]
-    missing = [c for c in REQUIRED if c not in header]
-    if missing:
-        raise InputError(path, f"missing column(s) {', '.join(missing)}; expected {', '.join(COLUMNS)}", row=1)
     included_set = set(included)
     out, seen = [], {}
-    for n, row in enumerate(rows[1:], start=2):
-        if not any(c.strip() for c in row):
-            continue
-        if len(row) != len(header):
-            raise InputError(path, f"{len(row)} fields but the header has {len(header)}", row=n)
-        rec = {c: "" for c in COLUMNS} | {h: c.strip() for h, c in zip(header, row)}
+    for n, cells in files.read_log(path, REQUIRED, COLUMNS):
+        rec = {c: "" for c in COLUMNS} | cells
         rid = rec["record_id"]
         if rid not in id_map:
             raise InputError(path, "unknown record id", row=n, column="record_id", value=rid)

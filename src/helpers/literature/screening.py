@@ -18,8 +18,6 @@ without a consensus row, or a record with no decision, is flagged: it is never d
 
 from __future__ import annotations
 
-import csv
-import io
 from pathlib import Path
 
 import pandas as pd
@@ -41,19 +39,8 @@ def read_screening_log(path: str | Path, id_map: dict[str, str], *, reasons: lis
     spreadsheet row number ``row`` (header = row 1).
     """
     path = Path(path)
-    text = files.read_text(path).text
-    rows = list(csv.reader(io.StringIO(text, newline="")))
-    header = [h.strip() for h in rows[0]]
-    missing = [c for c in COLUMNS[:4] if c not in header]
-    if missing:
-        raise InputError(path, f"missing column(s) {', '.join(missing)}; expected {', '.join(COLUMNS)}", row=1)
     out = []
-    for n, row in enumerate(rows[1:], start=2):
-        if not any(c.strip() for c in row):
-            continue
-        if len(row) != len(header):
-            raise InputError(path, f"{len(row)} fields but the header has {len(header)}", row=n)
-        rec = {h: c.strip() for h, c in zip(header, row)}
+    for n, rec in files.read_log(path, COLUMNS[:4], COLUMNS):
         rec.setdefault("reason", "")
         rec.setdefault("note", "")
         if rec["record_id"] not in id_map:

@@ -11,9 +11,7 @@ the number of records parsed from the export and reports any difference.
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -31,19 +29,9 @@ SOURCE_TYPES = ("database", "register")
 def read_searches_log(path: str | Path, searches_dir: str | Path) -> pd.DataFrame:
     """Read and check the searches log against the files in ``searches_dir``."""
     path, searches_dir = Path(path), Path(searches_dir)
-    text = files.read_text(path).text
-    rows = list(csv.reader(io.StringIO(text, newline="")))
-    header = [h.strip() for h in rows[0]]
-    missing = [c for c in REQUIRED if c not in header]
-    if missing:
-        raise InputError(path, f"missing column(s) {', '.join(missing)}; expected {', '.join(LOG_COLUMNS)}", row=1)
     out = []
-    for n, row in enumerate(rows[1:], start=2):
-        if not any(c.strip() for c in row):
-            continue
-        if len(row) != len(header):
-            raise InputError(path, f"{len(row)} fields but the header has {len(header)}", row=n)
-        rec = {c: "" for c in LOG_COLUMNS} | {h: c.strip() for h, c in zip(header, row)}
+    for n, cells in files.read_log(path, REQUIRED, LOG_COLUMNS):
+        rec = {c: "" for c in LOG_COLUMNS} | cells
         rec["source_type"] = rec["source_type"] or "database"
         if not rec["file"] or not (searches_dir / rec["file"]).is_file():
             raise InputError(path, f"export file not found in {searches_dir}", row=n, column="file", value=rec["file"])

@@ -44,7 +44,7 @@ def load(data_dir: str | Path) -> tuple[SurveyExport, Codebook]:
     return export, codebook
 
 
-def describe_export(export: SurveyExport) -> "pd.DataFrame":
+def describe_export(export: SurveyExport):
     """What was read: file, platform, encoding, rows, columns, and any tolerated quirks."""
     import pandas as pd
 
