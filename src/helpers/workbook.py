@@ -32,7 +32,7 @@ from openpyxl.writer.excel import ExcelWriter
 from helpers import outputs, paths
 
 FIXED_TIME = dt.datetime(2000, 1, 1, 0, 0, 0)
-FORMULA_START = ("=", "+", "-", "@")
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")  # OWASP CSV-injection starts
 _BAD_SHEET_CHARS = re.compile(r"[\[\]:*?/\\]")
 
 

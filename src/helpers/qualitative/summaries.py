@@ -17,16 +17,13 @@ transcript, each interview one). Codings with no identified speaker are kept und
 
 from __future__ import annotations
 
-import io
-import re
-import zipfile
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-from helpers import outputs, paths, stats
-from helpers.qualitative import privacy, refi_qda
+from helpers import stats, workbook
+from helpers.qualitative import privacy
 from helpers.qualitative.segments import CodedData
 
 UNATTRIBUTED = "unattributed"
@@ -236,61 +233,17 @@ def accounting(data: CodedData, by_role: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["item", "count"])
 
 
-def _neutralise(ws):
-    """Text starting with = + - @ (or tab/CR) is stored as quoted text, never as a formula."""
-    for row in ws.iter_rows():
-        for cell in row:
-            if isinstance(cell.value, str) and cell.value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-                cell.data_type = "s"
-                cell.quotePrefix = True
-
-
-_FIXED_W3CDTF = "2015-01-01T00:00:00Z"
-
-
 def workbook_bytes(sheets: dict[str, pd.DataFrame], notes: list[str]) -> bytes:
-    """An XLSX with an "About" sheet of ``notes`` then one sheet per table; byte-stable."""
-    from openpyxl import Workbook
-    from openpyxl.styles import Alignment, Font
-
-    wb = Workbook()
-    about = wb.active
-    about.title = "About"
-    for line in notes:
-        about.append([line])
-    about.column_dimensions["A"].width = 110
-    for name, frame in sheets.items():
-        ws = wb.create_sheet(name[:31])
-        ws.append([str(c) for c in frame.columns])
-        for cell in ws[1]:
-            cell.font = Font(bold=True)
-        for values in frame.itertuples(index=False):
-            ws.append([None if (isinstance(v, float) and np.isnan(v)) else (v.item() if hasattr(v, "item") else v) for v in values])
-        for i, col in enumerate(frame.columns, start=1):
-            longest = max([len(str(col))] + [len(str(v)) for v in frame[col].head(200)])
-            ws.column_dimensions[ws.cell(1, i).column_letter].width = min(60, max(10, longest + 2))
-            if longest > 60:
-                for cell in ws.iter_rows(min_row=2, min_col=i, max_col=i):
-                    cell[0].alignment = Alignment(wrap_text=True, vertical="top")
-        ws.freeze_panes = "A2"
-    for ws in wb.worksheets:
-        _neutralise(ws)
-    wb.properties.creator = "helpers.qualitative"
-    buffer = io.BytesIO()
-    wb.save(buffer)
-    with zipfile.ZipFile(io.BytesIO(buffer.getvalue())) as archive:
-        members = {info.filename: archive.read(info) for info in archive.infolist()}
-    core = members["docProps/core.xml"].decode("utf-8")
-    core = re.sub(r"(<dcterms:(created|modified)[^>]*>)[^<]*(</dcterms:\2>)", rf"\g<1>{_FIXED_W3CDTF}\g<3>", core)
-    members["docProps/core.xml"] = core.encode("utf-8")
-    return refi_qda.deterministic_zip(members)
+    """The strand's workbook (helpers.workbook: formula-safe text, fixed timestamps): a first
+    sheet "About" with the notes, then one sheet per table."""
+    about = workbook.Sheet(pd.DataFrame({"note": list(notes)}), title="About this workbook")
+    return workbook.workbook_bytes({"About": about, **sheets})
 
 
-def write_workbook(sheets: dict[str, pd.DataFrame], notes: list[str], relative: str = "reports/tables/focus_groups.xlsx") -> Path:
-    target = paths.output(relative)
-    with outputs.atomic_path(target) as tmp:
-        tmp.write_bytes(workbook_bytes(sheets, notes))
-    return target
+def write_workbook(sheets: dict[str, pd.DataFrame], notes: list[str], name: str = "focus_groups") -> Path:
+    """Write ``reports/tables/<name>.xlsx``."""
+    about = workbook.Sheet(pd.DataFrame({"note": list(notes)}), title="About this workbook")
+    return workbook.write_workbook({"About": about, **sheets}, name)
 
 
 def prevalence_notes(by_role: pd.DataFrame) -> pd.DataFrame:
