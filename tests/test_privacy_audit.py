@@ -1,0 +1,193 @@
+"""Privacy audit of a whole run: no direct identifier and no small count reaches the outputs,
+and nothing under the data folder changes.
+
+Every stage is run (helpers.pipeline.run_stage, as `make all`) into a temporary workspace on a
+copy of data/raw/demo; then every file under data/processed and reports is searched:
+
+* for the demo survey export's identifiers (ResponseId, RecipientEmail, IPAddress, recipient
+  names), for the focus-group participants' names, and for anything shaped like an e-mail
+  address or an IP address of the documentation ranges the demo uses;
+* text files as text; workbooks (.xlsx) and the .qdc codebook member by member; parquet datasets
+  cell by cell;
+* the tables that count people, with helpers.disclosure.violations under params.yaml's rule;
+* workbooks for live formulas.
+
+The data folder's checksums and modification times are compared before and after the runs.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import sys
+import zipfile
+from importlib import util
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from helpers import config, disclosure
+
+pytestmark = pytest.mark.e2e
+
+EMAIL = re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}")
+DOC_IP = re.compile(r"(?<![\d.])(?:192\.0\.2|198\.51\.100|203\.0\.113)\.\d{1,3}(?![\d.])")
+TEXT = {".csv", ".html", ".json", ".svg", ".md", ".txt", ".qdc", ".js", ".css"}
+
+
+def _runs():
+    name = "helpers_tests_e2e_runs"
+    if name not in sys.modules:
+        spec = util.spec_from_file_location(name, Path(__file__).with_name("e2e_runs.py"))
+        module = util.module_from_spec(spec)
+        sys.modules[name] = module
+        spec.loader.exec_module(module)
+    return sys.modules[name]
+
+
+@pytest.fixture(scope="module")
+def run(tmp_path_factory):
+    runs = _runs()
+    workspace = runs.run_all(0, tmp_path_factory)
+    return workspace, runs.data_copy(tmp_path_factory)
+
+
+def _texts(workspace: Path):
+    """(output name, text) for every output: text files, workbook/zip members, parquet cells."""
+    for sub in ("data/processed", "reports"):
+        for path in sorted((workspace / sub).rglob("*")):
+            if not path.is_file():
+                continue
+            name = path.relative_to(workspace).as_posix()
+            if path.suffix in TEXT:
+                yield name, path.read_text(encoding="utf-8", errors="replace")
+            elif path.suffix in (".xlsx", ".qdpx", ".zip"):
+                with zipfile.ZipFile(path) as archive:
+                    for member in archive.namelist():
+                        yield f"{name}!{member}", archive.read(member).decode("utf-8", errors="replace")
+            elif path.suffix == ".parquet":
+                frame = pd.read_parquet(path)
+                cells = [str(c) for c in frame.columns]
+                for col in frame.columns:
+                    cells += [str(v) for v in frame[col].dropna().unique()]
+                yield name, "\n".join(cells)
+            elif path.suffix not in (".png", ".ipynb"):
+                pytest.fail(f"the audit does not know how to read {name}: add its type")
+
+
+def _identifiers(data: Path) -> dict[str, set[str]]:
+    raw = pd.read_csv(data / "survey/survey_export.csv", skiprows=[1, 2], dtype=str, keep_default_na=False)
+    people = pd.read_csv(data / "focus_groups/synthetic_participants.csv", dtype=str, keep_default_na=False)
+    names = {n.strip() for n in people["name"] if n.strip()}
+    recipients = {f"{f} {l}".strip() for f, l in zip(raw["RecipientFirstName"], raw["RecipientLastName"]) if f and l}
+    return {
+        "response id": {v for v in raw["ResponseId"] if v},
+        "e-mail": {v.strip().lower() for v in raw["RecipientEmail"] if v.strip()},
+        "IP address": {v for v in raw["IPAddress"] if v},
+        "recipient name": recipients,
+        "participant name": names,
+        "participant surname": {n.split()[-1] for n in names},
+        "participant first name": {n.split()[0] for n in names},
+    }
+
+
+def test_the_audit_knows_the_demo_identifiers(run):
+    _, data = run
+    ids = _identifiers(data)
+    assert len(ids["response id"]) == 521 and len(ids["e-mail"]) > 400 and len(ids["participant name"]) >= 10
+    assert all(DOC_IP.fullmatch(ip) for ip in ids["IP address"])
+
+
+def test_no_direct_identifier_in_processed_data_or_reports(run):
+    workspace, data = run
+    ids = _identifiers(data)
+    exact = {kind: values for kind, values in ids.items() if kind in ("response id", "e-mail", "recipient name", "participant name")}
+    words = {kind: re.compile(r"\b(?:" + "|".join(map(re.escape, sorted(values))) + r")\b")
+             for kind, values in ids.items() if kind in ("participant surname", "participant first name")}
+    leaks = []
+    scanned = 0
+    for name, text in _texts(workspace):
+        scanned += 1
+        lowered = text.lower()
+        for kind, values in exact.items():
+            found = sorted(v for v in values if v.lower() in lowered)
+            if found:
+                leaks.append(f"{name}: {kind} {found[:3]}")
+        for kind, pattern in words.items():
+            # Names of the focus-group participants may be ordinary words (e.g. Bell): look for
+            # them in the outputs of the focus-group and findings stages only.
+            if any(key in name for key in ("focus_group", "theme", "quote", "codebook", "coder", "qualitative",
+                                           "04_", "05_", "findings", "all_tables", "code_cooccurrence")):
+                found = sorted(set(pattern.findall(text)))
+                if found:
+                    leaks.append(f"{name}: {kind} {found[:3]}")
+        emails = sorted(set(EMAIL.findall(text)) - {"noreply@example.com"})
+        if emails:
+            leaks.append(f"{name}: e-mail-like text {emails[:3]}")
+        ips = sorted(set(DOC_IP.findall(text)))
+        if ips:
+            leaks.append(f"{name}: IP address {ips[:3]}")
+    assert scanned > 40
+    assert not leaks, "identifiers in the outputs:\n" + "\n".join(leaks)
+
+
+def test_no_identifier_column_in_the_processed_datasets(run):
+    workspace, _ = run
+    forbidden = {"ResponseId", "RecipientEmail", "RecipientFirstName", "RecipientLastName", "IPAddress",
+                 "LocationLatitude", "LocationLongitude", "ExternalReference", "name", "email", "real_name"}
+    for path in sorted((workspace / "data/processed").glob("*")):
+        columns = set(pd.read_parquet(path).columns if path.suffix == ".parquet" else pd.read_csv(path, nrows=0).columns)
+        assert not columns & forbidden, f"{path.name}: {sorted(columns & forbidden)}"
+
+
+# Tables that count people, and their count columns. Published tables must pass
+# helpers.disclosure under params.yaml's rule (tables counting records, codings or passages, such as
+# the PRISMA counts and the code co-occurrence, are not people counts).
+PEOPLE_TABLES = {
+    "survey_respondents_by_role": ["n"],
+    "survey_item_nonresponse": ["n_valid", "n_non_substantive", "n_no_answer"],
+    "survey_data_dictionary": ["n_valid", "n_non_substantive", "n_missing"],
+    "survey_role_recodes": ["matched"],
+    "attitudes_by_role": None,  # stage 03: every count column (n, n_*, *_n, count*)
+}
+KNOWN = {
+    "survey_item_nonresponse": "describe.item_nonresponse counts of people per item (n_no_answer 3) are published unsuppressed",
+    "survey_data_dictionary": "describe.data_dictionary counts of people per variable (n_missing 3) are published unsuppressed",
+    "survey_role_recodes": "cleaning.classify_roles' log counts the respondents each rule recoded (matched 4) unsuppressed",
+}
+
+
+@pytest.mark.parametrize("table", [pytest.param(t, marks=[pytest.mark.xfail(strict=True, reason=KNOWN[t])] if t in KNOWN else [])
+                                   for t in PEOPLE_TABLES])
+def test_published_counts_of_people_respect_the_disclosure_rule(run, table):
+    workspace, _ = run
+    path = workspace / "reports" / "tables" / f"{table}.csv"
+    if not path.is_file():
+        pytest.skip(f"{table}.csv is not written by the stages present (notebook not in the pipeline yet)")
+    rule = disclosure.from_params(config.load_params("params.yaml"))
+    columns = PEOPLE_TABLES[table]
+    if columns is None:
+        columns = disclosure.count_columns(pd.read_csv(path, nrows=0))
+        assert columns, f"{table}: no count column found"
+    found = disclosure.violations(path, columns, rule=rule)
+    assert found.empty, f"{table}.csv:\n{found.to_string()}"
+
+
+def test_workbooks_written_hold_no_formula(run):
+    workspace, _ = run
+    books = sorted((workspace / "reports").rglob("*.xlsx"))
+    assert books
+    for book in books:
+        with zipfile.ZipFile(book) as archive:
+            for member in archive.namelist():
+                if member.startswith("xl/worksheets/"):
+                    xml = archive.read(member)
+                    assert b"<f>" not in xml and b"<f " not in xml, f"{book.name}!{member} holds a formula"
+
+
+def test_nothing_under_the_data_folder_changes(run, tmp_path_factory):
+    runs = _runs()
+    runs.run_all(1, tmp_path_factory)  # shared with test_determinism: the data folder saw two full runs
+    _, data = run
+    assert runs.checksums(data) == runs.data_before()
