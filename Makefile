@@ -83,6 +83,11 @@ demo: $(ENV_STAMP) ## Regenerate the synthetic demonstration data in data/raw/de
 test: $(ENV_STAMP) ## Run every test: unit, end-to-end and the notebooks (nbval)
 	$(BIN)/python -m pytest --nbval-lax -p no:cacheprovider
 
+# bench/ is a folder, so the target must be phony. Runs in a scratch copy; see docs/benchmarks.md.
+.PHONY: bench
+bench: $(ENV_STAMP) ## Benchmark: pipeline overhead, no-op and one-strand reruns, survey at 1.5M rows, make test
+	$(BIN)/python bench/run_benchmarks.py
+
 lab: $(ENV_STAMP) ## Open JupyterLab with the project's environment (helpers importable)
 	$(BIN)/jupyter lab --notebook-dir=.
 
