@@ -1,0 +1,108 @@
+"""`python -m helpers.check DATA`: every problem of an input folder, per strand, nothing run or written."""
+
+from __future__ import annotations
+
+import hashlib
+import shutil
+
+import pytest
+
+from helpers import check, paths
+
+DEMO = paths.project_root() / "data" / "raw" / "demo"
+
+
+def checksums(folder):
+    return {p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+@pytest.fixture
+def data(tmp_path):
+    target = tmp_path / "study"
+    shutil.copytree(DEMO, target)
+    return target
+
+
+def edit(path, old, new, count=1):
+    text = path.read_text(encoding="utf-8")
+    assert text.count(old) >= count, old
+    path.write_text(text.replace(old, new, count), encoding="utf-8")
+
+
+def set_cell(path, row, column, value):
+    """Set one cell of the Qualtrics export (row = spreadsheet row number)."""
+    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+    header = lines[0].rstrip("\n").split(",")
+    cells = lines[row - 1].rstrip("\n").split(",")
+    cells[header.index(column)] = value
+    lines[row - 1] = ",".join(cells) + "\n"
+    path.write_text("".join(lines), encoding="utf-8")
+
+
+def test_demo_folder_has_no_problem(capsys):
+    before = checksums(DEMO)
+    assert check.main([str(DEMO)]) == 0
+    out = capsys.readouterr().out
+    assert "survey: OK" in out and "literature: OK" in out and "focus_groups: OK" in out and "findings: OK" in out
+    assert "521 responses = 472 analysable + 49 excluded" in out
+    assert out.rstrip().endswith("No problems found: the folder is ready for `make all DATA=...`.")
+    assert checksums(DEMO) == before
+
+
+def test_every_problem_is_listed_per_strand(data, capsys):
+    export = data / "survey" / "survey_export.csv"
+    set_cell(export, 10, "Q9_3", "6")
+    set_cell(export, 12, "Q9_3", "7")
+    set_cell(export, 14, "Q9_3", "6")
+    set_cell(export, 20, "Q5", "Prefer not")
+    log = data / "literature" / "screening_log.csv"
+    edit(log, "embase_ovid_2016-09-02.ris:10,title_abstract,R1,include", "embase_ovid_2016-09-02.ris:10,title_abstract,R1,Include")
+    edit(log, "embase_ovid_2016-09-02.ris:11,title_abstract,R1", "embase_ovid_2016-09-02.ris:11,screening,R1")
+    edit(data / "focus_groups" / "synthetic_participants.csv", "FG1-P2,", "FG1-P1,")
+    (data / "findings" / "notes copy.md").write_text("x", encoding="utf-8")
+    before = checksums(data)
+
+    assert check.main([str(data)]) == 1
+    out = capsys.readouterr().out
+    problems = [line.strip() for line in out.splitlines() if line.strip().startswith("PROBLEM")]
+    assert len(problems) == 7, out
+    assert f"PROBLEM  {data}/findings/notes copy.md: file name contains a space" in problems[0]
+    assert "literature: 2 problems" in out and "survey: 3 problems" in out and "focus_groups: 1 problem" in out
+    assert f"{log}, row 4, column 'decision': decision at stage title_abstract must be one of include, exclude (found 'Include')" in problems[1]
+    assert f"{log}, row 5, column 'stage': stage must be one of title_abstract, full_text (found 'screening')" in problems[2]
+    assert f"{export}, row 20, column 'Q5': value not in the codebook for variable 'sex'" in problems[3]
+    assert problems[3].endswith("(found 'Prefer not')")
+    assert f"{export}, rows 10, 14, column 'Q9_3': value not in the codebook" in problems[4] and problems[4].endswith("(found '6')")
+    assert f"{export}, row 12, column 'Q9_3'" in problems[5] and problems[5].endswith("(found '7')")
+    assert "synthetic_participants.csv, row 3, column 'pseudonym': pseudonym appears twice (found 'FG1-P1')" in problems[6]
+    assert out.rstrip().endswith("7 problems found.")
+    assert checksums(data) == before  # nothing written into the data folder
+
+
+def test_broken_files_of_one_strand_do_not_hide_each_other(data):
+    (data / "literature" / "searches" / "wos_2016-09-03.txt").write_text("%0 Journal Article\n", encoding="utf-8")
+    (data / "literature" / "searches" / "scopus_2016-09-02.csv").write_text("", encoding="utf-8")
+    edit(data / "literature" / "searches_log.csv", ",2016-09-01,", ",01/09/2016,")
+    reports = {r.strand: r for r in check.check_folder(data)}
+    lit = reports["literature"].problems
+    assert len(lit) == 3
+    assert "searches_log.csv, row 2, column 'date_searched'" in lit[0] and "(found '01/09/2016')" in lit[0]
+    assert "scopus_2016-09-02.csv: file is empty" in lit[1]
+    assert "wos_2016-09-03.txt, row 1: this is EndNote tagged format" in lit[2]
+    assert "screening and extraction logs not checked: the searches must read first" in reports["literature"].notes
+    assert not reports["survey"].problems and not reports["focus_groups"].problems
+
+
+def test_missing_strand_folders_are_reported_not_failed(tmp_path, capsys):
+    (tmp_path / "empty").mkdir()
+    assert check.main([str(tmp_path / "empty")]) == 0
+    out = capsys.readouterr().out
+    assert "survey: not present" in out and "literature: not present" in out and "focus_groups: not present" in out
+    assert check.main([str(tmp_path / "nowhere")]) == 2
+
+
+def test_a_missing_codebook_stops_the_survey_check_with_its_name(data):
+    (data / "survey" / "codebook.yaml").unlink()
+    survey = {r.strand: r for r in check.check_folder(data)}["survey"]
+    assert survey.problems == [f"{data}/survey/codebook.yaml: file not found"]
