@@ -83,6 +83,9 @@ demo: $(ENV_STAMP) ## Regenerate the synthetic demonstration data in data/raw/de
 test: $(ENV_STAMP) ## Run every test: unit, end-to-end and the notebooks (nbval)
 	$(BIN)/python -m pytest --nbval-lax -p no:cacheprovider
 
+check: $(ENV_STAMP) ## Validate an input folder (DATA=...) and list every problem, without running the analysis
+	$(BIN)/python -m helpers.check $(DATA)
+
 # bench/ is a folder, so the target must be phony. Runs in a scratch copy; see docs/benchmarks.md.
 .PHONY: bench
 bench: $(ENV_STAMP) ## Benchmark: pipeline overhead, no-op and one-strand reruns, survey at 1.5M rows, make test
