@@ -81,8 +81,11 @@ def triangulation_figure(long: pd.DataFrame | None, grid: pd.DataFrame | None):
         from IPython.display import Markdown
         return Markdown("**Triangulation: not available.** It needs both the attitudes and the interview strands.")
     labels = dict(zip(long["survey_item"], long["question"].where(long["question"] != "", long["survey_item"])))
+    import matplotlib.pyplot as plt
+
     fig = triangulation.figure(grid, labels)
     outputs.save_figure(fig, "triangulation_matrix")
+    plt.close(fig)  # shown once, by the return value, not again by the inline backend
     return fig
 
 
