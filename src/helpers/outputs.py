@@ -21,6 +21,12 @@ from helpers import paths
 matplotlib.rcParams["svg.hashsalt"] = "doctors-managers"
 
 
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
 @contextlib.contextmanager
 def atomic_path(target: Path):
     """Yield a temporary path beside ``target``; move it into place only if the block succeeds."""
@@ -29,6 +35,7 @@ def atomic_path(target: Path):
     os.close(fd)
     try:
         yield Path(tmp)
+        os.chmod(tmp, 0o666 & ~_umask())  # mkstemp makes 0600; outputs get the usual mode
         os.replace(tmp, target)
     finally:
         if os.path.exists(tmp):

@@ -80,7 +80,7 @@ def test_speeders_excluded_when_configured(tiny_codebook_path):
 
 
 def test_role_recodes_are_logged(result):
-    assert result.role_recodes["matched"].tolist() == [1, 0, 1]
+    assert result.role_recodes["n_matched"].tolist() == [1, 0, 1]
     assert result.role_recodes["role"].tolist() == ["Chief executive", "Directorate manager", "Other"]
 
 

@@ -125,11 +125,11 @@ def classify_roles(role: pd.Series, other_text: pd.Series | None, var: Variable,
             matches[is_other] = np.array([rule.pattern.search(t) is not None for t in text[is_other]], dtype=bool)
             hit = is_other & assigned.isna() & matches
             assigned[hit] = rule.role
-            log_rows.append({"rule": rule.pattern.pattern, "role": rule.role, "matched": int(hit.sum())})
+            log_rows.append({"rule": rule.pattern.pattern, "role": rule.role, "n_matched": int(hit.sum())})
         unmatched = is_other & assigned.isna()
-        log_rows.append({"rule": "(no rule matched)", "role": "Other", "matched": int(unmatched.sum())})
+        log_rows.append({"rule": "(no rule matched)", "role": "Other", "n_matched": int(unmatched.sum())})
         role = role.where(~is_other, assigned.fillna("Other"))
-    return role, pd.DataFrame(log_rows, columns=["rule", "role", "matched"])
+    return role, pd.DataFrame(log_rows, columns=["rule", "role", "n_matched"])
 
 
 def clean_survey(data: pd.DataFrame, codebook: Codebook, settings: dict[str, Any] | None = None,
