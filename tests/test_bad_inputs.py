@@ -100,7 +100,8 @@ def _qdpx(case, path):
     from helpers.qualitative import refi_qda
 
     project = refi_qda.read_qdpx(path)
-    return {**project.counts(), "labels": sorted(project.codes["label"]), "texts": sorted(project.segments["text"])}
+    return {**project.counts(), "labels": sorted(project.codes["label"]), "texts": sorted(project.segments["text"]),
+            "notes": [entry["message"] for entry in project.log]}
 
 
 def _qdc(case, path):

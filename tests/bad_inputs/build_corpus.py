@@ -203,6 +203,14 @@ def survey_cases() -> None:
           qualtrics([r + [r[0]] for r in Q_ROWS], Q_LABELS + ["Start Date"], dup_ids + ["StartDate"], Q_IMPORT + ['"{""ImportId"":""startDate""}"']))
     write("survey/plain_one_header.xlsx", xlsx_bytes(
         [["respondent", "role", "teamwork"], [1, "Medical director", 4], [2, "Clinical director", None], [3, "=1+1", 2.5]]))
+    # LimeSurvey CSV writer: BOM, ';' separator, every value quoted, CRLF, trailing blank line.
+    lime = ['"id";"submitdate";"lastpage";"startlanguage";"Q1";"Q2[SQ001]";"Q2[other]"',
+            '"1";"2015-07-01 09:10:00";"3";"en";"A1";"A4";""', '"2";"";"1";"en";"A1";"";"Acting CEO"']
+    write("survey/limesurvey_semicolon_bom.csv", "\ufeff" + "\r\n".join(lime) + "\r\n\r\n")
+    # REDCap raw export: checkbox columns with three underscores, [not completed] timestamps.
+    write("survey/redcap_raw_export.csv",
+          "record_id,redcap_survey_identifier,survey_timestamp,role,views___1,views___2,survey_complete\n"
+          "1,,2018-03-06 15:52:43,2,1,0,2\n2,,[not completed],3,0,0,0\n3,,2018-03-07 09:01:02,1,0,1,2\n")
     write("survey/old_excel.xls", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 504)
     # Legacy (pre-2017) Qualtrics: V1..V10, BOM and a trailing comma on every line.
     legacy = ["V1,V2,V3,V4,V5,V6,V7,V8,V9,V10,Q1,Q2,",
@@ -319,6 +327,9 @@ def literature_cases() -> None:
           "@article{broken,\n  title={Unclosed brace,\n  year={2010}\n\n"
           "@article{powell2016,\n  title={Managing doctors, doctors managing: a corpus record},\n  author={Powell, Alison},\n  year={2016}\n}\n")
     write("literature/empty_export.ris", "\n\n")
+    write("literature/generic_csv_semicolon_blank_doi.csv",
+          "title;abstract;doi\nViews of doctors and managers on the doctor-manager relationship;An abstract; \n"
+          "Managing doctors, doctors managing: a corpus record;;https://doi.org/10.0000/CORPUS.2\n")
     write("literature/ris_truncated_no_er.ris", RIS_TWO.rsplit("ER  - ", 1)[0])
     write("literature/generic_csv_ragged.csv",
           "title,authors,year,doi\nViews of doctors and managers,Davies H,2003,10.1136/bmj.326.7390.626\n"
@@ -423,6 +434,10 @@ def qualitative_cases() -> None:
          {"project.qde": project(SEL1 + SEL2, codebook=(
              f'<CodeBook><Codes><Code guid="{CODE_A}" name="Trust" isCodable="true">'
              f'<Code guid="{CODE_B}" name="Trust" isCodable="true"/></Code></Codes></CodeBook>')), **txt})
+    pdf = (f'<PDFSource guid="0E000000-0000-4000-8000-00000000000E" name="minutes.pdf" path="internal://0E000000-0000-4000-8000-00000000000E.pdf">'
+           f'<PDFSelection guid="1E000000-0000-4000-8000-000000000009" page="1" firstX="0" firstY="0" secondX="9" secondY="9">'
+           f'<Coding guid="1F000000-0000-4000-8000-000000000009"><CodeRef targetGUID="{CODE_A}"/></Coding></PDFSelection></PDFSource>')
+    qdpx("pdf_source_left_out.qdpx", {"project.qde": good.replace("</Sources>", pdf + "</Sources>"), **txt})
     write("qdpx/not_a_zip.qdpx", "this is a Word document renamed to .qdpx\n")
     qdpx("no_project_xml.qdpx", txt)
     qdpx("path_traversal_member.qdpx", {"project.qde": good, "../../evil.txt": "overwrite me", **txt})
@@ -460,6 +475,10 @@ def qualitative_cases() -> None:
     write("segments/maxqda_coded_segments.xlsx", xlsx_bytes(
         [["Document name", "Code", "Segment", "Beginning", "End"], ["FG1", "Relationships > Teamwork", "We work as a team.", 0, 18],
          ["FG1", "Relationships > Trust", "I trust managers less than I did.", 27, 60]]))
+    write("segments/qualcoder_repeated_category.csv",
+          '"File","Coder","Coded","Id","Codename","Coded_Memo","Category","Category"\n'
+          '"FG1","coder A","We work as a team.","ctid:1","Teamwork","","Relationships","Views"\n'
+          '"FG1","coder A","I trust managers less than I did.","ctid:2","Trust","","Relationships","Views"\n')
     write("segments/missing_code_column.csv", seg.replace("Code,", "Label,"))
     write("segments/blank_text.csv", seg.replace("We work as a team.", ""))
     write("segments/start_not_a_number.csv",
