@@ -148,13 +148,12 @@ PEOPLE_TABLES = {
     "survey_respondents_by_role": ["n"],
     "survey_item_nonresponse": ["n_valid", "n_non_substantive", "n_no_answer"],
     "survey_data_dictionary": ["n_valid", "n_non_substantive", "n_missing"],
-    "survey_role_recodes": ["matched"],
+    "survey_role_recodes": ["n_matched"],
     "attitudes_by_role": None,  # stage 03: every count column (n, n_*, *_n, count*)
 }
 KNOWN = {
     "survey_item_nonresponse": "describe.item_nonresponse counts of people per item (n_no_answer 3) are published unsuppressed",
     "survey_data_dictionary": "describe.data_dictionary counts of people per variable (n_missing 3) are published unsuppressed",
-    "survey_role_recodes": "cleaning.classify_roles' log counts the respondents each rule recoded (matched 4) unsuppressed",
 }
 
 
