@@ -193,7 +193,8 @@ def clean_survey(data: pd.DataFrame, codebook: Codebook, settings: dict[str, Any
     if progress is not None:
         threshold = float(cfg["min_progress"])
         exclude(f"Partial response (progress below {threshold:g}%)", progress.fillna(0) < threshold,
-                "progress " + progress.fillna(0).map(lambda p: f"{p:g}").astype("str") + "%")
+                # Formatted once per distinct value (at most a few hundred), not per row (issue 8).
+                "progress " + progress.fillna(0).map({p: f"{p:g}" for p in progress.fillna(0).unique()}).astype("str") + "%")
     elif finished is not None:
         exclude("Partial response (not finished)", ~finished, "not finished")
     else:
@@ -255,7 +256,8 @@ def clean_survey(data: pd.DataFrame, codebook: Codebook, settings: dict[str, Any
     # Build the clean dataset: declared variables only, typed, with a study pseudonym.
     rows = data.index[keep]
     clean = pd.DataFrame(index=rows)
-    clean["respondent"] = [f"R{i:04d}" for i in range(1, len(rows) + 1)]
+    # R0001, R0002, ...: vectorised (no per-row f-string; issue 8); zfill never truncates.
+    clean["respondent"] = ("R" + pd.Series(np.arange(1, len(rows) + 1), index=rows).astype("str").str.zfill(4)).to_numpy()
     clean["role"] = pd.Categorical(roles[keep], categories=ROLE_GROUPS)
     clean["profession"] = pd.Categorical(roles[keep].map(PROFESSION), categories=["Doctor", "Manager"])
     clean["level"] = pd.Categorical(roles[keep].map(LEVEL), categories=["Board", "Directorate"])
