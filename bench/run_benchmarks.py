@@ -118,6 +118,7 @@ def check_isolated(tree: Path, env: dict[str, str]) -> None:
 def make(tree: Path, env: dict[str, str], log: Path, *args: str) -> dict:
     result = run(["make", "--no-print-directory", *args], tree, env, log)
     result["ran"] = sorted(name for name, _ in RAN.findall(result["output"]))
+    result["stage_s"] = {name: float(seconds) for name, seconds in RAN.findall(result["output"])}
     return result
 
 
@@ -188,6 +189,8 @@ def table(results: dict) -> str:
             f"(CPU {p['make_all_first']['cpu_s']:.1f} s)")
         add("`make all`, demo data, warm env, every notebook touched", f"{warm['wall_s']:.1f} s (CPU {warm['cpu_s']:.1f} s); "
             f"ran {len(warm['ran'])} stages")
+        add("... of which inside the runner (kernel, cells, HTML, publish)",
+            ", ".join(f"{k[:2]} {v:.1f}" for k, v in sorted(warm["stage_s"].items())) + f" = {sum(warm['stage_s'].values()):.1f} s")
         add("floor: the notebooks' code in one Python process", f"{floor['wall_s']:.1f} s (CPU {floor['cpu_s']:.1f} s); "
             + ", ".join(f"{k[:2]} {v:.1f}" for k, v in floor["detail"]["notebooks"].items()))
         add("pipeline / floor (wall)", f"{ratio:.2f}x (CPU {warm['cpu_s'] / floor['cpu_s']:.2f}x)",
