@@ -244,8 +244,6 @@ def test_codebook_definitions_join_one_to_one(tmp_path):
     assert _definitions(entries, tmp_path) == {"Teamwork": "Working together.", "Trust": "", "Workload": "Too much work."}
 
 
-@pytest.mark.xfail(strict=True, reason="segments.load_folder joins the codebook on path with merge + assign: a path listed "
-                                       "twice in the .qdc shifts every later definition onto the wrong code")
 def test_codebook_listing_a_code_twice_does_not_shift_definitions(tmp_path):
     entries = [("Teamwork", "99999999-0000-4000-8000-000000000001", "Working together."),
                ("Teamwork", "99999999-0000-4000-8000-000000000002", "Working together (again)."),

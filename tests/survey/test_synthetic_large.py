@@ -55,8 +55,8 @@ def test_cleaning_removes_exactly_the_planted_mess(cleaned):
     assert result.exclusions["reason"].str.startswith("duplicate of row").sum() == 20
     # Every "Other" row went through the rules; exactly the unclassifiable titles stayed Other.
     other = export.data[export.data["Q2"] == "7"]
-    assert result.role_recodes["matched"].sum() == len(other) > 60
-    assert result.role_recodes["matched"].iloc[-1] == other["Q2_7_TEXT"].isin(demo.UNCLASSIFIABLE_TITLES).sum() == 10
+    assert result.role_recodes["n_matched"].sum() == len(other) > 60
+    assert result.role_recodes["n_matched"].iloc[-1] == other["Q2_7_TEXT"].isin(demo.UNCLASSIFIABLE_TITLES).sum() == 10
     assert result.clean["flag_straightliner"].sum() >= 20
     assert result.clean["flag_speeder"].sum() >= 30
 

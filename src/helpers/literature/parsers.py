@@ -284,9 +284,26 @@ def _tidy_ris(text: str, parsed: ParsedFile) -> str:
     return "\n".join(out)
 
 
+def _check_ris_records_closed(text: str, path) -> None:
+    """Every 'TY  -' record must end with 'ER  -' before the next begins (else rispy would
+    merge two records into one, or drop the last, without saying which)."""
+    open_at = None
+    for number, line in enumerate(text.splitlines(), start=1):
+        if line.startswith("TY  -"):
+            if open_at is not None:
+                raise InputError(path, f"the record starting at line {open_at} has no 'ER  -' line before the next 'TY  -'",
+                                 row=open_at)
+            open_at = number
+        elif line.startswith("ER  -") or line.rstrip() == "ER":
+            open_at = None
+    if open_at is not None:
+        raise InputError(path, f"the record starting at line {open_at} has no 'ER  -' line (file truncated?)", row=open_at)
+
+
 def _parse_ris(text: str, parsed: ParsedFile) -> list[dict]:
     outside, _blank = _ris_outside_lines(text)
     parsed.note("lines outside records ignored (preamble, Ovid numbering, link text)", outside)
+    _check_ris_records_closed(text, parsed.path)
     tidy = _tidy_ris(text, parsed)
     try:
         entries = rispy.loads(tidy, skip_unknown_tags=False)

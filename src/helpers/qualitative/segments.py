@@ -40,7 +40,7 @@ SEGMENT_ALIASES = {
     "speaker": "speaker", "participant": "speaker",
     "code": "code", "codename": "code", "tag": "code",
     "text": "text", "segment": "text", "content": "text", "coded": "text", "quotation": "text",
-    "start": "start", "end": "end", "coder": "coder", "segment_id": "segment_id", "id": "segment_id",
+    "start": "start", "beginning": "start", "end": "end", "coder": "coder", "segment_id": "segment_id", "id": "segment_id",
 }
 SETTINGS = ("focus group", "interview")
 
@@ -318,8 +318,11 @@ def load_folder(folder, params: dict | None = None) -> CodedData:
         log += project.log
         codes, segments, uncoded, sources = project.codes, project.segments.copy(), project.uncoded, project.sources
         if codebook is not None:
-            merged = codes.merge(codebook[["path", "description"]], on="path", how="left", suffixes=("", "_cb"))
-            codes = codes.assign(description=merged["description"].where(merged["description"] != "", merged["description_cb"].fillna("")))
+            # A lookup, not a merge: a path listed twice in the codebook must not add rows
+            # (a merge would, and assign would then shift definitions onto the wrong codes).
+            definitions = codebook.drop_duplicates("path").set_index("path")["description"]
+            codes = codes.assign(description=codes["description"].where(
+                codes["description"] != "", codes["path"].map(definitions).fillna("")))
         if participants is None:
             participants = participants_from_cases(project.cases)
             log.append({"level": "info", "count": len(participants), "message": "participants taken from the project's cases"})

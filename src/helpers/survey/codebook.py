@@ -155,12 +155,27 @@ def _code_text(code: Any) -> str:
     return str(code).strip()
 
 
+class _StrictLoader(yaml.SafeLoader):
+    """safe_load, except that a key repeated in one mapping is an error: plain YAML keeps the
+    last silently, so ``{1: "Yes", 1: "No"}`` would make consent code 1 mean "No"."""
+
+    def construct_mapping(self, node, deep=False):
+        seen = set()
+        for key_node, _ in node.value:
+            key = self.construct_object(key_node, deep=deep)
+            if key in seen:
+                raise yaml.constructor.ConstructorError(
+                    None, None, f"key {key!r} appears twice in one mapping", key_node.start_mark)
+            seen.add(key)
+        return super().construct_mapping(node, deep=deep)
+
+
 def load_codebook(path: str | Path) -> Codebook:
     """Read and check a codebook YAML; errors name the codebook file and the entry."""
     path = Path(path)
     text = files.read_text(path).text
     try:
-        raw = yaml.safe_load(text)
+        raw = yaml.load(text, Loader=_StrictLoader)
     except yaml.YAMLError as exc:
         raise InputError(path, f"not valid YAML: {exc}") from exc
     if not isinstance(raw, dict) or "variables" not in raw:
@@ -215,8 +230,9 @@ def load_codebook(path: str | Path) -> Codebook:
             other_text=spec.get("other_text"), other_code=_code_text(spec["other_code"]) if "other_code" in spec else None,
             consent_code=consent_code, ordered=(vtype == "ordinal"),
         )
-    if len([v for v in variables.values() if v.type == "role"]) != 1:
-        raise InputError(path, "exactly one variable must have type 'role'")
+    roles = [name for name, v in variables.items() if v.type == "role"]
+    if len(roles) != 1:
+        raise InputError(path, "exactly one variable must have type 'role'", value=roles)
     sources = [v.source for v in variables.values()]
     dupes = sorted({s for s in sources if sources.count(s) > 1})
     if dupes:

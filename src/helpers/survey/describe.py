@@ -6,6 +6,7 @@ from __future__ import annotations
 import matplotlib.pyplot as plt
 import pandas as pd
 
+from helpers import disclosure
 from helpers.survey.codebook import Codebook
 
 DERIVED = [  # variables the cleaning derives, for the dictionary
@@ -32,7 +33,8 @@ def item_nonresponse(clean: pd.DataFrame, codebook: Codebook) -> pd.DataFrame:
         nonsub_col = f"{var.name}_nonsub"
         nonsub = int(clean[nonsub_col].notna().sum()) if nonsub_col in clean else 0
         missing = len(clean) - valid - nonsub
-        rows.append({"item": var.name, "question": var.question, "n_valid": valid, "n_non_substantive": nonsub,
+        rows.append({"item": var.name, "question": var.question, "n_respondents": len(clean), "n_valid": valid,
+                     "n_non_substantive": nonsub,
                      "n_no_answer": missing, "pct_no_answer": round(100 * missing / len(clean), 1) if len(clean) else float("nan")})
     return pd.DataFrame(rows)
 
@@ -53,7 +55,7 @@ def data_dictionary(clean: pd.DataFrame, codebook: Codebook) -> pd.DataFrame:
     def counts(name):
         valid = int(clean[name].notna().sum()) if name in clean else 0
         nonsub = int(clean[f"{name}_nonsub"].notna().sum()) if f"{name}_nonsub" in clean else 0
-        return valid, nonsub, len(clean) - valid - nonsub
+        return len(clean), valid, nonsub, len(clean) - valid - nonsub
     for name, question, vtype in DERIVED[:4]:
         rows.append((name, question, "derived", vtype, "", "", *counts(name)))
     for var in codebook.variables.values():
@@ -67,7 +69,18 @@ def data_dictionary(clean: pd.DataFrame, codebook: Codebook) -> pd.DataFrame:
     for name, question, vtype in DERIVED[4:]:
         rows.append((name, question, "derived", vtype, "", "", *counts(name)))
     return pd.DataFrame(rows, columns=["variable", "question", "source_column", "type", "value_labels",
-                                       "non_substantive_labels", "n_valid", "n_non_substantive", "n_missing"])
+                                       "non_substantive_labels", "n_respondents", "n_valid", "n_non_substantive", "n_missing"])
+
+
+def suppress_small_counts(table: pd.DataFrame, rule: disclosure.Rule) -> pd.DataFrame:
+    """Disclosure control for the per-item and per-variable tables: valid, non-substantive and
+    missing counts add up to the respondents, so a suppressed count is protected within its row."""
+    parts = [c for c in ("n_valid", "n_non_substantive", "n_no_answer", "n_missing") if c in table]
+    pct = {"pct_no_answer": ("n_no_answer", "n_respondents")} if "pct_no_answer" in table else {}
+    protected = disclosure.suppress(table, ["n_respondents", *parts], pct, rule=rule, row_totals={"n_respondents": parts})
+    if "pct_no_answer" in protected:  # recomputed from the protected counts: keep one decimal
+        protected["pct_no_answer"] = protected["pct_no_answer"].map(lambda v: round(v, 1) if isinstance(v, float) else v)
+    return protected
 
 
 def flow_figure(flow: pd.DataFrame):

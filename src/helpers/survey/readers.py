@@ -183,9 +183,12 @@ def detect_platform(header_rows: Sequence[Sequence[str]]) -> str:
 
 
 def _sniff_separator(text: str) -> str:
+    """The delimiter used most in the header line: comma, tab (WoS, Excel "Unicode text") or
+    semicolon (LimeSurvey's default); a tie goes to the comma."""
     end = text.find("\n")
     first = text if end < 0 else text[:end]
-    return "\t" if first.count("\t") > first.count(",") else ","
+    counts = {",": first.count(","), "\t": first.count("\t"), ";": first.count(";")}
+    return max(counts, key=lambda sep: (counts[sep], sep == ","))
 
 
 def _record(text: str, sep: str, number: int) -> list[str] | None:
@@ -223,6 +226,8 @@ def _parse_text(text: str, source: Path, sep: str) -> pd.DataFrame:
                              row=int(unclosed.group(1)) + 1) from exc
         raise InputError(source, f"cannot parse as delimited text: {message}") from exc
     except pd.errors.EmptyDataError as exc:
+        if text.strip():  # pandas calls a file whose first line is blank "empty"
+            raise InputError(source, "row 1 is blank; expected the header row", row=1) from exc
         raise InputError(source, "file is empty") from exc
     grid.index = pd.RangeIndex(1, len(grid) + 1, name="source_row")
     grid.columns = range(grid.shape[1])
@@ -585,8 +590,8 @@ def read_export(path, platform: str | None = None, *, key_file=None) -> SurveyEx
             notes.append("not valid UTF-8: decoded as Windows-1252 (cp1252), as Excel writes "
                          "when it re-saves a CSV")
         separator = _sniff_separator(decoded.text)
-        if separator == "\t":
-            notes.append("tab-delimited")
+        if separator != ",":
+            notes.append({"\t": "tab-delimited", ";": "semicolon-delimited"}[separator])
         grid = _parse_text(decoded.text, path, separator)
 
     first_rows = [list(grid.iloc[i]) for i in range(min(3, len(grid)))]
