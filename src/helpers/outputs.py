@@ -42,11 +42,28 @@ def atomic_path(target: Path):
             os.unlink(tmp)
 
 
+# A spreadsheet opening a CSV runs a cell that starts with one of these as a formula.
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralise_formulas(df: pd.DataFrame) -> pd.DataFrame:
+    """Text cells that a spreadsheet would run as a formula get a leading apostrophe (the
+    usual CSV-injection guard); numbers, including negative ones, are left as they are."""
+    out = df.copy()
+    for col in out.columns:
+        values = out[col]
+        if values.dtype == object or pd.api.types.is_string_dtype(values):
+            risky = values.map(lambda v: isinstance(v, str) and v.startswith(FORMULA_START))
+            if risky.any():
+                out.loc[risky, col] = "'" + values[risky].astype(str)
+    return out
+
+
 def write_csv(df: pd.DataFrame, relative: str, *, index: bool = False) -> Path:
-    """Write a CSV with fixed line endings and float formatting (byte-stable)."""
+    """Write a CSV with fixed line endings and float formatting (byte-stable), formula-safe."""
     target = paths.output(relative)
     with atomic_path(target) as tmp:
-        df.to_csv(tmp, index=index, lineterminator="\n", encoding="utf-8")
+        neutralise_formulas(df).to_csv(tmp, index=index, lineterminator="\n", encoding="utf-8")
     return target
 
 
