@@ -3,9 +3,10 @@
 ``helpers.survey.demo`` writes the 521-row demonstration export with exact quotas and per-row
 Python loops; that is right for a calibrated demo and far too slow for an export the size of
 the NHS workforce. This module writes an export of any number of responses (1.5 million, a
-324 MB file, in about 12 s on the shared 2-core machine) in the same Qualtrics format (three header rows, numeric recode values, the same
-columns and header rows as the demo) and consistent with the demo codebook
-(``demo_codebook.yaml``), so the same reader and cleaning steps run on it unchanged.
+324 MB file, in about 12 s on the shared 2-core machine) in the same Qualtrics format (three
+header rows, numeric recode values, the same columns and header rows as the demo) and
+consistent with the demo codebook (``demo_codebook.yaml``), so the same reader and cleaning
+steps run on it unchanged.
 
 The answers are drawn, not quota-assigned: each role answers each item with the demo's target
 shares (``demo.AGREE``, ``demo.QUALITY_POSITIVE``, ``demo.CHANGE``) through two shared latent
