@@ -9,7 +9,6 @@ checked in tests/test_pipeline.py; this covers every stage and the workbooks.
 
 from __future__ import annotations
 
-import hashlib
 import io
 import zipfile
 from pathlib import Path
@@ -20,18 +19,6 @@ pytestmark = pytest.mark.e2e
 COMPARED = (".csv", ".xlsx", ".png", ".svg", ".parquet")
 
 
-def _runs():
-    from importlib import util
-    import sys
-
-    name = "helpers_tests_e2e_runs"
-    if name not in sys.modules:
-        spec = util.spec_from_file_location(name, Path(__file__).with_name("e2e_runs.py"))
-        module = util.module_from_spec(spec)
-        sys.modules[name] = module
-        spec.loader.exec_module(module)
-    return sys.modules[name]
-
 
 def outputs(workspace: Path) -> dict[str, bytes]:
     return {p.relative_to(workspace).as_posix(): p.read_bytes()
@@ -40,9 +27,8 @@ def outputs(workspace: Path) -> dict[str, bytes]:
 
 
 @pytest.fixture(scope="module")
-def two_runs(tmp_path_factory):
-    runs = _runs()
-    return outputs(runs.run_all(0, tmp_path_factory)), outputs(runs.run_all(1, tmp_path_factory))
+def two_runs(pipeline_runs):
+    return outputs(pipeline_runs.workspace(0)), outputs(pipeline_runs.workspace(1))
 
 
 def test_every_stage_published_its_tables_and_figures(two_runs):

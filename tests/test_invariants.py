@@ -25,7 +25,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from helpers.literature import dedup, parsers, prisma, screening
+from helpers.literature import dedup, prisma, screening
 from helpers.qualitative import segments, summaries
 
 DATABASES = ["Embase", "MEDLINE", "Scopus"]

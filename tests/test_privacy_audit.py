@@ -17,17 +17,15 @@ The data folder's checksums and modification times are compared before and after
 
 from __future__ import annotations
 
-import io
 import re
-import sys
 import zipfile
-from importlib import util
 from pathlib import Path
 
 import pandas as pd
 import pytest
 
 from helpers import config, disclosure
+from tests.conftest import checksums
 
 pytestmark = pytest.mark.e2e
 
@@ -36,21 +34,10 @@ DOC_IP = re.compile(r"(?<![\d.])(?:192\.0\.2|198\.51\.100|203\.0\.113)\.\d{1,3}(
 TEXT = {".csv", ".html", ".json", ".svg", ".md", ".txt", ".qdc", ".js", ".css"}
 
 
-def _runs():
-    name = "helpers_tests_e2e_runs"
-    if name not in sys.modules:
-        spec = util.spec_from_file_location(name, Path(__file__).with_name("e2e_runs.py"))
-        module = util.module_from_spec(spec)
-        sys.modules[name] = module
-        spec.loader.exec_module(module)
-    return sys.modules[name]
-
 
 @pytest.fixture(scope="module")
-def run(tmp_path_factory):
-    runs = _runs()
-    workspace = runs.run_all(0, tmp_path_factory)
-    return workspace, runs.data_copy(tmp_path_factory)
+def run(pipeline_runs):
+    return pipeline_runs.workspace(0), pipeline_runs.data
 
 
 def _texts(workspace: Path):
@@ -182,9 +169,8 @@ def test_workbooks_written_hold_no_formula(run):
                     assert b"<f>" not in xml and b"<f " not in xml, f"{book.name}!{member} holds a formula"
 
 
-def test_nothing_under_the_data_folder_changes(run):
+def test_nothing_under_the_data_folder_changes(run, pipeline_runs):
     """Checksums and modification times of every input, before the first run and after the last
     (two full runs when tests/test_determinism.py ran first)."""
     _, data = run
-    runs = _runs()
-    assert runs.checksums(data) == runs.data_before()
+    assert checksums(data) == pipeline_runs.data_before

@@ -1,7 +1,6 @@
 """The seminar deck: CDN references removed, reveal.js inlined from the pinned wheel."""
 
 import hashlib
-import io
 import re
 import zipfile
 from pathlib import Path

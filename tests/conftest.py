@@ -1,0 +1,51 @@
+"""Fixtures shared across the test folders."""
+
+from __future__ import annotations
+
+import hashlib
+import shutil
+from pathlib import Path
+
+import pytest
+
+from helpers import paths, pipeline
+
+
+def checksums(folder: Path) -> dict[str, tuple[str, int]]:
+    """SHA-256 and modification time of every file under ``folder``."""
+    return {p.relative_to(folder).as_posix(): (hashlib.sha256(p.read_bytes()).hexdigest(), p.stat().st_mtime_ns)
+            for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+class PipelineRuns:
+    """Every stage run end to end (helpers.pipeline.run_stage, as `make all`) on one copy of
+    data/raw/demo, into temporary workspaces. A run costs several seconds a stage, so runs are
+    made once per session and shared by the determinism and privacy-audit tests."""
+
+    def __init__(self, factory: pytest.TempPathFactory):
+        self._factory = factory
+        self.data = factory.mktemp("e2e") / "demo"
+        shutil.copytree(paths.project_root() / "data" / "raw" / "demo", self.data)
+        self.data_before = checksums(self.data)
+        self._workspaces: dict[int, Path] = {}
+
+    @staticmethod
+    def notebooks() -> list[Path]:
+        return sorted((paths.project_root() / "notebooks").glob("[0-9][0-9]_*.ipynb"))
+
+    def workspace(self, index: int) -> Path:
+        """Workspace of run ``index`` (0, 1, ...), running every stage the first time it is asked for."""
+        if index not in self._workspaces:
+            workspace = self._factory.mktemp(f"workspace{index}")
+            with pytest.MonkeyPatch.context() as mp:
+                mp.setenv("HELPERS_WORKSPACE", str(workspace))
+                mp.delenv("HELPERS_STAGING", raising=False)
+                for notebook in self.notebooks():
+                    pipeline.run_stage(notebook, str(self.data))
+            self._workspaces[index] = workspace
+        return self._workspaces[index]
+
+
+@pytest.fixture(scope="session")
+def pipeline_runs(tmp_path_factory) -> PipelineRuns:
+    return PipelineRuns(tmp_path_factory)
