@@ -29,7 +29,7 @@ SLIDES := reports/05_findings_slides.html
 INDEX  := reports/index.html
 REVEAL_WHEEL := $(BUILD)/vendor/sphinx_revealjs-3.2.1-py3-none-any.whl
 
-.PHONY: help all env test lab clean strip literature survey attitudes focus_groups findings FORCE
+.PHONY: help all env test lab clean strip demo check literature survey attitudes focus_groups findings FORCE
 
 help: ## Show this list of targets
 	@awk 'BEGIN {FS = ":.*## "}; /^[a-zA-Z_-]+:.*## / {printf "  \033[1m%-14s\033[0m %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -75,7 +75,7 @@ literature: $(BUILD)/executed/01_literature_review.ipynb ## Stage 01: literature
 survey: $(BUILD)/executed/02_survey_cleaning.ipynb ## Stage 02: survey export to clean dataset
 attitudes: $(BUILD)/executed/03_attitude_analysis.ipynb ## Stage 03: attitude analysis by role and against 2002
 focus_groups: $(BUILD)/executed/04_focus_group_themes.ipynb ## Stage 04: interview and focus-group themes
-findings: $(BUILD)/executed/05_findings.ipynb ## Stage 05: findings across strands
+findings: $(BUILD)/executed/05_findings.ipynb $(SLIDES) $(INDEX) ## Stage 05: findings across strands, the seminar deck and the index page
 
 demo: $(ENV_STAMP) ## Regenerate the synthetic demonstration data in data/raw/demo (seeded)
 	$(BIN)/python -m helpers.demo data/raw/demo
@@ -84,7 +84,7 @@ test: $(ENV_STAMP) ## Run every test: unit, end-to-end and the notebooks (nbval)
 	$(BIN)/python -m pytest --nbval-lax -p no:cacheprovider
 
 check: $(ENV_STAMP) ## Validate an input folder (DATA=...) and list every problem, without running the analysis
-	$(BIN)/python -m helpers.check $(DATA)
+	$(BIN)/python -m helpers.check $(DATA) --params $(PARAMS)
 
 # bench/ is a folder, so the target must be phony. Runs in a scratch copy; see docs/benchmarks.md.
 .PHONY: bench
