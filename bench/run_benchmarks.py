@@ -205,7 +205,7 @@ def table(results: dict) -> str:
             f"<= {TARGETS['noop_s']:g} s", ok(noop <= TARGETS["noop_s"] and not ran))
         full, touched = p["data_copy_full"], p["data_copy_survey_touched"]
         expected = {"02_survey_cleaning", "03_attitude_analysis", "05_findings"}
-        add(f"`make all DATA=<copy>` (new data folder: all rerun)", f"{full['wall_s']:.1f} s; ran {', '.join(s[:2] for s in full['ran'])}")
+        add("`make all DATA=<copy>` (new data folder: all rerun)", f"{full['wall_s']:.1f} s; ran {', '.join(s[:2] for s in full['ran'])}")
         add(f"then `{touched['touched']}` touched", f"{touched['wall_s']:.1f} s; ran {', '.join(touched['ran'])}",
             "only 02, 03, 05", ok(set(touched["ran"]) == expected))
     for row in results.get("scale", []):
@@ -216,8 +216,6 @@ def table(results: dict) -> str:
             f"chi-square {d['chi_square']:.1f}, imports {d['import']:.1f}); peak RSS {row['peak_rss_mb'] / 1024:.2f} GB",
             f"<= {TARGETS['scale_s']:g} s, <= {TARGETS['scale_gb']:g} GB" if big else "",
             ok(d["total"] <= TARGETS["scale_s"] and row["peak_rss_mb"] / 1024 <= TARGETS["scale_gb"]) if big else "")
-        add(f"... %-agree + chi-square from category codes (bench/attitudes_from_codes.py), {row['n']:,}",
-            f"{d['codes_alternative']:.1f} s instead of {d['agree_tables'] + d['chi_square']:.1f} s")
     scale = results.get("scale", [])
     for a, b in zip(scale, scale[1:]):
         rows_ratio = b["n"] / a["n"]

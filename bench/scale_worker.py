@@ -6,10 +6,7 @@ every per-item chi-square test, as notebook 03 computes them. Prints one JSON li
 
 Phases: ``read`` (helpers.survey.inputs.load), ``clean`` (cleaning.clean_survey),
 ``agree_tables`` (attitudes.by_role, then protect_by_role: disclosure control as the CSV gets
-it), ``chi_square`` (attitudes.role_tests: Pearson and ordinal tests per item, Holm). After
-``total``, the same tables are computed again from category codes
-(bench/attitudes_from_codes.py), timed apart as ``codes_alternative``: what adopting it would
-save.
+it), ``chi_square`` (attitudes.role_tests: Pearson and ordinal tests per item, Holm).
 """
 
 from __future__ import annotations
@@ -18,15 +15,11 @@ import json
 import resource
 import sys
 import time
-from pathlib import Path
 
 T0 = time.perf_counter()
 
 from helpers import config, disclosure, paths  # noqa: E402
 from helpers.survey import attitudes, cleaning, inputs  # noqa: E402
-
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-import attitudes_from_codes  # noqa: E402
 
 
 def main(folder: str) -> dict:
@@ -52,10 +45,6 @@ def main(folder: str) -> dict:
     t["chi_square"] = time.perf_counter() - start
     t["total"] = time.perf_counter() - T0
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    start = time.perf_counter()
-    attitudes_from_codes.by_role(clean, items)
-    attitudes_from_codes.role_tests(clean, items)
-    t["codes_alternative"] = time.perf_counter() - start
     return {"rows": n_raw, "clean": len(clean), "agree_rows": len(agree), "tests": len(tests),
             "seconds": t, "peak_rss_mb": peak}
 

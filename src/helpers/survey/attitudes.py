@@ -107,27 +107,41 @@ def by_role(clean: pd.DataFrame, items: Mapping[str, Item], alpha: float = 0.05)
     levels; ``n_nonsub`` counts non-substantive answers ("Don't know", ...), which are never in
     ``n_valid``; percentages are 0-100 with Wilson 95% CIs.
     """
+    # Counted from the Categoricals' integer codes with np.bincount: the same numbers as
+    # value_counts per group, about ten times faster at 1.5 million respondents (issue 8).
+    groups = [(gtype, group, mask.to_numpy()) for gtype, group, mask in _groups(clean)]
     rows = []
     for name, item in items.items():
-        values = clean[name]
-        unknown = sorted(set(values.dropna().astype(str)) - set(item.levels))
-        if unknown:
-            raise ValueError(f"item {name!r}: values not among its substantive levels: {', '.join(unknown)}")
-        nonsub = clean[f"{name}_nonsub"] if f"{name}_nonsub" in clean else pd.Series(np.nan, index=clean.index)
-        for gtype, group, mask in _groups(clean):
-            sub = values[mask].dropna().astype(str)
-            counts = sub.value_counts().reindex(list(item.levels), fill_value=0)
+        codes = item_codes(clean[name], item.levels, name)
+        nonsub_col = f"{name}_nonsub"
+        nonsub = clean[nonsub_col].notna().to_numpy() if nonsub_col in clean else np.zeros(len(clean), bool)
+        k = len(item.levels)
+        positive = [item.levels.index(level) for level in item.positive]
+        for gtype, group, mask in groups:
+            answered = codes[mask]
+            counts = np.bincount(answered[answered >= 0], minlength=k)
             row = {"item": name, "question": item.question, "group_type": gtype, "group": group,
                    "levels": "|".join(item.levels), "n_respondents": int(mask.sum()),
-                   "n_nonsub": int(nonsub[mask].notna().sum()), "n_valid": int(counts.sum())}
+                   "n_nonsub": int(nonsub[mask].sum()), "n_valid": int(counts.sum())}
             for i in range(MAX_LEVELS):
-                row[f"n_{i + 1}"] = int(counts.iloc[i]) if i < len(item.levels) else np.nan
-            row["n_agree"] = int(counts[list(item.positive)].sum())
+                row[f"n_{i + 1}"] = int(counts[i]) if i < k else np.nan
+            row["n_agree"] = int(counts[positive].sum())
             rows.append(row)
-    table = pd.DataFrame(rows)
-    table = _add_percentages(table, alpha)
+    table = _add_percentages(pd.DataFrame(rows), alpha)
     used = [c for c in level_columns(MAX_LEVELS) if table[c].notna().any()]
     return table.drop(columns=[c for c in level_columns(MAX_LEVELS) if c not in used])
+
+
+def item_codes(values: pd.Series, levels: Sequence[str], name: str) -> np.ndarray:
+    """Integer codes of an item's substantive levels, low to high (-1: no substantive answer)."""
+    if isinstance(values.dtype, pd.CategoricalDtype) and list(values.cat.categories) == list(levels):
+        return np.asarray(values.cat.codes)
+    cat = pd.Categorical(values.astype(object), categories=list(levels))
+    stray = (np.asarray(cat.codes) < 0) & values.notna().to_numpy()
+    if stray.any():
+        unknown = sorted(set(values[stray].astype(str)))
+        raise ValueError(f"item {name!r}: values not among its substantive levels: {', '.join(unknown)}")
+    return np.asarray(cat.codes)
 
 
 def _add_percentages(table: pd.DataFrame, alpha: float = 0.05) -> pd.DataFrame:
@@ -224,12 +238,14 @@ def role_tests(clean: pd.DataFrame, items: Mapping[str, Item], roles: Sequence[s
     """Per item, across the role groups: Pearson chi-square (as in 2002), the ordinal
     (linear-by-linear) association test, Cramér's V, the smallest expected count; p-values
     adjusted across items (``adjust``: holm or fdr_bh) for both tests."""
+    role = pd.Categorical(clean["role"].astype(object), categories=list(roles)).codes
     rows = []
     for name, item in items.items():
-        d = clean[clean["role"].astype(object).isin(roles)]
-        table = pd.crosstab(pd.Categorical(d["role"].astype(object), categories=list(roles)),
-                            pd.Categorical(d[name].astype(object), categories=list(item.levels)), dropna=False)
-        res = stats.association(table.to_numpy())
+        k = len(item.levels)
+        codes = item_codes(clean[name], item.levels, name)
+        both = (role >= 0) & (codes >= 0)   # role x level table by bincount (a fast crosstab)
+        table = np.bincount(role[both] * k + codes[both], minlength=len(roles) * k).reshape(len(roles), k)
+        res = stats.association(table)
         rows.append({"item": name, "question": item.question, "n": res.n, "chi2": res.chi2, "dof": res.dof,
                      "p_value": res.p_value, "cramers_v": res.cramers_v, "min_expected": res.min_expected,
                      "ordinal_z": res.ordinal_z, "ordinal_p": res.ordinal_p})
