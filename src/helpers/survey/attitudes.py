@@ -136,12 +136,12 @@ def item_codes(values: pd.Series, levels: Sequence[str], name: str) -> np.ndarra
     """Integer codes of an item's substantive levels, low to high (-1: no substantive answer)."""
     if isinstance(values.dtype, pd.CategoricalDtype) and list(values.cat.categories) == list(levels):
         return np.asarray(values.cat.codes)
-    cat = pd.Categorical(values.astype(object), categories=list(levels))
-    stray = (np.asarray(cat.codes) < 0) & values.notna().to_numpy()
+    values = values.astype(object)
+    stray = values.notna() & ~values.isin(list(levels))
     if stray.any():
         unknown = sorted(set(values[stray].astype(str)))
         raise ValueError(f"item {name!r}: values not among its substantive levels: {', '.join(unknown)}")
-    return np.asarray(cat.codes)
+    return np.asarray(pd.Categorical(values, categories=list(levels)).codes)
 
 
 def _add_percentages(table: pd.DataFrame, alpha: float = 0.05) -> pd.DataFrame:
