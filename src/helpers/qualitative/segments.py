@@ -90,7 +90,10 @@ def csv_error():
     return csv.Error
 
 
-def _rename(frame: pd.DataFrame, aliases: dict, path, required: list[str]) -> pd.DataFrame:
+def _read_columns(path: Path, aliases: dict, required: list[str], optional: list[str]) -> pd.DataFrame:
+    """The table's columns under their standard names (``aliases``): required columns must be
+    present and non-blank in every row; optional ones default to ""."""
+    frame = read_table(path)
     renamed = {}
     for col in frame.columns:
         target = aliases.get(_norm_column(col))
@@ -100,20 +103,20 @@ def _rename(frame: pd.DataFrame, aliases: dict, path, required: list[str]) -> pd
     missing = [c for c in required if c not in frame.columns]
     if missing:
         raise InputError(path, f"missing required column(s) {', '.join(missing)}", value=sorted(renamed) or None)
+    for col in optional:
+        if col not in frame.columns:
+            frame[col] = ""
+    for col in required:
+        blank = frame.index[frame[col] == ""]
+        if len(blank):
+            raise InputError(path, f"{col} is empty", row=int(blank[0]) + 2, column=col)
     return frame
 
 
 def read_participants(path) -> pd.DataFrame:
     """The participants table: one row per person, unique pseudonyms, role group and group given."""
     path = Path(path)
-    frame = _rename(read_table(path), PARTICIPANT_ALIASES, path, ["pseudonym", "role_group", "group"])
-    for col in ("level", "setting", "name", "email"):
-        if col not in frame.columns:
-            frame[col] = ""
-    for col in ("pseudonym", "role_group", "group"):
-        blank = frame.index[frame[col] == ""]
-        if len(blank):
-            raise InputError(path, f"{col} is empty", row=int(blank[0]) + 2, column=col)
+    frame = _read_columns(path, PARTICIPANT_ALIASES, ["pseudonym", "role_group", "group"], ["level", "setting", "name", "email"])
     dup = frame.index[frame["pseudonym"].duplicated()]
     if len(dup):
         raise InputError(path, "pseudonym appears twice", row=int(dup[0]) + 2, column="pseudonym",
@@ -171,13 +174,8 @@ def codes_from_paths(code_paths, descriptions: dict[str, str] | None = None) -> 
 
 def read_codebook_csv(path) -> pd.DataFrame:
     path = Path(path)
-    frame = _rename(read_table(path), {"code": "code", "tag": "code", "name": "code", "path": "code",
-                                       "description": "description", "definition": "description"}, path, ["code"])
-    if "description" not in frame.columns:
-        frame["description"] = ""
-    blank = frame.index[frame["code"] == ""]
-    if len(blank):
-        raise InputError(path, "code is empty", row=int(blank[0]) + 2, column="code")
+    frame = _read_columns(path, {"code": "code", "tag": "code", "name": "code", "path": "code",
+                                 "description": "description", "definition": "description"}, ["code"], ["description"])
     paths = [refi_qda.PATH_SEPARATOR.join(_code_parts(c)) for c in frame["code"]]
     return codes_from_paths(paths, dict(zip(paths, frame["description"])))
 
@@ -185,14 +183,7 @@ def read_codebook_csv(path) -> pd.DataFrame:
 def read_segments_table(path, codes: pd.DataFrame | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
     """A coded-segments spreadsheet -> (segments, codes). Codes must be in ``codes`` when given."""
     path = Path(path)
-    frame = _rename(read_table(path), SEGMENT_ALIASES, path, ["source", "code", "text"])
-    for col in ("speaker", "coder", "segment_id", "start", "end"):
-        if col not in frame.columns:
-            frame[col] = ""
-    for col in ("source", "code", "text"):
-        blank = frame.index[frame[col] == ""]
-        if len(blank):
-            raise InputError(path, f"{col} is empty", row=int(blank[0]) + 2, column=col)
+    frame = _read_columns(path, SEGMENT_ALIASES, ["source", "code", "text"], ["speaker", "coder", "segment_id", "start", "end"])
     for col in ("start", "end"):
         bad = frame.index[(frame[col] != "") & ~frame[col].str.fullmatch(r"\d+")]
         if len(bad):
