@@ -80,7 +80,7 @@ findings: $(BUILD)/executed/05_findings.ipynb $(SLIDES) $(INDEX) ## Stage 05: fi
 demo: $(ENV_STAMP) ## Regenerate the synthetic demonstration data in data/raw/demo (seeded)
 	$(BIN)/python -m helpers.demo data/raw/demo
 
-test: $(ENV_STAMP) ## Run every test: unit, end-to-end and the notebooks (nbval)
+test: $(ENV_STAMP) $(REVEAL_WHEEL) ## Run every test: unit, end-to-end and the notebooks (nbval)
 	$(BIN)/python -m pytest --nbval-lax -p no:cacheprovider
 
 check: $(ENV_STAMP) ## Validate an input folder (DATA=...) and list every problem, without running the analysis
