@@ -16,11 +16,11 @@ import pandas as pd
 import pytest
 
 from helpers import files, workbook
+from helpers.outputs import deterministic_zip
 from helpers.files import InputError
 from helpers.qualitative import refi_qda, segments, summaries
 from helpers.survey import readers
 
-FIXED = (2015, 1, 1, 0, 0, 0)
 SECRET = "TOP-SECRET-MARKER-7f3a"
 # Five levels of ten: 10^5 copies of "lol" if expanded (300 kB): harmless if a parser expanded it,
 # but detectable, so the test can fail without hanging the machine.
@@ -29,16 +29,6 @@ LAUGHS = ('<!DOCTYPE lolz [<!ENTITY lol "lol">'
           + "]>")
 GUID_A = "0A000000-0000-4000-8000-00000000000A"
 SRC = "0D000000-0000-4000-8000-00000000000D"
-
-
-def zip_of(members: dict[str, bytes | str]) -> bytes:
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        for name, data in members.items():
-            info = zipfile.ZipInfo(name, date_time=FIXED)
-            info.compress_type = zipfile.ZIP_DEFLATED
-            archive.writestr(info, data.encode("utf-8") if isinstance(data, str) else data)
-    return buffer.getvalue()
 
 
 def project_qde(prolog: str = "", source_name: str = "FG1") -> str:
@@ -52,7 +42,7 @@ def project_qde(prolog: str = "", source_name: str = "FG1") -> str:
 
 def qdpx(tmp_path, members, name="p.qdpx"):
     path = tmp_path / name
-    path.write_bytes(zip_of(members))
+    path.write_bytes(deterministic_zip(members))
     return path
 
 
@@ -76,7 +66,7 @@ def hostile_xlsx(tmp_path, prolog: str, entity: str, name="segments.xlsx"):
     sheet = re.sub(r"^(<\?xml[^>]*\?>)?", lambda m: (m.group(0) or "") + prolog, sheet, count=1)
     members["xl/worksheets/sheet1.xml"] = sheet.encode("utf-8")
     path = tmp_path / name
-    path.write_bytes(zip_of(members))
+    path.write_bytes(deterministic_zip(members))
     return path
 
 
@@ -167,7 +157,7 @@ def test_qdpx_member_with_an_unsafe_path_is_refused_before_anything_is_read(tmp_
 def test_xlsx_member_with_an_unsafe_path_is_refused_by_every_reader(tmp_path, name):
     members = xlsx_members([["source", "code", "text"], ["FG1", "Trust", "hello"]]) | {name: b"<x/>"}
     path = tmp_path / "coded_segments.xlsx"
-    path.write_bytes(zip_of(members))
+    path.write_bytes(deterministic_zip(members))
     for read in (readers.read_export, segments.read_table):
         with pytest.raises(InputError, match=r"coded_segments\.xlsx: archive member has an unsafe path"):
             read(path)
@@ -201,7 +191,7 @@ def test_oversized_input_file_is_refused_before_it_is_read(tmp_path, monkeypatch
 
 
 def test_encrypted_member_is_refused(tmp_path):
-    raw = bytearray(zip_of({"project.qde": project_qde()}))
+    raw = bytearray(deterministic_zip({"project.qde": project_qde()}))
     # Set the "encrypted" flag bit in the central directory entry (offset 8 of the record).
     central = raw.find(b"PK\x01\x02")
     raw[central + 8] |= 0x1

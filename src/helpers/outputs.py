@@ -59,6 +59,22 @@ def neutralise_formulas(df: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
+def deterministic_zip(members: dict[str, bytes | str], date_time=(2015, 1, 1, 0, 0, 0), mode: int = 0o644) -> bytes:
+    """A zip of ``members`` (name -> bytes or text) in the given order, with fixed timestamps
+    and permissions: the same members give the same bytes (.qdpx, .xlsx, test archives)."""
+    import io
+    import zipfile
+
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, data in members.items():
+            info = zipfile.ZipInfo(name, date_time=tuple(date_time))
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.external_attr = mode << 16
+            archive.writestr(info, data.encode("utf-8") if isinstance(data, str) else data)
+    return buffer.getvalue()
+
+
 def write_csv(df: pd.DataFrame, relative: str, *, index: bool = False) -> Path:
     """Write a CSV with fixed line endings and float formatting (byte-stable), formula-safe."""
     target = paths.output(relative)

@@ -115,14 +115,9 @@ def workbook_bytes(sheets: Mapping[str, Sheet | pd.DataFrame]) -> bytes:
     raw = io.BytesIO()
     with zipfile.ZipFile(raw, "w", zipfile.ZIP_DEFLATED, allowZip64=True) as archive:
         ExcelWriter(wb, archive).save()   # not save_workbook, which stamps "modified" with now
-    out = io.BytesIO()
-    with zipfile.ZipFile(raw) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
-        for name in src.namelist():
-            info = zipfile.ZipInfo(name, date_time=FIXED_TIME.timetuple()[:6])
-            info.compress_type = zipfile.ZIP_DEFLATED
-            info.external_attr = 0o600 << 16
-            dst.writestr(info, src.read(name))
-    return out.getvalue()
+    with zipfile.ZipFile(raw) as src:
+        members = {name: src.read(name) for name in src.namelist()}
+    return outputs.deterministic_zip(members, date_time=FIXED_TIME.timetuple()[:6], mode=0o600)
 
 
 def write_workbook(sheets: Mapping[str, Sheet | pd.DataFrame], name: str):

@@ -15,25 +15,15 @@ import shutil
 import zipfile
 from pathlib import Path
 
+from helpers.outputs import deterministic_zip
+
 HERE = Path(__file__).resolve().parent
-FIXED_TIME = (2015, 1, 1, 0, 0, 0)
 
 
 def write(rel: str, data: str | bytes, encoding: str = "utf-8") -> None:
     path = HERE / rel
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_bytes(data if isinstance(data, bytes) else data.encode(encoding))
-
-
-def zip_bytes(members: dict[str, bytes | str]) -> bytes:
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        for name, data in members.items():
-            info = zipfile.ZipInfo(name, date_time=FIXED_TIME)
-            info.compress_type = zipfile.ZIP_DEFLATED
-            info.external_attr = 0o644 << 16
-            archive.writestr(info, data.encode("utf-8") if isinstance(data, str) else data)
-    return buffer.getvalue()
 
 
 # ---------------------------------------------------------------------------------------------
@@ -146,7 +136,7 @@ def xlsx_bytes(rows: list[list]) -> bytes:
     with zipfile.ZipFile(raw, "w", zipfile.ZIP_DEFLATED) as archive:
         ExcelWriter(wb, archive).save()
     with zipfile.ZipFile(raw) as src:
-        return zip_bytes({name: src.read(name) for name in src.namelist()})
+        return deterministic_zip({name: src.read(name) for name in src.namelist()})
 
 
 def with_cell(row: int, column: str, value: str):
@@ -413,7 +403,7 @@ BILLION_LAUGHS = ('<!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;&
 
 
 def qdpx(name: str, members: dict) -> None:
-    write(f"qdpx/{name}", zip_bytes(members))
+    write(f"qdpx/{name}", deterministic_zip(members))
 
 
 def qualitative_cases() -> None:
@@ -503,8 +493,8 @@ def qualitative_cases() -> None:
     write("focus_groups/code_not_in_codebook/coded_segments.csv", seg)
     write("focus_groups/code_not_in_codebook/codebook.csv", "code,description\nRelationships > Teamwork,Working together\n"
           "Relationships > Trust,Trust between groups\n")
-    write("focus_groups/two_projects/a.qdpx", zip_bytes({"project.qde": good, **txt}))
-    write("focus_groups/two_projects/b.qdpx", zip_bytes({"project.qde": good, **txt}))
+    write("focus_groups/two_projects/a.qdpx", deterministic_zip({"project.qde": good, **txt}))
+    write("focus_groups/two_projects/b.qdpx", deterministic_zip({"project.qde": good, **txt}))
     write("focus_groups/double_coded_ok/coded_segments.csv", seg)
     write("focus_groups/double_coded_ok/participants.csv",
           "pseudonym,role_group,group\nFG1-P1,clinical director,FG1\nFG1-P2,directorate manager,FG1\nINT1-P1,medical director,INT1\n")

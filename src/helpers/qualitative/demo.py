@@ -19,6 +19,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from helpers import outputs
 from helpers.qualitative import refi_qda
 
 SYNTHETIC_NOTE = ("SYNTHETIC DATA: fictional transcripts written to demonstrate the analysis software; "
@@ -226,7 +227,7 @@ def write_demo(folder, seed: int = 20151) -> list[Path]:
     folder.mkdir(parents=True, exist_ok=True)
     xml, members, people = build_demo(seed)
     qdpx = folder / "synthetic_focus_groups.qdpx"
-    qdpx.write_bytes(refi_qda.deterministic_zip({"project.qde": xml, **members}))
+    qdpx.write_bytes(outputs.deterministic_zip({"project.qde": xml, **members}))
     table = folder / "synthetic_participants.csv"
     people.to_csv(table, index=False, lineterminator="\n", encoding="utf-8")
     readme = folder / "README.md"

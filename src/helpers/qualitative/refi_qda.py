@@ -25,10 +25,8 @@ and requal do, and checked against the length of the source text.
 
 from __future__ import annotations
 
-import io
 import re
 import uuid
-import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from xml.etree import ElementTree as StdET
@@ -43,7 +41,6 @@ PROJECT_NS = "urn:QDA-XML:project:1.0"
 CODEBOOK_NS = "urn:QDA-XML:codebook:1.0"
 PATH_SEPARATOR = " > "
 # Zip entries get this timestamp so the same project gives the same bytes.
-FIXED_ZIP_TIME = (2015, 1, 1, 0, 0, 0)
 
 CODE_COLUMNS = ["code_guid", "name", "path", "label", "parent_guid", "theme", "depth",
                 "description", "is_codable", "color", "order"]
@@ -373,18 +370,6 @@ def write_codebook(codes: pd.DataFrame, relative: str = "reports/codebook.qdc") 
     with outputs.atomic_path(target) as tmp:
         tmp.write_bytes(codebook_xml(codes))
     return target
-
-
-def deterministic_zip(members: dict[str, bytes]) -> bytes:
-    """A zip of ``members`` (name -> bytes) with fixed timestamps and order: same input, same bytes."""
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        for name in members:
-            info = zipfile.ZipInfo(name, date_time=FIXED_ZIP_TIME)
-            info.compress_type = zipfile.ZIP_DEFLATED
-            info.external_attr = 0o644 << 16
-            archive.writestr(info, members[name])
-    return buffer.getvalue()
 
 
 def seeded_guid(rng) -> str:
