@@ -50,6 +50,12 @@ class Report:
     def note(self, text: str) -> None:
         self.notes.append(text)
 
+    def skip(self, why: str) -> "Report":
+        """Nothing of this strand to check (its input is absent): say why."""
+        self.checked = False
+        self.note(f"{why}: nothing to check")
+        return self
+
 
 # ---------------------------------------------------------------------------------------------
 # Carrying on after a reader's first error
@@ -102,9 +108,7 @@ def check_survey(data_dir: Path, params: dict) -> Report:
     report = Report("survey")
     folder = data_dir / "survey"
     if not folder.is_dir():
-        report.checked = False
-        report.note("no survey/ folder: nothing to check")
-        return report
+        return report.skip("no survey/ folder")
     try:
         codebook = load_codebook(folder / inputs.CODEBOOK_NAME)
     except InputError as exc:
@@ -164,9 +168,7 @@ def check_literature(data_dir: Path, params: dict) -> Report:
     lit = review.settings(params)
     folder = Path(lit["dir"])
     if not folder.is_dir():
-        report.checked = False
-        report.note(f"no {folder.name}/ folder: nothing to check")
-        return report
+        return report.skip(f"no {folder.name}/ folder")
     searches_dir = folder / "searches"
     if not searches_dir.is_dir():
         report.problem(InputError(searches_dir, "folder of search exports not found"))
@@ -257,9 +259,7 @@ def check_focus_groups(data_dir: Path, params: dict) -> Report:
     report = Report("focus_groups")
     folder = data_dir / "focus_groups"
     if not folder.is_dir():
-        report.checked = False
-        report.note("no focus_groups/ folder: nothing to check")
-        return report
+        return report.skip("no focus_groups/ folder")
     found = {}
     for key, patterns, what, required in [
         ("project", ["*.qdpx", "*.QDPX"], "REFI-QDA project (.qdpx)", False),
@@ -315,9 +315,7 @@ def check_findings(data_dir: Path, params: dict) -> Report:
     mapping = (params.get("findings") or {}).get("mapping_file")
     path = data_dir / mapping if mapping else None
     if path is None or not path.is_file():
-        report.checked = False
-        report.note("no triangulation mapping: nothing to check")
-        return report
+        return report.skip("no triangulation mapping")
     try:
         table = triangulation.read_mapping(path)
         report.note(f"{path.name}: {len(table)} survey item x theme judgements")
