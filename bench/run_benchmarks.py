@@ -62,8 +62,12 @@ def run(cmd: list[str], cwd: Path, env: dict[str, str] | None = None, log: Path 
     if proc.returncode != 0:
         tail = "\n".join(text.splitlines()[-30:])
         raise RuntimeError(f"{' '.join(cmd)} failed ({proc.returncode}) in {cwd}:\n{tail}")
-    return {"wall_s": wall, "cpu_s": usage.ru_utime + usage.ru_stime,
-            "peak_rss_mb": usage.ru_maxrss / 1024, "output": text}
+    return {
+        "wall_s": wall,
+        "cpu_s": usage.ru_utime + usage.ru_stime,
+        "peak_rss_mb": usage.ru_maxrss / 1024,
+        "output": text,
+    }
 
 
 def prepare_scratch(scratch: Path, worktree: bool) -> Path:
@@ -71,8 +75,12 @@ def prepare_scratch(scratch: Path, worktree: bool) -> Path:
     tree = scratch / "main"
     tree.mkdir(parents=True)
     if worktree:
-        listed = subprocess.run(["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"],
-                                cwd=ROOT, capture_output=True, check=True).stdout.split(b"\0")
+        listed = subprocess.run(
+            ["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"],
+            cwd=ROOT,
+            capture_output=True,
+            check=True,
+        ).stdout.split(b"\0")
         for name in filter(None, listed):
             source = ROOT / name.decode()
             if source.is_file():
@@ -92,7 +100,7 @@ def prepare_scratch(scratch: Path, worktree: bool) -> Path:
         for name in ("requirements.lock", "pyproject.toml", "environment.yml"):
             if (tree / name).exists():
                 os.utime(tree / name, (older, older))
-    vendor = ROOT / "build" / "vendor"   # downloaded once by make (e.g. the slides' reveal.js wheel)
+    vendor = ROOT / "build" / "vendor"  # downloaded once by make (e.g. the slides' reveal.js wheel)
     if vendor.is_dir():
         shutil.copytree(vendor, tree / "build" / "vendor")
     return tree
@@ -106,13 +114,21 @@ def environment(tree: Path) -> dict[str, str]:
 
 
 def check_isolated(tree: Path, env: dict[str, str]) -> None:
-    probe = subprocess.run([str(tree / ".venv/bin/python"), "-c", "import helpers, sys; print(helpers.__file__)"],
-                           cwd=tree, env=env, capture_output=True, text=True, check=True).stdout.strip()
+    probe = subprocess.run(
+        [str(tree / ".venv/bin/python"), "-c", "import helpers, sys; print(helpers.__file__)"],
+        cwd=tree,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.strip()
     if not probe.startswith(str(tree)):
         raise RuntimeError(f"the scratch copy imports helpers from {probe}, not from {tree}/src")
     up_to_date = subprocess.run(["make", "-q", ".venv/.installed"], cwd=tree, env=env)
     if up_to_date.returncode != 0:
-        raise RuntimeError("make thinks the shared .venv is out of date in the scratch copy; refusing to reinstall it")
+        raise RuntimeError(
+            "make thinks the shared .venv is out of date in the scratch copy; refusing to reinstall it"
+        )
 
 
 def make(tree: Path, env: dict[str, str], log: Path, *args: str) -> dict:
@@ -133,9 +149,18 @@ def bench_pipeline(tree: Path, env: dict[str, str], logs: Path) -> dict:
         notebook.touch()
     res["make_all_j2"] = make(tree, env, logs / "make_all_j2.log", "-j2", "all")
     workspace = tree / "build" / "bench_floor"
-    floor = run([str(tree / ".venv/bin/python"), str(ROOT / "bench" / "run_notebooks_bare.py"),
-                 str(tree / "data/raw/demo"), str(tree / "params.yaml"), str(workspace)],
-                tree, env, logs / "floor.log")
+    floor = run(
+        [
+            str(tree / ".venv/bin/python"),
+            str(ROOT / "bench" / "run_notebooks_bare.py"),
+            str(tree / "data/raw/demo"),
+            str(tree / "params.yaml"),
+            str(workspace),
+        ],
+        tree,
+        env,
+        logs / "floor.log",
+    )
     floor["detail"] = json.loads(floor["output"].strip().splitlines()[-1])
     res["floor"] = floor
     res["noop"] = [make(tree, env, logs / f"noop_{i}.log", "all") for i in range(3)]
@@ -154,92 +179,182 @@ def bench_scale(tree: Path, env: dict[str, str], logs: Path, sizes, scratch: Pat
     python = str(tree / ".venv/bin/python")
     for n in sizes:
         folder = scratch / f"export_{n}"
-        gen = run([python, "-c", "import sys; from helpers.survey import synthetic_large as s; "
-                   "s.write_large_export(sys.argv[1], int(sys.argv[2]))", str(folder), str(n)],
-                  tree, env, logs / f"generate_{n}.log")
-        work = run([python, str(ROOT / "bench" / "scale_worker.py"), str(folder)], tree, env, logs / f"scale_{n}.log")
+        gen = run(
+            [
+                python,
+                "-c",
+                "import sys; from helpers.survey import synthetic_large as s; "
+                "s.write_large_export(sys.argv[1], int(sys.argv[2]))",
+                str(folder),
+                str(n),
+            ],
+            tree,
+            env,
+            logs / f"generate_{n}.log",
+        )
+        work = run(
+            [python, str(ROOT / "bench" / "scale_worker.py"), str(folder)], tree, env, logs / f"scale_{n}.log"
+        )
         detail = json.loads(work["output"].strip().splitlines()[-1])
         size_mb = (folder / "survey" / "survey_export.csv").stat().st_size / 2**20
-        rows.append({"n": n, "export_mb": size_mb, "generate_s": gen["wall_s"], "wall_s": work["wall_s"],
-                     "cpu_s": work["cpu_s"], "peak_rss_mb": work["peak_rss_mb"], "detail": detail})
+        rows.append(
+            {
+                "n": n,
+                "export_mb": size_mb,
+                "generate_s": gen["wall_s"],
+                "wall_s": work["wall_s"],
+                "cpu_s": work["cpu_s"],
+                "peak_rss_mb": work["peak_rss_mb"],
+                "detail": detail,
+            }
+        )
         shutil.rmtree(folder)
     return rows
 
 
 def machine() -> dict:
-    cpu = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
-                if line.startswith("model name")), platform.processor())
-    mem = next((int(line.split()[1]) / 2**20 for line in Path("/proc/meminfo").read_text().splitlines()
-                if line.startswith("MemTotal")), float("nan"))
-    return {"cpu": cpu, "cores": os.cpu_count(), "memory_gb": round(mem, 1), "python": platform.python_version(),
-            "load_before": os.getloadavg()}
+    cpu = next(
+        (
+            line.split(":", 1)[1].strip()
+            for line in Path("/proc/cpuinfo").read_text().splitlines()
+            if line.startswith("model name")
+        ),
+        platform.processor(),
+    )
+    mem = next(
+        (
+            int(line.split()[1]) / 2**20
+            for line in Path("/proc/meminfo").read_text().splitlines()
+            if line.startswith("MemTotal")
+        ),
+        float("nan"),
+    )
+    return {
+        "cpu": cpu,
+        "cores": os.cpu_count(),
+        "memory_gb": round(mem, 1),
+        "python": platform.python_version(),
+        "load_before": os.getloadavg(),
+    }
 
 
 def table(results: dict) -> str:
     lines = []
+
     def add(what, value, target="", verdict=""):
         lines.append(f"| {what} | {value} | {target} | {verdict} |")
+
     def ok(flag):
         return "met" if flag else "MISSED"
+
     p = results.get("pipeline")
     if p:
         warm, floor = p["make_all_warm"], p["floor"]
         ratio = warm["wall_s"] / floor["wall_s"]
-        add("`make all`, demo data, warm env, from empty outputs", f"{p['make_all_first']['wall_s']:.1f} s "
-            f"(CPU {p['make_all_first']['cpu_s']:.1f} s)")
-        add("`make all`, demo data, warm env, every notebook touched", f"{warm['wall_s']:.1f} s (CPU {warm['cpu_s']:.1f} s); "
-            f"ran {len(warm['ran'])} stages")
-        add("... of which inside the runner (kernel, cells, HTML, publish)",
-            ", ".join(f"{k[:2]} {v:.1f}" for k, v in sorted(warm["stage_s"].items())) + f" = {sum(warm['stage_s'].values()):.1f} s")
-        add("floor: the notebooks' code in one Python process", f"{floor['wall_s']:.1f} s (CPU {floor['cpu_s']:.1f} s); "
-            + ", ".join(f"{k[:2]} {v:.1f}" for k, v in floor["detail"]["notebooks"].items()))
-        add("pipeline / floor (wall)", f"{ratio:.2f}x (CPU {warm['cpu_s'] / floor['cpu_s']:.2f}x)",
-            f"<= {TARGETS['overhead']}x", ok(ratio <= TARGETS["overhead"]))
+        add(
+            "`make all`, demo data, warm env, from empty outputs",
+            f"{p['make_all_first']['wall_s']:.1f} s (CPU {p['make_all_first']['cpu_s']:.1f} s)",
+        )
+        add(
+            "`make all`, demo data, warm env, every notebook touched",
+            f"{warm['wall_s']:.1f} s (CPU {warm['cpu_s']:.1f} s); ran {len(warm['ran'])} stages",
+        )
+        add(
+            "... of which inside the runner (kernel, cells, HTML, publish)",
+            ", ".join(f"{k[:2]} {v:.1f}" for k, v in sorted(warm["stage_s"].items()))
+            + f" = {sum(warm['stage_s'].values()):.1f} s",
+        )
+        add(
+            "floor: the notebooks' code in one Python process",
+            f"{floor['wall_s']:.1f} s (CPU {floor['cpu_s']:.1f} s); "
+            + ", ".join(f"{k[:2]} {v:.1f}" for k, v in floor["detail"]["notebooks"].items()),
+        )
+        add(
+            "pipeline / floor (wall)",
+            f"{ratio:.2f}x (CPU {warm['cpu_s'] / floor['cpu_s']:.2f}x)",
+            f"<= {TARGETS['overhead']}x",
+            ok(ratio <= TARGETS["overhead"]),
+        )
         j2 = p["make_all_j2"]
-        add("`make -j2 all`, every notebook touched", f"{j2['wall_s']:.1f} s (CPU {j2['cpu_s']:.1f} s); "
-            f"{j2['wall_s'] / floor['wall_s']:.2f}x the floor", f"<= {TARGETS['overhead']}x",
-            ok(j2["wall_s"] / floor["wall_s"] <= TARGETS["overhead"]))
+        add(
+            "`make -j2 all`, every notebook touched",
+            f"{j2['wall_s']:.1f} s (CPU {j2['cpu_s']:.1f} s); "
+            f"{j2['wall_s'] / floor['wall_s']:.2f}x the floor",
+            f"<= {TARGETS['overhead']}x",
+            ok(j2["wall_s"] / floor["wall_s"] <= TARGETS["overhead"]),
+        )
         noop = statistics.median(r["wall_s"] for r in p["noop"])
         ran = sorted({s for r in p["noop"] for s in r["ran"]})
-        add("no-op `make all` (median of 3)", f"{noop:.2f} s; stages run: {', '.join(ran) or 'none'}",
-            f"<= {TARGETS['noop_s']:g} s", ok(noop <= TARGETS["noop_s"] and not ran))
+        add(
+            "no-op `make all` (median of 3)",
+            f"{noop:.2f} s; stages run: {', '.join(ran) or 'none'}",
+            f"<= {TARGETS['noop_s']:g} s",
+            ok(noop <= TARGETS["noop_s"] and not ran),
+        )
         full, touched = p["data_copy_full"], p["data_copy_survey_touched"]
         expected = {"02_survey_cleaning", "03_attitude_analysis", "05_findings"}
-        add("`make all DATA=<copy>` (new data folder: all rerun)", f"{full['wall_s']:.1f} s; ran {', '.join(s[:2] for s in full['ran'])}")
-        add(f"then `{touched['touched']}` touched", f"{touched['wall_s']:.1f} s; ran {', '.join(touched['ran'])}",
-            "only 02, 03, 05", ok(set(touched["ran"]) == expected))
+        add(
+            "`make all DATA=<copy>` (new data folder: all rerun)",
+            f"{full['wall_s']:.1f} s; ran {', '.join(s[:2] for s in full['ran'])}",
+        )
+        add(
+            f"then `{touched['touched']}` touched",
+            f"{touched['wall_s']:.1f} s; ran {', '.join(touched['ran'])}",
+            "only 02, 03, 05",
+            ok(set(touched["ran"]) == expected),
+        )
     for row in results.get("scale", []):
         d = row["detail"]["seconds"]
         big = row["n"] >= 1_500_000
-        add(f"survey scale, {row['n']:,} responses ({row['export_mb']:.0f} MB export)",
+        add(
+            f"survey scale, {row['n']:,} responses ({row['export_mb']:.0f} MB export)",
             f"{d['total']:.1f} s (read {d['read']:.1f}, clean {d['clean']:.1f}, %-agree {d['agree_tables']:.1f}, "
             f"chi-square {d['chi_square']:.1f}, imports {d['import']:.1f}); peak RSS {row['peak_rss_mb'] / 1024:.2f} GB",
             f"<= {TARGETS['scale_s']:g} s, <= {TARGETS['scale_gb']:g} GB" if big else "",
-            ok(d["total"] <= TARGETS["scale_s"] and row["peak_rss_mb"] / 1024 <= TARGETS["scale_gb"]) if big else "")
+            ok(d["total"] <= TARGETS["scale_s"] and row["peak_rss_mb"] / 1024 <= TARGETS["scale_gb"])
+            if big
+            else "",
+        )
     scale = results.get("scale", [])
     for a, b in zip(scale, scale[1:]):
         rows_ratio = b["n"] / a["n"]
         work = lambda r: r["detail"]["seconds"]["total"] - r["detail"]["seconds"]["import"]
         per_row = lambda r: 1e6 * work(r) / r["n"]
-        add(f"growth {a['n']:,} -> {b['n']:,} (rows x{rows_ratio:g})",
+        add(
+            f"growth {a['n']:,} -> {b['n']:,} (rows x{rows_ratio:g})",
             f"time x{work(b) / work(a):.1f} (excluding imports; {per_row(a):.0f} -> {per_row(b):.0f} us/response), "
-            f"peak RSS x{b['peak_rss_mb'] / a['peak_rss_mb']:.1f}", "linear",
-            "linear or better" if work(b) / work(a) <= rows_ratio * 1.1 else "SUPER-LINEAR")
+            f"peak RSS x{b['peak_rss_mb'] / a['peak_rss_mb']:.1f}",
+            "linear",
+            "linear or better" if work(b) / work(a) <= rows_ratio * 1.1 else "SUPER-LINEAR",
+        )
     if scale:
-        add("generating the exports (helpers.survey.synthetic_large)",
-            ", ".join(f"{r['n']:,}: {r['generate_s']:.1f} s" for r in scale))
+        add(
+            "generating the exports (helpers.survey.synthetic_large)",
+            ", ".join(f"{r['n']:,}: {r['generate_s']:.1f} s" for r in scale),
+        )
     t = results.get("test")
     if t:
-        summary = next((line for line in reversed(t["output"].splitlines()) if " passed" in line or " failed" in line), "")
-        add("`make test`", f"{t['wall_s']:.0f} s (CPU {t['cpu_s']:.0f} s); {summary.strip('= ')}",
-            f"<= {TARGETS['test_s'] / 60:g} min", ok(t["wall_s"] <= TARGETS["test_s"]))
+        summary = next(
+            (line for line in reversed(t["output"].splitlines()) if " passed" in line or " failed" in line),
+            "",
+        )
+        add(
+            "`make test`",
+            f"{t['wall_s']:.0f} s (CPU {t['cpu_s']:.0f} s); {summary.strip('= ')}",
+            f"<= {TARGETS['test_s'] / 60:g} min",
+            ok(t["wall_s"] <= TARGETS["test_s"]),
+        )
     head = ["| measure | result | target | |", "|---|---|---|---|"]
     return "\n".join(head + lines)
 
 
 def main(argv=None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--worktree", action="store_true", help="copy the work tree (uncommitted files too), not HEAD")
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument(
+        "--worktree", action="store_true", help="copy the work tree (uncommitted files too), not HEAD"
+    )
     parser.add_argument("--skip-pipeline", action="store_true")
     parser.add_argument("--skip-scale", action="store_true")
     parser.add_argument("--skip-test", action="store_true")
@@ -250,9 +365,14 @@ def main(argv=None) -> int:
     scratch = Path(tempfile.mkdtemp(prefix="bench_"))
     logs = ROOT / "build" / "bench" / "logs"
     logs.mkdir(parents=True, exist_ok=True)
-    commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True).stdout.strip()
-    results: dict = {"date": dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
-                     "commit": commit + (" + work tree" if args.worktree else ""), "machine": machine()}
+    commit = subprocess.run(
+        ["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True
+    ).stdout.strip()
+    results: dict = {
+        "date": dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC"),
+        "commit": commit + (" + work tree" if args.worktree else ""),
+        "machine": machine(),
+    }
     try:
         tree = prepare_scratch(scratch, args.worktree)
         env = environment(tree)
@@ -272,8 +392,10 @@ def main(argv=None) -> int:
             shutil.rmtree(scratch, ignore_errors=True)
     results["machine"]["load_after"] = os.getloadavg()
     m = results["machine"]
-    print(f"\nBenchmark {results['date']}, commit {results['commit']}; {m['cpu']}, {m['cores']} cores, "
-          f"{m['memory_gb']} GB; load average before {m['load_before'][0]:.1f}, after {m['load_after'][0]:.1f}\n")
+    print(
+        f"\nBenchmark {results['date']}, commit {results['commit']}; {m['cpu']}, {m['cores']} cores, "
+        f"{m['memory_gb']} GB; load average before {m['load_before'][0]:.1f}, after {m['load_after'][0]:.1f}\n"
+    )
     print(table(results))
     out = ROOT / "build" / "bench" / "results.json"
     slim = json.loads(json.dumps(results, default=str))

@@ -45,8 +45,14 @@ def main(folder: str) -> dict:
     t["chi_square"] = time.perf_counter() - start
     t["total"] = time.perf_counter() - T0
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    return {"rows": n_raw, "clean": len(clean), "agree_rows": len(agree), "tests": len(tests),
-            "seconds": t, "peak_rss_mb": peak}
+    return {
+        "rows": n_raw,
+        "clean": len(clean),
+        "agree_rows": len(agree),
+        "tests": len(tests),
+        "seconds": t,
+        "peak_rss_mb": peak,
+    }
 
 
 if __name__ == "__main__":

@@ -13,8 +13,11 @@ from helpers import paths, pipeline
 
 def checksums(folder: Path) -> dict[str, tuple[str, int]]:
     """SHA-256 and modification time of every file under ``folder``."""
-    return {p.relative_to(folder).as_posix(): (hashlib.sha256(p.read_bytes()).hexdigest(), p.stat().st_mtime_ns)
-            for p in sorted(folder.rglob("*")) if p.is_file()}
+    return {
+        p.relative_to(folder).as_posix(): (hashlib.sha256(p.read_bytes()).hexdigest(), p.stat().st_mtime_ns)
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }
 
 
 class PipelineRuns:

@@ -31,8 +31,11 @@ MANIFEST = CORPUS / "cases.yaml"
 SURVEY_SETTINGS = {"min_progress": 80, "duplicate_keys": ["email"], "exclude_unclassified_role": True}
 # Screening cases: records a.ris:1..7 (a.ris:7 is a duplicate of a.ris:1), reasons as params.yaml.
 SCREENING_IDS = {f"a.ris:{i}": f"a.ris:{i}" for i in range(1, 7)} | {"a.ris:7": "a.ris:1"}
-REASONS = ["not empirical (commentary, editorial or review)", "not about doctor-manager relations",
-           "setting outside the UK without UK comparison"]
+REASONS = [
+    "not empirical (commentary, editorial or review)",
+    "not about doctor-manager relations",
+    "setting outside the UK without UK comparison",
+]
 
 
 def _survey(case, path):
@@ -42,17 +45,28 @@ def _survey(case, path):
     codebook = load_codebook(CORPUS / case.get("codebook", "survey/codebook.yaml"))
     export = readers.read_export(path, platform=codebook.platform)
     result = cleaning.clean_survey(export.data, codebook, SURVEY_SETTINGS, export.source)
-    return {"rows": len(export.data), "clean": len(result.clean), "excluded": len(result.exclusions),
-            "encoding": export.encoding, "notes": export.notes}
+    return {
+        "rows": len(export.data),
+        "clean": len(result.clean),
+        "excluded": len(result.exclusions),
+        "encoding": export.encoding,
+        "notes": export.notes,
+    }
 
 
 def _survey_export(case, path):
     from helpers.survey import readers
 
     export = readers.read_export(path, platform=case.get("platform"))
-    return {"platform": export.platform, "rows": len(export.data), "columns": export.data.shape[1],
-            "encoding": export.encoding, "value_labels": len(export.value_labels), "notes": export.notes,
-            "column_ids": list(export.data.columns)}
+    return {
+        "platform": export.platform,
+        "rows": len(export.data),
+        "columns": export.data.shape[1],
+        "encoding": export.encoding,
+        "value_labels": len(export.value_labels),
+        "notes": export.notes,
+        "column_ids": list(export.data.columns),
+    }
 
 
 def _codebook(case, path):
@@ -66,17 +80,26 @@ def _literature_export(case, path):
     from helpers.literature import parsers
 
     parsed = parsers.parse_file(path)
-    return {"format": parsed.format, "records": len(parsed.records), "skipped": len(parsed.skipped),
-            "encoding": parsed.encoding, "notes": list(parsed.quirks),
-            "dois": sorted(d for d in parsed.records["doi"] if d), "years": [None if pd.isna(y) else int(y) for y in parsed.records["year"]]}
+    return {
+        "format": parsed.format,
+        "records": len(parsed.records),
+        "skipped": len(parsed.skipped),
+        "encoding": parsed.encoding,
+        "notes": list(parsed.quirks),
+        "dois": sorted(d for d in parsed.records["doi"] if d),
+        "years": [None if pd.isna(y) else int(y) for y in parsed.records["year"]],
+    }
 
 
 def _searches(case, path):
     from helpers.literature import searches
 
     found = searches.load_searches(path)
-    return {"exports": len(found.files), "records": len(found.records),
-            "difference": int(found.files["difference"].sum())}
+    return {
+        "exports": len(found.files),
+        "records": len(found.records),
+        "difference": int(found.files["difference"].sum()),
+    }
 
 
 def _screening(case, path):
@@ -85,8 +108,11 @@ def _screening(case, path):
     log = screening.read_screening_log(path, SCREENING_IDS, reasons=REASONS)
     unique = sorted(set(SCREENING_IDS.values()))
     decided = screening.decisions(log, unique, path)
-    return {"decisions": len(log), "flagged": int((decided["flag"] != "").sum()),
-            "included": int((decided["status"] == "included").sum())}
+    return {
+        "decisions": len(log),
+        "flagged": int((decided["flag"] != "").sum()),
+        "included": int((decided["status"] == "included").sum()),
+    }
 
 
 def _extraction(case, path):
@@ -100,8 +126,12 @@ def _qdpx(case, path):
     from helpers.qualitative import refi_qda
 
     project = refi_qda.read_qdpx(path)
-    return {**project.counts(), "labels": sorted(project.codes["label"]), "texts": sorted(project.segments["text"]),
-            "notes": [entry["message"] for entry in project.log]}
+    return {
+        **project.counts(),
+        "labels": sorted(project.codes["label"]),
+        "texts": sorted(project.segments["text"]),
+        "notes": [entry["message"] for entry in project.log],
+    }
 
 
 def _qdc(case, path):
@@ -122,22 +152,39 @@ def _participants(case, path):
     from helpers.qualitative import segments
 
     people = segments.read_participants(path)
-    return {"participants": len(people), "settings": sorted(set(people["setting"])),
-            "roles": sorted(set(people["role_group"]))}
+    return {
+        "participants": len(people),
+        "settings": sorted(set(people["setting"])),
+        "roles": sorted(set(people["role_group"])),
+    }
 
 
 def _focus_groups(case, path):
     from helpers.qualitative import segments
 
     data = segments.load_folder(path)
-    return {"codings": len(data.segments), "summary": int((data.segments["use"] == "summary").sum()),
-            "agreement": int((data.segments["use"] == "agreement").sum()), "participants": len(data.participants)}
+    return {
+        "codings": len(data.segments),
+        "summary": int((data.segments["use"] == "summary").sum()),
+        "agreement": int((data.segments["use"] == "agreement").sum()),
+        "participants": len(data.participants),
+    }
 
 
-KINDS = {"survey": _survey, "survey_export": _survey_export, "codebook": _codebook,
-         "literature_export": _literature_export, "searches": _searches, "screening": _screening,
-         "extraction": _extraction, "qdpx": _qdpx, "qdc": _qdc, "segments": _segments,
-         "participants": _participants, "focus_groups": _focus_groups}
+KINDS = {
+    "survey": _survey,
+    "survey_export": _survey_export,
+    "codebook": _codebook,
+    "literature_export": _literature_export,
+    "searches": _searches,
+    "screening": _screening,
+    "extraction": _extraction,
+    "qdpx": _qdpx,
+    "qdc": _qdc,
+    "segments": _segments,
+    "participants": _participants,
+    "focus_groups": _focus_groups,
+}
 ERRORS = {"InputError": InputError}
 
 
@@ -172,7 +219,9 @@ def test_bad_input_case(case):
         with pytest.raises(ERRORS[case.get("error", "InputError")]) as err:
             run_case(case)
         message = str(err.value)
-        assert any(name in message for name in _case_files(case)), f"message names no file of the case: {message}"
+        assert any(name in message for name in _case_files(case)), (
+            f"message names no file of the case: {message}"
+        )
         for part in case["contains"]:
             assert part in message, f"{part!r} not in the message: {message}"
     else:
@@ -181,7 +230,9 @@ def test_bad_input_case(case):
         got = {k: facts[k] for k in case["counts"]}
         assert got == case["counts"]
         for part in case.get("notes_contain", []):
-            assert any(part in note for note in facts["notes"]), f"no note mentions {part!r}: {facts['notes']}"
+            assert any(part in note for note in facts["notes"]), (
+                f"no note mentions {part!r}: {facts['notes']}"
+            )
 
 
 def test_manifest_is_complete_and_consistent():
@@ -190,8 +241,12 @@ def test_manifest_is_complete_and_consistent():
     assert len(ids) == len(set(ids)) and len(cases) >= 40
     strands = {c["strand"] for c in cases}
     assert strands == {"survey", "codebook", "literature", "screening", "qdpx", "segments"}
-    used = {(CORPUS / c["input"]).resolve() for c in cases} | {(CORPUS / c["codebook"]).resolve() for c in cases if "codebook" in c}
-    used |= {(CORPUS / c["input"]).resolve().parent for c in cases if (CORPUS / c["input"]).parent.parent != CORPUS}
+    used = {(CORPUS / c["input"]).resolve() for c in cases} | {
+        (CORPUS / c["codebook"]).resolve() for c in cases if "codebook" in c
+    }
+    used |= {
+        (CORPUS / c["input"]).resolve().parent for c in cases if (CORPUS / c["input"]).parent.parent != CORPUS
+    }
     used |= {(CORPUS / "survey/codebook.yaml").resolve()}  # the survey kind's default codebook
     for case in cases:
         assert case["kind"] in KINDS and case["expect"] in ("error", "tolerated"), case["id"]
@@ -201,4 +256,6 @@ def test_manifest_is_complete_and_consistent():
     # Every file of the corpus belongs to a case (no orphan inputs).
     for path in CORPUS.rglob("*"):
         if path.is_file() and path.suffix not in (".py", ".md") and path.name != "cases.yaml":
-            assert any(path.resolve() == u or u in path.resolve().parents for u in used), f"orphan corpus file {path}"
+            assert any(path.resolve() == u or u in path.resolve().parents for u in used), (
+                f"orphan corpus file {path}"
+            )

@@ -13,8 +13,11 @@ DEMO = paths.project_root() / "data" / "raw" / "demo"
 
 
 def checksums(folder):
-    return {p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted(folder.rglob("*")) if p.is_file()}
+    return {
+        p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }
 
 
 @pytest.fixture
@@ -44,7 +47,12 @@ def test_demo_folder_has_no_problem(capsys):
     before = checksums(DEMO)
     assert check.main([str(DEMO)]) == 0
     out = capsys.readouterr().out
-    assert "survey: OK" in out and "literature: OK" in out and "focus_groups: OK" in out and "findings: OK" in out
+    assert (
+        "survey: OK" in out
+        and "literature: OK" in out
+        and "focus_groups: OK" in out
+        and "findings: OK" in out
+    )
     assert "521 responses = 472 analysable + 49 excluded" in out
     assert out.rstrip().endswith("No problems found: the folder is ready for `make all DATA=...`.")
     assert checksums(DEMO) == before
@@ -57,7 +65,11 @@ def test_every_problem_is_listed_per_strand(data, capsys):
     set_cell(export, 14, "Q9_3", "6")
     set_cell(export, 20, "Q5", "Prefer not")
     log = data / "literature" / "screening_log.csv"
-    edit(log, "embase_ovid_2016-09-02.ris:10,title_abstract,R1,include", "embase_ovid_2016-09-02.ris:10,title_abstract,R1,Include")
+    edit(
+        log,
+        "embase_ovid_2016-09-02.ris:10,title_abstract,R1,include",
+        "embase_ovid_2016-09-02.ris:10,title_abstract,R1,Include",
+    )
     edit(log, "embase_ovid_2016-09-02.ris:11,title_abstract,R1", "embase_ovid_2016-09-02.ris:11,screening,R1")
     edit(data / "focus_groups" / "synthetic_participants.csv", "FG1-P2,", "FG1-P1,")
     (data / "findings" / "notes copy.md").write_text("x", encoding="utf-8")
@@ -68,20 +80,35 @@ def test_every_problem_is_listed_per_strand(data, capsys):
     problems = [line.strip() for line in out.splitlines() if line.strip().startswith("PROBLEM")]
     assert len(problems) == 7, out
     assert f"PROBLEM  {data}/findings/notes copy.md: file name contains a space" in problems[0]
-    assert "literature: 2 problems" in out and "survey: 3 problems" in out and "focus_groups: 1 problem" in out
-    assert f"{log}, row 4, column 'decision': decision at stage title_abstract must be one of include, exclude (found 'Include')" in problems[1]
-    assert f"{log}, row 5, column 'stage': stage must be one of title_abstract, full_text (found 'screening')" in problems[2]
+    assert (
+        "literature: 2 problems" in out and "survey: 3 problems" in out and "focus_groups: 1 problem" in out
+    )
+    assert (
+        f"{log}, row 4, column 'decision': decision at stage title_abstract must be one of include, exclude (found 'Include')"
+        in problems[1]
+    )
+    assert (
+        f"{log}, row 5, column 'stage': stage must be one of title_abstract, full_text (found 'screening')"
+        in problems[2]
+    )
     assert f"{export}, row 20, column 'Q5': value not in the codebook for variable 'sex'" in problems[3]
     assert problems[3].endswith("(found 'Prefer not')")
-    assert f"{export}, rows 10, 14, column 'Q9_3': value not in the codebook" in problems[4] and problems[4].endswith("(found '6')")
+    assert f"{export}, rows 10, 14, column 'Q9_3': value not in the codebook" in problems[4] and problems[
+        4
+    ].endswith("(found '6')")
     assert f"{export}, row 12, column 'Q9_3'" in problems[5] and problems[5].endswith("(found '7')")
-    assert "synthetic_participants.csv, row 3, column 'pseudonym': pseudonym appears twice (found 'FG1-P1')" in problems[6]
+    assert (
+        "synthetic_participants.csv, row 3, column 'pseudonym': pseudonym appears twice (found 'FG1-P1')"
+        in problems[6]
+    )
     assert out.rstrip().endswith("7 problems found.")
     assert checksums(data) == before  # nothing written into the data folder
 
 
 def test_broken_files_of_one_strand_do_not_hide_each_other(data):
-    (data / "literature" / "searches" / "wos_2016-09-03.txt").write_text("%0 Journal Article\n", encoding="utf-8")
+    (data / "literature" / "searches" / "wos_2016-09-03.txt").write_text(
+        "%0 Journal Article\n", encoding="utf-8"
+    )
     (data / "literature" / "searches" / "scopus_2016-09-02.csv").write_text("", encoding="utf-8")
     edit(data / "literature" / "searches_log.csv", ",2016-09-01,", ",01/09/2016,")
     reports = {r.strand: r for r in check.check_folder(data)}
@@ -90,7 +117,10 @@ def test_broken_files_of_one_strand_do_not_hide_each_other(data):
     assert "searches_log.csv, row 2, column 'date_searched'" in lit[0] and "(found '01/09/2016')" in lit[0]
     assert "scopus_2016-09-02.csv: file is empty" in lit[1]
     assert "wos_2016-09-03.txt, row 1: this is EndNote tagged format" in lit[2]
-    assert "screening and extraction logs not checked: the searches must read first" in reports["literature"].notes
+    assert (
+        "screening and extraction logs not checked: the searches must read first"
+        in reports["literature"].notes
+    )
     assert not reports["survey"].problems and not reports["focus_groups"].problems
 
 
@@ -98,7 +128,11 @@ def test_missing_strand_folders_are_reported_not_failed(tmp_path, capsys):
     (tmp_path / "empty").mkdir()
     assert check.main([str(tmp_path / "empty")]) == 0
     out = capsys.readouterr().out
-    assert "survey: not present" in out and "literature: not present" in out and "focus_groups: not present" in out
+    assert (
+        "survey: not present" in out
+        and "literature: not present" in out
+        and "focus_groups: not present" in out
+    )
     assert check.main([str(tmp_path / "nowhere")]) == 2
 
 

@@ -19,11 +19,13 @@ pytestmark = pytest.mark.e2e
 COMPARED = (".csv", ".xlsx", ".png", ".svg", ".parquet")
 
 
-
 def outputs(workspace: Path) -> dict[str, bytes]:
-    return {p.relative_to(workspace).as_posix(): p.read_bytes()
-            for sub in ("data/processed", "reports") for p in sorted((workspace / sub).rglob("*"))
-            if p.is_file() and p.suffix in COMPARED}
+    return {
+        p.relative_to(workspace).as_posix(): p.read_bytes()
+        for sub in ("data/processed", "reports")
+        for p in sorted((workspace / sub).rglob("*"))
+        if p.is_file() and p.suffix in COMPARED
+    }
 
 
 @pytest.fixture(scope="module")
@@ -35,9 +37,13 @@ def test_every_stage_published_its_tables_and_figures(two_runs):
     first, _ = two_runs
     kinds = {Path(name).suffix for name in first}
     assert kinds == set(COMPARED), f"missing kinds of output: {set(COMPARED) - kinds}"
-    for stage_output in ("reports/figures/prisma_flow.svg", "reports/figures/survey_flow.png",
-                         "data/processed/survey_clean.parquet", "reports/tables/focus_groups.xlsx",
-                         "reports/figures/code_cooccurrence.svg"):
+    for stage_output in (
+        "reports/figures/prisma_flow.svg",
+        "reports/figures/survey_flow.png",
+        "data/processed/survey_clean.parquet",
+        "reports/tables/focus_groups.xlsx",
+        "reports/figures/code_cooccurrence.svg",
+    ):
         assert stage_output in first
 
 
@@ -54,7 +60,10 @@ def test_workbooks_have_fixed_timestamps(two_runs):
     assert books
     for name, data in books.items():
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            assert {info.date_time for info in archive.infolist()} <= {(2000, 1, 1, 0, 0, 0), (2015, 1, 1, 0, 0, 0)}, name
+            assert {info.date_time for info in archive.infolist()} <= {
+                (2000, 1, 1, 0, 0, 0),
+                (2015, 1, 1, 0, 0, 0),
+            }, name
 
 
 def test_svg_figures_carry_no_date(two_runs):

@@ -34,15 +34,17 @@ OUTCOMES = ["excluded_screening", "not_retrieved", "excluded_full_text", "includ
 
 # One work: the databases that found it (non-empty), its fate, its full-text reason, dual screening
 # at each stage with or without a conflict, the record of the group the reviewers cite, its study.
-WORK = st.fixed_dictionaries({
-    "found_in": st.sets(st.sampled_from(DATABASES), min_size=1),
-    "outcome": st.sampled_from(OUTCOMES),
-    "reason": st.sampled_from(REASONS),
-    "ta_mode": st.sampled_from(["single", "dual", "conflict"]),
-    "ft_mode": st.sampled_from(["single", "dual", "conflict"]),
-    "cite": st.integers(0, 2),
-    "study": st.integers(0, 3),
-})
+WORK = st.fixed_dictionaries(
+    {
+        "found_in": st.sets(st.sampled_from(DATABASES), min_size=1),
+        "outcome": st.sampled_from(OUTCOMES),
+        "reason": st.sampled_from(REASONS),
+        "ta_mode": st.sampled_from(["single", "dual", "conflict"]),
+        "ft_mode": st.sampled_from(["single", "dual", "conflict"]),
+        "cite": st.integers(0, 2),
+        "study": st.integers(0, 3),
+    }
+)
 
 
 def _records(works) -> pd.DataFrame:
@@ -51,12 +53,30 @@ def _records(works) -> pd.DataFrame:
     for w, work in enumerate(works):
         for db in sorted(work["found_in"]):
             position[db] += 1
-            title = f"Work {w:03d} " + "".join("qwxzjkvb"[(w * 7 + i * 3) % 8] for i in range(12)) + f" {w * 7919 % 1000:03d}"
-            rows.append({"record_id": f"{db.lower()}.ris:{position[db]}", "source_file": f"{db.lower()}.ris",
-                         "database": db, "format": "ris", "position": position[db], "title": title,
-                         "authors": [f"Author{w}, A."], "first_author_surname": f"Author{w}", "year": 2000 + w % 20,
-                         "journal": "J", "doi": f"10.1000/work.{w}", "pmid": None, "abstract": None,
-                         "source_type": "database", "_work": w})
+            title = (
+                f"Work {w:03d} "
+                + "".join("qwxzjkvb"[(w * 7 + i * 3) % 8] for i in range(12))
+                + f" {w * 7919 % 1000:03d}"
+            )
+            rows.append(
+                {
+                    "record_id": f"{db.lower()}.ris:{position[db]}",
+                    "source_file": f"{db.lower()}.ris",
+                    "database": db,
+                    "format": "ris",
+                    "position": position[db],
+                    "title": title,
+                    "authors": [f"Author{w}, A."],
+                    "first_author_surname": f"Author{w}",
+                    "year": 2000 + w % 20,
+                    "journal": "J",
+                    "doi": f"10.1000/work.{w}",
+                    "pmid": None,
+                    "abstract": None,
+                    "source_type": "database",
+                    "_work": w,
+                }
+            )
     return pd.DataFrame(rows)
 
 
@@ -68,16 +88,25 @@ def _log_rows(work, cited: str) -> list[str]:
         if mode == "single":
             rows.append(f"{cited},{name},R1,{decision},{reason},")
         elif mode == "dual":
-            rows.extend([f"{cited},{name},R1,{decision},{reason},", f"{cited},{name},R2,{decision},{reason},"])
+            rows.extend(
+                [f"{cited},{name},R1,{decision},{reason},", f"{cited},{name},R2,{decision},{reason},"]
+            )
         else:  # conflict resolved by consensus
             second_reason = REASONS[0] if (name == "full_text" and other == "exclude") else ""
-            rows.extend([f"{cited},{name},R1,{decision},{reason},", f"{cited},{name},R2,{other},{second_reason},",
-                         f"{cited},{name},consensus,{decision},{reason},"])
+            rows.extend(
+                [
+                    f"{cited},{name},R1,{decision},{reason},",
+                    f"{cited},{name},R2,{other},{second_reason},",
+                    f"{cited},{name},consensus,{decision},{reason},",
+                ]
+            )
 
     outcome = work["outcome"]
     stage("title_abstract", "exclude" if outcome == "excluded_screening" else "include", work["ta_mode"])
     if outcome != "excluded_screening":
-        decision = {"not_retrieved": "not_retrieved", "excluded_full_text": "exclude", "included": "include"}[outcome]
+        decision = {"not_retrieved": "not_retrieved", "excluded_full_text": "exclude", "included": "include"}[
+            outcome
+        ]
         stage("full_text", decision, work["ft_mode"], work["reason"] if decision == "exclude" else "")
     return rows
 
@@ -103,7 +132,11 @@ def test_prisma_counts_equal_an_independent_tally_and_every_identity_holds(works
     flow = prisma.record_flow(deduped.records, decided)
     work_of = dict(zip(records["record_id"], records["_work"]))
     unique_of_work = {work_of[u]: u for u in deduped.unique["unique_id"]}
-    studies = {unique_of_work[w]: f"study{work['study']}" for w, work in enumerate(works) if work["outcome"] == "included"}
+    studies = {
+        unique_of_work[w]: f"study{work['study']}"
+        for w, work in enumerate(works)
+        if work["outcome"] == "included"
+    }
     counts = prisma.prisma_counts(flow, studies_of_reports=studies)  # runs check_prisma
 
     outcomes = Counter(work["outcome"] for work in works)
@@ -148,7 +181,9 @@ def test_records_without_a_final_decision_stop_the_counts_and_are_never_dropped(
     flow = prisma.record_flow(deduped.records, decided)
     assert len(decided) == len(works) and int((decided["flag"] != "").sum()) == len(skipped)
     if skipped:
-        with pytest.raises(prisma.PrismaError, match=f"{len(skipped)} records have no final screening decision"):
+        with pytest.raises(
+            prisma.PrismaError, match=f"{len(skipped)} records have no final screening decision"
+        ):
             prisma.prisma_counts(flow)
         counts = prisma.prisma_counts(flow, allow_pending=True)
         assert counts["awaiting_classification"] == len(skipped)  # unique records, not their duplicates
@@ -159,16 +194,22 @@ def test_records_without_a_final_decision_stop_the_counts_and_are_never_dropped(
 # ---------------------------------------------------------------------------------------------
 # Coded segments: read == summarised + agreement-only
 
-SPEAKERS = {"FG1-P1": ("clinical director", "FG1"), "FG1-P2": ("directorate manager", "FG1"),
-            "FG1-P3": ("clinical director", "FG1"), "INT1-P1": ("medical director", "INT1")}
+SPEAKERS = {
+    "FG1-P1": ("clinical director", "FG1"),
+    "FG1-P2": ("directorate manager", "FG1"),
+    "FG1-P3": ("clinical director", "FG1"),
+    "INT1-P1": ("medical director", "INT1"),
+}
 CODES = ["Relationships > Teamwork", "Relationships > Trust", "Workload", "Regulation > Inspection"]
-SEGMENT = st.fixed_dictionaries({
-    "source": st.sampled_from(["FG1", "INT1"]),
-    "speaker": st.sampled_from([*SPEAKERS, ""]),
-    "code": st.sampled_from(CODES),
-    "passage": st.integers(0, 6),
-    "coder": st.sampled_from(["coder A", "coder A", "coder B"]),
-})
+SEGMENT = st.fixed_dictionaries(
+    {
+        "source": st.sampled_from(["FG1", "INT1"]),
+        "speaker": st.sampled_from([*SPEAKERS, ""]),
+        "code": st.sampled_from(CODES),
+        "passage": st.integers(0, 6),
+        "coder": st.sampled_from(["coder A", "coder A", "coder B"]),
+    }
+)
 
 
 @settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -179,11 +220,15 @@ def test_every_spreadsheet_row_is_read_and_summarised_or_used_for_agreement_once
         lines = ["source,speaker,code,text,start,end,coder"]
         for r in rows:
             start = r["passage"] * 100
-            lines.append(f"{r['source']},{r['speaker']},{r['code']},passage {r['passage']} of {r['source']},{start},{start + 50},{r['coder']}")
+            lines.append(
+                f"{r['source']},{r['speaker']},{r['code']},passage {r['passage']} of {r['source']},{start},{start + 50},{r['coder']}"
+            )
         (folder / "coded_segments.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")
         (folder / "participants.csv").write_text(
-            "pseudonym,role_group,group\n" + "".join(f"{p},{role},{group}\n" for p, (role, group) in SPEAKERS.items()),
-            encoding="utf-8")
+            "pseudonym,role_group,group\n"
+            + "".join(f"{p},{role},{group}\n" for p, (role, group) in SPEAKERS.items()),
+            encoding="utf-8",
+        )
         data = segments.load_folder(folder)
     people = summaries.label_participants(data)
     seg = summaries.annotate(data, people)
@@ -200,26 +245,34 @@ def test_every_spreadsheet_row_is_read_and_summarised_or_used_for_agreement_once
     assert int((data.segments["use"] == "agreement").sum()) == agreement
     assert by_role["codings"].sum() == summaries.code_table(data)["codings"].sum() == len(rows) - agreement
     # Joins: one code row per code, every coding matched to one code.
-    assert data.codes["code_guid"].is_unique and data.segments["code_guid"].isin(data.codes["code_guid"]).all()
-    assert sorted(data.codes["path"]) == sorted({p for c in {r["code"] for r in rows}
-                                                for p in [c.split(" > ")[0], c] })
+    assert (
+        data.codes["code_guid"].is_unique and data.segments["code_guid"].isin(data.codes["code_guid"]).all()
+    )
+    assert sorted(data.codes["path"]) == sorted(
+        {p for c in {r["code"] for r in rows} for p in [c.split(" > ")[0], c]}
+    )
 
 
 # ---------------------------------------------------------------------------------------------
 # A separate codebook's definitions joined to the project's codes
 
-GUIDS = {"Teamwork": "0A000000-0000-4000-8000-00000000000A", "Trust": "0B000000-0000-4000-8000-00000000000B",
-         "Workload": "0C000000-0000-4000-8000-00000000000C"}
+GUIDS = {
+    "Teamwork": "0A000000-0000-4000-8000-00000000000A",
+    "Trust": "0B000000-0000-4000-8000-00000000000B",
+    "Workload": "0C000000-0000-4000-8000-00000000000C",
+}
 
 
 def _project_qdpx() -> bytes:
     codes = "".join(f'<Code guid="{g}" name="{n}" isCodable="true"/>' for n, g in GUIDS.items())
     src = "0D000000-0000-4000-8000-00000000000D"
-    qde = (f'<?xml version="1.0" encoding="utf-8"?>\n<Project xmlns="urn:QDA-XML:project:1.0" name="p">'
-           f'<CodeBook><Codes>{codes}</Codes></CodeBook><Sources><TextSource guid="{src}" name="FG1" '
-           f'plainTextPath="internal://{src}.txt"><PlainTextSelection guid="1E000000-0000-4000-8000-000000000001" '
-           f'startPosition="0" endPosition="5"><Coding guid="1F000000-0000-4000-8000-000000000001">'
-           f'<CodeRef targetGUID="{GUIDS["Workload"]}"/></Coding></PlainTextSelection></TextSource></Sources></Project>')
+    qde = (
+        f'<?xml version="1.0" encoding="utf-8"?>\n<Project xmlns="urn:QDA-XML:project:1.0" name="p">'
+        f'<CodeBook><Codes>{codes}</Codes></CodeBook><Sources><TextSource guid="{src}" name="FG1" '
+        f'plainTextPath="internal://{src}.txt"><PlainTextSelection guid="1E000000-0000-4000-8000-000000000001" '
+        f'startPosition="0" endPosition="5"><Coding guid="1F000000-0000-4000-8000-000000000001">'
+        f'<CodeRef targetGUID="{GUIDS["Workload"]}"/></Coding></PlainTextSelection></TextSource></Sources></Project>'
+    )
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w") as archive:
         archive.writestr("project.qde", qde)
@@ -229,25 +282,37 @@ def _project_qdpx() -> bytes:
 
 def _definitions(codebook_entries, tmp_path) -> dict[str, str]:
     (tmp_path / "project.qdpx").write_bytes(_project_qdpx())
-    entries = "".join(f'<Code guid="{g}" name="{n}" isCodable="true"><Description>{d}</Description></Code>'
-                      for n, g, d in codebook_entries)
+    entries = "".join(
+        f'<Code guid="{g}" name="{n}" isCodable="true"><Description>{d}</Description></Code>'
+        for n, g, d in codebook_entries
+    )
     (tmp_path / "codebook.qdc").write_text(
-        f'<?xml version="1.0"?>\n<CodeBook xmlns="urn:QDA-XML:codebook:1.0"><Codes>{entries}</Codes></CodeBook>', encoding="utf-8")
+        f'<?xml version="1.0"?>\n<CodeBook xmlns="urn:QDA-XML:codebook:1.0"><Codes>{entries}</Codes></CodeBook>',
+        encoding="utf-8",
+    )
     data = segments.load_folder(tmp_path)
     assert data.codes["code_guid"].is_unique and len(data.codes) == len(GUIDS)
     return dict(zip(data.codes["name"], data.codes["description"]))
 
 
 def test_codebook_definitions_join_one_to_one(tmp_path):
-    entries = [("Workload", "99999999-0000-4000-8000-000000000001", "Too much work."),
-               ("Teamwork", "99999999-0000-4000-8000-000000000002", "Working together.")]
-    assert _definitions(entries, tmp_path) == {"Teamwork": "Working together.", "Trust": "", "Workload": "Too much work."}
+    entries = [
+        ("Workload", "99999999-0000-4000-8000-000000000001", "Too much work."),
+        ("Teamwork", "99999999-0000-4000-8000-000000000002", "Working together."),
+    ]
+    assert _definitions(entries, tmp_path) == {
+        "Teamwork": "Working together.",
+        "Trust": "",
+        "Workload": "Too much work.",
+    }
 
 
 def test_codebook_listing_a_code_twice_does_not_shift_definitions(tmp_path):
-    entries = [("Teamwork", "99999999-0000-4000-8000-000000000001", "Working together."),
-               ("Teamwork", "99999999-0000-4000-8000-000000000002", "Working together (again)."),
-               ("Trust", "99999999-0000-4000-8000-000000000003", "Trust between groups."),
-               ("Workload", "99999999-0000-4000-8000-000000000004", "Too much work.")]
+    entries = [
+        ("Teamwork", "99999999-0000-4000-8000-000000000001", "Working together."),
+        ("Teamwork", "99999999-0000-4000-8000-000000000002", "Working together (again)."),
+        ("Trust", "99999999-0000-4000-8000-000000000003", "Trust between groups."),
+        ("Workload", "99999999-0000-4000-8000-000000000004", "Too much work."),
+    ]
     definitions = _definitions(entries, tmp_path)
     assert definitions["Trust"] == "Trust between groups." and definitions["Workload"] == "Too much work."

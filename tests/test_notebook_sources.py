@@ -17,7 +17,9 @@ def test_there_are_notebooks():
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
 def test_notebook_has_no_outputs(path: Path):
     nb = nbformat.read(path, as_version=4)
-    with_outputs = [i for i, c in enumerate(nb.cells) if c.cell_type == "code" and (c.outputs or c.execution_count)]
+    with_outputs = [
+        i for i, c in enumerate(nb.cells) if c.cell_type == "code" and (c.outputs or c.execution_count)
+    ]
     assert not with_outputs, f"{path.name}: cells {with_outputs} have outputs; run `make strip`"
 
 
@@ -36,5 +38,9 @@ def test_notebook_cells_are_short_and_define_no_functions(path: Path):
     for i, cell in enumerate(nb.cells):
         if cell.cell_type != "code":
             continue
-        assert "def " not in cell.source and "class " not in cell.source, f"{path.name} cell {i}: move definitions to helpers"
-        assert len(cell.source.splitlines()) <= 15, f"{path.name} cell {i}: over 15 lines; move logic to helpers"
+        assert "def " not in cell.source and "class " not in cell.source, (
+            f"{path.name} cell {i}: move definitions to helpers"
+        )
+        assert len(cell.source.splitlines()) <= 15, (
+            f"{path.name} cell {i}: over 15 lines; move logic to helpers"
+        )

@@ -41,7 +41,15 @@ def test_output_paths_stay_inside_the_project(staging):
 
 
 def test_csv_cells_that_would_run_as_formulas_are_neutralised(staging):
-    table = pd.DataFrame({"quote": ["=HYPERLINK(1)", "-so I said", "@SUM", "plain", None], "n": [1, -2, 3, 4, 5]})
+    table = pd.DataFrame(
+        {"quote": ["=HYPERLINK(1)", "-so I said", "@SUM", "plain", None], "n": [1, -2, 3, 4, 5]}
+    )
     path = outputs.write_table(table, "quotes")
     assert path.read_text().splitlines() == [
-        "quote,n", "'=HYPERLINK(1),1", "'-so I said,-2", "'@SUM,3", "plain,4", ",5"]
+        "quote,n",
+        "'=HYPERLINK(1),1",
+        "'-so I said,-2",
+        "'@SUM,3",
+        "plain,4",
+        ",5",
+    ]

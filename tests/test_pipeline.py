@@ -13,8 +13,12 @@ NOTEBOOK = "notebooks/02_survey_cleaning.ipynb"
 
 
 def snapshot(root):
-    return {p.relative_to(root).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
-            for sub in ("data/processed", "reports") for p in sorted((root / sub).rglob("*")) if p.is_file()}
+    return {
+        p.relative_to(root).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+        for sub in ("data/processed", "reports")
+        for p in sorted((root / sub).rglob("*"))
+        if p.is_file()
+    }
 
 
 @pytest.fixture
@@ -41,7 +45,9 @@ def test_stage_publishes_outputs_and_accounts_for_every_row(workspace, data_copy
     flow = pd.read_csv(workspace / "reports/tables/survey_flow.csv")
     raw = pd.read_csv(data_copy / "survey/survey_export.csv", skiprows=[1, 2], dtype=str)
     assert len(clean) + len(exclusions) == len(raw) == flow["remaining"].iloc[0]
-    assert (flow["remaining"].shift(1) - flow["excluded"]).iloc[1:].tolist() == flow["remaining"].iloc[1:].tolist()
+    assert (flow["remaining"].shift(1) - flow["excluded"]).iloc[1:].tolist() == flow["remaining"].iloc[
+        1:
+    ].tolist()
     assert flow["remaining"].iloc[-1] == len(clean)
     assert isinstance(clean["att_teamwork"].dtype, pd.CategoricalDtype) and clean["att_teamwork"].cat.ordered
     assert (workspace / "reports/02_survey_cleaning.html").is_file()
@@ -51,8 +57,12 @@ def test_stage_publishes_outputs_and_accounts_for_every_row(workspace, data_copy
 
 def test_no_identifier_reaches_the_outputs(workspace, data_copy):
     pipeline.run_stage(NOTEBOOK, str(data_copy))
-    raw = pd.read_csv(data_copy / "survey/survey_export.csv", skiprows=[1, 2], dtype=str, keep_default_na=False)
-    identifiers = set(raw["ResponseId"]) | set(raw["RecipientEmail"].str.strip().str.lower()) | set(raw["IPAddress"])
+    raw = pd.read_csv(
+        data_copy / "survey/survey_export.csv", skiprows=[1, 2], dtype=str, keep_default_na=False
+    )
+    identifiers = (
+        set(raw["ResponseId"]) | set(raw["RecipientEmail"].str.strip().str.lower()) | set(raw["IPAddress"])
+    )
     for path in [*(workspace / "data/processed").rglob("*"), *(workspace / "reports").rglob("*")]:
         if path.is_file() and path.suffix in {".csv", ".html", ".json", ".svg"}:
             text = path.read_text(encoding="utf-8").lower()
@@ -66,7 +76,9 @@ def test_same_inputs_give_byte_identical_tables_and_figures(workspace, data_copy
     pipeline.run_stage(NOTEBOOK, str(data_copy))
     first = {k: v for k, v in snapshot(workspace).items() if k.endswith((".csv", ".png", ".svg", ".parquet"))}
     pipeline.run_stage(NOTEBOOK, str(data_copy))
-    second = {k: v for k, v in snapshot(workspace).items() if k.endswith((".csv", ".png", ".svg", ".parquet"))}
+    second = {
+        k: v for k, v in snapshot(workspace).items() if k.endswith((".csv", ".png", ".svg", ".parquet"))
+    }
     assert first == second and len(first) >= 8
 
 
@@ -85,13 +97,20 @@ def test_failed_stage_leaves_previous_outputs_intact(workspace, data_copy):
         pipeline.run_stage(NOTEBOOK, str(data_copy))
     assert "survey_export.csv, row 10, column 'Q9_3': value not in the codebook" in str(err.value)
     assert snapshot(workspace) == before
-    assert (workspace / "build/staging/02_survey_cleaning").exists()   # kept for inspection
+    assert (workspace / "build/staging/02_survey_cleaning").exists()  # kept for inspection
 
 
 def test_nothing_under_the_data_folder_changes(workspace, data_copy):
     def checksums():
-        return {p.relative_to(data_copy).as_posix(): (hashlib.sha256(p.read_bytes()).hexdigest(), p.stat().st_mtime_ns)
-                for p in sorted(data_copy.rglob("*")) if p.is_file()}
+        return {
+            p.relative_to(data_copy).as_posix(): (
+                hashlib.sha256(p.read_bytes()).hexdigest(),
+                p.stat().st_mtime_ns,
+            )
+            for p in sorted(data_copy.rglob("*"))
+            if p.is_file()
+        }
+
     before = checksums()
     pipeline.run_stage(NOTEBOOK, str(data_copy))
     assert checksums() == before

@@ -34,7 +34,6 @@ DOC_IP = re.compile(r"(?<![\d.])(?:192\.0\.2|198\.51\.100|203\.0\.113)\.\d{1,3}(
 TEXT = {".csv", ".html", ".json", ".svg", ".md", ".txt", ".qdc", ".js", ".css"}
 
 
-
 @pytest.fixture(scope="module")
 def run(pipeline_runs):
     return pipeline_runs.workspace(0), pipeline_runs.data
@@ -67,7 +66,9 @@ def _identifiers(data: Path) -> dict[str, set[str]]:
     raw = pd.read_csv(data / "survey/survey_export.csv", skiprows=[1, 2], dtype=str, keep_default_na=False)
     people = pd.read_csv(data / "focus_groups/synthetic_participants.csv", dtype=str, keep_default_na=False)
     names = {n.strip() for n in people["name"] if n.strip()}
-    recipients = {f"{f} {l}".strip() for f, l in zip(raw["RecipientFirstName"], raw["RecipientLastName"]) if f and l}
+    recipients = {
+        f"{f} {l}".strip() for f, l in zip(raw["RecipientFirstName"], raw["RecipientLastName"]) if f and l
+    }
     return {
         "response id": {v for v in raw["ResponseId"] if v},
         "e-mail": {v.strip().lower() for v in raw["RecipientEmail"] if v.strip()},
@@ -89,9 +90,16 @@ def test_the_audit_knows_the_demo_identifiers(run):
 def test_no_direct_identifier_in_processed_data_or_reports(run):
     workspace, data = run
     ids = _identifiers(data)
-    exact = {kind: values for kind, values in ids.items() if kind in ("response id", "e-mail", "recipient name", "participant name")}
-    words = {kind: re.compile(r"\b(?:" + "|".join(map(re.escape, sorted(values))) + r")\b")
-             for kind, values in ids.items() if kind in ("participant surname", "participant first name")}
+    exact = {
+        kind: values
+        for kind, values in ids.items()
+        if kind in ("response id", "e-mail", "recipient name", "participant name")
+    }
+    words = {
+        kind: re.compile(r"\b(?:" + "|".join(map(re.escape, sorted(values))) + r")\b")
+        for kind, values in ids.items()
+        if kind in ("participant surname", "participant first name")
+    }
     leaks = []
     scanned = 0
     for name, text in _texts(workspace):
@@ -104,8 +112,22 @@ def test_no_direct_identifier_in_processed_data_or_reports(run):
         for kind, pattern in words.items():
             # Names of the focus-group participants may be ordinary words (e.g. Bell): look for
             # them in the outputs of the focus-group and findings stages only.
-            if any(key in name for key in ("focus_group", "theme", "quote", "codebook", "coder", "qualitative",
-                                           "04_", "05_", "findings", "all_tables", "code_cooccurrence")):
+            if any(
+                key in name
+                for key in (
+                    "focus_group",
+                    "theme",
+                    "quote",
+                    "codebook",
+                    "coder",
+                    "qualitative",
+                    "04_",
+                    "05_",
+                    "findings",
+                    "all_tables",
+                    "code_cooccurrence",
+                )
+            ):
                 found = sorted(set(pattern.findall(text)))
                 if found:
                     leaks.append(f"{name}: {kind} {found[:3]}")
@@ -121,10 +143,23 @@ def test_no_direct_identifier_in_processed_data_or_reports(run):
 
 def test_no_identifier_column_in_the_processed_datasets(run):
     workspace, _ = run
-    forbidden = {"ResponseId", "RecipientEmail", "RecipientFirstName", "RecipientLastName", "IPAddress",
-                 "LocationLatitude", "LocationLongitude", "ExternalReference", "name", "email", "real_name"}
+    forbidden = {
+        "ResponseId",
+        "RecipientEmail",
+        "RecipientFirstName",
+        "RecipientLastName",
+        "IPAddress",
+        "LocationLatitude",
+        "LocationLongitude",
+        "ExternalReference",
+        "name",
+        "email",
+        "real_name",
+    }
     for path in sorted((workspace / "data/processed").glob("*")):
-        columns = set(pd.read_parquet(path).columns if path.suffix == ".parquet" else pd.read_csv(path, nrows=0).columns)
+        columns = set(
+            pd.read_parquet(path).columns if path.suffix == ".parquet" else pd.read_csv(path, nrows=0).columns
+        )
         assert not columns & forbidden, f"{path.name}: {sorted(columns & forbidden)}"
 
 
@@ -141,8 +176,13 @@ PEOPLE_TABLES = {
 KNOWN: dict[str, str] = {}  # tables with a known, not yet fixed, disclosure gap
 
 
-@pytest.mark.parametrize("table", [pytest.param(t, marks=[pytest.mark.xfail(strict=True, reason=KNOWN[t])] if t in KNOWN else [])
-                                   for t in PEOPLE_TABLES])
+@pytest.mark.parametrize(
+    "table",
+    [
+        pytest.param(t, marks=[pytest.mark.xfail(strict=True, reason=KNOWN[t])] if t in KNOWN else [])
+        for t in PEOPLE_TABLES
+    ],
+)
 def test_published_counts_of_people_respect_the_disclosure_rule(run, table):
     workspace, _ = run
     path = workspace / "reports" / "tables" / f"{table}.csv"

@@ -10,32 +10,55 @@ from helpers import qa_log
 
 
 def flow():
-    return pd.DataFrame({"step": ["Responses in the export", "Did not consent", "Duplicate respondent", "Speeders flagged"],
-                         "excluded": [0, 6, 40, 0], "remaining": [521, 515, 475, 475]})
+    return pd.DataFrame(
+        {
+            "step": [
+                "Responses in the export",
+                "Did not consent",
+                "Duplicate respondent",
+                "Speeders flagged",
+            ],
+            "excluded": [0, 6, 40, 0],
+            "remaining": [521, 515, 475, 475],
+        }
+    )
 
 
 def test_exclusion_entries_agree_with_exclusion_log():
-    excl = pd.DataFrame({"source_row": range(46), "step": ["Did not consent"] * 6 + ["Duplicate respondent"] * 40})
+    excl = pd.DataFrame(
+        {"source_row": range(46), "step": ["Did not consent"] * 6 + ["Duplicate respondent"] * 40}
+    )
     out = qa_log.exclusion_entries(flow(), excl)
     assert [(e["description"], e["evidence"], e["impact"]) for e in out] == [
         ("Responses excluded at cleaning step: Did not consent.", "6 of 521 exported rows", "low"),
-        ("Responses excluded at cleaning step: Duplicate respondent.", "40 of 521 exported rows", "medium")]  # 7.7% >= 5%
+        ("Responses excluded at cleaning step: Duplicate respondent.", "40 of 521 exported rows", "medium"),
+    ]  # 7.7% >= 5%
 
 
 def test_exclusion_log_disagreeing_with_flow_is_an_error():
     excl = pd.DataFrame({"step": ["Did not consent"] * 5 + ["Duplicate respondent"] * 40})
-    with pytest.raises(ValueError, match=r"survey_flow\.csv: step 'Did not consent' excluded 6 responses but the exclusion log lists 5"):
+    with pytest.raises(
+        ValueError,
+        match=r"survey_flow\.csv: step 'Did not consent' excluded 6 responses but the exclusion log lists 5",
+    ):
         qa_log.exclusion_entries(flow(), excl)
     excl = pd.DataFrame({"step": ["Did not consent"] * 6 + ["Duplicate respondent"] * 40 + ["Mystery"]})
-    with pytest.raises(ValueError, match=r"exclusion log has steps not in reports/tables/survey_flow\.csv: Mystery"):
+    with pytest.raises(
+        ValueError, match=r"exclusion log has steps not in reports/tables/survey_flow\.csv: Mystery"
+    ):
         qa_log.exclusion_entries(flow(), excl)
 
 
 def test_suppression_entries_count_marker_cells_only():
-    tables = {"survey_x": pd.DataFrame({"n": ["*", "12", " * "], "pct": ["*", "40.0", ""]}),
-              "themes_by_role": pd.DataFrame({"n": ["3"]}), "empty": pd.DataFrame({"n": []})}
+    tables = {
+        "survey_x": pd.DataFrame({"n": ["*", "12", " * "], "pct": ["*", "40.0", ""]}),
+        "themes_by_role": pd.DataFrame({"n": ["3"]}),
+        "empty": pd.DataFrame({"n": []}),
+    }
     out = qa_log.suppression_entries(tables, "*", {"rule": "threshold", "min_count": 5})
-    assert [(e["strand"], e["evidence"], e["source"]) for e in out] == [("survey", "3 cells show '*'", "reports/tables/survey_x.csv")]
+    assert [(e["strand"], e["evidence"], e["source"]) for e in out] == [
+        ("survey", "3 cells show '*'", "reports/tables/survey_x.csv")
+    ]
 
 
 def test_weighting_and_synthetic(tmp_path):
@@ -43,25 +66,42 @@ def test_weighting_and_synthetic(tmp_path):
     assert qa_log.synthetic_entries(tmp_path)[0]["kind"] == "caveat"
     assert qa_log.weighting_entries(tmp_path, attitudes_ran=False) == []
     unweighted = qa_log.weighting_entries(tmp_path, attitudes_ran=True)
-    assert unweighted[0]["description"].startswith("Estimates are UNWEIGHTED") and unweighted[0]["impact"] == "high"
+    assert (
+        unweighted[0]["description"].startswith("Estimates are UNWEIGHTED")
+        and unweighted[0]["impact"] == "high"
+    )
     (tmp_path / "survey").mkdir()
     (tmp_path / "survey" / "population_margins.csv").write_text("role,n\n", encoding="utf-8")
     weighted = qa_log.weighting_entries(tmp_path, attitudes_ran=True)
-    assert weighted[0]["kind"] == "assumption" and weighted[0]["evidence"] == "margins file survey/population_margins.csv"
+    assert (
+        weighted[0]["kind"] == "assumption"
+        and weighted[0]["evidence"] == "margins file survey/population_margins.csv"
+    )
     (tmp_path / "SYNTHETIC.md").unlink()
     assert qa_log.synthetic_entries(tmp_path) == []
 
 
 def test_attitude_entries():
-    tables = {"attitudes_suppression_summary": pd.DataFrame({"item": ["a", "b"], "primary": ["2", "5"], "secondary": ["1", "0"]}),
-              "attitudes_then_vs_now": pd.DataFrame({"approximate": ["True", "False", "True"]})}
+    tables = {
+        "attitudes_suppression_summary": pd.DataFrame(
+            {"item": ["a", "b"], "primary": ["2", "5"], "secondary": ["1", "0"]}
+        ),
+        "attitudes_then_vs_now": pd.DataFrame({"approximate": ["True", "False", "True"]}),
+    }
     out = qa_log.attitude_entries(tables)
-    assert [e["evidence"] for e in out] == ["7 primary and 1 secondary cells over 2 items", "2 of 3 comparisons"]
+    assert [e["evidence"] for e in out] == [
+        "7 primary and 1 secondary cells over 2 items",
+        "2 of 3 comparisons",
+    ]
 
 
 def test_assumptions_log_numbers_entries():
-    log = qa_log.assumptions_log([qa_log._entry("caveat", "all", "d1", "e1", "high", "s1"),
-                                  qa_log._entry("assumption", "survey", "d2", "e2", "low", "s2")])
+    log = qa_log.assumptions_log(
+        [
+            qa_log._entry("caveat", "all", "d1", "e1", "high", "s1"),
+            qa_log._entry("assumption", "survey", "d2", "e2", "low", "s2"),
+        ]
+    )
     assert list(log.columns) == qa_log.ASSUMPTION_COLUMNS
     assert list(log["id"]) == ["A01", "A02"] and list(log["description"]) == ["d1", "d2"]
 
@@ -73,8 +113,13 @@ def test_data_log_merges_stages_and_flags_changed_inputs(tmp_path, monkeypatch):
     (processed / "x.csv").write_text("a\n1\n2\n", encoding="utf-8")
     records = [
         {"stage": "02_s", "inputs": [{"path": "data/raw/demo/survey/e.csv", "bytes": 10, "sha256": "aa"}]},
-        {"stage": "03_a", "inputs": [{"path": "data/raw/demo/survey/e.csv", "bytes": 10, "sha256": "aa"},
-                                     {"path": "data/reference/p.csv", "bytes": 5, "sha256": "bb"}]},
+        {
+            "stage": "03_a",
+            "inputs": [
+                {"path": "data/raw/demo/survey/e.csv", "bytes": 10, "sha256": "aa"},
+                {"path": "data/reference/p.csv", "bytes": 5, "sha256": "bb"},
+            ],
+        },
         {"stage": "04_q", "inputs": [{"path": "data/reference/p.csv", "bytes": 6, "sha256": "cc"}]},
     ]
     log = qa_log.data_log(records, [processed / "x.csv"], tmp_path)
@@ -82,7 +127,8 @@ def test_data_log_merges_stages_and_flags_changed_inputs(tmp_path, monkeypatch):
         ("data/raw/demo/survey/e.csv", "raw input", "02_s 03_a", "aa", ""),
         ("data/reference/p.csv", "reference", "03_a", "bb", "changed between stages (one row per version)"),
         ("data/reference/p.csv", "reference", "04_q", "cc", "changed between stages (one row per version)"),
-        ("data/processed/x.csv", "processed", "", hashlib.sha256(b"a\n1\n2\n").hexdigest(), "build output")]
+        ("data/processed/x.csv", "processed", "", hashlib.sha256(b"a\n1\n2\n").hexdigest(), "build output"),
+    ]
     assert log.loc[3, "rows"] == 2 and log.loc[0, "synthetic"] == False  # noqa: E712  (no SYNTHETIC.md here)
 
 
@@ -92,21 +138,30 @@ def test_build_assumptions_log_from_a_workspace(tmp_path, monkeypatch):
     monkeypatch.delenv("HELPERS_STAGING", raising=False)
     for sub in ("reports/tables", "reports/provenance", "data/processed"):
         (ws / sub).mkdir(parents=True)
-    (ws / "reports" / "provenance" / "02_survey_cleaning.json").write_text(json.dumps({"stage": "02_survey_cleaning"}))
-    (ws / "reports" / "tables" / "survey_flow.csv").write_text("step,excluded,remaining\nExport,0,10\nDid not consent,2,8\n")
+    (ws / "reports" / "provenance" / "02_survey_cleaning.json").write_text(
+        json.dumps({"stage": "02_survey_cleaning"})
+    )
+    (ws / "reports" / "tables" / "survey_flow.csv").write_text(
+        "step,excluded,remaining\nExport,0,10\nDid not consent,2,8\n"
+    )
     data = tmp_path / "data"
     data.mkdir()
     (data / "SYNTHETIC.md").write_text("x")
-    with pytest.raises(Exception, match=r"survey_exclusions\.csv: the survey stage ran but its exclusion log is missing"):
+    with pytest.raises(
+        Exception, match=r"survey_exclusions\.csv: the survey stage ran but its exclusion log is missing"
+    ):
         qa_log.build_assumptions_log({"data_dir": data})
-    (ws / "data" / "processed" / "survey_exclusions.csv").write_text("source_row,step,reason\n3,Did not consent,No\n4,Did not consent,No\n")
+    (ws / "data" / "processed" / "survey_exclusions.csv").write_text(
+        "source_row,step,reason\n3,Did not consent,No\n4,Did not consent,No\n"
+    )
     log = qa_log.build_assumptions_log({"data_dir": data, "disclosure": {"marker": "*"}})
     assert list(log["description"]) == [
         "Every input is SYNTHETIC demonstration data: the figures illustrate the method and are not the study's findings.",
         "Responses excluded at cleaning step: Did not consent.",
         "Strand not run, so absent from the findings: Rapid literature review.",
         "Strand not run, so absent from the findings: Attitudes by role and against 2002.",
-        "Strand not run, so absent from the findings: Interviews and focus groups."]
+        "Strand not run, so absent from the findings: Interviews and focus groups.",
+    ]
 
 
 def test_provenance_records_leave_out_this_stage(tmp_path, monkeypatch):
@@ -123,8 +178,17 @@ def test_data_log_paths_relative_to_workspace_and_raw_inputs_found_by_data_folde
     ws = tmp_path / "ws"
     monkeypatch.setenv("HELPERS_WORKSPACE", str(ws))
     data = tmp_path / "copy" / "demo"
-    records = [{"stage": "03_a", "inputs": [{"path": f"{ws}/reports/tables/t.csv", "bytes": 1, "sha256": "aa"},
-                                            {"path": f"{data}/survey/e.csv", "bytes": 2, "sha256": "bb"}]}]
+    records = [
+        {
+            "stage": "03_a",
+            "inputs": [
+                {"path": f"{ws}/reports/tables/t.csv", "bytes": 1, "sha256": "aa"},
+                {"path": f"{data}/survey/e.csv", "bytes": 2, "sha256": "bb"},
+            ],
+        }
+    ]
     log = qa_log.data_log(records, [], data)
     assert log[["dataset", "kind"]].to_records(index=False).tolist() == [
-        (f"{data}/survey/e.csv", "raw input"), ("reports/tables/t.csv", "strand output (read by a later stage)")]
+        (f"{data}/survey/e.csv", "raw input"),
+        ("reports/tables/t.csv", "strand output (read by a later stage)"),
+    ]

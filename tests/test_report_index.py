@@ -9,10 +9,16 @@ from helpers import report_index
 
 
 def record(stage, data_dir="/d/demo", commit="abc123def4567890", dirty=False, inputs=None, numpy="2.4.6"):
-    return {"stage": stage, "ran_at": "2026-11-27T09:00:00+00:00", "code": {"commit": commit, "dirty": dirty},
-            "packages": {"python": "3.11.7", "numpy": numpy},
-            "inputs": inputs if inputs is not None else [{"path": "data/raw/demo/survey/export.csv", "bytes": 12, "sha256": "a" * 64}],
-            "parameters": {"data_dir": data_dir, "seed": 1}}
+    return {
+        "stage": stage,
+        "ran_at": "2026-11-27T09:00:00+00:00",
+        "code": {"commit": commit, "dirty": dirty},
+        "packages": {"python": "3.11.7", "numpy": numpy},
+        "inputs": inputs
+        if inputs is not None
+        else [{"path": "data/raw/demo/survey/export.csv", "bytes": 12, "sha256": "a" * 64}],
+        "parameters": {"data_dir": data_dir, "seed": 1},
+    }
 
 
 @pytest.fixture
@@ -22,8 +28,16 @@ def reports(tmp_path, monkeypatch):
     r = tmp_path / "reports"
     for sub in ("tables", "figures", "provenance"):
         (r / sub).mkdir(parents=True)
-    for name in ("02_survey.html", "05_findings.html", "05_findings_slides.html", "figures/flow.png", "tables/a&b.csv",
-                 "tables/all_tables.xlsx", "codebook.qdc", "README.md"):
+    for name in (
+        "02_survey.html",
+        "05_findings.html",
+        "05_findings_slides.html",
+        "figures/flow.png",
+        "tables/a&b.csv",
+        "tables/all_tables.xlsx",
+        "codebook.qdc",
+        "README.md",
+    ):
         (r / name).write_text("x", encoding="utf-8")
     return r
 
@@ -35,30 +49,65 @@ def write_records(reports, *records):
 
 def test_every_output_linked_with_relative_href(reports):
     write_records(reports, record("02_survey"))
-    page = report_index.render(reports, report_index.load_records(reports / "provenance"), "2026-11-27T10:00:00+00:00",
-                               {"commit": "f" * 40, "dirty": True})
+    page = report_index.render(
+        reports,
+        report_index.load_records(reports / "provenance"),
+        "2026-11-27T10:00:00+00:00",
+        {"commit": "f" * 40, "dirty": True},
+    )
     hrefs = re.findall(r'href="([^"]+)"', page)
-    assert hrefs == ["02_survey.html", "05_findings.html", "05_findings_slides.html", "figures/flow.png",
-                     "tables/a&amp;b.csv", "tables/all_tables.xlsx", "provenance/02_survey.json", "codebook.qdc"]
-    for section in ("<h2>Reports</h2>", "<h2>Seminar slides</h2>", "<h2>Figures</h2>", "<h2>Tables</h2>",
-                    "<h2>Provenance records</h2>", "<h2>Other files</h2>"):
+    assert hrefs == [
+        "02_survey.html",
+        "05_findings.html",
+        "05_findings_slides.html",
+        "figures/flow.png",
+        "tables/a&amp;b.csv",
+        "tables/all_tables.xlsx",
+        "provenance/02_survey.json",
+        "codebook.qdc",
+    ]
+    for section in (
+        "<h2>Reports</h2>",
+        "<h2>Seminar slides</h2>",
+        "<h2>Figures</h2>",
+        "<h2>Tables</h2>",
+        "<h2>Provenance records</h2>",
+        "<h2>Other files</h2>",
+    ):
         assert section in page
-    assert "Index written 2026-11-27T10:00:00+00:00 from code <code>" + "f" * 40 + "</code> <b>with uncommitted changes</b>" in page
-    assert "<td><code>data/raw/demo/survey/export.csv</code></td><td>12</td><td><code>" + "a" * 64 + "</code></td><td>02_survey</td>" in page
-    assert "<td>numpy</td><td>2.4.6</td>" in page and '&quot;seed&quot;: 1' in page
-    assert "<td>02_survey</td><td>2026-11-27T09:00:00+00:00</td><td><code>abc123def456</code></td><td>no</td>" in page
+    assert (
+        "Index written 2026-11-27T10:00:00+00:00 from code <code>"
+        + "f" * 40
+        + "</code> <b>with uncommitted changes</b>"
+        in page
+    )
+    assert (
+        "<td><code>data/raw/demo/survey/export.csv</code></td><td>12</td><td><code>"
+        + "a" * 64
+        + "</code></td><td>02_survey</td>"
+        in page
+    )
+    assert "<td>numpy</td><td>2.4.6</td>" in page and "&quot;seed&quot;: 1" in page
+    assert (
+        "<td>02_survey</td><td>2026-11-27T09:00:00+00:00</td><td><code>abc123def456</code></td><td>no</td>"
+        in page
+    )
     assert "README.md" not in page and 'class="warn"' not in page
 
 
 def test_disagreements_between_stages(reports):
     changed = [{"path": "data/raw/demo/survey/export.csv", "bytes": 13, "sha256": "b" * 64}]
-    recs = [record("01_a"), record("02_b", data_dir="/d/other", commit="999", dirty=True, inputs=changed, numpy="2.4.7")]
+    recs = [
+        record("01_a"),
+        record("02_b", data_dir="/d/other", commit="999", dirty=True, inputs=changed, numpy="2.4.7"),
+    ]
     assert report_index.disagreements(recs) == [
         "The stages ran with different data folders: 01_a; 02_b.",
         "The stages ran with different code commits: 01_a; 02_b.",
         "The stages ran with different package versions: 01_a; 02_b.",
         "Stages run with uncommitted changes in the work tree: 02_b.",
-        "Input files that changed between stages: data/raw/demo/survey/export.csv."]
+        "Input files that changed between stages: data/raw/demo/survey/export.csv.",
+    ]
     rows = report_index.inputs_table(recs)
     assert [(r["sha256"][0], r["stages"]) for r in rows] == [("a", ["01_a"]), ("b", ["02_b"])]
 

@@ -18,8 +18,10 @@ def fake_wheel(path: Path) -> str:
     root = slides.ROOT
     members = {
         root + "dist/reveal.css": ".reveal{color:red}",
-        root + "dist/theme/white.css": "@import url(./fonts/source-sans-pro/source-sans-pro.css);\n.reveal{font-family:x}",
-        root + "dist/reveal.js": "window.Reveal={initialize:function(){document.title='READY'}}; var s='</script>';",
+        root
+        + "dist/theme/white.css": "@import url(./fonts/source-sans-pro/source-sans-pro.css);\n.reveal{font-family:x}",
+        root
+        + "dist/reveal.js": "window.Reveal={initialize:function(){document.title='READY'}}; var s='</script>';",
         root + "plugin/notes/notes.js": "window.RevealNotes={};",
     }
     for name, _, _ in slides.FONT_FACES:
@@ -31,9 +33,15 @@ def fake_wheel(path: Path) -> str:
 
 
 def tiny_notebook(path: Path) -> Path:
-    nb = nbformat.v4.new_notebook(metadata={"kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"},
-                                            "language_info": {"name": "python"}})
-    first = nbformat.v4.new_markdown_cell("# Findings\nFirst slide", metadata={"slideshow": {"slide_type": "slide"}})
+    nb = nbformat.v4.new_notebook(
+        metadata={
+            "kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"},
+            "language_info": {"name": "python"},
+        }
+    )
+    first = nbformat.v4.new_markdown_cell(
+        "# Findings\nFirst slide", metadata={"slideshow": {"slide_type": "slide"}}
+    )
     hidden = nbformat.v4.new_markdown_cell("not in the deck", metadata={"slideshow": {"slide_type": "skip"}})
     fig = nbformat.v4.new_code_cell("show()", metadata={"slideshow": {"slide_type": "slide"}})
     # a 1x1 PNG, as a figure output is embedded
@@ -50,7 +58,9 @@ def script_and_link_sources(html: str) -> list[str]:
 
 def test_template_output_has_cdn_references_that_inline_removes(tmp_path):
     html = slides.render(tiny_notebook(tmp_path / "n.ipynb"))
-    assert any(u.startswith("https://") for u in script_and_link_sources(html)), "the template is expected to use CDNs"
+    assert any(u.startswith("https://") for u in script_and_link_sources(html)), (
+        "the template is expected to use CDNs"
+    )
     sha = fake_wheel(tmp_path / "w.whl")
     out = slides.inline(html, slides.reveal_assets(tmp_path / "w.whl", sha))
     assert script_and_link_sources(out) == []
@@ -66,7 +76,9 @@ def test_template_output_has_cdn_references_that_inline_removes(tmp_path):
 
 def test_build_writes_offline_deck_with_figures_and_skips_skipped_cells(tmp_path):
     sha = fake_wheel(tmp_path / "w.whl")
-    target = slides.build(tiny_notebook(tmp_path / "n.ipynb"), tmp_path / "deck_slides.html", tmp_path / "w.whl", sha)
+    target = slides.build(
+        tiny_notebook(tmp_path / "n.ipynb"), tmp_path / "deck_slides.html", tmp_path / "w.whl", sha
+    )
     html = target.read_text(encoding="utf-8")
     assert not [u for u in script_and_link_sources(html) if re.match(r"(https?:)?//", u)]
     assert "data:image/png;base64,iVBORw0KGgo" in html
@@ -77,11 +89,15 @@ def test_build_writes_offline_deck_with_figures_and_skips_skipped_cells(tmp_path
 def test_build_refuses_wheel_with_wrong_checksum(tmp_path):
     fake_wheel(tmp_path / "w.whl")
     with pytest.raises(slides.DeckError, match=r"w\.whl: SHA-256 [0-9a-f]{64} is not the pinned 0{64}"):
-        slides.build(tiny_notebook(tmp_path / "n.ipynb"), tmp_path / "x_slides.html", tmp_path / "w.whl", "0" * 64)
+        slides.build(
+            tiny_notebook(tmp_path / "n.ipynb"), tmp_path / "x_slides.html", tmp_path / "w.whl", "0" * 64
+        )
 
 
 def test_missing_wheel_says_how_to_fetch_it(tmp_path):
-    with pytest.raises(slides.DeckError, match="reveal.js wheel not found; fetch it with `python -m pip download"):
+    with pytest.raises(
+        slides.DeckError, match="reveal.js wheel not found; fetch it with `python -m pip download"
+    ):
         slides.reveal_assets(tmp_path / "absent.whl")
 
 
@@ -96,20 +112,25 @@ def test_inline_refuses_unexpected_template(tmp_path):
         slides.inline("<html></html>", slides.reveal_assets(tmp_path / "w.whl", sha))
 
 
-@pytest.mark.parametrize("html, expected", [
-    ('<script src="https://cdn.example/x.js"></script>', ["https://cdn.example/x.js"]),
-    ("<link rel='stylesheet' href='//cdn.example/a.css'>", ["//cdn.example/a.css"]),
-    ('<img src="http://example.org/i.png">', ["http://example.org/i.png"]),
-    ("<style>@import url(https://fonts.example/css);</style>", ["https://fonts.example/css"]),
-    ("<style>a{background:url('http://x.example/b.png')}</style>", ["http://x.example/b.png"]),
-    ('<a href="https://doi.org/10.1136/bmj.326.7390.626">a link the reader may follow</a>', []),
-    ('<img src="data:image/png;base64,AAAA">', []),
-])
+@pytest.mark.parametrize(
+    "html, expected",
+    [
+        ('<script src="https://cdn.example/x.js"></script>', ["https://cdn.example/x.js"]),
+        ("<link rel='stylesheet' href='//cdn.example/a.css'>", ["//cdn.example/a.css"]),
+        ('<img src="http://example.org/i.png">', ["http://example.org/i.png"]),
+        ("<style>@import url(https://fonts.example/css);</style>", ["https://fonts.example/css"]),
+        ("<style>a{background:url('http://x.example/b.png')}</style>", ["http://x.example/b.png"]),
+        ('<a href="https://doi.org/10.1136/bmj.326.7390.626">a link the reader may follow</a>', []),
+        ('<img src="data:image/png;base64,AAAA">', []),
+    ],
+)
 def test_external_references(html, expected):
     assert slides.external_references(html) == expected
 
 
-@pytest.mark.skipif(not REAL_WHEEL.is_file(), reason="reveal.js wheel not fetched (make all fetches it into build/vendor)")
+@pytest.mark.skipif(
+    not REAL_WHEEL.is_file(), reason="reveal.js wheel not fetched (make all fetches it into build/vendor)"
+)
 def test_real_wheel_deck_has_no_cdn_script_or_link(tmp_path):
     target = slides.build(tiny_notebook(tmp_path / "n.ipynb"), tmp_path / "real_slides.html", REAL_WHEEL)
     html = target.read_text(encoding="utf-8")

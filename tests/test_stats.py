@@ -53,15 +53,18 @@ from scipy import stats as sps  # noqa: E402
 from statsmodels.stats.proportion import proportions_ztest  # noqa: E402
 
 
-@pytest.mark.parametrize("counts, expected", [
-    # Newcombe RG. Stat Med 1998;17:873-90, Table II, method 10 (score interval, no CC).
-    ((56, 70, 48, 80), (0.0524, 0.3339)),
-    ((9, 10, 3, 10), (0.1705, 0.8090)),
-    ((6, 7, 2, 7), (0.0582, 0.8062)),
-    ((5, 56, 0, 29), (-0.0381, 0.1926)),
-    ((0, 10, 0, 20), (-0.1611, 0.2775)),
-    ((10, 10, 0, 20), (0.6791, 1.0000)),
-])
+@pytest.mark.parametrize(
+    "counts, expected",
+    [
+        # Newcombe RG. Stat Med 1998;17:873-90, Table II, method 10 (score interval, no CC).
+        ((56, 70, 48, 80), (0.0524, 0.3339)),
+        ((9, 10, 3, 10), (0.1705, 0.8090)),
+        ((6, 7, 2, 7), (0.0582, 0.8062)),
+        ((5, 56, 0, 29), (-0.0381, 0.1926)),
+        ((0, 10, 0, 20), (-0.1611, 0.2775)),
+        ((10, 10, 0, 20), (0.6791, 1.0000)),
+    ],
+)
 def test_newcombe_matches_published_table(counts, expected):
     d, low, high = stats.newcombe_diff_ci(*counts)
     assert d == pytest.approx(counts[0] / counts[1] - counts[2] / counts[3])
@@ -77,6 +80,7 @@ def test_newcombe_by_hand_from_wilson_limits():
         c = (p + z * z / (2 * n)) / (1 + z * z / n)
         h = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / (1 + z * z / n)
         return c - h, c + h
+
     (l1, u1), (l2, u2) = wilson(56, 70), wilson(48, 80)
     low = 0.2 - math.sqrt((0.8 - l1) ** 2 + (u2 - 0.6) ** 2)
     high = 0.2 + math.sqrt((u1 - 0.8) ** 2 + (0.6 - l2) ** 2)
@@ -118,7 +122,7 @@ def test_association_against_hand_computation():
     x = np.repeat(rows, o[rows, cols].astype(int))
     y = np.repeat(cols, o[rows, cols].astype(int))
     r = np.corrcoef(x, y)[0, 1]
-    assert res.ordinal_z ** 2 == pytest.approx((150 - 1) * r * r)
+    assert res.ordinal_z**2 == pytest.approx((150 - 1) * r * r)
     assert res.ordinal_p == pytest.approx(2 * sps.norm.sf(abs(res.ordinal_z)))
     assert math.isnan(stats.association([[1, 2]]).chi2)
 
@@ -136,8 +140,12 @@ def _ordinal_sample(rng, n, effects, cuts=(-1.0, 0.0, 1.2)):
     eta = np.array([effects[r] for r in roles]) + rng.logistic(size=n)
     levels = ["1", "2", "3", "4"]
     y = np.searchsorted(np.array(cuts), eta)
-    return pd.DataFrame({"y": pd.Categorical(np.array(levels)[y], categories=levels, ordered=True),
-                         "role": pd.Categorical(roles, categories=list(effects))})
+    return pd.DataFrame(
+        {
+            "y": pd.Categorical(np.array(levels)[y], categories=levels, ordered=True),
+            "role": pd.Categorical(roles, categories=list(effects)),
+        }
+    )
 
 
 def test_proportional_odds_with_two_levels_equals_logistic_regression():
@@ -148,7 +156,9 @@ def test_proportional_odds_with_two_levels_equals_logistic_regression():
     logit = sm.Logit((d["y"] == "2").astype(float), X).fit(disp=False)
     assert fit.levels == ["1", "2"] and fit.dropped["levels_without_respondents"] == ["3", "4"]
     assert fit.odds_ratios["term"].tolist() == ["role[B]", "role[C]"]
-    assert np.log(fit.odds_ratios["odds_ratio"]).tolist() == pytest.approx(logit.params[["B", "C"]].tolist(), abs=1e-4)
+    assert np.log(fit.odds_ratios["odds_ratio"]).tolist() == pytest.approx(
+        logit.params[["B", "C"]].tolist(), abs=1e-4
+    )
     assert fit.odds_ratios["p_value"].tolist() == pytest.approx(logit.pvalues[["B", "C"]].tolist(), rel=1e-3)
 
 
@@ -198,8 +208,14 @@ def test_wilson_intervals_cover_at_about_the_nominal_rate():
 
 
 def test_cronbach_alpha_equals_hoyt_anova_and_feldt_interval_by_hand():
-    items = pd.DataFrame({"a": [1, 2, 3, 4, 5, 2, 4], "b": [2, 2, 3, 5, 4, 1, 4], "c": [1, 3, 4, 4, 5, 2, 3],
-                          "d": [2, 1, 3, 4, 4, 2, 5]})
+    items = pd.DataFrame(
+        {
+            "a": [1, 2, 3, 4, 5, 2, 4],
+            "b": [2, 2, 3, 5, 4, 1, 4],
+            "c": [1, 3, 4, 4, 5, 2, 3],
+            "d": [2, 1, 3, 4, 4, 2, 5],
+        }
+    )
     a, low, high, n = stats.cronbach_alpha(items)
     x = items.to_numpy(float)
     n_, k = x.shape
@@ -227,7 +243,7 @@ def test_omega_recovers_known_one_factor_loadings():
     z = rng.standard_normal((500, 4))
     z = (z - z.mean(0)) @ np.linalg.inv(np.linalg.cholesky(np.cov(z.T)).T)  # sample covariance = I
     x = pd.DataFrame(z @ np.linalg.cholesky(corr).T, columns=list("abcd"))  # sample correlation = corr
-    expected = loadings.sum() ** 2 / (loadings.sum() ** 2 + (1 - loadings ** 2).sum())
+    expected = loadings.sum() ** 2 / (loadings.sum() ** 2 + (1 - loadings**2).sum())
     assert stats.omega_total(x) == pytest.approx(expected, abs=1e-4)
     assert math.isnan(stats.omega_total(x[["a", "b"]]))
 
@@ -268,12 +284,16 @@ def test_kish_and_weighted_proportion_by_hand():
 
 
 def test_drop_collinear_keeps_the_first_of_dependent_columns():
-    X = pd.DataFrame({"scot": [1, 0, 0, 1, 0], "wales": [0, 1, 0, 0, 0], "board": [1, 1, 0, 1, 0], "x": [1, 2, 3, 4, 6]})
+    X = pd.DataFrame(
+        {"scot": [1, 0, 0, 1, 0], "wales": [0, 1, 0, 0, 0], "board": [1, 1, 0, 1, 0], "x": [1, 2, 3, 4, 6]}
+    )
     kept, dropped = stats.drop_collinear(X)
     assert list(kept.columns) == ["scot", "wales", "x"] and dropped == ["board"]  # board = scot + wales
 
 
-@pytest.mark.parametrize("counts", [(56, 70, 48, 80), (78, 103, 164, 443), (9, 10, 3, 10), (0, 10, 0, 20), (1, 29, 12, 40)])
+@pytest.mark.parametrize(
+    "counts", [(56, 70, 48, 80), (78, 103, 164, 443), (9, 10, 3, 10), (0, 10, 0, 20), (1, 29, 12, 40)]
+)
 def test_newcombe_matches_statsmodels(counts):
     from statsmodels.stats.proportion import confint_proportions_2indep
 

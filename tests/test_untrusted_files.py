@@ -16,28 +16,34 @@ import pandas as pd
 import pytest
 
 from helpers import files, workbook
-from helpers.outputs import deterministic_zip
 from helpers.files import InputError
+from helpers.outputs import deterministic_zip
 from helpers.qualitative import refi_qda, segments, summaries
 from helpers.survey import readers
 
 SECRET = "TOP-SECRET-MARKER-7f3a"
 # Five levels of ten: 10^5 copies of "lol" if expanded (300 kB): harmless if a parser expanded it,
 # but detectable, so the test can fail without hanging the machine.
-LAUGHS = ('<!DOCTYPE lolz [<!ENTITY lol "lol">'
-          + "".join(f'<!ENTITY lol{i} "{("&lol" + (str(i - 1) if i > 1 else "") + ";") * 10}">' for i in range(1, 6))
-          + "]>")
+LAUGHS = (
+    '<!DOCTYPE lolz [<!ENTITY lol "lol">'
+    + "".join(
+        f'<!ENTITY lol{i} "{("&lol" + (str(i - 1) if i > 1 else "") + ";") * 10}">' for i in range(1, 6)
+    )
+    + "]>"
+)
 GUID_A = "0A000000-0000-4000-8000-00000000000A"
 SRC = "0D000000-0000-4000-8000-00000000000D"
 
 
 def project_qde(prolog: str = "", source_name: str = "FG1") -> str:
-    return (f'<?xml version="1.0" encoding="utf-8"?>\n{prolog}<Project xmlns="urn:QDA-XML:project:1.0" name="p">'
-            f'<CodeBook><Codes><Code guid="{GUID_A}" name="Trust" isCodable="true"/></Codes></CodeBook>'
-            f'<Sources><TextSource guid="{SRC}" name="{source_name}" plainTextPath="internal://{SRC}.txt">'
-            f'<PlainTextSelection guid="1E000000-0000-4000-8000-000000000001" startPosition="0" endPosition="5">'
-            f'<Coding guid="1F000000-0000-4000-8000-000000000001"><CodeRef targetGUID="{GUID_A}"/></Coding>'
-            f'</PlainTextSelection></TextSource></Sources></Project>\n')
+    return (
+        f'<?xml version="1.0" encoding="utf-8"?>\n{prolog}<Project xmlns="urn:QDA-XML:project:1.0" name="p">'
+        f'<CodeBook><Codes><Code guid="{GUID_A}" name="Trust" isCodable="true"/></Codes></CodeBook>'
+        f'<Sources><TextSource guid="{SRC}" name="{source_name}" plainTextPath="internal://{SRC}.txt">'
+        f'<PlainTextSelection guid="1E000000-0000-4000-8000-000000000001" startPosition="0" endPosition="5">'
+        f'<Coding guid="1F000000-0000-4000-8000-000000000001"><CodeRef targetGUID="{GUID_A}"/></Coding>'
+        f"</PlainTextSelection></TextSource></Sources></Project>\n"
+    )
 
 
 def qdpx(tmp_path, members, name="p.qdpx"):
@@ -81,11 +87,15 @@ def secret_file(tmp_path):
 # XML entity expansion and external entities
 
 
-@pytest.mark.parametrize("prolog, name", [
-    (LAUGHS, "&lol5;"),
-    ('<!DOCTYPE p [<!ENTITY xxe SYSTEM "SECRET_URI">]>', "&xxe;"),
-    ('<!DOCTYPE p [<!ENTITY % ext SYSTEM "SECRET_URI"> %ext;]>', "FG1"),
-], ids=["billion_laughs", "external_entity", "external_parameter_entity"])
+@pytest.mark.parametrize(
+    "prolog, name",
+    [
+        (LAUGHS, "&lol5;"),
+        ('<!DOCTYPE p [<!ENTITY xxe SYSTEM "SECRET_URI">]>', "&xxe;"),
+        ('<!DOCTYPE p [<!ENTITY % ext SYSTEM "SECRET_URI"> %ext;]>', "FG1"),
+    ],
+    ids=["billion_laughs", "external_entity", "external_parameter_entity"],
+)
 def test_qdpx_with_a_dtd_is_refused(tmp_path, secret_file, prolog, name):
     prolog = prolog.replace("SECRET_URI", secret_file.as_uri())
     path = qdpx(tmp_path, {"project.qde": project_qde(prolog, name), f"sources/{SRC}.txt": "Hello world"})
@@ -98,16 +108,23 @@ def test_qdpx_with_a_dtd_is_refused(tmp_path, secret_file, prolog, name):
 @pytest.mark.parametrize("prolog", [LAUGHS, '<!DOCTYPE c [<!ENTITY xxe SYSTEM "SECRET_URI">]>'])
 def test_qdc_codebook_with_a_dtd_is_refused(tmp_path, secret_file, prolog):
     path = tmp_path / "codebook.qdc"
-    path.write_text('<?xml version="1.0"?>\n' + prolog.replace("SECRET_URI", secret_file.as_uri())
-                    + f'<CodeBook xmlns="urn:QDA-XML:codebook:1.0"><Codes><Code guid="{GUID_A}" name="&lol5;" isCodable="true"/>'
-                    '</Codes></CodeBook>', encoding="utf-8")
+    path.write_text(
+        '<?xml version="1.0"?>\n'
+        + prolog.replace("SECRET_URI", secret_file.as_uri())
+        + f'<CodeBook xmlns="urn:QDA-XML:codebook:1.0"><Codes><Code guid="{GUID_A}" name="&lol5;" isCodable="true"/>'
+        "</Codes></CodeBook>",
+        encoding="utf-8",
+    )
     with pytest.raises(InputError) as err:
         refi_qda.read_codebook(path)
     assert "codebook.qdc" in str(err.value) and "DTD" in str(err.value)
 
 
 def test_bom_before_a_dtd_does_not_hide_it(tmp_path):
-    path = qdpx(tmp_path, {"project.qde": "\ufeff" + project_qde(LAUGHS, "&lol5;"), f"sources/{SRC}.txt": "Hello world"})
+    path = qdpx(
+        tmp_path,
+        {"project.qde": "\ufeff" + project_qde(LAUGHS, "&lol5;"), f"sources/{SRC}.txt": "Hello world"},
+    )
     with pytest.raises(InputError, match="refused XML with a DTD"):
         refi_qda.read_qdpx(path)
 
@@ -122,15 +139,20 @@ def _read_xlsx_cells(reader, path):
 
 
 @pytest.mark.parametrize("reader", ["survey export", "segments table"])
-@pytest.mark.parametrize("prolog, entity", [
-    (LAUGHS, "&lol5;"),
-    ('<!DOCTYPE w [<!ENTITY xxe SYSTEM "SECRET_URI">]>', "&xxe;"),
-], ids=["billion_laughs", "external_entity"])
+@pytest.mark.parametrize(
+    "prolog, entity",
+    [
+        (LAUGHS, "&lol5;"),
+        ('<!DOCTYPE w [<!ENTITY xxe SYSTEM "SECRET_URI">]>', "&xxe;"),
+    ],
+    ids=["billion_laughs", "external_entity"],
+)
 def test_xlsx_with_entities_is_never_expanded(tmp_path, secret_file, reader, prolog, entity):
     """openpyxl parses workbook XML with defusedxml: the DTD is refused, nothing is expanded or read."""
     path = hostile_xlsx(tmp_path, prolog.replace("SECRET_URI", secret_file.as_uri()), entity)
-    read = {"survey export": lambda p: readers.read_export(p).data,
-            "segments table": segments.read_table}[reader]
+    read = {"survey export": lambda p: readers.read_export(p).data, "segments table": segments.read_table}[
+        reader
+    ]
     outcome = _read_xlsx_cells(read, path)
     assert isinstance(outcome, InputError), f"the workbook was read: {outcome}"
     assert "segments.xlsx" in str(outcome)
@@ -141,7 +163,14 @@ def test_xlsx_with_entities_is_never_expanded(tmp_path, secret_file, reader, pro
 # Zip members with absolute paths or '..', and oversized archives
 
 
-UNSAFE_NAMES = ["../evil.txt", "sources/../../evil.txt", "/etc/passwd", "C:/Windows/evil.txt", "..\\evil.txt", "C:\\evil.txt"]
+UNSAFE_NAMES = [
+    "../evil.txt",
+    "sources/../../evil.txt",
+    "/etc/passwd",
+    "C:/Windows/evil.txt",
+    "..\\evil.txt",
+    "C:\\evil.txt",
+]
 
 
 @pytest.mark.parametrize("name", UNSAFE_NAMES)
@@ -150,7 +179,9 @@ def test_qdpx_member_with_an_unsafe_path_is_refused_before_anything_is_read(tmp_
     with pytest.raises(InputError) as err:
         refi_qda.read_qdpx(path)
     assert str(err.value) == f"{path}: archive member has an unsafe path (absolute or '..') (found {name!r})"
-    assert not (tmp_path.parent / "evil.txt").exists() and sorted(p.name for p in tmp_path.iterdir()) == ["p.qdpx"]
+    assert not (tmp_path.parent / "evil.txt").exists() and sorted(p.name for p in tmp_path.iterdir()) == [
+        "p.qdpx"
+    ]
 
 
 @pytest.mark.parametrize("name", ["../evil.xml", "/xl/evil.xml"])
@@ -174,7 +205,9 @@ def test_zip_bomb_is_refused_by_its_compression_ratio(tmp_path):
 def test_archive_and_member_size_limits(tmp_path, monkeypatch):
     path = qdpx(tmp_path, {"project.qde": project_qde(), f"sources/{SRC}.txt": "Hello world" * 100})
     monkeypatch.setattr(files, "MAX_ARCHIVE_MEMBER_BYTES", 1000)
-    with pytest.raises(InputError, match=rf"p\.qdpx: archive member is larger than 1000 bytes \(found 'sources/{SRC}\.txt'\)"):
+    with pytest.raises(
+        InputError, match=rf"p\.qdpx: archive member is larger than 1000 bytes \(found 'sources/{SRC}\.txt'\)"
+    ):
         refi_qda.read_qdpx(path)
     monkeypatch.setattr(files, "MAX_ARCHIVE_MEMBER_BYTES", 10_000)
     monkeypatch.setattr(files, "MAX_ARCHIVE_TOTAL_BYTES", 1500)
@@ -197,7 +230,9 @@ def test_encrypted_member_is_refused(tmp_path):
     raw[central + 8] |= 0x1
     path = tmp_path / "locked.qdpx"
     path.write_bytes(bytes(raw))
-    with pytest.raises(InputError, match=r"locked\.qdpx: archive member is encrypted \(found 'project.qde'\)"):
+    with pytest.raises(
+        InputError, match=r"locked\.qdpx: archive member is encrypted \(found 'project.qde'\)"
+    ):
         refi_qda.read_qdpx(path)
 
 
@@ -205,12 +240,14 @@ def test_encrypted_member_is_refused(tmp_path):
 # Formula injection in the workbooks we write
 
 
-HOSTILE = ["=HYPERLINK(\"http://evil.example\",\"click\")", "+1+2", "-2+3", "@SUM(A1:A2)", "=cmd|' /C calc'!A0"]
+HOSTILE = ['=HYPERLINK("http://evil.example","click")', "+1+2", "-2+3", "@SUM(A1:A2)", "=cmd|' /C calc'!A0"]
 
 
 def _sheets(data: bytes) -> dict[str, str]:
     with zipfile.ZipFile(io.BytesIO(data)) as archive:
-        return {n: archive.read(n).decode("utf-8") for n in archive.namelist() if n.startswith("xl/worksheets/")}
+        return {
+            n: archive.read(n).decode("utf-8") for n in archive.namelist() if n.startswith("xl/worksheets/")
+        }
 
 
 def _assert_text_not_formula(data: bytes):
@@ -231,7 +268,9 @@ def _assert_text_not_formula(data: bytes):
 
 def test_shared_workbook_writer_stores_formula_like_text_as_text():
     table = pd.DataFrame({"quote": HOSTILE, "n": [5, 6, 7, 8, 9]})
-    _assert_text_not_formula(workbook.workbook_bytes({"Quotes": workbook.Sheet(table, title="q", notes=["=1+1"])}))
+    _assert_text_not_formula(
+        workbook.workbook_bytes({"Quotes": workbook.Sheet(table, title="q", notes=["=1+1"])})
+    )
 
 
 def test_focus_group_workbook_stores_formula_like_text_as_text():
@@ -250,4 +289,6 @@ def test_formula_in_an_input_workbook_is_never_evaluated(tmp_path):
     path = tmp_path / "coded_segments.xlsx"
     wb.save(path)
     assert segments.read_table(path).to_dict("records") == [{"source": "FG1", "code": "Trust", "text": ""}]
-    assert readers.read_export(path).data.to_dict("records") == [{"source": "FG1", "code": "Trust", "text": ""}]
+    assert readers.read_export(path).data.to_dict("records") == [
+        {"source": "FG1", "code": "Trust", "text": ""}
+    ]

@@ -12,9 +12,13 @@ from helpers import workbook
 
 def _tables():
     a = pd.DataFrame({"item": ["x", "y", "z"], "n_agree": [12, "*", 0], "pct_agree": [60.0, np.nan, 0.0]})
-    b = pd.DataFrame({"text": ["=HYPERLINK(\"http://x\")", "+1", "-2", "@SUM(A1)", "plain"], "n": [1, 2, 3, 4, 5]})
-    return {"by_role": workbook.Sheet(a, "Agreement by role", ["Cells of 1-4 suppressed (*).", "Source: demo."]),
-            "risky/name:with*chars": b}
+    b = pd.DataFrame(
+        {"text": ['=HYPERLINK("http://x")', "+1", "-2", "@SUM(A1)", "plain"], "n": [1, 2, 3, 4, 5]}
+    )
+    return {
+        "by_role": workbook.Sheet(a, "Agreement by role", ["Cells of 1-4 suppressed (*).", "Source: demo."]),
+        "risky/name:with*chars": b,
+    }
 
 
 def test_workbook_layout_notes_and_markers(tmp_path):
@@ -22,20 +26,29 @@ def test_workbook_layout_notes_and_markers(tmp_path):
     assert wb.sheetnames == ["Contents", "by_role", "risky_name_with_chars"]
     ws = wb["by_role"]
     rows = [[c.value for c in r] for r in ws.iter_rows()]
-    assert rows == [["item", "n_agree", "pct_agree"], ["x", 12, 60.0], ["y", "*", None], ["z", 0, 0.0],
-                    [None, None, None], ["Note: Cells of 1-4 suppressed (*).", None, None], ["Note: Source: demo.", None, None]]
+    assert rows == [
+        ["item", "n_agree", "pct_agree"],
+        ["x", 12, 60.0],
+        ["y", "*", None],
+        ["z", 0, 0.0],
+        [None, None, None],
+        ["Note: Cells of 1-4 suppressed (*).", None, None],
+        ["Note: Source: demo.", None, None],
+    ]
     assert ws["A1"].font.b and ws.freeze_panes == "A2"
     contents = [[c.value for c in r] for r in wb["Contents"].iter_rows()]
-    assert contents == [["sheet", "title", "rows", "notes"],
-                        ["by_role", "Agreement by role", 3, "Cells of 1-4 suppressed (*). Source: demo."],
-                        ["risky_name_with_chars", None, 5, None]]
+    assert contents == [
+        ["sheet", "title", "rows", "notes"],
+        ["by_role", "Agreement by role", 3, "Cells of 1-4 suppressed (*). Source: demo."],
+        ["risky_name_with_chars", None, 5, None],
+    ]
 
 
 def test_formula_like_text_is_stored_as_text():
     data = workbook.workbook_bytes(_tables())
     ws = load_workbook(io.BytesIO(data))["risky_name_with_chars"]
     values = [ws.cell(row=r, column=1) for r in range(2, 7)]
-    assert [c.value for c in values] == ["=HYPERLINK(\"http://x\")", "+1", "-2", "@SUM(A1)", "plain"]
+    assert [c.value for c in values] == ['=HYPERLINK("http://x")', "+1", "-2", "@SUM(A1)", "plain"]
     assert [c.data_type for c in values] == ["s"] * 5
     assert [bool(c.quotePrefix) for c in values] == [True, True, True, True, False]
     with zipfile.ZipFile(io.BytesIO(data)) as z:
@@ -54,8 +67,17 @@ def test_bytes_are_identical_between_runs_and_timestamps_fixed(monkeypatch):
 
 def test_sheet_names_are_unique_and_short():
     long = "a" * 40
-    wb = load_workbook(io.BytesIO(workbook.workbook_bytes({long: pd.DataFrame({"x": [1]}), long + "b": pd.DataFrame({"x": [2]}),
-                                                             "contents": pd.DataFrame({"x": [3]})})))
+    wb = load_workbook(
+        io.BytesIO(
+            workbook.workbook_bytes(
+                {
+                    long: pd.DataFrame({"x": [1]}),
+                    long + "b": pd.DataFrame({"x": [2]}),
+                    "contents": pd.DataFrame({"x": [3]}),
+                }
+            )
+        )
+    )
     assert wb.sheetnames == ["Contents", "a" * 31, "a" * 27 + " (2)", "contents (2)"]
 
 

@@ -50,7 +50,7 @@ class Report:
     def note(self, text: str) -> None:
         self.notes.append(text)
 
-    def skip(self, why: str) -> "Report":
+    def skip(self, why: str) -> Report:
         """Nothing of this strand to check (its input is absent): say why."""
         self.checked = False
         self.note(f"{why}: nothing to check")
@@ -86,7 +86,10 @@ def _read_log_until_clean(reader, path: Path, report: Report):
                 rows = [r for r in _rows_of(exc) if 2 <= r <= len(records)]
                 # A file-level error about a value of a row set aside (e.g. "export not listed in
                 # the searches log") follows from setting it aside: not a problem of its own.
-                if not (not rows and any(len(c.strip()) > 3 and c.strip() in message for rec in set_aside for c in rec)):
+                if not (
+                    not rows
+                    and any(len(c.strip()) > 3 and c.strip() in message for rec in set_aside for c in rec)
+                ):
                     report.problem(message)
                 if not rows:
                     return None
@@ -119,8 +122,10 @@ def check_survey(data_dir: Path, params: dict) -> Report:
     except InputError as exc:
         report.problem(exc)
         return report
-    report.note(f"{export.source.name}: {export.platform}, {export.encoding}, {len(export.data)} responses, "
-                f"{export.data.shape[1]} columns")
+    report.note(
+        f"{export.source.name}: {export.platform}, {export.encoding}, {len(export.data)} responses, "
+        f"{export.data.shape[1]} columns"
+    )
     report.notes += [f"{export.source.name}: {n}" for n in export.notes]
 
     missing = [c for c in codebook.source_columns() if c not in export.data.columns]
@@ -150,8 +155,10 @@ def check_survey(data_dir: Path, params: dict) -> Report:
     except (InputError, ValueError) as exc:
         report.problem(exc)
         return report
-    report.note(f"cleaning: {len(export.data)} responses = {len(result.clean)} analysable + "
-                f"{len(result.exclusions)} excluded")
+    report.note(
+        f"cleaning: {len(export.data)} responses = {len(result.clean)} analysable + "
+        f"{len(result.exclusions)} excluded"
+    )
     return report
 
 
@@ -187,16 +194,24 @@ def check_literature(data_dir: Path, params: dict) -> Report:
             report.problem(exc)
             continue
         summary = parsed.summary()
-        report.note(f"{path.name}: {summary['format']}, {summary['records_parsed']} records"
-                    + (f", {summary['records_skipped']} skipped ({summary['skip_reasons']})" if parsed.skipped else "")
-                    + (f"; tolerated: {summary['quirks']}" if parsed.quirks else ""))
+        report.note(
+            f"{path.name}: {summary['format']}, {summary['records_parsed']} records"
+            + (
+                f", {summary['records_skipped']} skipped ({summary['skip_reasons']})"
+                if parsed.skipped
+                else ""
+            )
+            + (f"; tolerated: {summary['quirks']}" if parsed.quirks else "")
+        )
         records = parsed.records.copy()
         records["source_type"] = source_type.get(path.name, "database")
         frames.append(records)
         if log is not None and path.name in database:
             hits = int(log.loc[log["file"] == path.name, "hits_reported"].iloc[0])
             if hits != len(records):
-                report.note(f"{path.name}: the database reported {hits} hits, the export holds {len(records)}")
+                report.note(
+                    f"{path.name}: the database reported {hits} hits, the export holds {len(records)}"
+                )
     if report.problems or not frames:
         report.note("screening and extraction logs not checked: the searches must read first")
         return report
@@ -205,9 +220,13 @@ def check_literature(data_dir: Path, params: dict) -> Report:
     overrides_path = folder / "duplicate_overrides.csv"
     overrides = None
     if overrides_path.is_file():
-        overrides = _read_log_until_clean(lambda p: dedup.read_overrides(p, records["record_id"]), overrides_path, report)
+        overrides = _read_log_until_clean(
+            lambda p: dedup.read_overrides(p, records["record_id"]), overrides_path, report
+        )
     deduped = dedup.deduplicate(records, overrides=overrides, **lit["dedup"])
-    report.note(f"{len(records)} records, {deduped.n_duplicates} duplicates, {len(deduped.unique)} unique records")
+    report.note(
+        f"{len(records)} records, {deduped.n_duplicates} duplicates, {len(deduped.unique)} unique records"
+    )
     id_map = dict(zip(deduped.records["record_id"], deduped.records["unique_id"]))
     unique_ids = deduped.unique["unique_id"].tolist()
 
@@ -216,8 +235,9 @@ def check_literature(data_dir: Path, params: dict) -> Report:
         report.problem(InputError(screening_path, "screening log not found"))
         return report
     reasons = lit["fulltext_exclusion_reasons"]
-    log_rows = _read_log_until_clean(lambda p: screening.read_screening_log(p, id_map, reasons=reasons),
-                                     screening_path, report)
+    log_rows = _read_log_until_clean(
+        lambda p: screening.read_screening_log(p, id_map, reasons=reasons), screening_path, report
+    )
     if log_rows is None or report.problems:
         return report
     try:
@@ -240,10 +260,14 @@ def check_literature(data_dir: Path, params: dict) -> Report:
     if not extraction_path.is_file():
         report.problem(InputError(extraction_path, "extraction table not found"))
         return report
-    result = _read_log_until_clean(lambda p: extraction.read_extraction(p, id_map, included), extraction_path, report)
+    result = _read_log_until_clean(
+        lambda p: extraction.read_extraction(p, id_map, included), extraction_path, report
+    )
     if result is not None:
         table, not_extracted = result
-        report.note(f"{len(log_rows)} screening decisions; {len(included)} reports included, {len(table)} extracted")
+        report.note(
+            f"{len(log_rows)} screening decisions; {len(included)} reports included, {len(table)} extracted"
+        )
         for uid in not_extracted["unique_id"]:
             report.note(f"{extraction_path.name}: included record {uid} is not in the extraction table")
     return report
@@ -272,14 +296,20 @@ def check_focus_groups(data_dir: Path, params: dict) -> Report:
             report.problem(exc)
     if "project" in found and found["project"] is None:
         try:
-            found["segments"] = segments._one(folder, ["*segments*.csv", "*segments*.xlsx"],
-                                              "coded segments (.qdpx or *segments*.csv|xlsx)", True)
+            found["segments"] = segments._one(
+                folder,
+                ["*segments*.csv", "*segments*.xlsx"],
+                "coded segments (.qdpx or *segments*.csv|xlsx)",
+                True,
+            )
         except InputError as exc:
             report.problem(exc)
     readers = {
         "project": refi_qda.read_qdpx,
         "participants": segments.read_participants,
-        "codebook": lambda p: refi_qda.read_codebook(p) if p.suffix.lower() == ".qdc" else segments.read_codebook_csv(p),
+        "codebook": lambda p: (
+            refi_qda.read_codebook(p) if p.suffix.lower() == ".qdc" else segments.read_codebook_csv(p)
+        ),
         "segments": segments.read_segments_table,
     }
     for key, path in found.items():
@@ -296,10 +326,14 @@ def check_focus_groups(data_dir: Path, params: dict) -> Report:
     except InputError as exc:
         report.problem(exc)
         return report
-    report.note(f"{len(data.segments)} codings of {data.segments['segment_id'].nunique()} passages in "
-                f"{data.segments['source'].nunique()} transcripts; {len(data.participants)} participants; "
-                f"{len(data.codes)} codes")
-    report.notes += [f"{entry['message']} ({entry['count']})" for entry in data.log if entry.get("level") == "warning"]
+    report.note(
+        f"{len(data.segments)} codings of {data.segments['segment_id'].nunique()} passages in "
+        f"{data.segments['source'].nunique()} transcripts; {len(data.participants)} participants; "
+        f"{len(data.codes)} codes"
+    )
+    report.notes += [
+        f"{entry['message']} ({entry['count']})" for entry in data.log if entry.get("level") == "warning"
+    ]
     return report
 
 
@@ -333,7 +367,9 @@ def check_folder(data_dir: str | Path, params_file: str | Path = "params.yaml") 
     folder_report = Report("data folder")
     spaced = sorted(p.relative_to(data_dir).as_posix() for p in data_dir.rglob("*") if " " in p.name)
     for name in spaced:
-        folder_report.problem(f"{data_dir / name}: file name contains a space (make cannot track it): rename it")
+        folder_report.problem(
+            f"{data_dir / name}: file name contains a space (make cannot track it): rename it"
+        )
     try:
         params = config.load_params(params_file, data_dir)
     except (ValueError, OSError) as exc:
@@ -356,21 +392,32 @@ def format_reports(reports: list[Report], data_dir) -> str:
     for r in reports:
         if r.strand == "data folder" and not r.problems:
             continue
-        status = ("not present" if not r.checked else
-                  f"{len(r.problems)} problem{'s' if len(r.problems) != 1 else ''}" if r.problems else "OK")
+        status = (
+            "not present"
+            if not r.checked
+            else f"{len(r.problems)} problem{'s' if len(r.problems) != 1 else ''}"
+            if r.problems
+            else "OK"
+        )
         lines.append(f"{r.strand}: {status}")
         lines += [f"  PROBLEM  {p}" for p in r.problems]
         lines += [f"  note     {n}" for n in r.notes]
         lines.append("")
     total = sum(len(r.problems) for r in reports)
-    lines.append(f"{total} problem{'s' if total != 1 else ''} found." if total else
-                 "No problems found: the folder is ready for `make all DATA=...`.")
+    lines.append(
+        f"{total} problem{'s' if total != 1 else ''} found."
+        if total
+        else "No problems found: the folder is ready for `make all DATA=...`."
+    )
     return "\n".join(lines)
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m helpers.check", description=__doc__,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        prog="python -m helpers.check",
+        description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     parser.add_argument("data", help="input folder laid out like data/raw/demo")
     parser.add_argument("--params", default="params.yaml")
     args = parser.parse_args(argv)

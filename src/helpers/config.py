@@ -14,7 +14,9 @@ class ConfigError(ValueError):
     """A parameters file or data folder that the pipeline cannot use."""
 
 
-def load_params(params_file: str | Path = "params.yaml", data_dir: str | Path | None = None) -> dict[str, Any]:
+def load_params(
+    params_file: str | Path = "params.yaml", data_dir: str | Path | None = None
+) -> dict[str, Any]:
     """Read the params file; ``data_dir`` (when given) overrides the file's ``data_dir``.
 
     The returned dict has ``data_dir`` as an absolute Path that exists.

@@ -53,9 +53,10 @@ Convention for the table scan (:func:`violations`): columns that count people ar
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable, Mapping, Sequence
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -77,7 +78,11 @@ class Rule:
     def __post_init__(self):
         if self.rule not in RULES:
             raise ValueError(f"unknown disclosure rule {self.rule!r}: expected one of {', '.join(RULES)}")
-        if not isinstance(self.min_count, (int, np.integer)) or isinstance(self.min_count, bool) or self.min_count < 1:
+        if (
+            not isinstance(self.min_count, (int, np.integer))
+            or isinstance(self.min_count, bool)
+            or self.min_count < 1
+        ):
             raise ValueError(f"disclosure min_count must be a positive integer, got {self.min_count!r}")
 
     @property
@@ -101,41 +106,88 @@ def from_params(params: Mapping[str, Any]) -> Rule:
     unknown = sorted(set(section) - {"rule", "min_count", "marker"})
     if unknown:
         raise ValueError(f"params disclosure: unknown setting(s) {', '.join(unknown)}")
-    return Rule(rule=section.get("rule", "threshold"), min_count=section.get("min_count", 5),
-                marker=section.get("marker", "*"))
+    return Rule(
+        rule=section.get("rule", "threshold"),
+        min_count=section.get("min_count", 5),
+        marker=section.get("marker", "*"),
+    )
 
 
 def _as_rule(rule, min_count, marker) -> Rule:
     return rule if isinstance(rule, Rule) else Rule(rule=rule, min_count=min_count, marker=marker)
 
 
-def suppress(table: pd.DataFrame, count_cols: Sequence[str], pct_cols=(), *, rule: str | Rule = "threshold",
-             min_count: int = 5, marker: str | None = "*", group_cols: Sequence[str] | None = None,
-             row_totals: Mapping[str, Sequence[str]] | None = None,
-             derived: Mapping[str, Callable | Sequence[str]] | None = None,
-             row_equations: Sequence[tuple[int | None, Sequence[int]]] | None = None) -> pd.DataFrame:
+def suppress(
+    table: pd.DataFrame,
+    count_cols: Sequence[str],
+    pct_cols=(),
+    *,
+    rule: str | Rule = "threshold",
+    min_count: int = 5,
+    marker: str | None = "*",
+    group_cols: Sequence[str] | None = None,
+    row_totals: Mapping[str, Sequence[str]] | None = None,
+    derived: Mapping[str, Callable | Sequence[str]] | None = None,
+    row_equations: Sequence[tuple[int | None, Sequence[int]]] | None = None,
+) -> pd.DataFrame:
     """The table with disclosure control applied (see the module docstring for the rule)."""
-    return suppress_with_log(table, count_cols, pct_cols, rule=rule, min_count=min_count, marker=marker,
-                             group_cols=group_cols, row_totals=row_totals, derived=derived,
-                             row_equations=row_equations)[0]
+    return suppress_with_log(
+        table,
+        count_cols,
+        pct_cols,
+        rule=rule,
+        min_count=min_count,
+        marker=marker,
+        group_cols=group_cols,
+        row_totals=row_totals,
+        derived=derived,
+        row_equations=row_equations,
+    )[0]
 
 
-def suppress_with_log(table, count_cols, pct_cols=(), *, rule="threshold", min_count=5, marker="*",
-                      group_cols=None, row_totals=None, derived=None, row_equations=None) -> tuple[pd.DataFrame, pd.DataFrame]:
+def suppress_with_log(
+    table,
+    count_cols,
+    pct_cols=(),
+    *,
+    rule="threshold",
+    min_count=5,
+    marker="*",
+    group_cols=None,
+    row_totals=None,
+    derived=None,
+    row_equations=None,
+) -> tuple[pd.DataFrame, pd.DataFrame]:
     """:func:`suppress`, plus a log with one row per suppressed count: row, column, value, reason."""
     rule = _as_rule(rule, min_count, marker)
     count_cols = list(count_cols)
     row_totals = {k: list(v) for k, v in (row_totals or {}).items()}
-    group_sets = [] if not group_cols else ([list(group_cols)] if isinstance(group_cols[0], str) else [list(g) for g in group_cols])
+    group_sets = (
+        []
+        if not group_cols
+        else ([list(group_cols)] if isinstance(group_cols[0], str) else [list(g) for g in group_cols])
+    )
     group_cols = [c for g in group_sets for c in g]
     row_equations = [(t, list(p)) for t, p in (row_equations or [])]
-    bad_rows = [r for t, p in row_equations for r in ([t] if t is not None else []) + p if r not in range(len(table))]
+    bad_rows = [
+        r for t, p in row_equations for r in ([t] if t is not None else []) + p if r not in range(len(table))
+    ]
     if bad_rows:
         raise ValueError(f"disclosure: row equations refer to rows not in the table: {bad_rows}")
     pct_cols = dict(pct_cols) if isinstance(pct_cols, Mapping) else {c: tuple(count_cols) for c in pct_cols}
     derived = dict(derived or {})
-    missing = [c for c in [*count_cols, *group_cols, *pct_cols, *derived,
-                           *row_totals, *(p for v in row_totals.values() for p in v)] if c not in table.columns]
+    missing = [
+        c
+        for c in [
+            *count_cols,
+            *group_cols,
+            *pct_cols,
+            *derived,
+            *row_totals,
+            *(p for v in row_totals.values() for p in v),
+        ]
+        if c not in table.columns
+    ]
     if missing:
         raise KeyError(f"disclosure: column(s) not in the table: {', '.join(dict.fromkeys(missing))}")
     for total, parts in row_totals.items():
@@ -147,7 +199,9 @@ def suppress_with_log(table, count_cols, pct_cols=(), *, rule="threshold", min_c
     bad = counts.stack().dropna().pipe(lambda s: s[(s < 0) | (s != np.floor(s))])
     if len(bad):
         (row, col), value = next(iter(bad.items()))
-        raise ValueError(f"disclosure: column {col!r} row {row}: counts must be non-negative whole numbers (found {value})")
+        raise ValueError(
+            f"disclosure: column {col!r} row {row}: counts must be non-negative whole numbers (found {value})"
+        )
 
     hidden = pd.DataFrame(False, index=df.index, columns=count_cols)
     log: list[dict] = []
@@ -178,8 +232,10 @@ def suppress_with_log(table, count_cols, pct_cols=(), *, rule="threshold", min_c
         else:
             remainder = counts.at[total] - sum(counts.at[c] for c in parts)
             if remainder < 0:
-                raise ValueError(f"disclosure: row {total[0]}: cells {[f'row {r} {c!r}' for r, c in parts]} "
-                                 f"add up to more than {total[1]!r}")
+                raise ValueError(
+                    f"disclosure: row {total[0]}: cells {[f'row {r} {c!r}' for r, c in parts]} "
+                    f"add up to more than {total[1]!r}"
+                )
         cells = ([total] if total is not None else []) + list(parts)
         unknown = [c for c in cells if hidden.at[c]] + (["<remainder>"] if remainder > 0 else [])
         sensitive = any(hidden.at[c] for c in cells) or rule.is_sensitive(remainder)
@@ -190,24 +246,42 @@ def suppress_with_log(table, count_cols, pct_cols=(), *, rule="threshold", min_c
             target = total
         if target is None:
             return False
-        gone = "an unpublished remainder" if unknown == ["<remainder>"] else f"row {unknown[0][0]} {unknown[0][1]!r}"
+        gone = (
+            "an unpublished remainder"
+            if unknown == ["<remainder>"]
+            else f"row {unknown[0][0]} {unknown[0][1]!r}"
+        )
         hide(*target, f"secondary: else {gone} = {what}")
         return True
 
     equations = []
     for total, parts in row_totals.items():
         for row in df.index:
-            equations.append(((row, total), [(row, c) for c in parts], f"{total!r} minus the other cells of the row"))
+            equations.append(
+                ((row, total), [(row, c) for c in parts], f"{total!r} minus the other cells of the row")
+            )
     for cols in group_sets:
         for _, sub in df.groupby(cols, sort=False, dropna=False):
             if len(sub) > 1:
                 for col in count_cols:
-                    equations.append((None, [(r, col) for r in sub.index], f"the {col!r} total of its group minus the rest"))
+                    equations.append(
+                        (
+                            None,
+                            [(r, col) for r in sub.index],
+                            f"the {col!r} total of its group minus the rest",
+                        )
+                    )
     for total_row, part_rows in row_equations:
         for col in count_cols:
-            equations.append((None if total_row is None else (total_row, col), [(r, col) for r in part_rows],
-                              f"{col!r} of row {total_row} minus rows {list(part_rows)}" if total_row is not None
-                              else f"the {col!r} total of rows {list(part_rows)} minus the rest"))
+            equations.append(
+                (
+                    None if total_row is None else (total_row, col),
+                    [(r, col) for r in part_rows],
+                    f"{col!r} of row {total_row} minus rows {list(part_rows)}"
+                    if total_row is not None
+                    else f"the {col!r} total of rows {list(part_rows)} minus the rest",
+                )
+            )
     changed = True
     while changed:
         changed = False
@@ -217,17 +291,30 @@ def suppress_with_log(table, count_cols, pct_cols=(), *, rule="threshold", min_c
     out = df.copy()
     shown = counts.copy()
     for col in count_cols:
-        shown[col] = [np.nan if hidden.at[r, col] or pd.isna(v) else rule.shown(v) for r, v in counts[col].items()]
+        shown[col] = [
+            np.nan if hidden.at[r, col] or pd.isna(v) else rule.shown(v) for r, v in counts[col].items()
+        ]
         if rule.marker is None:
             out[col] = shown[col].astype("Int64")
         else:
-            out[col] = pd.Series([rule.marker if hidden.at[r, col] else (np.nan if pd.isna(v) else int(v))
-                                  for r, v in shown[col].items()], index=df.index, dtype=object)
+            out[col] = pd.Series(
+                [
+                    rule.marker if hidden.at[r, col] else (np.nan if pd.isna(v) else int(v))
+                    for r, v in shown[col].items()
+                ],
+                index=df.index,
+                dtype=object,
+            )
 
     def set_derived(col, values, blank):
         values = pd.Series(values, index=df.index, dtype="float64").where(~blank)
-        out[col] = values if rule.marker is None else pd.Series(
-            [rule.marker if b else v for b, v in zip(blank, values)], index=df.index, dtype=object)
+        out[col] = (
+            values
+            if rule.marker is None
+            else pd.Series(
+                [rule.marker if b else v for b, v in zip(blank, values)], index=df.index, dtype=object
+            )
+        )
 
     for col, sources in pct_cols.items():
         sources = list(sources)
@@ -237,19 +324,27 @@ def suppress_with_log(table, count_cols, pct_cols=(), *, rule="threshold", min_c
             with np.errstate(invalid="ignore", divide="ignore"):
                 values = np.where(den > 0, 100 * num / den, np.nan)
         elif rule.rule == "nhs":
-            raise ValueError(f"disclosure: under the nhs rule percentage {col!r} needs (numerator, denominator)")
+            raise ValueError(
+                f"disclosure: under the nhs rule percentage {col!r} needs (numerator, denominator)"
+            )
         else:
             values = pd.to_numeric(df[col], errors="coerce")
         set_derived(col, values, blank)
     for col, how in derived.items():
         if callable(how):
-            values = pd.Series(np.asarray(how(shown.join(df.drop(columns=count_cols))), dtype="float64"), index=df.index)
+            values = pd.Series(
+                np.asarray(how(shown.join(df.drop(columns=count_cols))), dtype="float64"), index=df.index
+            )
             set_derived(col, values, values.isna() & hidden.any(axis=1))
         else:
             if rule.rule == "nhs":
-                raise ValueError(f"disclosure: under the nhs rule derived column {col!r} must be recomputed by a function")
+                raise ValueError(
+                    f"disclosure: under the nhs rule derived column {col!r} must be recomputed by a function"
+                )
             set_derived(col, pd.to_numeric(df[col], errors="coerce"), hidden[list(how)].any(axis=1))
-    log_df = pd.DataFrame(log, columns=["row", "column", "value", "reason"]).sort_values(["row", "column"], kind="stable")
+    log_df = pd.DataFrame(log, columns=["row", "column", "value", "reason"]).sort_values(
+        ["row", "column"], kind="stable"
+    )
     return out, log_df.reset_index(drop=True)
 
 
@@ -258,9 +353,15 @@ def count_columns(table: pd.DataFrame) -> list[str]:
     return [c for c in table.columns if COUNT_COLUMN.match(str(c))]
 
 
-def violations(table: pd.DataFrame | str | Path, count_cols: Sequence[str] | None = None, *,
-               rule: str | Rule = "threshold", min_count: int = 5, marker: str | None = "*",
-               group_cols: Sequence[str] | None = None) -> pd.DataFrame:
+def violations(
+    table: pd.DataFrame | str | Path,
+    count_cols: Sequence[str] | None = None,
+    *,
+    rule: str | Rule = "threshold",
+    min_count: int = 5,
+    marker: str | None = "*",
+    group_cols: Sequence[str] | None = None,
+) -> pd.DataFrame:
     """Cells of a written table that break the rule: one row per cell (row, column, value, problem).
 
     ``table`` may be a DataFrame or the path of a CSV the pipeline wrote (read as text, so the

@@ -31,8 +31,11 @@ class InputError(ValueError):
         self.detail = message
         where = [self.file]
         if row is not None:
-            where.append(f"row {row}" if not isinstance(row, (list, tuple)) else
-                         "rows " + ", ".join(str(r) for r in row[:10]) + (" ..." if len(row) > 10 else ""))
+            where.append(
+                f"row {row}"
+                if not isinstance(row, (list, tuple))
+                else "rows " + ", ".join(str(r) for r in row[:10]) + (" ..." if len(row) > 10 else "")
+            )
         if column is not None:
             where.append(f"column {column!r}")
         text = ", ".join(where) + f": {message}"
@@ -66,9 +69,14 @@ def decode_bytes(raw: bytes, source: str | os.PathLike = "<bytes>") -> DecodedTe
             try:
                 return DecodedText(raw.decode(codec).lstrip("\ufeff"), codec, True)
             except UnicodeDecodeError as exc:
-                raise InputError(source, f"starts with a {codec} byte-order mark but is not valid {codec}: {exc.reason} at byte {exc.start}") from exc
+                raise InputError(
+                    source,
+                    f"starts with a {codec} byte-order mark but is not valid {codec}: {exc.reason} at byte {exc.start}",
+                ) from exc
     if raw[:2].count(0) or raw[1:4:2] == b"\x00\x00":
-        raise InputError(source, "looks like UTF-16 without a byte-order mark; re-export as UTF-8 or UTF-16 with BOM")
+        raise InputError(
+            source, "looks like UTF-16 without a byte-order mark; re-export as UTF-8 or UTF-16 with BOM"
+        )
     try:
         return DecodedText(raw.decode("utf-8"), "utf-8", False)
     except UnicodeDecodeError as utf8_error:
@@ -149,12 +157,20 @@ def safe_zip_members(path: str | os.PathLike) -> dict[str, zipfile.ZipInfo]:
             if info.flag_bits & 0x1:
                 raise InputError(path, "archive member is encrypted", value=name)
             if info.file_size > MAX_ARCHIVE_MEMBER_BYTES:
-                raise InputError(path, f"archive member is larger than {MAX_ARCHIVE_MEMBER_BYTES} bytes", value=name)
+                raise InputError(
+                    path, f"archive member is larger than {MAX_ARCHIVE_MEMBER_BYTES} bytes", value=name
+                )
             total += info.file_size
             if total > MAX_ARCHIVE_TOTAL_BYTES:
                 raise InputError(path, f"archive expands to more than {MAX_ARCHIVE_TOTAL_BYTES} bytes")
-            if info.compress_size and info.file_size / info.compress_size > 1000 and info.file_size > 10 * 1024**2:
-                raise InputError(path, "archive member has a suspicious compression ratio (zip bomb?)", value=name)
+            if (
+                info.compress_size
+                and info.file_size / info.compress_size > 1000
+                and info.file_size > 10 * 1024**2
+            ):
+                raise InputError(
+                    path, "archive member has a suspicious compression ratio (zip bomb?)", value=name
+                )
             members[name] = info
         return members
 
@@ -184,7 +200,9 @@ def read_log(path: str | os.PathLike, required, expected=None) -> list[tuple[int
     header = [h.strip() for h in rows[0]]
     missing = [c for c in required if c not in header]
     if missing:
-        raise InputError(path, f"missing column(s) {', '.join(missing)}; expected {', '.join(expected or required)}", row=1)
+        raise InputError(
+            path, f"missing column(s) {', '.join(missing)}; expected {', '.join(expected or required)}", row=1
+        )
     out = []
     for number, row in enumerate(rows[1:], start=2):
         if not any(c.strip() for c in row):

@@ -59,7 +59,9 @@ def neutralise_formulas(df: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def deterministic_zip(members: dict[str, bytes | str], date_time=(2015, 1, 1, 0, 0, 0), mode: int = 0o644) -> bytes:
+def deterministic_zip(
+    members: dict[str, bytes | str], date_time=(2015, 1, 1, 0, 0, 0), mode: int = 0o644
+) -> bytes:
     """A zip of ``members`` (name -> bytes or text) in the given order, with fixed timestamps
     and permissions: the same members give the same bytes (.qdpx, .xlsx, test archives)."""
     import io

@@ -76,9 +76,16 @@ def run_stage(notebook: str | Path, data_dir: str, params_file: str = "params.ya
     started = time.perf_counter()
     try:
         papermill.execute_notebook(
-            str(notebook), str(executed_staged),
-            parameters={"data_dir": str(paths.resolve(data_dir)), "params_file": str(paths.resolve(params_file))},
-            kernel_name="python3", cwd=str(paths.project_root()), progress_bar=False, log_output=False,
+            str(notebook),
+            str(executed_staged),
+            parameters={
+                "data_dir": str(paths.resolve(data_dir)),
+                "params_file": str(paths.resolve(params_file)),
+            },
+            kernel_name="python3",
+            cwd=str(paths.project_root()),
+            progress_bar=False,
+            log_output=False,
         )
     finally:
         if saved is None:
@@ -116,8 +123,11 @@ def strip_outputs(notebooks: list[str]) -> list[str]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m helpers.pipeline", description=__doc__,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        prog="python -m helpers.pipeline",
+        description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     sub = parser.add_subparsers(dest="command", required=True)
     run = sub.add_parser("run", help="run one notebook stage and publish its outputs")
     run.add_argument("notebook")
@@ -131,9 +141,12 @@ def main(argv: list[str] | None = None) -> int:
             run_stage(args.notebook, args.data, args.params)
         except Exception as exc:  # report, keep previous outputs, fail the make target
             name = type(exc).__name__
-            print(f"\nSTAGE FAILED: {stage_name(Path(args.notebook))}: {name}: {exc}\n"
-                  f"Previous outputs are unchanged; the partial run is in "
-                  f"{BUILD}/staging/{stage_name(Path(args.notebook))}/", file=sys.stderr)
+            print(
+                f"\nSTAGE FAILED: {stage_name(Path(args.notebook))}: {name}: {exc}\n"
+                f"Previous outputs are unchanged; the partial run is in "
+                f"{BUILD}/staging/{stage_name(Path(args.notebook))}/",
+                file=sys.stderr,
+            )
             return 1
         return 0
     for name in strip_outputs(args.notebooks):

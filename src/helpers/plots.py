@@ -15,7 +15,7 @@ Save figures with :func:`helpers.outputs.save_figure`.
 from __future__ import annotations
 
 import textwrap
-from typing import Mapping, Sequence
+from collections.abc import Mapping, Sequence
 
 import matplotlib
 import matplotlib.pyplot as plt
@@ -26,18 +26,31 @@ import pandas as pd
 OKABE_ITO = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000"]
 NEUTRAL_GREY = "#D9D9D9"
 # ColorBrewer RdBu (colour-blind safe); darkest at the ends.
-_RDBU = {2: ["#EF8A62", "#67A9CF"], 3: ["#CA0020", NEUTRAL_GREY, "#0571B0"],
-         4: ["#CA0020", "#F4A582", "#92C5DE", "#0571B0"],
-         5: ["#CA0020", "#F4A582", NEUTRAL_GREY, "#92C5DE", "#0571B0"],
-         6: ["#B2182B", "#EF8A62", "#FDDBC7", "#D1E5F0", "#67A9CF", "#2166AC"],
-         7: ["#B2182B", "#EF8A62", "#FDDBC7", NEUTRAL_GREY, "#D1E5F0", "#67A9CF", "#2166AC"]}
+_RDBU = {
+    2: ["#EF8A62", "#67A9CF"],
+    3: ["#CA0020", NEUTRAL_GREY, "#0571B0"],
+    4: ["#CA0020", "#F4A582", "#92C5DE", "#0571B0"],
+    5: ["#CA0020", "#F4A582", NEUTRAL_GREY, "#92C5DE", "#0571B0"],
+    6: ["#B2182B", "#EF8A62", "#FDDBC7", "#D1E5F0", "#67A9CF", "#2166AC"],
+    7: ["#B2182B", "#EF8A62", "#FDDBC7", NEUTRAL_GREY, "#D1E5F0", "#67A9CF", "#2166AC"],
+}
 
 HOUSE_STYLE = {
-    "font.size": 10, "axes.titlesize": 11, "axes.labelsize": 10, "xtick.labelsize": 9,
-    "ytick.labelsize": 9, "legend.fontsize": 9, "figure.titlesize": 12,
-    "axes.spines.top": False, "axes.spines.right": False, "axes.grid": False,
-    "axes.prop_cycle": matplotlib.cycler(color=OKABE_ITO), "figure.dpi": 100,
-    "savefig.facecolor": "white", "font.family": "DejaVu Sans", "svg.fonttype": "none",
+    "font.size": 10,
+    "axes.titlesize": 11,
+    "axes.labelsize": 10,
+    "xtick.labelsize": 9,
+    "ytick.labelsize": 9,
+    "legend.fontsize": 9,
+    "figure.titlesize": 12,
+    "axes.spines.top": False,
+    "axes.spines.right": False,
+    "axes.grid": False,
+    "axes.prop_cycle": matplotlib.cycler(color=OKABE_ITO),
+    "figure.dpi": 100,
+    "savefig.facecolor": "white",
+    "font.family": "DejaVu Sans",
+    "svg.fonttype": "none",
 }
 
 
@@ -54,12 +67,20 @@ def likert_colours(n_levels: int) -> list[str]:
 
 
 def _text_colour(hex_colour: str) -> str:
-    r, g, b = (int(hex_colour[i:i + 2], 16) / 255 for i in (1, 3, 5))
+    r, g, b = (int(hex_colour[i : i + 2], 16) / 255 for i in (1, 3, 5))
     return "white" if 0.299 * r + 0.587 * g + 0.114 * b < 0.5 else "black"
 
 
-def likert_table(data: pd.DataFrame, items: Sequence[str], levels: Sequence[str], *, group: str | None = None,
-                 item_labels: Mapping[str, str] | None = None, top: int = 2, sort: bool = True) -> pd.DataFrame:
+def likert_table(
+    data: pd.DataFrame,
+    items: Sequence[str],
+    levels: Sequence[str],
+    *,
+    group: str | None = None,
+    item_labels: Mapping[str, str] | None = None,
+    top: int = 2,
+    sort: bool = True,
+) -> pd.DataFrame:
     """The tidy table behind a diverging Likert chart.
 
     One row per group x item x level: ``group, item, label, level, n, n_valid, pct, left,
@@ -77,17 +98,26 @@ def likert_table(data: pd.DataFrame, items: Sequence[str], levels: Sequence[str]
     groups = [None]
     if group is not None:
         col = data[group]
-        groups = [g for g in (col.cat.categories if isinstance(col.dtype, pd.CategoricalDtype) else sorted(col.dropna().unique()))
-                  if (col == g).any()]
+        groups = [
+            g
+            for g in (
+                col.cat.categories
+                if isinstance(col.dtype, pd.CategoricalDtype)
+                else sorted(col.dropna().unique())
+            )
+            if (col == g).any()
+        ]
     rows = []
     pooled_agree = {}
     for item in items:
         values = data[item]
         unknown = sorted(set(values.dropna().astype(str)) - set(levels))
         if unknown:
-            raise ValueError(f"likert_table: item {item!r} has values not among the levels: {', '.join(unknown)}")
+            raise ValueError(
+                f"likert_table: item {item!r} has values not among the levels: {', '.join(unknown)}"
+            )
         valid = values.dropna().astype(str)
-        pooled_agree[item] = valid.isin(levels[k - top:]).mean() if len(valid) else -1.0
+        pooled_agree[item] = valid.isin(levels[k - top :]).mean() if len(valid) else -1.0
         for g in groups:
             sub = values if g is None else values[data[group] == g]
             counts = sub.dropna().astype(str).value_counts().reindex(levels, fill_value=0)
@@ -96,9 +126,19 @@ def likert_table(data: pd.DataFrame, items: Sequence[str], levels: Sequence[str]
             start = -(pct.iloc[:negative].sum() + (pct.iloc[negative] / 2 if k % 2 else 0))
             lefts = start + np.concatenate([[0.0], np.cumsum(pct.to_numpy())[:-1]])
             for j, level in enumerate(levels):
-                rows.append({"group": g, "item": item, "label": item_labels.get(item, item), "level": level,
-                             "n": int(counts.iloc[j]), "n_valid": n_valid, "pct": float(pct.iloc[j]),
-                             "left": float(lefts[j]), "width": float(pct.iloc[j])})
+                rows.append(
+                    {
+                        "group": g,
+                        "item": item,
+                        "label": item_labels.get(item, item),
+                        "level": level,
+                        "n": int(counts.iloc[j]),
+                        "n_valid": n_valid,
+                        "pct": float(pct.iloc[j]),
+                        "left": float(lefts[j]),
+                        "width": float(pct.iloc[j]),
+                    }
+                )
     tidy = pd.DataFrame(rows)
     ranked = sorted(items, key=lambda i: -pooled_agree[i]) if sort else list(items)
     tidy["order"] = tidy["item"].map({item: pos for pos, item in enumerate(ranked)})
@@ -108,10 +148,21 @@ def likert_table(data: pd.DataFrame, items: Sequence[str], levels: Sequence[str]
     return tidy.reset_index(drop=True)
 
 
-def diverging_likert(data: pd.DataFrame, items: Sequence[str], levels: Sequence[str], *, group: str | None = None,
-                     item_labels: Mapping[str, str] | None = None, top: int = 2, sort: bool = True,
-                     min_n: int = 1, title: str | None = None, wrap: int = 44, label_min_pct: float = 8.0,
-                     ncols: int | None = None):
+def diverging_likert(
+    data: pd.DataFrame,
+    items: Sequence[str],
+    levels: Sequence[str],
+    *,
+    group: str | None = None,
+    item_labels: Mapping[str, str] | None = None,
+    top: int = 2,
+    sort: bool = True,
+    min_n: int = 1,
+    title: str | None = None,
+    wrap: int = 44,
+    label_min_pct: float = 8.0,
+    ncols: int | None = None,
+):
     """Diverging stacked bars: one panel per group (``ncols`` panels a row), one bar per item.
 
     Rows with fewer than ``min_n`` valid answers are not drawn (their n label says so), and a
@@ -127,25 +178,54 @@ def diverging_likert(data: pd.DataFrame, items: Sequence[str], levels: Sequence[
     ncols = max(1, min(ncols or len(groups), len(groups)))
     nrows = -(-len(groups) // ncols)
     label_width = 0.075 * wrap
-    fig, grid = plt.subplots(nrows, ncols, sharey=True, squeeze=False,
-                             figsize=(label_width + 3.3 * ncols, nrows * (0.9 + 0.5 * n_items) + 0.4))
+    fig, grid = plt.subplots(
+        nrows,
+        ncols,
+        sharey=True,
+        squeeze=False,
+        figsize=(label_width + 3.3 * ncols, nrows * (0.9 + 0.5 * n_items) + 0.4),
+    )
     axes = list(grid.flat)
-    for ax in axes[len(groups):]:
+    for ax in axes[len(groups) :]:
         ax.set_visible(False)
     for ax, g in zip(axes, groups):
         sub = tidy[tidy["group"].isna()] if g is None else tidy[tidy["group"] == g]
         for j, level in enumerate(levels):
             seg = sub[(sub["level"] == level) & sub["drawn"]]
-            ax.barh(seg["order"], seg["width"], left=seg["left"], color=colours[j], edgecolor="white",
-                    linewidth=0.6, height=0.72, label=level)
+            ax.barh(
+                seg["order"],
+                seg["width"],
+                left=seg["left"],
+                color=colours[j],
+                edgecolor="white",
+                linewidth=0.6,
+                height=0.72,
+                label=level,
+            )
             for _, r in seg.iterrows():
-                if r["width"] >= label_min_pct and r["n"] >= min_n:  # no number on a segment of fewer than min_n people
-                    ax.text(r["left"] + r["width"] / 2, r["order"], f"{r['pct']:.0f}", ha="center", va="center",
-                            fontsize=8, color=_text_colour(colours[j]))
+                if (
+                    r["width"] >= label_min_pct and r["n"] >= min_n
+                ):  # no number on a segment of fewer than min_n people
+                    ax.text(
+                        r["left"] + r["width"] / 2,
+                        r["order"],
+                        f"{r['pct']:.0f}",
+                        ha="center",
+                        va="center",
+                        fontsize=8,
+                        color=_text_colour(colours[j]),
+                    )
         per_item = sub.drop_duplicates("item").sort_values("order")
         for _, r in per_item.iterrows():
-            ax.text(1.01, r["order"], f"n={r['n_valid']}" if r["drawn"] else f"n={r['n_valid']}: not shown",
-                    transform=ax.get_yaxis_transform(), va="center", fontsize=8, color="#333333")
+            ax.text(
+                1.01,
+                r["order"],
+                f"n={r['n_valid']}" if r["drawn"] else f"n={r['n_valid']}: not shown",
+                transform=ax.get_yaxis_transform(),
+                va="center",
+                fontsize=8,
+                color="#333333",
+            )
         ax.axvline(0, color="#555555", linewidth=0.8)
         ax.set_xlim(-100, 100)
         ax.set_xticks([-100, -50, 0, 50, 100], ["100", "50", "0", "50", "100"])
@@ -158,7 +238,9 @@ def diverging_likert(data: pd.DataFrame, items: Sequence[str], levels: Sequence[
         row[0].tick_params(axis="y", labelleft=True)
     axes[0].set_ylim(n_items - 0.5, -0.5)
     handles, names = axes[0].get_legend_handles_labels()
-    fig.legend(handles, names, loc="lower center", ncol=len(levels), frameon=False, bbox_to_anchor=(0.5, -0.01))
+    fig.legend(
+        handles, names, loc="lower center", ncol=len(levels), frameon=False, bbox_to_anchor=(0.5, -0.01)
+    )
     if title:
         fig.suptitle(textwrap.fill(title, max(40, int(11 * fig.get_figwidth()))), fontweight="bold")
     height = fig.get_figheight()
@@ -167,8 +249,13 @@ def diverging_likert(data: pd.DataFrame, items: Sequence[str], levels: Sequence[
     return fig, tidy
 
 
-def then_vs_now(table: pd.DataFrame, *, title: str | None = None, source_order: Sequence[str] | None = None,
-                group_order: Sequence[str] | None = None):
+def then_vs_now(
+    table: pd.DataFrame,
+    *,
+    title: str | None = None,
+    source_order: Sequence[str] | None = None,
+    group_order: Sequence[str] | None = None,
+):
     """Dot-and-interval chart of the same measures in different years, by group.
 
     ``table`` columns: ``measure, group, source, pct, ci_low, ci_high`` (0-100; CIs may be
@@ -186,13 +273,29 @@ def then_vs_now(table: pd.DataFrame, *, title: str | None = None, source_order: 
     data = data[data["source"].isin(sources) & data["group"].isin(groups)]
     offsets = {s: (i - (len(sources) - 1) / 2) * 0.22 for i, s in enumerate(sources)}
     data["y"] = data["group"].map({g: i for i, g in enumerate(groups)}) + data["source"].map(offsets)
-    fig, axes = plt.subplots(1, len(measures), sharey=True, squeeze=False, figsize=(1.5 + 3.4 * len(measures), 0.8 + 0.55 * len(groups)))
+    fig, axes = plt.subplots(
+        1,
+        len(measures),
+        sharey=True,
+        squeeze=False,
+        figsize=(1.5 + 3.4 * len(measures), 0.8 + 0.55 * len(groups)),
+    )
     for ax, measure in zip(axes[0], measures):
         for i, source in enumerate(sources):
             sub = data[(data["measure"] == measure) & (data["source"] == source)]
             err = np.vstack([sub["pct"] - sub["ci_low"], sub["ci_high"] - sub["pct"]])
-            ax.errorbar(sub["pct"], sub["y"], xerr=np.nan_to_num(err, nan=0.0), fmt="o", color=OKABE_ITO[i % 8],
-                        ecolor=OKABE_ITO[i % 8], elinewidth=1.4, capsize=2.5, markersize=6, label=source)
+            ax.errorbar(
+                sub["pct"],
+                sub["y"],
+                xerr=np.nan_to_num(err, nan=0.0),
+                fmt="o",
+                color=OKABE_ITO[i % 8],
+                ecolor=OKABE_ITO[i % 8],
+                elinewidth=1.4,
+                capsize=2.5,
+                markersize=6,
+                label=source,
+            )
         ax.set_title(textwrap.fill(str(measure), 34), fontweight="bold")
         ax.set_xlim(0, 100)
         ax.set_xlabel("%")
@@ -200,16 +303,28 @@ def then_vs_now(table: pd.DataFrame, *, title: str | None = None, source_order: 
     axes[0][0].set_yticks(range(len(groups)), groups)
     axes[0][0].set_ylim(len(groups) - 0.5, -0.5)
     handles, names = axes[0][0].get_legend_handles_labels()
-    fig.legend(handles, names, loc="lower center", ncol=len(sources), frameon=False, bbox_to_anchor=(0.5, -0.02))
+    fig.legend(
+        handles, names, loc="lower center", ncol=len(sources), frameon=False, bbox_to_anchor=(0.5, -0.02)
+    )
     if title:
         fig.suptitle(title, fontweight="bold")
     fig.tight_layout(rect=(0, 0.08, 1, 1))
-    order = data.sort_values(["measure", "y"], key=lambda s: s.map({m: i for i, m in enumerate(measures)}) if s.name == "measure" else s)
+    order = data.sort_values(
+        ["measure", "y"],
+        key=lambda s: s.map({m: i for i, m in enumerate(measures)}) if s.name == "measure" else s,
+    )
     return fig, order.reset_index(drop=True)
 
 
-def forest(table: pd.DataFrame, *, row_labels: Mapping[str, str] | None = None, series_order: Sequence[str] | None = None,
-           title: str | None = None, xlabel: str = "Odds ratio (log scale)", wrap: int = 44):
+def forest(
+    table: pd.DataFrame,
+    *,
+    row_labels: Mapping[str, str] | None = None,
+    series_order: Sequence[str] | None = None,
+    title: str | None = None,
+    xlabel: str = "Odds ratio (log scale)",
+    wrap: int = 44,
+):
     """Odds ratios with 95% CIs on a log scale: one row per ``row``, one colour per ``series``.
 
     ``table`` columns: ``row, series, estimate, ci_low, ci_high``. Rows are drawn in the order
@@ -228,12 +343,27 @@ def forest(table: pd.DataFrame, *, row_labels: Mapping[str, str] | None = None, 
     for i, s in enumerate(series):
         sub = data[data["series"] == s]
         err = np.vstack([sub["estimate"] - sub["ci_low"], sub["ci_high"] - sub["estimate"]])
-        ax.errorbar(sub["estimate"], sub["y"], xerr=err, fmt="o", color=OKABE_ITO[i % 8], ecolor=OKABE_ITO[i % 8],
-                    markersize=5, elinewidth=1.2, capsize=2, label=s)
+        ax.errorbar(
+            sub["estimate"],
+            sub["y"],
+            xerr=err,
+            fmt="o",
+            color=OKABE_ITO[i % 8],
+            ecolor=OKABE_ITO[i % 8],
+            markersize=5,
+            elinewidth=1.2,
+            capsize=2,
+            label=s,
+        )
     ax.axvline(1, color="#555555", linewidth=0.8)
     ax.set_xscale("log")
-    low, high = float(np.nanmin(data["ci_low"].clip(lower=1e-3))), float(np.nanmax(data["ci_high"].clip(upper=1e3)))
-    ticks = [t for t in (0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1, 2, 5, 10, 20, 50, 100) if low / 1.5 <= t <= high * 1.5]
+    low, high = (
+        float(np.nanmin(data["ci_low"].clip(lower=1e-3))),
+        float(np.nanmax(data["ci_high"].clip(upper=1e3))),
+    )
+    ticks = [
+        t for t in (0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1, 2, 5, 10, 20, 50, 100) if low / 1.5 <= t <= high * 1.5
+    ]
     ax.set_xticks(ticks, [f"{t:g}" for t in ticks])
     ax.xaxis.set_minor_locator(matplotlib.ticker.NullLocator())
     ax.set_xlim(min(ticks + [low]) / 1.1, max(ticks + [high]) * 1.1)
@@ -241,7 +371,9 @@ def forest(table: pd.DataFrame, *, row_labels: Mapping[str, str] | None = None, 
     ax.set_ylim(len(rows) - 0.5, -0.5)
     ax.set_xlabel(xlabel)
     ax.grid(axis="x", color="#E5E5E5", linewidth=0.6)
-    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.9 / fig.get_figheight()), ncol=len(series), frameon=False)
+    ax.legend(
+        loc="upper center", bbox_to_anchor=(0.5, -0.9 / fig.get_figheight()), ncol=len(series), frameon=False
+    )
     if title:
         ax.set_title(textwrap.fill(title, 70), fontweight="bold")
     fig.tight_layout()

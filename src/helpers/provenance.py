@@ -17,16 +17,32 @@ from typing import Any
 from helpers import files, outputs, paths
 
 # The packages whose versions decide the numbers and figures.
-KEY_PACKAGES = ("helpers", "pandas", "numpy", "pyarrow", "scipy", "statsmodels", "matplotlib",
-                "seaborn", "openpyxl", "rispy", "bibtexparser", "rapidfuzz", "defusedxml",
-                "papermill", "nbconvert")
+KEY_PACKAGES = (
+    "helpers",
+    "pandas",
+    "numpy",
+    "pyarrow",
+    "scipy",
+    "statsmodels",
+    "matplotlib",
+    "seaborn",
+    "openpyxl",
+    "rispy",
+    "bibtexparser",
+    "rapidfuzz",
+    "defusedxml",
+    "papermill",
+    "nbconvert",
+)
 
 
 def git_state(root: Path | None = None) -> dict[str, Any]:
     """The commit of the code and whether the work tree had uncommitted changes."""
     root = root or paths.project_root()
+
     def run(*args):
         return subprocess.run(["git", *args], cwd=root, capture_output=True, text=True, check=False)
+
     head = run("rev-parse", "HEAD")
     if head.returncode != 0:
         return {"commit": None, "dirty": None, "note": "not a git checkout"}
@@ -48,7 +64,7 @@ def describe_inputs(paths_read: list[Path] | None = None) -> list[dict[str, Any]
     """Each input file read by this process, relative to the project root where possible."""
     root = paths.project_root()
     rows = []
-    for path in (paths_read if paths_read is not None else files.inputs_read()):
+    for path in paths_read if paths_read is not None else files.inputs_read():
         path = Path(path)
         try:
             shown = path.resolve().relative_to(root).as_posix()
@@ -63,7 +79,7 @@ def manifest(stage: str, params: dict[str, Any] | None = None) -> dict[str, Any]
     shown_params = {k: (str(v) if isinstance(v, Path) else v) for k, v in params.items()}
     return {
         "stage": stage,
-        "ran_at": dt.datetime.now(dt.timezone.utc).replace(microsecond=0).isoformat(),
+        "ran_at": dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat(),
         "code": git_state(),
         "packages": package_versions(),
         "inputs": describe_inputs(),
@@ -94,7 +110,9 @@ def _as_markdown(info: dict[str, Any]):
         "| input | bytes | SHA-256 |",
         "|---|---:|---|",
     ]
-    lines += [f"| `{i['path']}` | {i['bytes']} | `{i['sha256'][:16]}…` |" for i in info["inputs"]] or ["| (none) | | |"]
+    lines += [f"| `{i['path']}` | {i['bytes']} | `{i['sha256'][:16]}…` |" for i in info["inputs"]] or [
+        "| (none) | | |"
+    ]
     lines += ["", "Packages: " + ", ".join(f"{k} {v}" for k, v in info["packages"].items()) + "."]
     return Markdown("\n".join(lines))
 
@@ -107,6 +125,8 @@ def data_notice(params: dict[str, Any]):
 
     folder = Path(params["data_dir"])
     if config.is_synthetic(folder):
-        return Markdown(f"> **SYNTHETIC DATA.** This report was built from the synthetic demonstration folder "
-                        f"`{folder.name}`: the figures illustrate the method and are not the study's findings.")
+        return Markdown(
+            f"> **SYNTHETIC DATA.** This report was built from the synthetic demonstration folder "
+            f"`{folder.name}`: the figures illustrate the method and are not the study's findings."
+        )
     return Markdown(f"> Data folder: `{folder.name}` (not marked synthetic).")

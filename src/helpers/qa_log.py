@@ -23,8 +23,9 @@ from __future__ import annotations
 
 import io
 import json
+from collections.abc import Iterable
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any
 
 import pandas as pd
 
@@ -40,20 +41,37 @@ def _csv(path: Path) -> pd.DataFrame:
 
 
 def _entry(kind, strand, description, evidence, impact, source) -> dict[str, Any]:
-    return {"kind": kind, "strand": strand, "description": description, "evidence": evidence,
-            "impact": impact, "source": source}
+    return {
+        "kind": kind,
+        "strand": strand,
+        "description": description,
+        "evidence": evidence,
+        "impact": impact,
+        "source": source,
+    }
 
 
 def synthetic_entries(data_dir: Path) -> list[dict]:
     if config.is_synthetic(data_dir):
-        return [_entry("caveat", "all", "Every input is SYNTHETIC demonstration data: the figures illustrate the "
-                       "method and are not the study's findings.", f"{Path(data_dir).name}/SYNTHETIC.md present",
-                       "high", "data folder")]
+        return [
+            _entry(
+                "caveat",
+                "all",
+                "Every input is SYNTHETIC demonstration data: the figures illustrate the "
+                "method and are not the study's findings.",
+                f"{Path(data_dir).name}/SYNTHETIC.md present",
+                "high",
+                "data folder",
+            )
+        ]
     return []
 
 
-def exclusion_entries(flow: pd.DataFrame | None, exclusions: pd.DataFrame | None,
-                      flow_name: str = "reports/tables/survey_flow.csv") -> list[dict]:
+def exclusion_entries(
+    flow: pd.DataFrame | None,
+    exclusions: pd.DataFrame | None,
+    flow_name: str = "reports/tables/survey_flow.csv",
+) -> list[dict]:
     """One assumption per cleaning step that excluded responses. The step totals must agree
     with the exclusion log (one row per excluded raw row), else ValueError."""
     if flow is None:
@@ -66,10 +84,20 @@ def exclusion_entries(flow: pd.DataFrame | None, exclusions: pd.DataFrame | None
         if n == 0:
             continue
         if by_step is not None and int(by_step.get(r["step"], 0)) != n:
-            raise ValueError(f"{flow_name}: step {r['step']!r} excluded {n} responses but the exclusion log "
-                             f"lists {int(by_step.get(r['step'], 0))}")
-        out.append(_entry("assumption", "survey", f"Responses excluded at cleaning step: {r['step']}.",
-                          f"{n} of {first} exported rows", "medium" if n / max(first, 1) >= 0.05 else "low", flow_name))
+            raise ValueError(
+                f"{flow_name}: step {r['step']!r} excluded {n} responses but the exclusion log "
+                f"lists {int(by_step.get(r['step'], 0))}"
+            )
+        out.append(
+            _entry(
+                "assumption",
+                "survey",
+                f"Responses excluded at cleaning step: {r['step']}.",
+                f"{n} of {first} exported rows",
+                "medium" if n / max(first, 1) >= 0.05 else "low",
+                flow_name,
+            )
+        )
     if by_step is not None:
         unknown = sorted(set(by_step.index) - set(flow["step"]))
         if unknown:
@@ -81,11 +109,23 @@ def suppression_entries(tables: dict[str, pd.DataFrame], marker: str, rule: dict
     """One caveat per table with cells holding the disclosure marker."""
     out = []
     for name, table in sorted(tables.items()):
-        cells = int((table.astype(str).apply(lambda col: col.str.strip()) == marker).sum().sum()) if len(table) else 0
+        cells = (
+            int((table.astype(str).apply(lambda col: col.str.strip()) == marker).sum().sum())
+            if len(table)
+            else 0
+        )
         if cells:
-            out.append(_entry("caveat", _strand_of(name), f"Small counts suppressed in {name} (disclosure rule "
-                              f"{rule.get('rule', 'threshold')}, min_count {rule.get('min_count', '')}).",
-                              f"{cells} cells show {marker!r}", "low", f"reports/tables/{name}.csv"))
+            out.append(
+                _entry(
+                    "caveat",
+                    _strand_of(name),
+                    f"Small counts suppressed in {name} (disclosure rule "
+                    f"{rule.get('rule', 'threshold')}, min_count {rule.get('min_count', '')}).",
+                    f"{cells} cells show {marker!r}",
+                    "low",
+                    f"reports/tables/{name}.csv",
+                )
+            )
     return out
 
 
@@ -96,18 +136,33 @@ def attitude_entries(tables: dict[str, pd.DataFrame]) -> list[dict]:
     if summary is not None and len(summary):
         primary = pd.to_numeric(summary["primary"]).sum()
         secondary = pd.to_numeric(summary["secondary"]).sum()
-        out.append(_entry("caveat", "attitudes", "Small counts suppressed in the attitude tables (primary: below the "
-                          "threshold; secondary: cells that would reveal them).",
-                          f"{int(primary)} primary and {int(secondary)} secondary cells over {len(summary)} items", "low",
-                          "reports/tables/attitudes_suppression_summary.csv"))
+        out.append(
+            _entry(
+                "caveat",
+                "attitudes",
+                "Small counts suppressed in the attitude tables (primary: below the "
+                "threshold; secondary: cells that would reveal them).",
+                f"{int(primary)} primary and {int(secondary)} secondary cells over {len(summary)} items",
+                "low",
+                "reports/tables/attitudes_suppression_summary.csv",
+            )
+        )
     tvn = tables.get("attitudes_then_vs_now")
     if tvn is not None and "approximate" in tvn:
         approx = tvn["approximate"].astype(str).str.lower().isin(["true", "1"])
         if approx.any():
-            out.append(_entry("assumption", "attitudes", "Published figures given only as percentages are compared "
-                              "using counts reconstructed from the percentage and the number of respondents; their "
-                              "intervals and tests are approximate.", f"{int(approx.sum())} of {len(tvn)} comparisons",
-                              "medium", "reports/tables/attitudes_then_vs_now.csv"))
+            out.append(
+                _entry(
+                    "assumption",
+                    "attitudes",
+                    "Published figures given only as percentages are compared "
+                    "using counts reconstructed from the percentage and the number of respondents; their "
+                    "intervals and tests are approximate.",
+                    f"{int(approx.sum())} of {len(tvn)} comparisons",
+                    "medium",
+                    "reports/tables/attitudes_then_vs_now.csv",
+                )
+            )
     return out
 
 
@@ -116,62 +171,143 @@ def weighting_entries(data_dir: Path, attitudes_ran: bool) -> list[dict]:
         return []
     margins = sorted(Path(data_dir).rglob(MARGINS_FILE))
     if margins:
-        return [_entry("assumption", "attitudes", "Weighted estimates rake to the population margins supplied; "
-                       "unweighted figures are shown beside them.", f"margins file {margins[0].relative_to(data_dir).as_posix()}",
-                       "medium", "attitudes")]
-    return [_entry("caveat", "attitudes", "Estimates are UNWEIGHTED: no population-margins file in the data folder, "
-                   "so percentages describe respondents, not the population of post-holders.",
-                   f"no {MARGINS_FILE} under the data folder", "high", "attitudes")]
+        return [
+            _entry(
+                "assumption",
+                "attitudes",
+                "Weighted estimates rake to the population margins supplied; "
+                "unweighted figures are shown beside them.",
+                f"margins file {margins[0].relative_to(data_dir).as_posix()}",
+                "medium",
+                "attitudes",
+            )
+        ]
+    return [
+        _entry(
+            "caveat",
+            "attitudes",
+            "Estimates are UNWEIGHTED: no population-margins file in the data folder, "
+            "so percentages describe respondents, not the population of post-holders.",
+            f"no {MARGINS_FILE} under the data folder",
+            "high",
+            "attitudes",
+        )
+    ]
 
 
 def _strand_of(name: str) -> str:
-    for prefix, strand in (("survey_", "survey"), ("attitudes", "attitudes"), ("literature_", "literature"),
-                           ("prisma", "literature"), ("themes_", "focus_groups"), ("theme_", "focus_groups"),
-                           ("code_", "focus_groups"), ("coder_", "focus_groups"), ("qualitative_", "focus_groups"),
-                           ("triangulation", "findings"), ("headline", "findings")):
+    for prefix, strand in (
+        ("survey_", "survey"),
+        ("attitudes", "attitudes"),
+        ("literature_", "literature"),
+        ("prisma", "literature"),
+        ("themes_", "focus_groups"),
+        ("theme_", "focus_groups"),
+        ("code_", "focus_groups"),
+        ("coder_", "focus_groups"),
+        ("qualitative_", "focus_groups"),
+        ("triangulation", "findings"),
+        ("headline", "findings"),
+    ):
         if name.startswith(prefix):
             return strand
     return "other"
 
 
-def qualitative_entries(accounting: pd.DataFrame | None, source: str = "reports/tables/qualitative_accounting.csv") -> list[dict]:
+def qualitative_entries(
+    accounting: pd.DataFrame | None, source: str = "reports/tables/qualitative_accounting.csv"
+) -> list[dict]:
     if accounting is None:
         return []
-    out = [_entry("caveat", "focus_groups", "Theme prevalence counts (references, participants) describe what was "
-                  "said in a purposive sample; they are not estimates for the population.", "", "medium", source)]
+    out = [
+        _entry(
+            "caveat",
+            "focus_groups",
+            "Theme prevalence counts (references, participants) describe what was "
+            "said in a purposive sample; they are not estimates for the population.",
+            "",
+            "medium",
+            source,
+        )
+    ]
     for _, r in accounting.iterrows():
         item = str(r["item"]).strip()
         if "agreement" in item and int(r["count"]) > 0:
-            out.append(_entry("assumption", "focus_groups", "Only the primary coder's codings are summarised; the "
-                              "second coder's codings are used for inter-coder agreement only.",
-                              f"{int(r['count'])} codings {item}", "low", source))
+            out.append(
+                _entry(
+                    "assumption",
+                    "focus_groups",
+                    "Only the primary coder's codings are summarised; the "
+                    "second coder's codings are used for inter-coder agreement only.",
+                    f"{int(r['count'])} codings {item}",
+                    "low",
+                    source,
+                )
+            )
         if "no identified speaker" in item and int(r["count"]) > 0:
-            out.append(_entry("caveat", "focus_groups", "Some codings have no identified speaker and are not cut by role.",
-                              f"{int(r['count'])} codings", "medium", source))
+            out.append(
+                _entry(
+                    "caveat",
+                    "focus_groups",
+                    "Some codings have no identified speaker and are not cut by role.",
+                    f"{int(r['count'])} codings",
+                    "medium",
+                    source,
+                )
+            )
     return out
 
 
 def literature_entries(tables: dict[str, pd.DataFrame]) -> list[dict]:
     out = []
-    for name, what in (("literature_skipped_records", "Records skipped while parsing the search exports"),
-                       ("literature_flagged_records", "Records flagged for the reviewers (e.g. no screening decision)")):
+    for name, what in (
+        ("literature_skipped_records", "Records skipped while parsing the search exports"),
+        ("literature_flagged_records", "Records flagged for the reviewers (e.g. no screening decision)"),
+    ):
         if name in tables and len(tables[name]):
-            out.append(_entry("caveat", "literature", what + ".", f"{len(tables[name])} records", "medium",
-                              f"reports/tables/{name}.csv"))
+            out.append(
+                _entry(
+                    "caveat",
+                    "literature",
+                    what + ".",
+                    f"{len(tables[name])} records",
+                    "medium",
+                    f"reports/tables/{name}.csv",
+                )
+            )
     return out
 
 
 def triangulation_entries(long: pd.DataFrame | None) -> list[dict]:
     if long is None:
         return []
-    out = [_entry("assumption", "findings", "Triangulation judgements are the team's, recorded in the mapping file; "
-                  "the pipeline checks them against the data but does not make them.", f"{(~long['origin'].str.startswith('derived')).sum()} mapped pairs",
-                  "medium", "findings mapping file")]
-    derived = long[long["origin"].str.startswith("derived") | (long["judgement"] != long["team_judgement"]) & (long["team_judgement"] != "")]
+    out = [
+        _entry(
+            "assumption",
+            "findings",
+            "Triangulation judgements are the team's, recorded in the mapping file; "
+            "the pipeline checks them against the data but does not make them.",
+            f"{(~long['origin'].str.startswith('derived')).sum()} mapped pairs",
+            "medium",
+            "findings mapping file",
+        )
+    ]
+    derived = long[
+        long["origin"].str.startswith("derived")
+        | (long["judgement"] != long["team_judgement"]) & (long["team_judgement"] != "")
+    ]
     if len(derived):
-        out.append(_entry("caveat", "findings", "Silences added by the pipeline: items or themes with no counterpart "
-                          "in the other method, or mapped pairs without data in this run.", f"{len(derived)} cells", "low",
-                          "reports/tables/triangulation.csv"))
+        out.append(
+            _entry(
+                "caveat",
+                "findings",
+                "Silences added by the pipeline: items or themes with no counterpart "
+                "in the other method, or mapped pairs without data in this run.",
+                f"{len(derived)} cells",
+                "low",
+                "reports/tables/triangulation.csv",
+            )
+        )
     return out
 
 
@@ -194,8 +330,19 @@ def data_log(provenance_records: Iterable[dict], processed: Iterable[Path], data
         for i in rec.get("inputs", []):
             shown = _shown(i["path"])
             key = (shown, i["sha256"])
-            row = inputs.setdefault(key, {"dataset": shown, "kind": _kind(shown, data_dir), "stages": [], "bytes": i["bytes"],
-                                          "sha256": i["sha256"], "rows": None, "synthetic": None, "note": ""})
+            row = inputs.setdefault(
+                key,
+                {
+                    "dataset": shown,
+                    "kind": _kind(shown, data_dir),
+                    "stages": [],
+                    "bytes": i["bytes"],
+                    "sha256": i["sha256"],
+                    "rows": None,
+                    "synthetic": None,
+                    "note": "",
+                },
+            )
             row["stages"].append(rec["stage"])
     rows = []
     for (path, _), row in sorted(inputs.items()):
@@ -203,9 +350,23 @@ def data_log(provenance_records: Iterable[dict], processed: Iterable[Path], data
         row["synthetic"] = synthetic if row["kind"] == "raw input" else None
         rows.append(row)
     for p in sorted(processed):
-        rel = p.relative_to(paths.workspace()).as_posix() if p.is_relative_to(paths.workspace()) else p.as_posix()
-        rows.append({"dataset": rel, "kind": "processed", "stages": "", "bytes": p.stat().st_size,
-                     "sha256": files.sha256(p), "rows": _rows(p), "synthetic": synthetic, "note": "build output"})
+        rel = (
+            p.relative_to(paths.workspace()).as_posix()
+            if p.is_relative_to(paths.workspace())
+            else p.as_posix()
+        )
+        rows.append(
+            {
+                "dataset": rel,
+                "kind": "processed",
+                "stages": "",
+                "bytes": p.stat().st_size,
+                "sha256": files.sha256(p),
+                "rows": _rows(p),
+                "synthetic": synthetic,
+                "note": "build output",
+            }
+        )
     table = pd.DataFrame(rows, columns=DATA_COLUMNS)
     dup = table[table["kind"] != "processed"].duplicated("dataset", keep=False)
     table.loc[dup[dup].index, "note"] = "changed between stages (one row per version)"
@@ -216,7 +377,7 @@ def _shown(path: str) -> str:
     """An input's path as recorded, relative to the workspace when it lies inside it (so two
     runs in different workspaces log the same names)."""
     workspace = paths.workspace().as_posix().rstrip("/") + "/"
-    return path[len(workspace):] if path.startswith(workspace) else path
+    return path[len(workspace) :] if path.startswith(workspace) else path
 
 
 def _kind(path: str, data_dir: Path | None = None) -> str:
@@ -240,6 +401,7 @@ def _kind(path: str, data_dir: Path | None = None) -> str:
 def _rows(path: Path) -> int | None:
     if path.suffix == ".parquet":
         import pyarrow.parquet as pq
+
         return pq.ParquetFile(path).metadata.num_rows
     if path.suffix == ".csv":
         return len(_csv(path))
@@ -263,7 +425,11 @@ def _published_tables() -> dict[str, pd.DataFrame]:
     out = {}
     for name, path in all_tables.table_files("05_findings").items():
         text = all_tables.read_text(path)
-        out[name] = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False) if text.strip() else pd.DataFrame()
+        out[name] = (
+            pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False)
+            if text.strip()
+            else pd.DataFrame()
+        )
     return out
 
 
@@ -281,18 +447,35 @@ def build_assumptions_log(params: dict, triangulated: pd.DataFrame | None = None
     accounting_path = strands.table_path("qualitative_accounting")
     accounting = _csv(accounting_path) if accounting_path.is_file() else None
     rule = params.get("disclosure", {})
-    entries = (synthetic_entries(data_dir) + exclusion_entries(flow, exclusions)
-               + suppression_entries(tables, str(rule.get("marker", "*")), rule)
-               + attitude_entries(tables) + weighting_entries(data_dir, strands.has_run("attitudes"))
-               + qualitative_entries(accounting) + literature_entries(tables) + triangulation_entries(triangulated))
+    entries = (
+        synthetic_entries(data_dir)
+        + exclusion_entries(flow, exclusions)
+        + suppression_entries(tables, str(rule.get("marker", "*")), rule)
+        + attitude_entries(tables)
+        + weighting_entries(data_dir, strands.has_run("attitudes"))
+        + qualitative_entries(accounting)
+        + literature_entries(tables)
+        + triangulation_entries(triangulated)
+    )
     missing = [s.title for s in strands.STRANDS.values() if not strands.has_run(s)]
-    entries += [_entry("caveat", "findings", f"Strand not run, so absent from the findings: {t}.", "no provenance record",
-                       "high", "reports/provenance") for t in missing]
+    entries += [
+        _entry(
+            "caveat",
+            "findings",
+            f"Strand not run, so absent from the findings: {t}.",
+            "no provenance record",
+            "high",
+            "reports/provenance",
+        )
+        for t in missing
+    ]
     return assumptions_log(entries)
 
 
 def build_data_log(params: dict) -> pd.DataFrame:
-    processed = [p for p in sorted(paths.processed().glob("*")) if p.is_file() and p.suffix in (".parquet", ".csv")]
+    processed = [
+        p for p in sorted(paths.processed().glob("*")) if p.is_file() and p.suffix in (".parquet", ".csv")
+    ]
     return data_log(provenance_records(), processed, Path(params["data_dir"]))
 
 

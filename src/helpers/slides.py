@@ -37,9 +37,13 @@ WHEEL_REQUIREMENT = "sphinx-revealjs==3.2.1"
 DEFAULT_WHEEL = Path("build") / "vendor" / WHEEL_NAME
 ROOT = "sphinx_revealjs/_static/revealjs/"
 THEME = "white"
-PREFIX = "reveal-inline"           # sentinel URL prefix given to the template, replaced below
-FONT_FACES = (("regular", "normal", "normal"), ("italic", "normal", "italic"),
-              ("semibold", "600", "normal"), ("semibolditalic", "600", "italic"))
+PREFIX = "reveal-inline"  # sentinel URL prefix given to the template, replaced below
+FONT_FACES = (
+    ("regular", "normal", "normal"),
+    ("italic", "normal", "italic"),
+    ("semibold", "600", "normal"),
+    ("semibolditalic", "600", "italic"),
+)
 WIDTH, HEIGHT = 1280, 800
 
 # Readable slides from notebook output: tables and figures sized for the slide.
@@ -63,8 +67,10 @@ class DeckError(RuntimeError):
 
 
 def fetch_command(dest: Path = DEFAULT_WHEEL.parent) -> str:
-    return (f"python -m pip download --no-deps --only-binary=:all: --disable-pip-version-check "
-            f"{WHEEL_REQUIREMENT} -d {dest}")
+    return (
+        f"python -m pip download --no-deps --only-binary=:all: --disable-pip-version-check "
+        f"{WHEEL_REQUIREMENT} -d {dest}"
+    )
 
 
 def reveal_assets(wheel: str | Path = DEFAULT_WHEEL, sha256: str = WHEEL_SHA256) -> dict[str, str]:
@@ -72,8 +78,10 @@ def reveal_assets(wheel: str | Path = DEFAULT_WHEEL, sha256: str = WHEEL_SHA256)
     (whose SHA-256 must be ``sha256``)."""
     wheel = paths.resolve(wheel)
     if not wheel.is_file():
-        raise DeckError(f"{wheel}: reveal.js wheel not found; fetch it with `{fetch_command(wheel.parent)}` "
-                        "(make all does this)")
+        raise DeckError(
+            f"{wheel}: reveal.js wheel not found; fetch it with `{fetch_command(wheel.parent)}` "
+            "(make all does this)"
+        )
     digest = files.sha256(wheel)
     if digest != sha256:
         raise DeckError(f"{wheel}: SHA-256 {digest} is not the pinned {sha256} of {WHEEL_REQUIREMENT}")
@@ -86,11 +94,20 @@ def reveal_assets(wheel: str | Path = DEFAULT_WHEEL, sha256: str = WHEEL_SHA256)
     theme = re.sub(r"@import url\(\./fonts/source-sans-pro/source-sans-pro\.css\);", "", theme)
     faces = []
     for name, weight, style in FONT_FACES:
-        woff = files.read_zip_member(wheel, ROOT + f"dist/theme/fonts/source-sans-pro/source-sans-pro-{name}.woff")
-        faces.append("@font-face { font-family: 'Source Sans Pro'; font-weight: %s; font-style: %s; "
-                     "src: url(data:font/woff;base64,%s) format('woff'); }" % (weight, style, base64.b64encode(woff).decode("ascii")))
-    return {"reveal_css": text("dist/reveal.css"), "theme_css": "\n".join(faces) + "\n" + theme,
-            "reveal_js": text("dist/reveal.js"), "notes_js": text("plugin/notes/notes.js")}
+        woff = files.read_zip_member(
+            wheel, ROOT + f"dist/theme/fonts/source-sans-pro/source-sans-pro-{name}.woff"
+        )
+        faces.append(
+            "@font-face { font-family: 'Source Sans Pro'; font-weight: %s; font-style: %s; "
+            "src: url(data:font/woff;base64,%s) format('woff'); }"
+            % (weight, style, base64.b64encode(woff).decode("ascii"))
+        )
+    return {
+        "reveal_css": text("dist/reveal.css"),
+        "theme_css": "\n".join(faces) + "\n" + theme,
+        "reveal_js": text("dist/reveal.js"),
+        "notes_js": text("plugin/notes/notes.js"),
+    }
 
 
 def _script(js: str) -> str:
@@ -108,8 +125,13 @@ INIT_JS = """Reveal.initialize({
 });""" % (WIDTH, HEIGHT)
 
 _EXTERNAL_SCRIPT = re.compile(r"<script\b[^>]*\bsrc\s*=\s*[\"']?(?:https?:)?//[^>]*>\s*</script>", re.I)
-_MODULE_IMPORT = re.compile(r"<script\b[^>]*type=[\"']module[\"'][^>]*>(?:(?!</script>).)*?(?:https?:)?//(?:(?!</script>).)*</script>", re.I | re.S)
-_MATHJAX_CONFIG = re.compile(r"<script\b[^>]*type=[\"']text/x-mathjax-config[\"'][^>]*>.*?</script>", re.I | re.S)
+_MODULE_IMPORT = re.compile(
+    r"<script\b[^>]*type=[\"']module[\"'][^>]*>(?:(?!</script>).)*?(?:https?:)?//(?:(?!</script>).)*</script>",
+    re.I | re.S,
+)
+_MATHJAX_CONFIG = re.compile(
+    r"<script\b[^>]*type=[\"']text/x-mathjax-config[\"'][^>]*>.*?</script>", re.I | re.S
+)
 _REQUIRE_LOADER = re.compile(r"<script>\s*require\s*\(.*?</script>", re.S)
 
 
@@ -120,19 +142,31 @@ def _link(href: str) -> re.Pattern:
 def inline(html: str, assets: dict[str, str]) -> str:
     """Replace the template's CDN and sentinel references by inlined assets."""
     html, n_css = _link(f"{PREFIX}/dist/reveal.css").subn(lambda m: _style(assets["reveal_css"]), html)
-    html, n_theme = _link(f"{PREFIX}/dist/theme/{THEME}.css").subn(lambda m: _style(assets["theme_css"] + DECK_CSS), html)
-    html, n_loader = _REQUIRE_LOADER.subn(lambda m: "\n".join([_script(assets["reveal_js"]), _script(assets["notes_js"]), _script(INIT_JS)]), html)
+    html, n_theme = _link(f"{PREFIX}/dist/theme/{THEME}.css").subn(
+        lambda m: _style(assets["theme_css"] + DECK_CSS), html
+    )
+    html, n_loader = _REQUIRE_LOADER.subn(
+        lambda m: "\n".join([_script(assets["reveal_js"]), _script(assets["notes_js"]), _script(INIT_JS)]),
+        html,
+    )
     if (n_css, n_theme, n_loader) != (1, 1, 1):
-        raise DeckError(f"the slides template changed: expected one reveal.css link, one theme link and one require() "
-                        f"loader, found {n_css}, {n_theme}, {n_loader}")
+        raise DeckError(
+            f"the slides template changed: expected one reveal.css link, one theme link and one require() "
+            f"loader, found {n_css}, {n_theme}, {n_loader}"
+        )
     html = _EXTERNAL_SCRIPT.sub("", html)
     html = _MODULE_IMPORT.sub("", html)
     html = _MATHJAX_CONFIG.sub("", html)
-    html = re.sub(r"<!-- (?:Load mathjax|MathJax configuration|End of mathjax configuration) -->", "", html, flags=re.I)
+    html = re.sub(
+        r"<!-- (?:Load mathjax|MathJax configuration|End of mathjax configuration) -->", "", html, flags=re.I
+    )
     return html
 
 
-_REF = re.compile(r"<(script|link|img|iframe|source|video|audio|embed)\b[^>]*?\b(src|href)\s*=\s*[\"']?((?:https?:)?//[^\"'\s>]+)", re.I)
+_REF = re.compile(
+    r"<(script|link|img|iframe|source|video|audio|embed)\b[^>]*?\b(src|href)\s*=\s*[\"']?((?:https?:)?//[^\"'\s>]+)",
+    re.I,
+)
 _CSS_URL = re.compile(r"(?:@import\s+(?:url\()?|url\()\s*[\"']?((?:https?:)?//[^\"')\s]+)", re.I)
 
 
@@ -156,7 +190,9 @@ def render(notebook: str | Path) -> str:
     return body
 
 
-def build(notebook: str | Path, target: str | Path, wheel: str | Path = DEFAULT_WHEEL, sha256: str = WHEEL_SHA256) -> Path:
+def build(
+    notebook: str | Path, target: str | Path, wheel: str | Path = DEFAULT_WHEEL, sha256: str = WHEEL_SHA256
+) -> Path:
     """Write the offline deck for ``notebook`` to ``target`` (name must contain 'slides')."""
     target = paths.resolve(target)
     if "slides" not in target.name:
@@ -167,15 +203,20 @@ def build(notebook: str | Path, target: str | Path, wheel: str | Path = DEFAULT_
     html = inline(render(notebook), reveal_assets(wheel, sha256))
     remaining = external_references(html)
     if remaining:
-        raise DeckError(f"{target.name}: the deck still references the network: {', '.join(sorted(set(remaining))[:5])}")
+        raise DeckError(
+            f"{target.name}: the deck still references the network: {', '.join(sorted(set(remaining))[:5])}"
+        )
     with outputs.atomic_path(target) as tmp:
         tmp.write_text(html, encoding="utf-8")
     return target
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m helpers.slides", description=__doc__,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        prog="python -m helpers.slides",
+        description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     parser.add_argument("notebook", help="executed notebook (build/executed/05_findings.ipynb)")
     parser.add_argument("target", help="output HTML, e.g. reports/05_findings_slides.html")
     parser.add_argument("--wheel", default=str(DEFAULT_WHEEL), help=f"the {WHEEL_REQUIREMENT} wheel")
@@ -185,7 +226,9 @@ def main(argv: list[str] | None = None) -> int:
     except (DeckError, ValueError) as exc:
         print(f"slides: {exc}", file=sys.stderr)
         return 1
-    print(f"slides: wrote {out.relative_to(paths.project_root()) if out.is_relative_to(paths.project_root()) else out}")
+    print(
+        f"slides: wrote {out.relative_to(paths.project_root()) if out.is_relative_to(paths.project_root()) else out}"
+    )
     return 0
 
 

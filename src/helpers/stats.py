@@ -21,7 +21,9 @@ def wilson_ci(successes, total, alpha: float = 0.05):
     successes = np.asarray(successes, dtype=float)
     total = np.asarray(total, dtype=float)
     with np.errstate(invalid="ignore", divide="ignore"):
-        low, high = proportion_confint(successes, np.where(total > 0, total, np.nan), alpha=alpha, method="wilson")
+        low, high = proportion_confint(
+            successes, np.where(total > 0, total, np.nan), alpha=alpha, method="wilson"
+        )
     return low, high
 
 
@@ -44,7 +46,9 @@ def cohens_kappa(rater_a, rater_b, alpha: float = 0.05) -> Agreement:
     if pairs.empty:
         raise ValueError("no pairs with both ratings: kappa is undefined")
     categories = sorted(set(pairs["a"]) | set(pairs["b"]), key=str)
-    table = pd.crosstab(pd.Categorical(pairs["a"], categories), pd.Categorical(pairs["b"], categories), dropna=False)
+    table = pd.crosstab(
+        pd.Categorical(pairs["a"], categories), pd.Categorical(pairs["b"], categories), dropna=False
+    )
     table = table.reindex(index=categories, columns=categories, fill_value=0).to_numpy()
     agreement = float(np.trace(table) / table.sum())
     if len(categories) == 1:  # both raters gave one label throughout: kappa is undefined
@@ -70,6 +74,7 @@ from scipy.stats import f as _f_dist  # noqa: E402
 @dataclass(frozen=True)
 class Difference:
     """A difference of two proportions (p1 - p2, fractions) with its CI and a test."""
+
     p1: float
     p2: float
     diff: float
@@ -116,19 +121,20 @@ def compare_proportions(x1, n1, x2, n2, alpha: float = 0.05) -> Difference:
 @dataclass(frozen=True)
 class Association:
     """Tests of association in a groups x levels table."""
+
     n: int
     chi2: float
     dof: int
     p_value: float
     cramers_v: float
     min_expected: float
-    ordinal_z: float       # linear-by-linear (Mantel) trend test, integer scores
+    ordinal_z: float  # linear-by-linear (Mantel) trend test, integer scores
     ordinal_p: float
 
 
 def _clean_table(table) -> np.ndarray:
     t = np.asarray(table, dtype=float)
-    t = t[t.sum(axis=1) > 0][:, t.sum(axis=0) > 0]   # empty groups/levels carry no information
+    t = t[t.sum(axis=1) > 0][:, t.sum(axis=0) > 0]  # empty groups/levels carry no information
     return t
 
 
@@ -154,8 +160,16 @@ def association(table) -> Association:
         return Association(n, nan, 0, nan, nan, nan, nan, nan)
     chi2, p, dof, expected = _sps.chi2_contingency(t, correction=False)
     ordinal = Table(t).test_ordinal_association()
-    return Association(n, float(chi2), int(dof), float(p), float(np.sqrt(chi2 / (n * (min(t.shape) - 1)))),
-                       float(expected.min()), float(ordinal.zscore), float(ordinal.pvalue))
+    return Association(
+        n,
+        float(chi2),
+        int(dof),
+        float(p),
+        float(np.sqrt(chi2 / (n * (min(t.shape) - 1)))),
+        float(expected.min()),
+        float(ordinal.zscore),
+        float(ordinal.pvalue),
+    )
 
 
 def adjust_pvalues(pvalues, method: str = "holm") -> np.ndarray:
@@ -175,16 +189,18 @@ def adjust_pvalues(pvalues, method: str = "holm") -> np.ndarray:
 # Proportional-odds (ordinal logistic) models
 # ---------------------------------------------------------------------------------------------
 
+
 @dataclass
 class OrdinalFit:
     """A proportional-odds fit: odds ratios of P(higher level) with Wald 95% CIs, the fit's
     sample, and the Brant test of proportional odds with the separate cut-point odds ratios."""
+
     outcome: str
     n: int
     levels: list
-    odds_ratios: pd.DataFrame       # term, odds_ratio, ci_low, ci_high, p_value
-    cutpoint_odds_ratios: pd.DataFrame   # term, cut ("> level"), odds_ratio (separate binary logits)
-    brant: pd.DataFrame             # term ("omnibus" first), chi2, dof, p_value
+    odds_ratios: pd.DataFrame  # term, odds_ratio, ci_low, ci_high, p_value
+    cutpoint_odds_ratios: pd.DataFrame  # term, cut ("> level"), odds_ratio (separate binary logits)
+    brant: pd.DataFrame  # term ("omnibus" first), chi2, dof, p_value
     converged: bool
     dropped: dict
 
@@ -196,9 +212,20 @@ def design_matrix(data: pd.DataFrame, predictors, reference: dict | None = None)
     parts = []
     for var in predictors:
         col = data[var]
-        if isinstance(col.dtype, pd.CategoricalDtype) or col.dtype == object or pd.api.types.is_string_dtype(col):
-            cats = [c for c in (col.cat.categories if isinstance(col.dtype, pd.CategoricalDtype) else sorted(col.dropna().unique()))
-                    if (col == c).any()]
+        if (
+            isinstance(col.dtype, pd.CategoricalDtype)
+            or col.dtype == object
+            or pd.api.types.is_string_dtype(col)
+        ):
+            cats = [
+                c
+                for c in (
+                    col.cat.categories
+                    if isinstance(col.dtype, pd.CategoricalDtype)
+                    else sorted(col.dropna().unique())
+                )
+                if (col == c).any()
+            ]
             ref = reference.get(var, cats[0] if cats else None)
             for c in cats:
                 if c != ref:
@@ -256,8 +283,9 @@ def brant_test(y_codes, X: pd.DataFrame, n_levels: int) -> pd.DataFrame:
         for l in range(j, m):
             w = pis[l] - pis[j] * pis[l] if j <= l else None
             cov = info_inv[j] @ (Xc.T @ (Xc * w[:, None])) @ info_inv[l]
-            V[j * p:(j + 1) * p, l * p:(l + 1) * p] = cov[1:, 1:]
-            V[l * p:(l + 1) * p, j * p:(j + 1) * p] = cov[1:, 1:].T
+            V[j * p : (j + 1) * p, l * p : (l + 1) * p] = cov[1:, 1:]
+            V[l * p : (l + 1) * p, j * p : (j + 1) * p] = cov[1:, 1:].T
+
     def wald(sel):
         rows = []
         for j in range(1, m):
@@ -271,13 +299,15 @@ def brant_test(y_codes, X: pd.DataFrame, n_levels: int) -> pd.DataFrame:
         stat = float(Db @ np.linalg.pinv(D @ V @ D.T) @ Db)
         dof = len(rows)
         return stat, dof, float(_sps.chi2.sf(stat, dof))
+
     out = [("omnibus", *wald(range(p)))]
     out += [(name, *wald([i])) for i, name in enumerate(X.columns)]
     return pd.DataFrame(out, columns=["term", "chi2", "dof", "p_value"])
 
 
-def proportional_odds(data: pd.DataFrame, outcome: str, predictors, reference: dict | None = None,
-                      alpha: float = 0.05) -> OrdinalFit:
+def proportional_odds(
+    data: pd.DataFrame, outcome: str, predictors, reference: dict | None = None, alpha: float = 0.05
+) -> OrdinalFit:
     """Ordinal logistic (proportional-odds) model of an ordered Categorical ``outcome`` on
     ``predictors`` (statsmodels OrderedModel, logit link), complete cases only.
 
@@ -293,12 +323,16 @@ def proportional_odds(data: pd.DataFrame, outcome: str, predictors, reference: d
         raise ValueError(f"proportional_odds: outcome {outcome!r} must be an ordered Categorical")
     sample = data[[outcome, *predictors]].dropna()
     present = [c for c in y.cat.categories if (sample[outcome] == c).any()]
-    dropped = {"levels_without_respondents": [c for c in y.cat.categories if c not in present],
-               "incomplete_rows": int(len(data) - len(sample))}
+    dropped = {
+        "levels_without_respondents": [c for c in y.cat.categories if c not in present],
+        "incomplete_rows": int(len(data) - len(sample)),
+    }
     if len(present) < 2:
         raise ValueError(f"proportional_odds: outcome {outcome!r} has fewer than two levels with respondents")
-    endog = pd.Series(pd.Categorical(sample[outcome].astype(str), categories=[str(c) for c in present], ordered=True),
-                      index=sample.index)
+    endog = pd.Series(
+        pd.Categorical(sample[outcome].astype(str), categories=[str(c) for c in present], ordered=True),
+        index=sample.index,
+    )
     X = design_matrix(sample, predictors, reference)
     X = X.loc[:, X.std(ddof=0) > 0]
     X, dropped["collinear_terms"] = drop_collinear(X)
@@ -316,32 +350,52 @@ def proportional_odds(data: pd.DataFrame, outcome: str, predictors, reference: d
             brant = brant_test(codes, X, len(present))
         except (np.linalg.LinAlgError, ValueError):  # separation in a cut-point logit: check not possible
             fits = [(np.full(X.shape[1] + 1, np.nan), None) for _ in range(len(present) - 1)]
-            brant = pd.DataFrame({"term": ["omnibus", *X.columns], "chi2": np.nan, "dof": np.nan, "p_value": np.nan})
-    table = pd.DataFrame({"term": X.columns, "odds_ratio": np.exp(params.to_numpy()),
-                          "ci_low": np.exp((params - z * se).to_numpy()), "ci_high": np.exp((params + z * se).to_numpy()),
-                          "p_value": pvals.to_numpy()})
+            brant = pd.DataFrame(
+                {"term": ["omnibus", *X.columns], "chi2": np.nan, "dof": np.nan, "p_value": np.nan}
+            )
+    table = pd.DataFrame(
+        {
+            "term": X.columns,
+            "odds_ratio": np.exp(params.to_numpy()),
+            "ci_low": np.exp((params - z * se).to_numpy()),
+            "ci_high": np.exp((params + z * se).to_numpy()),
+            "p_value": pvals.to_numpy(),
+        }
+    )
     # |log OR| above 7 (OR beyond about 1100 or below 1/1100) in a binary logit means
     # (quasi-)separation: that cut-point's estimate, and Brant's test of that term, are unstable.
-    cuts = pd.DataFrame([{"term": name, "cut": f"> {present[k]}", "odds_ratio": float(np.exp(fit[0][1 + i])),
-                          "unstable": bool(not np.isfinite(fit[0][1 + i]) or abs(fit[0][1 + i]) > 7)}
-                         for k, fit in enumerate(fits) for i, name in enumerate(X.columns)],
-                        columns=["term", "cut", "odds_ratio", "unstable"])
-    return OrdinalFit(outcome, int(len(sample)), [str(c) for c in present], table, cuts, brant, converged, dropped)
+    cuts = pd.DataFrame(
+        [
+            {
+                "term": name,
+                "cut": f"> {present[k]}",
+                "odds_ratio": float(np.exp(fit[0][1 + i])),
+                "unstable": bool(not np.isfinite(fit[0][1 + i]) or abs(fit[0][1 + i]) > 7),
+            }
+            for k, fit in enumerate(fits)
+            for i, name in enumerate(X.columns)
+        ],
+        columns=["term", "cut", "odds_ratio", "unstable"],
+    )
+    return OrdinalFit(
+        outcome, int(len(sample)), [str(c) for c in present], table, cuts, brant, converged, dropped
+    )
 
 
 # ---------------------------------------------------------------------------------------------
 # Scales: reliability
 # ---------------------------------------------------------------------------------------------
 
+
 @dataclass(frozen=True)
 class Reliability:
-    n: int                 # complete cases used
+    n: int  # complete cases used
     k: int
     alpha: float
-    ci_low: float          # Feldt (1965) interval
+    ci_low: float  # Feldt (1965) interval
     ci_high: float
     alpha_if_deleted: pd.Series
-    omega: float           # McDonald's omega total from a one-factor ML model (NaN if not estimable)
+    omega: float  # McDonald's omega total from a one-factor ML model (NaN if not estimable)
 
 
 def cronbach_alpha(items: pd.DataFrame, alpha_level: float = 0.05) -> tuple[float, float, float, int]:
@@ -379,7 +433,7 @@ def omega_total(items: pd.DataFrame) -> float:
         except Exception:  # noqa: BLE001 - a factor model that will not fit: omega is not reported
             return float("nan")
     loadings = np.abs(np.asarray(fit.loadings)[:, 0])
-    uniq = 1 - loadings ** 2
+    uniq = 1 - loadings**2
     if (uniq <= 0.001).any():  # Heywood case: omega not sound
         return float("nan")
     return float(loadings.sum() ** 2 / (loadings.sum() ** 2 + uniq.sum()))
@@ -399,21 +453,37 @@ def compare_groups(scores: pd.Series, groups: pd.Series) -> dict:
     samples = [g["s"].to_numpy() for _, g in d.groupby("g", observed=True) if len(g)]
     nan = float("nan")
     if len(samples) < 2:
-        return {"n": len(d), "groups": len(samples), "F": nan, "p_anova": nan, "eta_squared": nan,
-                "H": nan, "p_kruskal": nan, "epsilon_squared": nan}
+        return {
+            "n": len(d),
+            "groups": len(samples),
+            "F": nan,
+            "p_anova": nan,
+            "eta_squared": nan,
+            "H": nan,
+            "p_kruskal": nan,
+            "epsilon_squared": nan,
+        }
     F, p = _sps.f_oneway(*samples)
     grand = d["s"].mean()
     ss_between = sum(len(s) * (s.mean() - grand) ** 2 for s in samples)
     ss_total = ((d["s"] - grand) ** 2).sum()
     H, pk = _sps.kruskal(*samples)
-    return {"n": len(d), "groups": len(samples), "F": float(F), "p_anova": float(p),
-            "eta_squared": float(ss_between / ss_total) if ss_total > 0 else nan,
-            "H": float(H), "p_kruskal": float(pk), "epsilon_squared": float(H / (len(d) - 1))}
+    return {
+        "n": len(d),
+        "groups": len(samples),
+        "F": float(F),
+        "p_anova": float(p),
+        "eta_squared": float(ss_between / ss_total) if ss_total > 0 else nan,
+        "H": float(H),
+        "p_kruskal": float(pk),
+        "epsilon_squared": float(H / (len(d) - 1)),
+    }
 
 
 # ---------------------------------------------------------------------------------------------
 # Weighting
 # ---------------------------------------------------------------------------------------------
+
 
 def rake(data: pd.DataFrame, margins: dict, *, max_iter: int = 200, tol: float = 1e-10) -> pd.Series:
     """Raking (iterative proportional fitting) weights so the weighted counts of each variable
@@ -428,7 +498,9 @@ def rake(data: pd.DataFrame, margins: dict, *, max_iter: int = 200, tol: float =
         seen = set(data[var].dropna().unique())
         missing = sorted(map(str, seen - set(target.index)))
         if missing or data[var].isna().any():
-            raise ValueError(f"rake: {var!r} has sample categories without a population margin: {', '.join(missing) or 'missing values'}")
+            raise ValueError(
+                f"rake: {var!r} has sample categories without a population margin: {', '.join(missing) or 'missing values'}"
+            )
         empty = sorted(str(c) for c in target.index if target[c] > 0 and c not in seen)
         if empty:
             raise ValueError(f"rake: {var!r} margin categories with no respondents: {', '.join(empty)}")
@@ -451,14 +523,16 @@ def kish(weights) -> tuple[float, float]:
     """Kish's design effect due to weighting, n * sum(w^2) / (sum w)^2, and the effective
     sample size (sum w)^2 / sum(w^2)."""
     w = np.asarray(weights, dtype=float)
-    n_eff = w.sum() ** 2 / (w ** 2).sum()
+    n_eff = w.sum() ** 2 / (w**2).sum()
     return float(len(w) / n_eff), float(n_eff)
 
 
 def weighted_proportion(success, weights, alpha: float = 0.05) -> tuple[float, float, float, float]:
     """Weighted proportion with a Wilson interval on Kish's effective n (an approximation to a
     design-based interval). NaN entries of ``success`` are left out. Returns (p, low, high, n_eff)."""
-    d = pd.DataFrame({"y": pd.Series(success, dtype="float64").to_numpy(), "w": np.asarray(weights, float)}).dropna()
+    d = pd.DataFrame(
+        {"y": pd.Series(success, dtype="float64").to_numpy(), "w": np.asarray(weights, float)}
+    ).dropna()
     if d.empty:
         nan = float("nan")
         return nan, nan, nan, nan

@@ -20,8 +20,8 @@ import io
 import math
 import re
 import zipfile
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Mapping, Sequence
 
 import numpy as np
 import pandas as pd
@@ -39,6 +39,7 @@ _BAD_SHEET_CHARS = re.compile(r"[\[\]:*?/\\]")
 @dataclass
 class Sheet:
     """A table for the workbook with its title and notes."""
+
     table: pd.DataFrame
     title: str = ""
     notes: Sequence[str] = field(default_factory=tuple)
@@ -64,7 +65,7 @@ def _sheet_name(name: str, used: set[str]) -> str:
     candidate, i = clean, 2
     while candidate.lower() in used:
         suffix = f" ({i})"
-        candidate, i = clean[:31 - len(suffix)] + suffix, i + 1
+        candidate, i = clean[: 31 - len(suffix)] + suffix, i + 1
     used.add(candidate.lower())
     return candidate
 
@@ -114,7 +115,7 @@ def workbook_bytes(sheets: Mapping[str, Sheet | pd.DataFrame]) -> bytes:
     wb = build_workbook(sheets)
     raw = io.BytesIO()
     with zipfile.ZipFile(raw, "w", zipfile.ZIP_DEFLATED, allowZip64=True) as archive:
-        ExcelWriter(wb, archive).save()   # not save_workbook, which stamps "modified" with now
+        ExcelWriter(wb, archive).save()  # not save_workbook, which stamps "modified" with now
     with zipfile.ZipFile(raw) as src:
         members = {name: src.read(name) for name in src.namelist()}
     return outputs.deterministic_zip(members, date_time=FIXED_TIME.timetuple()[:6], mode=0o600)

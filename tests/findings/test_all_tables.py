@@ -12,7 +12,9 @@ def workspace(tmp_path, monkeypatch):
     monkeypatch.delenv("HELPERS_STAGING", raising=False)
     tables = tmp_path / "ws" / "reports" / "tables"
     tables.mkdir(parents=True)
-    (tables / "b_table.csv").write_text("name,value,code\n=1+1,-3,0123\n@SUM(A1),2.5,x\n-x,,1\n+y,*,2\nplain,7,3\n", encoding="utf-8")
+    (tables / "b_table.csv").write_text(
+        "name,value,code\n=1+1,-3,0123\n@SUM(A1),2.5,x\n-x,,1\n+y,*,2\nplain,7,3\n", encoding="utf-8"
+    )
     (tables / "a_table.csv").write_text("n\n5\n", encoding="utf-8")
     (tables / "notes.txt").write_text("not a table", encoding="utf-8")
     return tmp_path / "ws"
@@ -41,11 +43,14 @@ def test_staged_tables_replace_published_and_stale_own_tables_are_left_out(works
     (workspace / "reports" / "tables" / "old_findings.csv").write_text("x\n1\n", encoding="utf-8")
     (workspace / "build" / "published").mkdir(parents=True)
     (workspace / "build" / "published" / "05_findings.txt").write_text(
-        "reports/tables/old_findings.csv\nreports/tables/a_table.csv\n", encoding="utf-8")
+        "reports/tables/old_findings.csv\nreports/tables/a_table.csv\n", encoding="utf-8"
+    )
     monkeypatch.setenv("HELPERS_STAGING", str(staging))
     found = all_tables.table_files("05_findings")
-    assert found == {"a_table": staging / "reports" / "tables" / "a_table.csv",
-                     "b_table": workspace / "reports" / "tables" / "b_table.csv"}
+    assert found == {
+        "a_table": staging / "reports" / "tables" / "a_table.csv",
+        "b_table": workspace / "reports" / "tables" / "b_table.csv",
+    }
 
 
 def test_no_tables(tmp_path, monkeypatch):
@@ -63,6 +68,7 @@ def test_leading_zero_codes_stay_text(workspace):
 
 def test_own_tables_are_not_listed_as_inputs(workspace):
     from helpers import files
+
     (workspace / "reports" / "tables" / "triangulation.csv").write_text("a\n1\n", encoding="utf-8")
     all_tables.write_all_tables()
     read = {p.name for p in files.inputs_read()}

@@ -9,31 +9,55 @@ from helpers.findings import headline
 
 
 def attitudes():
-    rows = [("q", "Rate relations", "all", "All respondents", 465, 280, 60.215, 55.70, 64.56),
-            ("q", "Rate relations", "role", "Chief executive", 67, 53, 79.10, 67.93, 87.12),
-            ("q", "Rate relations", "role", "Clinical director", 146, 66, 45.21, 37.36, 53.30),
-            ("q", "Rate relations", "role", "Medical director", 3, None, None, None, None),  # suppressed
-            ("q", "Rate relations", "profession", "Doctor", 240, 124, 51.67, 45.37, 57.91),
-            ("r", "Regulation", "role", "Chief executive", 60, 50, 83.33, 72.0, 90.7),
-            ("r", "Regulation", "all", "All respondents", 400, 352, 88.0, 84.5, 90.8)]
-    return pd.DataFrame(rows, columns=["item", "question", "group_type", "group", "n_valid", "n_agree", "pct_agree", "ci_low", "ci_high"])
+    rows = [
+        ("q", "Rate relations", "all", "All respondents", 465, 280, 60.215, 55.70, 64.56),
+        ("q", "Rate relations", "role", "Chief executive", 67, 53, 79.10, 67.93, 87.12),
+        ("q", "Rate relations", "role", "Clinical director", 146, 66, 45.21, 37.36, 53.30),
+        ("q", "Rate relations", "role", "Medical director", 3, None, None, None, None),  # suppressed
+        ("q", "Rate relations", "profession", "Doctor", 240, 124, 51.67, 45.37, 57.91),
+        ("r", "Regulation", "role", "Chief executive", 60, 50, 83.33, 72.0, 90.7),
+        ("r", "Regulation", "all", "All respondents", 400, 352, 88.0, 84.5, 90.8),
+    ]
+    return pd.DataFrame(
+        rows,
+        columns=[
+            "item",
+            "question",
+            "group_type",
+            "group",
+            "n_valid",
+            "n_agree",
+            "pct_agree",
+            "ci_low",
+            "ci_high",
+        ],
+    )
 
 
-@pytest.mark.parametrize("args, expected", [
-    ((60.215, 55.70, 64.56), "60% (56\u201365)"),
-    ((60.5, None, None), "60%"),          # round half to even, as Python formats
-    ((None, 1, 2), "suppressed"),
-    (("*", 1, 2), "suppressed"),
-    ((float("nan"), 1, 2), "suppressed"),
-])
+@pytest.mark.parametrize(
+    "args, expected",
+    [
+        ((60.215, 55.70, 64.56), "60% (56\u201365)"),
+        ((60.5, None, None), "60%"),  # round half to even, as Python formats
+        ((None, 1, 2), "suppressed"),
+        (("*", 1, 2), "suppressed"),
+        ((float("nan"), 1, 2), "suppressed"),
+    ],
+)
 def test_fmt_pct_ci(args, expected):
     assert headline.fmt_pct_ci(*args) == expected
 
 
 def test_headline_table_keeps_requested_order_and_copies_numbers():
     t = headline.headline_table(attitudes(), ["r", "q"], ("all", "role"))
-    assert list(zip(t["item"], t["group"])) == [("r", "All respondents"), ("r", "Chief executive"), ("q", "All respondents"),
-                                                 ("q", "Chief executive"), ("q", "Clinical director"), ("q", "Medical director")]
+    assert list(zip(t["item"], t["group"])) == [
+        ("r", "All respondents"),
+        ("r", "Chief executive"),
+        ("q", "All respondents"),
+        ("q", "Chief executive"),
+        ("q", "Clinical director"),
+        ("q", "Medical director"),
+    ]
     assert t.loc[2, "pct_agree"] == 60.215 and t.loc[2, "estimate"] == "60% (56\u201365)"
     assert t.loc[5, "estimate"] == "suppressed" and math.isnan(t.loc[5, "n_agree"])
 
@@ -46,11 +70,22 @@ def test_headline_table_unknown_item():
 def test_wide_and_sentences():
     t = headline.headline_table(attitudes(), ["q"])
     wide = headline.headline_wide(t)
-    assert list(wide.columns) == ["All respondents", "Chief executive", "Clinical director", "Medical director"]
-    assert wide.loc["Rate relations"].tolist() == ["60% (56\u201365)", "79% (68\u201387)", "45% (37\u201353)", "suppressed"]
+    assert list(wide.columns) == [
+        "All respondents",
+        "Chief executive",
+        "Clinical director",
+        "Medical director",
+    ]
+    assert wide.loc["Rate relations"].tolist() == [
+        "60% (56\u201365)",
+        "79% (68\u201387)",
+        "45% (37\u201353)",
+        "suppressed",
+    ]
     assert headline.sentences(t, attitudes()) == [
         "- *Rate relations*: 60% (56\u201365) of all respondents agreeing or positive; highest among chief executives "
-        "(79% (68\u201387)), lowest among clinical directors (45% (37\u201353))."]
+        "(79% (68\u201387)), lowest among clinical directors (45% (37\u201353))."
+    ]
 
 
 def test_extremes_ignores_suppressed_and_needs_two_groups():
@@ -59,30 +94,110 @@ def test_extremes_ignores_suppressed_and_needs_two_groups():
 
 
 def test_themes_summary_sums_role_rows():
-    t = pd.DataFrame([("A", "board member", 3, 2, 4), ("A", "manager", 0, 0, 5), ("B", "board member", 1, 1, 4),
-                      ("B", "manager", 6, 4, 5)], columns=["theme", "role", "references", "participants", "participants_in_role"])
+    t = pd.DataFrame(
+        [
+            ("A", "board member", 3, 2, 4),
+            ("A", "manager", 0, 0, 5),
+            ("B", "board member", 1, 1, 4),
+            ("B", "manager", 6, 4, 5),
+        ],
+        columns=["theme", "role", "references", "participants", "participants_in_role"],
+    )
     assert headline.themes_summary(t).to_dict("records") == [
-        {"theme": "A", "references": 3, "participants": 2, "participants_in_study": 9, "raised_by": "board member"},
-        {"theme": "B", "references": 7, "participants": 5, "participants_in_study": 9, "raised_by": "board member, manager"}]
+        {
+            "theme": "A",
+            "references": 3,
+            "participants": 2,
+            "participants_in_study": 9,
+            "raised_by": "board member",
+        },
+        {
+            "theme": "B",
+            "references": 7,
+            "participants": 5,
+            "participants_in_study": 9,
+            "raised_by": "board member, manager",
+        },
+    ]
 
 
 def test_themes_summary_rejects_non_numeric_counts():
     t = pd.DataFrame([("A", "x", "three", 1)], columns=["theme", "role", "references", "participants"])
-    with pytest.raises(ValueError, match=r"themes_by_role, row 2, column 'references': not a whole count \(found 'three'\)"):
+    with pytest.raises(
+        ValueError, match=r"themes_by_role, row 2, column 'references': not a whole count \(found 'three'\)"
+    ):
         headline.themes_summary(t)
 
 
 def test_then_and_now_formatting():
-    t = pd.DataFrame([("relationship_positive", "All respondents", 2002, 47.0, True, 60.2, 55.7, 64.6, 13.2, 7.9, 18.1, 1e-5),
-                      ("relationship_improve", "Chief executive", 2015, 80.0, "True", 80.0, 68.7, 87.9, None, None, None, None),
-                      ("other", "Clinical director", 2002, 37.0, False, 45.2, 37.4, 53.3, 8.2, -1.5, 17.6, 0.0962)],
-                     columns=["measure", "group", "published_year", "published_pct", "approximate", "pct", "ci_low", "ci_high",
-                              "diff_pp", "diff_ci_low", "diff_ci_high", "p_value"])
+    t = pd.DataFrame(
+        [
+            (
+                "relationship_positive",
+                "All respondents",
+                2002,
+                47.0,
+                True,
+                60.2,
+                55.7,
+                64.6,
+                13.2,
+                7.9,
+                18.1,
+                1e-5,
+            ),
+            (
+                "relationship_improve",
+                "Chief executive",
+                2015,
+                80.0,
+                "True",
+                80.0,
+                68.7,
+                87.9,
+                None,
+                None,
+                None,
+                None,
+            ),
+            ("other", "Clinical director", 2002, 37.0, False, 45.2, 37.4, 53.3, 8.2, -1.5, 17.6, 0.0962),
+        ],
+        columns=[
+            "measure",
+            "group",
+            "published_year",
+            "published_pct",
+            "approximate",
+            "pct",
+            "ci_low",
+            "ci_high",
+            "diff_pp",
+            "diff_ci_low",
+            "diff_ci_high",
+            "p_value",
+        ],
+    )
     out = headline.then_and_now(t)
     assert out.to_dict("records") == [
-        {"measure": "Rate relationships positive (4-5)", "group": "All respondents", "published": "2002: 47% (approx. n)",
-         "this run": "60% (56\u201365)", "difference": "+13.2 pp (+7.9 to +18.1), p<0.001"},
-        {"measure": "Expect relations to improve", "group": "Chief executive", "published": "2015: 80% (approx. n)",
-         "this run": "80% (69\u201388)", "difference": ""},
-        {"measure": "other", "group": "Clinical director", "published": "2002: 37%",
-         "this run": "45% (37\u201353)", "difference": "+8.2 pp (-1.5 to +17.6), p=0.096"}]
+        {
+            "measure": "Rate relationships positive (4-5)",
+            "group": "All respondents",
+            "published": "2002: 47% (approx. n)",
+            "this run": "60% (56\u201365)",
+            "difference": "+13.2 pp (+7.9 to +18.1), p<0.001",
+        },
+        {
+            "measure": "Expect relations to improve",
+            "group": "Chief executive",
+            "published": "2015: 80% (approx. n)",
+            "this run": "80% (69\u201388)",
+            "difference": "",
+        },
+        {
+            "measure": "other",
+            "group": "Clinical director",
+            "published": "2002: 37%",
+            "this run": "45% (37\u201353)",
+            "difference": "+8.2 pp (-1.5 to +17.6), p=0.096",
+        },
+    ]

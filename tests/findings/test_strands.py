@@ -20,7 +20,9 @@ def workspace(tmp_path, monkeypatch):
 
 
 def ran(ws, stage):
-    (ws / "reports" / "provenance" / f"{stage}.json").write_text(json.dumps({"stage": stage}), encoding="utf-8")
+    (ws / "reports" / "provenance" / f"{stage}.json").write_text(
+        json.dumps({"stage": stage}), encoding="utf-8"
+    )
 
 
 def test_nothing_ran(workspace):
@@ -33,10 +35,16 @@ def test_nothing_ran(workspace):
 
 def test_ran_strand_with_missing_table_is_an_error(workspace):
     ran(workspace, "04_focus_group_themes")
-    with pytest.raises(InputError, match=r"themes_by_role\.csv: stage 04_focus_group_themes ran \(its provenance record exists\) "
-                                         r"but this expected output is missing; rerun `make focus_groups`"):
+    with pytest.raises(
+        InputError,
+        match=r"themes_by_role\.csv: stage 04_focus_group_themes ran \(its provenance record exists\) "
+        r"but this expected output is missing; rerun `make focus_groups`",
+    ):
         strands.status()
-    with pytest.raises(InputError, match=r"themes_by_role\.csv: expected table is missing although stage 04_focus_group_themes ran"):
+    with pytest.raises(
+        InputError,
+        match=r"themes_by_role\.csv: expected table is missing although stage 04_focus_group_themes ran",
+    ):
         strands.read_table("themes_by_role")
 
 
@@ -53,8 +61,13 @@ def test_ran_strand_reads_table_and_notes_it_for_provenance(workspace):
 
 def test_table_missing_documented_column(workspace):
     ran(workspace, "04_focus_group_themes")
-    (workspace / "reports" / "tables" / "themes_by_role.csv").write_text("theme,role,refs\nA,m,1\n", encoding="utf-8")
-    with pytest.raises(InputError, match=r"themes_by_role\.csv, column 'references': missing documented column\(s\): references, participants"):
+    (workspace / "reports" / "tables" / "themes_by_role.csv").write_text(
+        "theme,role,refs\nA,m,1\n", encoding="utf-8"
+    )
+    with pytest.raises(
+        InputError,
+        match=r"themes_by_role\.csv, column 'references': missing documented column\(s\): references, participants",
+    ):
         strands.read_table("themes_by_role")
 
 

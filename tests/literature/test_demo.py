@@ -5,7 +5,7 @@ import filecmp
 import pytest
 
 from helpers import config, paths
-from helpers.literature import demo, dedup, extraction, prisma, review, screening, searches
+from helpers.literature import dedup, demo, extraction, prisma, review, screening, searches
 from helpers.literature.parsers import normalise_doi, normalise_title
 
 
@@ -20,7 +20,11 @@ def test_same_seed_same_bytes(tmp_path):
     names = tree(tmp_path / "a")
     assert names == tree(tmp_path / "b")
     assert all(filecmp.cmp(tmp_path / "a" / n, tmp_path / "b" / n, shallow=False) for n in names)
-    assert not all(filecmp.cmp(tmp_path / "a" / n, tmp_path / "c" / n, shallow=False) for n in names if (tmp_path / "c" / n).exists())
+    assert not all(
+        filecmp.cmp(tmp_path / "a" / n, tmp_path / "c" / n, shallow=False)
+        for n in names
+        if (tmp_path / "c" / n).exists()
+    )
 
 
 def test_committed_demo_matches_generator(tmp_path):
@@ -29,7 +33,9 @@ def test_committed_demo_matches_generator(tmp_path):
     committed = paths.project_root() / "data" / "raw" / "demo" / "literature"
     assert tree(committed) == tree(tmp_path / "literature")
     for name in tree(committed):
-        assert filecmp.cmp(committed / name, tmp_path / "literature" / name, shallow=False), f"{name} differs: rerun the demo generator"
+        assert filecmp.cmp(committed / name, tmp_path / "literature" / name, shallow=False), (
+            f"{name} differs: rerun the demo generator"
+        )
 
 
 @pytest.fixture(scope="module")
@@ -42,7 +48,9 @@ def run(tmp_path_factory):
     overrides = dedup.read_overrides(lit["dir"] / "duplicate_overrides.csv", found.records["record_id"])
     deduped = dedup.deduplicate(found.records, overrides=overrides, **lit["dedup"])
     id_map = dict(zip(deduped.records["record_id"], deduped.records["unique_id"]))
-    log = screening.read_screening_log(lit["dir"] / "screening_log.csv", id_map, reasons=lit["fulltext_exclusion_reasons"])
+    log = screening.read_screening_log(
+        lit["dir"] / "screening_log.csv", id_map, reasons=lit["fulltext_exclusion_reasons"]
+    )
     decisions = screening.decisions(log, deduped.unique["unique_id"].tolist())
     return found, deduped, log, decisions, lit, id_map
 
@@ -64,8 +72,18 @@ def test_formats_and_counts(run):
     per_db = {db: sum(db in dbs for dbs in truth["databases"]) for db, *_ in demo.DATABASES}
     files = found.files.set_index("database")
     assert files["records_parsed"].to_dict() == per_db
-    assert files["format"].to_dict() == {"Embase": "ris", "MEDLINE": "medline", "Scopus": "scopus_csv", "Web of Science": "wos_tab"}
-    assert files["encoding"].to_dict() == {"Embase": "utf-8-sig", "MEDLINE": "utf-8", "Scopus": "utf-8-sig", "Web of Science": "utf-16"}
+    assert files["format"].to_dict() == {
+        "Embase": "ris",
+        "MEDLINE": "medline",
+        "Scopus": "scopus_csv",
+        "Web of Science": "wos_tab",
+    }
+    assert files["encoding"].to_dict() == {
+        "Embase": "utf-8-sig",
+        "MEDLINE": "utf-8",
+        "Scopus": "utf-8-sig",
+        "Web of Science": "utf-16",
+    }
     assert files["difference"].to_dict() == {"Embase": 0, "MEDLINE": 0, "Scopus": -1, "Web of Science": 0}
     assert files["records_skipped"].sum() == 0
 
@@ -76,8 +94,8 @@ def test_deduplication_recovers_the_works(run):
     key_of_title = {normalise_title(t): k for k, t in zip(refs["key"], refs["title"])}
     key_of_title.update({normalise_title(t): k for k, t in demo.WOS_TITLE.items()})
     keys = deduped.records.assign(key=deduped.records["title"].map(normalise_title).map(key_of_title))
-    assert keys.groupby("unique_id")["key"].nunique().eq(1).all()   # no false merges
-    assert keys.groupby("key")["unique_id"].nunique().eq(1).all()   # no missed duplicates
+    assert keys.groupby("unique_id")["key"].nunique().eq(1).all()  # no false merges
+    assert keys.groupby("key")["unique_id"].nunique().eq(1).all()  # no missed duplicates
     assert len(deduped.unique) == len(refs) == 29
     assert deduped.n_duplicates == len(found.records) - 29
 
@@ -97,11 +115,19 @@ def test_decisions_and_prisma_match_the_truth(run):
     # no record vanishes: every identified record is in exactly one box of the flow
     assert sorted(flow["record_id"]) == sorted(found.records["record_id"])
     assert flow.groupby("status").size().to_dict() == {
-        "duplicate_removed": len(found.records) - 29, **truth["status"].value_counts().to_dict()}
-    c = prisma.prisma_counts(flow, studies_of_reports=dict(zip(extracted["unique_id"], extracted["study_id"])))
+        "duplicate_removed": len(found.records) - 29,
+        **truth["status"].value_counts().to_dict(),
+    }
+    c = prisma.prisma_counts(
+        flow, studies_of_reports=dict(zip(extracted["unique_id"], extracted["study_id"]))
+    )
     n_status = truth["status"].value_counts()
-    assert (c["records_screened"], c["records_excluded"], c["dbr_notretrieved_reports"], c["new_reports"]) == (
-        29, n_status["excluded_screening"], n_status["not_retrieved"], n_status["included"])
+    assert (
+        c["records_screened"],
+        c["records_excluded"],
+        c["dbr_notretrieved_reports"],
+        c["new_reports"],
+    ) == (29, n_status["excluded_screening"], n_status["not_retrieved"], n_status["included"])
     assert c["new_studies"] == c["new_reports"] - 1  # two reports of the 2002 survey are one study
     ag = screening.agreement(log).set_index("stage")
     assert ag["conflicts"].to_dict() == {"title_abstract": 3, "full_text": 2}

@@ -30,7 +30,7 @@ REAL_FILES = {
     "rispy_example_empty_tag.ris": (1, 0),
     "rispy_example_extraneous_data.ris": (2, 0),
     "rispy_example_full.ris": (2, 0),
-    "rispy_example_multiline.ris": (3, 0),   # 3 `ER  -` lines; "ER then ..." lines are text, not tags
+    "rispy_example_multiline.ris": (3, 0),  # 3 `ER  -` lines; "ER then ..." lines are text, not tags
     "rispy_example_utf_chars.ris": (1, 0),
     # WoS plain text: one record per line that is exactly `ER` (grep -c '^ER$')
     "rispy_example_wos.ris": (2, 0),
@@ -71,11 +71,19 @@ def test_real_fixture_fields():
         pytest.skip("../shared/fixtures not present")
     ovid = parsers.parse_file(FIXTURES / "asreview_ovid_psycinfo.ris").records.iloc[0]
     assert ovid["doi"] == "10.1002/cpp.2398"  # written as http://dx.doi.org/10.1002/cpp.2398, twice
-    assert ovid["year"] == 2019                 # Y1  - 2019//
+    assert ovid["year"] == 2019  # Y1  - 2019//
     assert ovid["first_author_surname"] == "trindade"
-    medline = parsers.parse_file(FIXTURES / "metaknowledge_medline_test_EXCERPT_first8.medline").records.iloc[0]
-    assert (medline["pmid"], medline["doi"], medline["year"]) == ("26524502", "10.1016/j.gene.2015.10.064", 2016)
-    assert medline["abstract"].startswith("ATP binding cassette (ABC) transporters constitute a very large and ubiquitous superfamily")
+    medline = parsers.parse_file(FIXTURES / "metaknowledge_medline_test_EXCERPT_first8.medline").records.iloc[
+        0
+    ]
+    assert (medline["pmid"], medline["doi"], medline["year"]) == (
+        "26524502",
+        "10.1016/j.gene.2015.10.064",
+        2016,
+    )
+    assert medline["abstract"].startswith(
+        "ATP binding cassette (ABC) transporters constitute a very large and ubiquitous superfamily"
+    )
     scopus = parsers.parse_file(FIXTURES / "litstudy_scopus_EXCERPT_header+12.csv")
     assert scopus.quirks["Scopus rows with an extra 'Funding Text' column realigned"] == 10
     # after realignment the last column (EID) holds an EID in every row, so nothing is shifted
@@ -174,8 +182,10 @@ def test_medline(tmp_path):
     parsed = parsers.parse_file(write(tmp_path, "p.nbib", MEDLINE))
     r = parsed.records
     assert parsed.format == "medline"
-    assert r["title"].tolist() == ["Views of doctors and managers on the doctor-manager relationship in the NHS.",
-                                   "A record without PMID"]
+    assert r["title"].tolist() == [
+        "Views of doctors and managers on the doctor-manager relationship in the NHS.",
+        "A record without PMID",
+    ]
     assert r["pmid"].tolist() == ["12649235", None]
     assert r["doi"].tolist() == ["10.1136/bmj.326.7390.626", None]
     assert r["authors"].tolist() == ["Davies, Huw T O", "Edwards N"]  # FAU preferred to AU
@@ -203,15 +213,20 @@ def test_bibtex_failed_blocks_are_reported(tmp_path):
     assert parsed.records["doi"].tolist() == ["10.1136/x", None]
     assert parsed.records["first_author_surname"].tolist() == ["davies", "kale"]
     assert parsed.records["authors"].tolist() == ["Davies, H. T. O.; Hodges, C. L.", "Kalé, L."]
-    assert [s["reason"] for s in parsed.skipped] == ["duplicate key 'a'", "malformed entry (unbalanced braces or quotes)"]
+    assert [s["reason"] for s in parsed.skipped] == [
+        "duplicate key 'a'",
+        "malformed entry (unbalanced braces or quotes)",
+    ]
     assert parsed.summary()["records_skipped"] == 2
 
 
 def test_scopus_csv_misaligned_and_short_rows(tmp_path):
     header = '"Authors","Title","Year","Source title","DOI","Funding Text 1","PubMed ID","EID"\n'
-    rows = ('"Davies H.T.O., Hodges C.L.","One","2003","BMJ","10.1/a","f1","123","2-s2.0-1"\n'
-            '"Edwards N.; Marshall M.","Two","2004","BMJ","","f1","f2","","2-s2.0-2"\n'
-            '"X","Three","2005"\n')
+    rows = (
+        '"Davies H.T.O., Hodges C.L.","One","2003","BMJ","10.1/a","f1","123","2-s2.0-1"\n'
+        '"Edwards N.; Marshall M.","Two","2004","BMJ","","f1","f2","","2-s2.0-2"\n'
+        '"X","Three","2005"\n'
+    )
     parsed = parsers.parse_file(write(tmp_path, "s.csv", "\ufeff" + header + rows))
     r = parsed.records
     assert parsed.format == "scopus_csv"
@@ -223,67 +238,122 @@ def test_scopus_csv_misaligned_and_short_rows(tmp_path):
 
 
 def test_wos_tab_utf16_trailing_tab(tmp_path):
-    text = "PT\tAU\tTI\tSO\tPY\tDI\tUT\r\nJ\tDavies, HTO; Hodges, CL\tViews\tBMJ\t2003\t10.1136/X\tWOS:1\t\r\n"
+    text = (
+        "PT\tAU\tTI\tSO\tPY\tDI\tUT\r\nJ\tDavies, HTO; Hodges, CL\tViews\tBMJ\t2003\t10.1136/X\tWOS:1\t\r\n"
+    )
     path = tmp_path / "w.txt"
     path.write_bytes(codecs.BOM_UTF16_LE + text.encode("utf-16-le"))
     parsed = parsers.parse_file(path)
     assert parsed.format == "wos_tab" and parsed.encoding == "utf-16"
-    assert parsed.records[["title", "year", "doi", "first_author_surname"]].iloc[0].tolist() == ["Views", 2003, "10.1136/x", "davies"]
+    assert parsed.records[["title", "year", "doi", "first_author_surname"]].iloc[0].tolist() == [
+        "Views",
+        2003,
+        "10.1136/x",
+        "davies",
+    ]
     assert parsed.quirks["trailing tab at end of row"] == 1
 
 
 def test_wos_plain(tmp_path):
     text = "FN Clarivate Analytics Web of Science\nVR 1.0\nPT J\nAU Davies, H\n   Hodges, C\nTI Views of doctors\n   and managers\nPY 2003\nDI 10.1136/X\nER\n\nEF\n"
     r = parsers.parse_file(write(tmp_path, "w.txt", text)).records
-    assert r[["title", "authors", "year", "doi"]].iloc[0].tolist() == ["Views of doctors and managers", "Davies, H; Hodges, C", 2003, "10.1136/x"]
+    assert r[["title", "authors", "year", "doi"]].iloc[0].tolist() == [
+        "Views of doctors and managers",
+        "Davies, H; Hodges, C",
+        2003,
+        "10.1136/x",
+    ]
 
 
-@pytest.mark.parametrize("text, message", [
-    ("%0 Journal Article\n%T A title\n", r"e\.txt, row 1: this is EndNote tagged format"),
-    ("just some words\nand more\n", r"e\.txt, row 1: unknown export format"),
-    ("   \n\n", r"e\.txt: file is empty"),
-    ("TY  - JOUR\nER  - \n", r"e\.txt: no records found in this ris file \(1 skipped: no title, author, DOI, PMID or abstract\)"),
-    ("title;abstract;doi\n;;\n", r"e\.txt: no records found in this generic_csv file"),
-])
+@pytest.mark.parametrize(
+    "text, message",
+    [
+        ("%0 Journal Article\n%T A title\n", r"e\.txt, row 1: this is EndNote tagged format"),
+        ("just some words\nand more\n", r"e\.txt, row 1: unknown export format"),
+        ("   \n\n", r"e\.txt: file is empty"),
+        (
+            "TY  - JOUR\nER  - \n",
+            r"e\.txt: no records found in this ris file \(1 skipped: no title, author, DOI, PMID or abstract\)",
+        ),
+        ("title;abstract;doi\n;;\n", r"e\.txt: no records found in this generic_csv file"),
+    ],
+)
 def test_bad_files(tmp_path, text, message):
     with pytest.raises(InputError, match=message):
         parsers.parse_file(write(tmp_path, "e.txt", text))
 
 
-@pytest.mark.parametrize("raw, expected", [
-    ("10.1136/BMJ.326.7390.626", "10.1136/bmj.326.7390.626"),
-    ("https://doi.org/10.1136/x", "10.1136/x"),
-    ("http://dx.doi.org/10.1002/cpp.2398", "10.1002/cpp.2398"),
-    ("doi: 10.1002/cpp.2398.", "10.1002/cpp.2398"),
-    ("10.1016/j.gene.2015.10.064 [doi]", "10.1016/j.gene.2015.10.064"),
-    ("10.1002%2Fcpp.2398", "10.1002/cpp.2398"),
-    ("   ", None), ("10.3", None), ("S0378-1119(15)01297-4", None), (None, None),
-])
+@pytest.mark.parametrize(
+    "raw, expected",
+    [
+        ("10.1136/BMJ.326.7390.626", "10.1136/bmj.326.7390.626"),
+        ("https://doi.org/10.1136/x", "10.1136/x"),
+        ("http://dx.doi.org/10.1002/cpp.2398", "10.1002/cpp.2398"),
+        ("doi: 10.1002/cpp.2398.", "10.1002/cpp.2398"),
+        ("10.1016/j.gene.2015.10.064 [doi]", "10.1016/j.gene.2015.10.064"),
+        ("10.1002%2Fcpp.2398", "10.1002/cpp.2398"),
+        ("   ", None),
+        ("10.3", None),
+        ("S0378-1119(15)01297-4", None),
+        (None, None),
+    ],
+)
 def test_normalise_doi(raw, expected):
     assert parsers.normalise_doi(raw) == expected
 
 
-@pytest.mark.parametrize("raw, expected", [("2019//", 2019), ("2016 Jan 15", 2016), ("10 15", None), ("", None),
-                                           ("Cancer (2004) 102:4", 2004), ("12016", None)])
+@pytest.mark.parametrize(
+    "raw, expected",
+    [
+        ("2019//", 2019),
+        ("2016 Jan 15", 2016),
+        ("10 15", None),
+        ("", None),
+        ("Cancer (2004) 102:4", 2004),
+        ("12016", None),
+    ],
+)
 def test_parse_year(raw, expected):
     assert parsers.parse_year(raw) == expected
 
 
-@pytest.mark.parametrize("raw, expected", [("Davies HTO", "davies"), ("Davies, Huw T O", "davies"), ("Phillips J.C.", "phillips"),
-                                           ("H. T. O. Davies", "davies"), ("van Acker, B.", "vanacker"),
-                                           ("Pinto-Gouveia, Jose", "pintogouveia"), ("Kalé L.", "kale"), ("", None)])
+@pytest.mark.parametrize(
+    "raw, expected",
+    [
+        ("Davies HTO", "davies"),
+        ("Davies, Huw T O", "davies"),
+        ("Phillips J.C.", "phillips"),
+        ("H. T. O. Davies", "davies"),
+        ("van Acker, B.", "vanacker"),
+        ("Pinto-Gouveia, Jose", "pintogouveia"),
+        ("Kalé L.", "kale"),
+        ("", None),
+    ],
+)
 def test_surname(raw, expected):
     assert parsers.surname(raw) == expected
 
 
 def test_normalise_title():
-    assert parsers.normalise_title("Medicine, management, and modernisation: a \"danse macabre\"?") == \
-        "medicine management and modernisation a danse macabre"
+    assert (
+        parsers.normalise_title('Medicine, management, and modernisation: a "danse macabre"?')
+        == "medicine management and modernisation a danse macabre"
+    )
     assert parsers.normalise_title("Ca<i>n</i>cér") == "ca n cer"
 
 
-@pytest.mark.parametrize("raw, expected", [("Davies HTO", "Davies"), ("Davies, Huw T O", "Davies"), ("Phillips J.C.", "Phillips"),
-                                           ("H. T. O. Davies", "Davies"), ("van Acker, B.", "van Acker"), ("Goodall AH", "Goodall"),
-                                           ("Ham", "Ham"), ("  ", None)])
+@pytest.mark.parametrize(
+    "raw, expected",
+    [
+        ("Davies HTO", "Davies"),
+        ("Davies, Huw T O", "Davies"),
+        ("Phillips J.C.", "Phillips"),
+        ("H. T. O. Davies", "Davies"),
+        ("van Acker, B.", "van Acker"),
+        ("Goodall AH", "Goodall"),
+        ("Ham", "Ham"),
+        ("  ", None),
+    ],
+)
 def test_surname_as_written(raw, expected):
     assert parsers.surname_as_written(raw) == expected

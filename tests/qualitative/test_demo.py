@@ -41,13 +41,22 @@ def test_demo_reads_end_to_end_and_is_marked_synthetic(tmp_path):
     assert (data.segments["speaker"] != "").all()
     assert data.primary_coder == "coder A"
     assert set(data.segments.loc[data.segments["use"] == "agreement", "coder"]) == {"coder B"}
-    people = summaries.label_participants(data, {"min_role_size": 2, "coarsen": {"chief executive": "board member",
-                                                                                 "medical director": "board member"}})
+    people = summaries.label_participants(
+        data,
+        {
+            "min_role_size": 2,
+            "coarsen": {"chief executive": "board member", "medical director": "board member"},
+        },
+    )
     assert sorted(set(people["role"])) == ["board member", "clinical director", "directorate manager"]
     seg = summaries.annotate(data, people)
     by_role = summaries.themes_by_role(seg, people, summaries.themes_of(data))
     accounting = summaries.accounting(data, by_role)
-    assert accounting["count"].iloc[0] == len(data.segments) == by_role["codings"].sum() + (data.segments["use"] == "agreement").sum()
+    assert (
+        accounting["count"].iloc[0]
+        == len(data.segments)
+        == by_role["codings"].sum() + (data.segments["use"] == "agreement").sum()
+    )
 
 
 def test_no_names_or_emails_reach_the_published_tables(tmp_path):

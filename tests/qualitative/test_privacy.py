@@ -4,8 +4,15 @@ import pandas as pd
 
 from helpers.qualitative import privacy
 
-RULE = {"min_role_size": 2, "coarsen": {"chief executive": "board member", "medical director": "board member",
-                                        "directorate manager": "manager"}, "fallback_label": "participant"}
+RULE = {
+    "min_role_size": 2,
+    "coarsen": {
+        "chief executive": "board member",
+        "medical director": "board member",
+        "directorate manager": "manager",
+    },
+    "fallback_label": "participant",
+}
 
 
 def people(rows):
@@ -13,22 +20,32 @@ def people(rows):
 
 
 def test_role_coarsening_rule_per_context():
-    frame = people([
-        ("F1", "clinical director", "FG1", "focus group", ""),
-        ("F2", "clinical director", "FG1", "focus group", ""),
-        ("F3", "chief executive", "FG1", "focus group", ""),   # only CE in FG1 -> board member (with F4)
-        ("F4", "medical director", "FG1", "focus group", ""),
-        ("F5", "directorate manager", "FG2", "focus group", ""),  # alone in FG2, coarse label alone too
-        ("F6", "clinical director", "FG2", "focus group", ""),
-        ("F7", "clinical director", "FG2", "focus group", ""),
-        ("I1", "chief executive", "INT1", "interview", ""),    # interviews pooled: 2 CEs keep the label
-        ("I2", "chief executive", "INT2", "interview", ""),
-        ("I3", "nurse director", "INT3", "interview", ""),     # no coarser label given -> fallback
-    ])
+    frame = people(
+        [
+            ("F1", "clinical director", "FG1", "focus group", ""),
+            ("F2", "clinical director", "FG1", "focus group", ""),
+            ("F3", "chief executive", "FG1", "focus group", ""),  # only CE in FG1 -> board member (with F4)
+            ("F4", "medical director", "FG1", "focus group", ""),
+            ("F5", "directorate manager", "FG2", "focus group", ""),  # alone in FG2, coarse label alone too
+            ("F6", "clinical director", "FG2", "focus group", ""),
+            ("F7", "clinical director", "FG2", "focus group", ""),
+            ("I1", "chief executive", "INT1", "interview", ""),  # interviews pooled: 2 CEs keep the label
+            ("I2", "chief executive", "INT2", "interview", ""),
+            ("I3", "nurse director", "INT3", "interview", ""),  # no coarser label given -> fallback
+        ]
+    )
     assert list(privacy.role_labels(frame, RULE)) == [
-        "clinical director", "clinical director", "board member", "board member",
-        "participant", "clinical director", "clinical director",
-        "chief executive", "chief executive", "participant"]
+        "clinical director",
+        "clinical director",
+        "board member",
+        "board member",
+        "participant",
+        "clinical director",
+        "clinical director",
+        "chief executive",
+        "chief executive",
+        "participant",
+    ]
 
 
 def test_role_labels_min_size_one_keeps_everything():
@@ -37,10 +54,14 @@ def test_role_labels_min_size_one_keeps_everything():
 
 
 def test_scrubber_names_parts_pseudonyms_and_emails_counted():
-    frame = people([("FG-1", "cd", "G", "focus group", "Ann Leeming"), ("FG-2", "cd", "G", "focus group", "")])
+    frame = people(
+        [("FG-1", "cd", "G", "focus group", "Ann Leeming"), ("FG-2", "cd", "G", "focus group", "")]
+    )
     scrub = privacy.scrubber_for(frame)
     text = "Ann said to Leeming and FG-2 (mail ann.leeming@trust.nhs.uk); Annabel and annual leave are fine."
-    assert scrub(text) == "[name] said to [name] and [name] (mail [email]); Annabel and annual leave are fine."
+    assert (
+        scrub(text) == "[name] said to [name] and [name] (mail [email]); Annabel and annual leave are fine."
+    )
     assert (scrub.replaced_names, scrub.replaced_emails) == (3, 1)
     assert scrub("Ann Leeming agreed") == "[name] agreed"  # the full name first, counted once
     assert scrub.replaced_names == 4

@@ -30,8 +30,15 @@ FG1,P1,T1 > a,Ann said so,0,10,B
 FG1,P3,T2 > c,ccc,20,30,B
 INT1,I1,T1 > a,eee,0,10,B
 """
-RULE = {"min_role_size": 2, "coarsen": {"chief executive": "board member", "medical director": "board member",
-                                        "directorate manager": "manager"}, "fallback_label": "participant"}
+RULE = {
+    "min_role_size": 2,
+    "coarsen": {
+        "chief executive": "board member",
+        "medical director": "board member",
+        "directorate manager": "manager",
+    },
+    "fallback_label": "participant",
+}
 
 
 @pytest.fixture
@@ -45,10 +52,21 @@ def tiny(tmp_path):
 
 def test_role_labels_and_code_table(tiny):
     data, people, seg = tiny
-    assert list(people["role"]) == ["clinical director", "clinical director", "board member", "board member", "participant"]
+    assert list(people["role"]) == [
+        "clinical director",
+        "clinical director",
+        "board member",
+        "board member",
+        "participant",
+    ]
     table = summaries.code_table(data)
     assert table[["theme", "code", "codings", "transcripts", "participants"]].values.tolist() == [
-        ["T1", "T1", 0, 0, 0], ["T1", "a", 2, 1, 2], ["T1", "b", 2, 2, 2], ["T2", "T2", 0, 0, 0], ["T2", "c", 3, 2, 3]]
+        ["T1", "T1", 0, 0, 0],
+        ["T1", "a", 2, 1, 2],
+        ["T1", "b", 2, 2, 2],
+        ["T2", "T2", 0, 0, 0],
+        ["T2", "c", 3, 2, 3],
+    ]
 
 
 def test_themes_by_role_by_hand(tiny):
@@ -61,8 +79,17 @@ def test_themes_by_role_by_hand(tiny):
         ["T1", "participant", 1, 1, 1, 1, 1],
         ["T2", "board member", 2, 2, 2, 1, 2],
         ["T2", "clinical director", 0, 0, 0, 0, 2],
-        ["T2", "participant", 1, 1, 1, 1, 1]]
-    assert list(table.columns) == ["theme", "role", "references", "codings", "participants", "transcripts", "participants_in_role"]
+        ["T2", "participant", 1, 1, 1, 1, 1],
+    ]
+    assert list(table.columns) == [
+        "theme",
+        "role",
+        "references",
+        "codings",
+        "participants",
+        "transcripts",
+        "participants_in_role",
+    ]
 
 
 def test_cooccurrence_by_hand(tiny):
@@ -71,7 +98,11 @@ def test_cooccurrence_by_hand(tiny):
     # a-b: rows 2&3 (same passage) and rows 3&4 (0-10 overlaps 5-15); a-a (rows 2&4) and c-c
     # (rows 5&6) are the same code; INT1 0-10 does not meet FG1 0-10 (other transcript);
     # b-c: rows 7&8 (same passage). Diagonal: codings of each code.
-    expected = pd.DataFrame([[2, 2, 0], [2, 2, 1], [0, 1, 3]], index=pd.Index(["a", "b", "c"], name="code"), columns=["a", "b", "c"])
+    expected = pd.DataFrame(
+        [[2, 2, 0], [2, 2, 1], [0, 1, 3]],
+        index=pd.Index(["a", "b", "c"], name="code"),
+        columns=["a", "b", "c"],
+    )
     pd.testing.assert_frame_equal(matrix, expected)
 
 
@@ -99,8 +130,13 @@ def test_agreement_kappa_by_hand(tiny):
     # a: A=[1,0,0] B=[1,0,1]: po=2/3, pe=1/3*2/3+2/3*1/3=4/9, kappa=(2/3-4/9)/(5/9)=0.4
     # b: A=[1,0,1] B=[0,0,0]: po=1/3, pe=0+1/3*1=1/3, kappa=0
     # c: A=[0,1,1] B=[0,1,0]: po=2/3, pe=4/9, kappa=0.4
-    assert table[["code", "passages", "both", "primary_only", "second_only", "percent_agreement", "kappa"]].values.tolist() == [
-        ["a", 3, 1, 0, 1, 66.7, 0.4], ["b", 3, 0, 2, 0, 33.3, 0.0], ["c", 3, 1, 1, 0, 66.7, 0.4]]
+    assert table[
+        ["code", "passages", "both", "primary_only", "second_only", "percent_agreement", "kappa"]
+    ].values.tolist() == [
+        ["a", 3, 1, 0, 1, 66.7, 0.4],
+        ["b", 3, 0, 2, 0, 33.3, 0.0],
+        ["c", 3, 1, 1, 0, 66.7, 0.4],
+    ]
     assert set(table["second_coder"]) == {"B"}
 
 
@@ -121,7 +157,8 @@ def test_quotes_and_framework_are_scrubbed_and_role_only(tiny):
         ["T1", "clinical director", "focus group", "[name] said so"],
         ["T1", "participant", "interview", "eee"],
         ["T2", "board member", "focus group", "ccc"],
-        ["T2", "board member", "focus group", "ddd"]]  # "eee" was quoted for T1 and T2 has others
+        ["T2", "board member", "focus group", "ddd"],
+    ]  # "eee" was quoted for T1 and T2 has others
     assert "P1" not in " ".join(quotes["quote"]) and "Ann" not in " ".join(quotes["quote"])
     frame = summaries.framework_matrix(seg, people, ["T1", "T2"], scrub)
     assert frame.values.tolist() == [
@@ -129,7 +166,8 @@ def test_quotes_and_framework_are_scrubbed_and_role_only(tiny):
         ["P4", "board member", "", "1 ref: ddd"],
         ["P1", "clinical director", "1 ref: [name] said so", ""],
         ["P2", "clinical director", "1 ref: bbb", ""],
-        ["I1", "participant", "1 ref: eee", "1 ref: eee"]]
+        ["I1", "participant", "1 ref: eee", "1 ref: eee"],
+    ]
     assert scrub.replaced_names == 2
 
 
@@ -153,8 +191,17 @@ def test_workbook_neutralises_formulas_and_is_byte_stable():
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-ROWS = st.lists(st.tuples(st.sampled_from(["S1", "S2"]), st.sampled_from(["T > a", "T > b", "U > c"]),
-                          st.integers(0, 20), st.integers(0, 10), st.sampled_from(["A", "B"])), min_size=1, max_size=25)
+ROWS = st.lists(
+    st.tuples(
+        st.sampled_from(["S1", "S2"]),
+        st.sampled_from(["T > a", "T > b", "U > c"]),
+        st.integers(0, 20),
+        st.integers(0, 10),
+        st.sampled_from(["A", "B"]),
+    ),
+    min_size=1,
+    max_size=25,
+)
 
 
 @settings(max_examples=40, deadline=None)
@@ -162,7 +209,9 @@ ROWS = st.lists(st.tuples(st.sampled_from(["S1", "S2"]), st.sampled_from(["T > a
 def test_property_cooccurrence_matches_brute_force_and_accounting_holds(tmp_path_factory, rows):
     folder = tmp_path_factory.mktemp("p")
     lines = ["source,speaker,code,text,start,end,coder"]
-    lines += [f"{src},,{code},t{start},{start},{start + length},{coder}" for src, code, start, length, coder in rows]
+    lines += [
+        f"{src},,{code},t{start},{start},{start + length},{coder}" for src, code, start, length, coder in rows
+    ]
     (folder / "coded_segments.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")
     data = segments.load_folder(folder, {})
     people = summaries.label_participants(data, {})
@@ -175,9 +224,14 @@ def test_property_cooccurrence_matches_brute_force_and_accounting_holds(tmp_path
             if x == y:
                 expected = sum(1 for r in recs if r[1] == x)
             else:
-                expected = sum(1 for i, p in enumerate(recs) for q in recs[i + 1:]
-                               if p[0] == q[0] and {p[1], q[1]} == {x, y}
-                               and (p[4] == q[4] or (p[2] < q[3] and q[2] < p[3])))
+                expected = sum(
+                    1
+                    for i, p in enumerate(recs)
+                    for q in recs[i + 1 :]
+                    if p[0] == q[0]
+                    and {p[1], q[1]} == {x, y}
+                    and (p[4] == q[4] or (p[2] < q[3] and q[2] < p[3]))
+                )
             assert matrix.at[x, y] == expected
     by_role = summaries.themes_by_role(seg, people, summaries.themes_of(data))
     table = summaries.accounting(data, by_role)

@@ -11,35 +11,61 @@ from helpers.survey import attitudes as A
 
 AGREE = ("Strongly disagree", "Disagree", "Neither agree nor disagree", "Agree", "Strongly agree")
 ROLES = ["Chief executive", "Medical director", "Clinical director", "Directorate manager", "Other"]
-PROF = {"Chief executive": "Manager", "Directorate manager": "Manager", "Medical director": "Doctor", "Clinical director": "Doctor"}
-LEVEL = {"Chief executive": "Board", "Medical director": "Board", "Clinical director": "Directorate", "Directorate manager": "Directorate"}
-ITEMS = {"att_a": A.Item("att_a", "Statement A", AGREE, ("Agree", "Strongly agree")),
-         "att_b": A.Item("att_b", "Statement B", AGREE, ("Agree", "Strongly agree"), reverse=True)}
+PROF = {
+    "Chief executive": "Manager",
+    "Directorate manager": "Manager",
+    "Medical director": "Doctor",
+    "Clinical director": "Doctor",
+}
+LEVEL = {
+    "Chief executive": "Board",
+    "Medical director": "Board",
+    "Clinical director": "Directorate",
+    "Directorate manager": "Directorate",
+}
+ITEMS = {
+    "att_a": A.Item("att_a", "Statement A", AGREE, ("Agree", "Strongly agree")),
+    "att_b": A.Item("att_b", "Statement B", AGREE, ("Agree", "Strongly agree"), reverse=True),
+}
 
 
 def frame(roles, a, b=None, a_nonsub=None):
     """A clean-data frame with the contract's schema (only the columns these tests need)."""
     n = len(roles)
     cat = pd.CategoricalDtype(list(AGREE), ordered=True)
-    d = pd.DataFrame({
-        "respondent": [f"R{i + 1:04d}" for i in range(n)],
-        "role": pd.Categorical(roles, categories=ROLES),
-        "profession": pd.Categorical([PROF.get(r) for r in roles], categories=["Doctor", "Manager"]),
-        "level": pd.Categorical([LEVEL.get(r) for r in roles], categories=["Board", "Directorate"]),
-        "att_a": pd.Series(a, dtype=cat),
-        "att_a_nonsub": pd.Categorical(a_nonsub or [None] * n, categories=["Don't know"]),
-        "att_b": pd.Series(b or [None] * n, dtype=cat),
-        "att_b_nonsub": pd.Categorical([None] * n, categories=["Don't know"]),
-    })
+    d = pd.DataFrame(
+        {
+            "respondent": [f"R{i + 1:04d}" for i in range(n)],
+            "role": pd.Categorical(roles, categories=ROLES),
+            "profession": pd.Categorical([PROF.get(r) for r in roles], categories=["Doctor", "Manager"]),
+            "level": pd.Categorical([LEVEL.get(r) for r in roles], categories=["Board", "Directorate"]),
+            "att_a": pd.Series(a, dtype=cat),
+            "att_a_nonsub": pd.Categorical(a_nonsub or [None] * n, categories=["Don't know"]),
+            "att_b": pd.Series(b or [None] * n, dtype=cat),
+            "att_b_nonsub": pd.Categorical([None] * n, categories=["Don't know"]),
+        }
+    )
     return d
 
 
 def small_frame():
-    roles = ["Chief executive"] * 6 + ["Medical director"] * 6 + ["Clinical director"] * 8 + ["Directorate manager"] * 7
-    a = (["Agree"] * 5 + [None]                                    # CE: 5 agree, 1 don't know
-         + ["Agree", "Agree", "Disagree", "Disagree", "Disagree", "Strongly agree"]
-         + ["Strongly disagree"] * 2 + ["Disagree"] * 3 + ["Agree"] * 2 + [None]   # CD: 1 no answer
-         + ["Neither agree nor disagree"] * 2 + ["Agree"] * 5)
+    roles = (
+        ["Chief executive"] * 6
+        + ["Medical director"] * 6
+        + ["Clinical director"] * 8
+        + ["Directorate manager"] * 7
+    )
+    a = (
+        ["Agree"] * 5
+        + [None]  # CE: 5 agree, 1 don't know
+        + ["Agree", "Agree", "Disagree", "Disagree", "Disagree", "Strongly agree"]
+        + ["Strongly disagree"] * 2
+        + ["Disagree"] * 3
+        + ["Agree"] * 2
+        + [None]  # CD: 1 no answer
+        + ["Neither agree nor disagree"] * 2
+        + ["Agree"] * 5
+    )
     nonsub = [None] * 5 + ["Don't know"] + [None] * 21
     return frame(roles, a, a_nonsub=nonsub)
 
@@ -48,14 +74,23 @@ def test_by_role_counts_denominators_and_wilson():
     d = small_frame()
     t = A.by_role(d, {"att_a": ITEMS["att_a"]})
     assert t[["group_type", "group"]].values.tolist() == [
-        ["all", "All respondents"], ["role", "Chief executive"], ["role", "Medical director"],
-        ["role", "Clinical director"], ["role", "Directorate manager"], ["profession", "Doctor"],
-        ["profession", "Manager"], ["level", "Board"], ["level", "Directorate"]]
+        ["all", "All respondents"],
+        ["role", "Chief executive"],
+        ["role", "Medical director"],
+        ["role", "Clinical director"],
+        ["role", "Directorate manager"],
+        ["profession", "Doctor"],
+        ["profession", "Manager"],
+        ["level", "Board"],
+        ["level", "Directorate"],
+    ]
     ce = t.iloc[1]
     # "Don't know" is counted apart and never in the denominator.
     assert (ce["n_respondents"], ce["n_nonsub"], ce["n_valid"], ce["n_agree"]) == (6, 1, 5, 5)
     cd = t.iloc[3]
-    assert [cd[f"n_{i}"] for i in range(1, 6)] == [2, 3, 0, 2, 0] and cd["n_valid"] == 7 and cd["n_nonsub"] == 0
+    assert (
+        [cd[f"n_{i}"] for i in range(1, 6)] == [2, 3, 0, 2, 0] and cd["n_valid"] == 7 and cd["n_nonsub"] == 0
+    )
     assert cd["pct_agree"] == pytest.approx(100 * 2 / 7)
     low, high = stats.wilson_ci(2, 7)
     assert (cd["ci_low"], cd["ci_high"]) == (pytest.approx(100 * low), pytest.approx(100 * high))
@@ -76,20 +111,24 @@ def _audit(raw, out):
     rows = {(t, g): i for i, (t, g) in enumerate(zip(out["group_type"], out["group"]))}
     levels = [f"n_{i}" for i in range(1, 6)]
     problems = []
+
     def check(cells, what):
         hidden = [c for c in cells if pd.isna(out.at[c])]
         if len(hidden) == 1:
             problems.append((what, hidden))
+
     for i in range(len(out)):
         check([(i, "n_valid")] + [(i, c) for c in levels], f"row {i} levels")
         check([(i, "n_agree"), (i, "n_4"), (i, "n_5")], f"row {i} agree")
-    relations = [(("all", "All respondents"), [("role", r) for r in ROLES[:4]]),
-                 (("all", "All respondents"), [("profession", "Doctor"), ("profession", "Manager")]),
-                 (("all", "All respondents"), [("level", "Board"), ("level", "Directorate")]),
-                 (("profession", "Doctor"), [("role", "Medical director"), ("role", "Clinical director")]),
-                 (("profession", "Manager"), [("role", "Chief executive"), ("role", "Directorate manager")]),
-                 (("level", "Board"), [("role", "Chief executive"), ("role", "Medical director")]),
-                 (("level", "Directorate"), [("role", "Clinical director"), ("role", "Directorate manager")])]
+    relations = [
+        (("all", "All respondents"), [("role", r) for r in ROLES[:4]]),
+        (("all", "All respondents"), [("profession", "Doctor"), ("profession", "Manager")]),
+        (("all", "All respondents"), [("level", "Board"), ("level", "Directorate")]),
+        (("profession", "Doctor"), [("role", "Medical director"), ("role", "Clinical director")]),
+        (("profession", "Manager"), [("role", "Chief executive"), ("role", "Directorate manager")]),
+        (("level", "Board"), [("role", "Chief executive"), ("role", "Medical director")]),
+        (("level", "Directorate"), [("role", "Clinical director"), ("role", "Directorate manager")]),
+    ]
     for col in COUNTS:
         for total, parts in relations:
             check([(rows[total], col)] + [(rows[p], col) for p in parts], f"{col} {total}")
@@ -101,9 +140,9 @@ def test_protect_by_role_exact_cells_and_passes_the_scan():
     out, log = A.protect_by_role(raw, disclosure.Rule(marker=None))
     show = lambda i: [None if pd.isna(out.iloc[i][c]) else int(out.iloc[i][c]) for c in COUNTS]  # noqa: E731
     # Everything is small here, so most cells go; what is left cannot give a small count away.
-    assert show(0) == [27, None, 25, None, 6, None, None, None, 15]           # all respondents
-    assert show(1) == [6, None, None, 0, 0, 0, None, 0, None]                 # CE: 5 of 5 agree, 1 don't know
-    assert show(7) == [12, None, 11, 0, None, 0, None, None, 8]               # board
+    assert show(0) == [27, None, 25, None, 6, None, None, None, 15]  # all respondents
+    assert show(1) == [6, None, None, 0, 0, 0, None, 0, None]  # CE: 5 of 5 agree, 1 don't know
+    assert show(7) == [12, None, 11, 0, None, 0, None, None, 8]  # board
     assert out.iloc[0]["pct_agree"] == 60.0 and out.iloc[7]["pct_agree"] == 72.7
     assert disclosure.violations(out, COUNTS).empty
     assert _audit(raw, out) == []
@@ -117,13 +156,20 @@ def test_protect_by_role_exact_cells_and_passes_the_scan():
 
 
 def test_protect_by_role_keeps_large_cells_and_the_nhs_rule_rounds():
-    roles = ["Chief executive"] * 20 + ["Medical director"] * 20 + ["Clinical director"] * 20 + ["Directorate manager"] * 20
+    roles = (
+        ["Chief executive"] * 20
+        + ["Medical director"] * 20
+        + ["Clinical director"] * 20
+        + ["Directorate manager"] * 20
+    )
     a = (["Agree"] * 10 + ["Disagree"] * 10) * 4
     raw = A.by_role(frame(roles, a), {"att_a": ITEMS["att_a"]})
     out, log = A.protect_by_role(raw, disclosure.Rule(marker=None))
     assert log.empty and out["pct_agree"].tolist() == [50.0] * 9
-    raw21 = A.by_role(frame([r for r in ROLES[:4] for _ in range(21)], (["Agree"] * 11 + ["Disagree"] * 10) * 4),
-                      {"att_a": ITEMS["att_a"]})
+    raw21 = A.by_role(
+        frame([r for r in ROLES[:4] for _ in range(21)], (["Agree"] * 11 + ["Disagree"] * 10) * 4),
+        {"att_a": ITEMS["att_a"]},
+    )
     nhs, _ = A.protect_by_role(raw21, disclosure.Rule(rule="nhs", marker=None))
     # CE: 11 agree of 21 -> 10 of 20 published; percentage from the rounded counts.
     ce = nhs.iloc[1]
@@ -150,11 +196,19 @@ def test_ordinal_models_recover_a_planted_role_effect_and_drop_collinear_covaria
     rng = np.random.default_rng(20151)
     n = 1600
     roles = rng.choice(ROLES[:4], n)
-    effect = {"Chief executive": 1.2, "Medical director": 0.4, "Clinical director": 0.0, "Directorate manager": 0.6}
+    effect = {
+        "Chief executive": 1.2,
+        "Medical director": 0.4,
+        "Clinical director": 0.0,
+        "Directorate manager": 0.6,
+    }
     eta = np.array([effect[r] for r in roles]) + rng.logistic(size=n)
     a = np.array(AGREE)[np.searchsorted([-1.5, -0.5, 0.5, 1.5], eta)]
     d = frame(list(roles), list(a))
-    d["nation"] = pd.Categorical(rng.choice(["England", "Scotland"], n), categories=["England", "Scotland", "Wales", "Northern Ireland"])
+    d["nation"] = pd.Categorical(
+        rng.choice(["England", "Scotland"], n),
+        categories=["England", "Scotland", "Wales", "Northern Ireland"],
+    )
     d["org_type"] = pd.Categorical(np.where(d["nation"] == "England", "Acute trust", "Health board"))
     d["years_in_role"] = pd.Categorical(rng.choice(["Less than 1 year", "1 to 3 years"], n))
     out = A.ordinal_models(d, {"att_a": ITEMS["att_a"]})
@@ -172,8 +226,11 @@ def test_ordinal_models_recover_a_planted_role_effect_and_drop_collinear_covaria
 
 
 def test_scales_reverse_coding_and_reliability():
-    d = frame(["Chief executive"] * 4, ["Agree", "Disagree", "Strongly agree", "Neither agree nor disagree"],
-              ["Disagree", "Agree", "Strongly disagree", None])
+    d = frame(
+        ["Chief executive"] * 4,
+        ["Agree", "Disagree", "Strongly agree", "Neither agree nor disagree"],
+        ["Disagree", "Agree", "Strongly disagree", None],
+    )
     scale = A.Scale("s", "S", ("att_a", "att_b"), ("att_b",))
     x = A.item_scores(d, ITEMS, scale)
     assert x["att_a"].tolist() == [4, 2, 5, 3]
@@ -198,20 +255,42 @@ def test_scales_by_role_suppresses_small_groups():
 def test_reference_table_loads_and_then_vs_now_uses_newcombe():
     ref = A.load_reference(paths.reference("published_figures.csv"))
     assert len(ref) == 12
-    ce = ref[(ref["survey_year"] == 2002) & (ref["measure"] == "relationship_positive") & (ref["group"] == "Chief executive")]
+    ce = ref[
+        (ref["survey_year"] == 2002)
+        & (ref["measure"] == "relationship_positive")
+        & (ref["group"] == "Chief executive")
+    ]
     assert ce[["numerator", "denominator"]].values.tolist() == [[78, 103]]
     # A protected table where the CE rated relations positive 30 of 40 and everyone 100 of 200.
-    prot = pd.DataFrame({"item": "relationship_quality", "group_type": ["all", "role"], "group": ["All respondents", "Chief executive"],
-                         "levels": "1 Poor|2|3|4|5 Excellent", "n_valid": [200, 40], "n_1": [20, 0], "n_2": [30, 5],
-                         "n_3": [50, 5], "n_4": [60, 20], "n_5": [40, 10], "n_agree": [100, 30]})
+    prot = pd.DataFrame(
+        {
+            "item": "relationship_quality",
+            "group_type": ["all", "role"],
+            "group": ["All respondents", "Chief executive"],
+            "levels": "1 Poor|2|3|4|5 Excellent",
+            "n_valid": [200, 40],
+            "n_1": [20, 0],
+            "n_2": [30, 5],
+            "n_3": [50, 5],
+            "n_4": [60, 20],
+            "n_5": [40, 10],
+            "n_agree": [100, 30],
+        }
+    )
     out = A.then_vs_now(prot, ref[ref["measure"] == "relationship_positive"])
     row = out[(out["group"] == "Chief executive")].iloc[0]
     d, low, high = stats.newcombe_diff_ci(30, 40, 78, 103)
     assert (row["n_agree"], row["n_valid"]) == (30, 40)
-    assert (row["diff_pp"], row["diff_ci_low"], row["diff_ci_high"]) == (pytest.approx(100 * d), pytest.approx(100 * low), pytest.approx(100 * high))
+    assert (row["diff_pp"], row["diff_ci_low"], row["diff_ci_high"]) == (
+        pytest.approx(100 * d),
+        pytest.approx(100 * low),
+        pytest.approx(100 * high),
+    )
     pooled = out[(out["group"] == "All respondents") & (out["published_year"] == 2002)].iloc[0]
     assert pooled["approximate"] and pooled["published_pct"] == 47.0
-    assert pooled["diff_pp"] == pytest.approx(100 * stats.newcombe_diff_ci(100, 200, 513, 1092)[0])  # 47% of 1092 = 513
+    assert pooled["diff_pp"] == pytest.approx(
+        100 * stats.newcombe_diff_ci(100, 200, 513, 1092)[0]
+    )  # 47% of 1092 = 513
     assert math.isnan(out[out["group"] == "Clinical director"].iloc[0]["pct"])  # not in this table: no figure
 
 
@@ -219,10 +298,15 @@ def test_load_reference_names_bad_rows(tmp_path):
     path = tmp_path / "ref.csv"
     header = ",".join(A.REFERENCE_COLUMNS)
     path.write_text(header + "\n2002,x,m,i,A,All,90,80,50,counts,yes,\n", encoding="utf-8")
-    with pytest.raises(InputError, match=r"ref.csv, row 2, column 'numerator': counts rows need 0 <= numerator <= denominator \(found 90"):
+    with pytest.raises(
+        InputError,
+        match=r"ref.csv, row 2, column 'numerator': counts rows need 0 <= numerator <= denominator \(found 90",
+    ):
         A.load_reference(path)
     path.write_text(header + "\n2002,x,m,i,A,All,,,50,guess,yes,\n", encoding="utf-8")
-    with pytest.raises(InputError, match=r"row 2, column 'basis': basis must be counts or percentage \(found 'guess'\)"):
+    with pytest.raises(
+        InputError, match=r"row 2, column 'basis': basis must be counts or percentage \(found 'guess'\)"
+    ):
         A.load_reference(path)
     path.write_text("survey_year,source\n2002,x\n", encoding="utf-8")
     with pytest.raises(InputError, match="missing column"):
@@ -231,11 +315,15 @@ def test_load_reference_names_bad_rows(tmp_path):
 
 def test_margins_and_weighting(tmp_path):
     path = tmp_path / "population_margins.csv"
-    path.write_text("variable,category,count\nrole,Chief executive,50\nrole,Medical director,50\n", encoding="utf-8")
+    path.write_text(
+        "variable,category,count\nrole,Chief executive,50\nrole,Medical director,50\n", encoding="utf-8"
+    )
     margins = A.load_margins(path)
     assert margins["role"].to_dict() == {"Chief executive": 50.0, "Medical director": 50.0}
-    d = frame(["Chief executive"] * 10 + ["Medical director"] * 30 + ["Other"] * 2,
-              ["Agree"] * 10 + ["Disagree"] * 30 + ["Agree"] * 2)
+    d = frame(
+        ["Chief executive"] * 10 + ["Medical director"] * 30 + ["Other"] * 2,
+        ["Agree"] * 10 + ["Disagree"] * 30 + ["Agree"] * 2,
+    )
     table, summary = A.weighted_agreement(d, {"att_a": ITEMS["att_a"]}, margins, disclosure.Rule(marker=None))
     # CE all agree, MD none: weighted to 50/50 the % agree is 50; unweighted 10/40.
     row = table.iloc[0]
@@ -254,20 +342,41 @@ def test_margins_and_weighting(tmp_path):
 
 def test_then_vs_now_chart_table_shows_published_and_this_run_by_role():
     ref = A.load_reference(paths.reference("published_figures.csv"))
-    prot = pd.DataFrame({"item": "relationship_quality", "group_type": ["all", "role", "role"],
-                         "group": ["All respondents", "Chief executive", "Medical director"],
-                         "levels": "1 Poor|2|3|4|5 Excellent", "n_valid": [200, 40, pd.NA], "n_1": [20, 0, pd.NA],
-                         "n_2": [30, 5, pd.NA], "n_3": [50, 5, 7], "n_4": [60, 20, 9], "n_5": [40, 10, 8], "n_agree": [100, 30, 17]})
+    prot = pd.DataFrame(
+        {
+            "item": "relationship_quality",
+            "group_type": ["all", "role", "role"],
+            "group": ["All respondents", "Chief executive", "Medical director"],
+            "levels": "1 Poor|2|3|4|5 Excellent",
+            "n_valid": [200, 40, pd.NA],
+            "n_1": [20, 0, pd.NA],
+            "n_2": [30, 5, pd.NA],
+            "n_3": [50, 5, 7],
+            "n_4": [60, 20, 9],
+            "n_5": [40, 10, 8],
+            "n_agree": [100, 30, 17],
+        }
+    )
     chart = A.then_vs_now_chart_table(prot, ref)
-    assert set(chart["measure"]) == {"Rate relationships positive (4-5)", "Expect relations to improve",
-                                     "Expect relations to deteriorate"}  # 2015-only measures left out
+    assert set(chart["measure"]) == {
+        "Rate relationships positive (4-5)",
+        "Expect relations to improve",
+        "Expect relations to deteriorate",
+    }  # 2015-only measures left out
     mine = chart[chart["source"] == "This run"]
     # MD's n_valid is suppressed: no figure for MD.
     assert mine[["group", "pct"]].values.tolist() == [["All respondents", 50.0], ["Chief executive", 75.0]]
-    ce02 = chart[(chart["source"] == "2002 (published)") & (chart["group"] == "Chief executive")
-                 & (chart["measure"] == "Rate relationships positive (4-5)")].iloc[0]
+    ce02 = chart[
+        (chart["source"] == "2002 (published)")
+        & (chart["group"] == "Chief executive")
+        & (chart["measure"] == "Rate relationships positive (4-5)")
+    ].iloc[0]
     low, high = stats.wilson_ci(78, 103)
-    assert (ce02["pct"], ce02["ci_low"], ce02["ci_high"]) == (pytest.approx(100 * 78 / 103), pytest.approx(100 * low), pytest.approx(100 * high))
+    assert (ce02["pct"], ce02["ci_low"], ce02["ci_high"]) == (
+        pytest.approx(100 * 78 / 103),
+        pytest.approx(100 * low),
+        pytest.approx(100 * high),
+    )
 
 
 def test_roles_as_columns_and_workbook_sheets():
@@ -275,14 +384,24 @@ def test_roles_as_columns_and_workbook_sheets():
     wide = A.roles_as_columns(d, "att_a")
     assert list(wide.columns) == ["All respondents", *ROLES[:4]]
     assert wide["Chief executive"].notna().sum() == 5 and wide["All respondents"].notna().sum() == 25
-    sheets = A.workbook_sheets({"by_role": pd.DataFrame({"pct_agree": [33.333]}), "weighted": None}, disclosure.Rule())
+    sheets = A.workbook_sheets(
+        {"by_role": pd.DataFrame({"pct_agree": [33.333]}), "weighted": None}, disclosure.Rule()
+    )
     assert list(sheets) == ["by_role"] and sheets["by_role"].table["pct_agree"].tolist() == [33.3]
     assert "counts of 1-4 suppressed" in sheets["by_role"].notes[1]
 
 
 def test_tidy_numbers_rounds_by_kind_and_keeps_markers():
-    t = pd.DataFrame({"pct_agree": [33.333, np.nan], "ci_low": [1.26, 2.0], "p_value": [0.000123456, 0.5],
-                      "odds_ratio": [1.23456, 2.0], "n_agree": ["*", 12], "mixed": ["*", 0.123456]})
+    t = pd.DataFrame(
+        {
+            "pct_agree": [33.333, np.nan],
+            "ci_low": [1.26, 2.0],
+            "p_value": [0.000123456, 0.5],
+            "odds_ratio": [1.23456, 2.0],
+            "n_agree": ["*", 12],
+            "mixed": ["*", 0.123456],
+        }
+    )
     out = A.tidy_numbers(t)
     assert out["pct_agree"].tolist()[0] == 33.3 and math.isnan(out["pct_agree"].tolist()[1])
     assert out["ci_low"].tolist() == [1.3, 2.0] and out["p_value"].tolist() == [0.000123, 0.5]
@@ -291,28 +410,62 @@ def test_tidy_numbers_rounds_by_kind_and_keeps_markers():
 
 
 def test_headline_counts_from_the_tables():
-    by_role = pd.DataFrame({"item": ["a"] * 4 + ["b"] * 4, "group_type": "role", "group": ROLES[:4] * 2,
-                            "pct_agree": [90.0, 50.0, 10.0, 40.0, 20.0, 60.0, 5.0, 70.0]})
+    by_role = pd.DataFrame(
+        {
+            "item": ["a"] * 4 + ["b"] * 4,
+            "group_type": "role",
+            "group": ROLES[:4] * 2,
+            "pct_agree": [90.0, 50.0, 10.0, 40.0, 20.0, 60.0, 5.0, 70.0],
+        }
+    )
     tests = pd.DataFrame({"item": ["a", "b"], "p_value": [0.001, 0.2], "p_holm": [0.002, 0.2]})
     effect = pd.DataFrame({"item": ["a", "b"], "p_value": [0.01, 0.5], "p_holm": [0.02, 0.5]})
     brant = pd.DataFrame({"item": ["a", "b"], "term": "omnibus", "p_value": [0.001, 0.9]})
-    comparison = pd.DataFrame({"measure": ["relationship_positive"], "group": ["Chief executive"], "published_year": [2002],
-                               "pct": [79.1], "published_pct": [75.7], "diff_pp": [3.4], "diff_ci_low": [-9.9],
-                               "diff_ci_high": [15.5], "approximate": [False]})
+    comparison = pd.DataFrame(
+        {
+            "measure": ["relationship_positive"],
+            "group": ["Chief executive"],
+            "published_year": [2002],
+            "pct": [79.1],
+            "published_pct": [75.7],
+            "diff_pp": [3.4],
+            "diff_ci_low": [-9.9],
+            "diff_ci_high": [15.5],
+            "approximate": [False],
+        }
+    )
     text = A.headline(by_role, tests, effect, brant, comparison, ITEMS).splitlines()
-    assert text[0] == ("- Of the 2 items with every role group's percentage published, the highest share agreeing (or positive) "
-                       "was among chief executives on 1, directorate managers on 1; the lowest among clinical directors on 2.")
+    assert text[0] == (
+        "- Of the 2 items with every role group's percentage published, the highest share agreeing (or positive) "
+        "was among chief executives on 1, directorate managers on 1; the lowest among clinical directors on 2."
+    )
     assert text[1] == "- The four role groups differed (chi-square, Holm-adjusted p < 0.05) on 1 of 2 items."
     assert "answers to 1 of 2 items" in text[2]
     assert "(Brant test, Holm-adjusted p < 0.05) for `a`;" in text[3]
-    assert text[4] == ("- Chief executive: 79% rated relationships positive in this run against 76% in 2002 "
-                       "(difference +3 points, 95% CI -10 to +16).")
+    assert text[4] == (
+        "- Chief executive: 79% rated relationships positive in this run against 76% in 2002 "
+        "(difference +3 points, 95% CI -10 to +16)."
+    )
 
 
 def test_role_odds_ratios_for_chart_keeps_role_terms_in_item_order():
-    ors = pd.DataFrame({"item": ["att_b", "att_b", "att_a", "att_a"],
-                        "term": ["role[Chief executive]", "nation[Wales]", "role[Medical director]", "role[Chief executive]"],
-                        "odds_ratio": [2.0, 9.0, 0.5, 1.5], "ci_low": [1.0, 1.0, 0.2, 1.1], "ci_high": [4.0, 99.0, 0.9, 2.2]})
+    ors = pd.DataFrame(
+        {
+            "item": ["att_b", "att_b", "att_a", "att_a"],
+            "term": [
+                "role[Chief executive]",
+                "nation[Wales]",
+                "role[Medical director]",
+                "role[Chief executive]",
+            ],
+            "odds_ratio": [2.0, 9.0, 0.5, 1.5],
+            "ci_low": [1.0, 1.0, 0.2, 1.1],
+            "ci_high": [4.0, 99.0, 0.9, 2.2],
+        }
+    )
     out = A.role_odds_ratios_for_chart(ors, ITEMS)
     assert out[["row", "series", "estimate"]].values.tolist() == [
-        ["att_a", "Chief executive", 1.5], ["att_a", "Medical director", 0.5], ["att_b", "Chief executive", 2.0]]
+        ["att_a", "Chief executive", 1.5],
+        ["att_a", "Medical director", 0.5],
+        ["att_b", "Chief executive", 2.0],
+    ]

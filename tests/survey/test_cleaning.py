@@ -5,17 +5,28 @@ from helpers.files import InputError
 from helpers.survey.cleaning import clean_survey
 from helpers.survey.codebook import load_codebook
 
-COLUMNS = ["StartDate", "Status", "Progress", "Duration (in seconds)", "Email", "Q1", "Q2", "Q2_7_TEXT", "Q3_1", "Q3_2"]
+COLUMNS = [
+    "StartDate",
+    "Status",
+    "Progress",
+    "Duration (in seconds)",
+    "Email",
+    "Q1",
+    "Q2",
+    "Q2_7_TEXT",
+    "Q3_1",
+    "Q3_2",
+]
 ROWS = {  # source row -> values (as text, like an export)
     4: ["2015-01-01 09:00:00", "0", "100", "600", "a@x.org", "1", "1", "", "3", "1"],
-    5: ["2015-01-01 10:00:00", "1", "100", "600", "", "1", "2", "", "3", "3"],              # preview
-    6: ["2015-01-02 09:00:00", "0", "100", "30", "", "2", "", "", "", ""],                  # no consent
-    7: ["2015-01-02 10:00:00", "0", "50", "300", "", "1", "3", "", "2", ""],                # partial
-    8: ["2015-01-05 09:00:00", "0", "100", "650", " A@X.ORG ", "1", "1", "", "3", "1"],     # duplicate of 4
+    5: ["2015-01-01 10:00:00", "1", "100", "600", "", "1", "2", "", "3", "3"],  # preview
+    6: ["2015-01-02 09:00:00", "0", "100", "30", "", "2", "", "", "", ""],  # no consent
+    7: ["2015-01-02 10:00:00", "0", "50", "300", "", "1", "3", "", "2", ""],  # partial
+    8: ["2015-01-05 09:00:00", "0", "100", "650", " A@X.ORG ", "1", "1", "", "3", "1"],  # duplicate of 4
     9: ["2015-01-06 09:00:00", "0", "100", "700", "", "1", "7", "Interim Chief Exec", "2", "2"],
-    10: ["2015-01-06 10:00:00", "0", "100", "700", "", "1", "7", "Nurse", "2", "2"],        # role outside study
-    11: ["2015-01-07 09:00:00", "0", "100", "100", "", "1", "4", "", "9", "-99"],           # speeder, DK
-    12: ["2015-01-08 09:00:00", "0", "100", "500", "", "1", "3", "", "Agree", "3"],         # label text
+    10: ["2015-01-06 10:00:00", "0", "100", "700", "", "1", "7", "Nurse", "2", "2"],  # role outside study
+    11: ["2015-01-07 09:00:00", "0", "100", "100", "", "1", "4", "", "9", "-99"],  # speeder, DK
+    12: ["2015-01-08 09:00:00", "0", "100", "500", "", "1", "3", "", "Agree", "3"],  # label text
 }
 SETTINGS = {"min_progress": 80, "duplicate_keys": ["email"], "straightline_min_items": 2}
 
@@ -56,13 +67,22 @@ def test_every_raw_row_is_clean_or_excluded_with_a_reason(result):
 def test_clean_data_is_typed_and_carries_no_identifiers(result):
     clean = result.clean
     assert clean["respondent"].tolist() == ["R0001", "R0002", "R0003", "R0004"]
-    assert clean["role"].astype(str).tolist() == ["Chief executive", "Chief executive", "Directorate manager", "Clinical director"]
+    assert clean["role"].astype(str).tolist() == [
+        "Chief executive",
+        "Chief executive",
+        "Directorate manager",
+        "Clinical director",
+    ]
     assert clean["profession"].astype(str).tolist() == ["Manager", "Manager", "Manager", "Doctor"]
     assert clean["level"].astype(str).tolist() == ["Board", "Board", "Directorate", "Directorate"]
     assert clean["a1"].cat.ordered and clean["a1"].cat.categories.tolist() == ["Disagree", "Neutral", "Agree"]
-    assert clean["a1"].tolist()[:2] == ["Agree", "Neutral"] and pd.isna(clean["a1"][2]) and clean["a1"][3] == "Agree"
+    assert (
+        clean["a1"].tolist()[:2] == ["Agree", "Neutral"]
+        and pd.isna(clean["a1"][2])
+        and clean["a1"][3] == "Agree"
+    )
     assert clean["a1_nonsub"].tolist()[2] == "Don't know"
-    assert pd.isna(clean["a2"][2]) and pd.isna(clean["a2_nonsub"][2])   # -99: unanswered, not "don't know"
+    assert pd.isna(clean["a2"][2]) and pd.isna(clean["a2_nonsub"][2])  # -99: unanswered, not "don't know"
     for forbidden in ["Email", "StartDate", "Q2_7_TEXT", "consent", "Status"]:
         assert forbidden not in clean.columns
 
@@ -74,8 +94,14 @@ def test_speeders_and_straightliners_are_flagged_not_dropped(result):
 
 
 def test_speeders_excluded_when_configured(tiny_codebook_path):
-    r = clean_survey(export(), load_codebook(tiny_codebook_path), {**SETTINGS, "exclude_speeders": True}, "e.csv")
-    assert r.flow.iloc[-1].to_dict() == {"step": "Speeder (excluded by configuration)", "excluded": 1, "remaining": 3}
+    r = clean_survey(
+        export(), load_codebook(tiny_codebook_path), {**SETTINGS, "exclude_speeders": True}, "e.csv"
+    )
+    assert r.flow.iloc[-1].to_dict() == {
+        "step": "Speeder (excluded by configuration)",
+        "excluded": 1,
+        "remaining": 3,
+    }
     assert r.exclusions.set_index("source_row").loc[11, "reason"] == "speeder"
 
 
@@ -89,7 +115,9 @@ def test_unknown_value_names_file_rows_column_and_value(tiny_codebook_path):
     with pytest.raises(InputError) as err:
         clean_survey(export(rows), load_codebook(tiny_codebook_path), SETTINGS, "export.csv")
     message = str(err.value)
-    assert message.startswith("export.csv, rows 5, 9, column 'Q3_1': value not in the codebook for variable 'a1'")
+    assert message.startswith(
+        "export.csv, rows 5, 9, column 'Q3_1': value not in the codebook for variable 'a1'"
+    )
     assert "1=Disagree; 2=Neutral; 3=Agree; 9=Don't know" in message
     assert message.endswith("(found 'Strongly agree')")
 
@@ -108,7 +136,9 @@ def test_non_numeric_progress_named(tiny_codebook_path):
 
 def test_unknown_duplicate_key_is_a_configuration_error(tiny_codebook_path):
     with pytest.raises(InputError, match="duplicate_keys names identifiers"):
-        clean_survey(export(), load_codebook(tiny_codebook_path), {**SETTINGS, "duplicate_keys": ["phone"]}, "e.csv")
+        clean_survey(
+            export(), load_codebook(tiny_codebook_path), {**SETTINGS, "duplicate_keys": ["phone"]}, "e.csv"
+        )
 
 
 def test_curly_apostrophe_and_case_in_labels_are_tolerated(tiny_codebook_path):

@@ -10,34 +10,56 @@ def test_tiny_codebook_is_read(tiny_codebook_path):
     assert [v.name for v in cb.likert_items] == ["a1", "a2"]
     assert cb.scales["agree3"].labels == ["Disagree", "Neutral", "Agree"]
     assert cb.scales["agree3"].positive == ("Agree",)
-    assert cb.variables["a1"].value_labels == {"1": "Disagree", "2": "Neutral", "3": "Agree", "9": "Don't know"}
+    assert cb.variables["a1"].value_labels == {
+        "1": "Disagree",
+        "2": "Neutral",
+        "3": "Agree",
+        "9": "Don't know",
+    }
     assert cb.multi_item_scales["s"].reverse == ("a2",)
     assert cb.missing_codes == ("-99",)
     assert cb.identifiers == {"email": "Email"}
-    assert cb.source_columns() == ["Q1", "Q2", "Q3_1", "Q3_2", "Q2_7_TEXT", "Status", "Progress",
-                                   "Duration (in seconds)", "StartDate", "Email"]
+    assert cb.source_columns() == [
+        "Q1",
+        "Q2",
+        "Q3_1",
+        "Q3_2",
+        "Q2_7_TEXT",
+        "Status",
+        "Progress",
+        "Duration (in seconds)",
+        "StartDate",
+        "Email",
+    ]
 
 
 def test_scale_order_comes_from_the_codebook_not_the_codes(tmp_path):
     path = tmp_path / "cb.yaml"
-    path.write_text("""
+    path.write_text(
+        """
 scales:
   change: {levels: {3: Deteriorate, 2: Same, 1: Improve}}
 variables:
   role: {source: R, type: role, labels: {1: Chief executive}}
   c: {source: C, type: likert, scale: change}
-""", encoding="utf-8")
+""",
+        encoding="utf-8",
+    )
     assert load_codebook(path).variables["c"].substantive_labels == ["Deteriorate", "Same", "Improve"]
 
 
-@pytest.mark.parametrize("patch, message", [
-    ("  a1: {source: Q3_1, type: likert, scale: nosuch, battery: b}", "likert items need a 'scale'"),
-    ("  a1: {source: Q3_1, type: wibble}", "type must be one of"),
-    ("  a1: {source: Q2, type: likert, scale: agree3}", "two variables read the same export column"),
-])
+@pytest.mark.parametrize(
+    "patch, message",
+    [
+        ("  a1: {source: Q3_1, type: likert, scale: nosuch, battery: b}", "likert items need a 'scale'"),
+        ("  a1: {source: Q3_1, type: wibble}", "type must be one of"),
+        ("  a1: {source: Q2, type: likert, scale: agree3}", "two variables read the same export column"),
+    ],
+)
 def test_bad_variable_entries_name_the_codebook_and_variable(tmp_path, tiny_codebook_path, patch, message):
     text = tiny_codebook_path.read_text().replace(
-        '  a1: {source: Q3_1, type: likert, scale: agree3, battery: b, question: "Item one"}', patch)
+        '  a1: {source: Q3_1, type: likert, scale: agree3, battery: b, question: "Item one"}', patch
+    )
     path = tmp_path / "bad.yaml"
     path.write_text(text)
     with pytest.raises(InputError, match=message) as err:
@@ -46,7 +68,9 @@ def test_bad_variable_entries_name_the_codebook_and_variable(tmp_path, tiny_code
 
 
 def test_duplicate_label_and_overlapping_codes_are_refused(tmp_path, tiny_codebook_path):
-    text = tiny_codebook_path.read_text().replace('non_substantive: {9: "Don\'t know"}', 'non_substantive: {3: "Don\'t know"}')
+    text = tiny_codebook_path.read_text().replace(
+        'non_substantive: {9: "Don\'t know"}', 'non_substantive: {3: "Don\'t know"}'
+    )
     path = tmp_path / "bad.yaml"
     path.write_text(text)
     with pytest.raises(InputError, match="both substantive and non-substantive"):
@@ -74,7 +98,9 @@ def test_not_yaml_and_empty(tmp_path):
 
 def test_unknown_platform_is_refused(tmp_path, tiny_codebook_path):
     path = tmp_path / "bad.yaml"
-    path.write_text(tiny_codebook_path.read_text().replace("  title: tiny", "  title: tiny\n  platform: auto"))
+    path.write_text(
+        tiny_codebook_path.read_text().replace("  title: tiny", "  title: tiny\n  platform: auto")
+    )
     with pytest.raises(InputError, match="survey.platform must be one of") as err:
         load_codebook(path)
     assert "'auto'" in str(err.value)

@@ -23,8 +23,9 @@ def test_same_seed_same_bytes(demo_folder, tmp_path):
 def test_committed_demo_matches_the_generator(demo_folder):
     committed = paths.project_root() / "data" / "raw" / "demo" / "survey"
     for name in ["survey_export.csv", "codebook.yaml"]:
-        assert (committed / name).read_bytes() == (demo_folder / "survey" / name).read_bytes(), \
+        assert (committed / name).read_bytes() == (demo_folder / "survey" / name).read_bytes(), (
             f"data/raw/demo/survey/{name} is stale: run `make demo`"
+        )
 
 
 @pytest.fixture(scope="module")
@@ -45,10 +46,12 @@ def test_demo_has_the_published_shape(cleaned):
 
 def test_demo_is_calibrated_on_published_percentages(cleaned):
     clean = cleaned[1].clean
+
     # Computed directly from the raw labels, not through the analysis helpers.
     def pct(col, labels):
         valid = clean[col].dropna().astype(str)
         return round(100 * valid.isin(labels).mean())
+
     assert pct("relationship_quality", ["4", "5 Excellent"]) == 60
     assert pct("relationship_change", ["Deteriorate"]) == 37
     assert pct("att_regulation_punitive", ["Agree", "Strongly agree"]) == 88
@@ -56,8 +59,12 @@ def test_demo_is_calibrated_on_published_percentages(cleaned):
     positive = clean.assign(pos=clean["relationship_quality"].astype(str).isin(["4", "5 Excellent"]))
     by_role = positive[clean["relationship_quality"].notna()].groupby("role", observed=True)["pos"].mean()
     assert by_role.idxmax() == "Chief executive" and by_role.idxmin() == "Clinical director"
-    improve = clean["relationship_change"].astype(str).eq("Improve")[clean["role"].eq("Chief executive") & clean["relationship_change"].notna()]
-    assert improve.mean() == pytest.approx(0.8, abs=0.05)   # "four-fifths of chief executives"
+    improve = (
+        clean["relationship_change"]
+        .astype(str)
+        .eq("Improve")[clean["role"].eq("Chief executive") & clean["relationship_change"].notna()]
+    )
+    assert improve.mean() == pytest.approx(0.8, abs=0.05)  # "four-fifths of chief executives"
 
 
 def test_demo_has_the_mess_of_a_real_export(cleaned):

@@ -18,13 +18,22 @@ def test_item_nonresponse_counts_by_hand(tiny_codebook_path):
     clean, cb = _clean(tiny_codebook_path)
     # Kept rows 4, 9, 11, 12: a1 = Agree, Neutral, Don't know, Agree; a2 = Disagree, Neutral, -99, Agree
     table = describe.item_nonresponse(clean, cb)
-    assert table[["item", "n_respondents", "n_valid", "n_non_substantive", "n_no_answer", "pct_no_answer"]].values.tolist() == [
-        ["a1", 4, 3, 1, 0, 0.0], ["a2", 4, 3, 0, 1, 25.0]]
+    assert table[
+        ["item", "n_respondents", "n_valid", "n_non_substantive", "n_no_answer", "pct_no_answer"]
+    ].values.tolist() == [["a1", 4, 3, 1, 0, 0.0], ["a2", 4, 3, 0, 1, 25.0]]
 
 
 def test_small_counts_suppressed_with_their_complement():
-    table = pd.DataFrame({"item": ["x", "y"], "n_respondents": [100, 100], "n_valid": [90, 95],
-                          "n_non_substantive": [7, 2], "n_no_answer": [3, 3], "pct_no_answer": [3.0, 3.0]})
+    table = pd.DataFrame(
+        {
+            "item": ["x", "y"],
+            "n_respondents": [100, 100],
+            "n_valid": [90, 95],
+            "n_non_substantive": [7, 2],
+            "n_no_answer": [3, 3],
+            "pct_no_answer": [3.0, 3.0],
+        }
+    )
     out = describe.suppress_small_counts(table, Rule("threshold", 5, "*"))
     # Row x: 3 is suppressed, and so is 7 (else 100 - 90 - 7 gives it away); row y: 2 and 3 both small.
     assert out.values.tolist() == [["x", 100, 90, "*", "*", "*"], ["y", 100, 95, "*", "*", "*"]]
@@ -33,8 +42,13 @@ def test_small_counts_suppressed_with_their_complement():
 def test_respondents_by_role_and_dictionary(tiny_codebook_path):
     clean, cb = _clean(tiny_codebook_path)
     by_role = describe.respondents_by_role(clean)
-    assert by_role[["role", "n"]].values.tolist() == [["Chief executive", 2], ["Medical director", 0],
-                                                      ["Clinical director", 1], ["Directorate manager", 1], ["Other", 0]]
+    assert by_role[["role", "n"]].values.tolist() == [
+        ["Chief executive", 2],
+        ["Medical director", 0],
+        ["Clinical director", 1],
+        ["Directorate manager", 1],
+        ["Other", 0],
+    ]
     assert by_role["pct"].tolist() == [50.0, 0.0, 25.0, 25.0, 0.0]
     dictionary = describe.data_dictionary(clean, cb).set_index("variable")
     assert dictionary.loc["a1", "value_labels"] == "1 = Disagree; 2 = Neutral; 3 = Agree"

@@ -56,7 +56,11 @@ def test_cleaning_removes_exactly_the_planted_mess(cleaned):
     # Every "Other" row went through the rules; exactly the unclassifiable titles stayed Other.
     other = export.data[export.data["Q2"] == "7"]
     assert result.role_recodes["n_matched"].sum() == len(other) > 60
-    assert result.role_recodes["n_matched"].iloc[-1] == other["Q2_7_TEXT"].isin(demo.UNCLASSIFIABLE_TITLES).sum() == 10
+    assert (
+        result.role_recodes["n_matched"].iloc[-1]
+        == other["Q2_7_TEXT"].isin(demo.UNCLASSIFIABLE_TITLES).sum()
+        == 10
+    )
     assert result.clean["flag_straightliner"].sum() >= 20
     assert result.clean["flag_speeder"].sum() >= 30
 
@@ -65,7 +69,9 @@ def test_roles_differ_as_in_the_demo(written, tmp_path):
     # 20,000 responses: each role's agreement is within 3 points of the demo's target share.
     synthetic_large.write_large_export(tmp_path, 20_000, seed=11)
     export, codebook = inputs.load(tmp_path)
-    clean = clean_survey(export.data, codebook, config.load_params("params.yaml")["survey"], export.source).clean
+    clean = clean_survey(
+        export.data, codebook, config.load_params("params.yaml")["survey"], export.source
+    ).clean
     for item in ("att_teamwork", "att_managers_obstruct", "att_regulation_punitive"):
         for role, target in zip(demo.ROLES, demo.AGREE[item]):
             answers = clean.loc[clean["role"] == role, item].dropna()

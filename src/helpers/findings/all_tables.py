@@ -17,10 +17,17 @@ import pandas as pd
 from helpers import files, paths, workbook
 from helpers.pipeline import BUILD
 
-
 # Tables this stage writes itself: read back without being listed as inputs in its provenance.
-OWN_TABLES = frozenset({"findings_headline", "findings_themes", "triangulation", "triangulation_matrix",
-                        "assumptions_log", "data_log"})
+OWN_TABLES = frozenset(
+    {
+        "findings_headline",
+        "findings_themes",
+        "triangulation",
+        "triangulation_matrix",
+        "assumptions_log",
+        "data_log",
+    }
+)
 
 
 def read_text(path: Path) -> str:
@@ -42,7 +49,11 @@ def table_files(stage: str | None = None) -> dict[str, Path]:
     if stage and staged != published:
         record = paths.workspace() / BUILD / "published" / f"{stage}.txt"
         if record.is_file():
-            stale = {Path(r).stem for r in record.read_text(encoding="utf-8").split() if r.startswith("reports/tables/")}
+            stale = {
+                Path(r).stem
+                for r in record.read_text(encoding="utf-8").split()
+                if r.startswith("reports/tables/")
+            }
     found = {p.stem: p for p in sorted(published.glob("*.csv")) if p.stem not in stale}
     found.update({p.stem: p for p in sorted(staged.glob("*.csv"))})
     return dict(sorted(found.items()))
@@ -74,7 +85,9 @@ def _number_or_text(value):
     return value
 
 
-def write_all_tables(stage: str | None = None, name: str = "all_tables", data_note: str = "") -> tuple[Path, pd.DataFrame]:
+def write_all_tables(
+    stage: str | None = None, name: str = "all_tables", data_note: str = ""
+) -> tuple[Path, pd.DataFrame]:
     """Write the workbook; return its path and the list of sheets (sheet, table, rows)."""
     sources = table_files(stage)
     if not sources:

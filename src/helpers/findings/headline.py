@@ -8,7 +8,7 @@ and formats them. A suppressed cell (empty in the strand table) stays suppressed
 from __future__ import annotations
 
 import math
-from typing import Sequence
+from collections.abc import Sequence
 
 import pandas as pd
 
@@ -38,7 +38,9 @@ def fmt_pct_ci(pct, low, high, digits: int = 0) -> str:
     return text
 
 
-def headline_table(attitudes: pd.DataFrame, items: Sequence[str], group_types: Sequence[str] = ("all", "role")) -> pd.DataFrame:
+def headline_table(
+    attitudes: pd.DataFrame, items: Sequence[str], group_types: Sequence[str] = ("all", "role")
+) -> pd.DataFrame:
     """The attitude rows for ``items`` and ``group_types``, in the order asked for, with a
     formatted ``estimate`` (% agreeing or positive, Wilson 95% CI, from the strand table).
 
@@ -46,21 +48,30 @@ def headline_table(attitudes: pd.DataFrame, items: Sequence[str], group_types: S
     known = list(dict.fromkeys(attitudes["item"]))
     unknown = [i for i in items if i not in known]
     if unknown:
-        raise ValueError(f"headline item(s) not in attitudes_by_role: {', '.join(unknown)} (known: {', '.join(known)})")
+        raise ValueError(
+            f"headline item(s) not in attitudes_by_role: {', '.join(unknown)} (known: {', '.join(known)})"
+        )
     rows = attitudes[attitudes["item"].isin(items) & attitudes["group_type"].isin(group_types)].copy()
     rows["_item"] = rows["item"].map({i: k for k, i in enumerate(items)})
     rows["_type"] = rows["group_type"].map({g: k for k, g in enumerate(group_types)})
     rows = rows.sort_values(["_item", "_type"], kind="stable")
-    rows["estimate"] = [fmt_pct_ci(p, lo, hi) for p, lo, hi in zip(rows["pct_agree"], rows["ci_low"], rows["ci_high"])]
-    cols = ["item"] + (["question"] if "question" in rows else []) + \
-        ["group_type", "group", "n_valid", "n_agree", "pct_agree", "ci_low", "ci_high", "estimate"]
+    rows["estimate"] = [
+        fmt_pct_ci(p, lo, hi) for p, lo, hi in zip(rows["pct_agree"], rows["ci_low"], rows["ci_high"])
+    ]
+    cols = (
+        ["item"]
+        + (["question"] if "question" in rows else [])
+        + ["group_type", "group", "n_valid", "n_agree", "pct_agree", "ci_low", "ci_high", "estimate"]
+    )
     return rows[cols].reset_index(drop=True)
 
 
 def headline_wide(headline: pd.DataFrame, label_width: int = 60) -> pd.DataFrame:
     """Items as rows, groups as columns, formatted estimates in the cells (for a slide)."""
     label = headline["question"] if "question" in headline else headline["item"]
-    frame = headline.assign(label=[str(q) if len(str(q)) <= label_width else str(q)[:label_width - 1] + "\u2026" for q in label])
+    frame = headline.assign(
+        label=[str(q) if len(str(q)) <= label_width else str(q)[: label_width - 1] + "\u2026" for q in label]
+    )
     groups = list(dict.fromkeys(frame["group"]))
     wide = frame.pivot(index="label", columns="group", values="estimate")
     order = list(dict.fromkeys(frame["label"]))
@@ -86,8 +97,11 @@ def sentences(headline: pd.DataFrame, attitudes: pd.DataFrame, pooled_type: str 
         question = rows["question"].iloc[0] if "question" in rows else item
         pooled = rows[rows["group_type"] == pooled_type]
         text = f"- *{question}*: "
-        text += (f"{pooled['estimate'].iloc[0]} of {pooled['group'].iloc[0].lower()} agreeing or positive"
-                 if len(pooled) else "no pooled estimate")
+        text += (
+            f"{pooled['estimate'].iloc[0]} of {pooled['group'].iloc[0].lower()} agreeing or positive"
+            if len(pooled)
+            else "no pooled estimate"
+        )
         ends = extremes(attitudes, item)
         if ends:
             hi, lo = (headline_row(attitudes, item, g) for g in ends)
@@ -101,11 +115,13 @@ def headline_row(attitudes: pd.DataFrame, item: str, group: str) -> str:
     return fmt_pct_ci(row["pct_agree"], row["ci_low"], row["ci_high"])
 
 
-MEASURES = {"relationship_positive": "Rate relationships positive (4-5)",
-            "relationship_improve": "Expect relations to improve",
-            "relationship_deteriorate": "Expect relations to deteriorate",
-            "regulation_punitive_agree": "Regulation poorly co-ordinated and punitive",
-            "cost_quality_tension_agree": "Rising cost-quality tension"}
+MEASURES = {
+    "relationship_positive": "Rate relationships positive (4-5)",
+    "relationship_improve": "Expect relations to improve",
+    "relationship_deteriorate": "Expect relations to deteriorate",
+    "regulation_punitive_agree": "Regulation poorly co-ordinated and punitive",
+    "cost_quality_tension_agree": "Rising cost-quality tension",
+}
 
 
 def fmt_diff(diff, low, high, p_value) -> str:
@@ -125,17 +141,32 @@ def then_and_now(table: pd.DataFrame) -> pd.DataFrame:
     """The then-vs-now comparison of notebook 03 (``attitudes_then_vs_now.csv``), formatted:
     measure, group, year, published %, this run's % (95% CI), difference (Newcombe 95% CI), p.
     Published figures without counts are marked as approximate."""
-    approx = table["approximate"].astype(str).str.lower().isin(["true", "1"]) if "approximate" in table else False
-    return pd.DataFrame({
-        "measure": table["measure"].map(lambda m: MEASURES.get(m, m)),
-        "group": table["group"],
-        "published": [f"{int(y)}: {float(p):.0f}%" + (" (approx. n)" if a else "")
-                      for y, p, a in zip(table["published_year"], table["published_pct"],
-                                         approx if not isinstance(approx, bool) else [False] * len(table))],
-        "this run": [fmt_pct_ci(p, lo, hi) for p, lo, hi in zip(table["pct"], table["ci_low"], table["ci_high"])],
-        "difference": [fmt_diff(d, lo, hi, p) for d, lo, hi, p in
-                       zip(table["diff_pp"], table["diff_ci_low"], table["diff_ci_high"], table["p_value"])],
-    })
+    approx = (
+        table["approximate"].astype(str).str.lower().isin(["true", "1"]) if "approximate" in table else False
+    )
+    return pd.DataFrame(
+        {
+            "measure": table["measure"].map(lambda m: MEASURES.get(m, m)),
+            "group": table["group"],
+            "published": [
+                f"{int(y)}: {float(p):.0f}%" + (" (approx. n)" if a else "")
+                for y, p, a in zip(
+                    table["published_year"],
+                    table["published_pct"],
+                    approx if not isinstance(approx, bool) else [False] * len(table),
+                )
+            ],
+            "this run": [
+                fmt_pct_ci(p, lo, hi) for p, lo, hi in zip(table["pct"], table["ci_low"], table["ci_high"])
+            ],
+            "difference": [
+                fmt_diff(d, lo, hi, p)
+                for d, lo, hi, p in zip(
+                    table["diff_pp"], table["diff_ci_low"], table["diff_ci_high"], table["p_value"]
+                )
+            ],
+        }
+    )
 
 
 def themes_summary(themes_by_role: pd.DataFrame) -> pd.DataFrame:
@@ -148,14 +179,22 @@ def themes_summary(themes_by_role: pd.DataFrame) -> pd.DataFrame:
         bad = values.isna() | (values < 0) | (values != values.round())
         if bad.any():
             i = int(bad.to_numpy().nonzero()[0][0])
-            raise ValueError(f"themes_by_role, row {i + 2}, column {col!r}: not a whole count (found {t[col].iloc[i]!r})")
+            raise ValueError(
+                f"themes_by_role, row {i + 2}, column {col!r}: not a whole count (found {t[col].iloc[i]!r})"
+            )
         t[col] = values.astype(int)
     rows = []
     for theme, g in t.groupby("theme", sort=False):
-        row = {"theme": theme, "references": int(g["references"].sum()), "participants": int(g["participants"].sum())}
+        row = {
+            "theme": theme,
+            "references": int(g["references"].sum()),
+            "participants": int(g["participants"].sum()),
+        }
         if "participants_in_role" in g:
             row["participants_in_study"] = int(pd.to_numeric(g["participants_in_role"]).sum())
-        row["raised_by"] = ", ".join(str(r) for r, n in zip(g["role"], g["participants"]) if n > 0) or "nobody"
+        row["raised_by"] = (
+            ", ".join(str(r) for r, n in zip(g["role"], g["participants"]) if n > 0) or "nobody"
+        )
         rows.append(row)
     return pd.DataFrame(rows)
 

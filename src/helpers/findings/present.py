@@ -16,6 +16,7 @@ from helpers.findings import headline, strands, triangulation
 
 def note(strand: str):
     from IPython.display import Markdown
+
     return Markdown(strands.missing_note(strand))
 
 
@@ -42,6 +43,7 @@ def headline_slide(table: pd.DataFrame | None):
 
 def headline_bullets(table: pd.DataFrame | None, attitudes: pd.DataFrame | None):
     from IPython.display import Markdown
+
     if table is None:
         return note("attitudes")
     return Markdown("\n".join(headline.sentences(table, attitudes)))
@@ -79,8 +81,13 @@ def triangulation_figure(long: pd.DataFrame | None, grid: pd.DataFrame | None):
     """The matrix drawn and saved as ``reports/figures/triangulation_matrix.png/svg``."""
     if grid is None:
         from IPython.display import Markdown
-        return Markdown("**Triangulation: not available.** It needs both the attitudes and the interview strands.")
-    labels = dict(zip(long["survey_item"], long["question"].where(long["question"] != "", long["survey_item"])))
+
+        return Markdown(
+            "**Triangulation: not available.** It needs both the attitudes and the interview strands."
+        )
+    labels = dict(
+        zip(long["survey_item"], long["question"].where(long["question"] != "", long["survey_item"]))
+    )
     import matplotlib.pyplot as plt
 
     fig = triangulation.figure(grid, labels)
@@ -92,6 +99,7 @@ def triangulation_figure(long: pd.DataFrame | None, grid: pd.DataFrame | None):
 def triangulation_detail(long: pd.DataFrame | None, judgements=("dissonance", "complementarity")):
     if long is None:
         from IPython.display import Markdown
+
         return Markdown("**Triangulation: not available.**")
     rows = long[long["judgement"].isin(judgements)]
     return plain(rows[["survey_item", "theme", "judgement", "survey_evidence", "rationale"]])

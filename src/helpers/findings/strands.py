@@ -26,28 +26,64 @@ class Strand:
     key: str
     stage: str
     title: str
-    tables: tuple[str, ...]            # expected in reports/tables/<name>.csv once the stage ran
-    figures: tuple[str, ...] = ()      # expected in reports/figures/<name>.png once the stage ran
+    tables: tuple[str, ...]  # expected in reports/tables/<name>.csv once the stage ran
+    figures: tuple[str, ...] = ()  # expected in reports/figures/<name>.png once the stage ran
 
 
-STRANDS: dict[str, Strand] = {s.key: s for s in (
-    Strand("literature", "01_literature_review", "Rapid literature review",
-           ("prisma_counts", "literature_included_counts"), ("prisma_flow",)),
-    Strand("survey", "02_survey_cleaning", "Survey cleaning",
-           ("survey_flow", "survey_respondents_by_role", "survey_data_dictionary"), ("survey_flow",)),
-    Strand("attitudes", "03_attitude_analysis", "Attitudes by role and against 2002",
-           ("attitudes_by_role", "attitudes_then_vs_now"), ("attitudes_then_vs_now", "attitudes_relationship_quality_by_role",
-                                                    "attitudes_battery_by_role")),
-    Strand("focus_groups", "04_focus_group_themes", "Interviews and focus groups",
-           ("themes_by_role",)),
-)}
+STRANDS: dict[str, Strand] = {
+    s.key: s
+    for s in (
+        Strand(
+            "literature",
+            "01_literature_review",
+            "Rapid literature review",
+            ("prisma_counts", "literature_included_counts"),
+            ("prisma_flow",),
+        ),
+        Strand(
+            "survey",
+            "02_survey_cleaning",
+            "Survey cleaning",
+            ("survey_flow", "survey_respondents_by_role", "survey_data_dictionary"),
+            ("survey_flow",),
+        ),
+        Strand(
+            "attitudes",
+            "03_attitude_analysis",
+            "Attitudes by role and against 2002",
+            ("attitudes_by_role", "attitudes_then_vs_now"),
+            ("attitudes_then_vs_now", "attitudes_relationship_quality_by_role", "attitudes_battery_by_role"),
+        ),
+        Strand("focus_groups", "04_focus_group_themes", "Interviews and focus groups", ("themes_by_role",)),
+    )
+}
 
 # Columns each table must have (the documented contract between the strands and the findings).
 REQUIRED_COLUMNS: dict[str, tuple[str, ...]] = {
-    "attitudes_by_role": ("item", "group_type", "group", "n_valid", "n_agree", "pct_agree", "ci_low", "ci_high"),
+    "attitudes_by_role": (
+        "item",
+        "group_type",
+        "group",
+        "n_valid",
+        "n_agree",
+        "pct_agree",
+        "ci_low",
+        "ci_high",
+    ),
     "themes_by_role": ("theme", "role", "references", "participants"),
-    "attitudes_then_vs_now": ("measure", "group", "published_year", "published_pct", "pct", "ci_low", "ci_high",
-                              "diff_pp", "diff_ci_low", "diff_ci_high", "p_value"),
+    "attitudes_then_vs_now": (
+        "measure",
+        "group",
+        "published_year",
+        "published_pct",
+        "pct",
+        "ci_low",
+        "ci_high",
+        "diff_pp",
+        "diff_ci_low",
+        "diff_ci_high",
+        "p_value",
+    ),
     "prisma_counts": ("data", "n"),
     "survey_flow": ("step", "excluded", "remaining"),
     "survey_respondents_by_role": ("role", "n"),
@@ -82,12 +118,21 @@ def status() -> pd.DataFrame:
         expected = [table_path(t) for t in strand.tables] + [figure_path(f) for f in strand.figures]
         missing = [p for p in expected if not p.is_file()]
         if ran and missing:
-            raise InputError(missing[0], f"stage {strand.stage} ran (its provenance record exists) but this "
-                             f"expected output is missing; rerun `make {strand.key}`"
-                             + (f" (also missing: {', '.join(p.name for p in missing[1:])})" if missing[1:] else ""))
-        rows.append({"strand": strand.title, "stage": strand.stage, "ran": ran,
-                     "outputs": f"{len(expected) - len(missing)} of {len(expected)}",
-                     "note": "outputs read" if ran else "not run yet: its findings are missing from this report"})
+            raise InputError(
+                missing[0],
+                f"stage {strand.stage} ran (its provenance record exists) but this "
+                f"expected output is missing; rerun `make {strand.key}`"
+                + (f" (also missing: {', '.join(p.name for p in missing[1:])})" if missing[1:] else ""),
+            )
+        rows.append(
+            {
+                "strand": strand.title,
+                "stage": strand.stage,
+                "ran": ran,
+                "outputs": f"{len(expected) - len(missing)} of {len(expected)}",
+                "note": "outputs read" if ran else "not run yet: its findings are missing from this report",
+            }
+        )
     return pd.DataFrame(rows)
 
 
@@ -111,7 +156,9 @@ def read_table(name: str, strand: str | None = None) -> pd.DataFrame | None:
     if not path.is_file():
         if owner is not None and not has_run(owner):
             return None
-        raise InputError(path, "expected table is missing" + (f" although stage {owner.stage} ran" if owner else ""))
+        raise InputError(
+            path, "expected table is missing" + (f" although stage {owner.stage} ran" if owner else "")
+        )
     table = read_csv(path)
     need = REQUIRED_COLUMNS.get(name, ())
     absent = [c for c in need if c not in table.columns]
@@ -123,5 +170,7 @@ def read_table(name: str, strand: str | None = None) -> pd.DataFrame | None:
 def missing_note(strand: str) -> str:
     """The plain sentence shown in place of a strand's findings when it has not run."""
     s = STRANDS[strand]
-    return (f"**{s.title}: not available.** Stage `{s.stage}` has not run on this data folder, so its "
-            f"outputs are missing and this section is empty. Run `make {s.key}` (or `make all`).")
+    return (
+        f"**{s.title}: not available.** Stage `{s.stage}` has not run on this data folder, so its "
+        f"outputs are missing and this section is empty. Run `make {s.key}` (or `make all`)."
+    )

@@ -38,7 +38,13 @@ JUDGEMENTS = ("convergence", "complementarity", "dissonance", "silence")
 REQUIRED = ("survey_item", "theme", "judgement")
 NONE_LABEL = "(none)"
 # Okabe-Ito (colour-blind safe): convergence blue, complementarity green, dissonance vermillion.
-COLOURS = {"convergence": "#0072B2", "complementarity": "#009E73", "dissonance": "#D55E00", "silence": "#BBBBBB", "": "#F2F2F2"}
+COLOURS = {
+    "convergence": "#0072B2",
+    "complementarity": "#009E73",
+    "dissonance": "#D55E00",
+    "silence": "#BBBBBB",
+    "": "#F2F2F2",
+}
 
 
 def _norm(text) -> str:
@@ -53,8 +59,11 @@ def read_mapping(path: str | Path) -> pd.DataFrame:
     table.columns = [str(c).strip() for c in table.columns]
     absent = [c for c in REQUIRED if c not in table.columns]
     if absent:
-        raise InputError(path, f"missing column(s) {', '.join(absent)}; expected {', '.join(REQUIRED)}[, rationale]",
-                         column=absent[0])
+        raise InputError(
+            path,
+            f"missing column(s) {', '.join(absent)}; expected {', '.join(REQUIRED)}[, rationale]",
+            column=absent[0],
+        )
     if table.empty:
         raise InputError(path, "the mapping has no rows")
     if "rationale" not in table:
@@ -67,17 +76,29 @@ def read_mapping(path: str | Path) -> pd.DataFrame:
     table["judgement"] = table["judgement"].map(_norm)
     bad = table[~table["judgement"].isin(JUDGEMENTS)]
     if len(bad):
-        raise InputError(path, f"judgement must be one of {', '.join(JUDGEMENTS)}", row=int(bad["row"].iloc[0]),
-                         column="judgement", value=str(bad["judgement"].iloc[0]))
+        raise InputError(
+            path,
+            f"judgement must be one of {', '.join(JUDGEMENTS)}",
+            row=int(bad["row"].iloc[0]),
+            column="judgement",
+            value=str(bad["judgement"].iloc[0]),
+        )
     table["survey_item"] = table["survey_item"].astype(str).str.strip()
     table["theme"] = table["theme"].astype(str).str.strip()
-    table["rationale"] = table["rationale"].astype(object).where(table["rationale"].notna(), "").astype(str).str.strip()
+    table["rationale"] = (
+        table["rationale"].astype(object).where(table["rationale"].notna(), "").astype(str).str.strip()
+    )
     key = table["survey_item"].map(_norm) + "\x00" + table["theme"].map(_norm)
     dup = table[key.duplicated()]
     if len(dup):
         first = int(table.loc[key == key[dup.index[0]], "row"].iloc[0])
-        raise InputError(path, f"the same item and theme are mapped twice (first at row {first})", row=int(dup["row"].iloc[0]),
-                         column="theme", value=f"{dup['survey_item'].iloc[0]} / {dup['theme'].iloc[0]}")
+        raise InputError(
+            path,
+            f"the same item and theme are mapped twice (first at row {first})",
+            row=int(dup["row"].iloc[0]),
+            column="theme",
+            value=f"{dup['survey_item'].iloc[0]} / {dup['theme'].iloc[0]}",
+        )
     return table[["row", "survey_item", "theme", "judgement", "rationale"]].reset_index(drop=True)
 
 
@@ -88,16 +109,26 @@ def _survey_evidence(attitudes: pd.DataFrame, item: str, pooled_type: str) -> tu
     pooled = rows[rows["group_type"] == pooled_type]
     parts = []
     if len(pooled):
-        parts.append(f"{pooled['group'].iloc[0]} {headline.fmt_pct_ci(pooled['pct_agree'].iloc[0], pooled['ci_low'].iloc[0], pooled['ci_high'].iloc[0])}")
+        parts.append(
+            f"{pooled['group'].iloc[0]} {headline.fmt_pct_ci(pooled['pct_agree'].iloc[0], pooled['ci_low'].iloc[0], pooled['ci_high'].iloc[0])}"
+        )
     ends = headline.extremes(attitudes, item)
     if ends:
-        parts.append(f"highest {ends[0]} {headline.headline_row(attitudes, item, ends[0])}, "
-                     f"lowest {ends[1]} {headline.headline_row(attitudes, item, ends[1])}")
+        parts.append(
+            f"highest {ends[0]} {headline.headline_row(attitudes, item, ends[0])}, "
+            f"lowest {ends[1]} {headline.headline_row(attitudes, item, ends[1])}"
+        )
     return ("; ".join(parts) if has_data else "no valid answers"), has_data
 
 
-def build(mapping: pd.DataFrame, attitudes: pd.DataFrame, themes_by_role: pd.DataFrame, *,
-          mapping_file: str | Path = "mapping file", pooled_type: str = "all") -> pd.DataFrame:
+def build(
+    mapping: pd.DataFrame,
+    attitudes: pd.DataFrame,
+    themes_by_role: pd.DataFrame,
+    *,
+    mapping_file: str | Path = "mapping file",
+    pooled_type: str = "all",
+) -> pd.DataFrame:
     """The long triangulation table: one row per mapped pair, unmapped item and unmapped theme.
 
     Columns: ``survey_item, question, theme, judgement, team_judgement, rationale,
@@ -108,42 +139,87 @@ def build(mapping: pd.DataFrame, attitudes: pd.DataFrame, themes_by_role: pd.Dat
     summary = headline.themes_summary(themes_by_role)
     themes = list(summary["theme"])
     theme_by_norm = {_norm(t): t for t in themes}
-    questions = (attitudes.drop_duplicates("item").set_index("item")["question"].to_dict()
-                 if "question" in attitudes else {})
+    questions = (
+        attitudes.drop_duplicates("item").set_index("item")["question"].to_dict()
+        if "question" in attitudes
+        else {}
+    )
     rows = []
     for _, m in mapping.iterrows():
         item = item_by_norm.get(_norm(m["survey_item"]))
         if item is None:
-            raise InputError(mapping_file, f"survey item not in attitudes_by_role (known: {', '.join(items)})",
-                             row=int(m["row"]), column="survey_item", value=m["survey_item"])
+            raise InputError(
+                mapping_file,
+                f"survey item not in attitudes_by_role (known: {', '.join(items)})",
+                row=int(m["row"]),
+                column="survey_item",
+                value=m["survey_item"],
+            )
         theme = theme_by_norm.get(_norm(m["theme"]))
         if theme is None:
-            raise InputError(mapping_file, f"theme not in themes_by_role (known: {'; '.join(themes)})",
-                             row=int(m["row"]), column="theme", value=m["theme"])
+            raise InputError(
+                mapping_file,
+                f"theme not in themes_by_role (known: {'; '.join(themes)})",
+                row=int(m["row"]),
+                column="theme",
+                value=m["theme"],
+            )
         s_text, s_data = _survey_evidence(attitudes, item, pooled_type)
         t = summary[summary["theme"] == theme].iloc[0]
         q_text = f"{t['references']} references from {t['participants']} participants ({t['raised_by']})"
         judgement, origin = m["judgement"], f"mapping row {int(m['row'])}"
         if t["references"] == 0 or not s_data:
             judgement = "silence"
-            origin += ": " + ("no participant raised the theme in this run" if t["references"] == 0 else "the item has no valid answers")
-        rows.append({"survey_item": item, "question": questions.get(item, ""), "theme": theme, "judgement": judgement,
-                     "team_judgement": m["judgement"], "rationale": m["rationale"], "survey_evidence": s_text,
-                     "qualitative_evidence": q_text, "origin": origin})
+            origin += ": " + (
+                "no participant raised the theme in this run"
+                if t["references"] == 0
+                else "the item has no valid answers"
+            )
+        rows.append(
+            {
+                "survey_item": item,
+                "question": questions.get(item, ""),
+                "theme": theme,
+                "judgement": judgement,
+                "team_judgement": m["judgement"],
+                "rationale": m["rationale"],
+                "survey_evidence": s_text,
+                "qualitative_evidence": q_text,
+                "origin": origin,
+            }
+        )
     mapped_items = {r["survey_item"] for r in rows}
     mapped_themes = {r["theme"] for r in rows}
     for item in items:
         if item not in mapped_items:
-            rows.append({"survey_item": item, "question": questions.get(item, ""), "theme": NONE_LABEL, "judgement": "silence",
-                         "team_judgement": "", "rationale": "", "survey_evidence": _survey_evidence(attitudes, item, pooled_type)[0],
-                         "qualitative_evidence": "no theme mapped to this item",
-                         "origin": "derived: item in the survey, mapped to no theme"})
+            rows.append(
+                {
+                    "survey_item": item,
+                    "question": questions.get(item, ""),
+                    "theme": NONE_LABEL,
+                    "judgement": "silence",
+                    "team_judgement": "",
+                    "rationale": "",
+                    "survey_evidence": _survey_evidence(attitudes, item, pooled_type)[0],
+                    "qualitative_evidence": "no theme mapped to this item",
+                    "origin": "derived: item in the survey, mapped to no theme",
+                }
+            )
     for _, t in summary.iterrows():
         if t["theme"] not in mapped_themes:
-            rows.append({"survey_item": NONE_LABEL, "question": "", "theme": t["theme"], "judgement": "silence",
-                         "team_judgement": "", "rationale": "", "survey_evidence": "no survey item mapped to this theme",
-                         "qualitative_evidence": f"{t['references']} references from {t['participants']} participants ({t['raised_by']})",
-                         "origin": "derived: theme in the interviews, mapped to no survey item"})
+            rows.append(
+                {
+                    "survey_item": NONE_LABEL,
+                    "question": "",
+                    "theme": t["theme"],
+                    "judgement": "silence",
+                    "team_judgement": "",
+                    "rationale": "",
+                    "survey_evidence": "no survey item mapped to this theme",
+                    "qualitative_evidence": f"{t['references']} references from {t['participants']} participants ({t['raised_by']})",
+                    "origin": "derived: theme in the interviews, mapped to no survey item",
+                }
+            )
     long = pd.DataFrame(rows)
     order_i = {i: k for k, i in enumerate(items + [NONE_LABEL])}
     order_t = {t: k for k, t in enumerate(themes + [NONE_LABEL])}
@@ -158,7 +234,9 @@ def matrix(long: pd.DataFrame, themes: list[str] | None = None) -> pd.DataFrame:
     items = [i for i in dict.fromkeys(long["survey_item"]) if i != NONE_LABEL]
     items += [NONE_LABEL] if (long["survey_item"] == NONE_LABEL).any() else []
     present = [t for t in dict.fromkeys(long["theme"]) if t != NONE_LABEL]
-    cols = [t for t in (themes or present) if t in present] + [t for t in present if t not in (themes or present)]
+    cols = [t for t in (themes or present) if t in present] + [
+        t for t in present if t not in (themes or present)
+    ]
     cols += [NONE_LABEL] if (long["theme"] == NONE_LABEL).any() else []
     grid = pd.DataFrame("", index=items, columns=cols)
     for _, r in long.iterrows():
@@ -173,7 +251,9 @@ def counts(long: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame({"judgement": c.index, "cells": c.to_numpy()})
 
 
-def figure(grid: pd.DataFrame, labels: dict[str, str] | None = None, title: str = "Survey items x interview themes"):
+def figure(
+    grid: pd.DataFrame, labels: dict[str, str] | None = None, title: str = "Survey items x interview themes"
+):
     """The matrix as a coloured grid with each cell's judgement written in it."""
     import textwrap
 
@@ -190,10 +270,31 @@ def figure(grid: pd.DataFrame, labels: dict[str, str] | None = None, title: str 
         for j in range(n_cols):
             v = grid.iat[i, j]
             if v:
-                ax.text(j, i, v, ha="center", va="center", fontsize=8, color="black" if v == "silence" else "white")
-    ax.set_xticks(range(n_cols), [textwrap.fill("no theme" if c == NONE_LABEL else str(c), 14) for c in grid.columns], fontsize=8.5)
+                ax.text(
+                    j,
+                    i,
+                    v,
+                    ha="center",
+                    va="center",
+                    fontsize=8,
+                    color="black" if v == "silence" else "white",
+                )
+    ax.set_xticks(
+        range(n_cols),
+        [textwrap.fill("no theme" if c == NONE_LABEL else str(c), 14) for c in grid.columns],
+        fontsize=8.5,
+    )
     ax.xaxis.tick_top()
-    ax.set_yticks(range(n_rows), [textwrap.shorten("no survey item" if i == NONE_LABEL else (labels.get(i, i) or i), 58, placeholder="\u2026") for i in grid.index], fontsize=8.5)
+    ax.set_yticks(
+        range(n_rows),
+        [
+            textwrap.shorten(
+                "no survey item" if i == NONE_LABEL else (labels.get(i, i) or i), 58, placeholder="\u2026"
+            )
+            for i in grid.index
+        ],
+        fontsize=8.5,
+    )
     ax.set_xticks([x - 0.5 for x in range(1, n_cols)], minor=True)
     ax.set_yticks([y - 0.5 for y in range(1, n_rows)], minor=True)
     ax.grid(which="minor", color="white", linewidth=2)
@@ -201,7 +302,9 @@ def figure(grid: pd.DataFrame, labels: dict[str, str] | None = None, title: str 
     for spine in ax.spines.values():
         spine.set_visible(False)
     handles = [Patch(color=COLOURS[j], label=j) for j in JUDGEMENTS]
-    ax.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, -0.02), ncol=4, frameon=False, fontsize=8)
+    ax.legend(
+        handles=handles, loc="upper center", bbox_to_anchor=(0.5, -0.02), ncol=4, frameon=False, fontsize=8
+    )
     ax.set_title(title, fontweight="bold", pad=12)
     fig.tight_layout()
     return fig

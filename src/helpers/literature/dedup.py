@@ -35,8 +35,19 @@ from helpers.literature.parsers import normalise_title
 RULES = ("manual_merge", "doi", "pmid", "title_year_author", "fuzzy_title")
 OVERRIDE_COLUMNS = ["record_id_a", "record_id_b", "action", "reason"]
 OVERRIDE_ACTIONS = ("merge", "separate")
-LOG_COLUMNS = ["unique_id", "record_a", "record_b", "database_a", "database_b", "rule", "score", "action",
-               "title_a", "title_b", "detail"]
+LOG_COLUMNS = [
+    "unique_id",
+    "record_a",
+    "record_b",
+    "database_a",
+    "database_b",
+    "rule",
+    "score",
+    "action",
+    "title_a",
+    "title_b",
+    "detail",
+]
 
 
 def record_key(record_id: str) -> tuple:
@@ -47,9 +58,9 @@ def record_key(record_id: str) -> tuple:
 
 @dataclass
 class DedupResult:
-    records: pd.DataFrame   # every identified record, with its unique_id
-    unique: pd.DataFrame    # one row per group of duplicates (the records screened)
-    log: pd.DataFrame       # every merge, refused merge and flagged pair
+    records: pd.DataFrame  # every identified record, with its unique_id
+    unique: pd.DataFrame  # one row per group of duplicates (the records screened)
+    log: pd.DataFrame  # every merge, refused merge and flagged pair
 
     @property
     def n_duplicates(self) -> int:
@@ -64,19 +75,43 @@ def read_overrides(path: str | Path, known_ids) -> pd.DataFrame:
     for n, rec in files.read_log(path, OVERRIDE_COLUMNS[:3], OVERRIDE_COLUMNS):
         for col in ("record_id_a", "record_id_b"):
             if rec[col] not in known:
-                raise InputError(path, "unknown record id (ids are '<export file name>:<position>')", row=n, column=col, value=rec[col])
+                raise InputError(
+                    path,
+                    "unknown record id (ids are '<export file name>:<position>')",
+                    row=n,
+                    column=col,
+                    value=rec[col],
+                )
         if rec["action"] not in OVERRIDE_ACTIONS:
-            raise InputError(path, f"action must be one of {', '.join(OVERRIDE_ACTIONS)}", row=n, column="action", value=rec["action"])
+            raise InputError(
+                path,
+                f"action must be one of {', '.join(OVERRIDE_ACTIONS)}",
+                row=n,
+                column="action",
+                value=rec["action"],
+            )
         if rec["record_id_a"] == rec["record_id_b"]:
-            raise InputError(path, "a record cannot be paired with itself", row=n, column="record_id_b", value=rec["record_id_b"])
+            raise InputError(
+                path,
+                "a record cannot be paired with itself",
+                row=n,
+                column="record_id_b",
+                value=rec["record_id_b"],
+            )
         rec["_row"] = n
         out.append(rec)
-    df = pd.DataFrame(out, columns=[*out[0].keys()]) if out else pd.DataFrame(columns=[*OVERRIDE_COLUMNS, "_row"])
+    df = (
+        pd.DataFrame(out, columns=[*out[0].keys()])
+        if out
+        else pd.DataFrame(columns=[*OVERRIDE_COLUMNS, "_row"])
+    )
     pairs = {}
     for rec in out:
         pair = frozenset((rec["record_id_a"], rec["record_id_b"]))
         if pair in pairs and pairs[pair][0] != rec["action"]:
-            raise InputError(path, "the same pair is both merged and separated", row=[pairs[pair][1], rec["_row"]])
+            raise InputError(
+                path, "the same pair is both merged and separated", row=[pairs[pair][1], rec["_row"]]
+            )
         pairs[pair] = (rec["action"], rec["_row"])
     return df
 
@@ -101,7 +136,9 @@ class _UnionFind:
         return ra
 
 
-def _candidate_pairs(df: pd.DataFrame, *, fuzzy_title_threshold, doi_title_min, year_tolerance, min_title_length):
+def _candidate_pairs(
+    df: pd.DataFrame, *, fuzzy_title_threshold, doi_title_min, year_tolerance, min_title_length
+):
     """(rule, a, b, score, detail) for every candidate pair, a < b."""
     out = []
     ids = df["record_id"].tolist()
@@ -116,13 +153,15 @@ def _candidate_pairs(df: pd.DataFrame, *, fuzzy_title_threshold, doi_title_min, 
         for value, group in df[df[column].notna() & (df[column] != "")].groupby(column, sort=True):
             members = sorted(group["record_id"], key=record_key)
             for i, a in enumerate(members):
-                for b in members[i + 1:]:
+                for b in members[i + 1 :]:
                     score = None
                     detail = f"{column} {value}"
                     if rule == "doi" and ntitle[a] and ntitle[b]:
                         score = round(fuzz.token_set_ratio(ntitle[a], ntitle[b]), 1)
                         if score < doi_title_min:
-                            out.append(("doi_conflict", *ordered(a, b), score, f"same DOI {value} but titles differ"))
+                            out.append(
+                                ("doi_conflict", *ordered(a, b), score, f"same DOI {value} but titles differ")
+                            )
                             continue
                     out.append((rule, *ordered(a, b), score, detail))
 
@@ -134,9 +173,16 @@ def _candidate_pairs(df: pd.DataFrame, *, fuzzy_title_threshold, doi_title_min, 
     for (_t, _au), group in keyed.groupby(["_ntitle", "first_author_surname"], sort=True):
         members = sorted(group["record_id"], key=record_key)
         for i, a in enumerate(members):
-            for b in members[i + 1:]:
+            for b in members[i + 1 :]:
                 if years_close(a, b):
-                    out.append(("title_year_author", *ordered(a, b), 100.0, f"first author {author[a]}, years {year[a]}/{year[b]}"))
+                    out.append(
+                        (
+                            "title_year_author",
+                            *ordered(a, b),
+                            100.0,
+                            f"first author {author[a]}, years {year[a]}/{year[b]}",
+                        )
+                    )
 
     # fuzzy titles, compared only between records whose years are close (blocking by year)
     with_year = df[(df["_ntitle"].str.len() >= min_title_length) & df["year"].notna()]
@@ -145,8 +191,13 @@ def _candidate_pairs(df: pd.DataFrame, *, fuzzy_title_threshold, doi_title_min, 
         right = [r for d in range(0, year_tolerance + 1) for r in by_year.get(y + d, [])]
         if not right:
             continue
-        matrix = process.cdist([ntitle[r] for r in left], [ntitle[r] for r in right], scorer=fuzz.ratio,
-                               score_cutoff=fuzzy_title_threshold, workers=1)
+        matrix = process.cdist(
+            [ntitle[r] for r in left],
+            [ntitle[r] for r in right],
+            scorer=fuzz.ratio,
+            score_cutoff=fuzzy_title_threshold,
+            workers=1,
+        )
         for i, j in zip(*matrix.nonzero()):
             a, b = left[i], right[j]
             if a == b or (year[a] == year[b] and record_key(b) < record_key(a)):
@@ -156,12 +207,26 @@ def _candidate_pairs(df: pd.DataFrame, *, fuzzy_title_threshold, doi_title_min, 
                 continue
             if ntitle[a] == ntitle[b] and aa and ab and pd.notna(aa) and pd.notna(ab):
                 continue  # already a title_year_author pair
-            out.append(("fuzzy_title", *ordered(a, b), round(float(matrix[i, j]), 1), f"title similarity, years {year[a]}/{year[b]}"))
+            out.append(
+                (
+                    "fuzzy_title",
+                    *ordered(a, b),
+                    round(float(matrix[i, j]), 1),
+                    f"title similarity, years {year[a]}/{year[b]}",
+                )
+            )
     return out
 
 
-def deduplicate(records: pd.DataFrame, *, fuzzy_title_threshold: float = 95, doi_title_min: float = 60,
-                year_tolerance: int = 1, min_title_length: int = 20, overrides: pd.DataFrame | None = None) -> DedupResult:
+def deduplicate(
+    records: pd.DataFrame,
+    *,
+    fuzzy_title_threshold: float = 95,
+    doi_title_min: float = 60,
+    year_tolerance: int = 1,
+    min_title_length: int = 20,
+    overrides: pd.DataFrame | None = None,
+) -> DedupResult:
     """Group duplicate records; see the module docstring for the rules."""
     if records["record_id"].duplicated().any():
         dup = records.loc[records["record_id"].duplicated(), "record_id"].iloc[0]
@@ -169,8 +234,13 @@ def deduplicate(records: pd.DataFrame, *, fuzzy_title_threshold: float = 95, doi
     df = records.copy()
     df["_ntitle"] = df["title"].map(normalise_title)
     df = df.sort_values("record_id", key=lambda s: s.map(record_key)).reset_index(drop=True)
-    pairs = _candidate_pairs(df, fuzzy_title_threshold=fuzzy_title_threshold, doi_title_min=doi_title_min,
-                             year_tolerance=year_tolerance, min_title_length=min_title_length)
+    pairs = _candidate_pairs(
+        df,
+        fuzzy_title_threshold=fuzzy_title_threshold,
+        doi_title_min=doi_title_min,
+        year_tolerance=year_tolerance,
+        min_title_length=min_title_length,
+    )
     forbidden = set()
     if overrides is not None and len(overrides):
         for rec in overrides.to_dict("records"):
@@ -188,8 +258,17 @@ def deduplicate(records: pd.DataFrame, *, fuzzy_title_threshold: float = 95, doi
     log = []
     seen_flags = set()
     for rule, a, b, score, detail in pairs:
-        entry = {"record_a": a, "record_b": b, "database_a": db[a], "database_b": db[b], "rule": rule,
-                 "score": score, "title_a": title[a], "title_b": title[b], "detail": detail}
+        entry = {
+            "record_a": a,
+            "record_b": b,
+            "database_a": db[a],
+            "database_b": db[b],
+            "rule": rule,
+            "score": score,
+            "title_a": title[a],
+            "title_b": title[b],
+            "detail": detail,
+        }
         if rule == "doi_conflict":
             if (a, b) not in seen_flags:
                 seen_flags.add((a, b))
@@ -200,7 +279,13 @@ def deduplicate(records: pd.DataFrame, *, fuzzy_title_threshold: float = 95, doi
             continue
         blocked = [(x, y) for x, y in forbidden if {uf.find(x), uf.find(y)} == {ra, rb}]
         if blocked:
-            log.append({**entry, "action": "blocked_by_override", "detail": f"{detail}; override keeps {blocked[0][0]} and {blocked[0][1]} apart"})
+            log.append(
+                {
+                    **entry,
+                    "action": "blocked_by_override",
+                    "detail": f"{detail}; override keeps {blocked[0][0]} and {blocked[0][1]} apart",
+                }
+            )
             continue
         uf.union(a, b)
         log.append({**entry, "action": "merged"})
@@ -209,9 +294,11 @@ def deduplicate(records: pd.DataFrame, *, fuzzy_title_threshold: float = 95, doi
     log_df = pd.DataFrame(log, columns=[c for c in LOG_COLUMNS if c != "unique_id"])
     log_df.insert(0, "unique_id", log_df["record_a"].map(uf.find) if len(log_df) else pd.Series(dtype=str))
     order = {"merged": 0, "blocked_by_override": 1, "flagged_for_review": 2}
-    log_df = log_df.sort_values(["unique_id", "action", "record_a", "record_b"],
-                                key=lambda s: s.map(record_key) if s.name != "action" else s.map(order),
-                                kind="stable").reset_index(drop=True)
+    log_df = log_df.sort_values(
+        ["unique_id", "action", "record_a", "record_b"],
+        key=lambda s: s.map(record_key) if s.name != "action" else s.map(order),
+        kind="stable",
+    ).reset_index(drop=True)
     unique = _merge_groups(df)
     out_records = df.drop(columns=["_ntitle"])
     assert int(out_records["is_duplicate"].sum()) == int((log_df["action"] == "merged").sum())
@@ -233,10 +320,17 @@ def _merge_groups(df: pd.DataFrame) -> pd.DataFrame:
 
     rows = []
     for uid, members in groups.items():
-        completeness = [sum(present(m[f]) for f in ("title", "authors", "year", "journal", "doi", "pmid", "abstract")) for m in members]
+        completeness = [
+            sum(present(m[f]) for f in ("title", "authors", "year", "journal", "doi", "pmid", "abstract"))
+            for m in members
+        ]
         best = members[completeness.index(max(completeness))]
-        row = {"unique_id": uid, "n_records": len(members), "record_ids": "; ".join(m["record_id"] for m in members),
-               "databases": "; ".join(dict.fromkeys(m["database"] for m in members if m["database"]))}
+        row = {
+            "unique_id": uid,
+            "n_records": len(members),
+            "record_ids": "; ".join(m["record_id"] for m in members),
+            "databases": "; ".join(dict.fromkeys(m["database"] for m in members if m["database"])),
+        }
         for f in _FIELDS:
             if f in ("doi", "pmid", "abstract"):
                 vals = [m[f] for m in members if present(m[f])]

@@ -33,26 +33,36 @@ DATABASES = [  # (database, file, interface, date, inclusion probability for a h
     ("Web of Science", "wos_2016-09-03.txt", "Web of Science Core Collection", "2016-09-03", 0.6, 0.8),
 ]
 HEALTH_JOURNALS = {
-    "BMJ", "Clinical Medicine", "Journal of Healthcare Management", "Social Science & Medicine",
-    "BMC Health Services Research", "Journal of Health Organization and Management",
-    "Journal of the Royal Society of Medicine", "Future Hospital Journal", "Health Services Management Research",
-    "Journal of Nursing Management", "Sociology of Health & Illness",
+    "BMJ",
+    "Clinical Medicine",
+    "Journal of Healthcare Management",
+    "Social Science & Medicine",
+    "BMC Health Services Research",
+    "Journal of Health Organization and Management",
+    "Journal of the Royal Society of Medicine",
+    "Future Hospital Journal",
+    "Health Services Management Research",
+    "Journal of Nursing Management",
+    "Sociology of Health & Illness",
 }
 QUERIES = {
     "MEDLINE": '("Physician Executives"[Mesh] OR "clinical director*"[tiab] OR "medical manager*"[tiab] OR '
-               '"clinician manager*"[tiab] OR doctor*[tiab]) AND (manager*[tiab] OR "Hospital Administrators"[Mesh]) '
-               'AND (relationship*[tiab] OR attitude*[tiab] OR conflict*[tiab] OR engagement[tiab]) AND England[Mesh]',
+    '"clinician manager*"[tiab] OR doctor*[tiab]) AND (manager*[tiab] OR "Hospital Administrators"[Mesh]) '
+    "AND (relationship*[tiab] OR attitude*[tiab] OR conflict*[tiab] OR engagement[tiab]) AND England[Mesh]",
     "Embase": "exp physician executive/ OR (clinical director* OR medical manager* OR clinician manager*).ti,ab. "
-              "AND (manager* OR hospital administrator/) AND (relationship* OR attitude* OR conflict*).ti,ab.",
+    "AND (manager* OR hospital administrator/) AND (relationship* OR attitude* OR conflict*).ti,ab.",
     "Scopus": 'TITLE-ABS-KEY((doctor* OR physician* OR "clinical director*" OR clinician*) W/3 manag* AND '
-              '(relationship* OR attitude* OR identit* OR engagement) AND (NHS OR "National Health Service" OR hospital*))',
+    '(relationship* OR attitude* OR identit* OR engagement) AND (NHS OR "National Health Service" OR hospital*))',
     "Web of Science": 'TS=((doctor* OR physician* OR "clinical director*" OR clinician*) NEAR/3 manag* AND '
-                      '(relationship* OR attitude* OR identit* OR engagement) AND (NHS OR hospital*))',
+    "(relationship* OR attitude* OR identit* OR engagement) AND (NHS OR hospital*))",
 }
 
 # Synthetic "true" decisions (what consensus ends up with): used to simulate the two reviewers.
-TA_EXCLUDE = {"edwards2003doctors": "editorial", "edwards2003problem": "editorial",
-              "davies2013mannion": "about culture change policy, not doctor-manager relations"}
+TA_EXCLUDE = {
+    "edwards2003doctors": "editorial",
+    "edwards2003problem": "editorial",
+    "davies2013mannion": "about culture change policy, not doctor-manager relations",
+}
 NOT_RETRIEVED = {"spurgeon2008"}
 FT_EXCLUDE = {
     "davies2003trends": "not empirical (commentary, editorial or review)",
@@ -70,29 +80,161 @@ FULLTEXT_REASONS = sorted(set(FT_EXCLUDE.values()))
 # Illustrative extraction (synthetic): design, setting, country, participants, focus, themes.
 # Participants and settings paraphrase the topic notes of demo_references.csv.
 EXTRACTION = {
-    "davies2003views": ("Cross-sectional survey", "NHS acute trusts", "UK", "1092 chief executives, medical directors, clinical directors and directorate managers", "Views of the doctor-manager relationship", "Relationships and trust", "survey2002"),
-    "rundall2004": ("Cross-sectional survey (comparative)", "Hospitals", "UK; USA", "Survey respondents in both countries", "Sources of doctor-manager tension", "Relationships and trust; Policy and external pressure", "survey2002"),
-    "degeling2003": ("Attitude survey (comparative)", "Hospitals", "UK; Australia; New Zealand", "Clinicians and managers", "Modernisation and clinical autonomy", "Power and control; Relationships and trust", ""),
-    "veronesi2013": ("Panel study of administrative data", "English NHS hospital trusts 2006-09", "UK", "Trust boards", "Clinicians on boards and quality", "Organisational performance; Medical engagement and leadership", ""),
-    "kirkpatrick2009": ("Comparative case study", "Hospitals", "Denmark; UK", "Not stated in the reference list", "Hybrid clinical management roles", "Hybrid roles and identity", ""),
-    "mcgivern2015": ("Qualitative interviews", "NHS", "UK", "Doctors in managerial roles", "Identity work of hybrid managers", "Hybrid roles and identity", ""),
-    "ham2011": ("Qualitative interviews", "NHS", "UK", "22 medical chief executives", "Doctors becoming chief executives", "Hybrid roles and identity; Medical engagement and leadership", ""),
-    "spurgeon2015": ("Cross-sectional survey", "NHS trusts", "UK", "Medical staff (Medical Engagement Scale)", "Medical engagement and performance", "Medical engagement and leadership; Organisational performance", ""),
-    "nicol2016": ("Qualitative interviews", "NHS", "UK", "Senior NHS leaders", "Barriers to medical leadership", "Medical engagement and leadership", ""),
-    "parker1996": ("Case study", "An NHS health district", "UK", "Managers and doctors", "Culture after general management", "Relationships and trust; Power and control", ""),
-    "marnoch2000": ("Qualitative case study", "NHS trusts", "UK", "Medical managers", "Legitimacy of medical managers", "Hybrid roles and identity; Power and control", ""),
-    "forbes2004": ("Qualitative interviews", "NHS hospitals", "UK", "Clinician-managers", "Psychological contract of clinician-managers", "Hybrid roles and identity; Relationships and trust", ""),
-    "hallier2005": ("Qualitative interviews", "NHS hospitals", "UK", "Clinical directors", "Social identity of clinical directors", "Hybrid roles and identity", ""),
-    "forbes2006": ("Qualitative interviews", "NHS hospitals", "UK", "18 hospital doctors", "Responses to managerial agendas", "Hybrid roles and identity; Relationships and trust", ""),
-    "waring2009": ("Qualitative case study", "NHS hospitals", "UK", "Doctors and risk managers", "Knowledge management and control", "Power and control", ""),
-    "sheaff2009": ("Qualitative case study", "English primary care 1998-2005", "UK", "Not stated in the reference list", "Managerial power over general practice", "Power and control; Policy and external pressure", ""),
+    "davies2003views": (
+        "Cross-sectional survey",
+        "NHS acute trusts",
+        "UK",
+        "1092 chief executives, medical directors, clinical directors and directorate managers",
+        "Views of the doctor-manager relationship",
+        "Relationships and trust",
+        "survey2002",
+    ),
+    "rundall2004": (
+        "Cross-sectional survey (comparative)",
+        "Hospitals",
+        "UK; USA",
+        "Survey respondents in both countries",
+        "Sources of doctor-manager tension",
+        "Relationships and trust; Policy and external pressure",
+        "survey2002",
+    ),
+    "degeling2003": (
+        "Attitude survey (comparative)",
+        "Hospitals",
+        "UK; Australia; New Zealand",
+        "Clinicians and managers",
+        "Modernisation and clinical autonomy",
+        "Power and control; Relationships and trust",
+        "",
+    ),
+    "veronesi2013": (
+        "Panel study of administrative data",
+        "English NHS hospital trusts 2006-09",
+        "UK",
+        "Trust boards",
+        "Clinicians on boards and quality",
+        "Organisational performance; Medical engagement and leadership",
+        "",
+    ),
+    "kirkpatrick2009": (
+        "Comparative case study",
+        "Hospitals",
+        "Denmark; UK",
+        "Not stated in the reference list",
+        "Hybrid clinical management roles",
+        "Hybrid roles and identity",
+        "",
+    ),
+    "mcgivern2015": (
+        "Qualitative interviews",
+        "NHS",
+        "UK",
+        "Doctors in managerial roles",
+        "Identity work of hybrid managers",
+        "Hybrid roles and identity",
+        "",
+    ),
+    "ham2011": (
+        "Qualitative interviews",
+        "NHS",
+        "UK",
+        "22 medical chief executives",
+        "Doctors becoming chief executives",
+        "Hybrid roles and identity; Medical engagement and leadership",
+        "",
+    ),
+    "spurgeon2015": (
+        "Cross-sectional survey",
+        "NHS trusts",
+        "UK",
+        "Medical staff (Medical Engagement Scale)",
+        "Medical engagement and performance",
+        "Medical engagement and leadership; Organisational performance",
+        "",
+    ),
+    "nicol2016": (
+        "Qualitative interviews",
+        "NHS",
+        "UK",
+        "Senior NHS leaders",
+        "Barriers to medical leadership",
+        "Medical engagement and leadership",
+        "",
+    ),
+    "parker1996": (
+        "Case study",
+        "An NHS health district",
+        "UK",
+        "Managers and doctors",
+        "Culture after general management",
+        "Relationships and trust; Power and control",
+        "",
+    ),
+    "marnoch2000": (
+        "Qualitative case study",
+        "NHS trusts",
+        "UK",
+        "Medical managers",
+        "Legitimacy of medical managers",
+        "Hybrid roles and identity; Power and control",
+        "",
+    ),
+    "forbes2004": (
+        "Qualitative interviews",
+        "NHS hospitals",
+        "UK",
+        "Clinician-managers",
+        "Psychological contract of clinician-managers",
+        "Hybrid roles and identity; Relationships and trust",
+        "",
+    ),
+    "hallier2005": (
+        "Qualitative interviews",
+        "NHS hospitals",
+        "UK",
+        "Clinical directors",
+        "Social identity of clinical directors",
+        "Hybrid roles and identity",
+        "",
+    ),
+    "forbes2006": (
+        "Qualitative interviews",
+        "NHS hospitals",
+        "UK",
+        "18 hospital doctors",
+        "Responses to managerial agendas",
+        "Hybrid roles and identity; Relationships and trust",
+        "",
+    ),
+    "waring2009": (
+        "Qualitative case study",
+        "NHS hospitals",
+        "UK",
+        "Doctors and risk managers",
+        "Knowledge management and control",
+        "Power and control",
+        "",
+    ),
+    "sheaff2009": (
+        "Qualitative case study",
+        "English primary care 1998-2005",
+        "UK",
+        "Not stated in the reference list",
+        "Managerial power over general practice",
+        "Power and control; Policy and external pressure",
+        "",
+    ),
 }
 
 
 def load_references(path: str | Path = REFERENCES) -> pd.DataFrame:
     """Journal articles and editorials with a journal and a checked entry: the works the demo searches find."""
     refs = pd.read_csv(path, dtype=str, keep_default_na=False)
-    refs = refs[refs["kind"].isin(["journal-article", "editorial"]) & (refs["journal_or_publisher"] != "") & (refs["status"] == "checked")].copy()
+    refs = refs[
+        refs["kind"].isin(["journal-article", "editorial"])
+        & (refs["journal_or_publisher"] != "")
+        & (refs["status"] == "checked")
+    ].copy()
     # one stored journal name carries a note in brackets; keep the journal's name only
     refs["journal"] = refs["journal_or_publisher"].str.replace(r"\s*\(.*\)$", "", regex=True)
     return refs.reset_index(drop=True)
@@ -119,7 +261,11 @@ def assign_databases(refs: pd.DataFrame, seed: int) -> dict[str, list[str]]:
     found = {db: [] for db, *_ in DATABASES}
     for ref in refs.to_dict("records"):
         health = ref["journal"] in HEALTH_JOURNALS
-        hits = [db for db, _f, _i, _d, p_health, p_other in DATABASES if rng.random() < (p_health if health else p_other)]
+        hits = [
+            db
+            for db, _f, _i, _d, p_health, p_other in DATABASES
+            if rng.random() < (p_health if health else p_other)
+        ]
         if not hits:
             hits = ["Scopus"]
         for db in hits:
@@ -152,9 +298,16 @@ def medline_text(refs: list[dict]) -> str:
             rec.append(f"LID - {ref['doi']} [doi]")
         for author in _authors(ref):
             rec.append(f"AU  - {author}")
-        rec += ["LA  - eng", "PT  - Journal Article" if ref["kind"] == "journal-article" else "PT  - Editorial"]
+        rec += [
+            "LA  - eng",
+            "PT  - Journal Article" if ref["kind"] == "journal-article" else "PT  - Editorial",
+        ]
         rec.append(f"JT  - {ref['journal']}")
-        source = f"{ref['journal']}. {ref['year']};{ref['volume']}({ref['issue']}):{ref['pages']}." if ref["volume"] else f"{ref['journal']}. {ref['year']}."
+        source = (
+            f"{ref['journal']}. {ref['year']};{ref['volume']}({ref['issue']}):{ref['pages']}."
+            if ref["volume"]
+            else f"{ref['journal']}. {ref['year']}."
+        )
         if ref["doi"]:
             source += f" doi: {ref['doi']}."
         rec += _wrap_medline("SO", source)
@@ -181,10 +334,33 @@ def embase_ris_text(refs: list[dict]) -> str:
     return "\ufeff" + "\n".join(out)
 
 
-SCOPUS_HEADER = ["Authors", "Author(s) ID", "Title", "Year", "Source title", "Volume", "Issue", "Art. No.", "Page start",
-                 "Page end", "Page count", "Cited by", "DOI", "Link", "Abstract", "Author Keywords", "Index Keywords",
-                 "PubMed ID", "Language of Original Document", "Abbreviated Source Title", "Document Type",
-                 "Publication Stage", "Open Access", "Source", "EID"]
+SCOPUS_HEADER = [
+    "Authors",
+    "Author(s) ID",
+    "Title",
+    "Year",
+    "Source title",
+    "Volume",
+    "Issue",
+    "Art. No.",
+    "Page start",
+    "Page end",
+    "Page count",
+    "Cited by",
+    "DOI",
+    "Link",
+    "Abstract",
+    "Author Keywords",
+    "Index Keywords",
+    "PubMed ID",
+    "Language of Original Document",
+    "Abbreviated Source Title",
+    "Document Type",
+    "Publication Stage",
+    "Open Access",
+    "Source",
+    "EID",
+]
 
 
 def scopus_csv_text(refs: list[dict], drop_doi: set[str]) -> str:
@@ -192,22 +368,92 @@ def scopus_csv_text(refs: list[dict], drop_doi: set[str]) -> str:
     writer = csv.writer(buf, quoting=csv.QUOTE_ALL, lineterminator="\n")
     writer.writerow(SCOPUS_HEADER)
     for ref in refs:
-        authors = "; ".join(f"{s} {'.'.join(i)}{'.' if i else ''}" for s, i in map(_split_name, _authors(ref)))
+        authors = "; ".join(
+            f"{s} {'.'.join(i)}{'.' if i else ''}" for s, i in map(_split_name, _authors(ref))
+        )
         first, last = _pages(ref)
-        row = {"Authors": authors, "Title": ref["title"], "Year": ref["year"], "Source title": ref["journal"],
-               "Volume": ref["volume"], "Issue": ref["issue"], "Page start": first, "Page end": last,
-               "DOI": "" if ref["key"] in drop_doi else ref["doi"], "PubMed ID": ref["pmid"],
-               "Language of Original Document": "English",
-               "Document Type": "Article" if ref["kind"] == "journal-article" else "Editorial",
-               "Publication Stage": "Final", "Source": "Scopus"}
+        row = {
+            "Authors": authors,
+            "Title": ref["title"],
+            "Year": ref["year"],
+            "Source title": ref["journal"],
+            "Volume": ref["volume"],
+            "Issue": ref["issue"],
+            "Page start": first,
+            "Page end": last,
+            "DOI": "" if ref["key"] in drop_doi else ref["doi"],
+            "PubMed ID": ref["pmid"],
+            "Language of Original Document": "English",
+            "Document Type": "Article" if ref["kind"] == "journal-article" else "Editorial",
+            "Publication Stage": "Final",
+            "Source": "Scopus",
+        }
         writer.writerow([row.get(h, "") for h in SCOPUS_HEADER])
     return "\ufeff" + buf.getvalue()
 
 
-WOS_HEADER = ["PT", "AU", "BA", "BE", "GP", "AF", "BF", "CA", "TI", "SO", "SE", "BS", "LA", "DT", "CT", "CY", "CL", "SP",
-              "HO", "DE", "ID", "AB", "C1", "RP", "EM", "RI", "OI", "FU", "FX", "CR", "NR", "TC", "Z9", "PU", "PI", "PA",
-              "SN", "EI", "BN", "J9", "JI", "PD", "PY", "VL", "IS", "PN", "SU", "SI", "MA", "BP", "EP", "AR", "DI", "D2",
-              "PG", "WC", "SC", "GA", "UT", "PM"]
+WOS_HEADER = [
+    "PT",
+    "AU",
+    "BA",
+    "BE",
+    "GP",
+    "AF",
+    "BF",
+    "CA",
+    "TI",
+    "SO",
+    "SE",
+    "BS",
+    "LA",
+    "DT",
+    "CT",
+    "CY",
+    "CL",
+    "SP",
+    "HO",
+    "DE",
+    "ID",
+    "AB",
+    "C1",
+    "RP",
+    "EM",
+    "RI",
+    "OI",
+    "FU",
+    "FX",
+    "CR",
+    "NR",
+    "TC",
+    "Z9",
+    "PU",
+    "PI",
+    "PA",
+    "SN",
+    "EI",
+    "BN",
+    "J9",
+    "JI",
+    "PD",
+    "PY",
+    "VL",
+    "IS",
+    "PN",
+    "SU",
+    "SI",
+    "MA",
+    "BP",
+    "EP",
+    "AR",
+    "DI",
+    "D2",
+    "PG",
+    "WC",
+    "SC",
+    "GA",
+    "UT",
+    "PM",
+]
 
 # Web of Science records of a work may differ from the publisher's: the Medical Engagement
 # Scale article is indexed without its acronym (the override file merges it by hand).
@@ -219,11 +465,22 @@ def wos_tab_bytes(refs: list[dict]) -> bytes:
     for ref in refs:
         authors = "; ".join(f"{s}, {i}" if i else s for s, i in map(_split_name, _authors(ref)))
         first, last = _pages(ref)
-        row = {"PT": "J", "AU": authors, "AF": authors, "TI": WOS_TITLE.get(ref["key"], ref["title"]),
-               "SO": ref["journal"].upper(), "LA": "English",
-               "DT": "Article" if ref["kind"] == "journal-article" else "Editorial Material",
-               "PY": ref["year"], "VL": ref["volume"], "IS": ref["issue"], "BP": first, "EP": last,
-               "DI": ref["doi"] if ref["key"] not in WOS_TITLE else "", "PM": ref["pmid"]}
+        row = {
+            "PT": "J",
+            "AU": authors,
+            "AF": authors,
+            "TI": WOS_TITLE.get(ref["key"], ref["title"]),
+            "SO": ref["journal"].upper(),
+            "LA": "English",
+            "DT": "Article" if ref["kind"] == "journal-article" else "Editorial Material",
+            "PY": ref["year"],
+            "VL": ref["volume"],
+            "IS": ref["issue"],
+            "BP": first,
+            "EP": last,
+            "DI": ref["doi"] if ref["key"] not in WOS_TITLE else "",
+            "PM": ref["pmid"],
+        }
         lines.append("\t".join(row.get(h, "") for h in WOS_HEADER) + "\t")  # WoS writes a trailing tab
     return b"\xff\xfe" + ("\r\n".join(lines) + "\r\n").encode("utf-16-le")
 
@@ -271,37 +528,112 @@ def screening_rows(keys: list[str], ids: dict[str, str], seed: int) -> list[dict
         reason = TA_EXCLUDE.get(key, "")
         if key in dual_ta:
             other = ("include" if truth == "exclude" else "exclude") if key in disagree_ta else truth
-            rows.append({"record_id": ids[key], "stage": "title_abstract", "reviewer": "R1", "decision": truth, "reason": reason, "note": ""})
-            rows.append({"record_id": ids[key], "stage": "title_abstract", "reviewer": "R2", "decision": other,
-                         "reason": reason if other == "exclude" else "", "note": ""})
+            rows.append(
+                {
+                    "record_id": ids[key],
+                    "stage": "title_abstract",
+                    "reviewer": "R1",
+                    "decision": truth,
+                    "reason": reason,
+                    "note": "",
+                }
+            )
+            rows.append(
+                {
+                    "record_id": ids[key],
+                    "stage": "title_abstract",
+                    "reviewer": "R2",
+                    "decision": other,
+                    "reason": reason if other == "exclude" else "",
+                    "note": "",
+                }
+            )
             if other != truth:
-                rows.append({"record_id": ids[key], "stage": "title_abstract", "reviewer": "consensus", "decision": truth,
-                             "reason": reason, "note": "resolved by discussion"})
+                rows.append(
+                    {
+                        "record_id": ids[key],
+                        "stage": "title_abstract",
+                        "reviewer": "consensus",
+                        "decision": truth,
+                        "reason": reason,
+                        "note": "resolved by discussion",
+                    }
+                )
         else:
             reviewer = "R1" if rng.random() < 0.5 else "R2"
-            rows.append({"record_id": ids[key], "stage": "title_abstract", "reviewer": reviewer, "decision": truth, "reason": reason, "note": ""})
+            rows.append(
+                {
+                    "record_id": ids[key],
+                    "stage": "title_abstract",
+                    "reviewer": reviewer,
+                    "decision": truth,
+                    "reason": reason,
+                    "note": "",
+                }
+            )
     sought = [k for k in order if k not in TA_EXCLUDE]
     retrieved = [k for k in sought if k not in NOT_RETRIEVED]
     dual_ft = sorted(rng.sample(retrieved, round(0.5 * len(retrieved))), key=lambda k: ids[k])
     disagree_ft = set(rng.sample(dual_ft, 2))  # 2 conflicts in the dual-screened sample
     for key in sought:
         if key in NOT_RETRIEVED:
-            rows.append({"record_id": ids[key], "stage": "full_text", "reviewer": "R1", "decision": "not_retrieved", "reason": "",
-                         "note": "not held by the library; interlibrary loan unsuccessful"})
+            rows.append(
+                {
+                    "record_id": ids[key],
+                    "stage": "full_text",
+                    "reviewer": "R1",
+                    "decision": "not_retrieved",
+                    "reason": "",
+                    "note": "not held by the library; interlibrary loan unsuccessful",
+                }
+            )
             continue
         truth = "exclude" if key in FT_EXCLUDE else "include"
         reason = FT_EXCLUDE.get(key, "")
         if key in dual_ft:
             other = ("include" if truth == "exclude" else "exclude") if key in disagree_ft else truth
-            rows.append({"record_id": ids[key], "stage": "full_text", "reviewer": "R1", "decision": truth, "reason": reason, "note": ""})
-            rows.append({"record_id": ids[key], "stage": "full_text", "reviewer": "R2", "decision": other,
-                         "reason": (reason or FULLTEXT_REASONS[0]) if other == "exclude" else "", "note": ""})
+            rows.append(
+                {
+                    "record_id": ids[key],
+                    "stage": "full_text",
+                    "reviewer": "R1",
+                    "decision": truth,
+                    "reason": reason,
+                    "note": "",
+                }
+            )
+            rows.append(
+                {
+                    "record_id": ids[key],
+                    "stage": "full_text",
+                    "reviewer": "R2",
+                    "decision": other,
+                    "reason": (reason or FULLTEXT_REASONS[0]) if other == "exclude" else "",
+                    "note": "",
+                }
+            )
             if other != truth:
-                rows.append({"record_id": ids[key], "stage": "full_text", "reviewer": "consensus", "decision": truth,
-                             "reason": reason, "note": "third reviewer arbitrated"})
+                rows.append(
+                    {
+                        "record_id": ids[key],
+                        "stage": "full_text",
+                        "reviewer": "consensus",
+                        "decision": truth,
+                        "reason": reason,
+                        "note": "third reviewer arbitrated",
+                    }
+                )
         else:
-            rows.append({"record_id": ids[key], "stage": "full_text", "reviewer": "R1" if rng.random() < 0.5 else "R2",
-                         "decision": truth, "reason": reason, "note": ""})
+            rows.append(
+                {
+                    "record_id": ids[key],
+                    "stage": "full_text",
+                    "reviewer": "R1" if rng.random() < 0.5 else "R2",
+                    "decision": truth,
+                    "reason": reason,
+                    "note": "",
+                }
+            )
     return rows
 
 
@@ -347,33 +679,113 @@ def write_demo(folder: str | Path, seed: int = 20151) -> list[Path]:
     written = [
         _write(out / "searches" / files["MEDLINE"], medline_text([by_key[k] for k in found["MEDLINE"]])),
         _write(out / "searches" / files["Embase"], embase_ris_text([by_key[k] for k in found["Embase"]])),
-        _write(out / "searches" / files["Scopus"], scopus_csv_text([by_key[k] for k in found["Scopus"]], drop_doi)),
-        _write(out / "searches" / files["Web of Science"], wos_tab_bytes([by_key[k] for k in found["Web of Science"]])),
+        _write(
+            out / "searches" / files["Scopus"],
+            scopus_csv_text([by_key[k] for k in found["Scopus"]], drop_doi),
+        ),
+        _write(
+            out / "searches" / files["Web of Science"],
+            wos_tab_bytes([by_key[k] for k in found["Web of Science"]]),
+        ),
     ]
-    log_rows = [{"file": f, "database": db, "source_type": "database", "interface": interface, "date_searched": date,
-                 "query": QUERIES[db], "hits_reported": len(found[db]) + (1 if db == "Scopus" else 0),
-                 "notes": "one record could not be exported (synthetic)" if db == "Scopus" else ""}
-                for db, f, interface, date, *_ in DATABASES]
-    written.append(_write(out / "searches_log.csv", _csv(log_rows, ["file", "database", "source_type", "interface",
-                                                                    "date_searched", "query", "hits_reported", "notes"])))
+    log_rows = [
+        {
+            "file": f,
+            "database": db,
+            "source_type": "database",
+            "interface": interface,
+            "date_searched": date,
+            "query": QUERIES[db],
+            "hits_reported": len(found[db]) + (1 if db == "Scopus" else 0),
+            "notes": "one record could not be exported (synthetic)" if db == "Scopus" else "",
+        }
+        for db, f, interface, date, *_ in DATABASES
+    ]
+    written.append(
+        _write(
+            out / "searches_log.csv",
+            _csv(
+                log_rows,
+                [
+                    "file",
+                    "database",
+                    "source_type",
+                    "interface",
+                    "date_searched",
+                    "query",
+                    "hits_reported",
+                    "notes",
+                ],
+            ),
+        )
+    )
     ids = _record_ids(found)
     keys = sorted(ids, key=lambda k: ids[k])
-    written.append(_write(out / "screening_log.csv", _csv(screening_rows(keys, ids, seed), ["record_id", "stage", "reviewer", "decision", "reason", "note"])))
+    written.append(
+        _write(
+            out / "screening_log.csv",
+            _csv(
+                screening_rows(keys, ids, seed),
+                ["record_id", "stage", "reviewer", "decision", "reason", "note"],
+            ),
+        )
+    )
     overrides = []
-    if "spurgeon2008" in found["Web of Science"] and len([d for d in found if "spurgeon2008" in found[d]]) > 1:
+    if (
+        "spurgeon2008" in found["Web of Science"]
+        and len([d for d in found if "spurgeon2008" in found[d]]) > 1
+    ):
         wos_id = f"{files['Web of Science']}:{found['Web of Science'].index('spurgeon2008') + 1}"
-        other = next(f"{files[d]}:{found[d].index('spurgeon2008') + 1}" for d in sorted(found, key=lambda d: files[d])
-                     if d != "Web of Science" and "spurgeon2008" in found[d])
-        overrides.append({"record_id_a": other, "record_id_b": wos_id, "action": "merge",
-                          "reason": "same article; Web of Science omits '(MES)' from the title and has no DOI"})
-    overrides.append({"record_id_a": ids["edwards2003doctors"], "record_id_b": ids["edwards2003problem"], "action": "separate",
-                      "reason": "two different editorials by the same authors in 2003"})
-    written.append(_write(out / "duplicate_overrides.csv", _csv(overrides, ["record_id_a", "record_id_b", "action", "reason"])))
-    extraction = [{"record_id": ids[k], "study_id": v[6], "design": v[0], "setting": v[1], "country": v[2],
-                   "participants": v[3], "focus": v[4], "themes": v[5]} for k, v in EXTRACTION.items()]
+        other = next(
+            f"{files[d]}:{found[d].index('spurgeon2008') + 1}"
+            for d in sorted(found, key=lambda d: files[d])
+            if d != "Web of Science" and "spurgeon2008" in found[d]
+        )
+        overrides.append(
+            {
+                "record_id_a": other,
+                "record_id_b": wos_id,
+                "action": "merge",
+                "reason": "same article; Web of Science omits '(MES)' from the title and has no DOI",
+            }
+        )
+    overrides.append(
+        {
+            "record_id_a": ids["edwards2003doctors"],
+            "record_id_b": ids["edwards2003problem"],
+            "action": "separate",
+            "reason": "two different editorials by the same authors in 2003",
+        }
+    )
+    written.append(
+        _write(
+            out / "duplicate_overrides.csv",
+            _csv(overrides, ["record_id_a", "record_id_b", "action", "reason"]),
+        )
+    )
+    extraction = [
+        {
+            "record_id": ids[k],
+            "study_id": v[6],
+            "design": v[0],
+            "setting": v[1],
+            "country": v[2],
+            "participants": v[3],
+            "focus": v[4],
+            "themes": v[5],
+        }
+        for k, v in EXTRACTION.items()
+    ]
     extraction.sort(key=lambda r: r["record_id"])
-    written.append(_write(out / "extraction.csv", _csv(extraction, ["record_id", "study_id", "design", "setting", "country",
-                                                                    "participants", "focus", "themes"])))
+    written.append(
+        _write(
+            out / "extraction.csv",
+            _csv(
+                extraction,
+                ["record_id", "study_id", "design", "setting", "country", "participants", "focus", "themes"],
+            ),
+        )
+    )
     written.append(_write(out / "README.md", README.format(seed=seed)))
     return written
 
@@ -385,7 +797,14 @@ def truth(seed: int = 20151) -> pd.DataFrame:
     rows = []
     for key in refs["key"]:
         dbs = [d for d in found if key in found[d]]
-        status = ("excluded_screening" if key in TA_EXCLUDE else "not_retrieved" if key in NOT_RETRIEVED
-                  else "excluded_full_text" if key in FT_EXCLUDE else "included")
+        status = (
+            "excluded_screening"
+            if key in TA_EXCLUDE
+            else "not_retrieved"
+            if key in NOT_RETRIEVED
+            else "excluded_full_text"
+            if key in FT_EXCLUDE
+            else "included"
+        )
         rows.append({"key": key, "databases": dbs, "status": status})
     return pd.DataFrame(rows)

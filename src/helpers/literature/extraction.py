@@ -28,7 +28,9 @@ def split_values(value) -> list[str]:
     return [v.strip() for v in str(value or "").split(";") if v.strip()]
 
 
-def read_extraction(path: str | Path, id_map: dict[str, str], included: list[str]) -> tuple[pd.DataFrame, pd.DataFrame]:
+def read_extraction(
+    path: str | Path, id_map: dict[str, str], included: list[str]
+) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Read the extraction table; returns (rows keyed by ``unique_id``, included records missing from it).
 
     A row for a record that was not included, or twice for the same record, is an error.
@@ -43,7 +45,9 @@ def read_extraction(path: str | Path, id_map: dict[str, str], included: list[str
             raise InputError(path, "unknown record id", row=n, column="record_id", value=rid)
         uid = id_map[rid]
         if uid not in included_set:
-            raise InputError(path, f"record {uid} is not among the included studies", row=n, column="record_id", value=rid)
+            raise InputError(
+                path, f"record {uid} is not among the included studies", row=n, column="record_id", value=rid
+            )
         if uid in seen:
             raise InputError(path, f"record {uid} is extracted twice", row=[seen[uid], n], column="record_id")
         seen[uid] = n
@@ -63,14 +67,33 @@ def characteristics_table(unique: pd.DataFrame, extraction: pd.DataFrame) -> pd.
     """One row per included report: citation fields from the records, characteristics from extraction."""
     bib = unique.set_index("unique_id")
     ex = extraction.copy()
-    first = bib.loc[ex["unique_id"], "authors"].fillna("").map(lambda a: surname_as_written(a.split(";")[0]) or "")
+    first = (
+        bib.loc[ex["unique_id"], "authors"]
+        .fillna("")
+        .map(lambda a: surname_as_written(a.split(";")[0]) or "")
+    )
     ex["first_author"] = first.to_numpy()
     for col in ("year", "title", "journal", "doi"):
         ex[col] = bib.loc[ex["unique_id"], col].to_numpy()
     ex["year"] = ex["year"].astype("Int64")
     ex = ex.sort_values(["year", "first_author", "unique_id"], kind="stable")
-    return ex[["unique_id", "study_id", "first_author", "year", "title", "journal", "doi", "design", "setting",
-               "country", "participants", "focus", "themes"]].reset_index(drop=True)
+    return ex[
+        [
+            "unique_id",
+            "study_id",
+            "first_author",
+            "year",
+            "title",
+            "journal",
+            "doi",
+            "design",
+            "setting",
+            "country",
+            "participants",
+            "focus",
+            "themes",
+        ]
+    ].reset_index(drop=True)
 
 
 def counts_by(table: pd.DataFrame, column: str, *, multi: bool = False) -> pd.DataFrame:
@@ -85,10 +108,14 @@ def counts_by(table: pd.DataFrame, column: str, *, multi: bool = False) -> pd.Da
         values = values.explode(column)
     values = values.dropna(subset=[column])
     g = values.groupby(column, sort=True)
-    out = pd.DataFrame({"studies": g["study_id"].nunique(), "reports": g["unique_id"].nunique()}).reset_index()
+    out = pd.DataFrame(
+        {"studies": g["study_id"].nunique(), "reports": g["unique_id"].nunique()}
+    ).reset_index()
     if column == "year":
         return out
-    return out.sort_values(["studies", "reports", column], ascending=[False, False, True], kind="stable").reset_index(drop=True)
+    return out.sort_values(
+        ["studies", "reports", column], ascending=[False, False, True], kind="stable"
+    ).reset_index(drop=True)
 
 
 def years_by_theme(characteristics: pd.DataFrame) -> pd.DataFrame:
@@ -99,7 +126,9 @@ def years_by_theme(characteristics: pd.DataFrame) -> pd.DataFrame:
     return t.groupby(["theme", "year"], sort=True)["unique_id"].nunique().rename("reports").reset_index()
 
 
-def plot_years_by_theme(characteristics: pd.DataFrame, title: str = "Included reports: publication year by theme"):
+def plot_years_by_theme(
+    characteristics: pd.DataFrame, title: str = "Included reports: publication year by theme"
+):
     """Dot matrix: one row per theme, a dot per publication year sized and labelled by the number of reports."""
     data = years_by_theme(characteristics)
     themes = sorted(data["theme"].unique(), key=lambda t: (-data.loc[data["theme"] == t, "reports"].sum(), t))
@@ -109,8 +138,17 @@ def plot_years_by_theme(characteristics: pd.DataFrame, title: str = "Included re
     for row in data.itertuples():
         ax.scatter(row.year, ypos[row.theme], s=140 + 140 * (row.reports - 1), color="#3b75af", zorder=3)
         if row.reports > 1:
-            ax.text(row.year, ypos[row.theme], str(row.reports), ha="center", va="center", color="white",
-                    fontsize=9, fontweight="bold", zorder=4)
+            ax.text(
+                row.year,
+                ypos[row.theme],
+                str(row.reports),
+                ha="center",
+                va="center",
+                color="white",
+                fontsize=9,
+                fontweight="bold",
+                zorder=4,
+            )
     totals = data.groupby("theme")["reports"].sum()
     ax.set_yticks(range(len(themes)))
     ax.set_yticklabels([f"{t} (n = {totals[t]})" for t in reversed(themes)], fontsize=10)
@@ -124,7 +162,9 @@ def plot_years_by_theme(characteristics: pd.DataFrame, title: str = "Included re
     for side in ("top", "right"):
         ax.spines[side].set_visible(False)
     ax.set_xlabel("Publication year")
-    ax.set_title(title + "\n(dot size and label: number of reports; a report can have several themes)", fontsize=11)
+    ax.set_title(
+        title + "\n(dot size and label: number of reports; a report can have several themes)", fontsize=11
+    )
     fig.tight_layout()
     return fig
 

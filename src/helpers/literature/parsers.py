@@ -27,16 +27,27 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import bibtexparser
-from bibtexparser.middlewares import LatexDecodingMiddleware
 import pandas as pd
 import rispy
+from bibtexparser.middlewares import LatexDecodingMiddleware
 
 from helpers import files
 from helpers.files import InputError
 
 RECORD_COLUMNS = [
-    "record_id", "source_file", "database", "format", "position", "title", "authors",
-    "first_author_surname", "year", "journal", "doi", "pmid", "abstract",
+    "record_id",
+    "source_file",
+    "database",
+    "format",
+    "position",
+    "title",
+    "authors",
+    "first_author_surname",
+    "year",
+    "journal",
+    "doi",
+    "pmid",
+    "abstract",
 ]
 
 FORMATS = ("ris", "medline", "bibtex", "scopus_csv", "embase_csv", "generic_csv", "wos_plain", "wos_tab")
@@ -151,8 +162,20 @@ def _first(record: dict, *keys):
     return None
 
 
-def _record(pf_path: Path, fmt: str, position: int, *, title, authors, year_text, journal, doi, pmid,
-            abstract, parsed: ParsedFile) -> dict:
+def _record(
+    pf_path: Path,
+    fmt: str,
+    position: int,
+    *,
+    title,
+    authors,
+    year_text,
+    journal,
+    doi,
+    pmid,
+    abstract,
+    parsed: ParsedFile,
+) -> dict:
     authors = [a for a in (_clean(a) for a in (authors or [])) if a]
     year = parse_year(year_text)
     if year_text and year is None:
@@ -186,6 +209,7 @@ def _is_empty(rec: dict) -> bool:
 # ---------------------------------------------------------------------------------------------
 # Format detection
 
+
 def detect_format(text: str, path: Path | str = "<text>") -> str:
     """Which export format ``text`` is; :class:`InputError` for one this module cannot read."""
     lines = [ln for ln in text.splitlines() if ln.strip()]
@@ -194,8 +218,13 @@ def detect_format(text: str, path: Path | str = "<text>") -> str:
     head = lines[:400]
     first = lines[0].lstrip("\ufeff")
     if first.startswith("%0 "):
-        raise InputError(path, "this is EndNote tagged format (lines start with '%0'), not RIS: "
-                         "export from EndNote with the 'RefMan (RIS) Export' style", row=1, value=first[:40])
+        raise InputError(
+            path,
+            "this is EndNote tagged format (lines start with '%0'), not RIS: "
+            "export from EndNote with the 'RefMan (RIS) Export' style",
+            row=1,
+            value=first[:40],
+        )
     header_cells = first.split("\t")
     if len(header_cells) > 5 and "PT" in header_cells[:3] and ("TI" in header_cells or "UT" in header_cells):
         return "wos_tab"
@@ -215,8 +244,13 @@ def detect_format(text: str, path: Path | str = "<text>") -> str:
             return "embase_csv"
         if re.search(r"(^|[,;\t\"])\s*\"?(title|document title)\"?\s*($|[,;\t\"])", lowered):
             return "generic_csv"
-    raise InputError(path, "unknown export format: expected RIS, PubMed MEDLINE (.nbib), BibTeX, "
-                     "Scopus/Embase CSV or Web of Science plain text/tab-delimited", row=1, value=first[:60])
+    raise InputError(
+        path,
+        "unknown export format: expected RIS, PubMed MEDLINE (.nbib), BibTeX, "
+        "Scopus/Embase CSV or Web of Science plain text/tab-delimited",
+        row=1,
+        value=first[:60],
+    )
 
 
 # ---------------------------------------------------------------------------------------------
@@ -291,13 +325,18 @@ def _check_ris_records_closed(text: str, path) -> None:
     for number, line in enumerate(text.splitlines(), start=1):
         if line.startswith("TY  -"):
             if open_at is not None:
-                raise InputError(path, f"the record starting at line {open_at} has no 'ER  -' line before the next 'TY  -'",
-                                 row=open_at)
+                raise InputError(
+                    path,
+                    f"the record starting at line {open_at} has no 'ER  -' line before the next 'TY  -'",
+                    row=open_at,
+                )
             open_at = number
         elif line.startswith("ER  -") or line.rstrip() == "ER":
             open_at = None
     if open_at is not None:
-        raise InputError(path, f"the record starting at line {open_at} has no 'ER  -' line (file truncated?)", row=open_at)
+        raise InputError(
+            path, f"the record starting at line {open_at} has no 'ER  -' line (file truncated?)", row=open_at
+        )
 
 
 def _parse_ris(text: str, parsed: ParsedFile) -> list[dict]:
@@ -325,18 +364,35 @@ def _parse_ris(text: str, parsed: ParsedFile) -> list[dict]:
         pmid = None
         unknown = entry.get("unknown_tag") or {}
         an = _first(entry, "accession_number")
-        if an and re.fullmatch(r"\d{6,9}", an) and (entry.get("name_of_database") or "").lower().startswith(("medline", "pubmed")):
+        if (
+            an
+            and re.fullmatch(r"\d{6,9}", an)
+            and (entry.get("name_of_database") or "").lower().startswith(("medline", "pubmed"))
+        ):
             pmid = an
         for key in ("PM", "PMID"):
             if key in unknown:
                 pmid = unknown[key][0]
-        rec = _record(parsed.path, "ris", i, parsed=parsed,
-                      title=_first(entry, "title", "primary_title", "short_title"),
-                      authors=entry.get("authors") or entry.get("first_authors") or [],
-                      year_text=year_text,
-                      journal=_first(entry, "secondary_title", "journal_name", "alternate_title3", "alternate_title2", "alternate_title1"),
-                      doi=doi, pmid=pmid,
-                      abstract=_first(entry, "abstract", "notes_abstract"))
+        rec = _record(
+            parsed.path,
+            "ris",
+            i,
+            parsed=parsed,
+            title=_first(entry, "title", "primary_title", "short_title"),
+            authors=entry.get("authors") or entry.get("first_authors") or [],
+            year_text=year_text,
+            journal=_first(
+                entry,
+                "secondary_title",
+                "journal_name",
+                "alternate_title3",
+                "alternate_title2",
+                "alternate_title1",
+            ),
+            doi=doi,
+            pmid=pmid,
+            abstract=_first(entry, "abstract", "notes_abstract"),
+        )
         out.append(rec)
     return out
 
@@ -347,7 +403,9 @@ def _parse_ris(text: str, parsed: ParsedFile) -> list[dict]:
 _MEDLINE_TAG = re.compile(r"^([A-Z][A-Z0-9]{0,3}) {0,3}- ?(.*)$")
 
 
-def parse_medline_text(text: str, path: Path | str = "<text>") -> tuple[list[dict], list[dict], dict[str, int]]:
+def parse_medline_text(
+    text: str, path: Path | str = "<text>"
+) -> tuple[list[dict], list[dict], dict[str, int]]:
     """Split MEDLINE text into records of ``{tag: [values]}``.
 
     A record ends at a blank line (or where a new ``PMID-`` line starts); a line starting with
@@ -373,18 +431,26 @@ def parse_medline_text(text: str, path: Path | str = "<text>") -> tuple[list[dic
             continue
         if line[:1] == " ":
             if current is None or last_tag is None:
-                skipped.append({"position": lineno, "reason": f"line {lineno}: continuation line outside a record"})
+                skipped.append(
+                    {"position": lineno, "reason": f"line {lineno}: continuation line outside a record"}
+                )
                 continue
             current[last_tag][-1] += " " + line.strip()
             quirks["continuation lines"] = quirks.get("continuation lines", 0) + 1
             continue
         match = _MEDLINE_TAG.match(line)
         if not match or line[4:6] not in ("- ", "-"):
-            raise InputError(path, "not a MEDLINE line: expected a 4-character tag, '- ' and a value, "
-                             "or a 6-space continuation", row=lineno, value=line[:40])
+            raise InputError(
+                path,
+                "not a MEDLINE line: expected a 4-character tag, '- ' and a value, or a 6-space continuation",
+                row=lineno,
+                value=line[:40],
+            )
         tag, value = match.group(1), line[6:].strip()
         if tag == "PMID" and current is not None and any(k != "_line" for k in current):
-            quirks["record without blank line before PMID"] = quirks.get("record without blank line before PMID", 0) + 1
+            quirks["record without blank line before PMID"] = (
+                quirks.get("record without blank line before PMID", 0) + 1
+            )
             close()
         if current is None:
             current = {"_line": lineno}
@@ -402,15 +468,26 @@ def _parse_medline(text: str, parsed: ParsedFile) -> list[dict]:
     out = []
     for i, block in enumerate(blocks, start=1):
         doi = next((v for k in ("LID", "AID") for v in block.get(k, []) if v.lower().endswith("[doi]")), None)
-        rec = _record(parsed.path, "medline", i, parsed=parsed,
-                      title=" ".join(block.get("TI", [])) or " ".join(block.get("BTI", [])) or None,
-                      authors=block.get("FAU") or block.get("AU") or [],
-                      year_text=(block.get("DP") or block.get("DEP") or [None])[0],
-                      journal=(block.get("JT") or block.get("TA") or [None])[0],
-                      doi=doi, pmid=(block.get("PMID") or [None])[0],
-                      abstract=" ".join(block.get("AB", [])) or None)
+        rec = _record(
+            parsed.path,
+            "medline",
+            i,
+            parsed=parsed,
+            title=" ".join(block.get("TI", [])) or " ".join(block.get("BTI", [])) or None,
+            authors=block.get("FAU") or block.get("AU") or [],
+            year_text=(block.get("DP") or block.get("DEP") or [None])[0],
+            journal=(block.get("JT") or block.get("TA") or [None])[0],
+            doi=doi,
+            pmid=(block.get("PMID") or [None])[0],
+            abstract=" ".join(block.get("AB", [])) or None,
+        )
         if _is_empty(rec):
-            parsed.skipped.append({"position": i, "reason": f"block at line {block['_line']} has no title, author, DOI, PMID or abstract"})
+            parsed.skipped.append(
+                {
+                    "position": i,
+                    "reason": f"block at line {block['_line']} has no title, author, DOI, PMID or abstract",
+                }
+            )
             continue
         out.append(rec)
     return out
@@ -419,13 +496,15 @@ def _parse_medline(text: str, parsed: ParsedFile) -> list[dict]:
 # ---------------------------------------------------------------------------------------------
 # BibTeX
 
+
 def _parse_bibtex(text: str, parsed: ParsedFile) -> list[dict]:
     # LaTeX accents and braces ({\\'e}, {NHS}) decoded to plain text
     library = bibtexparser.parse_string(text, append_middleware=[LatexDecodingMiddleware()])
     for block in library.failed_blocks:
         kind = type(block).__name__
         reason = {"DuplicateBlockKeyBlock": f"duplicate key {getattr(block, 'key', '')!r}"}.get(
-            kind, "malformed entry (unbalanced braces or quotes)")
+            kind, "malformed entry (unbalanced braces or quotes)"
+        )
         parsed.skipped.append({"position": f"line {block.start_line + 1}", "reason": reason})
     out = []
     for i, entry in enumerate(library.entries, start=1):
@@ -433,19 +512,36 @@ def _parse_bibtex(text: str, parsed: ParsedFile) -> list[dict]:
 
         def get(name):
             f = fields.get(name)
-            return re.sub(r"[{}]", "", str(f.value)).strip() if f is not None and f.value is not None else None
+            return (
+                re.sub(r"[{}]", "", str(f.value)).strip() if f is not None and f.value is not None else None
+            )
 
         authors = [a.strip() for a in re.split(r"\s+and\s+", get("author") or "") if a.strip()]
-        out.append(_record(parsed.path, "bibtex", i, parsed=parsed, title=get("title"), authors=authors,
-                           year_text=get("year") or get("date"), journal=get("journal") or get("journaltitle") or get("booktitle"),
-                           doi=get("doi"), pmid=get("pmid"), abstract=get("abstract")))
+        out.append(
+            _record(
+                parsed.path,
+                "bibtex",
+                i,
+                parsed=parsed,
+                title=get("title"),
+                authors=authors,
+                year_text=get("year") or get("date"),
+                journal=get("journal") or get("journaltitle") or get("booktitle"),
+                doi=get("doi"),
+                pmid=get("pmid"),
+                abstract=get("abstract"),
+            )
+        )
     return out
 
 
 # ---------------------------------------------------------------------------------------------
 # CSV exports (Scopus, Embase, generic)
 
-def _csv_rows(text: str, path: Path, delimiter: str | None = None) -> tuple[list[str], list[tuple[int, list[str]]]]:
+
+def _csv_rows(
+    text: str, path: Path, delimiter: str | None = None
+) -> tuple[list[str], list[tuple[int, list[str]]]]:
     if delimiter is None:
         first = text.split("\n", 1)[0]
         delimiter = max([",", ";", "\t"], key=first.count)
@@ -466,7 +562,11 @@ def _split_authors_scopus(value: str | None) -> list[str]:
     if ";" in value:
         return [a.strip() for a in value.split(";") if a.strip()]
     # older export: "Phillips J.C., Braun R., Wang W."
-    return [a.strip() + ("." if not a.strip().endswith(".") else "") for a in re.split(r"\.,\s*", value) if a.strip()]
+    return [
+        a.strip() + ("." if not a.strip().endswith(".") else "")
+        for a in re.split(r"\.,\s*", value)
+        if a.strip()
+    ]
 
 
 def _parse_csv(text: str, parsed: ParsedFile, fmt: str) -> list[dict]:
@@ -489,36 +589,71 @@ def _parse_csv(text: str, parsed: ParsedFile, fmt: str) -> list[dict]:
             if extra > 0 and extra_at is not None:
                 # Real Scopus quirk: rows carry a second "Funding Text" column under a header
                 # that names only one; drop the extra cells after "Funding Text 1" to realign.
-                row = row[:extra_at] + row[extra_at + extra:]
+                row = row[:extra_at] + row[extra_at + extra :]
                 parsed.note("Scopus rows with an extra 'Funding Text' column realigned")
             else:
-                parsed.skipped.append({"position": position, "reason": f"line {line}: {len(row)} fields but the header has {len(header)}"})
+                parsed.skipped.append(
+                    {
+                        "position": position,
+                        "reason": f"line {line}: {len(row)} fields but the header has {len(header)}",
+                    }
+                )
                 continue
         cell = lambda i: row[i] if i is not None else None  # noqa: E731
         if fmt == "scopus_csv":
             authors = _split_authors_scopus(cell(col("Authors")))
-            rec = _record(parsed.path, fmt, position, parsed=parsed, title=cell(col("Title")), authors=authors,
-                          year_text=cell(col("Year")), journal=cell(col("Source title")), doi=cell(col("DOI")),
-                          pmid=cell(col("PubMed ID")), abstract=cell(col("Abstract")))
+            rec = _record(
+                parsed.path,
+                fmt,
+                position,
+                parsed=parsed,
+                title=cell(col("Title")),
+                authors=authors,
+                year_text=cell(col("Year")),
+                journal=cell(col("Source title")),
+                doi=cell(col("DOI")),
+                pmid=cell(col("PubMed ID")),
+                abstract=cell(col("Abstract")),
+            )
         elif fmt == "embase_csv":
             authors = _split_authors_scopus(cell(col("Author Names")))
             source = cell(col("Source")) or ""
             journal = re.split(r"\s*\(\d{4}\)", source)[0] if source else None
-            rec = _record(parsed.path, fmt, position, parsed=parsed, title=cell(col("Title")), authors=authors,
-                          year_text=source, journal=journal, doi=cell(col("DOI")), pmid=cell(col("Medline PMID")),
-                          abstract=cell(col("Abstract")))
+            rec = _record(
+                parsed.path,
+                fmt,
+                position,
+                parsed=parsed,
+                title=cell(col("Title")),
+                authors=authors,
+                year_text=source,
+                journal=journal,
+                doi=cell(col("DOI")),
+                pmid=cell(col("Medline PMID")),
+                abstract=cell(col("Abstract")),
+            )
         else:
             author_cell = cell(col("authors", "author", "author names"))
-            rec = _record(parsed.path, fmt, position, parsed=parsed, title=cell(col("title", "document title", "primary_title")),
-                          authors=[a.strip() for a in re.split(r";", author_cell or "") if a.strip()],
-                          year_text=cell(col("year", "publication year", "py")), journal=cell(col("journal", "source title", "source")),
-                          doi=cell(col("doi")), pmid=cell(col("pmid", "pubmed id")), abstract=cell(col("abstract")))
+            rec = _record(
+                parsed.path,
+                fmt,
+                position,
+                parsed=parsed,
+                title=cell(col("title", "document title", "primary_title")),
+                authors=[a.strip() for a in re.split(r";", author_cell or "") if a.strip()],
+                year_text=cell(col("year", "publication year", "py")),
+                journal=cell(col("journal", "source title", "source")),
+                doi=cell(col("doi")),
+                pmid=cell(col("pmid", "pubmed id")),
+                abstract=cell(col("abstract")),
+            )
         out.append(rec)
     return out
 
 
 # ---------------------------------------------------------------------------------------------
 # Web of Science
+
 
 def _parse_wos_plain(text: str, parsed: ParsedFile) -> list[dict]:
     n_er = sum(1 for ln in text.splitlines() if ln.rstrip() == "ER")
@@ -532,11 +667,21 @@ def _parse_wos_plain(text: str, parsed: ParsedFile) -> list[dict]:
         parsed.note("no 'EF' end-of-file line (file cut short?)")
     out = []
     for i, e in enumerate(entries, start=1):
-        out.append(_record(parsed.path, "wos_plain", i, parsed=parsed,
-                           title=_first(e, "document_title"), authors=e.get("author_full_name") or e.get("authors") or [],
-                           year_text=_first(e, "publication_year", "publication_date"),
-                           journal=_first(e, "publication_name"), doi=_first(e, "doi"),
-                           pmid=_first(e, "pubmed_id"), abstract=_first(e, "abstract")))
+        out.append(
+            _record(
+                parsed.path,
+                "wos_plain",
+                i,
+                parsed=parsed,
+                title=_first(e, "document_title"),
+                authors=e.get("author_full_name") or e.get("authors") or [],
+                year_text=_first(e, "publication_year", "publication_date"),
+                journal=_first(e, "publication_name"),
+                doi=_first(e, "doi"),
+                pmid=_first(e, "pubmed_id"),
+                abstract=_first(e, "abstract"),
+            )
+        )
     return out
 
 
@@ -557,18 +702,40 @@ def _parse_wos_tab(text: str, parsed: ParsedFile) -> list[dict]:
             row = row[:-1]
             parsed.note("trailing tab at end of row")
         if len(row) != len(header):
-            parsed.skipped.append({"position": position, "reason": f"line {line}: {len(row)} fields but the header has {len(header)}"})
+            parsed.skipped.append(
+                {
+                    "position": position,
+                    "reason": f"line {line}: {len(row)} fields but the header has {len(header)}",
+                }
+            )
             continue
         get = lambda tag: row[idx[tag]] if tag in idx else None  # noqa: E731
         authors = [a.strip() for a in (get("AF") or get("AU") or "").split(";") if a.strip()]
-        out.append(_record(parsed.path, "wos_tab", position, parsed=parsed, title=get("TI"), authors=authors,
-                           year_text=get("PY") or get("EA"), journal=get("SO"), doi=get("DI"),
-                           pmid=get("PM"), abstract=get("AB")))
+        out.append(
+            _record(
+                parsed.path,
+                "wos_tab",
+                position,
+                parsed=parsed,
+                title=get("TI"),
+                authors=authors,
+                year_text=get("PY") or get("EA"),
+                journal=get("SO"),
+                doi=get("DI"),
+                pmid=get("PM"),
+                abstract=get("AB"),
+            )
+        )
     return out
 
 
-_PARSERS = {"ris": _parse_ris, "medline": _parse_medline, "bibtex": _parse_bibtex, "wos_plain": _parse_wos_plain,
-            "wos_tab": _parse_wos_tab}
+_PARSERS = {
+    "ris": _parse_ris,
+    "medline": _parse_medline,
+    "bibtex": _parse_bibtex,
+    "wos_plain": _parse_wos_plain,
+    "wos_tab": _parse_wos_tab,
+}
 
 
 def parse_file(path: str | Path, database: str | None = None) -> ParsedFile:
@@ -582,7 +749,9 @@ def parse_file(path: str | Path, database: str | None = None) -> ParsedFile:
     decoded = files.read_text(path)
     text = decoded.text.replace("\r\n", "\n").replace("\r", "\n")
     fmt = detect_format(text, path)
-    parsed = ParsedFile(path=path, format=fmt, encoding=decoded.encoding, records=pd.DataFrame(columns=RECORD_COLUMNS))
+    parsed = ParsedFile(
+        path=path, format=fmt, encoding=decoded.encoding, records=pd.DataFrame(columns=RECORD_COLUMNS)
+    )
     if decoded.had_bom:
         parsed.note(f"byte-order mark ({decoded.encoding})")
     if fmt in _PARSERS:
@@ -592,12 +761,17 @@ def parse_file(path: str | Path, database: str | None = None) -> ParsedFile:
     kept = []
     for rec in recs:
         if _is_empty(rec):
-            parsed.skipped.append({"position": rec["position"], "reason": "no title, author, DOI, PMID or abstract"})
+            parsed.skipped.append(
+                {"position": rec["position"], "reason": "no title, author, DOI, PMID or abstract"}
+            )
         else:
             kept.append(rec)
     if not kept:
-        raise InputError(path, f"no records found in this {fmt} file"
-                         + (f" ({len(parsed.skipped)} skipped: {parsed.skipped[0]['reason']})" if parsed.skipped else ""))
+        raise InputError(
+            path,
+            f"no records found in this {fmt} file"
+            + (f" ({len(parsed.skipped)} skipped: {parsed.skipped[0]['reason']})" if parsed.skipped else ""),
+        )
     df = pd.DataFrame(kept)
     df["database"] = database if database is not None else ""
     df["record_id"] = [f"{path.name}:{p}" for p in df["position"]]

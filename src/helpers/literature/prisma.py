@@ -16,14 +16,42 @@ import pandas as pd
 from matplotlib.patches import FancyBboxPatch
 
 FIELDS = [
-    "previous_studies", "previous_reports", "database_results", "database_specific_results", "register_results",
-    "register_specific_results", "website_results", "organisation_results", "citations_results", "duplicates",
-    "excluded_automatic", "excluded_other", "records_screened", "records_excluded", "dbr_sought_reports",
-    "dbr_notretrieved_reports", "other_sought_reports", "other_notretrieved_reports", "dbr_assessed",
-    "dbr_excluded", "other_assessed", "other_excluded", "new_studies", "new_reports", "total_studies", "total_reports",
+    "previous_studies",
+    "previous_reports",
+    "database_results",
+    "database_specific_results",
+    "register_results",
+    "register_specific_results",
+    "website_results",
+    "organisation_results",
+    "citations_results",
+    "duplicates",
+    "excluded_automatic",
+    "excluded_other",
+    "records_screened",
+    "records_excluded",
+    "dbr_sought_reports",
+    "dbr_notretrieved_reports",
+    "other_sought_reports",
+    "other_notretrieved_reports",
+    "dbr_assessed",
+    "dbr_excluded",
+    "other_assessed",
+    "other_excluded",
+    "new_studies",
+    "new_reports",
+    "total_studies",
+    "total_reports",
 ]
-STATUSES = ("duplicate_removed", "excluded_screening", "not_retrieved", "excluded_full_text", "included",
-            "awaiting_screening", "awaiting_full_text")
+STATUSES = (
+    "duplicate_removed",
+    "excluded_screening",
+    "not_retrieved",
+    "excluded_full_text",
+    "included",
+    "awaiting_screening",
+    "awaiting_full_text",
+)
 
 
 class PrismaError(ValueError):
@@ -39,10 +67,18 @@ def record_flow(records: pd.DataFrame, decisions: pd.DataFrame) -> pd.DataFrame:
     d = decisions.set_index("unique_id")
     missing = sorted(set(records["unique_id"]) - set(d.index))
     if missing:
-        raise PrismaError(f"{len(missing)} unique records have no row in the decisions table, e.g. {missing[0]}")
+        raise PrismaError(
+            f"{len(missing)} unique records have no row in the decisions table, e.g. {missing[0]}"
+        )
     flow = records[["record_id", "database", "source_type", "unique_id", "is_duplicate"]].copy()
-    flow["status"] = [("duplicate_removed" if dup else d.at[uid, "status"]) for uid, dup in zip(flow["unique_id"], flow["is_duplicate"])]
-    flow["exclusion_reason"] = [("" if dup else d.at[uid, "exclusion_reason"]) for uid, dup in zip(flow["unique_id"], flow["is_duplicate"])]
+    flow["status"] = [
+        ("duplicate_removed" if dup else d.at[uid, "status"])
+        for uid, dup in zip(flow["unique_id"], flow["is_duplicate"])
+    ]
+    flow["exclusion_reason"] = [
+        ("" if dup else d.at[uid, "exclusion_reason"])
+        for uid, dup in zip(flow["unique_id"], flow["is_duplicate"])
+    ]
     unknown = set(flow["status"]) - set(STATUSES)
     if unknown:
         raise PrismaError(f"unknown status {sorted(unknown)[0]!r}")
@@ -54,8 +90,9 @@ def _specific(series: pd.Series) -> str:
     return "; ".join(f"{name}, {counts[name]}" for name in sorted(counts.index))
 
 
-def prisma_counts(flow: pd.DataFrame, *, studies_of_reports: dict[str, str] | None = None,
-                  allow_pending: bool = False) -> dict:
+def prisma_counts(
+    flow: pd.DataFrame, *, studies_of_reports: dict[str, str] | None = None, allow_pending: bool = False
+) -> dict:
     """The PRISMA 2020 counts (databases and registers column) from :func:`record_flow`.
 
     ``studies_of_reports`` maps an included unique record (a report) to its study id; several
@@ -65,8 +102,10 @@ def prisma_counts(flow: pd.DataFrame, *, studies_of_reports: dict[str, str] | No
     pending = flow[flow["status"].str.startswith("awaiting")]
     if len(pending) and not allow_pending:
         ids = sorted(set(pending["unique_id"]))
-        raise PrismaError(f"{len(ids)} records have no final screening decision (e.g. {', '.join(ids[:5])}); "
-                          "complete the screening log before drawing the PRISMA flow")
+        raise PrismaError(
+            f"{len(ids)} records have no final screening decision (e.g. {', '.join(ids[:5])}); "
+            "complete the screening log before drawing the PRISMA flow"
+        )
     unique = flow[flow["status"] != "duplicate_removed"]
     db = flow[flow["source_type"] == "database"]
     reg = flow[flow["source_type"] == "register"]
@@ -75,18 +114,29 @@ def prisma_counts(flow: pd.DataFrame, *, studies_of_reports: dict[str, str] | No
     reasons = unique.loc[status == "excluded_full_text", "exclusion_reason"].value_counts()
     studies = {(studies_of_reports or {}).get(uid, uid) for uid in included}
     c = {f: 0 for f in FIELDS}
-    c.update({
-        "database_results": len(db), "database_specific_results": _specific(db["database"]) if len(db) else "",
-        "register_results": len(reg), "register_specific_results": _specific(reg["database"]) if len(reg) else "",
-        "duplicates": int((flow["status"] == "duplicate_removed").sum()),
-        "records_screened": len(unique),
-        "records_excluded": int(status.eq("excluded_screening").sum()),
-        "dbr_notretrieved_reports": int(status.eq("not_retrieved").sum()),
-        "dbr_excluded": "; ".join(f"{r}, {reasons[r]}" for r in sorted(reasons.index, key=lambda r: (-reasons[r], r))),
-        "new_reports": len(included), "new_studies": len(studies),
-    })
-    c["dbr_sought_reports"] = c["records_screened"] - c["records_excluded"] - int(status.eq("awaiting_screening").sum())
-    c["dbr_assessed"] = c["dbr_sought_reports"] - c["dbr_notretrieved_reports"] - int(status.eq("awaiting_full_text").sum())
+    c.update(
+        {
+            "database_results": len(db),
+            "database_specific_results": _specific(db["database"]) if len(db) else "",
+            "register_results": len(reg),
+            "register_specific_results": _specific(reg["database"]) if len(reg) else "",
+            "duplicates": int((flow["status"] == "duplicate_removed").sum()),
+            "records_screened": len(unique),
+            "records_excluded": int(status.eq("excluded_screening").sum()),
+            "dbr_notretrieved_reports": int(status.eq("not_retrieved").sum()),
+            "dbr_excluded": "; ".join(
+                f"{r}, {reasons[r]}" for r in sorted(reasons.index, key=lambda r: (-reasons[r], r))
+            ),
+            "new_reports": len(included),
+            "new_studies": len(studies),
+        }
+    )
+    c["dbr_sought_reports"] = (
+        c["records_screened"] - c["records_excluded"] - int(status.eq("awaiting_screening").sum())
+    )
+    c["dbr_assessed"] = (
+        c["dbr_sought_reports"] - c["dbr_notretrieved_reports"] - int(status.eq("awaiting_full_text").sum())
+    )
     c["total_studies"] = c["previous_studies"] + c["new_studies"]
     c["total_reports"] = c["previous_reports"] + c["new_reports"]
     if allow_pending:
@@ -109,33 +159,63 @@ def parse_specific(text: str) -> dict[str, int]:
 
 def check_prisma(c: dict) -> None:
     """Assert the box arithmetic of the flow; :class:`PrismaError` names the identity that fails."""
+
     def need(ok, what):
         if not ok:
             raise PrismaError(f"PRISMA identity fails: {what}")
+
     identified = c["database_results"] + c["register_results"]
     removed = c["duplicates"] + c["excluded_automatic"] + c["excluded_other"]
-    need(identified - removed == c["records_screened"],
-         f"identified ({identified}) - duplicates ({c['duplicates']}) - automation ({c['excluded_automatic']}) - "
-         f"other ({c['excluded_other']}) = {identified - removed}, but records screened = {c['records_screened']}")
-    need(c["records_screened"] - c["records_excluded"] == c["dbr_sought_reports"],
-         f"screened ({c['records_screened']}) - excluded ({c['records_excluded']}) = "
-         f"{c['records_screened'] - c['records_excluded']}, but reports sought = {c['dbr_sought_reports']}")
-    need(c["dbr_sought_reports"] - c["dbr_notretrieved_reports"] == c["dbr_assessed"],
-         f"sought ({c['dbr_sought_reports']}) - not retrieved ({c['dbr_notretrieved_reports']}) = "
-         f"{c['dbr_sought_reports'] - c['dbr_notretrieved_reports']}, but reports assessed = {c['dbr_assessed']}")
+    need(
+        identified - removed == c["records_screened"],
+        f"identified ({identified}) - duplicates ({c['duplicates']}) - automation ({c['excluded_automatic']}) - "
+        f"other ({c['excluded_other']}) = {identified - removed}, but records screened = {c['records_screened']}",
+    )
+    need(
+        c["records_screened"] - c["records_excluded"] == c["dbr_sought_reports"],
+        f"screened ({c['records_screened']}) - excluded ({c['records_excluded']}) = "
+        f"{c['records_screened'] - c['records_excluded']}, but reports sought = {c['dbr_sought_reports']}",
+    )
+    need(
+        c["dbr_sought_reports"] - c["dbr_notretrieved_reports"] == c["dbr_assessed"],
+        f"sought ({c['dbr_sought_reports']}) - not retrieved ({c['dbr_notretrieved_reports']}) = "
+        f"{c['dbr_sought_reports'] - c['dbr_notretrieved_reports']}, but reports assessed = {c['dbr_assessed']}",
+    )
     excluded = sum(parse_specific(c["dbr_excluded"]).values())
-    need(c["dbr_assessed"] - excluded == c["new_reports"],
-         f"assessed ({c['dbr_assessed']}) - excluded with reasons ({excluded}) = {c['dbr_assessed'] - excluded}, "
-         f"but reports of included studies = {c['new_reports']}")
-    need(c["new_studies"] <= c["new_reports"], f"studies included ({c['new_studies']}) > reports ({c['new_reports']})")
-    for total, specific in (("database_results", "database_specific_results"), ("register_results", "register_specific_results")):
+    need(
+        c["dbr_assessed"] - excluded == c["new_reports"],
+        f"assessed ({c['dbr_assessed']}) - excluded with reasons ({excluded}) = {c['dbr_assessed'] - excluded}, "
+        f"but reports of included studies = {c['new_reports']}",
+    )
+    need(
+        c["new_studies"] <= c["new_reports"],
+        f"studies included ({c['new_studies']}) > reports ({c['new_reports']})",
+    )
+    for total, specific in (
+        ("database_results", "database_specific_results"),
+        ("register_results", "register_specific_results"),
+    ):
         parts = sum(parse_specific(c[specific]).values())
         need(not c[specific] or parts == c[total], f"{specific} add up to {parts}, but {total} = {c[total]}")
-    need(c["total_studies"] == c["previous_studies"] + c["new_studies"], "total_studies != previous_studies + new_studies")
-    need(c["total_reports"] == c["previous_reports"] + c["new_reports"], "total_reports != previous_reports + new_reports")
+    need(
+        c["total_studies"] == c["previous_studies"] + c["new_studies"],
+        "total_studies != previous_studies + new_studies",
+    )
+    need(
+        c["total_reports"] == c["previous_reports"] + c["new_reports"],
+        "total_reports != previous_reports + new_reports",
+    )
     for key in FIELDS:
-        if key not in ("database_specific_results", "register_specific_results", "dbr_excluded", "other_excluded"):
-            need(isinstance(c[key], int) and c[key] >= 0, f"{key} must be a whole number >= 0 (found {c[key]!r})")
+        if key not in (
+            "database_specific_results",
+            "register_specific_results",
+            "dbr_excluded",
+            "other_excluded",
+        ):
+            need(
+                isinstance(c[key], int) and c[key] >= 0,
+                f"{key} must be a whole number >= 0 (found {c[key]!r})",
+            )
 
 
 def counts_table(c: dict) -> pd.DataFrame:
@@ -154,13 +234,15 @@ def database_table(flow: pd.DataFrame) -> pd.DataFrame:
     n_databases = flow.groupby("unique_id")["database"].nunique()
     only = set(n_databases[n_databases == 1].index)
     included = set(flow.loc[flow["status"] == "included", "unique_id"])
-    out = pd.DataFrame({
-        "records_identified": per.size(),
-        "distinct_records": per.nunique(),
-        "found_only_here": per.apply(lambda s: len(set(s) & only)),
-        "included_found": per.apply(lambda s: len(set(s) & included)),
-        "included_found_only_here": per.apply(lambda s: len(set(s) & included & only)),
-    })
+    out = pd.DataFrame(
+        {
+            "records_identified": per.size(),
+            "distinct_records": per.nunique(),
+            "found_only_here": per.apply(lambda s: len(set(s) & only)),
+            "included_found": per.apply(lambda s: len(set(s) & included)),
+            "included_found_only_here": per.apply(lambda s: len(set(s) & included & only)),
+        }
+    )
     return out.reset_index()
 
 
@@ -186,9 +268,14 @@ def flow_diagram_text(c: dict, wrap: int = 46) -> list[tuple[str, str, str | Non
     ident = ["Records identified from:", f"Databases {_n(c['database_results'])}"]
     ident += [f"    {name} {_n(n)}" for name, n in dbs.items()]
     ident += [f"Registers {_n(c['register_results'])}"] + [f"    {name} {_n(n)}" for name, n in regs.items()]
-    removed = ["Records removed before screening:", f"    Duplicate records removed {_n(c['duplicates'])}",
-               "    Records marked as ineligible by", f"    automation tools {_n(c['excluded_automatic'])}",
-               "    Records removed for other reasons", f"    {_n(c['excluded_other'])}"]
+    removed = [
+        "Records removed before screening:",
+        f"    Duplicate records removed {_n(c['duplicates'])}",
+        "    Records marked as ineligible by",
+        f"    automation tools {_n(c['excluded_automatic'])}",
+        "    Records removed for other reasons",
+        f"    {_n(c['excluded_other'])}",
+    ]
     reasons = parse_specific(c["dbr_excluded"])
     excluded = ["Reports excluded:"]
     for r, n in reasons.items():
@@ -199,10 +286,22 @@ def flow_diagram_text(c: dict, wrap: int = 46) -> list[tuple[str, str, str | Non
         excluded.append("    (none)")
     return [
         ("Identification", "\n".join(ident), "\n".join(removed)),
-        ("Screening", f"Records screened\n{_n(c['records_screened'])}", f"Records excluded\n{_n(c['records_excluded'])}"),
-        ("Screening", f"Reports sought for retrieval\n{_n(c['dbr_sought_reports'])}", f"Reports not retrieved\n{_n(c['dbr_notretrieved_reports'])}"),
+        (
+            "Screening",
+            f"Records screened\n{_n(c['records_screened'])}",
+            f"Records excluded\n{_n(c['records_excluded'])}",
+        ),
+        (
+            "Screening",
+            f"Reports sought for retrieval\n{_n(c['dbr_sought_reports'])}",
+            f"Reports not retrieved\n{_n(c['dbr_notretrieved_reports'])}",
+        ),
         ("Screening", f"Reports assessed for eligibility\n{_n(c['dbr_assessed'])}", "\n".join(excluded)),
-        ("Included", f"Studies included in review\n{_n(c['new_studies'])}\nReports of included studies\n{_n(c['new_reports'])}", None),
+        (
+            "Included",
+            f"Studies included in review\n{_n(c['new_studies'])}\nReports of included studies\n{_n(c['new_reports'])}",
+            None,
+        ),
     ]
 
 
@@ -225,30 +324,73 @@ def draw_prisma_flow(c: dict, *, title: str = "Identification of studies via dat
     style = dict(boxstyle="round,pad=0,rounding_size=0.8", linewidth=1.2)
     # header
     top = total_h - 0.5
-    ax.add_patch(FancyBboxPatch((main_x, top - header_h), right_x + right_w - main_x, header_h, facecolor="#fdd49e",
-                                edgecolor="#7f7f7f", **style))
-    ax.text(main_x + (right_x + right_w - main_x) / 2, top - header_h / 2, title, ha="center", va="center",
-            fontsize=12, fontweight="bold")
+    ax.add_patch(
+        FancyBboxPatch(
+            (main_x, top - header_h),
+            right_x + right_w - main_x,
+            header_h,
+            facecolor="#fdd49e",
+            edgecolor="#7f7f7f",
+            **style,
+        )
+    )
+    ax.text(
+        main_x + (right_x + right_w - main_x) / 2,
+        top - header_h / 2,
+        title,
+        ha="center",
+        va="center",
+        fontsize=12,
+        fontweight="bold",
+    )
     y = top - header_h - gap
     boxes = []
     for (band, main, right), h in zip(rows, heights):
         boxes.append((band, y, h))
-        ax.add_patch(FancyBboxPatch((main_x, y - h), main_w, h, facecolor="white", edgecolor="black", **style))
+        ax.add_patch(
+            FancyBboxPatch((main_x, y - h), main_w, h, facecolor="white", edgecolor="black", **style)
+        )
         ax.text(main_x + 1.6, y - h / 2, main, ha="left", va="center", fontsize=10, linespacing=1.35)
         if right:
-            ax.add_patch(FancyBboxPatch((right_x, y - h), right_w, h, facecolor="white", edgecolor="black", **style))
+            ax.add_patch(
+                FancyBboxPatch((right_x, y - h), right_w, h, facecolor="white", edgecolor="black", **style)
+            )
             ax.text(right_x + 1.6, y - h / 2, right, ha="left", va="center", fontsize=10, linespacing=1.35)
-            ax.annotate("", xy=(right_x, y - h / 2), xytext=(main_x + main_w, y - h / 2),
-                        arrowprops=dict(arrowstyle="-|>", color="black", lw=1.2, mutation_scale=14))
+            ax.annotate(
+                "",
+                xy=(right_x, y - h / 2),
+                xytext=(main_x + main_w, y - h / 2),
+                arrowprops=dict(arrowstyle="-|>", color="black", lw=1.2, mutation_scale=14),
+            )
         y -= h + gap
     for (_, y1, h1), (_, y2, _h2) in zip(boxes, boxes[1:]):
-        ax.annotate("", xy=(main_x + main_w / 2, y2), xytext=(main_x + main_w / 2, y1 - h1),
-                    arrowprops=dict(arrowstyle="-|>", color="black", lw=1.2, mutation_scale=14))
+        ax.annotate(
+            "",
+            xy=(main_x + main_w / 2, y2),
+            xytext=(main_x + main_w / 2, y1 - h1),
+            arrowprops=dict(arrowstyle="-|>", color="black", lw=1.2, mutation_scale=14),
+        )
     for band in dict.fromkeys(b for b, _, _ in boxes):
         members = [(y0, h) for b, y0, h in boxes if b == band]
         y_top, y_bottom = members[0][0], members[-1][0] - members[-1][1]
-        ax.add_patch(FancyBboxPatch((band_x, y_bottom), band_w, y_top - y_bottom, facecolor=_BAND_COLOURS[band],
-                                    edgecolor="#6b8fb3", **style))
-        ax.text(band_x + band_w / 2, (y_top + y_bottom) / 2, band, rotation=90, ha="center", va="center",
-                fontsize=11, fontweight="bold")
+        ax.add_patch(
+            FancyBboxPatch(
+                (band_x, y_bottom),
+                band_w,
+                y_top - y_bottom,
+                facecolor=_BAND_COLOURS[band],
+                edgecolor="#6b8fb3",
+                **style,
+            )
+        )
+        ax.text(
+            band_x + band_w / 2,
+            (y_top + y_bottom) / 2,
+            band,
+            rotation=90,
+            ha="center",
+            va="center",
+            fontsize=11,
+            fontweight="bold",
+        )
     return fig

@@ -31,7 +31,9 @@ CONSENSUS = "consensus"
 COLUMNS = ["record_id", "stage", "reviewer", "decision", "reason", "note"]
 
 
-def read_screening_log(path: str | Path, id_map: dict[str, str], *, reasons: list[str] | None = None) -> pd.DataFrame:
+def read_screening_log(
+    path: str | Path, id_map: dict[str, str], *, reasons: list[str] | None = None
+) -> pd.DataFrame:
     """Read and check the screening log.
 
     ``id_map`` maps every identified record id to its unique (deduplicated) id, so a reviewer
@@ -44,25 +46,47 @@ def read_screening_log(path: str | Path, id_map: dict[str, str], *, reasons: lis
         rec.setdefault("reason", "")
         rec.setdefault("note", "")
         if rec["record_id"] not in id_map:
-            raise InputError(path, "unknown record id (not among the records identified by the searches)",
-                             row=n, column="record_id", value=rec["record_id"])
+            raise InputError(
+                path,
+                "unknown record id (not among the records identified by the searches)",
+                row=n,
+                column="record_id",
+                value=rec["record_id"],
+            )
         if rec["stage"] not in STAGES:
-            raise InputError(path, f"stage must be one of {', '.join(STAGES)}", row=n, column="stage", value=rec["stage"])
+            raise InputError(
+                path, f"stage must be one of {', '.join(STAGES)}", row=n, column="stage", value=rec["stage"]
+            )
         if not rec["reviewer"]:
             raise InputError(path, "reviewer is empty", row=n, column="reviewer")
         allowed = DECISIONS[rec["stage"]]
         if rec["decision"] not in allowed:
-            raise InputError(path, f"decision at stage {rec['stage']} must be one of {', '.join(allowed)}",
-                             row=n, column="decision", value=rec["decision"])
+            raise InputError(
+                path,
+                f"decision at stage {rec['stage']} must be one of {', '.join(allowed)}",
+                row=n,
+                column="decision",
+                value=rec["decision"],
+            )
         if rec["stage"] == "full_text" and rec["decision"] == "exclude":
             if not rec["reason"]:
                 raise InputError(path, "a full-text exclusion needs a reason", row=n, column="reason")
             if ";" in rec["reason"]:
-                raise InputError(path, "a reason cannot contain ';' (it separates reasons in the PRISMA counts)",
-                                 row=n, column="reason", value=rec["reason"])
+                raise InputError(
+                    path,
+                    "a reason cannot contain ';' (it separates reasons in the PRISMA counts)",
+                    row=n,
+                    column="reason",
+                    value=rec["reason"],
+                )
             if reasons and rec["reason"] not in reasons:
-                raise InputError(path, f"reason is not in the list in params.yaml ({'; '.join(reasons)})",
-                                 row=n, column="reason", value=rec["reason"])
+                raise InputError(
+                    path,
+                    f"reason is not in the list in params.yaml ({'; '.join(reasons)})",
+                    row=n,
+                    column="reason",
+                    value=rec["reason"],
+                )
         rec["unique_id"] = id_map[rec["record_id"]]
         rec["row"] = n
         out.append(rec)
@@ -75,15 +99,23 @@ def _check_structure(log: pd.DataFrame, path: Path) -> None:
     dup = log[log.duplicated(["unique_id", "stage", "reviewer"], keep=False)]
     if len(dup):
         first = dup.iloc[0]
-        raise InputError(path, f"record {first['unique_id']} has more than one {first['stage']} decision by "
-                         f"reviewer {first['reviewer']}", row=dup["row"].tolist())
+        raise InputError(
+            path,
+            f"record {first['unique_id']} has more than one {first['stage']} decision by "
+            f"reviewer {first['reviewer']}",
+            row=dup["row"].tolist(),
+        )
     reviewers = log[log["reviewer"] != CONSENSUS].groupby(["unique_id", "stage"])["reviewer"].nunique()
     many = reviewers[reviewers > 2]
     if len(many):
         uid, stage = many.index[0]
         rows = log[(log["unique_id"] == uid) & (log["stage"] == stage)]["row"].tolist()
-        raise InputError(path, f"record {uid} has more than two reviewers at {stage}; record a third "
-                         f"reviewer's arbitration as reviewer '{CONSENSUS}'", row=rows)
+        raise InputError(
+            path,
+            f"record {uid} has more than two reviewers at {stage}; record a third "
+            f"reviewer's arbitration as reviewer '{CONSENSUS}'",
+            row=rows,
+        )
 
 
 def _stage_decisions(log: pd.DataFrame, stage: str) -> pd.DataFrame:
@@ -96,24 +128,49 @@ def _stage_decisions(log: pd.DataFrame, stage: str) -> pd.DataFrame:
         decisions = people["decision"].tolist()
         conflict = len(set(decisions)) > 1
         if len(consensus):
-            final, final_reason, source = consensus.iloc[0]["decision"], consensus.iloc[0]["reason"], CONSENSUS
+            final, final_reason, source = (
+                consensus.iloc[0]["decision"],
+                consensus.iloc[0]["reason"],
+                CONSENSUS,
+            )
         elif decisions and not conflict:
             final, source = decisions[0], "reviewers"
             final_reason = next((r for r in people["reason"] if r), "")
         else:
             final, final_reason, source = None, "", "unresolved conflict"
-        rows.append({
-            "unique_id": uid, "stage": stage,
-            "mode": "dual" if len(people) == 2 else ("single" if len(people) == 1 else "consensus only"),
-            "reviewer_a": people["reviewer"].iloc[0] if len(people) else None,
-            "decision_a": decisions[0] if decisions else None,
-            "reviewer_b": people["reviewer"].iloc[1] if len(people) > 1 else None,
-            "decision_b": decisions[1] if len(decisions) > 1 else None,
-            "conflict": conflict, "final": final, "reason": final_reason, "decided_by": source,
-            "rows": ", ".join(str(r) for r in group["row"]),
-        })
-    return pd.DataFrame(rows, columns=["unique_id", "stage", "mode", "reviewer_a", "decision_a", "reviewer_b",
-                                       "decision_b", "conflict", "final", "reason", "decided_by", "rows"])
+        rows.append(
+            {
+                "unique_id": uid,
+                "stage": stage,
+                "mode": "dual" if len(people) == 2 else ("single" if len(people) == 1 else "consensus only"),
+                "reviewer_a": people["reviewer"].iloc[0] if len(people) else None,
+                "decision_a": decisions[0] if decisions else None,
+                "reviewer_b": people["reviewer"].iloc[1] if len(people) > 1 else None,
+                "decision_b": decisions[1] if len(decisions) > 1 else None,
+                "conflict": conflict,
+                "final": final,
+                "reason": final_reason,
+                "decided_by": source,
+                "rows": ", ".join(str(r) for r in group["row"]),
+            }
+        )
+    return pd.DataFrame(
+        rows,
+        columns=[
+            "unique_id",
+            "stage",
+            "mode",
+            "reviewer_a",
+            "decision_a",
+            "reviewer_b",
+            "decision_b",
+            "conflict",
+            "final",
+            "reason",
+            "decided_by",
+            "rows",
+        ],
+    )
 
 
 def decisions(log: pd.DataFrame, unique_ids, path: str | Path = "screening log") -> pd.DataFrame:
@@ -134,22 +191,45 @@ def decisions(log: pd.DataFrame, unique_ids, path: str | Path = "screening log")
         ft_final = f["final"] if f is not None and pd.notna(f["final"]) else None
         flag = ""
         if ta_final == "exclude" and f is not None:
-            raise InputError(path, f"record {uid} has full-text decisions but was excluded at title/abstract",
-                             row=[int(r) for r in f["rows"].split(", ")])
+            raise InputError(
+                path,
+                f"record {uid} has full-text decisions but was excluded at title/abstract",
+                row=[int(r) for r in f["rows"].split(", ")],
+            )
         if ta_final is None:
             status = "awaiting_screening"
-            flag = "no title/abstract decision" if t is None else f"unresolved title/abstract conflict (rows {t['rows']})"
+            flag = (
+                "no title/abstract decision"
+                if t is None
+                else f"unresolved title/abstract conflict (rows {t['rows']})"
+            )
         elif ta_final == "exclude":
             status = "excluded_screening"
         elif ft_final is None:
             status = "awaiting_full_text"
-            flag = "included at title/abstract, no full-text decision" if f is None else f"unresolved full-text conflict (rows {f['rows']})"
+            flag = (
+                "included at title/abstract, no full-text decision"
+                if f is None
+                else f"unresolved full-text conflict (rows {f['rows']})"
+            )
         else:
-            status = {"include": "included", "exclude": "excluded_full_text", "not_retrieved": "not_retrieved"}[ft_final]
-        rows.append({"unique_id": uid, "title_abstract": ta_final, "title_abstract_mode": t["mode"] if t is not None else None,
-                     "full_text": ft_final, "full_text_mode": f["mode"] if f is not None else None,
-                     "exclusion_reason": f["reason"] if status == "excluded_full_text" else "",
-                     "status": status, "flag": flag})
+            status = {
+                "include": "included",
+                "exclude": "excluded_full_text",
+                "not_retrieved": "not_retrieved",
+            }[ft_final]
+        rows.append(
+            {
+                "unique_id": uid,
+                "title_abstract": ta_final,
+                "title_abstract_mode": t["mode"] if t is not None else None,
+                "full_text": ft_final,
+                "full_text_mode": f["mode"] if f is not None else None,
+                "exclusion_reason": f["reason"] if status == "excluded_full_text" else "",
+                "status": status,
+                "flag": flag,
+            }
+        )
     extra = sorted(set(log["unique_id"]) - set(unique_ids))
     if extra:
         raise InputError(path, "decisions for records that are not in the deduplicated set", value=extra[0])
@@ -166,20 +246,45 @@ def agreement(log: pd.DataFrame, alpha: float = 0.05) -> pd.DataFrame:
     rows = []
     for stage in STAGES:
         d = _stage_decisions(log, stage)
-        dual = d[(d["mode"] == "dual") & d["decision_a"].isin(["include", "exclude"]) & d["decision_b"].isin(["include", "exclude"])]
+        dual = d[
+            (d["mode"] == "dual")
+            & d["decision_a"].isin(["include", "exclude"])
+            & d["decision_b"].isin(["include", "exclude"])
+        ]
         n_single = int((d["mode"] == "single").sum())
         if dual.empty:
-            rows.append({"stage": stage, "records_screened": len(d), "single_screened": n_single, "dual_screened": 0,
-                         "agreements": 0, "percent_agreement": float("nan"), "kappa": float("nan"),
-                         "kappa_ci_low": float("nan"), "kappa_ci_high": float("nan"), "conflicts": 0, "unresolved": 0})
+            rows.append(
+                {
+                    "stage": stage,
+                    "records_screened": len(d),
+                    "single_screened": n_single,
+                    "dual_screened": 0,
+                    "agreements": 0,
+                    "percent_agreement": float("nan"),
+                    "kappa": float("nan"),
+                    "kappa_ci_low": float("nan"),
+                    "kappa_ci_high": float("nan"),
+                    "conflicts": 0,
+                    "unresolved": 0,
+                }
+            )
             continue
         result = stats.cohens_kappa(dual["decision_a"], dual["decision_b"], alpha=alpha)
-        rows.append({"stage": stage, "records_screened": len(d), "single_screened": n_single, "dual_screened": len(dual),
-                     "agreements": int((dual["decision_a"] == dual["decision_b"]).sum()),
-                     "percent_agreement": round(result.percent_agreement, 1), "kappa": round(result.kappa, 3),
-                     "kappa_ci_low": round(result.ci_low, 3), "kappa_ci_high": round(result.ci_high, 3),
-                     "conflicts": int(d["conflict"].sum()),
-                     "unresolved": int((d["conflict"] & d["final"].isna()).sum())})
+        rows.append(
+            {
+                "stage": stage,
+                "records_screened": len(d),
+                "single_screened": n_single,
+                "dual_screened": len(dual),
+                "agreements": int((dual["decision_a"] == dual["decision_b"]).sum()),
+                "percent_agreement": round(result.percent_agreement, 1),
+                "kappa": round(result.kappa, 3),
+                "kappa_ci_low": round(result.ci_low, 3),
+                "kappa_ci_high": round(result.ci_high, 3),
+                "conflicts": int(d["conflict"].sum()),
+                "unresolved": int((d["conflict"] & d["final"].isna()).sum()),
+            }
+        )
     return pd.DataFrame(rows)
 
 
@@ -190,5 +295,19 @@ def conflicts(log: pd.DataFrame) -> pd.DataFrame:
         d = _stage_decisions(log, stage)
         d = d[d["conflict"]].copy()
         d["resolution"] = d["final"].fillna("unresolved")
-        frames.append(d[["unique_id", "stage", "reviewer_a", "decision_a", "reviewer_b", "decision_b", "resolution", "reason", "rows"]])
+        frames.append(
+            d[
+                [
+                    "unique_id",
+                    "stage",
+                    "reviewer_a",
+                    "decision_a",
+                    "reviewer_b",
+                    "decision_b",
+                    "resolution",
+                    "reason",
+                    "rows",
+                ]
+            ]
+        )
     return pd.concat(frames, ignore_index=True)

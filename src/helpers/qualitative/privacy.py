@@ -55,8 +55,12 @@ class Scrubber:
     _pattern: re.Pattern | None = field(default=None, repr=False)
 
     def __post_init__(self):
-        terms = sorted({n.strip() for n in self.names if n and len(n.strip()) >= 3}, key=lambda s: (-len(s), s))
-        self._pattern = re.compile(r"(?<!\w)(?:" + "|".join(map(re.escape, terms)) + r")(?!\w)") if terms else None
+        terms = sorted(
+            {n.strip() for n in self.names if n and len(n.strip()) >= 3}, key=lambda s: (-len(s), s)
+        )
+        self._pattern = (
+            re.compile(r"(?<!\w)(?:" + "|".join(map(re.escape, terms)) + r")(?!\w)") if terms else None
+        )
 
     def __call__(self, text: str) -> str:
         text, n = EMAIL.subn("[email]", text)

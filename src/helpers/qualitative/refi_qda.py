@@ -42,10 +42,32 @@ CODEBOOK_NS = "urn:QDA-XML:codebook:1.0"
 PATH_SEPARATOR = " > "
 # Zip entries get this timestamp so the same project gives the same bytes.
 
-CODE_COLUMNS = ["code_guid", "name", "path", "label", "parent_guid", "theme", "depth",
-                "description", "is_codable", "color", "order"]
-SEGMENT_COLUMNS = ["segment_id", "coding_id", "source", "source_guid", "start", "end", "text",
-                   "code_guid", "code", "theme", "coder"]
+CODE_COLUMNS = [
+    "code_guid",
+    "name",
+    "path",
+    "label",
+    "parent_guid",
+    "theme",
+    "depth",
+    "description",
+    "is_codable",
+    "color",
+    "order",
+]
+SEGMENT_COLUMNS = [
+    "segment_id",
+    "coding_id",
+    "source",
+    "source_guid",
+    "start",
+    "end",
+    "text",
+    "code_guid",
+    "code",
+    "theme",
+    "coder",
+]
 
 
 @dataclass
@@ -92,7 +114,9 @@ def parse_xml(raw: bytes, file, member: str):
     try:
         return SafeET.fromstring(raw, forbid_dtd=True)
     except DefusedXmlException as exc:
-        raise InputError(file, f"{member}: refused XML with a DTD or entity declarations ({type(exc).__name__})") from exc
+        raise InputError(
+            file, f"{member}: refused XML with a DTD or entity declarations ({type(exc).__name__})"
+        ) from exc
     except StdET.ParseError as exc:
         line, col = exc.position
         raise InputError(file, f"{member}: malformed XML at line {line}, column {col}: {exc}") from exc
@@ -119,18 +143,37 @@ def parse_codes(codes_elem, file, member: str) -> pd.DataFrame:
             if not name:
                 raise InputError(file, f"{member}: Code {guid} has no name", column="name")
             path = f"{parent_path}{PATH_SEPARATOR}{name}" if parent_path else name
-            rows.append({
-                "code_guid": guid, "name": name, "path": path, "parent_guid": parent_guid,
-                "theme_path": theme or path, "depth": depth, "description": _description(code),
-                "is_codable": (code.get("isCodable") or "true").strip().lower() in ("true", "1"),
-                "color": code.get("color") or "",
-            })
+            rows.append(
+                {
+                    "code_guid": guid,
+                    "name": name,
+                    "path": path,
+                    "parent_guid": parent_guid,
+                    "theme_path": theme or path,
+                    "depth": depth,
+                    "description": _description(code),
+                    "is_codable": (code.get("isCodable") or "true").strip().lower() in ("true", "1"),
+                    "color": code.get("color") or "",
+                }
+            )
             walk(code, guid, path, theme or path, depth + 1)
 
     if codes_elem is not None:
         walk(codes_elem, None, "", None, 0)
-    frame = pd.DataFrame(rows, columns=["code_guid", "name", "path", "parent_guid", "theme_path",
-                                        "depth", "description", "is_codable", "color"])
+    frame = pd.DataFrame(
+        rows,
+        columns=[
+            "code_guid",
+            "name",
+            "path",
+            "parent_guid",
+            "theme_path",
+            "depth",
+            "description",
+            "is_codable",
+            "color",
+        ],
+    )
     duplicated = frame["code_guid"][frame["code_guid"].duplicated()]
     if len(duplicated):
         raise InputError(file, f"{member}: two codes share a guid", value=duplicated.iloc[0])
@@ -188,7 +231,10 @@ def _find_project_member(file, members: dict) -> str:
     if len(qde) == 1:
         return qde[0]
     if not qde:
-        raise InputError(file, "no project.qde (or <name>.qde) at the top of the archive: is this a REFI-QDA project export?")
+        raise InputError(
+            file,
+            "no project.qde (or <name>.qde) at the top of the archive: is this a REFI-QDA project export?",
+        )
     raise InputError(file, "several .qde files and none named project.qde", value=sorted(qde))
 
 
@@ -197,13 +243,15 @@ def _int_attr(elem, attr: str, file, member: str, what: str) -> int:
     try:
         return int(str(value).strip())
     except (TypeError, ValueError):
-        raise InputError(file, f"{member}: {what}: {attr} is not a whole number", column=attr, value=value) from None
+        raise InputError(
+            file, f"{member}: {what}: {attr} is not a whole number", column=attr, value=value
+        ) from None
 
 
 def _cases(root, variables: dict[str, str]) -> tuple[pd.DataFrame, dict, dict]:
     rows, by_selection, by_source = [], {}, {}
     cases_elem = root.find("{*}Cases")
-    for case in (cases_elem.findall("{*}Case") if cases_elem is not None else []):
+    for case in cases_elem.findall("{*}Case") if cases_elem is not None else []:
         guid = norm_guid(case.get("guid"))
         name = (case.get("name") or "").strip() or guid
         row = {"case_guid": guid, "case": name}
@@ -235,26 +283,37 @@ def read_qdpx(path) -> Project:
     origin = root.get("origin") or ""
     log: list[dict] = []
 
-    users = {norm_guid(u.get("guid")): (u.get("name") or u.get("id") or norm_guid(u.get("guid")))
-             for u in root.iterfind(".//{*}User")}
+    users = {
+        norm_guid(u.get("guid")): (u.get("name") or u.get("id") or norm_guid(u.get("guid")))
+        for u in root.iterfind(".//{*}User")
+    }
     codebook = root.find("{*}CodeBook")
     codes = parse_codes(codebook.find("{*}Codes") if codebook is not None else None, path, member)
     code_by_guid = codes.set_index("code_guid")
-    variables = {norm_guid(v.get("guid")): (v.get("name") or "").strip() for v in root.iterfind(".//{*}Variable")}
+    variables = {
+        norm_guid(v.get("guid")): (v.get("name") or "").strip() for v in root.iterfind(".//{*}Variable")
+    }
     cases, selection_cases, source_cases = _cases(root, variables)
 
     sources_elem = root.find("{*}Sources")
     source_rows, texts, seg_rows, uncoded_rows = [], {}, [], []
     not_codable = 0
-    for src in (list(sources_elem) if sources_elem is not None else []):
+    for src in list(sources_elem) if sources_elem is not None else []:
         kind = _local(src.tag)
         guid = norm_guid(src.get("guid"))
         if kind != "TextSource":
             n_sel = sum(1 for c in src.iter() if _local(c.tag).endswith("Selection"))
-            log.append({"level": "warning", "count": n_sel,
-                        "message": f"{kind} {src.get('name') or guid}: only text sources are read; {n_sel} selections left out"})
+            log.append(
+                {
+                    "level": "warning",
+                    "count": n_sel,
+                    "message": f"{kind} {src.get('name') or guid}: only text sources are read; {n_sel} selections left out",
+                }
+            )
             continue
-        name = (src.get("name") or "").strip() or Path(re.sub(r"^\w+://", "", src.get("plainTextPath") or guid)).stem
+        name = (src.get("name") or "").strip() or Path(
+            re.sub(r"^\w+://", "", src.get("plainTextPath") or guid)
+        ).stem
         selections = src.findall("{*}PlainTextSelection")
         whole = src.findall("{*}Coding")
         inline = src.find("{*}PlainTextContent")
@@ -266,9 +325,19 @@ def read_qdpx(path) -> Project:
             mem = _source_member(members, ptp) if ptp else None
             if mem is None:
                 if selections or whole:
-                    raise InputError(path, f"{member}: {where}: its plain text is not in the archive",
-                                     column="plainTextPath", value=ptp or None)
-                log.append({"level": "warning", "count": 1, "message": f"{where}: no plain text in the archive and no selections; left out"})
+                    raise InputError(
+                        path,
+                        f"{member}: {where}: its plain text is not in the archive",
+                        column="plainTextPath",
+                        value=ptp or None,
+                    )
+                log.append(
+                    {
+                        "level": "warning",
+                        "count": 1,
+                        "message": f"{where}: no plain text in the archive and no selections; left out",
+                    }
+                )
                 continue
             text = files.decode_bytes(files.read_zip_member(path, mem), f"{path}!{mem}").text
             stored = mem
@@ -282,9 +351,16 @@ def read_qdpx(path) -> Project:
         if convention == "one":
             text = text.replace("\r\n", "\n")
         texts[guid] = text
-        source_rows.append({"source_guid": guid, "source": name, "stored": stored, "chars": len(text),
-                            "crlf_positions": convention,
-                            "selections": len(selections)})
+        source_rows.append(
+            {
+                "source_guid": guid,
+                "source": name,
+                "stored": stored,
+                "chars": len(text),
+                "crlf_positions": convention,
+                "selections": len(selections),
+            }
+        )
         items = [(sel, *span) for sel, span in zip(selections, spans)]
         if whole:
             items.append((src, 0, len(text)))
@@ -292,43 +368,93 @@ def read_qdpx(path) -> Project:
             sid = norm_guid(sel.get("guid")) if sel is not src else f"{guid}:whole"
             what = f"{where}, PlainTextSelection {sid}"
             if start < 0 or end < start:
-                raise InputError(path, f"{member}: {what}: positions are not 0 <= start <= end", column="startPosition", value=(start, end))
+                raise InputError(
+                    path,
+                    f"{member}: {what}: positions are not 0 <= start <= end",
+                    column="startPosition",
+                    value=(start, end),
+                )
             if end > len(text):
-                raise InputError(path, f"{member}: {what}: selection ends beyond the source text ({len(text)} code points)",
-                                 column="endPosition", value=end)
+                raise InputError(
+                    path,
+                    f"{member}: {what}: selection ends beyond the source text ({len(text)} code points)",
+                    column="endPosition",
+                    value=end,
+                )
             codings = sel.findall("{*}Coding")
             if not codings:
-                uncoded_rows.append({"segment_id": sid, "source": name, "start": start, "end": end,
-                                     "text": text[start:end], "note": _description(sel)})
+                uncoded_rows.append(
+                    {
+                        "segment_id": sid,
+                        "source": name,
+                        "start": start,
+                        "end": end,
+                        "text": text[start:end],
+                        "note": _description(sel),
+                    }
+                )
                 continue
             for coding in codings:
                 ref = coding.find("{*}CodeRef")
                 target = norm_guid(ref.get("targetGUID")) if ref is not None else ""
                 if target not in code_by_guid.index:
-                    raise InputError(path, f"{member}: {what}: Coding refers to a code that is not in the codebook",
-                                     column="CodeRef/@targetGUID", value=target or None)
+                    raise InputError(
+                        path,
+                        f"{member}: {what}: Coding refers to a code that is not in the codebook",
+                        column="CodeRef/@targetGUID",
+                        value=target or None,
+                    )
                 code = code_by_guid.loc[target]
                 not_codable += not bool(code["is_codable"])
                 user = norm_guid(coding.get("creatingUser") or sel.get("creatingUser") or "")
-                seg_rows.append({
-                    "segment_id": sid, "coding_id": norm_guid(coding.get("guid")) or f"{sid}:{target}",
-                    "source": name, "source_guid": guid, "start": start, "end": end, "text": text[start:end],
-                    "code_guid": target, "code": code["label"], "theme": code["theme"],
-                    "coder": users.get(user, user) or "unknown",
-                })
+                seg_rows.append(
+                    {
+                        "segment_id": sid,
+                        "coding_id": norm_guid(coding.get("guid")) or f"{sid}:{target}",
+                        "source": name,
+                        "source_guid": guid,
+                        "start": start,
+                        "end": end,
+                        "text": text[start:end],
+                        "code_guid": target,
+                        "code": code["label"],
+                        "theme": code["theme"],
+                        "coder": users.get(user, user) or "unknown",
+                    }
+                )
     if not_codable:
-        log.append({"level": "warning", "count": not_codable, "message": "codings of codes marked isCodable=false (kept)"})
+        log.append(
+            {
+                "level": "warning",
+                "count": not_codable,
+                "message": "codings of codes marked isCodable=false (kept)",
+            }
+        )
     if uncoded_rows:
-        log.append({"level": "warning", "count": len(uncoded_rows),
-                    "message": "selections without any coding (memos only): counted, not summarised"})
+        log.append(
+            {
+                "level": "warning",
+                "count": len(uncoded_rows),
+                "message": "selections without any coding (memos only): counted, not summarised",
+            }
+        )
     segments = pd.DataFrame(seg_rows, columns=SEGMENT_COLUMNS)
     segments[["start", "end"]] = segments[["start", "end"]].astype("int64")
     return Project(
-        file=path, name=root.get("name") or path.stem, origin=origin, codes=codes,
-        sources=pd.DataFrame(source_rows, columns=["source_guid", "source", "stored", "chars", "crlf_positions", "selections"]),
-        texts=texts, segments=segments,
+        file=path,
+        name=root.get("name") or path.stem,
+        origin=origin,
+        codes=codes,
+        sources=pd.DataFrame(
+            source_rows, columns=["source_guid", "source", "stored", "chars", "crlf_positions", "selections"]
+        ),
+        texts=texts,
+        segments=segments,
         uncoded=pd.DataFrame(uncoded_rows, columns=["segment_id", "source", "start", "end", "text", "note"]),
-        cases=cases, selection_cases=selection_cases, source_cases=source_cases, log=log,
+        cases=cases,
+        selection_cases=selection_cases,
+        source_cases=source_cases,
+        log=log,
     )
 
 
@@ -343,10 +469,19 @@ def read_codebook(path) -> pd.DataFrame:
 
 # ---------------------------------------------------------------------------------- writers
 
+
 def _code_elements(parent, codes: pd.DataFrame, parent_guid, ns: str, guid_case=str.upper):
-    children = codes[codes["parent_guid"].isna()] if parent_guid is None else codes[codes["parent_guid"] == parent_guid]
+    children = (
+        codes[codes["parent_guid"].isna()]
+        if parent_guid is None
+        else codes[codes["parent_guid"] == parent_guid]
+    )
     for row in children.sort_values("order").itertuples():
-        attrs = {"guid": guid_case(row.code_guid), "name": row.name, "isCodable": "true" if row.is_codable else "false"}
+        attrs = {
+            "guid": guid_case(row.code_guid),
+            "name": row.name,
+            "isCodable": "true" if row.is_codable else "false",
+        }
         if isinstance(row.color, str) and row.color:
             attrs["color"] = row.color
         elem = StdET.SubElement(parent, f"{{{ns}}}Code", attrs)
@@ -377,8 +512,16 @@ def seeded_guid(rng) -> str:
     return str(uuid.UUID(int=rng.getrandbits(128), version=4)).upper()
 
 
-def project_xml(*, name: str, origin: str, users: list[dict], codes: pd.DataFrame, variables: list[dict],
-                cases: list[dict], sources: list[dict]) -> bytes:
+def project_xml(
+    *,
+    name: str,
+    origin: str,
+    users: list[dict],
+    codes: pd.DataFrame,
+    variables: list[dict],
+    cases: list[dict],
+    sources: list[dict],
+) -> bytes:
     """A project.qde in schema order. ``sources``: dicts with guid, name, selections (guid, start,
     end, codings [(guid, code_guid, user_guid)]); ``cases``: guid, name, values {var guid: text},
     source_refs, selection_refs; ``variables``: guid, name."""
@@ -393,7 +536,9 @@ def project_xml(*, name: str, origin: str, users: list[dict], codes: pd.DataFram
     if variables:
         var_elem = StdET.SubElement(root, q("Variables"))
         for var in variables:
-            StdET.SubElement(var_elem, q("Variable"), {"guid": var["guid"], "name": var["name"], "typeOfVariable": "Text"})
+            StdET.SubElement(
+                var_elem, q("Variable"), {"guid": var["guid"], "name": var["name"], "typeOfVariable": "Text"}
+            )
     if cases:
         cases_elem = StdET.SubElement(root, q("Cases"))
         for case in cases:
@@ -408,13 +553,21 @@ def project_xml(*, name: str, origin: str, users: list[dict], codes: pd.DataFram
                 StdET.SubElement(elem, q("SelectionRef"), {"targetGUID": ref})
     sources_elem = StdET.SubElement(root, q("Sources"))
     for src in sources:
-        elem = StdET.SubElement(sources_elem, q("TextSource"), {
-            "guid": src["guid"], "name": src["name"], "plainTextPath": f"internal://{src['guid']}.txt"})
+        elem = StdET.SubElement(
+            sources_elem,
+            q("TextSource"),
+            {"guid": src["guid"], "name": src["name"], "plainTextPath": f"internal://{src['guid']}.txt"},
+        )
         for sel in src["selections"]:
-            sel_elem = StdET.SubElement(elem, q("PlainTextSelection"), {
-                "guid": sel["guid"], "startPosition": str(sel["start"]), "endPosition": str(sel["end"])})
+            sel_elem = StdET.SubElement(
+                elem,
+                q("PlainTextSelection"),
+                {"guid": sel["guid"], "startPosition": str(sel["start"]), "endPosition": str(sel["end"])},
+            )
             for coding_guid, code_guid, user_guid in sel["codings"]:
-                coding = StdET.SubElement(sel_elem, q("Coding"), {"guid": coding_guid, "creatingUser": user_guid})
+                coding = StdET.SubElement(
+                    sel_elem, q("Coding"), {"guid": coding_guid, "creatingUser": user_guid}
+                )
                 StdET.SubElement(coding, q("CodeRef"), {"targetGUID": code_guid})
     StdET.indent(root)
     return StdET.tostring(root, encoding="utf-8", xml_declaration=True) + b"\n"

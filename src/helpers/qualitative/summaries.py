@@ -54,7 +54,9 @@ def code_table(data: CodedData) -> pd.DataFrame:
     """Every code in codebook order: theme, code, definition, codings, transcripts, participants."""
     seg = data.summary_segments
     grouped = seg.groupby("code_guid")
-    table = data.codes[["code_guid", "theme", "label", "depth", "description"]].rename(columns={"label": "code", "description": "definition"})
+    table = data.codes[["code_guid", "theme", "label", "depth", "description"]].rename(
+        columns={"label": "code", "description": "definition"}
+    )
     table["codings"] = table["code_guid"].map(grouped.size()).fillna(0).astype(int)
     table["transcripts"] = table["code_guid"].map(grouped["source"].nunique()).fillna(0).astype(int)
     speakers = seg[seg["speaker"] != ""].groupby("code_guid")["speaker"].nunique()
@@ -74,11 +76,32 @@ def themes_by_role(seg: pd.DataFrame, people: pd.DataFrame, themes: list[str]) -
         t = seg[seg["theme"] == theme]
         for role in roles:
             r = t[t["role"] == role]
-            rows.append({"theme": theme, "role": role, "references": r["segment_id"].nunique(), "codings": len(r),
-                         "participants": r.loc[r["speaker"] != "", "speaker"].nunique(),
-                         "transcripts": r["source"].nunique(), "participants_in_role": int(in_role.get(role, 0))})
-    table = pd.DataFrame(rows, columns=["theme", "role", "references", "codings", "participants", "transcripts", "participants_in_role"])
-    assert table["codings"].sum() == len(seg[seg["theme"].isin(themes)]), "codings lost between segments and themes_by_role"
+            rows.append(
+                {
+                    "theme": theme,
+                    "role": role,
+                    "references": r["segment_id"].nunique(),
+                    "codings": len(r),
+                    "participants": r.loc[r["speaker"] != "", "speaker"].nunique(),
+                    "transcripts": r["source"].nunique(),
+                    "participants_in_role": int(in_role.get(role, 0)),
+                }
+            )
+    table = pd.DataFrame(
+        rows,
+        columns=[
+            "theme",
+            "role",
+            "references",
+            "codings",
+            "participants",
+            "transcripts",
+            "participants_in_role",
+        ],
+    )
+    assert table["codings"].sum() == len(seg[seg["theme"].isin(themes)]), (
+        "codings lost between segments and themes_by_role"
+    )
     return table
 
 
@@ -108,13 +131,21 @@ def cooccurrence(seg: pd.DataFrame, codes: pd.DataFrame) -> pd.DataFrame:
 
 def top_pairs(matrix: pd.DataFrame, n: int = 5) -> pd.DataFrame:
     """The ``n`` pairs of codes that co-occur most (each pair once; ties in codebook order)."""
-    rows = [{"code": matrix.index[i], "with code": matrix.columns[j], "pairs of codings": int(matrix.iat[i, j])}
-            for i in range(len(matrix)) for j in range(i + 1, len(matrix)) if matrix.iat[i, j] > 0]
+    rows = [
+        {"code": matrix.index[i], "with code": matrix.columns[j], "pairs of codings": int(matrix.iat[i, j])}
+        for i in range(len(matrix))
+        for j in range(i + 1, len(matrix))
+        if matrix.iat[i, j] > 0
+    ]
     table = pd.DataFrame(rows, columns=["code", "with code", "pairs of codings"])
-    return table.sort_values("pairs of codings", ascending=False, kind="stable").head(n).reset_index(drop=True)
+    return (
+        table.sort_values("pairs of codings", ascending=False, kind="stable").head(n).reset_index(drop=True)
+    )
 
 
-def cooccurrence_figure(matrix: pd.DataFrame, title: str = "Codes applied to the same or overlapping passages"):
+def cooccurrence_figure(
+    matrix: pd.DataFrame, title: str = "Codes applied to the same or overlapping passages"
+):
     """Heatmap of the off-diagonal counts, non-zero counts written in the cells (the diagonal, a
     code's own codings, is left blank)."""
     import matplotlib.pyplot as plt
@@ -128,9 +159,19 @@ def cooccurrence_figure(matrix: pd.DataFrame, title: str = "Codes applied to the
     np.fill_diagonal(values, np.nan)
     shown = pd.DataFrame(values, index=matrix.index, columns=matrix.columns)
     labels = np.where(np.isnan(values) | (values == 0), "", np.nan_to_num(values).astype(int).astype(str))
-    sns.heatmap(shown, ax=ax, cmap="Blues", annot=labels if n <= 30 else False, fmt="", linewidths=0.5, linecolor="white",
-                square=True, cbar_kws={"label": "pairs of codings", "shrink": 0.6}, vmin=0,
-                annot_kws={"fontsize": 9})
+    sns.heatmap(
+        shown,
+        ax=ax,
+        cmap="Blues",
+        annot=labels if n <= 30 else False,
+        fmt="",
+        linewidths=0.5,
+        linecolor="white",
+        square=True,
+        cbar_kws={"label": "pairs of codings", "shrink": 0.6},
+        vmin=0,
+        annot_kws={"fontsize": 9},
+    )
     ax.collections[0].colorbar.locator = MaxNLocator(integer=True)
     ax.collections[0].colorbar.update_ticks()
     ax.set_xlabel("")
@@ -141,16 +182,23 @@ def cooccurrence_figure(matrix: pd.DataFrame, title: str = "Codes applied to the
     return fig
 
 
-def framework_matrix(seg: pd.DataFrame, people: pd.DataFrame, themes: list[str], scrub: privacy.Scrubber,
-                     excerpt_chars: int = 120, per_cell: int = 2) -> pd.DataFrame:
+def framework_matrix(
+    seg: pd.DataFrame,
+    people: pd.DataFrame,
+    themes: list[str],
+    scrub: privacy.Scrubber,
+    excerpt_chars: int = 120,
+    per_cell: int = 2,
+) -> pd.DataFrame:
     """Participants x themes (Framework method): each cell "n refs: excerpt | excerpt", scrubbed.
 
     Rows: each participant (pseudonym and published role label), then "unattributed" if any."""
     rows = []
     listed = list(people.sort_values(["role", "pseudonym"]).itertuples())
     unattributed = seg[seg["speaker"] == ""]
-    for who, role, part in [(p.pseudonym, p.role, seg[seg["speaker"] == p.pseudonym]) for p in listed] + \
-            ([("", UNATTRIBUTED, unattributed)] if len(unattributed) else []):
+    for who, role, part in [(p.pseudonym, p.role, seg[seg["speaker"] == p.pseudonym]) for p in listed] + (
+        [("", UNATTRIBUTED, unattributed)] if len(unattributed) else []
+    ):
         row = {"participant": who, "role": role}
         for theme in themes:
             t = part[part["theme"] == theme].drop_duplicates("segment_id").sort_values(["source", "start"])
@@ -163,7 +211,9 @@ def framework_matrix(seg: pd.DataFrame, people: pd.DataFrame, themes: list[str],
     return pd.DataFrame(rows, columns=["participant", "role", *themes])
 
 
-def quotes(seg: pd.DataFrame, themes: list[str], scrub: privacy.Scrubber, per_theme: int = 3, max_chars: int = 300) -> pd.DataFrame:
+def quotes(
+    seg: pd.DataFrame, themes: list[str], scrub: privacy.Scrubber, per_theme: int = 3, max_chars: int = 300
+) -> pd.DataFrame:
     """Illustrative quotes per theme, one role at a time so that the roles are heard in turn;
     within a role the longest passage that fits in ``max_chars`` first. Role label only."""
     rows, used = [], set()
@@ -175,7 +225,9 @@ def quotes(seg: pd.DataFrame, themes: list[str], scrub: privacy.Scrubber, per_th
         t = fresh if len(fresh) >= min(per_theme, len(t)) else t
         t["length"] = t["text"].str.len()
         t["too_long"] = t["length"] > max_chars
-        t = t.sort_values(["too_long", "length", "source", "start"], ascending=[True, False, True, True], kind="stable")
+        t = t.sort_values(
+            ["too_long", "length", "source", "start"], ascending=[True, False, True, True], kind="stable"
+        )
         queues = {role: list(g.itertuples()) for role, g in t.groupby("role", sort=False)}
         order = _role_order(queues)
         picked = 0
@@ -184,8 +236,14 @@ def quotes(seg: pd.DataFrame, themes: list[str], scrub: privacy.Scrubber, per_th
                 if queues[role] and picked < per_theme:
                     s = queues[role].pop(0)
                     used.add(s.words)
-                    rows.append({"theme": theme, "role": role, "setting": s.setting,
-                                 "quote": privacy.shorten(scrub(s.text), max_chars)})
+                    rows.append(
+                        {
+                            "theme": theme,
+                            "role": role,
+                            "setting": s.setting,
+                            "quote": privacy.shorten(scrub(s.text), max_chars),
+                        }
+                    )
                     picked += 1
     return pd.DataFrame(rows, columns=["theme", "role", "setting", "quote"])
 
@@ -198,20 +256,48 @@ def agreement(data: CodedData) -> pd.DataFrame:
     rows = []
     for second in sorted(set(seg.loc[seg["use"] == "agreement", "coder"])):
         units = sorted(set(seg.loc[(seg["use"] == "agreement") & (seg["coder"] == second), "span"]))
-        a = seg[(seg["coder"] == data.primary_coder) & seg["span"].isin(units)].groupby("span")["code"].agg(set)
+        a = (
+            seg[(seg["coder"] == data.primary_coder) & seg["span"].isin(units)]
+            .groupby("span")["code"]
+            .agg(set)
+        )
         b = seg[(seg["coder"] == second) & seg["span"].isin(units)].groupby("span")["code"].agg(set)
         used = set().union(*a, *b)
         for code in [c for c in data.codes["label"] if c in used]:
             ra = [code in a[u] for u in units]
             rb = [code in b[u] for u in units]
             result = stats.cohens_kappa(ra, rb)
-            rows.append({"code": code, "primary_coder": data.primary_coder, "second_coder": second, "passages": len(units),
-                         "both": sum(x and y for x, y in zip(ra, rb)), "primary_only": sum(x and not y for x, y in zip(ra, rb)),
-                         "second_only": sum(y and not x for x, y in zip(ra, rb)), "percent_agreement": round(result.percent_agreement, 1),
-                         "kappa": round(result.kappa, 3), "ci_low": round(result.ci_low, 3),
-                         "ci_high": round(result.ci_high, 3)})
-    return pd.DataFrame(rows, columns=["code", "primary_coder", "second_coder", "passages", "both", "primary_only",
-                                       "second_only", "percent_agreement", "kappa", "ci_low", "ci_high"])
+            rows.append(
+                {
+                    "code": code,
+                    "primary_coder": data.primary_coder,
+                    "second_coder": second,
+                    "passages": len(units),
+                    "both": sum(x and y for x, y in zip(ra, rb)),
+                    "primary_only": sum(x and not y for x, y in zip(ra, rb)),
+                    "second_only": sum(y and not x for x, y in zip(ra, rb)),
+                    "percent_agreement": round(result.percent_agreement, 1),
+                    "kappa": round(result.kappa, 3),
+                    "ci_low": round(result.ci_low, 3),
+                    "ci_high": round(result.ci_high, 3),
+                }
+            )
+    return pd.DataFrame(
+        rows,
+        columns=[
+            "code",
+            "primary_coder",
+            "second_coder",
+            "passages",
+            "both",
+            "primary_only",
+            "second_only",
+            "percent_agreement",
+            "kappa",
+            "ci_low",
+            "ci_high",
+        ],
+    )
 
 
 def accounting(data: CodedData, by_role: pd.DataFrame) -> pd.DataFrame:
@@ -224,12 +310,16 @@ def accounting(data: CodedData, by_role: pd.DataFrame) -> pd.DataFrame:
         ("codings read", len(seg)),
         ("  in the theme summaries", in_table),
         ("  used only for inter-coder agreement (second coder)", agree),
-        ("  of the summarised, with no identified speaker", int((seg.loc[seg["use"] == "summary", "speaker"] == "").sum())),
+        (
+            "  of the summarised, with no identified speaker",
+            int((seg.loc[seg["use"] == "summary", "speaker"] == "").sum()),
+        ),
         ("coded passages (distinct selections)", int(seg["segment_id"].nunique())),
         ("selections without a coding (memos), not summarised", len(data.uncoded)),
     ]
-    assert len(seg) == summary + agree == in_table + agree, \
+    assert len(seg) == summary + agree == in_table + agree, (
         f"codings read ({len(seg)}) != summarised ({in_table}) + agreement-only ({agree})"
+    )
     return pd.DataFrame(rows, columns=["item", "count"])
 
 
@@ -252,8 +342,15 @@ def prevalence_notes(by_role: pd.DataFrame) -> pd.DataFrame:
     rows = []
     for theme, t in by_role.groupby("theme", sort=False):
         top = t.sort_values(["participants", "references", "role"], ascending=[False, False, True]).iloc[0]
-        rows.append({"theme": theme, "references": int(t["references"].sum()), "participants": int(t["participants"].sum()),
-                     "roles_raising": int((t["participants"] > 0).sum()), "most_often_raised_by": top["role"] if top["references"] else ""})
+        rows.append(
+            {
+                "theme": theme,
+                "references": int(t["references"].sum()),
+                "participants": int(t["participants"].sum()),
+                "roles_raising": int((t["participants"] > 0).sum()),
+                "most_often_raised_by": top["role"] if top["references"] else "",
+            }
+        )
     return pd.DataFrame(rows)
 
 

@@ -10,9 +10,9 @@ go through :mod:`helpers.disclosure` (:func:`protect_by_role`) before they are w
 from __future__ import annotations
 
 import io
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Mapping, Sequence
 
 import numpy as np
 import pandas as pd
@@ -39,6 +39,7 @@ MAX_LEVELS = 7
 class Item:
     """A Likert item: its question, substantive levels (low to high) and the levels counted as
     agreement/positive."""
+
     name: str
     question: str
     levels: tuple[str, ...]
@@ -48,7 +49,9 @@ class Item:
 
     def __post_init__(self):
         if not set(self.positive) <= set(self.levels):
-            raise ValueError(f"item {self.name!r}: positive levels {list(self.positive)} not among its levels")
+            raise ValueError(
+                f"item {self.name!r}: positive levels {list(self.positive)} not among its levels"
+            )
         if not 2 <= len(self.levels) <= MAX_LEVELS:
             raise ValueError(f"item {self.name!r}: expected 2-{MAX_LEVELS} levels, got {len(self.levels)}")
 
@@ -63,12 +66,17 @@ class Scale:
 
 def items_from_codebook(codebook) -> dict[str, Item]:
     """Item metadata from :func:`helpers.survey.codebook.load_codebook`'s Codebook."""
-    return {v.name: Item(v.name, v.question, tuple(v.scale.labels), tuple(v.scale.positive), v.battery, v.reverse)
-            for v in codebook.likert_items}
+    return {
+        v.name: Item(v.name, v.question, tuple(v.scale.labels), tuple(v.scale.positive), v.battery, v.reverse)
+        for v in codebook.likert_items
+    }
 
 
 def scales_from_codebook(codebook) -> dict[str, Scale]:
-    return {s.name: Scale(s.name, s.label, tuple(s.items), tuple(s.reverse)) for s in codebook.multi_item_scales.values()}
+    return {
+        s.name: Scale(s.name, s.label, tuple(s.items), tuple(s.reverse))
+        for s in codebook.multi_item_scales.values()
+    }
 
 
 def load_clean(path: str | Path) -> pd.DataFrame:
@@ -79,6 +87,7 @@ def load_clean(path: str | Path) -> pd.DataFrame:
 # ---------------------------------------------------------------------------------------------
 # Descriptives
 # ---------------------------------------------------------------------------------------------
+
 
 def _groups(clean: pd.DataFrame) -> list[tuple[str, str, pd.Series]]:
     """(group_type, group, mask) for every group reported: all, the role groups (Other only
@@ -120,9 +129,16 @@ def by_role(clean: pd.DataFrame, items: Mapping[str, Item], alpha: float = 0.05)
         for gtype, group, mask in groups:
             answered = codes[mask]
             counts = np.bincount(answered[answered >= 0], minlength=k)
-            row = {"item": name, "question": item.question, "group_type": gtype, "group": group,
-                   "levels": "|".join(item.levels), "n_respondents": int(mask.sum()),
-                   "n_nonsub": int(nonsub[mask].sum()), "n_valid": int(counts.sum())}
+            row = {
+                "item": name,
+                "question": item.question,
+                "group_type": gtype,
+                "group": group,
+                "levels": "|".join(item.levels),
+                "n_respondents": int(mask.sum()),
+                "n_nonsub": int(nonsub[mask].sum()),
+                "n_valid": int(counts.sum()),
+            }
             for i in range(MAX_LEVELS):
                 row[f"n_{i + 1}"] = int(counts[i]) if i < k else np.nan
             row["n_agree"] = int(counts[positive].sum())
@@ -172,7 +188,9 @@ def _equations(block: pd.DataFrame) -> list[tuple[int | None, list[int]]]:
     return eqs
 
 
-def protect_by_role(table: pd.DataFrame, rule: disclosure.Rule, alpha: float = 0.05) -> tuple[pd.DataFrame, pd.DataFrame]:
+def protect_by_role(
+    table: pd.DataFrame, rule: disclosure.Rule, alpha: float = 0.05
+) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Disclosure control of :func:`by_role`'s table, one item at a time.
 
     Counts of people (respondents, non-substantive, valid, each level, agreeing) follow
@@ -189,15 +207,34 @@ def protect_by_role(table: pd.DataFrame, rule: disclosure.Rule, alpha: float = 0
         k = len(block["levels"].iloc[0].split("|"))
         levels = block["levels"].iloc[0].split("|")
         lcols = level_columns(k)
-        block = block.drop(columns=[c for c in block.columns if c.startswith("n_") and c[2:].isdigit() and c not in lcols])
+        block = block.drop(
+            columns=[c for c in block.columns if c.startswith("n_") and c[2:].isdigit() and c not in lcols]
+        )
         positive_cols = _positive_columns(block, levels)
         counts = ["n_respondents", "n_nonsub", "n_valid", *lcols, "n_agree"]
-        derived = {"pct_agree": lambda s: np.where(s["n_valid"] > 0, 100 * s["n_agree"] / s["n_valid"], np.nan),
-                   "ci_low": lambda s: 100 * np.asarray(stats.wilson_ci(s["n_agree"].to_numpy(), s["n_valid"].to_numpy(), alpha)[0], float),
-                   "ci_high": lambda s: 100 * np.asarray(stats.wilson_ci(s["n_agree"].to_numpy(), s["n_valid"].to_numpy(), alpha)[1], float)}
+        derived = {
+            "pct_agree": lambda s: np.where(s["n_valid"] > 0, 100 * s["n_agree"] / s["n_valid"], np.nan),
+            "ci_low": lambda s: (
+                100
+                * np.asarray(
+                    stats.wilson_ci(s["n_agree"].to_numpy(), s["n_valid"].to_numpy(), alpha)[0], float
+                )
+            ),
+            "ci_high": lambda s: (
+                100
+                * np.asarray(
+                    stats.wilson_ci(s["n_agree"].to_numpy(), s["n_valid"].to_numpy(), alpha)[1], float
+                )
+            ),
+        }
         protected, log = disclosure.suppress_with_log(
-            block, counts, rule=rule, row_totals={"n_valid": lcols, "n_agree": positive_cols},
-            row_equations=_equations(block), derived=derived)
+            block,
+            counts,
+            rule=rule,
+            row_totals={"n_valid": lcols, "n_agree": positive_cols},
+            row_equations=_equations(block),
+            derived=derived,
+        )
         log.insert(0, "group", block.loc[log["row"], "group"].to_numpy())
         log.insert(0, "group_type", block.loc[log["row"], "group_type"].to_numpy())
         log.insert(0, "item", item)
@@ -214,15 +251,20 @@ def _positive_columns(block: pd.DataFrame, levels: list[str]) -> list[str]:
     """The level columns whose sum is n_agree in every row of the block (checked)."""
     n_agree = block["n_agree"].to_numpy()
     k = len(levels)
-    candidates = [level_columns(k)[i:] for i in range(k)] + [level_columns(k)[:i + 1] for i in range(k)] + \
-                 [[c] for c in level_columns(k)]
+    candidates = (
+        [level_columns(k)[i:] for i in range(k)]
+        + [level_columns(k)[: i + 1] for i in range(k)]
+        + [[c] for c in level_columns(k)]
+    )
     for cols in candidates:
         if (block[cols].sum(axis=1).to_numpy() == n_agree).all():
             return cols
     raise ValueError(f"item {block['item'].iloc[0]!r}: n_agree is not a run of levels")
 
 
-def distribution_for_chart(clean: pd.DataFrame, items: Mapping[str, Item], group: str = "role") -> pd.DataFrame:
+def distribution_for_chart(
+    clean: pd.DataFrame, items: Mapping[str, Item], group: str = "role"
+) -> pd.DataFrame:
     """The four role groups only, for the charts (Other has too few people to chart)."""
     d = clean[clean[group].astype(object).isin(ROLES)].copy()
     d[group] = pd.Categorical(d[group].astype(object), categories=ROLES)
@@ -233,8 +275,10 @@ def distribution_for_chart(clean: pd.DataFrame, items: Mapping[str, Item], group
 # Comparisons across roles
 # ---------------------------------------------------------------------------------------------
 
-def role_tests(clean: pd.DataFrame, items: Mapping[str, Item], roles: Sequence[str] = ROLES,
-               adjust: str = "holm") -> pd.DataFrame:
+
+def role_tests(
+    clean: pd.DataFrame, items: Mapping[str, Item], roles: Sequence[str] = ROLES, adjust: str = "holm"
+) -> pd.DataFrame:
     """Per item, across the role groups: Pearson chi-square (as in 2002), the ordinal
     (linear-by-linear) association test, Cramér's V, the smallest expected count; p-values
     adjusted across items (``adjust``: holm or fdr_bh) for both tests."""
@@ -243,19 +287,32 @@ def role_tests(clean: pd.DataFrame, items: Mapping[str, Item], roles: Sequence[s
     for name, item in items.items():
         k = len(item.levels)
         codes = item_codes(clean[name], item.levels, name)
-        both = (role >= 0) & (codes >= 0)   # role x level table by bincount (a fast crosstab)
+        both = (role >= 0) & (codes >= 0)  # role x level table by bincount (a fast crosstab)
         table = np.bincount(role[both] * k + codes[both], minlength=len(roles) * k).reshape(len(roles), k)
         res = stats.association(table)
-        rows.append({"item": name, "question": item.question, "n": res.n, "chi2": res.chi2, "dof": res.dof,
-                     "p_value": res.p_value, "cramers_v": res.cramers_v, "min_expected": res.min_expected,
-                     "ordinal_z": res.ordinal_z, "ordinal_p": res.ordinal_p})
+        rows.append(
+            {
+                "item": name,
+                "question": item.question,
+                "n": res.n,
+                "chi2": res.chi2,
+                "dof": res.dof,
+                "p_value": res.p_value,
+                "cramers_v": res.cramers_v,
+                "min_expected": res.min_expected,
+                "ordinal_z": res.ordinal_z,
+                "ordinal_p": res.ordinal_p,
+            }
+        )
     out = pd.DataFrame(rows)
     out[f"p_{adjust}"] = stats.adjust_pvalues(out["p_value"], adjust)
     out[f"ordinal_p_{adjust}"] = stats.adjust_pvalues(out["ordinal_p"], adjust)
     return out
 
 
-def _model_frame(clean: pd.DataFrame, covariates: Sequence[str], reference_role: str) -> tuple[pd.DataFrame, list[str]]:
+def _model_frame(
+    clean: pd.DataFrame, covariates: Sequence[str], reference_role: str
+) -> tuple[pd.DataFrame, list[str]]:
     d = clean[clean["role"].astype(object).isin(ROLES)].copy()
     order = [reference_role] + [r for r in ROLES if r != reference_role]
     d["role"] = pd.Categorical(d["role"].astype(object), categories=order)
@@ -263,8 +320,13 @@ def _model_frame(clean: pd.DataFrame, covariates: Sequence[str], reference_role:
     return d, present
 
 
-def ordinal_models(clean: pd.DataFrame, items: Mapping[str, Item], covariates: Sequence[str] = COVARIATES,
-                   reference_role: str = "Clinical director", adjust: str = "holm") -> dict[str, pd.DataFrame]:
+def ordinal_models(
+    clean: pd.DataFrame,
+    items: Mapping[str, Item],
+    covariates: Sequence[str] = COVARIATES,
+    reference_role: str = "Clinical director",
+    adjust: str = "holm",
+) -> dict[str, pd.DataFrame]:
     """A proportional-odds model per item: role (reference ``reference_role``) plus the
     background covariates present. Returns tables:
 
@@ -288,21 +350,36 @@ def ordinal_models(clean: pd.DataFrame, items: Mapping[str, Item], covariates: S
         dof = int(full.odds_ratios["term"].str.startswith("role[").sum())
         lr = 2 * (llf_full - llf_reduced)
         ors.append(full.odds_ratios.assign(item=name, n=full.n))
-        effects.append({"item": name, "question": item.question, "n": full.n, "lr_chi2": lr, "dof": dof,
-                        "p_value": float(chi2_dist.sf(lr, dof)) if dof else np.nan,
-                        "converged": full.converged and (reduced is None or reduced.converged),
-                        "collinear_terms_dropped": ", ".join(full.dropped.get("collinear_terms", [])),
-                        "unstable_cutpoint_terms": ", ".join(full.cutpoint_odds_ratios.loc[
-                            full.cutpoint_odds_ratios["unstable"], "term"].drop_duplicates())})
+        effects.append(
+            {
+                "item": name,
+                "question": item.question,
+                "n": full.n,
+                "lr_chi2": lr,
+                "dof": dof,
+                "p_value": float(chi2_dist.sf(lr, dof)) if dof else np.nan,
+                "converged": full.converged and (reduced is None or reduced.converged),
+                "collinear_terms_dropped": ", ".join(full.dropped.get("collinear_terms", [])),
+                "unstable_cutpoint_terms": ", ".join(
+                    full.cutpoint_odds_ratios.loc[
+                        full.cutpoint_odds_ratios["unstable"], "term"
+                    ].drop_duplicates()
+                ),
+            }
+        )
         brants.append(full.brant.assign(item=name))
         cuts.append(full.cutpoint_odds_ratios.assign(item=name))
     effect = pd.DataFrame(effects)
     effect[f"p_{adjust}"] = stats.adjust_pvalues(effect["p_value"], adjust)
     first = lambda df, cols: df[["item", *cols]]  # noqa: E731
-    return {"odds_ratios": first(pd.concat(ors, ignore_index=True), ["term", "odds_ratio", "ci_low", "ci_high", "p_value", "n"]),
-            "role_effect": effect,
-            "proportional_odds": first(pd.concat(brants, ignore_index=True), ["term", "chi2", "dof", "p_value"]),
-            "cutpoints": first(pd.concat(cuts, ignore_index=True), ["term", "cut", "odds_ratio", "unstable"])}
+    return {
+        "odds_ratios": first(
+            pd.concat(ors, ignore_index=True), ["term", "odds_ratio", "ci_low", "ci_high", "p_value", "n"]
+        ),
+        "role_effect": effect,
+        "proportional_odds": first(pd.concat(brants, ignore_index=True), ["term", "chi2", "dof", "p_value"]),
+        "cutpoints": first(pd.concat(cuts, ignore_index=True), ["term", "cut", "odds_ratio", "unstable"]),
+    }
 
 
 def _loglik(sample: pd.DataFrame, outcome: str, predictors: Sequence[str]) -> float:
@@ -313,7 +390,9 @@ def _loglik(sample: pd.DataFrame, outcome: str, predictors: Sequence[str]) -> fl
 
     y = sample[outcome]
     present = [c for c in y.cat.categories if (y == c).any()]
-    endog = pd.Series(pd.Categorical(y.astype(str), categories=[str(c) for c in present], ordered=True), index=sample.index)
+    endog = pd.Series(
+        pd.Categorical(y.astype(str), categories=[str(c) for c in present], ordered=True), index=sample.index
+    )
     if not predictors:
         counts = endog.value_counts().to_numpy(float)
         return float((counts * np.log(counts / counts.sum())).sum())
@@ -329,6 +408,7 @@ def _loglik(sample: pd.DataFrame, outcome: str, predictors: Sequence[str]) -> fl
 # Multi-item scales
 # ---------------------------------------------------------------------------------------------
 
+
 def item_scores(clean: pd.DataFrame, items: Mapping[str, Item], scale: Scale) -> pd.DataFrame:
     """Items of a scale coded 1..k (reverse-coded items run k..1)."""
     out = {}
@@ -339,8 +419,9 @@ def item_scores(clean: pd.DataFrame, items: Mapping[str, Item], scale: Scale) ->
     return pd.DataFrame(out, index=clean.index)
 
 
-def scale_scores(clean: pd.DataFrame, items: Mapping[str, Item], scales: Mapping[str, Scale],
-                 min_share: float = 0.75) -> pd.DataFrame:
+def scale_scores(
+    clean: pd.DataFrame, items: Mapping[str, Item], scales: Mapping[str, Scale], min_share: float = 0.75
+) -> pd.DataFrame:
     """Each scale's score: the mean item score (1-5) over the items answered, for respondents
     who answered at least ``min_share`` of the scale's items (others: empty)."""
     out = {}
@@ -351,21 +432,37 @@ def scale_scores(clean: pd.DataFrame, items: Mapping[str, Item], scales: Mapping
     return pd.DataFrame(out, index=clean.index)
 
 
-def scale_reliability(clean: pd.DataFrame, items: Mapping[str, Item], scales: Mapping[str, Scale]) -> tuple[pd.DataFrame, pd.DataFrame]:
+def scale_reliability(
+    clean: pd.DataFrame, items: Mapping[str, Item], scales: Mapping[str, Scale]
+) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Per scale: Cronbach's alpha with Feldt 95% CI, McDonald's omega (one-factor), complete
     cases n; and alpha if each item is deleted."""
     rows, deleted = [], []
     for name, scale in scales.items():
         rel = stats.reliability(item_scores(clean, items, scale))
-        rows.append({"scale": name, "label": scale.label, "k": rel.k, "n": rel.n, "alpha": rel.alpha,
-                     "alpha_ci_low": rel.ci_low, "alpha_ci_high": rel.ci_high, "omega": rel.omega,
-                     "reversed": ", ".join(scale.reverse)})
-        deleted += [{"scale": name, "item_deleted": item, "alpha_if_deleted": value, "alpha": rel.alpha}
-                    for item, value in rel.alpha_if_deleted.items()]
+        rows.append(
+            {
+                "scale": name,
+                "label": scale.label,
+                "k": rel.k,
+                "n": rel.n,
+                "alpha": rel.alpha,
+                "alpha_ci_low": rel.ci_low,
+                "alpha_ci_high": rel.ci_high,
+                "omega": rel.omega,
+                "reversed": ", ".join(scale.reverse),
+            }
+        )
+        deleted += [
+            {"scale": name, "item_deleted": item, "alpha_if_deleted": value, "alpha": rel.alpha}
+            for item, value in rel.alpha_if_deleted.items()
+        ]
     return pd.DataFrame(rows), pd.DataFrame(deleted)
 
 
-def scales_by_role(clean: pd.DataFrame, scores: pd.DataFrame, rule: disclosure.Rule) -> tuple[pd.DataFrame, pd.DataFrame]:
+def scales_by_role(
+    clean: pd.DataFrame, scores: pd.DataFrame, rule: disclosure.Rule
+) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Scale scores by role group (n, mean, SD, mean's 95% CI; groups below the disclosure
     threshold left empty) and the comparison across the four roles (ANOVA F with eta-squared,
     Kruskal-Wallis with epsilon-squared)."""
@@ -378,29 +475,61 @@ def scales_by_role(clean: pd.DataFrame, scores: pd.DataFrame, rule: disclosure.R
             s = scores.loc[roles == role, name].dropna()
             n = len(s)
             half = t_dist.ppf(0.975, n - 1) * s.std(ddof=1) / np.sqrt(n) if n > 1 else np.nan
-            rows.append({"scale": name, "group": role, "n": n, "mean": s.mean() if n else np.nan,
-                         "sd": s.std(ddof=1) if n > 1 else np.nan, "ci_low": s.mean() - half if n > 1 else np.nan,
-                         "ci_high": s.mean() + half if n > 1 else np.nan})
+            rows.append(
+                {
+                    "scale": name,
+                    "group": role,
+                    "n": n,
+                    "mean": s.mean() if n else np.nan,
+                    "sd": s.std(ddof=1) if n > 1 else np.nan,
+                    "ci_low": s.mean() - half if n > 1 else np.nan,
+                    "ci_high": s.mean() + half if n > 1 else np.nan,
+                }
+            )
         mask = roles.isin(ROLES)
         tests.append({"scale": name, **stats.compare_groups(scores.loc[mask, name], roles[mask])})
     table = pd.DataFrame(rows)
-    protected = disclosure.suppress(table, ["n"], rule=rule, derived={c: ["n"] for c in ("mean", "sd", "ci_low", "ci_high")}) \
-        if rule.rule == "threshold" else _drop_small(table, rule)
+    protected = (
+        disclosure.suppress(
+            table, ["n"], rule=rule, derived={c: ["n"] for c in ("mean", "sd", "ci_low", "ci_high")}
+        )
+        if rule.rule == "threshold"
+        else _drop_small(table, rule)
+    )
     return protected, pd.DataFrame(tests)
 
 
 def _drop_small(table, rule):
     """NHS rule: suppress small groups, round n; means are not counts and are kept."""
-    return disclosure.suppress(table, ["n"], rule=rule, derived={c: (lambda s, c=c: np.where(s["n"].isna(), np.nan, table[c]))
-                                                               for c in ("mean", "sd", "ci_low", "ci_high")})
+    return disclosure.suppress(
+        table,
+        ["n"],
+        rule=rule,
+        derived={
+            c: (lambda s, c=c: np.where(s["n"].isna(), np.nan, table[c]))
+            for c in ("mean", "sd", "ci_low", "ci_high")
+        },
+    )
 
 
 # ---------------------------------------------------------------------------------------------
 # Then and now
 # ---------------------------------------------------------------------------------------------
 
-REFERENCE_COLUMNS = ["survey_year", "source", "measure", "item", "levels_counted", "group", "numerator",
-                     "denominator", "pct_published", "basis", "verified", "note"]
+REFERENCE_COLUMNS = [
+    "survey_year",
+    "source",
+    "measure",
+    "item",
+    "levels_counted",
+    "group",
+    "numerator",
+    "denominator",
+    "pct_published",
+    "basis",
+    "verified",
+    "note",
+]
 
 
 def load_reference(path: str | Path) -> pd.DataFrame:
@@ -412,13 +541,29 @@ def load_reference(path: str | Path) -> pd.DataFrame:
         raise InputError(path, f"missing column(s): {', '.join(missing)}")
     for i, row in table.iterrows():
         if row["basis"] not in ("counts", "percentage"):
-            raise InputError(path, "basis must be counts or percentage", row=i + 2, column="basis", value=row["basis"])
-        if row["basis"] == "counts" and (pd.isna(row["numerator"]) or pd.isna(row["denominator"])
-                                         or not 0 <= row["numerator"] <= row["denominator"]):
-            raise InputError(path, "counts rows need 0 <= numerator <= denominator", row=i + 2, column="numerator",
-                             value=row["numerator"])
+            raise InputError(
+                path, "basis must be counts or percentage", row=i + 2, column="basis", value=row["basis"]
+            )
+        if row["basis"] == "counts" and (
+            pd.isna(row["numerator"])
+            or pd.isna(row["denominator"])
+            or not 0 <= row["numerator"] <= row["denominator"]
+        ):
+            raise InputError(
+                path,
+                "counts rows need 0 <= numerator <= denominator",
+                row=i + 2,
+                column="numerator",
+                value=row["numerator"],
+            )
         if not 0 <= row["pct_published"] <= 100:
-            raise InputError(path, "percentage outside 0-100", row=i + 2, column="pct_published", value=row["pct_published"])
+            raise InputError(
+                path,
+                "percentage outside 0-100",
+                row=i + 2,
+                column="pct_published",
+                value=row["pct_published"],
+            )
     return table
 
 
@@ -426,7 +571,9 @@ def this_run_measures(protected: pd.DataFrame, reference: pd.DataFrame) -> pd.Da
     """This run's count for each reference measure and group, from the protected by-role
     table (so nothing suppressed there reappears here): measure, group, x, n."""
     rows = []
-    for (measure, item, levels_counted), _ in reference.groupby(["measure", "item", "levels_counted"], sort=False):
+    for (measure, item, levels_counted), _ in reference.groupby(
+        ["measure", "item", "levels_counted"], sort=False
+    ):
         block = protected[protected["item"] == item]
         if block.empty:
             continue
@@ -434,7 +581,9 @@ def this_run_measures(protected: pd.DataFrame, reference: pd.DataFrame) -> pd.Da
         wanted = levels_counted.split("|")
         unknown = [w for w in wanted if w not in levels]
         if unknown:
-            raise ValueError(f"reference measure {measure!r}: level(s) {unknown} not among the levels of {item!r}")
+            raise ValueError(
+                f"reference measure {measure!r}: level(s) {unknown} not among the levels of {item!r}"
+            )
         cols = [f"n_{levels.index(w) + 1}" for w in wanted]
         for _, r in block[block["group_type"].isin(["all", "role"])].iterrows():
             parts = [r[c] for c in cols]
@@ -444,7 +593,9 @@ def this_run_measures(protected: pd.DataFrame, reference: pd.DataFrame) -> pd.Da
     return pd.DataFrame(rows, columns=["measure", "item", "group", "x", "n"])
 
 
-def then_vs_now(protected: pd.DataFrame, reference: pd.DataFrame, run_label: str = "This run") -> pd.DataFrame:
+def then_vs_now(
+    protected: pd.DataFrame, reference: pd.DataFrame, run_label: str = "This run"
+) -> pd.DataFrame:
     """This run against each published figure (this run's counts ``n_agree`` of ``n_valid``): this run's % with Wilson CI, the published %,
     the difference (this run minus published, percentage points) with Newcombe's 95% CI and
     the two-proportion z test. Rows whose published figure has no counts use the published
@@ -455,10 +606,19 @@ def then_vs_now(protected: pd.DataFrame, reference: pd.DataFrame, run_label: str
     for _, ref in reference.iterrows():
         mine = now[(now["measure"] == ref["measure"]) & (now["group"] == ref["group"])]
         x, n = (mine["x"].iloc[0], mine["n"].iloc[0]) if len(mine) else (np.nan, np.nan)
-        row = {"measure": ref["measure"], "group": ref["group"], "published_year": int(ref["survey_year"]),
-               "source": ref["source"], "basis": ref["basis"], "published_numerator": ref["numerator"],
-               "published_denominator": ref["denominator"], "published_pct": float(ref["pct_published"]),
-               "run": run_label, "n_agree": x, "n_valid": n}
+        row = {
+            "measure": ref["measure"],
+            "group": ref["group"],
+            "published_year": int(ref["survey_year"]),
+            "source": ref["source"],
+            "basis": ref["basis"],
+            "published_numerator": ref["numerator"],
+            "published_denominator": ref["denominator"],
+            "published_pct": float(ref["pct_published"]),
+            "run": run_label,
+            "n_agree": x,
+            "n_valid": n,
+        }
         if ref["basis"] == "counts":
             px, pn, approx = float(ref["numerator"]), float(ref["denominator"]), False
             row["published_pct"] = 100 * px / pn
@@ -477,23 +637,31 @@ def then_vs_now(protected: pd.DataFrame, reference: pd.DataFrame, run_label: str
             row.update(pct=np.nan, ci_low=np.nan, ci_high=np.nan)
         if ok:
             diff = stats.compare_proportions(x, n, px, pn)
-            row.update(diff_pp=100 * diff.diff, diff_ci_low=100 * diff.ci_low, diff_ci_high=100 * diff.ci_high,
-                       z=diff.z, p_value=diff.p_value)
+            row.update(
+                diff_pp=100 * diff.diff,
+                diff_ci_low=100 * diff.ci_low,
+                diff_ci_high=100 * diff.ci_high,
+                z=diff.z,
+                p_value=diff.p_value,
+            )
         else:
             row.update(diff_pp=np.nan, diff_ci_low=np.nan, diff_ci_high=np.nan, z=np.nan, p_value=np.nan)
         rows.append(row)
     return pd.DataFrame(rows)
 
 
-MEASURE_LABELS = {"relationship_positive": "Rate relationships positive (4-5)",
-                  "relationship_improve": "Expect relations to improve",
-                  "relationship_deteriorate": "Expect relations to deteriorate",
-                  "regulation_punitive_agree": "Regulation poorly co-ordinated and punitive (agree)",
-                  "cost_quality_tension_agree": "Rising cost-quality tension (agree)"}
+MEASURE_LABELS = {
+    "relationship_positive": "Rate relationships positive (4-5)",
+    "relationship_improve": "Expect relations to improve",
+    "relationship_deteriorate": "Expect relations to deteriorate",
+    "regulation_punitive_agree": "Regulation poorly co-ordinated and punitive (agree)",
+    "cost_quality_tension_agree": "Rising cost-quality tension (agree)",
+}
 
 
-def then_vs_now_chart_table(protected: pd.DataFrame, reference: pd.DataFrame, run_label: str = "This run",
-                            since: int = 2002) -> pd.DataFrame:
+def then_vs_now_chart_table(
+    protected: pd.DataFrame, reference: pd.DataFrame, run_label: str = "This run", since: int = 2002
+) -> pd.DataFrame:
     """Long table for :func:`helpers.plots.then_vs_now`, for the measures published for
     ``since``: one row per measure x group x source. Published figures carry Wilson CIs where
     counts were published; this run is shown for all respondents and every role group (from
@@ -506,14 +674,30 @@ def then_vs_now_chart_table(protected: pd.DataFrame, reference: pd.DataFrame, ru
             pct, low, high = 100 * r["numerator"] / r["denominator"], 100 * float(low), 100 * float(high)
         else:
             pct, low, high = float(r["pct_published"]), np.nan, np.nan
-        rows.append({"measure": MEASURE_LABELS.get(r["measure"], r["measure"]), "group": r["group"],
-                     "source": f"{int(r['survey_year'])} (published)", "pct": pct, "ci_low": low, "ci_high": high})
+        rows.append(
+            {
+                "measure": MEASURE_LABELS.get(r["measure"], r["measure"]),
+                "group": r["group"],
+                "source": f"{int(r['survey_year'])} (published)",
+                "pct": pct,
+                "ci_low": low,
+                "ci_high": high,
+            }
+        )
     for _, m in this_run_measures(protected, ref).iterrows():
         if pd.isna(m["x"]) or pd.isna(m["n"]) or m["n"] == 0:
             continue
         low, high = stats.wilson_ci(m["x"], m["n"])
-        rows.append({"measure": MEASURE_LABELS.get(m["measure"], m["measure"]), "group": m["group"], "source": run_label,
-                     "pct": 100 * m["x"] / m["n"], "ci_low": 100 * float(low), "ci_high": 100 * float(high)})
+        rows.append(
+            {
+                "measure": MEASURE_LABELS.get(m["measure"], m["measure"]),
+                "group": m["group"],
+                "source": run_label,
+                "pct": 100 * m["x"] / m["n"],
+                "ci_low": 100 * float(low),
+                "ci_high": 100 * float(high),
+            }
+        )
     return pd.DataFrame(rows, columns=["measure", "group", "source", "pct", "ci_low", "ci_high"])
 
 
@@ -537,7 +721,9 @@ def load_margins(path: str | Path) -> dict[str, pd.Series]:
         try:
             count = float(r["count"])
         except ValueError:
-            raise InputError(path, "count is not a number", row=i + 2, column="count", value=r["count"]) from None
+            raise InputError(
+                path, "count is not a number", row=i + 2, column="count", value=r["count"]
+            ) from None
         if count < 0 or not np.isfinite(count):
             raise InputError(path, "count must be zero or more", row=i + 2, column="count", value=r["count"])
         if r["category"] in margins.setdefault(r["variable"], {}):
@@ -546,8 +732,9 @@ def load_margins(path: str | Path) -> dict[str, pd.Series]:
     return {k: pd.Series(v, dtype=float) for k, v in margins.items()}
 
 
-def weighted_agreement(clean: pd.DataFrame, items: Mapping[str, Item], margins: Mapping[str, pd.Series],
-                       rule: disclosure.Rule) -> tuple[pd.DataFrame, dict]:
+def weighted_agreement(
+    clean: pd.DataFrame, items: Mapping[str, Item], margins: Mapping[str, pd.Series], rule: disclosure.Rule
+) -> tuple[pd.DataFrame, dict]:
     """Raking weights to ``margins`` (respondents in categories without a margin are left
     out, and counted), then per item the unweighted and weighted % agree (all respondents) with
     a Wilson CI on Kish's effective n. Returns (table, summary with n, left out, deff, n_eff)."""
@@ -567,14 +754,38 @@ def weighted_agreement(clean: pd.DataFrame, items: Mapping[str, Item], margins: 
         y = d[name].astype(object).isin(item.positive).astype(float).where(ok)
         p, low, high, ne = stats.weighted_proportion(y, w)
         n = int(ok.sum())
-        rows.append({"item": name, "n_valid": n, "pct_unweighted": 100 * y.mean() if n else np.nan,
-                     "pct_weighted": 100 * p, "ci_low": 100 * low, "ci_high": 100 * high, "effective_sample_size": ne})
+        rows.append(
+            {
+                "item": name,
+                "n_valid": n,
+                "pct_unweighted": 100 * y.mean() if n else np.nan,
+                "pct_weighted": 100 * p,
+                "ci_low": 100 * low,
+                "ci_high": 100 * high,
+                "effective_sample_size": ne,
+            }
+        )
     table = pd.DataFrame(rows)
-    table = disclosure.suppress(table, ["n_valid"], rule=rule, derived={c: ["n_valid"] for c in
-                                ("pct_unweighted", "pct_weighted", "ci_low", "ci_high", "effective_sample_size")}) \
-        if rule.rule == "threshold" else table.assign(n_valid=[rule.shown(v) for v in table["n_valid"]])
-    return table, {"n_weighted": int(len(d)), "n_left_out": int((~keep).sum()), "design_effect": deff,
-                   "effective_n": n_eff, "variables": vars_}
+    table = (
+        disclosure.suppress(
+            table,
+            ["n_valid"],
+            rule=rule,
+            derived={
+                c: ["n_valid"]
+                for c in ("pct_unweighted", "pct_weighted", "ci_low", "ci_high", "effective_sample_size")
+            },
+        )
+        if rule.rule == "threshold"
+        else table.assign(n_valid=[rule.shown(v) for v in table["n_valid"]])
+    )
+    return table, {
+        "n_weighted": int(len(d)),
+        "n_left_out": int((~keep).sum()),
+        "design_effect": deff,
+        "effective_n": n_eff,
+        "variables": vars_,
+    }
 
 
 def roles_as_columns(clean: pd.DataFrame, item: str, roles: Sequence[str] = ROLES) -> pd.DataFrame:
@@ -592,9 +803,11 @@ def roles_as_columns(clean: pd.DataFrame, item: str, roles: Sequence[str] = ROLE
 # Output helpers
 # ---------------------------------------------------------------------------------------------
 
+
 def tidy_numbers(table: pd.DataFrame) -> pd.DataFrame:
     """Round for publication: percentages and their CIs to 1 decimal, p-values to 3
     significant figures, other statistics to 3 decimals; counts and text untouched."""
+
     def rounder(name):
         if name.startswith(("pct", "ci_", "diff_", "published_pct")) or name.endswith("_pp"):
             return lambda v: round(v, 1)
@@ -608,35 +821,81 @@ def tidy_numbers(table: pd.DataFrame) -> pd.DataFrame:
         if pd.api.types.is_float_dtype(values):
             out[col] = values.map(lambda v: fn(v) if pd.notna(v) else v)
         elif values.dtype == object:  # numbers mixed with suppression markers
-            out[col] = values.map(lambda v: fn(v) if isinstance(v, (float, np.floating)) and np.isfinite(v) else v)
+            out[col] = values.map(
+                lambda v: fn(v) if isinstance(v, (float, np.floating)) and np.isfinite(v) else v
+            )
     return out
 
 
 def suppression_summary(log: pd.DataFrame) -> pd.DataFrame:
     """Where cells were suppressed and why, without the suppressed values (publishable)."""
     kind = log["reason"].str.split(":").str[0]
-    return (log.assign(kind=kind).groupby(["item", "kind"], sort=False).size().rename("cells").reset_index()
-            .pivot(index="item", columns="kind", values="cells").fillna(0).astype(int).reset_index())
+    return (
+        log.assign(kind=kind)
+        .groupby(["item", "kind"], sort=False)
+        .size()
+        .rename("cells")
+        .reset_index()
+        .pivot(index="item", columns="kind", values="cells")
+        .fillna(0)
+        .astype(int)
+        .reset_index()
+    )
 
 
-def protect_counts(table: pd.DataFrame, rule: disclosure.Rule, count_cols: Sequence[str] = ("n",)) -> pd.DataFrame:
+def protect_counts(
+    table: pd.DataFrame, rule: disclosure.Rule, count_cols: Sequence[str] = ("n",)
+) -> pd.DataFrame:
     """Disclosure control for a table whose only counts are sample sizes (tests, models)."""
     return disclosure.suppress(table, list(count_cols), rule=rule)
 
 
 SHEET_TITLES = {
-    "by_role": ("Agreement by item and group", "Wilson 95% CIs; n_1.. are the answer levels listed in 'levels'; non-substantive answers (n_nonsub) are not in n_valid."),
-    "suppression": ("Suppressed cells per item", "Primary: small counts; secondary: cells suppressed so a small count cannot be recovered from a total."),
-    "role_tests": ("Tests across the four role groups", "Pearson chi-square (no continuity correction), linear-by-linear association test; Holm-adjusted across items."),
-    "ordinal_odds_ratios": ("Proportional-odds models: odds ratios", "Reference: clinical directors; covariates nation, years in role, organisation type; Wald 95% CIs."),
-    "ordinal_role_effect": ("Proportional-odds models: role effect", "Likelihood-ratio test of role given the covariates; Holm-adjusted across items."),
-    "ordinal_proportional_odds": ("Brant test of proportional odds", "Omnibus and per term; separate binary logits at each cut-point."),
-    "ordinal_cutpoints": ("Cut-point odds ratios", "Separate binary logits of answering above each level; 'unstable' marks separation."),
-    "scale_reliability": ("Scale reliability", "Cronbach's alpha with Feldt 95% CI (complete cases); McDonald's omega from a one-factor ML model."),
+    "by_role": (
+        "Agreement by item and group",
+        "Wilson 95% CIs; n_1.. are the answer levels listed in 'levels'; non-substantive answers (n_nonsub) are not in n_valid.",
+    ),
+    "suppression": (
+        "Suppressed cells per item",
+        "Primary: small counts; secondary: cells suppressed so a small count cannot be recovered from a total.",
+    ),
+    "role_tests": (
+        "Tests across the four role groups",
+        "Pearson chi-square (no continuity correction), linear-by-linear association test; Holm-adjusted across items.",
+    ),
+    "ordinal_odds_ratios": (
+        "Proportional-odds models: odds ratios",
+        "Reference: clinical directors; covariates nation, years in role, organisation type; Wald 95% CIs.",
+    ),
+    "ordinal_role_effect": (
+        "Proportional-odds models: role effect",
+        "Likelihood-ratio test of role given the covariates; Holm-adjusted across items.",
+    ),
+    "ordinal_proportional_odds": (
+        "Brant test of proportional odds",
+        "Omnibus and per term; separate binary logits at each cut-point.",
+    ),
+    "ordinal_cutpoints": (
+        "Cut-point odds ratios",
+        "Separate binary logits of answering above each level; 'unstable' marks separation.",
+    ),
+    "scale_reliability": (
+        "Scale reliability",
+        "Cronbach's alpha with Feldt 95% CI (complete cases); McDonald's omega from a one-factor ML model.",
+    ),
     "alpha_if_deleted": ("Alpha if item deleted", ""),
-    "scales_by_role": ("Scale scores by role group", "Mean of item scores (1-5), reversed items recoded; t-based 95% CIs."),
-    "scale_tests": ("Scale scores across role groups", "One-way ANOVA (eta-squared) and Kruskal-Wallis (epsilon-squared)."),
-    "then_vs_now": ("This run against the published 2002 and 2015 figures", "Difference = this run minus published, percentage points, Newcombe hybrid score 95% CI; two-proportion z test; 'approximate' rows use the published rounded % of the survey's respondents."),
+    "scales_by_role": (
+        "Scale scores by role group",
+        "Mean of item scores (1-5), reversed items recoded; t-based 95% CIs.",
+    ),
+    "scale_tests": (
+        "Scale scores across role groups",
+        "One-way ANOVA (eta-squared) and Kruskal-Wallis (epsilon-squared).",
+    ),
+    "then_vs_now": (
+        "This run against the published 2002 and 2015 figures",
+        "Difference = this run minus published, percentage points, Newcombe hybrid score 95% CI; two-proportion z test; 'approximate' rows use the published rounded % of the survey's respondents.",
+    ),
     "weighted": ("Weighted agreement", "Raking to population margins; Wilson CI on Kish's effective n."),
 }
 
@@ -646,21 +905,38 @@ def workbook_sheets(tables: Mapping[str, pd.DataFrame | None], rule: disclosure.
     (tables that are None are left out)."""
     from helpers.workbook import Sheet
 
-    suppression_note = (f"Disclosure control: counts of 1-{rule.upper} suppressed"
-                        + (", others rounded to the nearest 5" if rule.rule == "nhs" else "")
-                        + f", with the percentages and cells that would reveal them; suppressed cells show {rule.marker!r}.")
+    suppression_note = (
+        f"Disclosure control: counts of 1-{rule.upper} suppressed"
+        + (", others rounded to the nearest 5" if rule.rule == "nhs" else "")
+        + f", with the percentages and cells that would reveal them; suppressed cells show {rule.marker!r}."
+    )
     sheets = {}
     for name, table in tables.items():
         if table is None:
             continue
         title, note = SHEET_TITLES.get(name, (name, ""))
-        notes = [n for n in (note, suppression_note, "Sources of published figures: data/reference/README.md." if name == "then_vs_now" else "") if n]
+        notes = [
+            n
+            for n in (
+                note,
+                suppression_note,
+                "Sources of published figures: data/reference/README.md." if name == "then_vs_now" else "",
+            )
+            if n
+        ]
         sheets[name] = Sheet(tidy_numbers(table), title, notes)
     return sheets
 
 
-def headline(by_role_table: pd.DataFrame, tests: pd.DataFrame, role_effect: pd.DataFrame, brant: pd.DataFrame,
-             comparison: pd.DataFrame, items: Mapping[str, Item], alpha: float = 0.05) -> str:
+def headline(
+    by_role_table: pd.DataFrame,
+    tests: pd.DataFrame,
+    role_effect: pd.DataFrame,
+    brant: pd.DataFrame,
+    comparison: pd.DataFrame,
+    items: Mapping[str, Item],
+    alpha: float = 0.05,
+) -> str:
     """The main results in words (Markdown), computed from the published tables, so the text
     always agrees with them (suppressed cells are never quoted)."""
     lines = []
@@ -670,32 +946,49 @@ def headline(by_role_table: pd.DataFrame, tests: pd.DataFrame, role_effect: pd.D
     if len(pct):
         top = pct.idxmax(axis=1).value_counts().reindex(ROLES, fill_value=0)
         bottom = pct.idxmin(axis=1).value_counts().reindex(ROLES, fill_value=0)
-        lines.append(f"- Of the {len(pct)} items with every role group's percentage published, the highest share "
-                     f"agreeing (or positive) was among " + ", ".join(f"{r.lower()}s on {top[r]}" for r in ROLES if top[r])
-                     + "; the lowest among " + ", ".join(f"{r.lower()}s on {bottom[r]}" for r in ROLES if bottom[r]) + ".")
+        lines.append(
+            f"- Of the {len(pct)} items with every role group's percentage published, the highest share "
+            f"agreeing (or positive) was among "
+            + ", ".join(f"{r.lower()}s on {top[r]}" for r in ROLES if top[r])
+            + "; the lowest among "
+            + ", ".join(f"{r.lower()}s on {bottom[r]}" for r in ROLES if bottom[r])
+            + "."
+        )
     holm = [c for c in tests.columns if c.startswith("p_") and not c.startswith("p_value")]
     if holm:
         sig = tests[pd.to_numeric(tests[holm[0]]) < alpha]["item"].tolist()
-        lines.append(f"- The four role groups differed (chi-square, Holm-adjusted p < {alpha}) on {len(sig)} of {len(tests)} items.")
+        lines.append(
+            f"- The four role groups differed (chi-square, Holm-adjusted p < {alpha}) on {len(sig)} of {len(tests)} items."
+        )
     adj = [c for c in role_effect.columns if c.startswith("p_") and c != "p_value"]
     if adj:
         sig = role_effect[pd.to_numeric(role_effect[adj[0]]) < alpha]["item"].tolist()
-        lines.append(f"- Allowing for nation, years in role and organisation type, role group was associated with the "
-                     f"answers to {len(sig)} of {len(role_effect)} items (likelihood-ratio test, Holm-adjusted).")
+        lines.append(
+            f"- Allowing for nation, years in role and organisation type, role group was associated with the "
+            f"answers to {len(sig)} of {len(role_effect)} items (likelihood-ratio test, Holm-adjusted)."
+        )
     omni = brant[brant["term"] == "omnibus"].copy()
     if len(omni):
         omni["p_adj"] = stats.adjust_pvalues(omni["p_value"])
         doubtful = omni[omni["p_adj"] < alpha]["item"].tolist()
-        lines.append(f"- The proportional-odds assumption was doubtful (Brant test, Holm-adjusted p < {alpha}) for "
-                     + (", ".join(f"`{i}`" for i in doubtful) if doubtful else "no item")
-                     + "; for those items read the odds ratios as averages over the cut-points.")
-    labels = {"relationship_positive": "rated relationships positive", "relationship_improve": "expected improvement",
-              "relationship_deteriorate": "expected deterioration"}
+        lines.append(
+            f"- The proportional-odds assumption was doubtful (Brant test, Holm-adjusted p < {alpha}) for "
+            + (", ".join(f"`{i}`" for i in doubtful) if doubtful else "no item")
+            + "; for those items read the odds ratios as averages over the cut-points."
+        )
+    labels = {
+        "relationship_positive": "rated relationships positive",
+        "relationship_improve": "expected improvement",
+        "relationship_deteriorate": "expected deterioration",
+    }
     for _, r in comparison[(comparison["published_year"] == 2002) & comparison["diff_pp"].notna()].iterrows():
         what = labels.get(r["measure"], r["measure"])
-        lines.append(f"- {r['group']}: {r['pct']:.0f}% {what} in this run against {r['published_pct']:.0f}% in 2002 "
-                     f"(difference {r['diff_pp']:+.0f} points, 95% CI {r['diff_ci_low']:+.0f} to {r['diff_ci_high']:+.0f}"
-                     + ("; approximate" if r["approximate"] else "") + ").")
+        lines.append(
+            f"- {r['group']}: {r['pct']:.0f}% {what} in this run against {r['published_pct']:.0f}% in 2002 "
+            f"(difference {r['diff_pp']:+.0f} points, 95% CI {r['diff_ci_low']:+.0f} to {r['diff_ci_high']:+.0f}"
+            + ("; approximate" if r["approximate"] else "")
+            + ")."
+        )
     return "\n".join(lines)
 
 
@@ -706,6 +999,12 @@ def role_odds_ratios_for_chart(odds_ratios: pd.DataFrame, items: Mapping[str, It
     role["series"] = role["term"].str.slice(5, -1)
     role["row"] = pd.Categorical(role["item"], categories=list(items))
     role = role.sort_values(["row", "series"], kind="stable")
-    return pd.DataFrame({"row": role["item"].to_numpy(), "series": role["series"].to_numpy(),
-                         "estimate": role["odds_ratio"].to_numpy(), "ci_low": role["ci_low"].to_numpy(),
-                         "ci_high": role["ci_high"].to_numpy()})
+    return pd.DataFrame(
+        {
+            "row": role["item"].to_numpy(),
+            "series": role["series"].to_numpy(),
+            "estimate": role["odds_ratio"].to_numpy(),
+            "ci_low": role["ci_low"].to_numpy(),
+            "ci_high": role["ci_high"].to_numpy(),
+        }
+    )

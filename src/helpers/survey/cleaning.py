@@ -21,14 +21,30 @@ from helpers.survey.codebook import LEVEL, PROFESSION, ROLE_GROUPS, Codebook, Va
 
 # Qualtrics "Status" (row-2 label "Response Type") codes; choice-text exports hold the labels.
 QUALTRICS_STATUS = {
-    "0": "IP Address", "1": "Survey Preview", "2": "Survey Test", "4": "Imported", "8": "Spam",
-    "9": "Survey Preview Spam", "12": "Imported Spam", "16": "Offline", "17": "Offline Survey Preview",
-    "32": "EX", "40": "EX Spam", "48": "EX Offline",
+    "0": "IP Address",
+    "1": "Survey Preview",
+    "2": "Survey Test",
+    "4": "Imported",
+    "8": "Spam",
+    "9": "Survey Preview Spam",
+    "12": "Imported Spam",
+    "16": "Offline",
+    "17": "Offline Survey Preview",
+    "32": "EX",
+    "40": "EX Spam",
+    "48": "EX Offline",
 }
 TRUE_TEXT = {"1", "true", "yes", "y", "t"}
 DEFAULT_SETTINGS = {
-    "drop_status": ["Survey Preview", "Survey Test", "Spam", "Survey Preview Spam", "Imported Spam",
-                    "EX Spam", "Offline Survey Preview"],
+    "drop_status": [
+        "Survey Preview",
+        "Survey Test",
+        "Spam",
+        "Survey Preview Spam",
+        "Imported Spam",
+        "EX Spam",
+        "Offline Survey Preview",
+    ],
     "require_consent": True,
     "min_progress": 100,
     "duplicate_keys": [],
@@ -42,29 +58,41 @@ DEFAULT_SETTINGS = {
 
 @dataclass
 class CleaningResult:
-    clean: pd.DataFrame            # one row per analysable respondent
-    exclusions: pd.DataFrame       # source_row, step, reason: every excluded raw row
-    flow: pd.DataFrame             # step, excluded, remaining
-    role_recodes: pd.DataFrame     # how "Other, please specify" job titles were classified
+    clean: pd.DataFrame  # one row per analysable respondent
+    exclusions: pd.DataFrame  # source_row, step, reason: every excluded raw row
+    flow: pd.DataFrame  # step, excluded, remaining
+    role_recodes: pd.DataFrame  # how "Other, please specify" job titles were classified
     notes: list[str] = field(default_factory=list)
 
 
 def _normalise_text(values: pd.Series) -> pd.Series:
     """Compare answers as people mean them: case, spaces, NBSP and curly quotes ignored."""
-    return (values.astype("str").str.replace("\u00a0", " ", regex=False)
-            .str.replace("\u2019", "'", regex=False).str.replace("\u2018", "'", regex=False)
-            .str.strip().str.replace(r"\s+", " ", regex=True).str.casefold())
+    return (
+        values.astype("str")
+        .str.replace("\u00a0", " ", regex=False)
+        .str.replace("\u2019", "'", regex=False)
+        .str.replace("\u2018", "'", regex=False)
+        .str.strip()
+        .str.replace(r"\s+", " ", regex=True)
+        .str.casefold()
+    )
 
 
 def check_columns(data: pd.DataFrame, codebook: Codebook, source: Path | str) -> None:
     """Every column the codebook names must be in the export."""
     missing = [c for c in codebook.source_columns() if c not in data.columns]
     if missing:
-        raise InputError(source, f"the codebook {Path(codebook.path).name} names columns that are not in the export: "
-                         f"{', '.join(map(repr, missing))}", column=missing[0])
+        raise InputError(
+            source,
+            f"the codebook {Path(codebook.path).name} names columns that are not in the export: "
+            f"{', '.join(map(repr, missing))}",
+            column=missing[0],
+        )
 
 
-def decode_variable(values: pd.Series, var: Variable, codebook: Codebook, source: Path | str) -> tuple[pd.Series, pd.Series]:
+def decode_variable(
+    values: pd.Series, var: Variable, codebook: Codebook, source: Path | str
+) -> tuple[pd.Series, pd.Series]:
     """Map codes or labels to labels; return (substantive labels, non-substantive labels).
 
     Accepts either the recode value or the label text (numeric-values and choice-text exports);
@@ -90,16 +118,23 @@ def decode_variable(values: pd.Series, var: Variable, codebook: Codebook, source
         bad_value = distinct[unknown].iloc[0]
         rows = raw.index[raw.eq(bad_value)].tolist()
         expected = "; ".join(f"{c}={l}" for c, l in var.value_labels.items())
-        raise InputError(source, f"value not in the codebook for variable {var.name!r} "
-                         f"(codebook {Path(codebook.path).name} expects {expected})",
-                         row=rows if len(rows) > 1 else rows[0], column=var.source, value=bad_value)
+        raise InputError(
+            source,
+            f"value not in the codebook for variable {var.name!r} "
+            f"(codebook {Path(codebook.path).name} expects {expected})",
+            row=rows if len(rows) > 1 else rows[0],
+            column=var.source,
+            value=bad_value,
+        )
     decoded = decoded.where(~missing)
     non_sub = set(var.non_substantive_labels)
     is_non_sub = decoded.isin(non_sub)
+
     def expand(part: pd.Series) -> pd.Series:
         # An object array of the few label strings, indexed by the codes: cheaper to build and
         # to turn into Categoricals than a string array copied row by row (1.5M rows: -3 s, -0.3 GB).
         return pd.Series(part.to_numpy(dtype=object)[codes], index=raw.index, name=raw.name, dtype=object)
+
     return expand(decoded.where(~is_non_sub)), expand(decoded.where(is_non_sub))
 
 
@@ -108,11 +143,19 @@ def _numeric(data: pd.DataFrame, column: str, source, what: str) -> pd.Series:
     values = pd.to_numeric(raw.where(raw != ""), errors="coerce")
     bad = raw.ne("") & values.isna()
     if bad.any():
-        raise InputError(source, f"expected a number ({what})", row=raw.index[bad][0], column=column, value=raw[bad].iloc[0])
+        raise InputError(
+            source,
+            f"expected a number ({what})",
+            row=raw.index[bad][0],
+            column=column,
+            value=raw[bad].iloc[0],
+        )
     return values
 
 
-def classify_roles(role: pd.Series, other_text: pd.Series | None, var: Variable, codebook: Codebook) -> tuple[pd.Series, pd.DataFrame]:
+def classify_roles(
+    role: pd.Series, other_text: pd.Series | None, var: Variable, codebook: Codebook
+) -> tuple[pd.Series, pd.DataFrame]:
     """Role groups: the chosen role, or for "Other, please specify" the first matching rule."""
     role = role.astype("object")
     log_rows = []
@@ -124,7 +167,9 @@ def classify_roles(role: pd.Series, other_text: pd.Series | None, var: Variable,
         for rule in codebook.role_rules:
             # Only the few "Other" rows are searched, so a Python-level search is cheap here.
             matches = pd.Series(False, index=role.index)
-            matches[is_other] = np.array([rule.pattern.search(t) is not None for t in text[is_other]], dtype=bool)
+            matches[is_other] = np.array(
+                [rule.pattern.search(t) is not None for t in text[is_other]], dtype=bool
+            )
             hit = is_other & assigned.isna() & matches
             assigned[hit] = rule.role
             log_rows.append({"rule": rule.pattern.pattern, "role": rule.role, "n_matched": int(hit.sum())})
@@ -134,8 +179,12 @@ def classify_roles(role: pd.Series, other_text: pd.Series | None, var: Variable,
     return role, pd.DataFrame(log_rows, columns=["rule", "role", "n_matched"])
 
 
-def clean_survey(data: pd.DataFrame, codebook: Codebook, settings: dict[str, Any] | None = None,
-                 source: Path | str = "<export>") -> CleaningResult:
+def clean_survey(
+    data: pd.DataFrame,
+    codebook: Codebook,
+    settings: dict[str, Any] | None = None,
+    source: Path | str = "<export>",
+) -> CleaningResult:
     """Run every cleaning step; ``data`` is the export as text, indexed by source row number."""
     cfg = {**DEFAULT_SETTINGS, **(settings or {})}
     check_columns(data, codebook, source)
@@ -166,7 +215,9 @@ def clean_survey(data: pd.DataFrame, codebook: Codebook, settings: dict[str, Any
         hit = keep & mask.fillna(False).astype(bool)
         if isinstance(reasons, str):
             reasons = pd.Series(reasons, index=data.index)
-        exclusions.append(pd.DataFrame({"source_row": data.index[hit], "step": step, "reason": reasons[hit].to_numpy()}))
+        exclusions.append(
+            pd.DataFrame({"source_row": data.index[hit], "step": step, "reason": reasons[hit].to_numpy()})
+        )
         keep.loc[hit] = False
         flow.append({"step": step, "excluded": int(hit.sum()), "remaining": int(keep.sum())})
 
@@ -194,21 +245,32 @@ def clean_survey(data: pd.DataFrame, codebook: Codebook, settings: dict[str, Any
         finished = _normalise_text(data[meta["finished"]]).isin(TRUE_TEXT)
     if progress is not None:
         threshold = float(cfg["min_progress"])
-        exclude(f"Partial response (progress below {threshold:g}%)", progress.fillna(0) < threshold,
-                # Formatted once per distinct value (at most a few hundred), not per row (issue 8).
-                "progress " + progress.fillna(0).map({p: f"{p:g}" for p in progress.fillna(0).unique()}).astype("str") + "%")
+        exclude(
+            f"Partial response (progress below {threshold:g}%)",
+            progress.fillna(0) < threshold,
+            # Formatted once per distinct value (at most a few hundred), not per row (issue 8).
+            "progress "
+            + progress.fillna(0).map({p: f"{p:g}" for p in progress.fillna(0).unique()}).astype("str")
+            + "%",
+        )
     elif finished is not None:
         exclude("Partial response (not finished)", ~finished, "not finished")
     else:
-        notes.append("The export has neither progress nor a finished flag: partial responses cannot be told apart.")
+        notes.append(
+            "The export has neither progress nor a finished flag: partial responses cannot be told apart."
+        )
 
     # 4. Duplicate respondents: same normalised key; keep the most complete, then the earliest.
     keys = [k for k in cfg["duplicate_keys"] if k]
     if keys:
         unknown = [k for k in keys if k not in codebook.identifiers]
         if unknown:
-            raise InputError(codebook.path, "params survey.duplicate_keys names identifiers the codebook does not "
-                             f"declare (declared: {sorted(codebook.identifiers)})", value=unknown)
+            raise InputError(
+                codebook.path,
+                "params survey.duplicate_keys names identifiers the codebook does not "
+                f"declare (declared: {sorted(codebook.identifiers)})",
+                value=unknown,
+            )
         key_cols = [codebook.identifiers[k] for k in keys]
         parts = [_normalise_text(data[c].fillna("")) for c in key_cols]
         key = parts[0]
@@ -216,9 +278,17 @@ def clean_survey(data: pd.DataFrame, codebook: Codebook, settings: dict[str, Any
             key = key + "|" + part
         has_key = pd.concat([p.ne("") for p in parts], axis=1).all(axis=1)  # a blank key matches nothing
         answered = pd.DataFrame({n: s.notna() for n, s in decoded.items()}).sum(axis=1)
-        started = pd.to_datetime(data[meta["started"]], errors="coerce") if "started" in meta else pd.Series(pd.NaT, index=data.index)
-        order = pd.DataFrame({"key": key, "answered": -answered, "started": started, "row": data.index}, index=data.index)
-        candidates = order[keep & has_key].sort_values(["key", "answered", "started", "row"], na_position="last")
+        started = (
+            pd.to_datetime(data[meta["started"]], errors="coerce")
+            if "started" in meta
+            else pd.Series(pd.NaT, index=data.index)
+        )
+        order = pd.DataFrame(
+            {"key": key, "answered": -answered, "started": started, "row": data.index}, index=data.index
+        )
+        candidates = order[keep & has_key].sort_values(
+            ["key", "answered", "started", "row"], na_position="last"
+        )
         dup = candidates.duplicated("key", keep="first")
         first_row = candidates.groupby("key")["row"].transform("first")
         reason = pd.Series("", index=data.index, dtype="object")
@@ -228,18 +298,25 @@ def clean_survey(data: pd.DataFrame, codebook: Codebook, settings: dict[str, Any
     # 5. Role outside the four study groups.
     if cfg["exclude_unclassified_role"]:
         unclassified = roles.isna() | roles.eq("Other")
-        exclude("Role not in the study's four groups", unclassified,
-                "role: " + roles.fillna("no answer").astype("str"))
+        exclude(
+            "Role not in the study's four groups",
+            unclassified,
+            "role: " + roles.fillna("no answer").astype("str"),
+        )
 
     # 6. Speeders and 7. straight-liners: flagged; excluded only if configured.
     flag_speeder = pd.Series(False, index=data.index)
     duration = _numeric(data, meta["duration"], source, "duration in seconds") if "duration" in meta else None
     if duration is not None:
-        complete = keep & ((progress >= 100) if progress is not None else (finished if finished is not None else True))
+        complete = keep & (
+            (progress >= 100) if progress is not None else (finished if finished is not None else True)
+        )
         median = float(duration[complete].median()) if complete.any() else float("nan")
         flag_speeder = duration < cfg["speeder_fraction"] * median
-        notes.append(f"Speeders: duration below {cfg['speeder_fraction']:g} x the median of complete responses "
-                     f"({median:g} s), i.e. under {cfg['speeder_fraction'] * median:.0f} s.")
+        notes.append(
+            f"Speeders: duration below {cfg['speeder_fraction']:g} x the median of complete responses "
+            f"({median:g} s), i.e. under {cfg['speeder_fraction'] * median:.0f} s."
+        )
     flag_straight = pd.Series(False, index=data.index)
     for battery in codebook.batteries:
         items = [v.name for v in codebook.battery(battery)]
@@ -259,7 +336,9 @@ def clean_survey(data: pd.DataFrame, codebook: Codebook, settings: dict[str, Any
     rows = data.index[keep]
     clean = pd.DataFrame(index=rows)
     # R0001, R0002, ...: vectorised (no per-row f-string; issue 8); zfill never truncates.
-    clean["respondent"] = ("R" + pd.Series(np.arange(1, len(rows) + 1), index=rows).astype("str").str.zfill(4)).to_numpy()
+    clean["respondent"] = (
+        "R" + pd.Series(np.arange(1, len(rows) + 1), index=rows).astype("str").str.zfill(4)
+    ).to_numpy()
     clean["role"] = pd.Categorical(roles[keep], categories=ROLE_GROUPS)
     clean["profession"] = pd.Categorical(roles[keep].map(PROFESSION), categories=["Doctor", "Manager"])
     clean["level"] = pd.Categorical(roles[keep].map(LEVEL), categories=["Board", "Directorate"])
@@ -270,17 +349,24 @@ def clean_survey(data: pd.DataFrame, codebook: Codebook, settings: dict[str, Any
             clean[var.name] = decoded[var.name][keep]
             continue
         ordered = var.type in {"likert", "ordinal"}
-        clean[var.name] = pd.Categorical(decoded[var.name][keep], categories=var.substantive_labels, ordered=ordered)
+        clean[var.name] = pd.Categorical(
+            decoded[var.name][keep], categories=var.substantive_labels, ordered=ordered
+        )
         if var.non_substantive_labels:
-            clean[f"{var.name}_nonsub"] = pd.Categorical(non_sub[var.name][keep], categories=var.non_substantive_labels)
+            clean[f"{var.name}_nonsub"] = pd.Categorical(
+                non_sub[var.name][keep], categories=var.non_substantive_labels
+            )
     clean["progress"] = progress[keep].astype("float64") if progress is not None else np.nan
     clean["duration_s"] = duration[keep].astype("float64") if duration is not None else np.nan
     clean["flag_speeder"] = flag_speeder[keep].astype(bool)
     clean["flag_straightliner"] = flag_straight[keep].astype(bool)
     clean = clean.reset_index(drop=True)
 
-    excluded = (pd.concat(exclusions, ignore_index=True) if exclusions
-                else pd.DataFrame(columns=["source_row", "step", "reason"]))
+    excluded = (
+        pd.concat(exclusions, ignore_index=True)
+        if exclusions
+        else pd.DataFrame(columns=["source_row", "step", "reason"])
+    )
     excluded = excluded.sort_values("source_row", kind="stable").reset_index(drop=True)
     flow_df = pd.DataFrame(flow, columns=["step", "excluded", "remaining"])
     # Nothing is lost: every raw row is either clean or excluded, once.

@@ -23,19 +23,28 @@ VARIABLE_TYPES = {"categorical", "ordinal", "likert", "role", "consent", "text",
 METADATA_FIELDS = {"response_id", "status", "progress", "finished", "duration", "started"}
 ROLE_GROUPS = ["Chief executive", "Medical director", "Clinical director", "Directorate manager", "Other"]
 # Derived groupings of the four role groups, as the 2002 and 2015 surveys reported them.
-PROFESSION = {"Chief executive": "Manager", "Medical director": "Doctor",
-              "Clinical director": "Doctor", "Directorate manager": "Manager"}
-LEVEL = {"Chief executive": "Board", "Medical director": "Board",
-         "Clinical director": "Directorate", "Directorate manager": "Directorate"}
+PROFESSION = {
+    "Chief executive": "Manager",
+    "Medical director": "Doctor",
+    "Clinical director": "Doctor",
+    "Directorate manager": "Manager",
+}
+LEVEL = {
+    "Chief executive": "Board",
+    "Medical director": "Board",
+    "Clinical director": "Directorate",
+    "Directorate manager": "Directorate",
+}
 
 
 @dataclass(frozen=True)
 class Scale:
     """A response scale: substantive levels in order, non-substantive answers apart."""
+
     name: str
-    levels: dict[str, str]            # code -> label, in scale order (low to high)
-    non_substantive: dict[str, str]   # code -> label ("Don't know", ...): counted, never in %
-    positive: tuple[str, ...]         # labels counted as agreement / positive
+    levels: dict[str, str]  # code -> label, in scale order (low to high)
+    non_substantive: dict[str, str]  # code -> label ("Don't know", ...): counted, never in %
+    positive: tuple[str, ...]  # labels counted as agreement / positive
 
     @property
     def labels(self) -> list[str]:
@@ -48,14 +57,14 @@ class Variable:
     source: str
     type: str
     question: str = ""
-    labels: dict[str, str] = field(default_factory=dict)          # code -> label
+    labels: dict[str, str] = field(default_factory=dict)  # code -> label
     non_substantive: dict[str, str] = field(default_factory=dict)  # code -> label
     scale: Scale | None = None
     battery: str | None = None
     reverse: bool = False
-    other_text: str | None = None     # role: the "Other, please specify" text column
-    other_code: str | None = None     # role: the code of the "Other" choice
-    consent_code: str | None = None   # consent: the code that means consent given
+    other_text: str | None = None  # role: the "Other, please specify" text column
+    other_code: str | None = None  # role: the code of the "Other" choice
+    consent_code: str | None = None  # consent: the code that means consent given
     ordered: bool = False
 
     @property
@@ -97,7 +106,7 @@ class Codebook:
     platform: str | None
     synthetic: bool
     metadata: dict[str, str]
-    identifiers: dict[str, str]       # name (e.g. email) -> export column; used, then dropped
+    identifiers: dict[str, str]  # name (e.g. email) -> export column; used, then dropped
     missing_codes: tuple[str, ...]
     scales: dict[str, Scale]
     variables: dict[str, Variable]
@@ -165,7 +174,8 @@ class _StrictLoader(yaml.SafeLoader):
             key = self.construct_object(key_node, deep=deep)
             if key in seen:
                 raise yaml.constructor.ConstructorError(
-                    None, None, f"key {key!r} appears twice in one mapping", key_node.start_mark)
+                    None, None, f"key {key!r} appears twice in one mapping", key_node.start_mark
+                )
             seen.add(key)
         return super().construct_mapping(node, deep=deep)
 
@@ -184,8 +194,11 @@ def load_codebook(path: str | Path) -> Codebook:
     from helpers.survey.readers import PLATFORMS  # the formats the readers know
 
     if survey.get("platform") is not None and survey["platform"] not in PLATFORMS:
-        raise InputError(path, f"survey.platform must be one of {sorted(PLATFORMS)} (or left out to detect it)",
-                         value=survey["platform"])
+        raise InputError(
+            path,
+            f"survey.platform must be one of {sorted(PLATFORMS)} (or left out to detect it)",
+            value=survey["platform"],
+        )
 
     scales = {}
     for name, spec in (raw.get("scales") or {}).items():
@@ -193,8 +206,11 @@ def load_codebook(path: str | Path) -> Codebook:
         levels = _codes(spec.get("levels"), f"scale {name!r} levels", path)
         non_sub = _codes(spec.get("non_substantive"), f"scale {name!r} non_substantive", path)
         if set(levels) & set(non_sub):
-            raise InputError(path, f"scale {name!r}: a code is both substantive and non-substantive",
-                             value=sorted(set(levels) & set(non_sub)))
+            raise InputError(
+                path,
+                f"scale {name!r}: a code is both substantive and non-substantive",
+                value=sorted(set(levels) & set(non_sub)),
+            )
         positive = [_code_text(c) for c in spec.get("positive", [])]
         unknown = [c for c in positive if c not in levels]
         if unknown:
@@ -207,11 +223,17 @@ def load_codebook(path: str | Path) -> Codebook:
             raise InputError(path, f"variable {name!r}: needs at least 'source' and 'type'")
         vtype = spec.get("type")
         if vtype not in VARIABLE_TYPES:
-            raise InputError(path, f"variable {name!r}: type must be one of {sorted(VARIABLE_TYPES)}", value=vtype)
+            raise InputError(
+                path, f"variable {name!r}: type must be one of {sorted(VARIABLE_TYPES)}", value=vtype
+            )
         scale = None
         if vtype == "likert":
             if spec.get("scale") not in scales:
-                raise InputError(path, f"variable {name!r}: likert items need a 'scale' declared under scales", value=spec.get("scale"))
+                raise InputError(
+                    path,
+                    f"variable {name!r}: likert items need a 'scale' declared under scales",
+                    value=spec.get("scale"),
+                )
             scale = scales[spec["scale"]]
         labels = _codes(spec.get("labels"), f"variable {name!r} labels", path)
         if vtype in {"categorical", "ordinal", "role", "consent"} and not labels:
@@ -219,16 +241,30 @@ def load_codebook(path: str | Path) -> Codebook:
         if vtype == "role":
             unknown = sorted(set(labels.values()) - set(ROLE_GROUPS))
             if unknown:
-                raise InputError(path, f"variable {name!r}: role labels must be among {ROLE_GROUPS}", value=unknown)
+                raise InputError(
+                    path, f"variable {name!r}: role labels must be among {ROLE_GROUPS}", value=unknown
+                )
         consent_code = _code_text(spec["consent_code"]) if "consent_code" in spec else None
         if vtype == "consent" and consent_code not in labels:
-            raise InputError(path, f"variable {name!r}: consent_code must be one of its labels' codes", value=spec.get("consent_code"))
+            raise InputError(
+                path,
+                f"variable {name!r}: consent_code must be one of its labels' codes",
+                value=spec.get("consent_code"),
+            )
         variables[name] = Variable(
-            name=name, source=str(spec["source"]), type=vtype, question=str(spec.get("question", "")),
-            labels=labels, non_substantive=_codes(spec.get("non_substantive"), f"variable {name!r} non_substantive", path),
-            scale=scale, battery=spec.get("battery"), reverse=bool(spec.get("reverse", False)),
-            other_text=spec.get("other_text"), other_code=_code_text(spec["other_code"]) if "other_code" in spec else None,
-            consent_code=consent_code, ordered=(vtype == "ordinal"),
+            name=name,
+            source=str(spec["source"]),
+            type=vtype,
+            question=str(spec.get("question", "")),
+            labels=labels,
+            non_substantive=_codes(spec.get("non_substantive"), f"variable {name!r} non_substantive", path),
+            scale=scale,
+            battery=spec.get("battery"),
+            reverse=bool(spec.get("reverse", False)),
+            other_text=spec.get("other_text"),
+            other_code=_code_text(spec["other_code"]) if "other_code" in spec else None,
+            consent_code=consent_code,
+            ordered=(vtype == "ordinal"),
         )
     roles = [name for name, v in variables.items() if v.type == "role"]
     if len(roles) != 1:
@@ -246,11 +282,15 @@ def load_codebook(path: str | Path) -> Codebook:
     rules = []
     for i, rule in enumerate(raw.get("role_rules") or [], start=1):
         if not isinstance(rule, dict) or rule.get("role") not in ROLE_GROUPS or "pattern" not in rule:
-            raise InputError(path, f"role_rules entry {i}: needs 'pattern' and a 'role' among {ROLE_GROUPS}", value=rule)
+            raise InputError(
+                path, f"role_rules entry {i}: needs 'pattern' and a 'role' among {ROLE_GROUPS}", value=rule
+            )
         try:
             rules.append(RoleRule(re.compile(rule["pattern"], re.IGNORECASE), rule["role"]))
         except re.error as exc:
-            raise InputError(path, f"role_rules entry {i}: bad regular expression: {exc}", value=rule["pattern"]) from exc
+            raise InputError(
+                path, f"role_rules entry {i}: bad regular expression: {exc}", value=rule["pattern"]
+            ) from exc
 
     multi = {}
     for name, spec in (raw.get("multi_item_scales") or {}).items():
@@ -258,13 +298,24 @@ def load_codebook(path: str | Path) -> Codebook:
         reverse = tuple(spec.get("reverse", []))
         missing = [i for i in items + reverse if i not in variables or variables[i].type != "likert"]
         if missing or len(items) < 2 or not set(reverse) <= set(items):
-            raise InputError(path, f"multi_item_scales {name!r}: items must be two or more likert variables, reverse a subset of them", value=missing or list(reverse))
+            raise InputError(
+                path,
+                f"multi_item_scales {name!r}: items must be two or more likert variables, reverse a subset of them",
+                value=missing or list(reverse),
+            )
         multi[name] = MultiItemScale(name, str(spec.get("label", name)), items, reverse)
 
     return Codebook(
-        path=path, title=str(survey.get("title", "")), export=survey.get("export"),
-        platform=survey.get("platform"), synthetic=bool(survey.get("synthetic", False)),
-        metadata=metadata, identifiers={str(k): str(v) for k, v in (raw.get("identifiers") or {}).items()},
+        path=path,
+        title=str(survey.get("title", "")),
+        export=survey.get("export"),
+        platform=survey.get("platform"),
+        synthetic=bool(survey.get("synthetic", False)),
+        metadata=metadata,
+        identifiers={str(k): str(v) for k, v in (raw.get("identifiers") or {}).items()},
         missing_codes=tuple(_code_text(c) for c in survey.get("missing_codes") or []),
-        scales=scales, variables=variables, role_rules=tuple(rules), multi_item_scales=multi,
+        scales=scales,
+        variables=variables,
+        role_rules=tuple(rules),
+        multi_item_scales=multi,
     )

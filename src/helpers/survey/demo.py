@@ -23,12 +23,21 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-
 from helpers.survey.codebook import load_codebook
 
 ROLES = ["Chief executive", "Medical director", "Clinical director", "Directorate manager"]
-ROLE_CODES = {"Chief executive": "1", "Medical director": "2", "Clinical director": "3", "Directorate manager": "4"}
-ROLE_COUNTS = {"Chief executive": 68, "Medical director": 94, "Clinical director": 150, "Directorate manager": 160}
+ROLE_CODES = {
+    "Chief executive": "1",
+    "Medical director": "2",
+    "Clinical director": "3",
+    "Directorate manager": "4",
+}
+ROLE_COUNTS = {
+    "Chief executive": 68,
+    "Medical director": 94,
+    "Clinical director": 150,
+    "Directorate manager": 160,
+}
 
 # Share agreeing (Agree + Strongly agree) by role: CE, MD, CD, DM.
 AGREE = {
@@ -50,29 +59,93 @@ AGREE = {
 # system-pressure items, which load on a factor of their own.
 NEGATIVE = {"att_managers_obstruct", "att_finance_over_clinical"}
 PRESSURE = {"att_regulation_punitive", "att_cost_quality_tension", "att_finance_over_clinical"}
-QUALITY_POSITIVE = (0.80, 0.62, 0.45, 0.65)          # rate relationships 4 or 5
+QUALITY_POSITIVE = (0.80, 0.62, 0.45, 0.65)  # rate relationships 4 or 5
 CHANGE = {"Deteriorate": (0.12, 0.32, 0.50, 0.40), "Improve": (0.80, 0.30, 0.15, 0.25)}
 
 OTHER_TITLES = {  # "Other, please specify" texts that the codebook's rules classify
     "Chief executive": ["Chief Executive Officer", "Interim chief exec"],
     "Medical director": ["Deputy Medical Director", "Executive medical director"],
-    "Clinical director": ["Associate medical director", "Clinical lead, surgery", "Divisional clinical director"],
+    "Clinical director": [
+        "Associate medical director",
+        "Clinical lead, surgery",
+        "Divisional clinical director",
+    ],
     "Directorate manager": ["General manager, surgery", "Service manager", "Head of operations, medicine"],
 }
 UNCLASSIFIABLE_TITLES = ["Consultant physician", "Head of nursing", "Finance director", "Locum"]
-FIRST = ["Alex", "Sam", "Jo", "Chris", "Pat", "Robin", "Jamie", "Morgan", "Casey", "Taylor", "Jordan", "Avery"]
+FIRST = [
+    "Alex",
+    "Sam",
+    "Jo",
+    "Chris",
+    "Pat",
+    "Robin",
+    "Jamie",
+    "Morgan",
+    "Casey",
+    "Taylor",
+    "Jordan",
+    "Avery",
+]
 LAST = ["Example", "Sample", "Testperson", "Placeholder", "Fictional", "Madeup", "Dummy", "Invented"]
 
-META = ["StartDate", "EndDate", "Status", "IPAddress", "Progress", "Duration (in seconds)", "Finished",
-        "RecordedDate", "ResponseId", "RecipientLastName", "RecipientFirstName", "RecipientEmail",
-        "ExternalReference", "LocationLatitude", "LocationLongitude", "DistributionChannel", "UserLanguage"]
-META_LABELS = ["Start Date", "End Date", "Response Type", "IP Address", "Progress", "Duration (in seconds)",
-               "Finished", "Recorded Date", "Response ID", "Recipient Last Name", "Recipient First Name",
-               "Recipient Email", "External Data Reference", "Location Latitude", "Location Longitude",
-               "Distribution Channel", "User Language"]
-META_IMPORT = ["startDate", "endDate", "status", "ipAddress", "progress", "duration", "finished", "recordedDate",
-               "_recordId", "recipientLastName", "recipientFirstName", "recipientEmail", "externalDataReference",
-               "locationLatitude", "locationLongitude", "distributionChannel", "userLanguage"]
+META = [
+    "StartDate",
+    "EndDate",
+    "Status",
+    "IPAddress",
+    "Progress",
+    "Duration (in seconds)",
+    "Finished",
+    "RecordedDate",
+    "ResponseId",
+    "RecipientLastName",
+    "RecipientFirstName",
+    "RecipientEmail",
+    "ExternalReference",
+    "LocationLatitude",
+    "LocationLongitude",
+    "DistributionChannel",
+    "UserLanguage",
+]
+META_LABELS = [
+    "Start Date",
+    "End Date",
+    "Response Type",
+    "IP Address",
+    "Progress",
+    "Duration (in seconds)",
+    "Finished",
+    "Recorded Date",
+    "Response ID",
+    "Recipient Last Name",
+    "Recipient First Name",
+    "Recipient Email",
+    "External Data Reference",
+    "Location Latitude",
+    "Location Longitude",
+    "Distribution Channel",
+    "User Language",
+]
+META_IMPORT = [
+    "startDate",
+    "endDate",
+    "status",
+    "ipAddress",
+    "progress",
+    "duration",
+    "finished",
+    "recordedDate",
+    "_recordId",
+    "recipientLastName",
+    "recipientFirstName",
+    "recipientEmail",
+    "externalDataReference",
+    "locationLatitude",
+    "locationLongitude",
+    "distributionChannel",
+    "userLanguage",
+]
 
 
 def demo_codebook_text() -> str:
@@ -105,8 +178,8 @@ def _assign(latent: np.ndarray, counts: np.ndarray, codes: list[str]) -> np.ndar
 def _answers(rng, roles: np.ndarray, n_straight: int) -> tuple[pd.DataFrame, np.ndarray]:
     """Substantive answers (as recode values) of the analysable respondents."""
     n = len(roles)
-    relation = rng.normal(size=n)   # positive about doctor-manager relations
-    pressure = rng.normal(size=n)   # feels the system's pressure
+    relation = rng.normal(size=n)  # positive about doctor-manager relations
+    pressure = rng.normal(size=n)  # feels the system's pressure
     cols: dict[str, np.ndarray] = {}
 
     def latent(sign=1.0, factor=relation, loading=0.75):
@@ -121,7 +194,7 @@ def _answers(rng, roles: np.ndarray, n_straight: int) -> tuple[pd.DataFrame, np.
         col = np.empty(n, dtype=object)
         for r, role in enumerate(ROLES):
             idx = np.flatnonzero((roles == role) & ~straight)
-            fixed = ((roles == role) & straight).sum()   # straight-liners answer "Agree" (4)
+            fixed = ((roles == role) & straight).sum()  # straight-liners answer "Agree" (4)
             counts = _quota(idx.size + fixed, _agree_distribution(shares[r]))
             take = min(fixed, counts[3])
             counts[3] -= take
@@ -135,14 +208,19 @@ def _answers(rng, roles: np.ndarray, n_straight: int) -> tuple[pd.DataFrame, np.
     for r, role in enumerate(ROLES):
         idx = np.flatnonzero(roles == role)
         p = QUALITY_POSITIVE[r]
-        quality[idx] = _assign(zq[idx], _quota(idx.size, [(1 - p) * 0.15, (1 - p) * 0.35, (1 - p) * 0.5, p * 0.65, p * 0.35]),
-                               ["1", "2", "3", "4", "5"])
+        quality[idx] = _assign(
+            zq[idx],
+            _quota(idx.size, [(1 - p) * 0.15, (1 - p) * 0.35, (1 - p) * 0.5, p * 0.65, p * 0.35]),
+            ["1", "2", "3", "4", "5"],
+        )
         det, imp = CHANGE["Deteriorate"][r], CHANGE["Improve"][r]
         change[idx] = _assign(zc[idx], _quota(idx.size, [det, 1 - det - imp, imp]), ["3", "2", "1"])
     return pd.DataFrame({"relationship_quality": quality, "relationship_change": change, **cols}), straight
 
 
-def _blank_some(rng, answers: pd.DataFrame, rate: float, dont_know: dict[str, str], dk_rate: float) -> pd.DataFrame:
+def _blank_some(
+    rng, answers: pd.DataFrame, rate: float, dont_know: dict[str, str], dk_rate: float
+) -> pd.DataFrame:
     """Item non-response (blank or -99) and "Don't know", at random."""
     out = answers.copy()
     for col in out.columns:
@@ -165,20 +243,25 @@ def generate(seed: int = 20151) -> tuple[pd.DataFrame, str]:
     dk = {c: "9" for c in AGREE} | {"relationship_change": "8"}
     keep_answers = answers.copy()
     answers = _blank_some(rng, answers, rate=0.02, dont_know=dk, dk_rate=0.03)
-    answers.loc[straight] = keep_answers.loc[straight]          # straight-liners answered everything
+    answers.loc[straight] = keep_answers.loc[straight]  # straight-liners answered everything
 
     body = pd.DataFrame(index=range(n))
     body["Q1"] = "1"
     body["Q2"] = [ROLE_CODES[r] for r in roles]
     body["Q2_7_TEXT"] = ""
-    other = rng.choice(n, 18, replace=False)                    # chose "Other" and typed a title
+    other = rng.choice(n, 18, replace=False)  # chose "Other" and typed a title
     for i in other:
         body.loc[i, "Q2"] = "7"
         body.loc[i, "Q2_7_TEXT"] = rng.choice(OTHER_TITLES[roles[i]])
     nation = rng.choice(["1", "2", "3", "4"], n, p=[0.80, 0.10, 0.06, 0.04])
     body["Q3"] = nation
     body["Q4"] = rng.choice(["1", "2", "3", "4"], n, p=[0.20, 0.35, 0.25, 0.20])
-    female = {"Chief executive": 0.40, "Medical director": 0.25, "Clinical director": 0.30, "Directorate manager": 0.60}
+    female = {
+        "Chief executive": 0.40,
+        "Medical director": 0.25,
+        "Clinical director": 0.30,
+        "Directorate manager": 0.60,
+    }
     body["Q5"] = [("1" if rng.random() < female[r] else "2") for r in roles]
     body.loc[rng.random(n) < 0.03, "Q5"] = "3"
     england_type = rng.choice(["1", "2"], n, p=[0.45, 0.55])
@@ -188,11 +271,15 @@ def generate(seed: int = 20151) -> tuple[pd.DataFrame, str]:
         body[f"Q9_{k}"] = answers[item]
     body["Q10"] = ""
     body.loc[rng.choice(n, 30, replace=False), "Q10"] = rng.choice(
-        ["Relationships depend on individuals more than structures.",
-         "Turnover of managers makes it hard to build trust.",
-         "Our new chief executive, Dr Example, has made a real difference.",
-         "Contact me at a.example@example.nhs.uk if useful.",
-         "Financial pressure dominates every conversation."], 30)
+        [
+            "Relationships depend on individuals more than structures.",
+            "Turnover of managers makes it hard to build trust.",
+            "Our new chief executive, Dr Example, has made a real difference.",
+            "Contact me at a.example@example.nhs.uk if useful.",
+            "Financial pressure dominates every conversation.",
+        ],
+        30,
+    )
     body["Progress"] = "100"
     body["Finished"] = "1"
     body["Status"] = "0"
@@ -206,26 +293,28 @@ def generate(seed: int = 20151) -> tuple[pd.DataFrame, str]:
     body.loc[kept_partial, ["Q9_11", "Q9_12", "Q9_13", "Q10"]] = ""
 
     extra = []
+
     def junk_row(status="0", progress="100", finished="1"):
         row = body.iloc[int(rng.integers(n))].copy()
         row["Status"], row["Progress"], row["Finished"] = status, progress, finished
         return row
-    for status, k in (("1", 3), ("2", 2), ("8", 1)):             # preview, test, spam
+
+    for status, k in (("1", 3), ("2", 2), ("8", 1)):  # preview, test, spam
         extra += [junk_row(status) for _ in range(k)]
-    for _ in range(6):                                            # did not consent
+    for _ in range(6):  # did not consent
         row = junk_row()
         row[:] = ""
         row["Q1"], row["Status"], row["Progress"], row["Finished"] = "2", "0", "100", "1"
         row["Duration (in seconds)"] = str(int(rng.integers(20, 60)))
         extra.append(row)
     questions = ["Q2", "Q3", "Q4", "Q5", "Q6", "Q7", "Q8"] + [f"Q9_{k}" for k in range(1, 14)] + ["Q10"]
-    for _ in range(25):                                           # broke off early
+    for _ in range(25):  # broke off early
         row = junk_row(progress=str(int(rng.integers(10, 76))), finished="0")
         answered = int(round(float(row["Progress"]) / 100 * len(questions)))
         row[questions[answered:]] = ""
         row["Duration (in seconds)"] = str(int(rng.integers(60, 600)))
         extra.append(row)
-    for title in UNCLASSIFIABLE_TITLES:                           # role outside the study
+    for title in UNCLASSIFIABLE_TITLES:  # role outside the study
         row = junk_row()
         row["Q2"], row["Q2_7_TEXT"] = "7", title
         extra.append(row)
@@ -237,8 +326,12 @@ def generate(seed: int = 20151) -> tuple[pd.DataFrame, str]:
     first = rng.choice(FIRST, m)
     last = rng.choice(LAST, m)
     frame["RecipientFirstName"], frame["RecipientLastName"] = first, last
-    frame["RecipientEmail"] = [f"{f.lower()}.{l.lower()}{i:04d}@example.nhs.uk" for i, (f, l) in enumerate(zip(first, last))]
-    frame["IPAddress"] = [f"192.0.2.{i % 250 + 1}" if i % 2 else f"198.51.100.{i % 250 + 1}" for i in range(m)]
+    frame["RecipientEmail"] = [
+        f"{f.lower()}.{l.lower()}{i:04d}@example.nhs.uk" for i, (f, l) in enumerate(zip(first, last))
+    ]
+    frame["IPAddress"] = [
+        f"192.0.2.{i % 250 + 1}" if i % 2 else f"198.51.100.{i % 250 + 1}" for i in range(m)
+    ]
     frame["LocationLatitude"] = np.round(rng.uniform(50.2, 58.5, m), 4).astype(str)
     frame["LocationLongitude"] = np.round(rng.uniform(-5.5, 1.5, m), 4).astype(str)
     frame["ExternalReference"] = ""
@@ -257,17 +350,31 @@ def generate(seed: int = 20151) -> tuple[pd.DataFrame, str]:
         dups.append(row)
     frame = pd.concat([frame, pd.DataFrame(dups)], ignore_index=True)
     m = len(frame)
-    frame["ResponseId"] = ["R_" + "".join(rng.choice(list("ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz0123456789"), 15)) for _ in range(m)]
+    frame["ResponseId"] = [
+        "R_" + "".join(rng.choice(list("ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz0123456789"), 15))
+        for _ in range(m)
+    ]
     end = frame["_start"] + pd.to_timedelta(frame["Duration (in seconds)"].astype(int), unit="s")
     frame["StartDate"] = frame["_start"].dt.strftime("%Y-%m-%d %H:%M:%S")
     frame["EndDate"] = end.dt.strftime("%Y-%m-%d %H:%M:%S")
     frame["RecordedDate"] = frame["EndDate"]
-    frame = frame.sort_values(["_start", "ResponseId"], kind="stable").drop(columns="_start").reset_index(drop=True)
+    frame = (
+        frame.sort_values(["_start", "ResponseId"], kind="stable")
+        .drop(columns="_start")
+        .reset_index(drop=True)
+    )
     assert n_main_and_extra + len(dups) == len(frame)
 
     codebook = load_codebook_text(codebook_text)
-    question_cols = ["Q1", "Q2", "Q2_7_TEXT", "Q3", "Q4", "Q5", "Q6", "Q7", "Q8"] + [f"Q9_{k}" for k in range(1, 14)] + ["Q10"]
-    labels, import_ids = list(META_LABELS), [json.dumps({"ImportId": i}, separators=(",", ":")) for i in META_IMPORT]
+    question_cols = (
+        ["Q1", "Q2", "Q2_7_TEXT", "Q3", "Q4", "Q5", "Q6", "Q7", "Q8"]
+        + [f"Q9_{k}" for k in range(1, 14)]
+        + ["Q10"]
+    )
+    labels, import_ids = (
+        list(META_LABELS),
+        [json.dumps({"ImportId": i}, separators=(",", ":")) for i in META_IMPORT],
+    )
     by_source = {v.source: v for v in codebook.variables.values()}
     for col in question_cols:
         if col == "Q2_7_TEXT":
@@ -284,7 +391,9 @@ def generate(seed: int = 20151) -> tuple[pd.DataFrame, str]:
             import_ids.append(json.dumps({"ImportId": f"QID{col[1:]}"}, separators=(",", ":")))
     for i, meta in enumerate(META):
         if meta in ("StartDate", "EndDate", "RecordedDate"):
-            import_ids[i] = json.dumps({"ImportId": META_IMPORT[i], "timeZone": "Europe/London"}, separators=(",", ":"))
+            import_ids[i] = json.dumps(
+                {"ImportId": META_IMPORT[i], "timeZone": "Europe/London"}, separators=(",", ":")
+            )
     columns = META + question_cols
     header = pd.DataFrame([columns, labels, import_ids], columns=columns)
     return pd.concat([header, frame[columns]], ignore_index=True), codebook_text
@@ -292,6 +401,7 @@ def generate(seed: int = 20151) -> tuple[pd.DataFrame, str]:
 
 def load_codebook_text(text: str):
     import tempfile
+
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "codebook.yaml"
         path.write_text(text, encoding="utf-8")

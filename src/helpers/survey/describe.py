@@ -11,9 +11,21 @@ from helpers.survey.codebook import Codebook
 
 DERIVED = [  # variables the cleaning derives, for the dictionary
     ("respondent", "Study pseudonym (assigned in export order after cleaning)", "identifier (pseudonym)"),
-    ("role", "Role group: the chosen role, or the 'Other, please specify' title recoded by the codebook's rules", "categorical"),
-    ("profession", "Doctor (medical and clinical directors) or manager (chief executives and directorate managers)", "categorical"),
-    ("level", "Board (chief executives and medical directors) or directorate (clinical directors and directorate managers)", "categorical"),
+    (
+        "role",
+        "Role group: the chosen role, or the 'Other, please specify' title recoded by the codebook's rules",
+        "categorical",
+    ),
+    (
+        "profession",
+        "Doctor (medical and clinical directors) or manager (chief executives and directorate managers)",
+        "categorical",
+    ),
+    (
+        "level",
+        "Board (chief executives and medical directors) or directorate (clinical directors and directorate managers)",
+        "categorical",
+    ),
     ("progress", "Platform progress, 0-100", "number"),
     ("duration_s", "Time taken, seconds", "number"),
     ("flag_speeder", "Duration below the speeder threshold (params survey.speeder_fraction)", "flag"),
@@ -33,9 +45,17 @@ def item_nonresponse(clean: pd.DataFrame, codebook: Codebook) -> pd.DataFrame:
         nonsub_col = f"{var.name}_nonsub"
         nonsub = int(clean[nonsub_col].notna().sum()) if nonsub_col in clean else 0
         missing = len(clean) - valid - nonsub
-        rows.append({"item": var.name, "question": var.question, "n_respondents": len(clean), "n_valid": valid,
-                     "n_non_substantive": nonsub,
-                     "n_no_answer": missing, "pct_no_answer": round(100 * missing / len(clean), 1) if len(clean) else float("nan")})
+        rows.append(
+            {
+                "item": var.name,
+                "question": var.question,
+                "n_respondents": len(clean),
+                "n_valid": valid,
+                "n_non_substantive": nonsub,
+                "n_no_answer": missing,
+                "pct_no_answer": round(100 * missing / len(clean), 1) if len(clean) else float("nan"),
+            }
+        )
     return pd.DataFrame(rows)
 
 
@@ -43,7 +63,9 @@ def respondents_by_role(clean: pd.DataFrame) -> pd.DataFrame:
     """Respondents per role group, with profession and level."""
     counts = clean.groupby("role", observed=False).size()
     table = pd.DataFrame({"role": counts.index.astype(str), "n": counts.to_numpy()})
-    table["profession"] = table["role"].map(dict(zip(clean["role"].astype(str), clean["profession"].astype(str))))
+    table["profession"] = table["role"].map(
+        dict(zip(clean["role"].astype(str), clean["profession"].astype(str)))
+    )
     table["level"] = table["role"].map(dict(zip(clean["role"].astype(str), clean["level"].astype(str))))
     table["pct"] = (100 * table["n"] / table["n"].sum()).round(1)
     return table[["role", "profession", "level", "n", "pct"]]
@@ -52,10 +74,12 @@ def respondents_by_role(clean: pd.DataFrame) -> pd.DataFrame:
 def data_dictionary(clean: pd.DataFrame, codebook: Codebook) -> pd.DataFrame:
     """One row per variable of the clean data: question, source, type, labels, valid/missing n."""
     rows = []
+
     def counts(name):
         valid = int(clean[name].notna().sum()) if name in clean else 0
         nonsub = int(clean[f"{name}_nonsub"].notna().sum()) if f"{name}_nonsub" in clean else 0
         return len(clean), valid, nonsub, len(clean) - valid - nonsub
+
     for name, question, vtype in DERIVED[:4]:
         rows.append((name, question, "derived", vtype, "", "", *counts(name)))
     for var in codebook.variables.values():
@@ -64,12 +88,34 @@ def data_dictionary(clean: pd.DataFrame, codebook: Codebook) -> pd.DataFrame:
         levels = var.scale.levels if var.scale else var.labels
         nonsub = var.scale.non_substantive if var.scale else var.non_substantive
         vtype = f"{var.type} ({var.scale.name})" if var.scale else var.type
-        rows.append((var.name, var.question, var.source, vtype + (", reverse-coded in its scale" if var.reverse else ""),
-                     _labels_text(levels), _labels_text(nonsub), *counts(var.name)))
+        rows.append(
+            (
+                var.name,
+                var.question,
+                var.source,
+                vtype + (", reverse-coded in its scale" if var.reverse else ""),
+                _labels_text(levels),
+                _labels_text(nonsub),
+                *counts(var.name),
+            )
+        )
     for name, question, vtype in DERIVED[4:]:
         rows.append((name, question, "derived", vtype, "", "", *counts(name)))
-    return pd.DataFrame(rows, columns=["variable", "question", "source_column", "type", "value_labels",
-                                       "non_substantive_labels", "n_respondents", "n_valid", "n_non_substantive", "n_missing"])
+    return pd.DataFrame(
+        rows,
+        columns=[
+            "variable",
+            "question",
+            "source_column",
+            "type",
+            "value_labels",
+            "non_substantive_labels",
+            "n_respondents",
+            "n_valid",
+            "n_non_substantive",
+            "n_missing",
+        ],
+    )
 
 
 def suppress_small_counts(table: pd.DataFrame, rule: disclosure.Rule) -> pd.DataFrame:
@@ -77,9 +123,13 @@ def suppress_small_counts(table: pd.DataFrame, rule: disclosure.Rule) -> pd.Data
     missing counts add up to the respondents, so a suppressed count is protected within its row."""
     parts = [c for c in ("n_valid", "n_non_substantive", "n_no_answer", "n_missing") if c in table]
     pct = {"pct_no_answer": ("n_no_answer", "n_respondents")} if "pct_no_answer" in table else {}
-    protected = disclosure.suppress(table, ["n_respondents", *parts], pct, rule=rule, row_totals={"n_respondents": parts})
+    protected = disclosure.suppress(
+        table, ["n_respondents", *parts], pct, rule=rule, row_totals={"n_respondents": parts}
+    )
     if "pct_no_answer" in protected:  # recomputed from the protected counts: keep one decimal
-        protected["pct_no_answer"] = protected["pct_no_answer"].map(lambda v: round(v, 1) if isinstance(v, float) else v)
+        protected["pct_no_answer"] = protected["pct_no_answer"].map(
+            lambda v: round(v, 1) if isinstance(v, float) else v
+        )
     return protected
 
 
@@ -88,10 +138,23 @@ def flow_figure(flow: pd.DataFrame):
     fig, ax = plt.subplots(figsize=(8, 0.55 * len(flow) + 1.2))
     y = range(len(flow))[::-1]
     ax.barh(list(y), flow["remaining"], color="#4477AA", height=0.6, label="remaining")
-    ax.barh(list(y), flow["excluded"], left=flow["remaining"], color="#EE6677", height=0.6, label="excluded by the step")
+    ax.barh(
+        list(y),
+        flow["excluded"],
+        left=flow["remaining"],
+        color="#EE6677",
+        height=0.6,
+        label="excluded by the step",
+    )
     for yi, (_, row) in zip(y, flow.iterrows()):
         note = f"{row['remaining']}" + (f"   (-{row['excluded']})" if row["excluded"] else "")
-        ax.text(row["remaining"] + row["excluded"] + flow["remaining"].max() * 0.01, yi, note, va="center", fontsize=10)
+        ax.text(
+            row["remaining"] + row["excluded"] + flow["remaining"].max() * 0.01,
+            yi,
+            note,
+            va="center",
+            fontsize=10,
+        )
     ax.set_yticks(list(y), flow["step"], fontsize=10)
     ax.set_xlim(0, flow["remaining"].max() * 1.2)
     ax.set_xlabel("Responses remaining after the step (excluded by the step in brackets)")

@@ -16,7 +16,9 @@ EXPORT_SUFFIXES = {".csv", ".tsv", ".txt", ".xlsx"}
 def survey_folder(data_dir: str | Path) -> Path:
     folder = Path(data_dir) / "survey"
     if not folder.is_dir():
-        raise InputError(folder, "the data folder has no survey/ sub-folder (expected the export and codebook.yaml)")
+        raise InputError(
+            folder, "the data folder has no survey/ sub-folder (expected the export and codebook.yaml)"
+        )
     return folder
 
 
@@ -25,14 +27,22 @@ def find_export(folder: Path, codebook: Codebook) -> Path:
     if codebook.export:
         path = folder / codebook.export
         if not path.is_file():
-            raise InputError(codebook.path, "the export named under survey.export is not in the folder", value=codebook.export)
+            raise InputError(
+                codebook.path,
+                "the export named under survey.export is not in the folder",
+                value=codebook.export,
+            )
         return path
     # A JISC key file sits beside its results file; the reader finds it by name.
-    candidates = sorted(p for p in folder.iterdir()
-                        if p.suffix.lower() in EXPORT_SUFFIXES and "-key." not in p.name)
+    candidates = sorted(
+        p for p in folder.iterdir() if p.suffix.lower() in EXPORT_SUFFIXES and "-key." not in p.name
+    )
     if len(candidates) != 1:
-        raise InputError(folder, "cannot tell which file is the export: name it under survey.export in codebook.yaml",
-                         value=[p.name for p in candidates])
+        raise InputError(
+            folder,
+            "cannot tell which file is the export: name it under survey.export in codebook.yaml",
+            value=[p.name for p in candidates],
+        )
     return candidates[0]
 
 
@@ -48,7 +58,12 @@ def describe_export(export: SurveyExport):
     """What was read: file, platform, encoding, rows, columns, and any tolerated quirks."""
     import pandas as pd
 
-    facts = [("file", export.source.name), ("platform format", export.platform), ("encoding", export.encoding),
-             ("responses (rows)", len(export.data)), ("columns", export.data.shape[1])]
+    facts = [
+        ("file", export.source.name),
+        ("platform format", export.platform),
+        ("encoding", export.encoding),
+        ("responses (rows)", len(export.data)),
+        ("columns", export.data.shape[1]),
+    ]
     facts += [("note", note) for note in export.notes]
     return pd.DataFrame(facts, columns=["", "value"]).set_index("")

@@ -78,9 +78,9 @@ import datetime as dt
 import io
 import json
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Sequence
 
 import pandas as pd
 
@@ -90,12 +90,27 @@ from helpers.files import InputError
 PLATFORMS = ("qualtrics", "qualtrics-legacy", "surveymonkey", "jisc", "csv", "xlsx")
 
 # Qualtrics row-1 metadata IDs (current format). Three or more of them in row 1 mean Qualtrics.
-QUALTRICS_IDS = frozenset({
-    "StartDate", "EndDate", "Status", "IPAddress", "Progress", "Duration (in seconds)",
-    "Finished", "RecordedDate", "ResponseId", "RecipientLastName", "RecipientFirstName",
-    "RecipientEmail", "ExternalReference", "LocationLatitude", "LocationLongitude",
-    "DistributionChannel", "UserLanguage",
-})
+QUALTRICS_IDS = frozenset(
+    {
+        "StartDate",
+        "EndDate",
+        "Status",
+        "IPAddress",
+        "Progress",
+        "Duration (in seconds)",
+        "Finished",
+        "RecordedDate",
+        "ResponseId",
+        "RecipientLastName",
+        "RecipientFirstName",
+        "RecipientEmail",
+        "ExternalReference",
+        "LocationLatitude",
+        "LocationLongitude",
+        "DistributionChannel",
+        "UserLanguage",
+    }
+)
 LEGACY_V = [f"V{i}" for i in range(1, 11)]
 _IMPORT_ID_PREFIX = '{"ImportId"'
 _QNUM = re.compile(r"[Qq]\d+[A-Za-z0-9_.]*")
@@ -205,8 +220,16 @@ def _parse_text(text: str, source: Path, sep: str) -> pd.DataFrame:
         # The parser is fed UTF-8 bytes, not io.StringIO(text): StringIO holds its text as
         # 4 bytes per character, which made reading a 340 MB export peak ~1 GB higher (issue 8).
         grid = pd.read_csv(
-            io.BytesIO(text.encode("utf-8")), sep=sep, header=None, dtype=str, keep_default_na=False,
-            na_filter=False, skip_blank_lines=False, quotechar='"', engine="c", encoding="utf-8",
+            io.BytesIO(text.encode("utf-8")),
+            sep=sep,
+            header=None,
+            dtype=str,
+            keep_default_na=False,
+            na_filter=False,
+            skip_blank_lines=False,
+            quotechar='"',
+            engine="c",
+            encoding="utf-8",
         )
     except pd.errors.ParserError as exc:
         message = str(exc)
@@ -218,12 +241,17 @@ def _parse_text(text: str, source: Path, sep: str) -> pd.DataFrame:
             raise InputError(
                 source,
                 f"row has {saw} fields but the header row has {expected}",
-                row=row, column=expected + 1, value=extra[0] if extra else None,
+                row=row,
+                column=expected + 1,
+                value=extra[0] if extra else None,
             ) from exc
         unclosed = re.search(r"EOF inside string starting at row (\d+)", message)
         if unclosed:
-            raise InputError(source, "a quoted field is never closed (unbalanced double quote)",
-                             row=int(unclosed.group(1)) + 1) from exc
+            raise InputError(
+                source,
+                "a quoted field is never closed (unbalanced double quote)",
+                row=int(unclosed.group(1)) + 1,
+            ) from exc
         raise InputError(source, f"cannot parse as delimited text: {message}") from exc
     except pd.errors.EmptyDataError as exc:
         if text.strip():  # pandas calls a file whose first line is blank "empty"
@@ -288,8 +316,7 @@ def _read_xlsx(path: Path, notes: list[str]) -> pd.DataFrame:
             raise InputError(path, "workbook has no worksheet")
         sheet = workbook.worksheets[0]
         if len(workbook.worksheets) > 1:
-            notes.append(f"workbook has {len(workbook.worksheets)} sheets; read the first, "
-                         f"{sheet.title!r}")
+            notes.append(f"workbook has {len(workbook.worksheets)} sheets; read the first, {sheet.title!r}")
         sheet.reset_dimensions()  # some writers store wrong dimensions; read every cell
         rows = [[cell_text(v) for v in row] for row in sheet.iter_rows(min_row=1, values_only=True)]
     finally:
@@ -329,8 +356,7 @@ def _finish_ids(raw: list[str], notes: list[str]) -> list[str]:
     if changed:
         notes.append(f"normalised whitespace (line breaks, non-breaking spaces) in {changed} column name(s)")
     if unnamed:
-        notes.append(f"named {len(unnamed)} column(s) with an empty header by position: "
-                     + _listing(unnamed))
+        notes.append(f"named {len(unnamed)} column(s) with an empty header by position: " + _listing(unnamed))
     everything = set(ids)
     used: set[str] = set()
     last_suffix: dict[str, int] = {}
@@ -389,37 +415,70 @@ def _check_fits(platform: str, rows: list[list[str]], source: Path) -> None:
     if platform == "qualtrics":
         if _has_import_ids(row2) and not _has_import_ids(row3):
             raise InputError(
-                source, "expected the Qualtrics 3-row header (row 1 IDs, row 2 question labels, "
+                source,
+                "expected the Qualtrics 3-row header (row 1 IDs, row 2 question labels, "
                 "row 3 ImportId JSON) but row 2 already holds the ImportId JSON: the label row is missing",
-                row=2, column=row1[0] if row1 else None, value=row2[0] if row2 else None)
+                row=2,
+                column=row1[0] if row1 else None,
+                value=row2[0] if row2 else None,
+            )
         if not _has_import_ids(row3):
             raise InputError(
-                source, "expected the Qualtrics 3-row header (row 1 IDs, row 2 question labels, "
+                source,
+                "expected the Qualtrics 3-row header (row 1 IDs, row 2 question labels, "
                 'row 3 ImportId JSON such as {"ImportId":"QID1"}) but row 3 is not ImportId JSON: '
                 "a header row is missing (for a file with one header row, give platform='csv')",
-                row=3, column=row1[0] if row1 else None, value=row3[0] if row3 else None)
+                row=3,
+                column=row1[0] if row1 else None,
+                value=row3[0] if row3 else None,
+            )
     elif platform == "qualtrics-legacy":
         if row1[:2] != ["V1", "V2"]:
-            raise InputError(source, "expected the legacy Qualtrics header (row 1 starting V1, V2, ... V10)",
-                             row=1, column=1, value=row1[0] if row1 else None)
+            raise InputError(
+                source,
+                "expected the legacy Qualtrics header (row 1 starting V1, V2, ... V10)",
+                row=1,
+                column=1,
+                value=row1[0] if row1 else None,
+            )
     elif platform == "surveymonkey":
         n, position, sub = _surveymonkey_layout(rows)
         if position is None:
-            raise InputError(source, "expected a SurveyMonkey header (a 'Respondent ID' column in row 1, "
-                             "or in row 2 below a row of question numbers q1, q2 ...)",
-                             row=1, column=1, value=row1[0] if row1 else None)
+            raise InputError(
+                source,
+                "expected a SurveyMonkey header (a 'Respondent ID' column in row 1, "
+                "or in row 2 below a row of question numbers q1, q2 ...)",
+                row=1,
+                column=1,
+                value=row1[0] if row1 else None,
+            )
         if not n:
             sub_row = 2 if "Respondent ID" in row1 else 3
-            raise InputError(source, f"expected SurveyMonkey's sub-label row (blank under 'Respondent ID') "
-                             f"in row {sub_row}, but it holds a response: the file has one header row "
-                             "(give platform='csv')", row=sub_row, column="Respondent ID", value=sub)
+            raise InputError(
+                source,
+                f"expected SurveyMonkey's sub-label row (blank under 'Respondent ID') "
+                f"in row {sub_row}, but it holds a response: the file has one header row "
+                "(give platform='csv')",
+                row=sub_row,
+                column="Respondent ID",
+                value=sub,
+            )
     elif platform == "jisc":
         if row1[:2] == ["URN", "Unique Response Number"] and len(row1) == 2:
-            raise InputError(source, "this is a JISC key file: read the results file and give this "
-                             "file as key_file", row=1, value="Unique Response Number")
+            raise InputError(
+                source,
+                "this is a JISC key file: read the results file and give this file as key_file",
+                row=1,
+                value="Unique Response Number",
+            )
         if row1[:1] not in (["URN"], ["Unique Response Number"]):
-            raise InputError(source, "expected a JISC Online Surveys results file (first column 'URN')",
-                             row=1, column=1, value=row1[0] if row1 else None)
+            raise InputError(
+                source,
+                "expected a JISC Online Surveys results file (first column 'URN')",
+                row=1,
+                column=1,
+                value=row1[0] if row1 else None,
+            )
 
 
 def _qualtrics_header(rows, source, notes):
@@ -433,8 +492,13 @@ def _qualtrics_header(rows, source, notes):
             parsed = json.loads(cell)
             import_ids.append(str(parsed["ImportId"]))
         except (ValueError, TypeError, KeyError) as exc:
-            raise InputError(source, 'row 3 cell is not Qualtrics ImportId JSON such as {"ImportId":"QID1"}',
-                             row=3, column=column or position, value=cell) from exc
+            raise InputError(
+                source,
+                'row 3 cell is not Qualtrics ImportId JSON such as {"ImportId":"QID1"}',
+                row=3,
+                column=column or position,
+                value=cell,
+            ) from exc
     return list(ids_row), list(labels), import_ids
 
 
@@ -442,8 +506,10 @@ def _surveymonkey_header(rows, notes):
     if len(rows) == 3:
         numbers, texts, subs = rows
         numbers = _ffill(numbers)
-        notes.append("SurveyMonkey header with an extra row of question numbers (3 header rows); "
-                     "column IDs use the numbers")
+        notes.append(
+            "SurveyMonkey header with an extra row of question numbers (3 header rows); "
+            "column IDs use the numbers"
+        )
     else:
         texts, subs = rows
         numbers = [""] * len(texts)
@@ -473,25 +539,36 @@ def read_jisc_key(path) -> tuple[dict[str, str], dict[str, dict[str, str]]]:
     decoded = files.read_text(path)
     grid = _parse_text(decoded.text, path, _sniff_separator(decoded.text))
     if grid.shape[1] != 2:
-        raise InputError(path, f"a JISC key file has 2 columns, this one has {grid.shape[1]}",
-                         row=1, value=grid.iloc[0, 0])
+        raise InputError(
+            path, f"a JISC key file has 2 columns, this one has {grid.shape[1]}", row=1, value=grid.iloc[0, 0]
+        )
     grid = grid[(grid[0] != "") | (grid[1] != "")]
     first = grid[0].str.strip()
     is_code = first.str.fullmatch(_CODE.pattern)
     if len(grid) == 0 or bool(is_code.iloc[0]):
-        raise InputError(path, "a JISC key file starts with a question row such as "
-                         '"URN","Unique Response Number"', row=int(grid.index[0]) if len(grid) else 1,
-                         column=1, value=grid.iloc[0, 0] if len(grid) else None)
+        raise InputError(
+            path,
+            'a JISC key file starts with a question row such as "URN","Unique Response Number"',
+            row=int(grid.index[0]) if len(grid) else 1,
+            column=1,
+            value=grid.iloc[0, 0] if len(grid) else None,
+        )
     if (first == "").any():
         row = int(grid.index[(first == "").to_numpy()][0])
-        raise InputError(path, "key row has no question ID or code", row=row, column=1,
-                         value=grid.loc[row, 1])
+        raise InputError(
+            path, "key row has no question ID or code", row=row, column=1, value=grid.loc[row, 1]
+        )
     questions_rows = grid[~is_code]
     duplicated = questions_rows[0].duplicated(keep="first")
     if duplicated.any():
         row = int(questions_rows.index[duplicated.to_numpy()][0])
-        raise InputError(path, "question ID appears twice in the key file", row=row, column=1,
-                         value=questions_rows.loc[row, 0])
+        raise InputError(
+            path,
+            "question ID appears twice in the key file",
+            row=row,
+            column=1,
+            value=questions_rows.loc[row, 0],
+        )
     questions = dict(zip(questions_rows[0].str.strip(), questions_rows[1]))
     owner = first.where(~is_code).ffill()
     codes = grid[is_code]
@@ -499,8 +576,9 @@ def read_jisc_key(path) -> tuple[dict[str, str], dict[str, dict[str, str]]]:
     for qid, code, label, row in zip(owner[is_code], codes[0].str.strip(), codes[1], codes.index):
         bucket = labels.setdefault(qid, {})
         if code in bucket:
-            raise InputError(path, f"code appears twice under question {qid}", row=int(row),
-                             column=1, value=code)
+            raise InputError(
+                path, f"code appears twice under question {qid}", row=int(row), column=1, value=code
+            )
         bucket[code] = label
     return questions, labels
 
@@ -528,8 +606,11 @@ def find_jisc_key(results: Path) -> Path | None:
     pattern = re.compile(re.escape(stamped.group(1)) + r"-\d{4}-key\." + re.escape(lang) + r"\.csv")
     candidates = sorted(p for p in results.parent.iterdir() if pattern.fullmatch(p.name))
     if len(candidates) > 1:
-        raise InputError(results, "several JISC key files match this results file; give key_file",
-                         value=", ".join(p.name for p in candidates))
+        raise InputError(
+            results,
+            "several JISC key files match this results file; give key_file",
+            value=", ".join(p.name for p in candidates),
+        )
     return candidates[0] if candidates else None
 
 
@@ -554,8 +635,10 @@ def _apply_jisc_key(columns, key_questions, key_labels, key_path, notes):
             continue
         questions[column] = column
         unmatched.append(column)
-    notes.append(f"key file {key_path.name}: {len(columns) - len(unmatched)} of {len(columns)} "
-                 f"columns matched ({len(value_labels)} with value labels)")
+    notes.append(
+        f"key file {key_path.name}: {len(columns) - len(unmatched)} of {len(columns)} "
+        f"columns matched ({len(value_labels)} with value labels)"
+    )
     if unmatched:
         notes.append(f"{len(unmatched)} column(s) not in the key file: " + _listing(unmatched))
     unused = [q for q in key_questions if q not in matched_keys]
@@ -574,8 +657,9 @@ def read_export(path, platform: str | None = None, *, key_file=None) -> SurveyEx
     if platform is not None:
         platform = str(platform).strip().lower()
         if platform not in PLATFORMS:
-            raise InputError(path, f"unknown platform; expected one of {', '.join(PLATFORMS)}",
-                             value=platform)
+            raise InputError(
+                path, f"unknown platform; expected one of {', '.join(PLATFORMS)}", value=platform
+            )
     notes: list[str] = []
     xlsx = _is_xlsx(path)
     if xlsx:
@@ -587,8 +671,9 @@ def read_export(path, platform: str | None = None, *, key_file=None) -> SurveyEx
         decoded = files.read_text(path)
         encoding = decoded.encoding
         if encoding == "cp1252":
-            notes.append("not valid UTF-8: decoded as Windows-1252 (cp1252), as Excel writes "
-                         "when it re-saves a CSV")
+            notes.append(
+                "not valid UTF-8: decoded as Windows-1252 (cp1252), as Excel writes when it re-saves a CSV"
+            )
         separator = _sniff_separator(decoded.text)
         if separator != ",":
             notes.append({"\t": "tab-delimited", ";": "semicolon-delimited"}[separator])
@@ -607,11 +692,17 @@ def read_export(path, platform: str | None = None, *, key_file=None) -> SurveyEx
     _check_fits(chosen, first_rows, path)
     n_header = _header_count(chosen, first_rows)
     if len(grid) < n_header:
-        raise InputError(path, f"the {chosen} format has {n_header} header rows but the file ends "
-                         f"after row {len(grid)}: a header row is missing", row=len(grid) + 1)
+        raise InputError(
+            path,
+            f"the {chosen} format has {n_header} header rows but the file ends "
+            f"after row {len(grid)}: a header row is missing",
+            row=len(grid) + 1,
+        )
     if chosen == "jisc" and first_rows[0][:1] == ["Unique Response Number"]:
-        notes.append("JISC text (label) results file: multi-select answers are labels joined "
-                     "by commas that labels also contain; use the coded results file for them")
+        notes.append(
+            "JISC text (label) results file: multi-select answers are labels joined "
+            "by commas that labels also contain; use the coded results file for them"
+        )
     reported = ("xlsx" if xlsx else "csv") if chosen == "csv" else chosen
 
     header = grid.iloc[:n_header]
@@ -624,8 +715,11 @@ def read_export(path, platform: str | None = None, *, key_file=None) -> SurveyEx
         keep -= 1
     if keep < grid.shape[1]:
         dropped = grid.shape[1] - keep
-        notes.append(f"dropped {dropped} trailing empty column(s) (no header, no data)"
-                     if dropped > 1 else "dropped trailing empty column (no header, no data)")
+        notes.append(
+            f"dropped {dropped} trailing empty column(s) (no header, no data)"
+            if dropped > 1
+            else "dropped trailing empty column (no header, no data)"
+        )
         header = header.iloc[:, :keep]
         body = body.iloc[:, :keep]
     header_rows = [list(header.iloc[i]) for i in range(n_header)]
@@ -650,9 +744,13 @@ def read_export(path, platform: str | None = None, *, key_file=None) -> SurveyEx
             same = (candidates == expected).mean(axis=1) >= 0.5
             if same.any():
                 rows = [int(r) for r in candidates.index[same.to_numpy()]]
-                raise InputError(path, f"header row {number} appears again inside the data "
-                                 f"(a duplicated header row)", row=rows if len(rows) > 1 else rows[0],
-                                 column=1, value=values[0])
+                raise InputError(
+                    path,
+                    f"header row {number} appears again inside the data (a duplicated header row)",
+                    row=rows if len(rows) > 1 else rows[0],
+                    column=1,
+                    value=values[0],
+                )
 
     questions_list: list[str]
     import_list: list[str] = []
@@ -678,16 +776,29 @@ def read_export(path, platform: str | None = None, *, key_file=None) -> SurveyEx
     if chosen == "jisc":
         key_path = Path(key_file) if key_file is not None else find_jisc_key(path)
         if key_path is None:
-            notes.append("no JISC key file given or found beside the results "
-                         "(<name>-key.<lang>.csv): question texts and value labels are not available")
+            notes.append(
+                "no JISC key file given or found beside the results "
+                "(<name>-key.<lang>.csv): question texts and value labels are not available"
+            )
         else:
             if key_file is None:
                 notes.append(f"key file found beside the results: {key_path.name}")
             key_questions, key_labels = read_jisc_key(key_path)
             questions, value_labels = _apply_jisc_key(ids, key_questions, key_labels, key_path, notes)
     elif key_file is not None:
-        raise InputError(path, f"key_file is for JISC Online Surveys results; this file reads as {reported}",
-                         value=str(key_file))
+        raise InputError(
+            path,
+            f"key_file is for JISC Online Surveys results; this file reads as {reported}",
+            value=str(key_file),
+        )
 
-    return SurveyExport(data=data, questions=questions, import_ids=import_ids, platform=reported,
-                        source=path, encoding=encoding, notes=notes, value_labels=value_labels)
+    return SurveyExport(
+        data=data,
+        questions=questions,
+        import_ids=import_ids,
+        platform=reported,
+        source=path,
+        encoding=encoding,
+        notes=notes,
+        value_labels=value_labels,
+    )

@@ -38,15 +38,20 @@ from helpers.survey import demo
 
 # Share of the export's responses with each kind of mess (the rest are analysable).
 MESS = {
-    "preview": 0.003, "test": 0.002, "spam": 0.001,  # Qualtrics Status 1, 2, 8
+    "preview": 0.003,
+    "test": 0.002,
+    "spam": 0.001,  # Qualtrics Status 1, 2, 8
     "no_consent": 0.01,
-    "break_off": 0.04,           # progress 10-75: dropped as partial
-    "kept_partial": 0.01,        # progress 85-95: kept, last items unanswered
-    "other_title": 0.03,         # "Other, please specify" with a title the rules classify
-    "unclassifiable": 0.005,     # "Other" with a title no rule matches: excluded
-    "duplicate": 0.01,           # second response from an e-mail already in the export
-    "speeder": 0.015, "straightliner": 0.01,
-    "dont_know": 0.03, "blank": 0.01, "minus99": 0.01,   # per item
+    "break_off": 0.04,  # progress 10-75: dropped as partial
+    "kept_partial": 0.01,  # progress 85-95: kept, last items unanswered
+    "other_title": 0.03,  # "Other, please specify" with a title the rules classify
+    "unclassifiable": 0.005,  # "Other" with a title no rule matches: excluded
+    "duplicate": 0.01,  # second response from an e-mail already in the export
+    "speeder": 0.015,
+    "straightliner": 0.01,
+    "dont_know": 0.03,
+    "blank": 0.01,
+    "minus99": 0.01,  # per item
     "comment": 0.05,
 }
 COMMENTS = [
@@ -56,7 +61,7 @@ COMMENTS = [
     'Job plans, rotas, targets: "the usual", frankly.',
     "Better since the merger,\nworse since the last CQC visit.",
 ]
-CHUNK_ROWS = 250_000   # rows joined and written at a time (bounds the writer's memory)
+CHUNK_ROWS = 250_000  # rows joined and written at a time (bounds the writer's memory)
 
 
 def _csv_field(text: str) -> str:
@@ -95,17 +100,29 @@ def columns(n: int, seed: int = 20151) -> dict[str, pa.Array]:
     rng = np.random.default_rng(seed)
     k = {name: int(round(rate * n)) for name, rate in MESS.items()}
     n_dup = max(k["duplicate"], 1)
-    base = n - n_dup                       # responses from distinct people
+    base = n - n_dup  # responses from distinct people
     roles = demo.ROLES
     share = np.array([demo.ROLE_COUNTS[r] for r in roles], dtype=float)
     role = rng.choice(len(roles), base, p=share / share.sum())
 
     # Disjoint sets of rows for the mess that changes a whole response.
     order = rng.permutation(base)
-    cut = np.cumsum([k["preview"], k["test"], k["spam"], k["no_consent"], k["break_off"],
-                     k["kept_partial"], k["unclassifiable"], k["speeder"], k["straightliner"]])
-    (preview, test, spam, no_consent, break_off, kept_partial, unclassifiable, speeder,
-     straight) = np.split(order[: cut[-1]], cut[:-1])
+    cut = np.cumsum(
+        [
+            k["preview"],
+            k["test"],
+            k["spam"],
+            k["no_consent"],
+            k["break_off"],
+            k["kept_partial"],
+            k["unclassifiable"],
+            k["speeder"],
+            k["straightliner"],
+        ]
+    )
+    (preview, test, spam, no_consent, break_off, kept_partial, unclassifiable, speeder, straight) = np.split(
+        order[: cut[-1]], cut[:-1]
+    )
 
     # Attitudes: two latent factors (relations, system pressure) as in the demo.
     relation, pressure = rng.normal(size=base), rng.normal(size=base)
@@ -117,7 +134,9 @@ def columns(n: int, seed: int = 20151) -> dict[str, pa.Array]:
         dist = np.array([demo._agree_distribution(p) for p in shares])
         answers[item] = _draw(norm.cdf(z), role, dist)
     zq = 0.75 * relation + np.sqrt(1 - 0.75**2) * rng.normal(size=base)
-    dist = np.array([[(1 - p) * 0.15, (1 - p) * 0.35, (1 - p) * 0.5, p * 0.65, p * 0.35] for p in demo.QUALITY_POSITIVE])
+    dist = np.array(
+        [[(1 - p) * 0.15, (1 - p) * 0.35, (1 - p) * 0.5, p * 0.65, p * 0.35] for p in demo.QUALITY_POSITIVE]
+    )
     answers["relationship_quality"] = _draw(norm.cdf(zq), role, dist)
     zc = 0.6 * relation + np.sqrt(1 - 0.6**2) * rng.normal(size=base)
     det, imp = np.array(demo.CHANGE["Deteriorate"]), np.array(demo.CHANGE["Improve"])
@@ -139,11 +158,16 @@ def columns(n: int, seed: int = 20151) -> dict[str, pa.Array]:
     q: dict[str, np.ndarray] = {"Q1": np.ones(base, dtype=np.int64), "Q2": role + 1}
     titles = [t for r in roles for t in demo.OTHER_TITLES[r]] + demo.UNCLASSIFIABLE_TITLES
     title_of_role = [[titles.index(t) + 1 for t in demo.OTHER_TITLES[r]] for r in roles]
-    title = np.zeros(base, dtype=np.int64)    # 0 = no "please specify" text
+    title = np.zeros(base, dtype=np.int64)  # 0 = no "please specify" text
     others = rng.choice(np.setdiff1d(np.arange(base), unclassifiable), k["other_title"], replace=False)
     padded = np.array([[row[j % len(row)] for j in range(6)] for row in title_of_role])
     title[others] = padded[role[others], rng.integers(0, 6, others.size)]
-    title[unclassifiable] = len(titles) - len(demo.UNCLASSIFIABLE_TITLES) + 1 + rng.integers(0, len(demo.UNCLASSIFIABLE_TITLES), unclassifiable.size)
+    title[unclassifiable] = (
+        len(titles)
+        - len(demo.UNCLASSIFIABLE_TITLES)
+        + 1
+        + rng.integers(0, len(demo.UNCLASSIFIABLE_TITLES), unclassifiable.size)
+    )
     q["Q2"][others] = 7
     q["Q2"][unclassifiable] = 7
     nation = rng.choice(4, base, p=[0.80, 0.10, 0.06, 0.04]) + 1
@@ -191,7 +215,9 @@ def columns(n: int, seed: int = 20151) -> dict[str, pa.Array]:
 
     # Duplicates: a later, second response from someone already in the export (same e-mail,
     # sometimes upper-cased and padded with spaces); a third of them less complete.
-    clean_rows = np.setdiff1d(np.arange(base), np.concatenate([preview, test, spam, no_consent, break_off, straight]))
+    clean_rows = np.setdiff1d(
+        np.arange(base), np.concatenate([preview, test, spam, no_consent, break_off, straight])
+    )
     source = rng.choice(clean_rows, n_dup, replace=False)
     rows = np.concatenate([np.arange(base), source])
     is_dup = np.zeros(n, dtype=bool)
@@ -208,7 +234,7 @@ def columns(n: int, seed: int = 20151) -> dict[str, pa.Array]:
     progress, finished, duration, status = take(progress), take(finished), take(duration), take(status)
     progress[less_complete], finished[less_complete] = 90, 0
     title, comment = take(title), take(comment)
-    person = take(np.arange(base))             # the e-mail belongs to the person, not the row
+    person = take(np.arange(base))  # the e-mail belongs to the person, not the row
     first = take(rng.integers(0, len(demo.FIRST), base))
     last = take(rng.integers(0, len(demo.LAST), base))
     latitude = take(np.round(rng.uniform(50.2, 58.5, base), 4))
@@ -218,7 +244,13 @@ def columns(n: int, seed: int = 20151) -> dict[str, pa.Array]:
     order = np.lexsort((np.arange(n), started))
     body = {col: values[order] for col, values in body.items()}
     progress, finished, duration, status = progress[order], finished[order], duration[order], status[order]
-    title, comment, person, first, last = title[order], comment[order], person[order], first[order], last[order]
+    title, comment, person, first, last = (
+        title[order],
+        comment[order],
+        person[order],
+        first[order],
+        last[order],
+    )
     latitude, longitude, started, is_dup = latitude[order], longitude[order], started[order], is_dup[order]
 
     epoch = np.datetime64("2015-07-01T08:00:00", "s")
@@ -228,28 +260,44 @@ def columns(n: int, seed: int = 20151) -> dict[str, pa.Array]:
     first_text = _text(demo.FIRST, first)
     last_text = _text(demo.LAST, last)
     number = pc.utf8_lpad(pa.array(person).cast(pa.string()), width=7, padding="0")
-    email = pc.binary_join_element_wise(pc.utf8_lower(first_text), ".", pc.utf8_lower(last_text), number,
-                                        "@example.nhs.uk", "")
-    variant = is_dup & (np.arange(n) % 2 == 1)   # half the duplicates: upper case, padded
-    email = pc.if_else(pa.array(variant), pc.binary_join_element_wise("  ", pc.utf8_upper(email), " ", ""), email)
+    email = pc.binary_join_element_wise(
+        pc.utf8_lower(first_text), ".", pc.utf8_lower(last_text), number, "@example.nhs.uk", ""
+    )
+    variant = is_dup & (np.arange(n) % 2 == 1)  # half the duplicates: upper case, padded
+    email = pc.if_else(
+        pa.array(variant), pc.binary_join_element_wise("  ", pc.utf8_upper(email), " ", ""), email
+    )
     position = np.arange(n)
-    ip = pc.if_else(pa.array(position % 2 == 1),
-                    pc.binary_join_element_wise("192.0.2.", pa.array(position % 250 + 1).cast(pa.string()), ""),
-                    pc.binary_join_element_wise("198.51.100.", pa.array(position % 250 + 1).cast(pa.string()), ""))
+    ip = pc.if_else(
+        pa.array(position % 2 == 1),
+        pc.binary_join_element_wise("192.0.2.", pa.array(position % 250 + 1).cast(pa.string()), ""),
+        pc.binary_join_element_wise("198.51.100.", pa.array(position % 250 + 1).cast(pa.string()), ""),
+    )
     alphabet = np.frombuffer(b"ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz0123456789", dtype=np.uint8)
     letters = alphabet[rng.integers(0, alphabet.size, (n, 15))]
     response_id = pc.binary_join_element_wise(
-        "R_", pa.array(np.ascontiguousarray(letters).view("S15").ravel()).cast(pa.string()), "")
+        "R_", pa.array(np.ascontiguousarray(letters).view("S15").ravel()).cast(pa.string()), ""
+    )
     empty = _text([""], np.zeros(n))
 
     out: dict[str, pa.Array] = {
-        "StartDate": start_text, "EndDate": end_text, "Status": _number(status), "IPAddress": ip,
-        "Progress": _number(progress), "Duration (in seconds)": _number(duration),
-        "Finished": _number(finished), "RecordedDate": end_text, "ResponseId": response_id,
-        "RecipientLastName": last_text, "RecipientFirstName": first_text, "RecipientEmail": email,
-        "ExternalReference": empty, "LocationLatitude": pa.array(latitude).cast(pa.string()),
+        "StartDate": start_text,
+        "EndDate": end_text,
+        "Status": _number(status),
+        "IPAddress": ip,
+        "Progress": _number(progress),
+        "Duration (in seconds)": _number(duration),
+        "Finished": _number(finished),
+        "RecordedDate": end_text,
+        "ResponseId": response_id,
+        "RecipientLastName": last_text,
+        "RecipientFirstName": first_text,
+        "RecipientEmail": email,
+        "ExternalReference": empty,
+        "LocationLatitude": pa.array(latitude).cast(pa.string()),
         "LocationLongitude": pa.array(longitude).cast(pa.string()),
-        "DistributionChannel": _text(["email", "preview"], np.isin(status, [1, 2])), "UserLanguage": _text(["EN"], np.zeros(n)),
+        "DistributionChannel": _text(["email", "preview"], np.isin(status, [1, 2])),
+        "UserLanguage": _text(["EN"], np.zeros(n)),
     }
     for col in ("Q1", "Q2"):
         out[col] = _codes(body[col])
@@ -275,7 +323,9 @@ def write_large_export(folder: str | Path, n: int, seed: int = 20151) -> Path:
     out.mkdir(parents=True, exist_ok=True)
     (Path(folder) / "SYNTHETIC.md").write_text(
         f"# SYNTHETIC benchmark data\n\n{n} synthetic responses written by helpers.survey.synthetic_large "
-        f"(seed {seed}); not the study's data.\n", encoding="utf-8")
+        f"(seed {seed}); not the study's data.\n",
+        encoding="utf-8",
+    )
     (out / "codebook.yaml").write_text(demo.demo_codebook_text(), encoding="utf-8")
     header = header_rows(seed)
     cols = columns(n, seed)
@@ -294,7 +344,9 @@ def write_large_export(folder: str | Path, n: int, seed: int = 20151) -> Path:
             last = pc.binary_join_element_wise(chunk[-1], "\n", "")
             lines = pc.binary_join_element_wise(*chunk[:-1], last, ",")
             lines = lines.combine_chunks() if isinstance(lines, pa.ChunkedArray) else lines
-            offsets = np.frombuffer(lines.buffers()[1], dtype=np.int32)[lines.offset: lines.offset + len(lines) + 1]
+            offsets = np.frombuffer(lines.buffers()[1], dtype=np.int32)[
+                lines.offset : lines.offset + len(lines) + 1
+            ]
             data = lines.buffers()[2]
-            handle.write(memoryview(data)[offsets[0]: offsets[-1]])
+            handle.write(memoryview(data)[offsets[0] : offsets[-1]])
     return path
