@@ -29,7 +29,7 @@ SLIDES := reports/05_findings_slides.html
 INDEX  := reports/index.html
 REVEAL_WHEEL := $(BUILD)/vendor/sphinx_revealjs-3.2.1-py3-none-any.whl
 
-.PHONY: help all env test lab clean strip demo check literature survey attitudes focus_groups findings FORCE
+.PHONY: help all env test test-all lab clean strip demo check literature survey attitudes focus_groups findings FORCE
 
 help: ## Show this list of targets
 	@awk 'BEGIN {FS = ":.*## "}; /^[a-zA-Z_-]+:.*## / {printf "  \033[1m%-14s\033[0m %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -80,7 +80,10 @@ findings: $(BUILD)/executed/05_findings.ipynb $(SLIDES) $(INDEX) ## Stage 05: fi
 demo: $(ENV_STAMP) ## Regenerate the synthetic demonstration data in data/raw/demo (seeded)
 	$(BIN)/python -m helpers.demo data/raw/demo
 
-test: $(ENV_STAMP) $(REVEAL_WHEEL) ## Run every test: unit, end-to-end and the notebooks (nbval)
+test: $(ENV_STAMP) $(REVEAL_WHEEL) ## The fast tier: unit tests, generated instruments in-process, one end-to-end run, the notebooks (nbval)
+	$(BIN)/python -m pytest --nbval-lax -p no:cacheprovider -m "not slow"
+
+test-all: $(ENV_STAMP) $(REVEAL_WHEEL) ## Every test: the fast tier plus the slow tier (end-to-end on generated instruments, browsers, concurrency)
 	$(BIN)/python -m pytest --nbval-lax -p no:cacheprovider
 
 check: $(ENV_STAMP) ## Validate an input folder (DATA=...) and list every problem, without running the analysis

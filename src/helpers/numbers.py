@@ -1,0 +1,180 @@
+"""One number formatter for everything published (decisions.md, 4).
+
+Reports, the deck, Word tables and the published CSV/XLSX tables round through the functions
+here, one per kind of number, so a reader sees the same value wherever it appears and the
+disclosure audit sees exactly what a reader sees. ``data/processed`` keeps full precision.
+
+Two forms per kind:
+- :func:`rounded` gives the published *value* (a float, for CSV/XLSX cells);
+- the text functions (:func:`count`, :func:`percentage`, :func:`p_value`, ...) give the
+  published *text* for reports, slides and Word tables.
+
+Precision (what a reader of a health-services report needs, and no more: extra digits only
+help an intruder reconstruct suppressed cells, see docs/disclosure.md):
+
+| kind | published as |
+|---|---|
+| count | whole number, thousands separated in text |
+| percentage (and its interval) | whole percent |
+| test_statistic (chi-square, z, t) | 1 decimal |
+| p_value | 2 significant figures; below 0.001 as "<0.001" |
+| odds_ratio (and its interval) | 2 decimals, more where 2 would round a significant interval onto 1 |
+| effect_size (Cramér's V, kappa, alpha, correlations) | 2 decimals |
+| mean (scale scores, SDs) | 2 decimals |
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+
+import numpy as np
+import pandas as pd
+
+DECIMALS = {
+    "count": 0,
+    "percentage": 0,
+    "test_statistic": 1,
+    "odds_ratio": 2,
+    "effect_size": 2,
+    "mean": 2,
+}
+KINDS = (*DECIMALS, "p_value")
+P_FLOOR = 0.001
+MISSING_TEXT = "–"  # an en dash: a value that does not exist (not a suppressed one)
+
+
+def _is_missing(value) -> bool:
+    return value is None or (isinstance(value, (float, np.floating)) and not math.isfinite(value))
+
+
+def _round_half_away(value: float, decimals: int) -> float:
+    """Round half away from zero (as readers and spreadsheets do), not Python's half-to-even."""
+    factor = 10**decimals
+    scaled = abs(value) * factor
+    # The 1e-9 guards against binary representation (2.675 is stored as 2.67499999...).
+    out = math.floor(scaled + 0.5 + 1e-9) / factor
+    return math.copysign(out, value) if out else 0.0
+
+
+def _p_rounded(p: float) -> float:
+    if p < P_FLOOR:
+        return P_FLOOR  # shown as "<0.001"; the value published in a CSV is the floor
+    return float(f"{p:.2g}")
+
+
+def rounded(value, kind: str):
+    """The published value of ``value`` as a number of ``kind`` (NaN and None pass through)."""
+    if kind not in KINDS:
+        raise ValueError(f"unknown kind of number {kind!r}; expected one of {', '.join(KINDS)}")
+    if _is_missing(value) or isinstance(value, str):
+        return value
+    value = float(value)
+    if kind == "p_value":
+        return _p_rounded(value)
+    out = _round_half_away(value, DECIMALS[kind])
+    return int(out) if kind == "count" else out
+
+
+def count(n) -> str:
+    """472 -> '472'; 1500000 -> '1,500,000'."""
+    if _is_missing(n):
+        return MISSING_TEXT
+    return f"{int(round(float(n))):,}"
+
+
+def _fixed(value, decimals: int) -> str:
+    if _is_missing(value):
+        return MISSING_TEXT
+    return f"{_round_half_away(float(value), decimals):.{decimals}f}"
+
+
+def percentage(p, *, sign: str = "%") -> str:
+    """60.24 -> '60%' (p on the 0-100 scale)."""
+    if _is_missing(p):
+        return MISSING_TEXT
+    return _fixed(p, DECIMALS["percentage"]) + sign
+
+
+def interval(low, high, kind: str = "percentage") -> str:
+    """The bounds of an interval: '55 to 64' ('to', not a hyphen: bounds can be negative)."""
+    if _is_missing(low) or _is_missing(high):
+        return MISSING_TEXT
+    if kind == "odds_ratio":
+        lo, hi = odds_ratio_interval_text(low, high)
+        return f"{lo} to {hi}"
+    decimals = DECIMALS[kind]
+    return f"{_fixed(low, decimals)} to {_fixed(high, decimals)}"
+
+
+def percentage_ci(p, low, high) -> str:
+    """'60% (55 to 64)'."""
+    if _is_missing(p):
+        return MISSING_TEXT
+    if _is_missing(low) or _is_missing(high):
+        return percentage(p)
+    return f"{percentage(p)} ({interval(low, high)})"
+
+
+def test_statistic(x) -> str:
+    """Chi-square, z, t: 12.345 -> '12.3'."""
+    return _fixed(x, DECIMALS["test_statistic"])
+
+
+def p_value(p) -> str:
+    """0.0362 -> '0.036'; 0.4149 -> '0.41'; 1.0 -> '1.0'; 2e-5 -> '<0.001'."""
+    if _is_missing(p):
+        return MISSING_TEXT
+    p = float(p)
+    if p < P_FLOOR:
+        return "<0.001"
+    return f"{p:#.2g}".rstrip(".")
+
+
+def effect_size(x) -> str:
+    return _fixed(x, DECIMALS["effect_size"])
+
+
+def mean(x) -> str:
+    return _fixed(x, DECIMALS["mean"])
+
+
+def odds_ratio_interval_text(low, high) -> tuple[str, str]:
+    """The bounds of an odds-ratio CI at 2 decimals, with more where 2 would put a bound that
+    excludes 1 onto 1.00 (a significant result must not look null: 1.003 -> '1.003')."""
+    out = []
+    for bound in (low, high):
+        decimals = DECIMALS["odds_ratio"]
+        text = _fixed(bound, decimals)
+        while float(text) == 1.0 and float(bound) != 1.0 and decimals < 6:
+            decimals += 1
+            text = _fixed(bound, decimals)
+        out.append(text)
+    return out[0], out[1]
+
+
+def odds_ratio(x, low=None, high=None) -> str:
+    """'1.59' or, with an interval, '1.59 (1.03 to 2.46)'."""
+    if _is_missing(x):
+        return MISSING_TEXT
+    text = _fixed(x, DECIMALS["odds_ratio"])
+    if low is None or high is None or _is_missing(low) or _is_missing(high):
+        return text
+    return f"{text} ({interval(low, high, 'odds_ratio')})"
+
+
+def round_table(table: pd.DataFrame, kinds: Mapping[str, str]) -> pd.DataFrame:
+    """A copy of ``table`` with each column named in ``kinds`` rounded as that kind of number.
+    Cells that are not numbers (suppression markers, text) are left as they are."""
+    out = table.copy()
+    for column, kind in kinds.items():
+        if column not in out.columns:
+            raise KeyError(f"round_table: column {column!r} not in the table")
+        values = out[column]
+        if pd.api.types.is_numeric_dtype(values) and not pd.api.types.is_bool_dtype(values):
+            out[column] = values.map(lambda v, kind=kind: rounded(v, kind))
+        elif values.dtype == object:
+            out[column] = values.map(
+                lambda v, kind=kind: rounded(v, kind) if isinstance(v, (int, float, np.number)) else v
+            )
+    return out

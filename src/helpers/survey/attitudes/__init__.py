@@ -1,0 +1,75 @@
+"""The attitude analysis (notebook 03), one module per question a reader asks.
+
+Every function takes the clean survey data (``data/processed/survey_clean.parquet``, one row
+per analysable respondent; Likert items are ordered Categoricals of substantive labels, with a
+companion ``<item>_nonsub`` column for "Don't know" and the like) and item metadata as
+arguments (:func:`items_from_codebook` builds it from the codebook). Tables that count people
+go through :mod:`helpers.disclosure` (:func:`protect_by_role`) before they are written.
+
+- :mod:`.items`: Items, scales and role groups of the attitude analysis, taken from the codebook.
+- :mod:`.descriptives`: Descriptives: how many in each group chose each answer, % agreeing with Wilson CIs, and their disclosure control.
+- :mod:`.role_differences`: Do the role groups differ? Tests of association between role and each item.
+- :mod:`.models`: Models: proportional-odds regression of each item on role and covariates.
+- :mod:`.scales`: Multi-item scales: scores, reliability and scale scores by role.
+- :mod:`.then_and_now`: Then and now: this run beside the published 2002 and 2015 figures.
+- :mod:`.weighting`: Weighting: raking to population margins and weighted agreement.
+- :mod:`.summary`: The attitude analysis summarised: workbook sheets and headline sentences.
+"""
+
+from helpers.survey.attitudes.descriptives import (  # noqa: F401
+    by_role,
+    distribution_for_chart,
+    protect_by_role,
+    protect_counts,
+    roles_as_columns,
+    suppression_summary,
+    tidy_numbers,
+)
+from helpers.survey.attitudes.items import (  # noqa: F401
+    ALL,
+    COVARIATES,
+    GROUP_TYPES,
+    HIERARCHY,
+    MAX_LEVELS,
+    OTHER_ROLE,
+    ROLES,
+    Item,
+    Scale,
+    _groups,
+    item_codes,
+    items_from_codebook,
+    level_columns,
+    load_clean,
+    scales_from_codebook,
+)
+from helpers.survey.attitudes.models import (  # noqa: F401
+    ordinal_models,
+    role_odds_ratios_for_chart,
+)
+from helpers.survey.attitudes.role_differences import (  # noqa: F401
+    role_tests,
+)
+from helpers.survey.attitudes.scales import (  # noqa: F401
+    item_scores,
+    scale_reliability,
+    scale_scores,
+    scales_by_role,
+)
+from helpers.survey.attitudes.summary import (  # noqa: F401
+    SHEET_TITLES,
+    headline,
+    workbook_sheets,
+)
+from helpers.survey.attitudes.then_and_now import (  # noqa: F401
+    MEASURE_LABELS,
+    REFERENCE_COLUMNS,
+    load_reference,
+    then_vs_now,
+    then_vs_now_chart_table,
+    this_run_measures,
+)
+from helpers.survey.attitudes.weighting import (  # noqa: F401
+    MARGINS_FILE,
+    load_margins,
+    weighted_agreement,
+)

@@ -1,0 +1,229 @@
+"""Descriptives: how many in each group chose each answer, % agreeing with Wilson CIs, and their disclosure control."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+import numpy as np
+import pandas as pd
+
+from helpers import disclosure, stats
+from helpers.survey.attitudes.items import (
+    ALL,
+    HIERARCHY,
+    MAX_LEVELS,
+    ROLES,
+    Item,
+    _groups,
+    item_codes,
+    level_columns,
+)
+
+
+def by_role(clean: pd.DataFrame, items: Mapping[str, Item], alpha: float = 0.05) -> pd.DataFrame:
+    """Descriptives per item x group (before disclosure control), long format.
+
+    Columns: ``item, question, group_type, group, levels, n_respondents, n_nonsub, n_valid,
+    n_1 .. n_7, n_agree, pct_agree, ci_low, ci_high``. ``levels`` names the substantive levels
+    behind ``n_1 ..`` ('|'-separated, low to high); ``n_agree`` counts the item's positive
+    levels; ``n_nonsub`` counts non-substantive answers ("Don't know", ...), which are never in
+    ``n_valid``; percentages are 0-100 with Wilson 95% CIs.
+    """
+    # Counted from the Categoricals' integer codes with np.bincount: the same numbers as
+    # value_counts per group, about ten times faster at 1.5 million respondents (issue 8).
+    groups = [(gtype, group, mask.to_numpy()) for gtype, group, mask in _groups(clean)]
+    rows = []
+    for name, item in items.items():
+        codes = item_codes(clean[name], item.levels, name)
+        nonsub_col = f"{name}_nonsub"
+        nonsub = clean[nonsub_col].notna().to_numpy() if nonsub_col in clean else np.zeros(len(clean), bool)
+        k = len(item.levels)
+        positive = [item.levels.index(level) for level in item.positive]
+        for gtype, group, mask in groups:
+            answered = codes[mask]
+            counts = np.bincount(answered[answered >= 0], minlength=k)
+            row = {
+                "item": name,
+                "question": item.question,
+                "group_type": gtype,
+                "group": group,
+                "levels": "|".join(item.levels),
+                "n_respondents": int(mask.sum()),
+                "n_nonsub": int(nonsub[mask].sum()),
+                "n_valid": int(counts.sum()),
+            }
+            for i in range(MAX_LEVELS):
+                row[f"n_{i + 1}"] = int(counts[i]) if i < k else np.nan
+            row["n_agree"] = int(counts[positive].sum())
+            rows.append(row)
+    table = _add_percentages(pd.DataFrame(rows), alpha)
+    used = [c for c in level_columns(MAX_LEVELS) if table[c].notna().any()]
+    return table.drop(columns=[c for c in level_columns(MAX_LEVELS) if c not in used])
+
+
+def _add_percentages(table: pd.DataFrame, alpha: float = 0.05) -> pd.DataFrame:
+    n_agree = pd.to_numeric(table["n_agree"], errors="coerce").astype(float)
+    n_valid = pd.to_numeric(table["n_valid"], errors="coerce").astype(float)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        table["pct_agree"] = np.where(n_valid > 0, 100 * n_agree / n_valid, np.nan)
+    low, high = stats.wilson_ci(n_agree.to_numpy(), n_valid.to_numpy(), alpha)
+    table["ci_low"], table["ci_high"] = 100 * np.asarray(low, float), 100 * np.asarray(high, float)
+    return table
+
+
+def _equations(block: pd.DataFrame) -> list[tuple[int | None, list[int]]]:
+    """Row equations among one item's groups (positions in ``block``)."""
+    pos = {(t, g): i for i, (t, g) in enumerate(zip(block["group_type"], block["group"]))}
+    eqs = []
+    total = pos.get(("all", ALL))
+    roles = [pos[k] for k in pos if k[0] == "role"]
+    if roles:
+        eqs.append((total, roles))
+    for gtype in ("profession", "level"):
+        parts = [pos[k] for k in pos if k[0] == gtype]
+        if parts:
+            eqs.append((total, parts))
+    for (t, g), parts in HIERARCHY:
+        if (t, g) in pos and all(p in pos for p in parts):
+            eqs.append((pos[(t, g)], [pos[p] for p in parts]))
+    return eqs
+
+
+def protect_by_role(
+    table: pd.DataFrame, rule: disclosure.Rule, alpha: float = 0.05
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Disclosure control of :func:`by_role`'s table, one item at a time.
+
+    Counts of people (respondents, non-substantive, valid, each level, agreeing) follow
+    ``rule``; within a row n_valid = the level counts and n_agree = its positive levels (item
+    non-response, n_respondents - n_valid - n_nonsub, is not treated as a sensitive count); across rows All = the role groups, All = doctors +
+    managers, All = board + directorate, Doctor = MD + CD, Manager = CE + DM, Board = CE + MD,
+    Directorate = CD + DM. Percentages and CIs are recomputed from the published counts and
+    left empty where a count they use is suppressed (``rule.marker`` None) or marked.
+    Returns (protected table, suppression log with item and group).
+    """
+    out, logs = [], []
+    for item, block in table.groupby("item", sort=False):
+        block = block.reset_index(drop=True)
+        k = len(block["levels"].iloc[0].split("|"))
+        levels = block["levels"].iloc[0].split("|")
+        lcols = level_columns(k)
+        block = block.drop(
+            columns=[c for c in block.columns if c.startswith("n_") and c[2:].isdigit() and c not in lcols]
+        )
+        positive_cols = _positive_columns(block, levels)
+        counts = ["n_respondents", "n_nonsub", "n_valid", *lcols, "n_agree"]
+        derived = {
+            "pct_agree": lambda s: np.where(s["n_valid"] > 0, 100 * s["n_agree"] / s["n_valid"], np.nan),
+            "ci_low": lambda s: (
+                100
+                * np.asarray(
+                    stats.wilson_ci(s["n_agree"].to_numpy(), s["n_valid"].to_numpy(), alpha)[0], float
+                )
+            ),
+            "ci_high": lambda s: (
+                100
+                * np.asarray(
+                    stats.wilson_ci(s["n_agree"].to_numpy(), s["n_valid"].to_numpy(), alpha)[1], float
+                )
+            ),
+        }
+        protected, log = disclosure.suppress_with_log(
+            block,
+            counts,
+            rule=rule,
+            row_totals={"n_valid": lcols, "n_agree": positive_cols},
+            row_equations=_equations(block),
+            derived=derived,
+        )
+        log.insert(0, "group", block.loc[log["row"], "group"].to_numpy())
+        log.insert(0, "group_type", block.loc[log["row"], "group_type"].to_numpy())
+        log.insert(0, "item", item)
+        out.append(protected)
+        logs.append(log.drop(columns="row"))
+    result = pd.concat(out, ignore_index=True)
+    for c in ("pct_agree", "ci_low", "ci_high"):
+        if rule.marker is None:
+            result[c] = pd.to_numeric(result[c]).round(1)
+    return result, pd.concat(logs, ignore_index=True)
+
+
+def _positive_columns(block: pd.DataFrame, levels: list[str]) -> list[str]:
+    """The level columns whose sum is n_agree in every row of the block (checked)."""
+    n_agree = block["n_agree"].to_numpy()
+    k = len(levels)
+    candidates = (
+        [level_columns(k)[i:] for i in range(k)]
+        + [level_columns(k)[: i + 1] for i in range(k)]
+        + [[c] for c in level_columns(k)]
+    )
+    for cols in candidates:
+        if (block[cols].sum(axis=1).to_numpy() == n_agree).all():
+            return cols
+    raise ValueError(f"item {block['item'].iloc[0]!r}: n_agree is not a run of levels")
+
+
+def distribution_for_chart(
+    clean: pd.DataFrame, items: Mapping[str, Item], group: str = "role"
+) -> pd.DataFrame:
+    """The four role groups only, for the charts (Other has too few people to chart)."""
+    d = clean[clean[group].astype(object).isin(ROLES)].copy()
+    d[group] = pd.Categorical(d[group].astype(object), categories=ROLES)
+    return d
+
+
+def roles_as_columns(clean: pd.DataFrame, item: str, roles: Sequence[str] = ROLES) -> pd.DataFrame:
+    """One column per role group (plus all respondents first) holding ``item``'s answers of
+    that group (empty for everyone else), so :func:`helpers.plots.diverging_likert` draws one
+    bar per role for a single item."""
+    role = clean["role"].astype(object)
+    out = {ALL: clean[item]}
+    for r in roles:
+        out[r] = clean[item].where(role == r)
+    return pd.DataFrame(out, index=clean.index)
+
+
+def tidy_numbers(table: pd.DataFrame) -> pd.DataFrame:
+    """Round for publication: percentages and their CIs to 1 decimal, p-values to 3
+    significant figures, other statistics to 3 decimals; counts and text untouched."""
+
+    def rounder(name):
+        if name.startswith(("pct", "ci_", "diff_", "published_pct")) or name.endswith("_pp"):
+            return lambda v: round(v, 1)
+        if name == "p_value" or name.startswith(("p_", "ordinal_p")):
+            return lambda v: float(f"{v:.3g}")
+        return lambda v: round(v, 3)
+
+    out = table.copy()
+    for col in out.columns:
+        values, fn = out[col], rounder(str(col))
+        if pd.api.types.is_float_dtype(values):
+            out[col] = values.map(lambda v, fn=fn: fn(v) if pd.notna(v) else v)
+        elif values.dtype == object:  # numbers mixed with suppression markers
+            out[col] = values.map(
+                lambda v, fn=fn: fn(v) if isinstance(v, (float, np.floating)) and np.isfinite(v) else v
+            )
+    return out
+
+
+def suppression_summary(log: pd.DataFrame) -> pd.DataFrame:
+    """Where cells were suppressed and why, without the suppressed values (publishable)."""
+    kind = log["reason"].str.split(":").str[0]
+    return (
+        log.assign(kind=kind)
+        .groupby(["item", "kind"], sort=False)
+        .size()
+        .rename("cells")
+        .reset_index()
+        .pivot(index="item", columns="kind", values="cells")
+        .fillna(0)
+        .astype(int)
+        .reset_index()
+    )
+
+
+def protect_counts(
+    table: pd.DataFrame, rule: disclosure.Rule, count_cols: Sequence[str] = ("n",)
+) -> pd.DataFrame:
+    """Disclosure control for a table whose only counts are sample sizes (tests, models)."""
+    return disclosure.suppress(table, list(count_cols), rule=rule)

@@ -1,0 +1,152 @@
+"""The attitude analysis summarised: workbook sheets and headline sentences."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import pandas as pd
+
+from helpers import disclosure, stats
+from helpers.survey.attitudes.descriptives import tidy_numbers
+from helpers.survey.attitudes.items import ROLES, Item
+
+SHEET_TITLES = {
+    "by_role": (
+        "Agreement by item and group",
+        "Wilson 95% CIs; n_1.. are the answer levels listed in 'levels'; non-substantive answers (n_nonsub) are not in n_valid.",
+    ),
+    "suppression": (
+        "Suppressed cells per item",
+        "Primary: small counts; secondary: cells suppressed so a small count cannot be recovered from a total.",
+    ),
+    "role_tests": (
+        "Tests across the four role groups",
+        "Pearson chi-square (no continuity correction), linear-by-linear association test; Holm-adjusted across items.",
+    ),
+    "ordinal_odds_ratios": (
+        "Proportional-odds models: odds ratios",
+        "Reference: clinical directors; covariates nation, years in role, organisation type; Wald 95% CIs.",
+    ),
+    "ordinal_role_effect": (
+        "Proportional-odds models: role effect",
+        "Likelihood-ratio test of role given the covariates; Holm-adjusted across items.",
+    ),
+    "ordinal_proportional_odds": (
+        "Brant test of proportional odds",
+        "Omnibus and per term; separate binary logits at each cut-point.",
+    ),
+    "ordinal_cutpoints": (
+        "Cut-point odds ratios",
+        "Separate binary logits of answering above each level; 'unstable' marks separation.",
+    ),
+    "scale_reliability": (
+        "Scale reliability",
+        "Cronbach's alpha with Feldt 95% CI (complete cases); McDonald's omega from a one-factor ML model.",
+    ),
+    "alpha_if_deleted": ("Alpha if item deleted", ""),
+    "scales_by_role": (
+        "Scale scores by role group",
+        "Mean of item scores (1-5), reversed items recoded; t-based 95% CIs.",
+    ),
+    "scale_tests": (
+        "Scale scores across role groups",
+        "One-way ANOVA (eta-squared) and Kruskal-Wallis (epsilon-squared).",
+    ),
+    "then_vs_now": (
+        "This run against the published 2002 and 2015 figures",
+        "Difference = this run minus published, percentage points, Newcombe hybrid score 95% CI; two-proportion z test; 'approximate' rows use the published rounded % of the survey's respondents.",
+    ),
+    "weighted": ("Weighted agreement", "Raking to population margins; Wilson CI on Kish's effective n."),
+}
+
+
+def workbook_sheets(tables: Mapping[str, pd.DataFrame | None], rule: disclosure.Rule) -> dict:
+    """The strand's tables as :class:`helpers.workbook.Sheet` objects with titles and notes
+    (tables that are None are left out)."""
+    from helpers.workbook import Sheet
+
+    suppression_note = (
+        f"Disclosure control: counts of 1-{rule.upper} suppressed"
+        + (", others rounded to the nearest 5" if rule.rule == "nhs" else "")
+        + f", with the percentages and cells that would reveal them; suppressed cells show {rule.marker!r}."
+    )
+    sheets = {}
+    for name, table in tables.items():
+        if table is None:
+            continue
+        title, note = SHEET_TITLES.get(name, (name, ""))
+        notes = [
+            n
+            for n in (
+                note,
+                suppression_note,
+                "Sources of published figures: data/reference/README.md." if name == "then_vs_now" else "",
+            )
+            if n
+        ]
+        sheets[name] = Sheet(tidy_numbers(table), title, notes)
+    return sheets
+
+
+def headline(
+    by_role_table: pd.DataFrame,
+    tests: pd.DataFrame,
+    role_effect: pd.DataFrame,
+    brant: pd.DataFrame,
+    comparison: pd.DataFrame,
+    items: Mapping[str, Item],
+    alpha: float = 0.05,
+) -> str:
+    """The main results in words (Markdown), computed from the published tables, so the text
+    always agrees with them (suppressed cells are never quoted)."""
+    lines = []
+    roles = by_role_table[by_role_table["group_type"] == "role"]
+    pct = roles.pivot(index="item", columns="group", values="pct_agree").reindex(columns=ROLES)
+    pct = pct.apply(pd.to_numeric, errors="coerce").dropna(how="any")
+    if len(pct):
+        top = pct.idxmax(axis=1).value_counts().reindex(ROLES, fill_value=0)
+        bottom = pct.idxmin(axis=1).value_counts().reindex(ROLES, fill_value=0)
+        lines.append(
+            f"- Of the {len(pct)} items with every role group's percentage published, the highest share "
+            f"agreeing (or positive) was among "
+            + ", ".join(f"{r.lower()}s on {top[r]}" for r in ROLES if top[r])
+            + "; the lowest among "
+            + ", ".join(f"{r.lower()}s on {bottom[r]}" for r in ROLES if bottom[r])
+            + "."
+        )
+    holm = [c for c in tests.columns if c.startswith("p_") and not c.startswith("p_value")]
+    if holm:
+        sig = tests[pd.to_numeric(tests[holm[0]]) < alpha]["item"].tolist()
+        lines.append(
+            f"- The four role groups differed (chi-square, Holm-adjusted p < {alpha}) on {len(sig)} of {len(tests)} items."
+        )
+    adj = [c for c in role_effect.columns if c.startswith("p_") and c != "p_value"]
+    if adj:
+        sig = role_effect[pd.to_numeric(role_effect[adj[0]]) < alpha]["item"].tolist()
+        lines.append(
+            f"- Allowing for nation, years in role and organisation type, role group was associated with the "
+            f"answers to {len(sig)} of {len(role_effect)} items (likelihood-ratio test, Holm-adjusted)."
+        )
+    omni = brant[brant["term"] == "omnibus"].copy()
+    if len(omni):
+        omni["p_adj"] = stats.adjust_pvalues(omni["p_value"])
+        doubtful = omni[omni["p_adj"] < alpha]["item"].tolist()
+        lines.append(
+            f"- The proportional-odds assumption was doubtful (Brant test, Holm-adjusted p < {alpha}) for "
+            + (", ".join(f"`{i}`" for i in doubtful) if doubtful else "no item")
+            + "; for those items read the odds ratios as averages over the cut-points."
+        )
+    labels = {
+        "relationship_positive": "rated relationships positive",
+        "relationship_improve": "expected improvement",
+        "relationship_deteriorate": "expected deterioration",
+    }
+    for _, r in comparison[(comparison["published_year"] == 2002) & comparison["diff_pp"].notna()].iterrows():
+        what = labels.get(r["measure"], r["measure"])
+        lines.append(
+            f"- {r['group']}: {r['pct']:.0f}% {what} in this run against {r['published_pct']:.0f}% in 2002 "
+            f"(difference {r['diff_pp']:+.0f} points, 95% CI {r['diff_ci_low']:+.0f} to {r['diff_ci_high']:+.0f}"
+            + ("; approximate" if r["approximate"] else "")
+            + ")."
+        )
+    return "\n".join(lines)

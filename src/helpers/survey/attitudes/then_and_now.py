@@ -1,0 +1,196 @@
+"""Then and now: this run beside the published 2002 and 2015 figures."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from helpers import files, stats
+from helpers.files import InputError
+
+REFERENCE_COLUMNS = [
+    "survey_year",
+    "source",
+    "measure",
+    "item",
+    "levels_counted",
+    "group",
+    "numerator",
+    "denominator",
+    "pct_published",
+    "basis",
+    "verified",
+    "note",
+]
+
+
+def load_reference(path: str | Path) -> pd.DataFrame:
+    """The published figures (data/reference/published_figures.csv), checked."""
+    text = files.read_text(path).text
+    table = pd.read_csv(io.StringIO(text), dtype={"group": str, "measure": str, "item": str})
+    missing = [c for c in REFERENCE_COLUMNS if c not in table.columns]
+    if missing:
+        raise InputError(path, f"missing column(s): {', '.join(missing)}")
+    for i, row in table.iterrows():
+        if row["basis"] not in ("counts", "percentage"):
+            raise InputError(
+                path, "basis must be counts or percentage", row=i + 2, column="basis", value=row["basis"]
+            )
+        if row["basis"] == "counts" and (
+            pd.isna(row["numerator"])
+            or pd.isna(row["denominator"])
+            or not 0 <= row["numerator"] <= row["denominator"]
+        ):
+            raise InputError(
+                path,
+                "counts rows need 0 <= numerator <= denominator",
+                row=i + 2,
+                column="numerator",
+                value=row["numerator"],
+            )
+        if not 0 <= row["pct_published"] <= 100:
+            raise InputError(
+                path,
+                "percentage outside 0-100",
+                row=i + 2,
+                column="pct_published",
+                value=row["pct_published"],
+            )
+    return table
+
+
+def this_run_measures(protected: pd.DataFrame, reference: pd.DataFrame) -> pd.DataFrame:
+    """This run's count for each reference measure and group, from the protected by-role
+    table (so nothing suppressed there reappears here): measure, group, x, n."""
+    rows = []
+    for (measure, item, levels_counted), _ in reference.groupby(
+        ["measure", "item", "levels_counted"], sort=False
+    ):
+        block = protected[protected["item"] == item]
+        if block.empty:
+            continue
+        levels = block["levels"].iloc[0].split("|")
+        wanted = levels_counted.split("|")
+        unknown = [w for w in wanted if w not in levels]
+        if unknown:
+            raise ValueError(
+                f"reference measure {measure!r}: level(s) {unknown} not among the levels of {item!r}"
+            )
+        cols = [f"n_{levels.index(w) + 1}" for w in wanted]
+        for _, r in block[block["group_type"].isin(["all", "role"])].iterrows():
+            parts = [r[c] for c in cols]
+            x = np.nan if any(pd.isna(p) or isinstance(p, str) for p in parts) else float(sum(parts))
+            n = r["n_valid"] if not (pd.isna(r["n_valid"]) or isinstance(r["n_valid"], str)) else np.nan
+            rows.append({"measure": measure, "item": item, "group": r["group"], "x": x, "n": float(n)})
+    return pd.DataFrame(rows, columns=["measure", "item", "group", "x", "n"])
+
+
+def then_vs_now(
+    protected: pd.DataFrame, reference: pd.DataFrame, run_label: str = "This run"
+) -> pd.DataFrame:
+    """This run against each published figure (this run's counts ``n_agree`` of ``n_valid``): this run's % with Wilson CI, the published %,
+    the difference (this run minus published, percentage points) with Newcombe's 95% CI and
+    the two-proportion z test. Rows whose published figure has no counts use the published
+    percentage of the stated respondents (``approximate`` True); rows without a denominator,
+    or whose count here is suppressed, get no interval or test."""
+    now = this_run_measures(protected, reference)
+    rows = []
+    for _, ref in reference.iterrows():
+        mine = now[(now["measure"] == ref["measure"]) & (now["group"] == ref["group"])]
+        x, n = (mine["x"].iloc[0], mine["n"].iloc[0]) if len(mine) else (np.nan, np.nan)
+        row = {
+            "measure": ref["measure"],
+            "group": ref["group"],
+            "published_year": int(ref["survey_year"]),
+            "source": ref["source"],
+            "basis": ref["basis"],
+            "published_numerator": ref["numerator"],
+            "published_denominator": ref["denominator"],
+            "published_pct": float(ref["pct_published"]),
+            "run": run_label,
+            "n_agree": x,
+            "n_valid": n,
+        }
+        if ref["basis"] == "counts":
+            px, pn, approx = float(ref["numerator"]), float(ref["denominator"]), False
+            row["published_pct"] = 100 * px / pn
+        elif not pd.isna(ref["denominator"]):
+            pn = float(ref["denominator"])
+            px, approx = float(round(ref["pct_published"] / 100 * pn)), True
+        else:
+            px = pn = np.nan
+            approx = True
+        row["approximate"] = approx
+        ok = not any(pd.isna(v) for v in (x, n, px, pn)) and n > 0 and pn > 0
+        if not (pd.isna(x) or pd.isna(n) or n == 0):
+            low, high = stats.wilson_ci(x, n)
+            row.update(pct=100 * x / n, ci_low=100 * float(low), ci_high=100 * float(high))
+        else:
+            row.update(pct=np.nan, ci_low=np.nan, ci_high=np.nan)
+        if ok:
+            diff = stats.compare_proportions(x, n, px, pn)
+            row.update(
+                diff_pp=100 * diff.diff,
+                diff_ci_low=100 * diff.ci_low,
+                diff_ci_high=100 * diff.ci_high,
+                z=diff.z,
+                p_value=diff.p_value,
+            )
+        else:
+            row.update(diff_pp=np.nan, diff_ci_low=np.nan, diff_ci_high=np.nan, z=np.nan, p_value=np.nan)
+        rows.append(row)
+    return pd.DataFrame(rows)
+
+
+MEASURE_LABELS = {
+    "relationship_positive": "Rate relationships positive (4-5)",
+    "relationship_improve": "Expect relations to improve",
+    "relationship_deteriorate": "Expect relations to deteriorate",
+    "regulation_punitive_agree": "Regulation poorly co-ordinated and punitive (agree)",
+    "cost_quality_tension_agree": "Rising cost-quality tension (agree)",
+}
+
+
+def then_vs_now_chart_table(
+    protected: pd.DataFrame, reference: pd.DataFrame, run_label: str = "This run", since: int = 2002
+) -> pd.DataFrame:
+    """Long table for :func:`helpers.plots.then_vs_now`, for the measures published for
+    ``since``: one row per measure x group x source. Published figures carry Wilson CIs where
+    counts were published; this run is shown for all respondents and every role group (from
+    the protected table: suppressed counts are not shown)."""
+    ref = reference[reference["measure"].isin(reference.loc[reference["survey_year"] == since, "measure"])]
+    rows = []
+    for _, r in ref.iterrows():
+        if r["basis"] == "counts":
+            low, high = stats.wilson_ci(r["numerator"], r["denominator"])
+            pct, low, high = 100 * r["numerator"] / r["denominator"], 100 * float(low), 100 * float(high)
+        else:
+            pct, low, high = float(r["pct_published"]), np.nan, np.nan
+        rows.append(
+            {
+                "measure": MEASURE_LABELS.get(r["measure"], r["measure"]),
+                "group": r["group"],
+                "source": f"{int(r['survey_year'])} (published)",
+                "pct": pct,
+                "ci_low": low,
+                "ci_high": high,
+            }
+        )
+    for _, m in this_run_measures(protected, ref).iterrows():
+        if pd.isna(m["x"]) or pd.isna(m["n"]) or m["n"] == 0:
+            continue
+        low, high = stats.wilson_ci(m["x"], m["n"])
+        rows.append(
+            {
+                "measure": MEASURE_LABELS.get(m["measure"], m["measure"]),
+                "group": m["group"],
+                "source": run_label,
+                "pct": 100 * m["x"] / m["n"],
+                "ci_low": 100 * float(low),
+                "ci_high": 100 * float(high),
+            }
+        )
+    return pd.DataFrame(rows, columns=["measure", "group", "source", "pct", "ci_low", "ci_high"])

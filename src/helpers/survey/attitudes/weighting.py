@@ -1,0 +1,96 @@
+"""Weighting: raking to population margins and weighted agreement."""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Mapping
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from helpers import disclosure, files, stats
+from helpers.files import InputError
+from helpers.survey.attitudes.items import Item
+
+MARGINS_FILE = "population_margins.csv"
+
+
+def load_margins(path: str | Path) -> dict[str, pd.Series]:
+    """Population margins for raking: CSV with columns ``variable, category, count`` (one row
+    per category of each variable, e.g. role x count from the sampling frame)."""
+    text = files.read_text(path).text
+    table = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False)
+    need = ["variable", "category", "count"]
+    if list(table.columns[:3]) != need:
+        raise InputError(path, f"expected columns {', '.join(need)}", row=1, value=list(table.columns))
+    margins: dict[str, dict] = {}
+    for i, r in table.iterrows():
+        try:
+            count = float(r["count"])
+        except ValueError:
+            raise InputError(
+                path, "count is not a number", row=i + 2, column="count", value=r["count"]
+            ) from None
+        if count < 0 or not np.isfinite(count):
+            raise InputError(path, "count must be zero or more", row=i + 2, column="count", value=r["count"])
+        if r["category"] in margins.setdefault(r["variable"], {}):
+            raise InputError(path, "category listed twice", row=i + 2, column="category", value=r["category"])
+        margins[r["variable"]][r["category"]] = count
+    return {k: pd.Series(v, dtype=float) for k, v in margins.items()}
+
+
+def weighted_agreement(
+    clean: pd.DataFrame, items: Mapping[str, Item], margins: Mapping[str, pd.Series], rule: disclosure.Rule
+) -> tuple[pd.DataFrame, dict]:
+    """Raking weights to ``margins`` (respondents in categories without a margin are left
+    out, and counted), then per item the unweighted and weighted % agree (all respondents) with
+    a Wilson CI on Kish's effective n. Returns (table, summary with n, left out, deff, n_eff)."""
+    vars_ = list(margins)
+    missing = [v for v in vars_ if v not in clean.columns]
+    if missing:
+        raise ValueError(f"population margins for variable(s) not in the data: {', '.join(missing)}")
+    keep = pd.Series(True, index=clean.index)
+    for v in vars_:
+        keep &= clean[v].astype(object).isin(list(margins[v].index))
+    d = clean[keep]
+    w = stats.rake(d.assign(**{v: d[v].astype(object) for v in vars_}), margins)
+    deff, n_eff = stats.kish(w)
+    rows = []
+    for name, item in items.items():
+        ok = d[name].notna()
+        y = d[name].astype(object).isin(item.positive).astype(float).where(ok)
+        p, low, high, ne = stats.weighted_proportion(y, w)
+        n = int(ok.sum())
+        rows.append(
+            {
+                "item": name,
+                "n_valid": n,
+                "pct_unweighted": 100 * y.mean() if n else np.nan,
+                "pct_weighted": 100 * p,
+                "ci_low": 100 * low,
+                "ci_high": 100 * high,
+                "effective_sample_size": ne,
+            }
+        )
+    table = pd.DataFrame(rows)
+    table = (
+        disclosure.suppress(
+            table,
+            ["n_valid"],
+            rule=rule,
+            derived={
+                c: ["n_valid"]
+                for c in ("pct_unweighted", "pct_weighted", "ci_low", "ci_high", "effective_sample_size")
+            },
+        )
+        if rule.rule == "threshold"
+        else table.assign(n_valid=[rule.shown(v) for v in table["n_valid"]])
+    )
+    return table, {
+        "n_weighted": int(len(d)),
+        "n_left_out": int((~keep).sum()),
+        "design_effect": deff,
+        "effective_n": n_eff,
+        "variables": vars_,
+    }

@@ -1,0 +1,61 @@
+"""The one number formatter (decisions.md, 4): each kind checked by hand."""
+
+import math
+
+import pandas as pd
+import pytest
+
+from helpers import numbers
+
+
+@pytest.mark.parametrize(
+    "p, text",
+    [(0.0362, "0.036"), (0.4149, "0.41"), (1.0, "1.0"), (2e-5, "<0.001"), (0.001, "0.0010"), (0.05, "0.050")],
+)
+def test_p_value_two_significant_figures(p, text):
+    assert numbers.p_value(p) == text
+
+
+def test_p_value_rounded_number_for_csv():
+    assert numbers.rounded(0.0362, "p_value") == 0.036
+    assert numbers.rounded(2e-5, "p_value") == 0.001
+
+
+def test_percentages_round_half_away_from_zero():
+    # Python's round(2.5) is 2; a reader expects 3.
+    assert numbers.percentage(2.5) == "3%"
+    assert numbers.percentage(60.24) == "60%"
+    assert numbers.percentage_ci(88.0, 84.6, 90.5) == "88% (85 to 91)"
+    assert numbers.rounded(84.5, "percentage") == 85.0
+
+
+def test_test_statistic_one_decimal():
+    assert numbers.test_statistic(12.345) == "12.3"
+    assert numbers.rounded(3.25, "test_statistic") == 3.3
+
+
+def test_odds_ratio_interval_never_rounds_onto_one():
+    # Issue 14: 1.592 (1.03-2.46) was printed as 1.6 (1.0-2.5) with p = 0.036.
+    assert numbers.odds_ratio(1.592, 1.0312, 2.4571) == "1.59 (1.03 to 2.46)"
+    assert numbers.odds_ratio(1.5, 1.0031, 2.2) == "1.50 (1.003 to 2.20)"
+    assert numbers.odds_ratio(0.7, 0.4, 0.9962) == "0.70 (0.40 to 0.996)"
+    assert numbers.odds_ratio(1.2, 1.0, 1.4) == "1.20 (1.00 to 1.40)"
+
+
+def test_counts_and_missing():
+    assert numbers.count(1500000) == "1,500,000"
+    assert numbers.count(float("nan")) == numbers.MISSING_TEXT
+    assert numbers.percentage(None) == numbers.MISSING_TEXT
+
+
+def test_round_table_leaves_markers_and_text():
+    table = pd.DataFrame({"pct": [60.24, "*"], "p": [0.0362, 2e-5], "label": ["a", "b"]})
+    out = numbers.round_table(table, {"pct": "percentage", "p": "p_value"})
+    assert out["pct"].tolist() == [60.0, "*"]
+    assert out["p"].tolist() == [0.036, 0.001]
+    assert math.isnan(numbers.round_table(pd.DataFrame({"x": [float("nan")]}), {"x": "mean"})["x"][0])
+
+
+def test_unknown_kind_named():
+    with pytest.raises(ValueError, match="unknown kind of number 'ratio'"):
+        numbers.rounded(1.0, "ratio")
