@@ -318,8 +318,13 @@ def table(results: dict) -> str:
     scale = results.get("scale", [])
     for a, b in zip(scale, scale[1:]):
         rows_ratio = b["n"] / a["n"]
-        work = lambda r: r["detail"]["seconds"]["total"] - r["detail"]["seconds"]["import"]
-        per_row = lambda r: 1e6 * work(r) / r["n"]
+
+        def work(r):
+            return r["detail"]["seconds"]["total"] - r["detail"]["seconds"]["import"]
+
+        def per_row(r):
+            return 1e6 * work(r) / r["n"]
+
         add(
             f"growth {a['n']:,} -> {b['n']:,} (rows x{rows_ratio:g})",
             f"time x{work(b) / work(a):.1f} (excluding imports; {per_row(a):.0f} -> {per_row(b):.0f} us/response), "

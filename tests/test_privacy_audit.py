@@ -67,7 +67,7 @@ def _identifiers(data: Path) -> dict[str, set[str]]:
     people = pd.read_csv(data / "focus_groups/synthetic_participants.csv", dtype=str, keep_default_na=False)
     names = {n.strip() for n in people["name"] if n.strip()}
     recipients = {
-        f"{f} {l}".strip() for f, l in zip(raw["RecipientFirstName"], raw["RecipientLastName"]) if f and l
+        f"{f} {s}".strip() for f, s in zip(raw["RecipientFirstName"], raw["RecipientLastName"]) if f and s
     }
     return {
         "response id": {v for v in raw["ResponseId"] if v},

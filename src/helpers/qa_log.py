@@ -345,7 +345,7 @@ def data_log(provenance_records: Iterable[dict], processed: Iterable[Path], data
             )
             row["stages"].append(rec["stage"])
     rows = []
-    for (path, _), row in sorted(inputs.items()):
+    for _key, row in sorted(inputs.items()):
         row["stages"] = " ".join(sorted(set(row["stages"])))
         row["synthetic"] = synthetic if row["kind"] == "raw input" else None
         rows.append(row)

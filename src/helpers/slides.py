@@ -98,9 +98,8 @@ def reveal_assets(wheel: str | Path = DEFAULT_WHEEL, sha256: str = WHEEL_SHA256)
             wheel, ROOT + f"dist/theme/fonts/source-sans-pro/source-sans-pro-{name}.woff"
         )
         faces.append(
-            "@font-face { font-family: 'Source Sans Pro'; font-weight: %s; font-style: %s; "
-            "src: url(data:font/woff;base64,%s) format('woff'); }"
-            % (weight, style, base64.b64encode(woff).decode("ascii"))
+            f"@font-face {{ font-family: 'Source Sans Pro'; font-weight: {weight}; font-style: {style}; "
+            f"src: url(data:font/woff;base64,{base64.b64encode(woff).decode('ascii')}) format('woff'); }}"
         )
     return {
         "reveal_css": text("dist/reveal.css"),
@@ -118,11 +117,11 @@ def _style(css: str) -> str:
     return "<style>\n" + css.replace("</style", "<\\/style") + "\n</style>"
 
 
-INIT_JS = """Reveal.initialize({
+INIT_JS = f"""Reveal.initialize({{
   controls: true, progress: true, hash: true, center: false, transition: "none",
-  slideNumber: "c/t", width: %d, height: %d, margin: 0.04,
+  slideNumber: "c/t", width: {WIDTH:d}, height: {HEIGHT:d}, margin: 0.04,
   plugins: [RevealNotes]
-});""" % (WIDTH, HEIGHT)
+}});"""
 
 _EXTERNAL_SCRIPT = re.compile(r"<script\b[^>]*\bsrc\s*=\s*[\"']?(?:https?:)?//[^>]*>\s*</script>", re.I)
 _MODULE_IMPORT = re.compile(

@@ -280,11 +280,11 @@ def brant_test(y_codes, X: pd.DataFrame, n_levels: int) -> pd.DataFrame:
     info_inv = [np.linalg.pinv(Xc.T @ (Xc * (pi * (1 - pi))[:, None])) for pi in pis]
     V = np.zeros((m * p, m * p))
     for j in range(m):
-        for l in range(j, m):
-            w = pis[l] - pis[j] * pis[l] if j <= l else None
-            cov = info_inv[j] @ (Xc.T @ (Xc * w[:, None])) @ info_inv[l]
-            V[j * p : (j + 1) * p, l * p : (l + 1) * p] = cov[1:, 1:]
-            V[l * p : (l + 1) * p, j * p : (j + 1) * p] = cov[1:, 1:].T
+        for k in range(j, m):
+            w = pis[k] - pis[j] * pis[k] if j <= k else None
+            cov = info_inv[j] @ (Xc.T @ (Xc * w[:, None])) @ info_inv[k]
+            V[j * p : (j + 1) * p, k * p : (k + 1) * p] = cov[1:, 1:]
+            V[k * p : (k + 1) * p, j * p : (j + 1) * p] = cov[1:, 1:].T
 
     def wald(sel):
         rows = []

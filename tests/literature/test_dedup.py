@@ -223,7 +223,7 @@ def test_duplicate_record_ids_are_refused():
 
 
 from hypothesis import given, settings  # noqa: E402
-from hypothesis import strategies as st
+from hypothesis import strategies as st  # noqa: E402
 
 TITLES = [
     "Doctors and managers: building a new relationship",

@@ -113,7 +113,7 @@ DO  - http://dx.doi.org/10.1136/BMJ.326.7390.626
 DO  - http://dx.doi.org/10.1136/BMJ.326.7390.626
 
 N1  - Export Date: 12 May 2022
-ER  - 
+ER  -\x20
 
 2.
 TY  - JOUR
@@ -123,7 +123,7 @@ PY  - 10 15
 Y1  - 2004
 KW  - one
 two
-ER  - 
+ER  -\x20
 """
 
 

@@ -9,7 +9,8 @@ HEADER = "file,database,source_type,interface,date_searched,query,hits_reported,
 RIS = "TY  - JOUR\nTI  - One\nER  - \nTY  - JOUR\nTI  - Two\nER  - \n"
 
 
-def folder(tmp_path, log_body, files={"a.ris": RIS}):
+def folder(tmp_path, log_body, files=None):
+    files = {"a.ris": RIS} if files is None else files
     (tmp_path / "searches").mkdir()
     for name, text in files.items():
         (tmp_path / "searches" / name).write_text(text, encoding="utf-8")

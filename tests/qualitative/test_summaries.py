@@ -6,6 +6,8 @@ import zipfile
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from openpyxl import load_workbook
 
 from helpers.qualitative import privacy, segments, summaries
@@ -187,9 +189,6 @@ def test_workbook_neutralises_formulas_and_is_byte_stable():
     assert [ws.cell(r, 2).value for r in range(2, 7)] == [1, 2, 3, 4, None]
     assert wb["About"]["A2"].value == "SYNTHETIC note"
 
-
-from hypothesis import given, settings
-from hypothesis import strategies as st
 
 ROWS = st.lists(
     st.tuples(

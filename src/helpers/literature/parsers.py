@@ -510,7 +510,7 @@ def _parse_bibtex(text: str, parsed: ParsedFile) -> list[dict]:
     for i, entry in enumerate(library.entries, start=1):
         fields = {k.lower(): v for k, v in entry.fields_dict.items()}
 
-        def get(name):
+        def get(name, fields=fields):
             f = fields.get(name)
             return (
                 re.sub(r"[{}]", "", str(f.value)).strip() if f is not None and f.value is not None else None
@@ -599,7 +599,7 @@ def _parse_csv(text: str, parsed: ParsedFile, fmt: str) -> list[dict]:
                     }
                 )
                 continue
-        cell = lambda i: row[i] if i is not None else None  # noqa: E731
+        cell = lambda i, row=row: row[i] if i is not None else None  # noqa: E731
         if fmt == "scopus_csv":
             authors = _split_authors_scopus(cell(col("Authors")))
             rec = _record(
@@ -709,7 +709,7 @@ def _parse_wos_tab(text: str, parsed: ParsedFile) -> list[dict]:
                 }
             )
             continue
-        get = lambda tag: row[idx[tag]] if tag in idx else None  # noqa: E731
+        get = lambda tag, row=row: row[idx[tag]] if tag in idx else None  # noqa: E731
         authors = [a.strip() for a in (get("AF") or get("AU") or "").split(";") if a.strip()]
         out.append(
             _record(

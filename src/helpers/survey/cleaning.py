@@ -117,7 +117,7 @@ def decode_variable(
     if unknown.any():
         bad_value = distinct[unknown].iloc[0]
         rows = raw.index[raw.eq(bad_value)].tolist()
-        expected = "; ".join(f"{c}={l}" for c, l in var.value_labels.items())
+        expected = "; ".join(f"{c}={label}" for c, label in var.value_labels.items())
         raise InputError(
             source,
             f"value not in the codebook for variable {var.name!r} "

@@ -327,7 +327,7 @@ def generate(seed: int = 20151) -> tuple[pd.DataFrame, str]:
     last = rng.choice(LAST, m)
     frame["RecipientFirstName"], frame["RecipientLastName"] = first, last
     frame["RecipientEmail"] = [
-        f"{f.lower()}.{l.lower()}{i:04d}@example.nhs.uk" for i, (f, l) in enumerate(zip(first, last))
+        f"{f.lower()}.{s.lower()}{i:04d}@example.nhs.uk" for i, (f, s) in enumerate(zip(first, last))
     ]
     frame["IPAddress"] = [
         f"192.0.2.{i % 250 + 1}" if i % 2 else f"198.51.100.{i % 250 + 1}" for i in range(m)
