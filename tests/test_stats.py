@@ -117,13 +117,10 @@ def test_association_against_hand_computation():
     assert res.cramers_v == pytest.approx(math.sqrt(chi2 / (150 * 2)))
     assert stats.cramers_v(t) == pytest.approx(res.cramers_v)
     assert res.min_expected == pytest.approx(e.min())
-    # Linear-by-linear statistic: z^2 = (N - 1) r^2, r = Pearson correlation of the scores.
-    rows, cols = np.nonzero(o)
-    x = np.repeat(rows, o[rows, cols].astype(int))
-    y = np.repeat(cols, o[rows, cols].astype(int))
-    r = np.corrcoef(x, y)[0, 1]
-    assert res.ordinal_z**2 == pytest.approx((150 - 1) * r * r)
-    assert res.ordinal_p == pytest.approx(2 * sps.norm.sf(abs(res.ordinal_z)))
+    # Role groups are nominal (issue 14): no trend test that scores them in table order.
+    assert not hasattr(res, "ordinal_z") and not hasattr(res, "ordinal_p")
+    assert math.isnan(res.p_monte_carlo) and res.p_reported == res.p_value  # expected counts >= 5
+    assert res.v_df == 2 and res.v_magnitude == "medium"  # V = 0.264: df* = 2 thresholds 0.071/0.212/0.354
     assert math.isnan(stats.association([[1, 2]]).chi2)
 
 
@@ -309,3 +306,87 @@ def test_cohens_kappa_interval_is_clipped_to_kappas_range():
     result = stats.cohens_kappa(a, b)
     assert result.kappa == pytest.approx(1 - (1 - 11 / 12) / (1 - (6 * 7 + 6 * 5) / 144))
     assert result.ci_high == 1.0 and -1.0 <= result.ci_low < result.kappa
+
+
+# ---- issue 14: nominal tests, effect-size wording by df, kappa at the boundary ----------------
+
+
+def _exact_chi2_p(table) -> float:
+    """Exact permutation p of Pearson's chi-square for a 2 x c table with fixed margins, by
+    enumerating every table (multivariate hypergeometric probabilities with math.comb)."""
+    import itertools
+
+    t = np.asarray(table)
+    rows, cols, n = t.sum(1), t.sum(0), t.sum()
+    e = np.outer(rows, cols) / n
+    obs = ((t - e) ** 2 / e).sum()
+    total = 0.0
+    for first in itertools.product(*(range(c + 1) for c in cols)):
+        if sum(first) != rows[0]:
+            continue
+        x = np.array([first, cols - np.array(first)])
+        prob = np.prod([math.comb(int(c), int(a)) for c, a in zip(cols, first)]) / math.comb(
+            int(n), int(rows[0])
+        )
+        if ((x - e) ** 2 / e).sum() >= obs - 1e-9:
+            total += prob
+    return total
+
+
+def test_chi2_monte_carlo_matches_exact_enumeration():
+    t = [[3, 1, 0, 2], [1, 2, 4, 0]]
+    exact = _exact_chi2_p(t)  # independent: full enumeration of the tables with these margins
+    mc = stats.chi2_monte_carlo(t, replicates=20000)
+    assert abs(mc - exact) < 4 * math.sqrt(exact * (1 - exact) / 20000)
+    assert stats.chi2_monte_carlo(t, replicates=20000) == mc  # seeded
+    res = stats.association(t)
+    assert (
+        res.min_expected < 5
+        and res.p_monte_carlo == stats.chi2_monte_carlo(t)
+        and res.p_reported == res.p_monte_carlo
+    )
+
+
+def test_random_tables_keep_both_margins_and_hypergeometric_means():
+    rng = np.random.default_rng(3)
+    sims = stats.random_tables([5, 7, 3], [4, 6, 5], 4000, rng)
+    assert (sims.sum(axis=2) == [5, 7, 3]).all() and (sims.sum(axis=1) == [4, 6, 5]).all()
+    # E[x_ij] = r_i c_j / n under the permutation distribution
+    assert np.allclose(sims.mean(axis=0), np.outer([5, 7, 3], [4, 6, 5]) / 15, atol=0.08)
+
+
+def test_cramers_v_thresholds_scale_with_df():
+    # Cohen's w thresholds / sqrt(df*): a 4 x 5 table (df* = 3) gives about 0.06 / 0.17 / 0.29.
+    assert stats.cramers_v_thresholds(3) == pytest.approx(
+        (0.1 / math.sqrt(3), 0.3 / math.sqrt(3), 0.5 / math.sqrt(3))
+    )
+    assert [round(x, 2) for x in stats.cramers_v_thresholds(3)] == [0.06, 0.17, 0.29]
+    assert stats.cramers_v_thresholds(1) == pytest.approx((0.1, 0.3, 0.5))
+    # 0.2 is "small" at df* = 1 but "medium" for a 4 x 5 table
+    assert stats.cramers_v_magnitude(0.2, 1) == "small" and stats.cramers_v_magnitude(0.2, 3) == "medium"
+    assert stats.cramers_v_magnitude(0.05, 3) == "negligible" and stats.cramers_v_magnitude(0.3, 3) == "large"
+
+
+def test_kruskal_wallis_against_hand_computation_with_ties():
+    scores = [1, 2, 2, 3, 3, 3, 4, 5, 5, 1, 2, 4]
+    groups = ["a", "a", "a", "b", "b", "b", "c", "c", "c", "a", "b", "c"]
+    h, p, n = stats.kruskal_wallis(scores, groups)
+    r = sps.rankdata(scores)
+    g = np.array(groups)
+    n_ = len(scores)
+    h0 = 12 / (n_ * (n_ + 1)) * sum(r[g == k].sum() ** 2 / (g == k).sum() for k in "abc") - 3 * (n_ + 1)
+    ties = np.unique(scores, return_counts=True)[1]
+    h_hand = h0 / (1 - (ties**3 - ties).sum() / (n_**3 - n_))
+    assert n == 12 and h == pytest.approx(h_hand) and p == pytest.approx(sps.chi2.sf(h_hand, 2))
+
+
+def test_kappa_at_perfect_agreement_has_a_one_sided_exact_lower_bound():
+    a = ["yes"] * 4 + ["no"] * 16
+    result = stats.cohens_kappa(a, a)
+    assert result.kappa == 1.0 and result.interval == "exact lower bound"
+    # by hand: p_L = 0.05^(1/20) (Clopper-Pearson, 20 of 20), p_e = 0.2^2 + 0.8^2 = 0.68
+    p_low = 0.05 ** (1 / 20)
+    assert result.ci_low == pytest.approx((p_low - 0.68) / (1 - 0.68))
+    assert result.ci_low < 0.6 and result.ci_high == 1.0  # not the collapsed 1.0-1.0
+    assert stats.kappa_lower_bound(20, 0.68) == pytest.approx(result.ci_low)
+    assert stats.cohens_kappa(a, a[:-1] + ["yes"]).interval == "asymptotic"

@@ -34,13 +34,41 @@ class Agreement:
     kappa: float
     ci_low: float
     ci_high: float
+    interval: str = "asymptotic"  # or "exact lower bound" (one-sided, at perfect agreement)
+
+
+KAPPA_BOUNDARY_NOTE = (
+    "Where the coders agreed on every unit (kappa = 1) the asymptotic standard error is 0 and "
+    "resampling cannot help (every resample agrees too), so the interval is one-sided: the exact "
+    "(Clopper-Pearson) lower bound on the observed agreement, p_L = alpha^(1/n) for n agreements in "
+    "n units, converted to kappa with the observed chance agreement, (p_L - p_e) / (1 - p_e); the "
+    "upper bound is 1."
+)
+
+
+def kappa_lower_bound(n: int, chance_agreement: float, alpha: float = 0.05) -> float:
+    """One-sided (1 - alpha) lower bound of kappa when all ``n`` units agree (see
+    :data:`KAPPA_BOUNDARY_NOTE`): the Clopper-Pearson bound alpha^(1/n) on the agreement,
+    converted with the chance agreement p_e (taken as fixed), clipped to [-1, 1]."""
+    if n < 1 or not 0 <= chance_agreement < 1:
+        return float("nan")
+    p_low = float(_beta_ppf(alpha, n, 1))  # = alpha ** (1 / n)
+    return max((p_low - chance_agreement) / (1 - chance_agreement), -1.0)
+
+
+def _beta_ppf(q, a, b):
+    from scipy.stats import beta
+
+    return beta.ppf(q, a, b)
 
 
 def cohens_kappa(rater_a, rater_b, alpha: float = 0.05) -> Agreement:
     """Cohen's kappa between two raters' labels, with an asymptotic (1 - alpha) CI clipped to [-1, 1].
 
     Pairs where either label is missing are left out. Categories are the union of both
-    raters' labels, so a category only one rater used still counts against agreement.
+    raters' labels, so a category only one rater used still counts against agreement. At
+    perfect agreement the interval is one-sided, from :func:`kappa_lower_bound` (``interval``
+    says which kind).
     """
     pairs = pd.DataFrame({"a": list(rater_a), "b": list(rater_b)}).dropna()
     if pairs.empty:
@@ -53,6 +81,10 @@ def cohens_kappa(rater_a, rater_b, alpha: float = 0.05) -> Agreement:
     agreement = float(np.trace(table) / table.sum())
     if len(categories) == 1:  # both raters gave one label throughout: kappa is undefined
         return Agreement(len(pairs), 100 * agreement, float("nan"), float("nan"), float("nan"))
+    if np.trace(table) == table.sum():
+        n = int(table.sum())
+        chance = float((table.sum(axis=1) * table.sum(axis=0)).sum() / n**2)
+        return Agreement(n, 100.0, 1.0, kappa_lower_bound(n, chance, alpha), 1.0, "exact lower bound")
     with warnings.catch_warnings():  # statsmodels warns computing a z-test under H0 we do not use
         warnings.simplefilter("ignore", RuntimeWarning)
         result = _sm_cohens_kappa(table)
@@ -120,16 +152,24 @@ def compare_proportions(x1, n1, x2, n2, alpha: float = 0.05) -> Difference:
 
 @dataclass(frozen=True)
 class Association:
-    """Tests of association in a groups x levels table."""
+    """Pearson's chi-square of a groups x levels table with nominal groups (issue 14: role
+    groups have no order, so no trend test), its Monte Carlo p where expected counts are small,
+    and Cramér's V with the df that its size thresholds depend on."""
 
     n: int
     chi2: float
     dof: int
-    p_value: float
+    p_value: float  # asymptotic chi-square p
     cramers_v: float
     min_expected: float
-    ordinal_z: float  # linear-by-linear (Mantel) trend test, integer scores
-    ordinal_p: float
+    p_monte_carlo: float  # fixed-margins Monte Carlo p (NaN where every expected count is >= 5)
+    v_df: int  # min(rows, columns) - 1: the df behind Cramér's V
+    v_magnitude: str  # negligible / small / medium / large by Cohen's thresholds scaled to v_df
+
+    @property
+    def p_reported(self) -> float:
+        """The p to report: Monte Carlo where any expected count is below 5, else asymptotic."""
+        return self.p_monte_carlo if np.isfinite(self.p_monte_carlo) else self.p_value
 
 
 def _clean_table(table) -> np.ndarray:
@@ -147,29 +187,111 @@ def cramers_v(table) -> float:
     return float(np.sqrt(chi2 / (t.sum() * (min(t.shape) - 1))))
 
 
-def association(table) -> Association:
-    """Pearson chi-square across groups (rows) and the ordinal (linear-by-linear) association
-    test of statsmodels' ``Table.test_ordinal_association`` with integer scores; rows and
-    columns that are all zero are dropped first. NaN when fewer than two groups or levels remain."""
-    from statsmodels.stats.contingency_tables import Table
+COHEN_W = (0.1, 0.3, 0.5)  # Cohen (1988): small, medium, large for w (= V when df* = 1)
 
+
+def cramers_v_thresholds(v_df: int) -> tuple[float, float, float]:
+    """Cohen's small/medium/large thresholds for Cramér's V with df* = min(r, c) - 1: Cohen's
+    w thresholds divided by sqrt(df*) (Cohen 1988, section 7.2; V = w / sqrt(df*)). For a
+    4 x 5 table (df* = 3): 0.058, 0.173, 0.289."""
+    if v_df < 1:
+        raise ValueError("cramers_v_thresholds: df* must be at least 1")
+    return tuple(float(w / np.sqrt(v_df)) for w in COHEN_W)
+
+
+def cramers_v_magnitude(v: float, v_df: int) -> str:
+    """'negligible', 'small', 'medium' or 'large' for Cramér's V by the thresholds for its df*."""
+    if not np.isfinite(v) or v_df < 1:
+        return ""
+    small, medium, large = cramers_v_thresholds(v_df)
+    return "large" if v >= large else "medium" if v >= medium else "small" if v >= small else "negligible"
+
+
+def _pearson_chi2_many(tables: np.ndarray, expected: np.ndarray) -> np.ndarray:
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.nansum((tables - expected) ** 2 / expected, axis=(-2, -1))
+
+
+def random_tables(row_totals, col_totals, size: int, rng: np.random.Generator) -> np.ndarray:
+    """``size`` random tables with the given margins from the permutation (multiple
+    hypergeometric) distribution, the distribution R's ``r2dtable`` samples: cell by cell,
+    x_ij ~ Hypergeometric(remaining column j, remaining later columns, remaining row i).
+    Work is O(size x rows x columns), independent of n."""
+    row_totals = np.asarray(row_totals, dtype=np.int64)
+    col_rem = np.tile(np.asarray(col_totals, dtype=np.int64), (size, 1))
+    r, c = len(row_totals), col_rem.shape[1]
+    out = np.zeros((size, r, c), dtype=np.int64)
+    for i in range(r - 1):
+        need = np.full(size, row_totals[i], dtype=np.int64)
+        for j in range(c - 1):
+            later = col_rem[:, j + 1 :].sum(axis=1)
+            x = rng.hypergeometric(col_rem[:, j], later, need) if need.any() else np.zeros(size, np.int64)
+            out[:, i, j] = x
+            col_rem[:, j] -= x
+            need -= x
+        out[:, i, c - 1] = need
+        col_rem[:, c - 1] -= need
+    out[:, r - 1, :] = col_rem
+    return out
+
+
+def chi2_monte_carlo(table, replicates: int = 9999, seed: int = 20260, chunk: int = 2000) -> float:
+    """Monte Carlo p of Pearson's chi-square with both margins fixed, as R's
+    ``chisq.test(simulate.p.value = TRUE)``: tables drawn by :func:`random_tables`;
+    p = (1 + #{simulated chi2 >= observed}) / (replicates + 1). Seeded: the same table gives
+    the same p."""
+    t = _clean_table(table).astype(np.int64)
+    if min(t.shape, default=0) < 2:
+        return float("nan")
+    expected = np.outer(t.sum(axis=1), t.sum(axis=0)) / t.sum()
+    observed = _pearson_chi2_many(t[None].astype(float), expected)[0]
+    rng = np.random.default_rng(seed)
+    exceed, done = 0, 0
+    while done < replicates:
+        m = min(chunk, replicates - done)
+        sims = random_tables(t.sum(axis=1), t.sum(axis=0), m, rng).astype(float)
+        # a relative tolerance as R uses, so ties with the observed table count as exceeding
+        exceed += int((_pearson_chi2_many(sims, expected) >= observed * (1 - 1e-7)).sum())
+        done += m
+    return float((1 + exceed) / (replicates + 1))
+
+
+def association(table, replicates: int = 9999, seed: int = 20260) -> Association:
+    """Pearson chi-square across nominal groups (rows) x levels; rows and columns that are all
+    zero are dropped first. Where any expected count is below 5 a Monte Carlo p with fixed
+    margins is added (:func:`chi2_monte_carlo`). NaN when fewer than two groups or levels remain."""
     t = _clean_table(table)
     n = int(t.sum())
     if min(t.shape, default=0) < 2:
         nan = float("nan")
-        return Association(n, nan, 0, nan, nan, nan, nan, nan)
+        return Association(n, nan, 0, nan, nan, nan, nan, 0, "")
     chi2, p, dof, expected = _sps.chi2_contingency(t, correction=False)
-    ordinal = Table(t).test_ordinal_association()
+    v_df = int(min(t.shape) - 1)
+    v = float(np.sqrt(chi2 / (n * v_df)))
+    small = float(expected.min()) < 5
     return Association(
         n,
         float(chi2),
         int(dof),
         float(p),
-        float(np.sqrt(chi2 / (n * (min(t.shape) - 1)))),
+        v,
         float(expected.min()),
-        float(ordinal.zscore),
-        float(ordinal.pvalue),
+        chi2_monte_carlo(t, replicates, seed) if small else float("nan"),
+        v_df,
+        cramers_v_magnitude(v, v_df),
     )
+
+
+def kruskal_wallis(scores, groups) -> tuple[float, float, int]:
+    """Kruskal-Wallis H (tie-corrected, scipy) of ordinal scores across nominal groups: no order
+    of the groups is assumed. Returns (H, p, n); NaN with fewer than two non-empty groups or
+    when every score is the same."""
+    d = pd.DataFrame({"s": pd.to_numeric(pd.Series(scores)), "g": pd.Series(groups).to_numpy()}).dropna()
+    samples = [g["s"].to_numpy() for _, g in d.groupby("g", observed=True, sort=True) if len(g)]
+    if len(samples) < 2 or d["s"].nunique() < 2:
+        return float("nan"), float("nan"), int(len(d))
+    h, p = _sps.kruskal(*samples)
+    return float(h), float(p), int(len(d))
 
 
 def adjust_pvalues(pvalues, method: str = "holm") -> np.ndarray:

@@ -82,15 +82,34 @@ def test_wide_and_sentences():
         "45% (37\u201353)",
         "suppressed",
     ]
-    assert headline.sentences(t, attitudes()) == [
-        "- *Rate relations*: 60% (56\u201365) of all respondents agreeing or positive; highest among chief executives "
+    tests = pd.DataFrame({"item": ["q", "r"], "p_holm": [0.004, 1.0]})
+    assert headline.sentences(t, attitudes(), role_tests=tests) == [
+        "- *Rate relations*: 60% (56\u201365) of the 465 who answered agreeing or positive; highest among chief executives "
         "(79% (68\u201387)), lowest among clinical directors (45% (37\u201353))."
+    ]
+    # issue 14, 6: no highest/lowest where role has no adjusted significant effect (Holm p = 1)
+    tests = pd.DataFrame({"item": ["q"], "p_holm": [1.0]})
+    assert headline.sentences(t, attitudes(), role_tests=tests) == [
+        "- *Rate relations*: 60% (56\u201365) of the 465 who answered agreeing or positive; "
+        "the role groups did not differ significantly (Holm-adjusted)."
     ]
 
 
+def test_every_percentage_in_text_states_its_base():
+    # issue 14, 5: "88% of all respondents" was 88% of the 451 who answered substantively (84% of 472)
+    a = attitudes().assign(n_respondents=[472, 70, 150, 3, 245, 62, 472])
+    t = headline.headline_table(a, ["r"], ("all",))
+    assert headline.sentences(t, a) == [
+        "- *Regulation*: 88% (84\u201391) of the 400 of 472 respondents who answered agreeing or positive."
+    ]
+    assert headline.base_text(float("nan")) == "of those who answered (base suppressed)"
+
+
 def test_extremes_ignores_suppressed_and_needs_two_groups():
-    assert headline.extremes(attitudes(), "q") == ("Chief executive", "Clinical director")
-    assert headline.extremes(attitudes(), "r") is None
+    tests = pd.DataFrame({"item": ["q", "r"], "p_holm": [0.01, 0.01]})
+    assert headline.extremes(attitudes(), "q", role_tests=tests) == ("Chief executive", "Clinical director")
+    assert headline.extremes(attitudes(), "r", role_tests=tests) is None
+    assert headline.extremes(attitudes(), "q") is None  # never ranked without an adjusted test
 
 
 def test_themes_summary_sums_role_rows():

@@ -113,7 +113,8 @@ def test_build_adds_silences_and_keeps_team_judgement(tmp_path):
         tmp_path,
         HEADER + "a,Turnover,convergence,both\na,Pressures,dissonance,x\nb,Identity,complementarity,y\n",
     )
-    long = tri.build(tri.read_mapping(path), attitudes(), themes(), mapping_file=path)
+    role_tests = pd.DataFrame({"item": ["a", "b", "c"], "p_holm": [0.01, 0.5, 0.5]})
+    long = tri.build(tri.read_mapping(path), attitudes(), themes(), mapping_file=path, role_tests=role_tests)
     got = long[["survey_item", "theme", "judgement", "team_judgement"]].to_records(index=False).tolist()
     assert got == [
         ("a", "Turnover", "convergence", "convergence"),
@@ -128,6 +129,9 @@ def test_build_adds_silences_and_keeps_team_judgement(tmp_path):
         "All respondents 60% (50\u201369); highest Chief executive 75% (60\u201386), "
         "lowest Clinical director 50% (38\u201362)"
     )
+    # no role test (or a non-significant one): no highest or lowest role is named (issue 14)
+    plain = tri.build(tri.read_mapping(path), attitudes(), themes(), mapping_file=path)
+    assert plain.loc[0, "survey_evidence"] == "All respondents 60% (50\u201369)"
     assert (
         long.loc[0, "qualitative_evidence"]
         == "5 references from 3 participants (board member, clinical director)"

@@ -1,6 +1,7 @@
 """Summaries on a tiny coded-segments table whose every number is worked out by hand below."""
 
 import io
+import types
 import zipfile
 
 import numpy as np
@@ -128,18 +129,73 @@ def test_top_pairs(tiny):
 def test_agreement_kappa_by_hand(tiny):
     data, people, seg = tiny
     table = summaries.agreement(data)
-    # passages: FG1 0-10, FG1 20-30, INT1 0-10. A: {a,b}, {c}, {b,c}; B: {a}, {c}, {a}.
-    # a: A=[1,0,0] B=[1,0,1]: po=2/3, pe=1/3*2/3+2/3*1/3=4/9, kappa=(2/3-4/9)/(5/9)=0.4
-    # b: A=[1,0,1] B=[0,0,0]: po=1/3, pe=0+1/3*1=1/3, kappa=0
-    # c: A=[0,1,1] B=[0,1,0]: po=2/3, pe=4/9, kappa=0.4
+    # issue 14: the unit is the whole transcripts both coders worked on (FG1, INT1), every
+    # passage either coded there, "not coded" counted: FG1 0-10, 5-15, 20-30, 25-35, INT1 0-10.
+    # A: {a,b}, {a}, {c}, {c}, {b,c}; B: {a}, -, {c}, -, {a}.
+    # a: A=[1,1,0,0,0] B=[1,0,0,0,1]: po=3/5, pe=.4*.4+.6*.6=.52, kappa=.08/.48=0.17
+    # b: A=[1,0,0,0,1] B=[0,0,0,0,0]: po=3/5, pe=.6, kappa=0
+    # c: A=[0,0,1,1,1] B=[0,0,1,0,0]: po=3/5, pe=.6*.2+.4*.8=.44, kappa=.16/.56=0.29
     assert table[
-        ["code", "passages", "both", "primary_only", "second_only", "percent_agreement", "kappa"]
+        [
+            "code",
+            "transcripts",
+            "passages",
+            "both",
+            "primary_only",
+            "second_only",
+            "neither",
+            "percent_agreement",
+            "kappa",
+        ]
     ].values.tolist() == [
-        ["a", 3, 1, 0, 1, 66.7, 0.4],
-        ["b", 3, 0, 2, 0, 33.3, 0.0],
-        ["c", 3, 1, 1, 0, 66.7, 0.4],
+        ["a", 2, 5, 1, 1, 1, 2, 60, 0.17],
+        ["b", 2, 5, 0, 2, 0, 3, 60, 0.0],
+        ["c", 2, 5, 1, 2, 0, 2, 60, 0.29],
     ]
-    assert set(table["second_coder"]) == {"B"}
+    assert set(table["second_coder"]) == {"B"} and set(table["interval"]) == {"asymptotic"}
+
+
+def test_agreement_at_perfect_agreement_reports_a_one_sided_bound(tmp_path):
+    rows = [
+        ("S1", "x", "a", f"p{i}", i * 10, i * 10 + 5, coder)
+        for i in range(8)
+        for coder in ("A", "B")
+        if i < 3
+    ] + [("S1", "x", "b", f"p{i}", i * 10, i * 10 + 5, coder) for i in range(3, 8) for coder in ("A", "B")]
+    seg = pd.DataFrame(rows, columns=["source", "speaker", "code", "text", "start", "end", "coder"])
+    seg, primary = segments.mark_agreement_codings(seg, "A")
+    data = types.SimpleNamespace(
+        segments=seg, primary_coder=primary, codes=pd.DataFrame({"label": ["a", "b"]})
+    )
+    table = summaries.agreement(data)
+    # 8 passages, every one coded alike: kappa 1 with the exact one-sided bound, not 1.0 to 1.0
+    row = table.iloc[0]
+    assert (row["kappa"], row["ci_high"], row["interval"]) == (1.0, 1.0, "exact lower bound")
+    chance = (3 / 8) ** 2 + (5 / 8) ** 2
+    assert row["ci_low"] == round((0.05 ** (1 / 8) - chance) / (1 - chance), 2) < 1
+
+
+def test_multi_coder_agreement_is_krippendorffs_alpha_by_hand():
+    # three coders, five passages of one transcript, code "a" applied as below (1 = applied)
+    applied = {"A": [1, 0, 1, 1, 0], "B": [1, 0, 0, 1, 0], "C": [1, 1, 1, 1, 0]}
+    rows = [
+        ("S1", "x", "a" if applied[c][i] else "z", f"p{i}", i * 10, i * 10 + 5, c)
+        for c in applied
+        for i in range(5)
+    ]
+    seg = pd.DataFrame(rows, columns=["source", "speaker", "code", "text", "start", "end", "coder"])
+    seg, primary = segments.mark_agreement_codings(seg, "A")
+    data = types.SimpleNamespace(
+        segments=seg, primary_coder=primary, codes=pd.DataFrame({"label": ["a", "z"]})
+    )
+    table = summaries.multi_coder_agreement(data)
+    # by hand, coincidence matrix: o00=4, o11=7, o01=o10=2, n=15, n0=6, n1=9;
+    # alpha = 1 - (4/15) / (2*6*9/(15*14)) = 0.4815
+    assert table.loc[0, ["code", "coders", "transcripts", "passages"]].tolist() == ["a", 3, 1, 5]
+    assert table.loc[0, "alpha"] == round(1 - (4 / 15) / (108 / 210), 2) == 0.48
+    assert summaries.multi_coder_agreement(
+        types.SimpleNamespace(segments=seg[seg["coder"] != "C"], primary_coder="A", codes=data.codes)
+    ).empty
 
 
 def test_accounting_invariant(tiny):

@@ -397,7 +397,6 @@ def test_tidy_numbers_rounds_by_kind_and_keeps_markers():
             "pct_agree": [33.333, np.nan],
             "ci_low": [1.26, 2.0],
             "p_value": [0.000123456, 0.5],
-            "odds_ratio": [1.23456, 2.0],
             "n_agree": ["*", 12],
             "mixed": ["*", 0.123456],
         }
@@ -405,7 +404,8 @@ def test_tidy_numbers_rounds_by_kind_and_keeps_markers():
     out = A.tidy_numbers(t)
     assert out["pct_agree"].tolist()[0] == 33.3 and math.isnan(out["pct_agree"].tolist()[1])
     assert out["ci_low"].tolist() == [1.3, 2.0] and out["p_value"].tolist() == [0.000123, 0.5]
-    assert out["odds_ratio"].tolist() == [1.235, 2.0] and out["n_agree"].tolist() == ["*", 12]
+    assert out["n_agree"].tolist() == ["*", 12]
+    assert A.tidy_numbers(pd.DataFrame({"odds_ratio": [1.23456, 2.0]}))["odds_ratio"].tolist() == [1.23, 2.0]
     assert out["mixed"].tolist() == ["*", 0.123]
 
 
@@ -434,10 +434,13 @@ def test_headline_counts_from_the_tables():
             "approximate": [False],
         }
     )
-    text = A.headline(by_role, tests, effect, brant, comparison, ITEMS).splitlines()
+    text = A.headline(by_role, tests, effect, brant, comparison, {"a": ITEMS["att_a"], "b": ITEMS["att_b"]})
+    text = text.splitlines()
+    # issue 14, 6: only item a (Holm p = 0.002) is ranked; item b (p = 0.2) is not
     assert text[0] == (
-        "- Of the 2 items with every role group's percentage published, the highest share agreeing (or positive) "
-        "was among chief executives on 1, directorate managers on 1; the lowest among clinical directors on 2."
+        "- Of the 1 positively worded items on which the role groups differed (Holm-adjusted p < 0.05) and every "
+        "role group's percentage is published, the highest share agreeing (or positive; % of those answering "
+        "substantively) was among chief executives on 1; the lowest among clinical directors on 1."
     )
     assert text[1] == "- The four role groups differed (chi-square, Holm-adjusted p < 0.05) on 1 of 2 items."
     assert "answers to 1 of 2 items" in text[2]
@@ -468,4 +471,23 @@ def test_role_odds_ratios_for_chart_keeps_role_terms_in_item_order():
         ["att_a", "Chief executive", 1.5],
         ["att_a", "Medical director", 0.5],
         ["att_b", "Chief executive", 2.0],
+    ]
+
+
+def test_tidy_numbers_odds_ratio_intervals_two_decimals_never_rounded_onto_one():
+    # issue 14, 3: DM relationship_change printed 1.592 (1.0-2.5) with p = 0.036; true 1.03-2.46
+    t = pd.DataFrame(
+        {
+            "item": ["relationship_change", "x"],
+            "term": ["role[Directorate manager]", "role[Chief executive]"],
+            "odds_ratio": [1.5921, 1.41],
+            "ci_low": [1.0312, 1.0004],
+            "ci_high": [2.4577, 1.987],
+            "p_value": [0.0362, 0.0497],
+        }
+    )
+    out = A.tidy_numbers(t)
+    assert out[["odds_ratio", "ci_low", "ci_high"]].values.tolist() == [
+        [1.59, 1.03, 2.46],
+        [1.41, 1.0004, 1.99],
     ]

@@ -12,7 +12,7 @@ from collections.abc import Sequence
 
 import pandas as pd
 
-from helpers import files
+from helpers import files, numbers
 from helpers.findings import strands
 
 SUPPRESSED = "suppressed"
@@ -78,9 +78,30 @@ def headline_wide(headline: pd.DataFrame, label_width: int = 60) -> pd.DataFrame
     return wide.loc[order, groups].rename_axis(index="item", columns=None)
 
 
-def extremes(attitudes: pd.DataFrame, item: str, group_type: str = "role") -> tuple[str, str] | None:
+def role_differs(
+    role_tests: pd.DataFrame | None, item: str, alpha: float = 0.05, column: str = "p_holm"
+) -> bool:
+    """True when the strand's test across the role groups, adjusted for multiplicity
+    (``column``), is significant for ``item``. Without the tests table: False (issue 14: a
+    highest or lowest role is named only after an adjusted significant effect)."""
+    if role_tests is None or column not in role_tests:
+        return False
+    p = pd.to_numeric(role_tests.loc[role_tests["item"] == item, column], errors="coerce")
+    return bool(len(p) and p.iloc[0] < alpha)
+
+
+def extremes(
+    attitudes: pd.DataFrame,
+    item: str,
+    group_type: str = "role",
+    role_tests: pd.DataFrame | None = None,
+    alpha: float = 0.05,
+) -> tuple[str, str] | None:
     """(group with the highest %, group with the lowest %) for one item, from the table's
-    percentages; None when fewer than two groups have an unsuppressed percentage."""
+    percentages; None when fewer than two groups have an unsuppressed percentage, or when the
+    role groups do not differ significantly after adjustment (:func:`role_differs`)."""
+    if group_type == "role" and not role_differs(role_tests, item, alpha):
+        return None
     rows = attitudes[(attitudes["item"] == item) & (attitudes["group_type"] == group_type)]
     pct = pd.to_numeric(rows["pct_agree"], errors="coerce")
     rows = rows.assign(_pct=pct).dropna(subset=["_pct"])
@@ -90,22 +111,45 @@ def extremes(attitudes: pd.DataFrame, item: str, group_type: str = "role") -> tu
     return str(ordered["group"].iloc[-1]), str(ordered["group"].iloc[0])
 
 
-def sentences(headline: pd.DataFrame, attitudes: pd.DataFrame, pooled_type: str = "all") -> list[str]:
-    """One Markdown bullet per item: the pooled estimate, and the most and least positive roles."""
+def base_text(n_valid, n_respondents=None) -> str:
+    """The base of a percentage in words (issue 14: every % in text states its base):
+    'of the 451 who answered' or, with the respondents, 'of the 451 of 472 respondents who answered'."""
+    n = _num(n_valid)
+    if math.isnan(n):
+        return "of those who answered (base suppressed)"
+    total = _num(n_respondents)
+    if not math.isnan(total) and total != n:
+        return f"of the {numbers.count(n)} of {numbers.count(total)} respondents who answered"
+    return f"of the {numbers.count(n)} who answered"
+
+
+def sentences(
+    headline: pd.DataFrame,
+    attitudes: pd.DataFrame,
+    pooled_type: str = "all",
+    role_tests: pd.DataFrame | None = None,
+    alpha: float = 0.05,
+) -> list[str]:
+    """One Markdown bullet per item: the pooled estimate with its base (the substantive
+    answers, of all respondents), and the most and least positive roles where the role groups
+    differ after adjustment for multiplicity (else: that they did not)."""
     out = []
     for item, rows in headline.groupby("item", sort=False):
         question = rows["question"].iloc[0] if "question" in rows else item
         pooled = rows[rows["group_type"] == pooled_type]
         text = f"- *{question}*: "
-        text += (
-            f"{pooled['estimate'].iloc[0]} of {pooled['group'].iloc[0].lower()} agreeing or positive"
-            if len(pooled)
-            else "no pooled estimate"
-        )
-        ends = extremes(attitudes, item)
+        if len(pooled):
+            full = attitudes[(attitudes["item"] == item) & (attitudes["group_type"] == pooled_type)]
+            total = full["n_respondents"].iloc[0] if "n_respondents" in full and len(full) else None
+            text += f"{pooled['estimate'].iloc[0]} {base_text(pooled['n_valid'].iloc[0], total)} agreeing or positive"
+        else:
+            text += "no pooled estimate"
+        ends = extremes(attitudes, item, role_tests=role_tests, alpha=alpha)
         if ends:
             hi, lo = (headline_row(attitudes, item, g) for g in ends)
             text += f"; highest among {ends[0].lower()}s ({hi}), lowest among {ends[1].lower()}s ({lo})"
+        elif role_tests is not None and item in set(role_tests["item"]):
+            text += "; the role groups did not differ significantly (Holm-adjusted)"
         out.append(text + ".")
     return out
 

@@ -46,7 +46,8 @@ def headline_bullets(table: pd.DataFrame | None, attitudes: pd.DataFrame | None)
 
     if table is None:
         return note("attitudes")
-    return Markdown("\n".join(headline.sentences(table, attitudes)))
+    role_tests = strands.read_table("attitudes_role_tests")
+    return Markdown("\n".join(headline.sentences(table, attitudes, role_tests=role_tests)))
 
 
 def then_and_now(table: pd.DataFrame | None):
@@ -70,7 +71,10 @@ def triangulate(mapping_file, attitudes: pd.DataFrame | None, themes_by_role: pd
     mapping = triangulation.read_mapping(mapping_file)
     if attitudes is None or themes_by_role is None:
         return None, None
-    long = triangulation.build(mapping, attitudes, themes_by_role, mapping_file=mapping_file)
+    role_tests = strands.read_table("attitudes_role_tests")
+    long = triangulation.build(
+        mapping, attitudes, themes_by_role, mapping_file=mapping_file, role_tests=role_tests
+    )
     grid = triangulation.matrix(long, list(dict.fromkeys(themes_by_role["theme"])))
     outputs.write_table(long, "triangulation")
     outputs.write_table(grid, "triangulation_matrix", index=True)

@@ -51,7 +51,7 @@ STRANDS: dict[str, Strand] = {
             "attitudes",
             "03_attitude_analysis",
             "Attitudes by role and against 2002",
-            ("attitudes_by_role", "attitudes_then_vs_now"),
+            ("attitudes_by_role", "attitudes_then_vs_now", "attitudes_role_tests"),
             ("attitudes_then_vs_now", "attitudes_relationship_quality_by_role", "attitudes_battery_by_role"),
         ),
         Strand("focus_groups", "04_focus_group_themes", "Interviews and focus groups", ("themes_by_role",)),
@@ -70,6 +70,7 @@ REQUIRED_COLUMNS: dict[str, tuple[str, ...]] = {
         "ci_low",
         "ci_high",
     ),
+    "attitudes_role_tests": ("item", "p_holm"),
     "themes_by_role": ("theme", "role", "references", "participants"),
     "attitudes_then_vs_now": (
         "measure",

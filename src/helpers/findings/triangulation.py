@@ -102,7 +102,9 @@ def read_mapping(path: str | Path) -> pd.DataFrame:
     return table[["row", "survey_item", "theme", "judgement", "rationale"]].reset_index(drop=True)
 
 
-def _survey_evidence(attitudes: pd.DataFrame, item: str, pooled_type: str) -> tuple[str, bool]:
+def _survey_evidence(
+    attitudes: pd.DataFrame, item: str, pooled_type: str, role_tests: pd.DataFrame | None = None
+) -> tuple[str, bool]:
     rows = attitudes[attitudes["item"] == item]
     valid = pd.to_numeric(rows["n_valid"], errors="coerce")
     has_data = bool((valid > 0).any())
@@ -112,7 +114,7 @@ def _survey_evidence(attitudes: pd.DataFrame, item: str, pooled_type: str) -> tu
         parts.append(
             f"{pooled['group'].iloc[0]} {headline.fmt_pct_ci(pooled['pct_agree'].iloc[0], pooled['ci_low'].iloc[0], pooled['ci_high'].iloc[0])}"
         )
-    ends = headline.extremes(attitudes, item)
+    ends = headline.extremes(attitudes, item, role_tests=role_tests)
     if ends:
         parts.append(
             f"highest {ends[0]} {headline.headline_row(attitudes, item, ends[0])}, "
@@ -128,6 +130,7 @@ def build(
     *,
     mapping_file: str | Path = "mapping file",
     pooled_type: str = "all",
+    role_tests: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """The long triangulation table: one row per mapped pair, unmapped item and unmapped theme.
 
@@ -164,7 +167,7 @@ def build(
                 column="theme",
                 value=m["theme"],
             )
-        s_text, s_data = _survey_evidence(attitudes, item, pooled_type)
+        s_text, s_data = _survey_evidence(attitudes, item, pooled_type, role_tests)
         t = summary[summary["theme"] == theme].iloc[0]
         q_text = f"{t['references']} references from {t['participants']} participants ({t['raised_by']})"
         judgement, origin = m["judgement"], f"mapping row {int(m['row'])}"
@@ -200,7 +203,7 @@ def build(
                     "judgement": "silence",
                     "team_judgement": "",
                     "rationale": "",
-                    "survey_evidence": _survey_evidence(attitudes, item, pooled_type)[0],
+                    "survey_evidence": _survey_evidence(attitudes, item, pooled_type, role_tests)[0],
                     "qualitative_evidence": "no theme mapped to this item",
                     "origin": "derived: item in the survey, mapped to no theme",
                 }

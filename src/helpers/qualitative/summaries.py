@@ -22,7 +22,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from helpers import stats, workbook
+from helpers import numbers, stats, workbook
 from helpers.qualitative import privacy
 from helpers.qualitative.segments import CodedData
 
@@ -248,56 +248,148 @@ def quotes(
     return pd.DataFrame(rows, columns=["theme", "role", "setting", "quote"])
 
 
-def agreement(data: CodedData) -> pd.DataFrame:
-    """Cohen's kappa per code between the primary coder and each second coder, over the passages
-    both coded: for each code, did each coder apply it (yes/no)? The asymptotic 95% interval is
-    clipped to kappa's range [-1, 1]. Empty when nothing is double-coded."""
+AGREEMENT_COLUMNS = [
+    "code",
+    "primary_coder",
+    "second_coder",
+    "transcripts",
+    "passages",
+    "both",
+    "primary_only",
+    "second_only",
+    "neither",
+    "percent_agreement",
+    "kappa",
+    "ci_low",
+    "ci_high",
+    "interval",
+]
+
+AGREEMENT_UNIT_NOTE = (
+    "Coding comparison unit: the whole transcripts both coders worked on (as NVivo and QualCoder "
+    "compare coding). Every passage either coder coded in those transcripts is a unit, and a code "
+    "a coder did not apply to a passage counts as 'not coded' (a disagreement where the other "
+    "coder applied it). "
+)
+
+
+def _coded_sets(seg: pd.DataFrame, coder: str, sources) -> pd.Series:
+    return seg[(seg["coder"] == coder) & seg["source"].isin(sources)].groupby("span")["code"].agg(set)
+
+
+def agreement(data: CodedData, alpha: float = 0.05) -> pd.DataFrame:
+    """Cohen's kappa per code between the primary coder and each second coder, over the whole
+    transcripts both coded (:data:`AGREEMENT_UNIT_NOTE`): for each passage either coded there,
+    did each coder apply the code (yes/no, not coded = no)? The asymptotic 95% interval is
+    clipped to kappa's range; at perfect agreement it is one-sided, from the exact binomial
+    bound (:data:`helpers.stats.KAPPA_BOUNDARY_NOTE`; ``interval`` says which). Percentages and
+    kappas are rounded by :mod:`helpers.numbers`. Empty when no transcript is double-coded."""
     seg = data.segments
     rows = []
-    for second in sorted(set(seg.loc[seg["use"] == "agreement", "coder"])):
-        units = sorted(set(seg.loc[(seg["use"] == "agreement") & (seg["coder"] == second), "span"]))
-        a = (
-            seg[(seg["coder"] == data.primary_coder) & seg["span"].isin(units)]
-            .groupby("span")["code"]
-            .agg(set)
-        )
-        b = seg[(seg["coder"] == second) & seg["span"].isin(units)].groupby("span")["code"].agg(set)
+    primary = data.primary_coder
+    primary_sources = set(seg.loc[seg["coder"] == primary, "source"])
+    seconds = sorted(set(seg.loc[seg["source"].isin(primary_sources), "coder"]) - {primary}, key=str)
+    for second in seconds:
+        sources = sorted(primary_sources & set(seg.loc[seg["coder"] == second, "source"]), key=str)
+        a = _coded_sets(seg, primary, sources)
+        b = _coded_sets(seg, second, sources)
+        units = sorted(set(a.index) | set(b.index))
+        a, b = a.reindex(units), b.reindex(units)
+        a = [x if isinstance(x, set) else set() for x in a]
+        b = [x if isinstance(x, set) else set() for x in b]
         used = set().union(*a, *b)
         for code in [c for c in data.codes["label"] if c in used]:
-            ra = [code in a[u] for u in units]
-            rb = [code in b[u] for u in units]
-            result = stats.cohens_kappa(ra, rb)
+            ra = [code in x for x in a]
+            rb = [code in x for x in b]
+            result = stats.cohens_kappa(ra, rb, alpha)
             rows.append(
                 {
                     "code": code,
-                    "primary_coder": data.primary_coder,
+                    "primary_coder": primary,
                     "second_coder": second,
+                    "transcripts": len(sources),
                     "passages": len(units),
                     "both": sum(x and y for x, y in zip(ra, rb)),
                     "primary_only": sum(x and not y for x, y in zip(ra, rb)),
                     "second_only": sum(y and not x for x, y in zip(ra, rb)),
-                    "percent_agreement": round(result.percent_agreement, 1),
-                    "kappa": round(result.kappa, 3),
-                    "ci_low": round(result.ci_low, 3),
-                    "ci_high": round(result.ci_high, 3),
+                    "neither": sum(not x and not y for x, y in zip(ra, rb)),
+                    "percent_agreement": numbers.rounded(result.percent_agreement, "percentage"),
+                    "kappa": numbers.rounded(result.kappa, "effect_size"),
+                    "ci_low": numbers.rounded(result.ci_low, "effect_size"),
+                    "ci_high": numbers.rounded(result.ci_high, "effect_size"),
+                    "interval": result.interval if np.isfinite(result.kappa) else "",
                 }
             )
-    return pd.DataFrame(
-        rows,
-        columns=[
-            "code",
-            "primary_coder",
-            "second_coder",
-            "passages",
-            "both",
-            "primary_only",
-            "second_only",
-            "percent_agreement",
-            "kappa",
-            "ci_low",
-            "ci_high",
-        ],
+    return pd.DataFrame(rows, columns=AGREEMENT_COLUMNS)
+
+
+def agreement_text(table: pd.DataFrame) -> str:
+    """One sentence describing the agreement table, generated from its (rounded) numbers so
+    the text always matches them: codes compared, the range of kappa, and how many codes had
+    perfect agreement with the range of their one-sided lower bounds."""
+    if table.empty:
+        return "No transcript was coded by more than one coder, so agreement between coders is not reported."
+    k = pd.to_numeric(table["kappa"], errors="coerce")
+    perfect = table[table["interval"] == "exact lower bound"]
+    text = (
+        f"{len(table)} code comparisons over {int(table['passages'].max())} passages in "
+        f"{int(table['transcripts'].max())} transcript(s): kappa from {numbers.effect_size(k.min())} "
+        f"to {numbers.effect_size(k.max())}"
     )
+    if k.isna().any():
+        text += f" ({int(k.isna().sum())} undefined: neither coder's yes/no varied)"
+    if len(perfect):
+        lows = pd.to_numeric(perfect["ci_low"])
+        text += (
+            f"; {len(perfect)} with perfect agreement, whose one-sided 95% lower bounds run from "
+            f"{numbers.effect_size(lows.min())} to {numbers.effect_size(lows.max())}: agreement on so few "
+            "passages is compatible with much lower kappa"
+        )
+    finite = table[table["interval"] == "asymptotic"]
+    if len(finite):
+        width = pd.to_numeric(finite["ci_high"]) - pd.to_numeric(finite["ci_low"])
+        text += f"; the two-sided 95% intervals are {numbers.effect_size(width.min())} to {numbers.effect_size(width.max())} wide"
+    return text + "."
+
+
+def multi_coder_agreement(data: CodedData) -> pd.DataFrame:
+    """Krippendorff's alpha (nominal; the ``krippendorff`` package) per code where more than two
+    coders coded the same transcripts: units are the passages any of them coded in the
+    transcripts all of them worked on, a code not applied counts as 'not coded'. Columns: code,
+    coders, transcripts, passages, alpha (rounded by :mod:`helpers.numbers`). Empty with fewer
+    than three coders sharing a transcript."""
+    import krippendorff
+
+    seg = data.segments
+    columns = ["code", "coders", "transcripts", "passages", "alpha"]
+    coders = sorted(set(seg["coder"]), key=str)
+    if len(coders) < 3:
+        return pd.DataFrame(columns=columns)
+    shared = set.intersection(*(set(seg.loc[seg["coder"] == c, "source"]) for c in coders))
+    if not shared:
+        return pd.DataFrame(columns=columns)
+    sets = {c: _coded_sets(seg, c, shared) for c in coders}
+    units = sorted(set().union(*(s.index for s in sets.values())))
+    sets = {c: [x if isinstance(x, set) else set() for x in s.reindex(units)] for c, s in sets.items()}
+    used = set().union(*(x for s in sets.values() for x in s))
+    rows = []
+    for code in [c for c in data.codes["label"] if c in used]:
+        matrix = np.array([[float(code in x) for x in sets[c]] for c in coders])
+        value = (
+            float(krippendorff.alpha(reliability_data=matrix, level_of_measurement="nominal"))
+            if len(np.unique(matrix)) > 1
+            else float("nan")
+        )
+        rows.append(
+            {
+                "code": code,
+                "coders": len(coders),
+                "transcripts": len(shared),
+                "passages": len(units),
+                "alpha": numbers.rounded(value, "effect_size"),
+            }
+        )
+    return pd.DataFrame(rows, columns=columns)
 
 
 def accounting(data: CodedData, by_role: pd.DataFrame) -> pd.DataFrame:

@@ -7,7 +7,7 @@ from collections.abc import Mapping, Sequence
 import numpy as np
 import pandas as pd
 
-from helpers import disclosure, stats
+from helpers import disclosure, numbers, stats
 from helpers.survey.attitudes.items import (
     ALL,
     HIERARCHY,
@@ -190,12 +190,16 @@ def tidy_numbers(table: pd.DataFrame) -> pd.DataFrame:
     def rounder(name):
         if name.startswith(("pct", "ci_", "diff_", "published_pct")) or name.endswith("_pp"):
             return lambda v: round(v, 1)
-        if name == "p_value" or name.startswith(("p_", "ordinal_p")):
+        if name == "p_value" or name.startswith(("p_", "kw_p")):
             return lambda v: float(f"{v:.3g}")
         return lambda v: round(v, 3)
 
     out = table.copy()
+    if "odds_ratio" in out.columns:  # odds ratios and their CIs: helpers.numbers (issue 14, 3)
+        out = _round_odds_ratios(out)
     for col in out.columns:
+        if "odds_ratio" in out.columns and col in ("odds_ratio", "ci_low", "ci_high"):
+            continue
         values, fn = out[col], rounder(str(col))
         if pd.api.types.is_float_dtype(values):
             out[col] = values.map(lambda v, fn=fn: fn(v) if pd.notna(v) else v)
@@ -203,6 +207,24 @@ def tidy_numbers(table: pd.DataFrame) -> pd.DataFrame:
             out[col] = values.map(
                 lambda v, fn=fn: fn(v) if isinstance(v, (float, np.floating)) and np.isfinite(v) else v
             )
+    return out
+
+
+def _round_odds_ratios(table: pd.DataFrame) -> pd.DataFrame:
+    """Odds ratios to 2 decimals and their CI bounds to 2 decimals, with more where 2 would put
+    a bound that excludes 1 onto 1.00 (:func:`helpers.numbers.odds_ratio_interval_text`), so a
+    significant result never looks null in a published table."""
+    out = table.copy()
+    out["odds_ratio"] = out["odds_ratio"].map(lambda v: numbers.rounded(v, "odds_ratio"))
+    if {"ci_low", "ci_high"} <= set(out.columns):
+        bounds = [
+            (lo, hi)
+            if any(isinstance(v, str) or pd.isna(v) for v in (lo, hi))
+            else tuple(float(x) for x in numbers.odds_ratio_interval_text(lo, hi))
+            for lo, hi in zip(out["ci_low"], out["ci_high"])
+        ]
+        out["ci_low"] = [b[0] for b in bounds]
+        out["ci_high"] = [b[1] for b in bounds]
     return out
 
 

@@ -21,7 +21,7 @@ SHEET_TITLES = {
     ),
     "role_tests": (
         "Tests across the four role groups",
-        "Pearson chi-square (no continuity correction), linear-by-linear association test; Holm-adjusted across items.",
+        "Pearson chi-square (no continuity correction; Monte Carlo p with fixed margins, 9,999 tables, where an expected count is below 5) and Kruskal-Wallis; role groups are nominal, so no trend test. Cramér's V described by Cohen's thresholds divided by sqrt(v_df). Holm-adjusted across items.",
     ),
     "ordinal_odds_ratios": (
         "Proportional-odds models: odds ratios",
@@ -103,12 +103,24 @@ def headline(
     roles = by_role_table[by_role_table["group_type"] == "role"]
     pct = roles.pivot(index="item", columns="group", values="pct_agree").reindex(columns=ROLES)
     pct = pct.apply(pd.to_numeric, errors="coerce").dropna(how="any")
-    if len(pct):
-        top = pct.idxmax(axis=1).value_counts().reindex(ROLES, fill_value=0)
-        bottom = pct.idxmin(axis=1).value_counts().reindex(ROLES, fill_value=0)
+    # issue 14, 6: a highest or lowest role only where role has an adjusted significant effect,
+    # and agreement is never ranked across items of opposite wording (agreeing with a negatively
+    # worded statement is the unfavourable answer).
+    adjusted = next(
+        (c for c in tests.columns if c.startswith("p_") and c not in ("p_value", "p_chi2", "p_monte_carlo")),
+        None,
+    )
+    differs = set(tests.loc[pd.to_numeric(tests[adjusted]) < alpha, "item"]) if adjusted else set()
+    for reverse, wording in ((False, "positively worded"), (True, "negatively worded")):
+        block = pct[[i in differs and i in items and items[i].reverse == reverse for i in pct.index]]
+        if not len(block):
+            continue
+        top = block.idxmax(axis=1).value_counts().reindex(ROLES, fill_value=0)
+        bottom = block.idxmin(axis=1).value_counts().reindex(ROLES, fill_value=0)
         lines.append(
-            f"- Of the {len(pct)} items with every role group's percentage published, the highest share "
-            f"agreeing (or positive) was among "
+            f"- Of the {len(block)} {wording} items on which the role groups differed (Holm-adjusted "
+            f"p < {alpha}) and every role group's percentage is published, the highest share agreeing "
+            "(or positive; % of those answering substantively) was among "
             + ", ".join(f"{r.lower()}s on {top[r]}" for r in ROLES if top[r])
             + "; the lowest among "
             + ", ".join(f"{r.lower()}s on {bottom[r]}" for r in ROLES if bottom[r])
