@@ -14,16 +14,24 @@ PARAMS ?= params.yaml
 BUILD  := build
 ENV_STAMP := $(VENV)/.installed
 
-# The input folder is part of every stage's inputs: changing DATA reruns everything.
+# The input folder is part of every stage's inputs: changing DATA reruns everything. The runner
+# writes build/data_dir.txt only when a release completes.
 DATA_STAMP := $(BUILD)/data_dir.txt
+ifneq ($(shell cat $(DATA_STAMP) 2>/dev/null),$(abspath $(DATA)))
+DATA_CHANGED := FORCE
+endif
 HELPERS_SRC := $(shell find src/helpers -type f \( -name '*.py' -o -name '*.yaml' -o -name '*.csv' -o -name '*.tpl' \) 2>/dev/null)
 REFERENCE   := $(shell find data/reference -type f 2>/dev/null)
 # Every file of one strand's input folder (file names must not contain spaces).
 inputs = $(shell find $(DATA)/$(1) -type f 2>/dev/null)
 
 NOTEBOOKS := $(sort $(wildcard notebooks/[0-9][0-9]_*.ipynb))
-EXECUTED  := $(patsubst notebooks/%.ipynb,$(BUILD)/executed/%.ipynb,$(NOTEBOOKS))
-RUN_STAGE := $(BIN)/python -m helpers.pipeline run
+# One stamp per stage: make decides what is stale; a stale stage's rule only removes its stamp.
+STAMPS    := $(patsubst notebooks/%.ipynb,$(BUILD)/stamps/%,$(NOTEBOOKS))
+stamp      = $(BUILD)/stamps/$(1)
+RELEASED  := $(BUILD)/release.done
+# The runner (helpers.pipeline): every stale stage in one process, deck and index, audit, one publish.
+RUNNER    := $(BIN)/python -m helpers.pipeline release --data $(DATA) --params $(PARAMS)
 # The seminar deck and the index page, built after every notebook (see docs/findings.md).
 SLIDES := reports/05_findings_slides.html
 INDEX  := reports/index.html
@@ -43,39 +51,44 @@ $(ENV_STAMP): requirements.lock pyproject.toml
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps -e .
 	@touch $@
 
-all: $(EXECUTED) $(SLIDES) $(INDEX) ## Run the whole pipeline on DATA and write every report (incremental)
+all: $(RELEASED) ## Run the whole pipeline on DATA and write every report (incremental)
 
-$(DATA_STAMP): FORCE
-	@mkdir -p $(BUILD)
-	@echo "$(abspath $(DATA))" | cmp -s - $@ || echo "$(abspath $(DATA))" > $@
-
-$(BUILD)/executed/%.ipynb: notebooks/%.ipynb $(HELPERS_SRC) $(PARAMS) $(DATA_STAMP) $(ENV_STAMP)
-	$(RUN_STAGE) $< --data $(DATA) --params $(PARAMS)
+# A stage is stale when its notebook, the helpers, the parameters, the environment, the data
+# folder or its strand's inputs changed since its stamp. Its rule only removes the stamp; the
+# release rule below hands make's list of stale stamps ($?) to the runner in one call, which
+# adds the stages downstream, runs them (independent ones side by side), builds the deck and
+# index, audits the whole staged release and publishes it once (docs/pipeline.md).
+$(BUILD)/stamps/%: notebooks/%.ipynb $(HELPERS_SRC) $(PARAMS) $(ENV_STAMP) $(DATA_CHANGED)
+	@rm -f $@
 
 # What each stage reads besides its notebook, the helpers and the parameters.
-$(BUILD)/executed/01_literature_review.ipynb: $(call inputs,literature)
-$(BUILD)/executed/02_survey_cleaning.ipynb: $(call inputs,survey)
-$(BUILD)/executed/03_attitude_analysis.ipynb: $(BUILD)/executed/02_survey_cleaning.ipynb $(call inputs,survey) $(REFERENCE)
-$(BUILD)/executed/04_focus_group_themes.ipynb: $(call inputs,focus_groups)
-$(BUILD)/executed/05_findings.ipynb: $(filter-out $(BUILD)/executed/05_findings.ipynb,$(EXECUTED)) $(call inputs,findings)
+$(call stamp,01_literature_review): $(call inputs,literature)
+$(call stamp,02_survey_cleaning): $(call inputs,survey)
+$(call stamp,03_attitude_analysis): $(call stamp,02_survey_cleaning) $(call inputs,survey) $(REFERENCE)
+$(call stamp,04_focus_group_themes): $(call inputs,focus_groups)
+$(call stamp,05_findings): $(filter-out $(call stamp,05_findings),$(STAMPS)) $(call inputs,findings)
+
+$(RELEASED): $(STAMPS) $(REVEAL_WHEEL)
+	@$(RUNNER) $?
+	@touch $@
 
 # reveal.js for the offline deck: the PyPI wheel of sphinx-revealjs vendors it (SHA-256 checked
 # by helpers.slides before use); nothing is fetched from a CDN.
 $(REVEAL_WHEEL): | $(ENV_STAMP)
 	$(BIN)/python -m pip download --quiet --disable-pip-version-check --no-deps --only-binary=:all: sphinx-revealjs==3.2.1 -d $(BUILD)/vendor
 
-$(SLIDES): $(BUILD)/executed/05_findings.ipynb $(REVEAL_WHEEL) $(HELPERS_SRC)
-	$(BIN)/python -m helpers.slides $< $@
-
-# One page linking every report, figure and table, with every stage's provenance.
-$(INDEX): $(EXECUTED) $(SLIDES) $(HELPERS_SRC)
-	$(BIN)/python -m helpers.report_index
-
-literature: $(BUILD)/executed/01_literature_review.ipynb ## Stage 01: literature review log and PRISMA flow
-survey: $(BUILD)/executed/02_survey_cleaning.ipynb ## Stage 02: survey export to clean dataset
-attitudes: $(BUILD)/executed/03_attitude_analysis.ipynb ## Stage 03: attitude analysis by role and against 2002
-focus_groups: $(BUILD)/executed/04_focus_group_themes.ipynb ## Stage 04: interview and focus-group themes
-findings: $(BUILD)/executed/05_findings.ipynb $(SLIDES) $(INDEX) ## Stage 05: findings across strands, the seminar deck and the index page
+# One stage (and its stale upstream stages), published as a release of its own.
+STAGE_RUN = @$(RUNNER) --only $(filter $(BUILD)/stamps/%,$^)
+literature: $(call stamp,01_literature_review) ## Stage 01: literature review log and PRISMA flow
+	$(STAGE_RUN)
+survey: $(call stamp,02_survey_cleaning) ## Stage 02: survey export to clean dataset
+	$(STAGE_RUN)
+attitudes: $(call stamp,03_attitude_analysis) ## Stage 03: attitude analysis by role and against 2002
+	$(STAGE_RUN)
+focus_groups: $(call stamp,04_focus_group_themes) ## Stage 04: interview and focus-group themes
+	$(STAGE_RUN)
+findings: $(call stamp,05_findings) $(REVEAL_WHEEL) ## Stage 05: findings across strands, the seminar deck and the index page
+	$(STAGE_RUN)
 
 demo: $(ENV_STAMP) ## Regenerate the synthetic demonstration data in data/raw/demo (seeded)
 	$(BIN)/python -m helpers.demo data/raw/demo
@@ -87,7 +100,7 @@ test-all: $(ENV_STAMP) $(REVEAL_WHEEL) ## Every test: the fast tier plus the slo
 	$(BIN)/python -m pytest --nbval-lax -p no:cacheprovider
 
 check: $(ENV_STAMP) ## Validate an input folder (DATA=...) and list every problem, without running the analysis
-	$(BIN)/python -m helpers.check $(DATA) --params $(PARAMS)
+	@$(BIN)/python -m helpers.release --what "make check" -- helpers.check $(DATA) --params $(PARAMS)
 
 # bench/ is a folder, so the target must be phony. Runs in a scratch copy; see docs/benchmarks.md.
 .PHONY: bench

@@ -1,13 +1,21 @@
-"""The stage runner behind ``make``: run one notebook, render its report, publish atomically.
+"""The runner behind ``make all``: every stale stage in one process, one release published once.
 
+    python -m helpers.pipeline release --data data/raw/demo [STALE ...]   # what `make all` calls
     python -m helpers.pipeline run notebooks/02_survey_cleaning.ipynb --data data/raw/demo
     python -m helpers.pipeline strip notebooks/*.ipynb
 
-A stage writes every output under ``build/staging/<stage>/`` (helpers.paths.staging). Only
-when the notebook has run and its HTML report has rendered are the files moved into
-``data/processed`` and ``reports``; outputs that the stage wrote last time but not this time
-are removed. A failed stage therefore leaves the previous outputs exactly as they were, and
-its half-run notebook stays in the staging folder for inspection.
+Make decides what is stale (``build/stamps/<stage>``: a stale stage's stamp is removed by its
+make rule) and hands the list to ``release`` in one call. Under the workspace lock the runner
+adds the stages downstream of a stale one, runs them in dependency order, independent stages
+side by side (one kernel each, up to the number of cores), builds the seminar deck and the
+index page in the same process, audits the whole staged release (``build/release/``: the new
+outputs beside the unchanged ones) and only then publishes it in one unit (helpers.release).
+A failed stage or audit publishes nothing: every previous output stays byte-identical, the
+first line of the message is the error itself, and the full traceback goes to
+``build/logs/<stage>.log``; the half-run stage stays in ``build/staging/<stage>/``.
+
+Exit codes: 0 success (or nothing to do), 1 a stage, the deck, the audit or publishing
+failed (make then reports the failed recipe and exits 2).
 """
 
 from __future__ import annotations
@@ -19,9 +27,7 @@ import sys
 import time
 from pathlib import Path
 
-import nbformat
-
-from helpers import paths
+from helpers import paths, release
 
 BUILD = "build"
 
@@ -30,7 +36,7 @@ def stage_name(notebook: Path) -> str:
     return Path(notebook).stem
 
 
-def _render_html(executed: Path, target: Path) -> None:
+def _render_html(nb, target: Path) -> None:
     from nbconvert import HTMLExporter
 
     exporter = HTMLExporter(template_name="lab")
@@ -38,73 +44,299 @@ def _render_html(executed: Path, target: Path) -> None:
     exporter.exclude_input = True
     exporter.exclude_input_prompt = True
     exporter.exclude_output_prompt = True
-    body, _ = exporter.from_notebook_node(nbformat.read(executed, as_version=4))
+    body, _ = exporter.from_notebook_node(nb)
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_text(body, encoding="utf-8")
 
 
-def _publish(staged_root: Path, root: Path, record: Path) -> list[str]:
-    """Move every staged file into place; remove this stage's outputs from last time that are gone."""
-    new = sorted(p.relative_to(staged_root).as_posix() for p in staged_root.rglob("*") if p.is_file())
-    old = record.read_text(encoding="utf-8").split() if record.is_file() else []
-    for rel in new:
-        target = root / rel
-        target.parent.mkdir(parents=True, exist_ok=True)
-        os.replace(staged_root / rel, target)
-    for rel in sorted(set(old) - set(new)):
-        (root / rel).unlink(missing_ok=True)
-    record.parent.mkdir(parents=True, exist_ok=True)
-    record.write_text("\n".join(new) + "\n", encoding="utf-8")
-    return new
+STAMPS = Path(BUILD) / "stamps"
+DATA_STAMP = Path(BUILD) / "data_dir.txt"
+LOGS = Path(BUILD) / "logs"
+# The last stage reads every other stage's outputs; the deck and the index are built from it.
+FINAL = "05_findings"
+DECK = "_deck_and_index"
+# What each stage reads from earlier stages besides FINAL's "everything" (the Makefile's
+# stage rules say the same; tests/test_runner.py checks that they agree).
+DEPENDS = {"03_attitude_analysis": ("02_survey_cleaning",)}
 
 
-def run_stage(notebook: str | Path, data_dir: str, params_file: str = "params.yaml") -> Path:
-    """Run ``notebook`` on ``data_dir``; publish its outputs into the workspace only on success."""
+class StageFailed(RuntimeError):
+    """A stage, the deck, the index or the audit failed; ``str`` is the one-line reason."""
+
+    def __init__(self, stage: str, reason: str, log: Path | None = None):
+        super().__init__(f"{stage}: {reason}")
+        self.stage, self.reason, self.log = stage, reason, log
+
+
+def stages() -> list[str]:
+    """Every stage, in order: the notebooks ``notebooks/NN_*.ipynb``."""
+    return [stage_name(p) for p in sorted((paths.project_root() / "notebooks").glob("[0-9][0-9]_*.ipynb"))]
+
+
+def upstream(stage: str, every: list[str]) -> set[str]:
+    """The stages whose outputs ``stage`` reads, directly or through another stage."""
+    direct = [s for s in every if s != stage] if stage == FINAL else list(DEPENDS.get(stage, ()))
+    found: set[str] = set()
+    for s in direct:
+        if s in every and s not in found:
+            found |= {s} | upstream(s, every)
+    return found
+
+
+def downstream(chosen: set[str], every: list[str]) -> set[str]:
+    return {s for s in every if upstream(s, every) & chosen}
+
+
+def _kernel_manager(env: dict[str, str], cwd: str):
+    """A kernel manager class whose kernels get ``env`` and ``cwd`` (threads cannot share
+    os.environ or the working directory, so papermill's ``cwd`` is not used)."""
+    from jupyter_client import AsyncKernelManager
+
+    class StageKernelManager(AsyncKernelManager):
+        async def start_kernel(self, **kw):
+            kw["env"] = {**env, **kw.get("env", {})} if kw.get("env") else dict(env)
+            kw.setdefault("cwd", cwd)
+            return await super().start_kernel(**kw)
+
+    return StageKernelManager
+
+
+def _log_failure(root: Path, stage: str, exc: BaseException) -> tuple[str, Path]:
+    """The one-line reason (the notebook's own error, e.g. InputError naming file, row and
+    column) and the log file holding the full traceback."""
+    import traceback
+
+    log = root / LOGS / f"{stage}.log"
+    log.parent.mkdir(parents=True, exist_ok=True)
+    text = "".join(traceback.format_exception(exc))
+    ename, evalue = getattr(exc, "ename", None), getattr(exc, "evalue", None)
+    if ename is not None:  # papermill.PapermillExecutionError: the kernel's exception
+        import re
+
+        kernel_tb = "\n".join(getattr(exc, "traceback", []) or [])
+        text = re.sub(r"\x1b\[[0-9;]*m", "", kernel_tb) + "\n\n" + text
+        reason = f"{ename}: {evalue}"
+    else:
+        reason = f"{type(exc).__name__}: {exc}"
+    log.write_text(text, encoding="utf-8")
+    return reason.strip(), log
+
+
+def _execute(stage: str, root: Path, staged_release: Path, data_dir: str, params_file: str) -> Path:
+    """Run one notebook into ``build/staging/<stage>``, reading earlier stages' outputs from the
+    staged release; render its report. Returns the staging folder."""
     import papermill
 
-    root = paths.workspace()
-    notebook = paths.resolve(notebook)
-    stage = stage_name(notebook)
+    notebook = paths.project_root() / "notebooks" / f"{stage}.ipynb"
     staged = root / BUILD / "staging" / stage
     shutil.rmtree(staged, ignore_errors=True)
     staged.mkdir(parents=True)
-    executed_staged = staged / "_executed.ipynb"
+    executed = staged / BUILD / "executed" / f"{stage}.ipynb"
+    executed.parent.mkdir(parents=True)
+    env = {**os.environ, "HELPERS_WORKSPACE": str(staged_release), "HELPERS_STAGING": str(staged)}
+    nb = papermill.execute_notebook(
+        str(notebook),
+        str(executed),
+        parameters={"data_dir": str(paths.resolve(data_dir)), "params_file": str(paths.resolve(params_file))},
+        kernel_name="python3",
+        kernel_manager_class=_kernel_manager(env, str(paths.project_root())),
+        progress_bar=False,
+        log_output=False,
+    )
+    _render_html(nb, staged / "reports" / f"{stage}.html")
+    return staged
 
-    # The kernel inherits the environment: it writes under the staging folder.
-    saved = os.environ.get("HELPERS_STAGING")
-    os.environ["HELPERS_STAGING"] = str(staged)
-    started = time.perf_counter()
-    try:
-        papermill.execute_notebook(
-            str(notebook),
-            str(executed_staged),
-            parameters={
-                "data_dir": str(paths.resolve(data_dir)),
-                "params_file": str(paths.resolve(params_file)),
-            },
-            kernel_name="python3",
-            cwd=str(paths.project_root()),
-            progress_bar=False,
-            log_output=False,
-        )
-    finally:
-        if saved is None:
-            os.environ.pop("HELPERS_STAGING", None)
-        else:
-            os.environ["HELPERS_STAGING"] = saved
-    _render_html(executed_staged, staged / "reports" / f"{stage}.html")
-    executed_final = root / BUILD / "executed" / f"{stage}.ipynb"
-    executed_staged_final = staged / BUILD / "executed" / f"{stage}.ipynb"
-    executed_staged_final.parent.mkdir(parents=True, exist_ok=True)
-    os.replace(executed_staged, executed_staged_final)
-    published = _publish(staged, root, root / BUILD / "published" / f"{stage}.txt")
+
+def _merge(staged: Path, staged_release: Path, stage: str) -> list[str]:
+    """Move a finished stage's outputs into the staged release and record them."""
+    new = sorted(p.relative_to(staged).as_posix() for p in staged.rglob("*") if p.is_file())
+    for rel in new:
+        (staged_release / rel).parent.mkdir(parents=True, exist_ok=True)
+        os.replace(staged / rel, staged_release / rel)
+    _write_record(staged_release, stage, new)
     shutil.rmtree(staged, ignore_errors=True)
-    print(f"{stage}: ran in {time.perf_counter() - started:.1f} s, published {len(published)} files")
-    return executed_final
+    return new
+
+
+def _write_record(staged_release: Path, name: str, files: list[str]) -> None:
+    record = staged_release / release.RECORDS / f"{name}.txt"
+    record.parent.mkdir(parents=True, exist_ok=True)
+    record.write_text("\n".join(files) + "\n", encoding="utf-8")
+
+
+def _run_stages(
+    order: list[str], every: list[str], root: Path, staged_release: Path, data_dir, params_file, jobs, say
+):
+    """Run ``order`` respecting dependencies, up to ``jobs`` kernels at once; stop at the first failure."""
+    from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
+
+    todo = list(order)
+    # Longest chains first: a stage with more stages waiting on it starts earlier.
+    weight = {s: len(downstream({s}, every) & set(order)) for s in order}
+    running: dict = {}
+    done: set[str] = set()
+    failure = None
+    with ThreadPoolExecutor(max_workers=jobs) as pool:
+        while todo or running:
+            if failure is None:
+                ready = [s for s in todo if not (upstream(s, every) & set(order)) - done]
+                ready.sort(key=lambda s: (-weight[s], s))
+                for s in ready[: jobs - len(running)]:
+                    todo.remove(s)
+                    running[pool.submit(_timed, _execute, s, root, staged_release, data_dir, params_file)] = s
+            elif not running:
+                break
+            if not running:
+                break
+            finished, _ = wait(running, return_when=FIRST_COMPLETED)
+            for future in finished:
+                s = running.pop(future)
+                try:
+                    staged, seconds = future.result()
+                except Exception as exc:  # keep the first failure; let the others finish
+                    if failure is None:
+                        reason, log = _log_failure(root, s, exc)
+                        failure = StageFailed(s, reason, log)
+                    continue
+                files = _merge(staged, staged_release, s)
+                done.add(s)
+                say(f"{s}: ran in {seconds:.1f} s, staged {len(files)} files")
+    if failure is not None:
+        raise failure
+
+
+def _timed(fn, *args):
+    started = time.perf_counter()
+    result = fn(*args)
+    return result, time.perf_counter() - started
+
+
+def _build_deck_and_index(staged_release: Path) -> list[str]:
+    """The seminar deck and the index page of the staged release, in this process."""
+    from helpers import report_index, slides
+
+    deck = f"reports/{FINAL}_slides.html"
+    slides.build(staged_release / BUILD / "executed" / f"{FINAL}.ipynb", staged_release / deck)
+    saved = {k: os.environ.get(k) for k in ("HELPERS_WORKSPACE", "HELPERS_STAGING")}
+    os.environ["HELPERS_WORKSPACE"] = os.environ["HELPERS_STAGING"] = str(staged_release)
+    try:
+        report_index.write_index()
+    finally:
+        for k, v in saved.items():
+            if v is None:
+                os.environ.pop(k, None)
+            else:
+                os.environ[k] = v
+    return [deck, "reports/index.html"]
+
+
+def run_release(
+    requested: list[str] | None,
+    data_dir: str,
+    params_file: str = "params.yaml",
+    *,
+    only: bool = False,
+    force: bool = False,
+    deck: bool | None = None,
+    jobs: int | None = None,
+    what: str = "make all",
+    stream=None,
+) -> list[str]:
+    """Stage, audit and publish one release; return the stages that ran.
+
+    ``requested``: stages make found stale (None: every stage). A requested stage reruns when
+    its stamp is missing (make removed it) or ``force``; its stale upstream stages rerun too,
+    and, unless ``only``, every stage downstream of one that reruns. A data folder other than
+    the published one reruns everything. The deck and index are rebuilt when the final stage
+    reruns or ``deck`` is true; ``deck=False`` never builds them."""
+    stream = stream or sys.stdout
+
+    def say(line: str) -> None:
+        print(line, file=stream, flush=True)
+
+    root = paths.workspace()
+    every = stages()
+    requested = every if requested is None else [s for s in every if s in set(requested)]
+    data_abs = os.path.abspath(paths.resolve(data_dir))
+    jobs = jobs or len(os.sched_getaffinity(0))
+    with release.workspace_lock(root, what):
+        release.recover(root)
+        stamp = root / DATA_STAMP
+        same_data = stamp.is_file() and stamp.read_text(encoding="utf-8").strip() == data_abs
+        if force:
+            run = set(requested)
+        elif not same_data:
+            run = set(every)  # the published outputs came from another data folder
+        else:
+            wanted = set(requested).union(*(upstream(s, every) for s in requested))
+            run = {s for s in wanted if not (root / STAMPS / s).exists()}
+        if not only:
+            run |= downstream(run, every)
+        order = [s for s in every if s in run]
+        build_deck = deck is not False and (FINAL in run or bool(deck))
+        if not order and not build_deck:
+            say("release: nothing to do")
+            return []
+        started = time.time()
+        staged_release = root / release.RELEASE
+        shutil.rmtree(staged_release, ignore_errors=True)
+        staged_release.mkdir(parents=True)
+        keep = [s for s in every if s not in run] + ([] if build_deck else [DECK])
+        for name in keep:  # unchanged outputs, so the audit and later stages see the whole release
+            listed = release.read_record(root, name)
+            for rel in listed:
+                if (root / rel).is_file():
+                    release.link_or_copy(root / rel, staged_release / rel)
+            if listed:
+                _write_record(staged_release, name, listed)
+        say(f"release: running {', '.join(order) or 'no stage'} ({jobs} at a time)")
+        _run_stages(order, every, root, staged_release, data_dir, params_file, jobs, say)
+        changed = list(order)
+        if build_deck:
+            try:
+                _write_record(staged_release, DECK, _build_deck_and_index(staged_release))
+            except Exception as exc:
+                reason, log = _log_failure(root, DECK, exc)
+                raise StageFailed("deck and index", reason, log) from exc
+            changed.append(DECK)
+        try:
+            say(release.audit(staged_release))
+        except Exception as exc:
+            reason, log = _log_failure(root, "audit", exc)
+            raise StageFailed("audit", reason, log) from exc
+        new = {rel for name in changed for rel in release.read_record(staged_release, name)}
+        new |= {(release.RECORDS / f"{name}.txt").as_posix() for name in changed}
+        old = {rel for name in changed for rel in release.read_record(root, name)}
+        count = release.publish(staged_release, root, new, old - new)
+        if not same_data or not stamp.is_file():
+            stamp.parent.mkdir(parents=True, exist_ok=True)
+            stamp.write_text(data_abs + "\n", encoding="utf-8")
+        for s in order:  # what make compares: the time this run started reading its inputs
+            target = root / STAMPS / s
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.touch()
+            os.utime(target, (started, started))
+        shutil.rmtree(staged_release, ignore_errors=True)
+        say(
+            f"release: published {count} files from {len(order)} stage(s)"
+            + (", deck and index" if build_deck else "")
+        )
+        return order
+
+
+def run_stage(notebook: str | Path, data_dir: str, params_file: str = "params.yaml") -> Path:
+    """Run one notebook on ``data_dir`` and publish its outputs (a release of that stage alone)."""
+    stage = stage_name(Path(notebook))
+    run_release(
+        [stage], data_dir, params_file, only=True, force=True, deck=False, jobs=1, what=f"run {stage}"
+    )
+    return paths.workspace() / BUILD / "executed" / f"{stage}.ipynb"
 
 
 def strip_outputs(notebooks: list[str]) -> list[str]:
     """Remove outputs and execution counts in place; return the notebooks that changed."""
+    import nbformat
+
     changed = []
     for name in notebooks:
         nb = nbformat.read(name, as_version=4)
@@ -122,6 +354,33 @@ def strip_outputs(notebooks: list[str]) -> list[str]:
     return changed
 
 
+def _explain(exc: Exception) -> str:
+    """The message for a failed release: the reason first, then what happened to the outputs."""
+    if isinstance(exc, StageFailed):
+        where = {"audit": "the audit", "deck and index": "the deck or index"}.get(
+            exc.stage, f"stage {exc.stage}"
+        )
+        lines = [
+            f"FAILED: {exc.stage}: {exc.reason}",
+            f"Nothing was published ({where} failed): every previous output is unchanged.",
+        ]
+        if exc.log is not None:
+            lines.append(f"Full traceback: {_shown(exc.log)}")
+        if exc.stage not in ("audit", "deck and index"):
+            lines.append(f"The partial run is in {BUILD}/staging/{exc.stage}/")
+        else:
+            lines.append(f"The staged release is in {release.RELEASE}/ for inspection.")
+        return "\n".join(lines)
+    if isinstance(exc, release.PublishError):
+        return f"FAILED: publishing: {exc}"
+    return f"FAILED: {type(exc).__name__}: {exc}\nNothing was published: every previous output is unchanged."
+
+
+def _shown(path: Path) -> str:
+    root = paths.workspace()
+    return path.relative_to(root).as_posix() if path.is_relative_to(root) else str(path)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog="python -m helpers.pipeline",
@@ -129,6 +388,14 @@ def main(argv: list[str] | None = None) -> int:
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     sub = parser.add_subparsers(dest="command", required=True)
+    rel = sub.add_parser("release", help="stage, audit and publish the stale stages (what `make all` calls)")
+    rel.add_argument("stale", nargs="*", help="make's list ($?): stamps build/stamps/<stage>, other files")
+    rel.add_argument("--data", required=True, help="input folder laid out like data/raw/demo")
+    rel.add_argument("--params", default="params.yaml")
+    rel.add_argument(
+        "--only", action="store_true", help="these stages (and stale upstream ones), not downstream"
+    )
+    rel.add_argument("--jobs", type=int, default=None, help="kernels at once (default: the number of cores)")
     run = sub.add_parser("run", help="run one notebook stage and publish its outputs")
     run.add_argument("notebook")
     run.add_argument("--data", required=True, help="input folder laid out like data/raw/demo")
@@ -136,17 +403,26 @@ def main(argv: list[str] | None = None) -> int:
     strip = sub.add_parser("strip", help="remove outputs from notebook sources")
     strip.add_argument("notebooks", nargs="+")
     args = parser.parse_args(argv)
-    if args.command == "run":
+    if args.command in ("release", "run"):
         try:
-            run_stage(args.notebook, args.data, args.params)
-        except Exception as exc:  # report, keep previous outputs, fail the make target
-            name = type(exc).__name__
-            print(
-                f"\nSTAGE FAILED: {stage_name(Path(args.notebook))}: {name}: {exc}\n"
-                f"Previous outputs are unchanged; the partial run is in "
-                f"{BUILD}/staging/{stage_name(Path(args.notebook))}/",
-                file=sys.stderr,
-            )
+            if args.command == "run":
+                run_stage(args.notebook, args.data, args.params)
+            else:
+                names = [
+                    Path(p).name for p in args.stale if Path(p).parent.as_posix().endswith(STAMPS.as_posix())
+                ]
+                others = [p for p in args.stale if Path(p).name not in names]
+                run_release(
+                    names,
+                    args.data,
+                    args.params,
+                    only=args.only,
+                    deck=bool(others) or None,
+                    jobs=args.jobs,
+                    what="make " + ("all" if not args.only else " ".join(names)),
+                )
+        except (StageFailed, release.PublishError, OSError, ValueError) as exc:
+            print(_explain(exc), file=sys.stderr)
             return 1
         return 0
     for name in strip_outputs(args.notebooks):
