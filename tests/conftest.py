@@ -21,7 +21,8 @@ def checksums(folder: Path) -> dict[str, tuple[str, int]]:
 
 
 class PipelineRuns:
-    """Every stage run end to end (helpers.pipeline.run_stage, as `make all`) on one copy of
+    """Every stage run end to end (helpers.pipeline.run_release, as `make all`: one process,
+    independent stages side by side, deck and index, one publish) on one copy of
     data/raw/demo, into temporary workspaces. A run costs several seconds a stage, so runs are
     made once per session and shared by the determinism and privacy-audit tests."""
 
@@ -43,8 +44,7 @@ class PipelineRuns:
             with pytest.MonkeyPatch.context() as mp:
                 mp.setenv("HELPERS_WORKSPACE", str(workspace))
                 mp.delenv("HELPERS_STAGING", raising=False)
-                for notebook in self.notebooks():
-                    pipeline.run_stage(notebook, str(self.data))
+                pipeline.run_release(None, str(self.data), force=True, what="tests")
             self._workspaces[index] = workspace
         return self._workspaces[index]
 

@@ -96,6 +96,12 @@ def test_failed_stage_leaves_previous_outputs_intact(workspace, data_copy):
     with pytest.raises(Exception) as err:
         pipeline.run_stage(NOTEBOOK, str(data_copy))
     assert "survey_export.csv, row 10, column 'Q9_3': value not in the codebook" in str(err.value)
+    # The one clear message first; papermill's traceback goes to the log it names (issue 12.9).
+    message = pipeline._explain(err.value).splitlines()
+    assert message[0].startswith("FAILED: 02_survey_cleaning: InputError: ")
+    assert "row 10, column 'Q9_3'" in message[0] and len(message) == 4
+    assert message[2] == "Full traceback: build/logs/02_survey_cleaning.log"
+    assert "Traceback" in (workspace / "build/logs/02_survey_cleaning.log").read_text()
     assert snapshot(workspace) == before
     assert (workspace / "build/staging/02_survey_cleaning").exists()  # kept for inspection
 

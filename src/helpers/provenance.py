@@ -61,15 +61,15 @@ def package_versions(names=KEY_PACKAGES) -> dict[str, str]:
 
 
 def describe_inputs(paths_read: list[Path] | None = None) -> list[dict[str, Any]]:
-    """Each input file read by this process, relative to the project root where possible."""
-    root = paths.project_root()
+    """Each input file read by this process, relative to the workspace (outputs of earlier
+    stages, wherever the runner staged them) or else to the project root where possible."""
+    bases = (paths.workspace().resolve(), paths.project_root())
     rows = []
     for path in paths_read if paths_read is not None else files.inputs_read():
         path = Path(path)
-        try:
-            shown = path.resolve().relative_to(root).as_posix()
-        except ValueError:
-            shown = path.as_posix()
+        resolved = path.resolve()
+        base = next((b for b in bases if resolved.is_relative_to(b)), None)
+        shown = resolved.relative_to(base).as_posix() if base is not None else path.as_posix()
         rows.append({"path": shown, "bytes": path.stat().st_size, "sha256": files.sha256(path)})
     return sorted(rows, key=lambda r: r["path"])
 

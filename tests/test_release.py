@@ -1,0 +1,251 @@
+"""One release, published once (decisions.md 1; issue 12 items 1 and 2): the journal, the
+workspace lock, and the runner's staging, audit and publish around the stages."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import sys
+import threading
+import time
+import types
+from pathlib import Path
+
+import pytest
+
+from helpers import paths, pipeline, release
+
+
+def state(root: Path) -> dict[str, tuple[str, int, int]]:
+    """Content, inode and mtime of every output file: byte-identical means all three unchanged."""
+    return {
+        p.relative_to(root).as_posix(): (
+            hashlib.sha256(p.read_bytes()).hexdigest(),
+            p.stat().st_ino,
+            p.stat().st_mtime_ns,
+        )
+        for sub in ("data/processed", "reports", "build/published", "build/executed")
+        for p in sorted((root / sub).rglob("*"))
+        if p.is_file()
+    }
+
+
+def make_release(tmp_path: Path, names: list[str]) -> tuple[Path, Path]:
+    root, staged = tmp_path / "ws", tmp_path / "ws" / release.RELEASE
+    for i, name in enumerate(names):
+        for base, text in ((root, f"old {i}\n"), (staged, f"new {i}\n")):
+            (base / name).parent.mkdir(parents=True, exist_ok=True)
+            (base / name).write_text(text)
+    return root, staged
+
+
+NAMES = [f"reports/tables/t{i}.csv" for i in range(5)] + ["data/processed/clean.parquet"]
+
+
+def failing_replace(fail_at: int):
+    """os.replace that raises on the fail_at-th file moved into place."""
+    real = os.replace
+    count = {"in": 0}
+
+    def replace(src, dst):
+        if "build/publish" not in Path(dst).as_posix():  # not the journal, not the backup
+            count["in"] += 1
+            if count["in"] == fail_at:
+                raise PermissionError(13, "Permission denied", str(dst))
+        return real(src, dst)
+
+    return replace
+
+
+def test_publish_moves_every_file_and_removes_what_is_gone(tmp_path):
+    root, staged = make_release(tmp_path, NAMES)
+    (root / "reports/tables/gone.csv").write_text("stale\n")
+    assert release.publish(staged, root, NAMES, ["reports/tables/gone.csv"]) == len(NAMES) + 1
+    assert [(root / n).read_text() for n in NAMES] == [f"new {i}\n" for i in range(len(NAMES))]
+    assert not (root / "reports/tables/gone.csv").exists()
+    assert not (root / release.JOURNAL).exists() and not (root / release.BACKUP).exists()
+
+
+def test_a_publish_that_fails_on_its_third_file_leaves_every_previous_output_byte_identical(
+    tmp_path, monkeypatch
+):
+    root, staged = make_release(tmp_path, NAMES)
+    (root / "reports/tables/gone.csv").write_text("stale\n")
+    (staged / "reports/figures/brand_new.svg").parent.mkdir(parents=True)
+    (staged / "reports/figures/brand_new.svg").write_text("<svg/>")
+    before = state(root)
+    monkeypatch.setattr(release.os, "replace", failing_replace(3))
+    with pytest.raises(release.PublishError) as err:
+        release.publish(staged, root, [*NAMES, "reports/figures/brand_new.svg"], ["reports/tables/gone.csv"])
+    monkeypatch.undo()
+    assert str(err.value).startswith("publishing failed at reports/tables/t0.csv: PermissionError")
+    assert "nothing was published: every previous output was restored" in str(err.value)
+    assert state(root) == before
+    assert not (root / "reports/figures/brand_new.svg").exists()
+    assert not (root / release.JOURNAL).exists()
+
+
+def test_an_interrupted_publish_is_rolled_back_by_the_next_run(tmp_path, monkeypatch):
+    root, staged = make_release(tmp_path, NAMES)
+    before = state(root)
+    monkeypatch.setattr(release.os, "replace", failing_replace(4))
+    # As if the process were killed part way: no chance to undo, the journal stays behind.
+    monkeypatch.setattr(release, "rollback", lambda root: (_ for _ in ()).throw(OSError("killed")))
+    with pytest.raises(release.PublishError, match="the next run restores them"):
+        release.publish(staged, root, NAMES)
+    monkeypatch.undo()
+    assert (root / release.JOURNAL).is_file() and state(root) != before
+    assert release.recover(root) == 4  # three new files taken out, the fourth's old copy put back
+    assert state(root) == before
+    assert not (root / release.JOURNAL).exists() and not (root / release.BACKUP).exists()
+
+
+def test_a_second_run_waits_for_the_lock_and_says_who_holds_it(tmp_path, capsys):
+    events = []
+    with release.workspace_lock(tmp_path, "make all"):
+        with pytest.raises(
+            release.LockBusy,
+            match=rf"make check: stopped: cannot take the workspace lock .*pid {os.getpid()} \(make all",
+        ):
+            with release.workspace_lock(tmp_path, "make check", wait=False):
+                pass
+
+        def second():
+            with release.workspace_lock(tmp_path, "make check"):
+                events.append("second has it")
+
+        waiter = threading.Thread(target=second)
+        waiter.start()
+        time.sleep(0.5)
+        events.append("first lets go")
+    waiter.join(10)
+    assert events == ["first lets go", "second has it"]
+    assert "make check: waiting for the workspace lock" in capsys.readouterr().err
+
+
+def test_the_makefile_declares_the_runners_stage_graph():
+    makefile = (paths.project_root() / "Makefile").read_text()
+    every = pipeline.stages()
+    for stage in every:
+        for before in pipeline.DEPENDS.get(stage, ()):
+            assert f"$(call stamp,{stage}): $(call stamp,{before})" in makefile
+    assert "$(call stamp,05_findings): $(filter-out $(call stamp,05_findings),$(STAMPS))" in makefile
+    assert pipeline.upstream("03_attitude_analysis", every) == {"02_survey_cleaning"}
+    assert pipeline.upstream(pipeline.FINAL, every) == set(every) - {pipeline.FINAL}
+    assert pipeline.downstream({"02_survey_cleaning"}, every) == {"03_attitude_analysis", pipeline.FINAL}
+
+
+class FakeStages:
+    """Stand-in for the kernels: each stage writes one table and one processed file."""
+
+    def __init__(self, fail: str | None = None):
+        self.ran: list[str] = []
+        self.fail = fail
+
+    def __call__(self, order, every, root, staged_release, data_dir, params_file, jobs, say):
+        for stage in order:
+            if stage == self.fail:
+                raise pipeline.StageFailed(
+                    stage, "InputError: survey_export.csv, row 10, column 'Q9_3': value not in the codebook"
+                )
+            files = [
+                f"reports/tables/{stage}.csv",
+                f"data/processed/{stage}.csv",
+                f"build/executed/{stage}.ipynb",
+            ]
+            for rel in files:
+                (staged_release / rel).parent.mkdir(parents=True, exist_ok=True)
+                (staged_release / rel).write_text(f"{stage} from {Path(data_dir).name}\n")
+            pipeline._write_record(staged_release, stage, files)
+            self.ran.append(stage)
+
+
+@pytest.fixture
+def fake_runner(tmp_path, monkeypatch):
+    ws = tmp_path / "ws"
+    ws.mkdir()
+    monkeypatch.setenv("HELPERS_WORKSPACE", str(ws))
+    monkeypatch.delenv("HELPERS_STAGING", raising=False)
+    audited: list[list[str]] = []
+    fake = FakeStages()
+    monkeypatch.setattr(pipeline, "_run_stages", fake)
+    monkeypatch.setattr(pipeline, "_build_deck_and_index", lambda staged: [])
+
+    def audit(staged):
+        audited.append(sorted(p.relative_to(staged).as_posix() for p in staged.rglob("*.csv")))
+        return "audit: passed"
+
+    monkeypatch.setattr(release, "audit", audit)
+    for name in ("a", "b"):
+        (tmp_path / name).mkdir()
+    return types.SimpleNamespace(ws=ws, fake=fake, audited=audited, data=tmp_path)
+
+
+def test_only_stale_stages_and_their_dependents_rerun_and_the_audit_sees_the_whole_release(fake_runner):
+    ws, every = fake_runner.ws, pipeline.stages()
+    assert pipeline.run_release(None, str(fake_runner.data / "a")) == every
+    assert (ws / "build/data_dir.txt").read_text().strip() == str(fake_runner.data / "a")
+    assert all((ws / "build/stamps" / s).is_file() for s in every)
+    fake_runner.fake.ran.clear()
+    (ws / "build/stamps/02_survey_cleaning").unlink()  # what make does to a stale stage
+    assert pipeline.run_release(["02_survey_cleaning"], str(fake_runner.data / "a")) == [
+        "02_survey_cleaning",
+        "03_attitude_analysis",
+        "05_findings",
+    ]
+    # The audit saw the outputs of the stages that did not rerun too.
+    assert fake_runner.audited[-1] == sorted(
+        f"{d}/{s}.csv" for s in every for d in ("data/processed", "reports/tables")
+    )
+    assert pipeline.run_release([], str(fake_runner.data / "a")) == []  # no-op: no audit
+    assert len(fake_runner.audited) == 2
+    # Another data folder: everything reruns, whatever make said.
+    assert pipeline.run_release([], str(fake_runner.data / "b")) == every
+    assert {(ws / f"reports/tables/{s}.csv").read_text() for s in every} == {f"{s} from b\n" for s in every}
+
+
+def test_a_failed_stage_or_audit_publishes_nothing(fake_runner, monkeypatch, capsys):
+    ws = fake_runner.ws
+    pipeline.run_release(None, str(fake_runner.data / "a"))
+    before = state(ws)
+    data_stamp = (ws / "build/data_dir.txt").read_bytes()
+    fake_runner.fake.fail = "03_attitude_analysis"
+    code = pipeline.main(["release", "--data", str(fake_runner.data / "b")])
+    lines = capsys.readouterr().err.splitlines()
+    assert code == 1
+    assert lines[0] == (
+        "FAILED: 03_attitude_analysis: InputError: survey_export.csv, row 10, column 'Q9_3': value not in the codebook"
+    )
+    assert (
+        lines[1]
+        == "Nothing was published (stage 03_attitude_analysis failed): every previous output is unchanged."
+    )
+    assert state(ws) == before and (ws / "build/data_dir.txt").read_bytes() == data_stamp
+
+    fake_runner.fake.fail = None
+
+    class AuditFailure(Exception):
+        pass
+
+    def leak(staged):
+        raise AuditFailure("reports/tables/02_survey_cleaning.csv: a count of 3 would identify a respondent")
+
+    monkeypatch.setattr(release, "audit", leak)
+    assert pipeline.main(["release", "--data", str(fake_runner.data / "b")]) == 1
+    lines = capsys.readouterr().err.splitlines()
+    assert (
+        lines[0]
+        == "FAILED: audit: AuditFailure: reports/tables/02_survey_cleaning.csv: a count of 3 would identify a respondent"
+    )
+    assert lines[1] == "Nothing was published (the audit failed): every previous output is unchanged."
+    assert state(ws) == before and (ws / "build/data_dir.txt").read_bytes() == data_stamp
+
+
+def test_the_audit_hook_calls_helpers_audit_when_it_exists(tmp_path, monkeypatch):
+    seen = []
+    module = types.ModuleType("helpers.audit")
+    module.audit_release = lambda release_dir: seen.append(release_dir) or "12 files checked"
+    module.__spec__ = types.SimpleNamespace(name="helpers.audit")
+    monkeypatch.setitem(sys.modules, "helpers.audit", module)
+    assert release.audit(tmp_path) == "audit: passed (12 files checked)"
+    assert seen == [tmp_path]
