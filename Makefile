@@ -93,10 +93,10 @@ findings: $(call stamp,05_findings) $(REVEAL_WHEEL) ## Stage 05: findings across
 demo: $(ENV_STAMP) ## Regenerate the synthetic demonstration data in data/raw/demo (seeded)
 	$(BIN)/python -m helpers.demo data/raw/demo
 
-test: $(ENV_STAMP) $(REVEAL_WHEEL) ## The fast tier: unit tests, generated instruments in-process, one end-to-end run, the notebooks (nbval)
-	$(BIN)/python -m pytest --nbval-lax -p no:cacheprovider -m "not slow"
+test: $(ENV_STAMP) $(REVEAL_WHEEL) ## The fast tier (under 90 s): unit tests, generated instruments in-process, one end-to-end run (docs/testing.md)
+	$(BIN)/python -m pytest -p no:cacheprovider -m "not slow"
 
-test-all: $(ENV_STAMP) $(REVEAL_WHEEL) ## Every test: the fast tier plus the slow tier (end-to-end on generated instruments, browsers, concurrency)
+test-all: $(ENV_STAMP) $(REVEAL_WHEEL) ## Every test: the fast tier, the slow tier (end-to-end on generated instruments, browsers, concurrency) and the notebooks (nbval)
 	$(BIN)/python -m pytest --nbval-lax -p no:cacheprovider
 
 check: $(ENV_STAMP) ## Validate an input folder (DATA=...) and list every problem, without running the analysis

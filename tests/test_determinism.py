@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-pytestmark = pytest.mark.e2e
+pytestmark = [pytest.mark.e2e, pytest.mark.slow]  # two full runs: the slow tier
 COMPARED = (".csv", ".xlsx", ".png", ".svg", ".parquet")
 
 

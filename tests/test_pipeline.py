@@ -21,6 +21,33 @@ def snapshot(root):
     }
 
 
+def copy_demo_survey(target):
+    shutil.copytree(paths.project_root() / "data" / "raw" / "demo" / "survey", target / "survey")
+    (target / "SYNTHETIC.md").write_text("synthetic copy for a test\n")
+    return target
+
+
+def data_checksums(folder):
+    return {
+        p.relative_to(folder).as_posix(): (hashlib.sha256(p.read_bytes()).hexdigest(), p.stat().st_mtime_ns)
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }
+
+
+@pytest.fixture(scope="module")
+def one_run(tmp_path_factory):
+    """Stage 02 run once on a copy of the demo survey, shared by the tests that only read it."""
+    ws = tmp_path_factory.mktemp("ws")
+    data = copy_demo_survey(tmp_path_factory.mktemp("data"))
+    before = data_checksums(data)
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("HELPERS_WORKSPACE", str(ws))
+        mp.delenv("HELPERS_STAGING", raising=False)
+        pipeline.run_stage(NOTEBOOK, str(data))
+    return ws, data, before
+
+
 @pytest.fixture
 def workspace(tmp_path, monkeypatch):
     ws = tmp_path / "ws"
@@ -32,14 +59,11 @@ def workspace(tmp_path, monkeypatch):
 
 @pytest.fixture
 def data_copy(tmp_path):
-    target = tmp_path / "data"
-    shutil.copytree(paths.project_root() / "data" / "raw" / "demo" / "survey", target / "survey")
-    (target / "SYNTHETIC.md").write_text("synthetic copy for a test\n")
-    return target
+    return copy_demo_survey(tmp_path / "data")
 
 
-def test_stage_publishes_outputs_and_accounts_for_every_row(workspace, data_copy):
-    pipeline.run_stage(NOTEBOOK, str(data_copy))
+def test_stage_publishes_outputs_and_accounts_for_every_row(one_run):
+    workspace, data_copy, _ = one_run
     clean = pd.read_parquet(workspace / "data/processed/survey_clean.parquet")
     exclusions = pd.read_csv(workspace / "data/processed/survey_exclusions.csv")
     flow = pd.read_csv(workspace / "reports/tables/survey_flow.csv")
@@ -55,8 +79,8 @@ def test_stage_publishes_outputs_and_accounts_for_every_row(workspace, data_copy
     assert not (workspace / "build/staging/02_survey_cleaning").exists()
 
 
-def test_no_identifier_reaches_the_outputs(workspace, data_copy):
-    pipeline.run_stage(NOTEBOOK, str(data_copy))
+def test_no_identifier_reaches_the_outputs(one_run):
+    workspace, data_copy, _ = one_run
     raw = pd.read_csv(
         data_copy / "survey/survey_export.csv", skiprows=[1, 2], dtype=str, keep_default_na=False
     )
@@ -72,6 +96,7 @@ def test_no_identifier_reaches_the_outputs(workspace, data_copy):
     assert not set(clean.columns) & {"ResponseId", "RecipientEmail", "IPAddress", "LocationLatitude", "Q10"}
 
 
+@pytest.mark.slow
 def test_same_inputs_give_byte_identical_tables_and_figures(workspace, data_copy):
     pipeline.run_stage(NOTEBOOK, str(data_copy))
     first = {k: v for k, v in snapshot(workspace).items() if k.endswith((".csv", ".png", ".svg", ".parquet"))}
@@ -82,8 +107,8 @@ def test_same_inputs_give_byte_identical_tables_and_figures(workspace, data_copy
     assert first == second and len(first) >= 8
 
 
-def test_failed_stage_leaves_previous_outputs_intact(workspace, data_copy):
-    pipeline.run_stage(NOTEBOOK, str(data_copy))
+def test_failed_stage_leaves_previous_outputs_intact(one_run, workspace, data_copy):
+    shutil.copytree(one_run[0], workspace, dirs_exist_ok=True)  # the shared run's outputs
     before = snapshot(workspace)
     export = data_copy / "survey/survey_export.csv"
     lines = export.read_text(encoding="utf-8").splitlines(keepends=True)
@@ -106,17 +131,6 @@ def test_failed_stage_leaves_previous_outputs_intact(workspace, data_copy):
     assert (workspace / "build/staging/02_survey_cleaning").exists()  # kept for inspection
 
 
-def test_nothing_under_the_data_folder_changes(workspace, data_copy):
-    def checksums():
-        return {
-            p.relative_to(data_copy).as_posix(): (
-                hashlib.sha256(p.read_bytes()).hexdigest(),
-                p.stat().st_mtime_ns,
-            )
-            for p in sorted(data_copy.rglob("*"))
-            if p.is_file()
-        }
-
-    before = checksums()
-    pipeline.run_stage(NOTEBOOK, str(data_copy))
-    assert checksums() == before
+def test_nothing_under_the_data_folder_changes(one_run):
+    _, data_copy, before = one_run
+    assert data_checksums(data_copy) == before

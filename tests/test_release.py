@@ -249,3 +249,62 @@ def test_the_audit_hook_calls_helpers_audit_when_it_exists(tmp_path, monkeypatch
     monkeypatch.setitem(sys.modules, "helpers.audit", module)
     assert release.audit(tmp_path) == "audit: passed (12 files checked)"
     assert seen == [tmp_path]
+
+
+@pytest.mark.slow
+def test_two_concurrent_runs_then_a_third_give_the_outputs_of_the_data_folder_the_last_run_names(tmp_path):
+    """Issue 12 item 2: two runs at once (different data folders) wait for each other; a third
+    run naming the first folder ends with every output from that folder."""
+    import json
+    import shutil
+    import subprocess
+
+    import pandas as pd
+
+    ws = tmp_path / "ws"
+    ws.mkdir()
+    folders = {}
+    for name, drop in (("a", 0), ("b", 40)):
+        folders[name] = tmp_path / name
+        shutil.copytree(paths.project_root() / "data/raw/demo", folders[name])
+        export = folders[name] / "survey/survey_export.csv"
+        lines = export.read_text(encoding="utf-8").splitlines(keepends=True)
+        export.write_text("".join(lines[: len(lines) - drop]), encoding="utf-8")
+    rows = {
+        name: len(pd.read_csv(f / "survey/survey_export.csv", skiprows=[1, 2])) for name, f in folders.items()
+    }
+    assert rows["a"] == rows["b"] + 40
+    env = {k: v for k, v in os.environ.items() if not k.startswith("HELPERS_")}
+    env["HELPERS_WORKSPACE"] = str(ws)
+
+    def runner(folder):
+        cmd = [sys.executable, "-m", "helpers.pipeline", "release", "--data", str(folder)]
+        return subprocess.Popen(
+            cmd, env=env, cwd=paths.project_root(), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+        )
+
+    first = runner(folders["a"])
+    lock = ws / release.LOCK
+    deadline = time.monotonic() + 120
+    while f"pid {first.pid} " not in (lock.read_text() if lock.is_file() else ""):
+        assert time.monotonic() < deadline and first.poll() is None, "the first run never took the lock"
+        time.sleep(0.2)
+    second = runner(folders["b"])
+    results = [p.communicate(timeout=1800) + (p.returncode,) for p in (first, second)]
+    assert [code for _, _, code in results] == [0, 0], results
+    assert "waiting for the workspace lock" in results[1][1]
+    assert (ws / "build/data_dir.txt").read_text().strip() == str(folders["b"])
+
+    third = runner(folders["a"])
+    out, err, code = third.communicate(timeout=1800) + (third.returncode,)
+    assert code == 0, err
+    assert (ws / "build/data_dir.txt").read_text().strip() == str(folders["a"])
+    flow = pd.read_csv(ws / "reports/tables/survey_flow.csv")
+    assert flow["remaining"].iloc[0] == rows["a"]
+    records = [json.loads(p.read_text()) for p in sorted((ws / "reports/provenance").glob("*.json"))]
+    assert len(records) == len(pipeline.stages())
+    assert {r["parameters"]["data_dir"] for r in records} == {str(folders["a"])}
+    leftovers = [
+        p for p in ws.rglob("*") if p.is_file() and (".tmp" in p.name or "build/publish" in p.as_posix())
+    ]
+    assert not leftovers and not (ws / release.RELEASE).exists()

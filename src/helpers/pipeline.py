@@ -87,15 +87,18 @@ def downstream(chosen: set[str], every: list[str]) -> set[str]:
     return {s for s in every if upstream(s, every) & chosen}
 
 
-def _kernel_manager(env: dict[str, str], cwd: str):
+def _kernel_manager(env: dict[str, str], cwd: str, stderr=None):
     """A kernel manager class whose kernels get ``env`` and ``cwd`` (threads cannot share
-    os.environ or the working directory, so papermill's ``cwd`` is not used)."""
+    os.environ or the working directory, so papermill's ``cwd`` is not used); the kernel's own
+    stderr (its start-up warnings) goes to ``stderr``, a file in build/logs."""
     from jupyter_client import AsyncKernelManager
 
     class StageKernelManager(AsyncKernelManager):
         async def start_kernel(self, **kw):
             kw["env"] = {**env, **kw.get("env", {})} if kw.get("env") else dict(env)
             kw.setdefault("cwd", cwd)
+            if stderr is not None:
+                kw.setdefault("stderr", stderr)
             return await super().start_kernel(**kw)
 
     return StageKernelManager
@@ -134,15 +137,21 @@ def _execute(stage: str, root: Path, staged_release: Path, data_dir: str, params
     executed = staged / BUILD / "executed" / f"{stage}.ipynb"
     executed.parent.mkdir(parents=True)
     env = {**os.environ, "HELPERS_WORKSPACE": str(staged_release), "HELPERS_STAGING": str(staged)}
-    nb = papermill.execute_notebook(
-        str(notebook),
-        str(executed),
-        parameters={"data_dir": str(paths.resolve(data_dir)), "params_file": str(paths.resolve(params_file))},
-        kernel_name="python3",
-        kernel_manager_class=_kernel_manager(env, str(paths.project_root())),
-        progress_bar=False,
-        log_output=False,
-    )
+    kernel_log = root / LOGS / f"{stage}.kernel.log"
+    kernel_log.parent.mkdir(parents=True, exist_ok=True)
+    with open(kernel_log, "w", encoding="utf-8") as stderr:
+        nb = papermill.execute_notebook(
+            str(notebook),
+            str(executed),
+            parameters={
+                "data_dir": str(paths.resolve(data_dir)),
+                "params_file": str(paths.resolve(params_file)),
+            },
+            kernel_name="python3",
+            kernel_manager_class=_kernel_manager(env, str(paths.project_root()), stderr),
+            progress_bar=False,
+            log_output=False,
+        )
     _render_html(nb, staged / "reports" / f"{stage}.html")
     return staged
 
