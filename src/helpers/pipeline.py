@@ -326,9 +326,15 @@ def run_release(
             target.touch()
             os.utime(target, (started, started))
         shutil.rmtree(staged_release, ignore_errors=True)
+        import resource
+
+        own = resource.getrusage(resource.RUSAGE_SELF)
+        kernels = resource.getrusage(resource.RUSAGE_CHILDREN)
         say(
             f"release: published {count} files from {len(order)} stage(s)"
             + (", deck and index" if build_deck else "")
+            + f" in {time.time() - started:.1f} s (CPU: runner {own.ru_utime + own.ru_stime:.1f} s,"
+            f" kernels {kernels.ru_utime + kernels.ru_stime:.1f} s)"
         )
         return order
 
