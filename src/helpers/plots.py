@@ -33,7 +33,14 @@ _RDBU = {
     5: ["#CA0020", "#F4A582", NEUTRAL_GREY, "#92C5DE", "#0571B0"],
     6: ["#B2182B", "#EF8A62", "#FDDBC7", "#D1E5F0", "#67A9CF", "#2166AC"],
     7: ["#B2182B", "#EF8A62", "#FDDBC7", NEUTRAL_GREY, "#D1E5F0", "#67A9CF", "#2166AC"],
-}
+    # ColorBrewer RdBu 8-11 (the odd scales' middle class replaced by the neutral grey, as above)
+    8: ["#B2182B", "#D6604D", "#F4A582", "#FDDBC7", "#D1E5F0", "#92C5DE", "#4393C3", "#2166AC"],
+    9: ["#B2182B", "#D6604D", "#F4A582", "#FDDBC7", NEUTRAL_GREY, "#D1E5F0", "#92C5DE", "#4393C3", "#2166AC"],
+    10: ["#67001F", "#B2182B", "#D6604D", "#F4A582", "#FDDBC7", "#D1E5F0", "#92C5DE", "#4393C3", "#2166AC",
+         "#053061"],
+    11: ["#67001F", "#B2182B", "#D6604D", "#F4A582", "#FDDBC7", NEUTRAL_GREY, "#D1E5F0", "#92C5DE", "#4393C3",
+         "#2166AC", "#053061"],
+}  # fmt: skip
 
 HOUSE_STYLE = {
     "font.size": 10,
@@ -62,7 +69,7 @@ def use_house_style() -> None:
 def likert_colours(n_levels: int) -> list[str]:
     """Colour-blind-safe diverging colours for an ordered scale (negative to positive)."""
     if n_levels not in _RDBU:
-        raise ValueError(f"likert_colours: {n_levels} levels not supported (2-7)")
+        raise ValueError(f"likert_colours: {n_levels} levels not supported (2-11)")
     return list(_RDBU[n_levels])
 
 
@@ -249,6 +256,15 @@ def diverging_likert(
     return fig, tidy
 
 
+def _error_lengths(estimate, low, high) -> np.ndarray:
+    """Error-bar lengths below and above each estimate, never negative (a bound that rounding
+    put a hair on the wrong side of its estimate, e.g. a Wilson upper bound of
+    0.9999999999999999 at 100%, draws no bar on that side) and 0 where a bound is missing."""
+    est = np.asarray(estimate, float)
+    err = np.vstack([est - np.asarray(low, float), np.asarray(high, float) - est])
+    return np.clip(np.nan_to_num(err, nan=0.0), 0.0, None)
+
+
 def then_vs_now(
     table: pd.DataFrame,
     *,
@@ -283,11 +299,11 @@ def then_vs_now(
     for ax, measure in zip(axes[0], measures):
         for i, source in enumerate(sources):
             sub = data[(data["measure"] == measure) & (data["source"] == source)]
-            err = np.vstack([sub["pct"] - sub["ci_low"], sub["ci_high"] - sub["pct"]])
+            err = _error_lengths(sub["pct"], sub["ci_low"], sub["ci_high"])
             ax.errorbar(
                 sub["pct"],
                 sub["y"],
-                xerr=np.nan_to_num(err, nan=0.0),
+                xerr=err,
                 fmt="o",
                 color=OKABE_ITO[i % 8],
                 ecolor=OKABE_ITO[i % 8],
@@ -334,7 +350,13 @@ def forest(
     need = {"row", "series", "estimate", "ci_low", "ci_high"}
     if need - set(table.columns):
         raise ValueError(f"forest: missing column(s) {', '.join(sorted(need - set(table.columns)))}")
-    data = table.dropna(subset=["estimate"]).copy()
+    # An estimate at 0 or infinity (separation: a group where everyone, or no one, gave a
+    # higher answer) cannot be drawn on a log scale: left out; an unbounded interval runs to the
+    # axis' edge (1e-3 or 1e3).
+    estimate = pd.to_numeric(table["estimate"], errors="coerce")
+    data = table[np.isfinite(estimate) & (estimate > 0)].copy()
+    data["ci_low"] = pd.to_numeric(data["ci_low"], errors="coerce").clip(lower=1e-3)
+    data["ci_high"] = pd.to_numeric(data["ci_high"], errors="coerce").clip(upper=1e3)
     rows = list(dict.fromkeys(data["row"]))
     series = list(series_order or dict.fromkeys(data["series"]))
     offsets = {s: (i - (len(series) - 1) / 2) * 0.2 for i, s in enumerate(series)}
@@ -342,7 +364,7 @@ def forest(
     fig, ax = plt.subplots(figsize=(0.075 * wrap + 5.5, 0.9 + 0.62 * len(rows)))
     for i, s in enumerate(series):
         sub = data[data["series"] == s]
-        err = np.vstack([sub["estimate"] - sub["ci_low"], sub["ci_high"] - sub["estimate"]])
+        err = _error_lengths(sub["estimate"], sub["ci_low"], sub["ci_high"])
         ax.errorbar(
             sub["estimate"],
             sub["y"],
@@ -357,10 +379,8 @@ def forest(
         )
     ax.axvline(1, color="#555555", linewidth=0.8)
     ax.set_xscale("log")
-    low, high = (
-        float(np.nanmin(data["ci_low"].clip(lower=1e-3))),
-        float(np.nanmax(data["ci_high"].clip(upper=1e3))),
-    )
+    bounds = pd.concat([data["ci_low"], data["ci_high"], data["estimate"]]).clip(1e-3, 1e3)
+    low, high = (float(bounds.min()), float(bounds.max())) if bounds.notna().any() else (0.5, 2.0)
     ticks = [
         t for t in (0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1, 2, 5, 10, 20, 50, 100) if low / 1.5 <= t <= high * 1.5
     ]

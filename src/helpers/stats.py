@@ -17,13 +17,21 @@ from statsmodels.stats.proportion import proportion_confint
 
 
 def wilson_ci(successes, total, alpha: float = 0.05):
-    """Wilson score interval for a proportion, as fractions 0-1 (NaN where total is 0)."""
+    """Wilson score interval for a proportion, as fractions 0-1 (NaN where total is 0).
+
+    The bounds are clipped so that 0 <= low <= x/n <= high <= 1: at x = n the formula gives an
+    upper bound of 0.9999999999999999 (rounding), just below the estimate, which made an error
+    bar's length negative (issue 11, failure 1)."""
     successes = np.asarray(successes, dtype=float)
     total = np.asarray(total, dtype=float)
+    denominator = np.where(total > 0, total, np.nan)
     with np.errstate(invalid="ignore", divide="ignore"):
-        low, high = proportion_confint(
-            successes, np.where(total > 0, total, np.nan), alpha=alpha, method="wilson"
-        )
+        low, high = proportion_confint(successes, denominator, alpha=alpha, method="wilson")
+        p = successes / denominator
+    low = np.clip(np.fmin(low, p), 0.0, 1.0)
+    high = np.clip(np.fmax(high, p), 0.0, 1.0)
+    if np.ndim(low) == 0:
+        return float(low), float(high)
     return low, high
 
 

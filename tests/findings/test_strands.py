@@ -28,7 +28,7 @@ def ran(ws, stage):
 def test_nothing_ran(workspace):
     s = strands.status()
     assert list(s["ran"]) == [False] * 4
-    assert list(s["outputs"]) == ["0 of 3", "0 of 4", "0 of 6", "0 of 1"]
+    assert list(s["outputs"]) == ["0 of 3", "0 of 4", "0 of 3", "0 of 1"]
     assert strands.read_table("themes_by_role") is None
     assert "Interviews and focus groups: not available." in strands.missing_note("focus_groups")
 

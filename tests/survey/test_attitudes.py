@@ -211,7 +211,7 @@ def test_ordinal_models_recover_a_planted_role_effect_and_drop_collinear_covaria
     )
     d["org_type"] = pd.Categorical(np.where(d["nation"] == "England", "Acute trust", "Health board"))
     d["years_in_role"] = pd.Categorical(rng.choice(["Less than 1 year", "1 to 3 years"], n))
-    out = A.ordinal_models(d, {"att_a": ITEMS["att_a"]})
+    out = A.ordinal_models(d, {"att_a": ITEMS["att_a"]}, ["nation", "years_in_role", "org_type"])
     ors = out["odds_ratios"].set_index("term")
     for role, beta in effect.items():
         if beta:

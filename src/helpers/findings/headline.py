@@ -38,6 +38,11 @@ def fmt_pct_ci(pct, low, high, digits: int = 0) -> str:
     return text
 
 
+HEADLINE_COLUMNS = [
+    "item", "question", "group_type", "group", "n_valid", "n_agree", "pct_agree", "ci_low", "ci_high", "estimate",
+]  # fmt: skip
+
+
 def headline_table(
     attitudes: pd.DataFrame, items: Sequence[str], group_types: Sequence[str] = ("all", "role")
 ) -> pd.DataFrame:
@@ -252,5 +257,9 @@ def figure(name: str, strand: str):
     if not path.is_file():
         if not strands.has_run(strand):
             return Markdown(strands.missing_note(strand))
-        raise files.InputError(path, f"figure missing although stage {strands.STRANDS[strand].stage} ran")
+        if name in strands.STRANDS[strand].figures:
+            raise files.InputError(path, f"figure missing although stage {strands.STRANDS[strand].stage} ran")
+        return Markdown(
+            f"*No `{name}` figure for this instrument (stage {strands.STRANDS[strand].stage} did not draw it).*"
+        )
     return Image(data=files.read_bytes(path), format="png")

@@ -27,18 +27,44 @@ def show(table: pd.DataFrame | None, strand: str, columns: list[str] | None = No
     return plain(table[columns] if columns else table)
 
 
+NO_HEADLINE_ITEMS = (
+    "**Headline figures: none declared.** The survey codebook has no `headline_items` (the Likert "
+    "items to show here); the full tables are in notebook 03's report."
+)
+
+
+def headline_items(params) -> list[str]:
+    """The headline items the survey codebook declares (``headline_items``); empty when the
+    survey strand or the declaration is absent."""
+    from helpers.survey import inputs as survey_inputs
+    from helpers.survey.codebook import load_codebook
+
+    path = survey_inputs.survey_folder(params["data_dir"]) / survey_inputs.CODEBOOK_NAME
+    if not path.is_file():
+        return []
+    return list(load_codebook(path).headline_items)
+
+
 def headline_figures(attitudes: pd.DataFrame | None, items: list[str]) -> pd.DataFrame | None:
     """The headline rows (all respondents and the four roles), written to
-    ``reports/tables/findings_headline.csv``; None when the attitudes strand has not run."""
+    ``reports/tables/findings_headline.csv``; None when the attitudes strand has not run. With
+    no headline items declared the table is empty (and the slides say so)."""
     if attitudes is None:
         return None
-    table = headline.headline_table(attitudes, items, ("all", "role"))
+    if not items:
+        table = pd.DataFrame(columns=headline.HEADLINE_COLUMNS)
+    else:
+        table = headline.headline_table(attitudes, items, ("all", "role"))
     outputs.write_table(table, "findings_headline")
     return table
 
 
 def headline_slide(table: pd.DataFrame | None):
-    return note("attitudes") if table is None else headline.headline_wide(table)
+    from IPython.display import Markdown
+
+    if table is None:
+        return note("attitudes")
+    return Markdown(NO_HEADLINE_ITEMS) if table.empty else headline.headline_wide(table)
 
 
 def headline_bullets(table: pd.DataFrame | None, attitudes: pd.DataFrame | None):
@@ -46,8 +72,20 @@ def headline_bullets(table: pd.DataFrame | None, attitudes: pd.DataFrame | None)
 
     if table is None:
         return note("attitudes")
+    if table.empty:
+        return Markdown(NO_HEADLINE_ITEMS)
     role_tests = strands.read_table("attitudes_role_tests")
     return Markdown("\n".join(headline.sentences(table, attitudes, role_tests=role_tests)))
+
+
+def headline_item_figure(items: list[str]):
+    """The chart by role of the first headline item (drawn by notebook 03 for items outside a
+    battery), or a note when there is none."""
+    from IPython.display import Markdown
+
+    if not items:
+        return Markdown(NO_HEADLINE_ITEMS)
+    return headline.figure(f"attitudes_{items[0]}_by_role", "attitudes")
 
 
 def then_and_now(table: pd.DataFrame | None):
@@ -67,7 +105,12 @@ def themes(themes_by_role: pd.DataFrame | None) -> pd.DataFrame | None:
 def triangulate(mapping_file, attitudes: pd.DataFrame | None, themes_by_role: pd.DataFrame | None):
     """(long table, matrix) written to ``reports/tables/triangulation.csv`` and
     ``triangulation_matrix.csv``; (None, None) unless both the survey and interview strands ran.
-    The mapping file is checked in any case."""
+    The mapping file is checked in any case; without one (it is optional) there is nothing to
+    triangulate and the slides say so."""
+    from pathlib import Path
+
+    if not Path(mapping_file).is_file():
+        return None, None
     mapping = triangulation.read_mapping(mapping_file)
     if attitudes is None or themes_by_role is None:
         return None, None
@@ -87,7 +130,8 @@ def triangulation_figure(long: pd.DataFrame | None, grid: pd.DataFrame | None):
         from IPython.display import Markdown
 
         return Markdown(
-            "**Triangulation: not available.** It needs both the attitudes and the interview strands."
+            "**Triangulation: not available.** It needs the attitudes and the interview strands and "
+            "the team's mapping file (`findings/triangulation_map.csv` in the data folder)."
         )
     labels = dict(
         zip(long["survey_item"], long["question"].where(long["question"] != "", long["survey_item"]))

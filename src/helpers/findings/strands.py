@@ -52,7 +52,9 @@ STRANDS: dict[str, Strand] = {
             "03_attitude_analysis",
             "Attitudes by role and against 2002",
             ("attitudes_by_role", "attitudes_then_vs_now", "attitudes_role_tests"),
-            ("attitudes_then_vs_now", "attitudes_relationship_quality_by_role", "attitudes_battery_by_role"),
+            # Figures depend on the instrument (a battery, a published-figure mapping, items
+            # outside batteries): notebook 05 shows each one it finds, or a note.
+            (),
         ),
         Strand("focus_groups", "04_focus_group_themes", "Interviews and focus groups", ("themes_by_role",)),
     )

@@ -104,7 +104,8 @@ def decode_variable(
     for code, label in var.value_labels.items():
         lookup[code] = label
     norm_lookup = {k.casefold(): v for k, v in lookup.items()}
-    norm_lookup.update({_normalise_text(pd.Series([label])).iloc[0]: label for label in lookup.values()})
+    labels = list(lookup.values())  # normalised in one call, not one Series per label
+    norm_lookup.update(dict(zip(_normalise_text(pd.Series(labels, dtype="str")), labels)))
     # Decode each distinct cell once, then expand to the rows by position: a column holds a
     # handful of distinct values, so a 1.5-million-row export costs a few takes (issue 8).
     # factorize lists the distinct values in order of first appearance, so the first unknown
@@ -151,6 +152,76 @@ def _numeric(data: pd.DataFrame, column: str, source, what: str) -> pd.Series:
             value=raw[bad].iloc[0],
         )
     return values
+
+
+def _same_person(parts: list[pd.Series], keep: pd.Series) -> pd.Series:
+    """A person number for each row still kept: rows that share a non-blank value of ANY key
+    (e-mail, external reference ...) are one person, transitively (union-find over the keys);
+    rows with no key value at all get NaN (a blank key matches nothing)."""
+    rows = list(keep.index[keep.to_numpy()])
+    parent = {r: r for r in rows}
+
+    def root(r):
+        while parent[r] != r:
+            parent[r] = parent[parent[r]]
+            r = parent[r]
+        return r
+
+    has_key = pd.Series(False, index=keep.index)
+    for part in parts:
+        values = part[keep & part.ne("")]
+        has_key |= keep & part.ne("")
+        for _, group in values.groupby(values, sort=False):
+            first = root(group.index[0])
+            for other in group.index[1:]:
+                parent[root(other)] = first
+    person = pd.Series(np.nan, index=keep.index, dtype="float64")
+    ids = {r: root(r) for r in rows}
+    person[has_key] = [float(ids[r]) for r in keep.index[has_key.to_numpy()]]
+    return person
+
+
+# Formats for start dates (strftime) by platform, as each documents its export.
+PLATFORM_DATE_FORMATS = {
+    "qualtrics": "%Y-%m-%d %H:%M:%S",
+    "qualtrics-legacy": "%Y-%m-%d %H:%M:%S",
+    "surveymonkey": "%m/%d/%Y %I:%M:%S %p",
+    "jisc": "%Y-%m-%d",
+}
+
+
+def parse_dates(values: pd.Series, codebook: Codebook, column: str, source) -> pd.Series:
+    """Dates in ``column``, parsed with the codebook's ``survey.date_format`` or, failing that,
+    the platform's documented format; otherwise ISO dates only. A column that fits neither and
+    could be read day-first or month-first (03/04/2026) is refused with a message saying how to
+    declare the format; unparseable cells are an error naming the row."""
+    text = values.fillna("").astype("str").str.strip()
+    filled = text[text.ne("")]
+    fmt = codebook.date_format or PLATFORM_DATE_FORMATS.get(codebook.platform or "")
+    if fmt is None or not pd.to_datetime(filled, format=fmt, errors="coerce").notna().all():
+        if codebook.date_format is None and filled.str.fullmatch(r"\d{4}-\d{2}-\d{2}([ T][\d:.]+)?").all():
+            fmt = "ISO8601"
+        elif codebook.date_format is None:
+            ambiguous = filled[filled.str.match(r"\d{1,2}[/.-]\d{1,2}[/.-]\d{2,4}")]
+            raise InputError(
+                source,
+                "dates could be read day-first or month-first: declare the format in the codebook "
+                "as survey.date_format (e.g. '%d/%m/%Y %H:%M' or '%m/%d/%Y %I:%M:%S %p')",
+                row=int(ambiguous.index[0]) if len(ambiguous) else int(filled.index[0]),
+                column=column,
+                value=ambiguous.iloc[0] if len(ambiguous) else filled.iloc[0],
+            )
+    parsed = pd.to_datetime(text.where(text.ne("")), format=fmt, errors="coerce")
+    bad = text.ne("") & parsed.isna()
+    if bad.any():
+        raise InputError(
+            source,
+            f"not a date in the declared format {fmt!r} (survey.date_format in the codebook)",
+            row=int(text.index[bad][0]),
+            column=column,
+            value=text[bad].iloc[0],
+        )
+    return parsed
 
 
 def classify_roles(
@@ -260,8 +331,23 @@ def clean_survey(
             "The export has neither progress nor a finished flag: partial responses cannot be told apart."
         )
 
-    # 4. Duplicate respondents: same normalised key; keep the most complete, then the earliest.
+    # 4. Duplicate respondents: the same value of ANY of the keys (combined with OR: a person who
+    # reused an e-mail address but not the external reference is still caught); keep the most
+    # complete response, then the earliest.
     keys = [k for k in cfg["duplicate_keys"] if k]
+    if keys and not codebook.identifiers:
+        notes.append(
+            "The codebook declares no identifiers: duplicate respondents cannot be detected "
+            f"(params survey.duplicate_keys {keys} skipped)."
+        )
+        flow.append(
+            {
+                "step": "Duplicate respondent (skipped: no identifiers)",
+                "excluded": 0,
+                "remaining": int(keep.sum()),
+            }
+        )
+        keys = []
     if keys:
         unknown = [k for k in keys if k not in codebook.identifiers]
         if unknown:
@@ -271,22 +357,17 @@ def clean_survey(
                 f"declare (declared: {sorted(codebook.identifiers)})",
                 value=unknown,
             )
-        key_cols = [codebook.identifiers[k] for k in keys]
-        parts = [_normalise_text(data[c].fillna("")) for c in key_cols]
-        key = parts[0]
-        for part in parts[1:]:
-            key = key + "|" + part
-        has_key = pd.concat([p.ne("") for p in parts], axis=1).all(axis=1)  # a blank key matches nothing
         answered = pd.DataFrame({n: s.notna() for n, s in decoded.items()}).sum(axis=1)
         started = (
-            pd.to_datetime(data[meta["started"]], errors="coerce")
+            parse_dates(data[meta["started"]], codebook, meta["started"], source)
             if "started" in meta
             else pd.Series(pd.NaT, index=data.index)
         )
+        person = _same_person([_normalise_text(data[codebook.identifiers[k]].fillna("")) for k in keys], keep)
         order = pd.DataFrame(
-            {"key": key, "answered": -answered, "started": started, "row": data.index}, index=data.index
+            {"key": person, "answered": -answered, "started": started, "row": data.index}, index=data.index
         )
-        candidates = order[keep & has_key].sort_values(
+        candidates = order[keep & person.notna()].sort_values(
             ["key", "answered", "started", "row"], na_position="last"
         )
         dup = candidates.duplicated("key", keep="first")

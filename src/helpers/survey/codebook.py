@@ -99,6 +99,16 @@ class MultiItemScale:
 
 
 @dataclass(frozen=True)
+class Comparison:
+    """Which item measures a published figure (data/reference/published_figures.csv) and which
+    of its levels count (labels, in scale order)."""
+
+    measure: str
+    item: str
+    levels: tuple[str, ...]
+
+
+@dataclass(frozen=True)
 class Codebook:
     path: Path
     title: str
@@ -112,6 +122,14 @@ class Codebook:
     variables: dict[str, Variable]
     role_rules: tuple[RoleRule, ...]
     multi_item_scales: dict[str, MultiItemScale]
+    # Background variables of the ordinal models: name -> label used in text (optional).
+    covariates: dict[str, str] = field(default_factory=dict)
+    # Published measure -> the item and levels that measure it here (optional).
+    published_comparison: dict[str, Comparison] = field(default_factory=dict)
+    # Likert items shown as the findings' headline figures (optional).
+    headline_items: tuple[str, ...] = ()
+    # strftime format of the export's dates (survey.date_format); None: the platform's own.
+    date_format: str | None = None
 
     def of_type(self, *types: str) -> list[Variable]:
         return [v for v in self.variables.values() if v.type in types]
@@ -305,6 +323,13 @@ def load_codebook(path: str | Path) -> Codebook:
             )
         multi[name] = MultiItemScale(name, str(spec.get("label", name)), items, reverse)
 
+    covariates = _covariates(raw.get("covariates"), variables, path)
+    comparison = _published_comparison(raw.get("published_comparison"), variables, path)
+    headline_items = tuple(str(i) for i in raw.get("headline_items") or [])
+    bad = [i for i in headline_items if i not in variables or variables[i].type != "likert"]
+    if bad:
+        raise InputError(path, "headline_items: each must be a likert variable of the codebook", value=bad)
+
     return Codebook(
         path=path,
         title=str(survey.get("title", "")),
@@ -318,4 +343,52 @@ def load_codebook(path: str | Path) -> Codebook:
         variables=variables,
         role_rules=tuple(rules),
         multi_item_scales=multi,
+        covariates=covariates,
+        published_comparison=comparison,
+        headline_items=headline_items,
+        date_format=str(survey["date_format"]) if survey.get("date_format") else None,
     )
+
+
+COVARIATE_TYPES = {"categorical", "ordinal", "number"}
+
+
+def _covariates(spec: Any, variables: dict[str, Variable], path: Path) -> dict[str, str]:
+    """``covariates: [nation, ...]`` or ``{nation: "nation", years_in_role: "years in role"}``
+    (name -> the label the summary sentences use)."""
+    if spec is None:
+        return {}
+    if isinstance(spec, list):
+        spec = {str(name): str(name).replace("_", " ") for name in spec}
+    out = {str(k): str(v) for k, v in spec.items()}
+    bad = [n for n in out if n not in variables or variables[n].type not in COVARIATE_TYPES]
+    if bad:
+        raise InputError(
+            path,
+            f"covariates: each must be a variable of type {' or '.join(sorted(COVARIATE_TYPES))}",
+            value=bad,
+        )
+    return out
+
+
+def _published_comparison(spec: Any, variables: dict[str, Variable], path: Path) -> dict[str, Comparison]:
+    """``published_comparison: {measure: {item: <likert variable>, levels: [codes counted]}}``."""
+    out = {}
+    for measure, entry in (spec or {}).items():
+        where = f"published_comparison {measure!r}"
+        item = variables.get(str(entry.get("item")))
+        if item is None or item.type != "likert":
+            raise InputError(path, f"{where}: 'item' must be a likert variable", value=entry.get("item"))
+        codes = [_code_text(c) for c in entry.get("levels") or []]
+        unknown = [c for c in codes if c not in item.scale.levels]
+        if not codes or unknown:
+            raise InputError(
+                path,
+                f"{where}: 'levels' must list codes of scale {item.scale.name!r} "
+                f"({', '.join(item.scale.levels)})",
+                value=unknown or codes,
+            )
+        order = list(item.scale.levels)
+        codes = sorted(codes, key=order.index)
+        out[str(measure)] = Comparison(str(measure), item.name, tuple(item.scale.levels[c] for c in codes))
+    return out

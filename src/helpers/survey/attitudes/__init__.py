@@ -27,15 +27,19 @@ from helpers.survey.attitudes.descriptives import (  # noqa: F401
 )
 from helpers.survey.attitudes.items import (  # noqa: F401
     ALL,
-    COVARIATES,
     GROUP_TYPES,
     HIERARCHY,
-    MAX_LEVELS,
     OTHER_ROLE,
     ROLES,
     Item,
     Scale,
     _groups,
+    batteries,
+    battery_figure_name,
+    battery_title,
+    section_note,
+    single_items,
+    covariates_from_codebook,
     item_codes,
     items_from_codebook,
     level_columns,
@@ -43,6 +47,8 @@ from helpers.survey.attitudes.items import (  # noqa: F401
     scales_from_codebook,
 )
 from helpers.survey.attitudes.models import (  # noqa: F401
+    model_reference_role,
+    models_note,
     ordinal_models,
     role_odds_ratios_for_chart,
 )
@@ -63,7 +69,9 @@ from helpers.survey.attitudes.summary import (  # noqa: F401
 from helpers.survey.attitudes.then_and_now import (  # noqa: F401
     MEASURE_LABELS,
     REFERENCE_COLUMNS,
+    comparison_note,
     load_reference,
+    reference_for_codebook,
     then_vs_now,
     then_vs_now_chart_table,
     this_run_measures,

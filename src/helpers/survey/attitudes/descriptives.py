@@ -11,7 +11,6 @@ from helpers import disclosure, numbers, stats
 from helpers.survey.attitudes.items import (
     ALL,
     HIERARCHY,
-    MAX_LEVELS,
     ROLES,
     Item,
     _groups,
@@ -24,7 +23,7 @@ def by_role(clean: pd.DataFrame, items: Mapping[str, Item], alpha: float = 0.05)
     """Descriptives per item x group (before disclosure control), long format.
 
     Columns: ``item, question, group_type, group, levels, n_respondents, n_nonsub, n_valid,
-    n_1 .. n_7, n_agree, pct_agree, ci_low, ci_high``. ``levels`` names the substantive levels
+    n_1 .. n_k (k: the most levels of any item), n_agree, pct_agree, ci_low, ci_high``. ``levels`` names the substantive levels
     behind ``n_1 ..`` ('|'-separated, low to high); ``n_agree`` counts the item's positive
     levels; ``n_nonsub`` counts non-substantive answers ("Don't know", ...), which are never in
     ``n_valid``; percentages are 0-100 with Wilson 95% CIs.
@@ -33,6 +32,7 @@ def by_role(clean: pd.DataFrame, items: Mapping[str, Item], alpha: float = 0.05)
     # value_counts per group, about ten times faster at 1.5 million respondents (issue 8).
     groups = [(gtype, group, mask.to_numpy()) for gtype, group, mask in _groups(clean)]
     rows = []
+    most = max((len(item.levels) for item in items.values()), default=0)
     for name, item in items.items():
         codes = item_codes(clean[name], item.levels, name)
         nonsub_col = f"{name}_nonsub"
@@ -52,13 +52,11 @@ def by_role(clean: pd.DataFrame, items: Mapping[str, Item], alpha: float = 0.05)
                 "n_nonsub": int(nonsub[mask].sum()),
                 "n_valid": int(counts.sum()),
             }
-            for i in range(MAX_LEVELS):
+            for i in range(most):
                 row[f"n_{i + 1}"] = int(counts[i]) if i < k else np.nan
             row["n_agree"] = int(counts[positive].sum())
             rows.append(row)
-    table = _add_percentages(pd.DataFrame(rows), alpha)
-    used = [c for c in level_columns(MAX_LEVELS) if table[c].notna().any()]
-    return table.drop(columns=[c for c in level_columns(MAX_LEVELS) if c not in used])
+    return _add_percentages(pd.DataFrame(rows), alpha)
 
 
 def _add_percentages(table: pd.DataFrame, alpha: float = 0.05) -> pd.DataFrame:
@@ -229,9 +227,15 @@ def _round_odds_ratios(table: pd.DataFrame) -> pd.DataFrame:
 
 
 def suppression_summary(log: pd.DataFrame) -> pd.DataFrame:
-    """Where cells were suppressed and why, without the suppressed values (publishable)."""
+    """Where cells were suppressed and why, without the suppressed values (publishable):
+    one row per item with suppressed cells, columns ``item, primary, secondary``. With nothing
+    suppressed (e.g. ``min_count: 1``) the table is empty but keeps its columns, so it can be
+    written and read back (issue 11, failure 4)."""
+    columns = ["item", "primary", "secondary"]
+    if log is None or not len(log):
+        return pd.DataFrame({c: pd.Series(dtype=object if c == "item" else int) for c in columns})
     kind = log["reason"].str.split(":").str[0]
-    return (
+    table = (
         log.assign(kind=kind)
         .groupby(["item", "kind"], sort=False)
         .size()
@@ -242,6 +246,11 @@ def suppression_summary(log: pd.DataFrame) -> pd.DataFrame:
         .astype(int)
         .reset_index()
     )
+    for c in ("primary", "secondary"):
+        if c not in table:
+            table[c] = 0
+    table.columns.name = None
+    return table[[*columns, *[c for c in table.columns if c not in columns]]]
 
 
 def protect_counts(

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import io
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -33,12 +33,6 @@ HIERARCHY = [
 ]
 
 
-COVARIATES = ["nation", "years_in_role", "org_type"]
-
-
-MAX_LEVELS = 7
-
-
 @dataclass(frozen=True)
 class Item:
     """A Likert item: its question, substantive levels (low to high) and the levels counted as
@@ -56,8 +50,8 @@ class Item:
             raise ValueError(
                 f"item {self.name!r}: positive levels {list(self.positive)} not among its levels"
             )
-        if not 2 <= len(self.levels) <= MAX_LEVELS:
-            raise ValueError(f"item {self.name!r}: expected 2-{MAX_LEVELS} levels, got {len(self.levels)}")
+        if len(self.levels) < 2:
+            raise ValueError(f"item {self.name!r}: expected at least 2 levels, got {len(self.levels)}")
 
 
 @dataclass(frozen=True)
@@ -81,6 +75,52 @@ def scales_from_codebook(codebook) -> dict[str, Scale]:
         s.name: Scale(s.name, s.label, tuple(s.items), tuple(s.reverse))
         for s in codebook.multi_item_scales.values()
     }
+
+
+def batteries(items: Mapping[str, Item]) -> dict[str, list[str]]:
+    """Battery name -> its items (codebook order), batteries in the order they first appear."""
+    out: dict[str, list[str]] = {}
+    for name, item in items.items():
+        if item.battery:
+            out.setdefault(item.battery, []).append(name)
+    return out
+
+
+def single_items(items: Mapping[str, Item]) -> list[str]:
+    """Likert items that belong to no battery (each gets its own chart by role)."""
+    return [name for name, item in items.items() if not item.battery]
+
+
+def battery_figure_name(battery: str, items: Mapping[str, Item]) -> str:
+    """File name of a battery's chart: the first battery's is ``attitudes_battery_by_role``
+    (the findings show it), the others' ``attitudes_battery_<name>_by_role``."""
+    first = next(iter(batteries(items)), None)
+    return "attitudes_battery_by_role" if battery == first else f"attitudes_battery_{battery}_by_role"
+
+
+def battery_title(battery: str) -> str:
+    return f"{battery.replace('_', ' ').capitalize()}: statements by role group"
+
+
+def section_note(section: str, items: Mapping[str, Item], scales: Mapping | None = None) -> str | None:
+    """Why a section of notebook 03 is skipped for this instrument (Markdown), None when it runs.
+
+    ``section``: ``batteries`` (needs a Likert item with ``battery``), ``single_items`` (needs a
+    Likert item without one), ``scales`` (needs ``multi_item_scales``), ``items`` (any Likert item)."""
+    needs = {
+        "items": (bool(items), "the codebook declares no `likert` variables"),
+        "batteries": (bool(batteries(items)), "no Likert item has a `battery`"),
+        "single_items": (bool(single_items(items)), "every Likert item belongs to a battery"),
+        "scales": (bool(scales), "the codebook has no `multi_item_scales` section"),
+    }
+    ok, why = needs[section]
+    return None if ok else f"*Skipped for this instrument: {why}.*"
+
+
+def covariates_from_codebook(codebook) -> dict[str, str]:
+    """The ordinal models' background variables (name -> wording), as the codebook declares
+    them under ``covariates`` (none when it declares none)."""
+    return dict(codebook.covariates)
 
 
 def load_clean(path: str | Path) -> pd.DataFrame:

@@ -8,23 +8,44 @@ import numpy as np
 import pandas as pd
 
 from helpers import stats
-from helpers.survey.attitudes.items import COVARIATES, ROLES, Item
+from helpers.survey.attitudes.items import ROLES, Item
 
 
 def _model_frame(
     clean: pd.DataFrame, covariates: Sequence[str], reference_role: str
 ) -> tuple[pd.DataFrame, list[str]]:
     d = clean[clean["role"].astype(object).isin(ROLES)].copy()
-    order = [reference_role] + [r for r in ROLES if r != reference_role]
+    present_roles = [r for r in ROLES if (d["role"].astype(object) == r).any()]
+    order = [reference_role] + [r for r in present_roles if r != reference_role]
     d["role"] = pd.Categorical(d["role"].astype(object), categories=order)
     present = [c for c in covariates if c in d and d[c].notna().any() and d[c].nunique() > 1]
     return d, present
 
 
+def model_reference_role(clean: pd.DataFrame, preferred: str = "Clinical director") -> str | None:
+    """The models' reference group: ``preferred`` when anyone holds it, otherwise the largest
+    role group (ties: the first in the study's order); None with fewer than two role groups
+    (no role effect can be estimated)."""
+    counts = clean["role"].astype(object).value_counts()
+    present = [r for r in ROLES if counts.get(r, 0) > 0]
+    if len(present) < 2:
+        return None
+    return preferred if preferred in present else max(present, key=lambda r: counts[r])
+
+
+def models_note(clean: pd.DataFrame, items: Mapping[str, Item]) -> str | None:
+    """Why the ordinal models are skipped (Markdown), or None when they run."""
+    if not items:
+        return "**Ordinal models skipped**: the codebook declares no Likert items."
+    if model_reference_role(clean) is None:
+        return "**Ordinal models skipped**: fewer than two role groups have respondents, so no role effect can be estimated."
+    return None
+
+
 def ordinal_models(
     clean: pd.DataFrame,
     items: Mapping[str, Item],
-    covariates: Sequence[str] = COVARIATES,
+    covariates: Sequence[str] = (),
     reference_role: str = "Clinical director",
     adjust: str = "holm",
 ) -> dict[str, pd.DataFrame]:

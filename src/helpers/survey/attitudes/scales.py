@@ -59,7 +59,19 @@ def scale_reliability(
             {"scale": name, "item_deleted": item, "alpha_if_deleted": value, "alpha": rel.alpha}
             for item, value in rel.alpha_if_deleted.items()
         ]
-    return pd.DataFrame(rows), pd.DataFrame(deleted)
+    reliability_columns = [
+        "scale",
+        "label",
+        "k",
+        "n",
+        "alpha",
+        "alpha_ci_low",
+        "alpha_ci_high",
+        "omega",
+        "reversed",
+    ]
+    deleted_columns = ["scale", "item_deleted", "alpha_if_deleted", "alpha"]
+    return pd.DataFrame(rows, columns=reliability_columns), pd.DataFrame(deleted, columns=deleted_columns)
 
 
 def scales_by_role(

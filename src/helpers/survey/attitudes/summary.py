@@ -60,10 +60,24 @@ SHEET_TITLES = {
 }
 
 
-def workbook_sheets(tables: Mapping[str, pd.DataFrame | None], rule: disclosure.Rule) -> dict:
+def workbook_sheets(
+    tables: Mapping[str, pd.DataFrame | None],
+    rule: disclosure.Rule,
+    covariates: Mapping[str, str] | None = None,
+    reference_role: str = "Clinical director",
+) -> dict:
     """The strand's tables as :class:`helpers.workbook.Sheet` objects with titles and notes
-    (tables that are None are left out)."""
+    (tables that are None are left out). ``covariates`` (name -> wording) and
+    ``reference_role`` describe the ordinal models in the odds-ratio sheet's note."""
     from helpers.workbook import Sheet
+
+    titles = dict(SHEET_TITLES)
+    titles["ordinal_odds_ratios"] = (
+        titles["ordinal_odds_ratios"][0],
+        f"Reference: {reference_role.lower()}s; "
+        + (f"covariates {', '.join(covariates.values())}" if covariates else "no covariates")
+        + "; Wald 95% CIs.",
+    )
 
     suppression_note = (
         f"Disclosure control: counts of 1-{rule.upper} suppressed"
@@ -74,7 +88,7 @@ def workbook_sheets(tables: Mapping[str, pd.DataFrame | None], rule: disclosure.
     for name, table in tables.items():
         if table is None:
             continue
-        title, note = SHEET_TITLES.get(name, (name, ""))
+        title, note = titles.get(name, (name, ""))
         notes = [
             n
             for n in (
@@ -93,12 +107,15 @@ def headline(
     tests: pd.DataFrame,
     role_effect: pd.DataFrame,
     brant: pd.DataFrame,
-    comparison: pd.DataFrame,
+    comparison: pd.DataFrame | None,
     items: Mapping[str, Item],
     alpha: float = 0.05,
+    covariates: Mapping[str, str] | None = None,
 ) -> str:
     """The main results in words (Markdown), computed from the published tables, so the text
-    always agrees with them (suppressed cells are never quoted)."""
+    always agrees with them (suppressed cells are never quoted). ``covariates`` (name ->
+    wording) are the models' background variables; ``comparison`` is None when the codebook
+    maps no published figure; ``role_effect``/``brant`` may be None when no model was fitted."""
     lines = []
     roles = by_role_table[by_role_table["group_type"] == "role"]
     pct = roles.pivot(index="item", columns="group", values="pct_agree").reindex(columns=ROLES)
@@ -132,14 +149,21 @@ def headline(
         lines.append(
             f"- The four role groups differed (chi-square, Holm-adjusted p < {alpha}) on {len(sig)} of {len(tests)} items."
         )
-    adj = [c for c in role_effect.columns if c.startswith("p_") and c != "p_value"]
+    adj = (
+        []
+        if role_effect is None
+        else [c for c in role_effect.columns if c.startswith("p_") and c != "p_value"]
+    )
     if adj:
         sig = role_effect[pd.to_numeric(role_effect[adj[0]]) < alpha]["item"].tolist()
+        words = list((covariates or {}).values())
+        allowing = " and ".join([", ".join(words[:-1]), words[-1]] if len(words) > 1 else words)
         lines.append(
-            f"- Allowing for nation, years in role and organisation type, role group was associated with the "
-            f"answers to {len(sig)} of {len(role_effect)} items (likelihood-ratio test, Holm-adjusted)."
+            (f"- Allowing for {allowing}, role group" if allowing else "- Role group")
+            + f" was associated with the answers to {len(sig)} of {len(role_effect)} items "
+            "(likelihood-ratio test, Holm-adjusted)."
         )
-    omni = brant[brant["term"] == "omnibus"].copy()
+    omni = pd.DataFrame(columns=["term"]) if brant is None else brant[brant["term"] == "omnibus"].copy()
     if len(omni):
         omni["p_adj"] = stats.adjust_pvalues(omni["p_value"])
         doubtful = omni[omni["p_adj"] < alpha]["item"].tolist()
@@ -153,6 +177,8 @@ def headline(
         "relationship_improve": "expected improvement",
         "relationship_deteriorate": "expected deterioration",
     }
+    if comparison is None or not len(comparison):
+        return "\n".join(lines)
     for _, r in comparison[(comparison["published_year"] == 2002) & comparison["diff_pp"].notna()].iterrows():
         what = labels.get(r["measure"], r["measure"])
         lines.append(

@@ -62,6 +62,39 @@ def load_reference(path: str | Path) -> pd.DataFrame:
     return table
 
 
+def reference_for_codebook(reference: pd.DataFrame, codebook) -> pd.DataFrame:
+    """The published figures this instrument can be compared with: the measures the codebook's
+    ``published_comparison`` maps to one of its items, with the reference's ``item`` and
+    ``levels_counted`` replaced by the codebook's (item name, level labels '|'-separated).
+    Measures the codebook does not map are left out; an empty table when it maps none (the
+    comparison section is then skipped, see :func:`comparison_note`)."""
+    mapping = codebook.published_comparison
+    table = reference[reference["measure"].isin(list(mapping))].copy()
+    table["item"] = table["measure"].map({m: c.item for m, c in mapping.items()})
+    table["levels_counted"] = table["measure"].map({m: "|".join(c.levels) for m, c in mapping.items()})
+    return table.reset_index(drop=True)
+
+
+def comparison_note(codebook, reference: pd.DataFrame) -> str | None:
+    """Why the comparison with the published figures is skipped (Markdown), or None when it runs."""
+    if not codebook.published_comparison:
+        return (
+            "**Comparison with the published 2002 and 2015 figures skipped**: the codebook has no "
+            "`published_comparison` section saying which item measures which published figure "
+            f"(measures available: {', '.join(f'`{m}`' for m in dict.fromkeys(reference['measure']))}; "
+            "see docs/bring-your-own-survey.md)."
+        )
+    unknown = [m for m in codebook.published_comparison if m not in set(reference["measure"])]
+    if unknown:
+        raise InputError(
+            codebook.path,
+            "published_comparison: measure(s) not in data/reference/published_figures.csv "
+            f"(known: {', '.join(dict.fromkeys(reference['measure']))})",
+            value=unknown,
+        )
+    return None
+
+
 def this_run_measures(protected: pd.DataFrame, reference: pd.DataFrame) -> pd.DataFrame:
     """This run's count for each reference measure and group, from the protected by-role
     table (so nothing suppressed there reappears here): measure, group, x, n."""
@@ -142,7 +175,14 @@ def then_vs_now(
         else:
             row.update(diff_pp=np.nan, diff_ci_low=np.nan, diff_ci_high=np.nan, z=np.nan, p_value=np.nan)
         rows.append(row)
-    return pd.DataFrame(rows)
+    return pd.DataFrame(rows, columns=THEN_VS_NOW_COLUMNS)
+
+
+THEN_VS_NOW_COLUMNS = [
+    "measure", "group", "published_year", "source", "basis", "published_numerator",
+    "published_denominator", "published_pct", "run", "n_agree", "n_valid", "approximate",
+    "pct", "ci_low", "ci_high", "diff_pp", "diff_ci_low", "diff_ci_high", "z", "p_value",
+]  # fmt: skip
 
 
 MEASURE_LABELS = {

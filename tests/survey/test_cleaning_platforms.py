@@ -1,0 +1,84 @@
+"""Issue 11, failures 10 and 11: duplicate keys combined with OR, no identifiers, dates parsed
+with a declared or documented format (the tiny codebook of conftest.py)."""
+
+import pandas as pd
+import pytest
+
+from helpers.files import InputError
+from helpers.survey.cleaning import clean_survey, parse_dates
+from helpers.survey.codebook import load_codebook
+
+COLUMNS = ["StartDate", "Status", "Progress", "Email", "Ref", "Q1", "Q2", "Q2_7_TEXT", "Q3_1", "Q3_2"]
+
+
+def export(rows):
+    df = pd.DataFrame.from_dict(rows, orient="index", columns=COLUMNS)
+    df.index.name = "source_row"
+    return df
+
+
+def codebook(path, identifiers="  email: Email\n  ref: Ref\n", extra=""):
+    text = path.read_text(encoding="utf-8").replace("  email: Email\n", identifiers)
+    text = text.replace("  duration: Duration (in seconds)\n", "")
+    if not identifiers:
+        text = text.replace("identifiers:\n", "")
+    path.write_text(text.replace("survey:\n", "survey:\n" + extra), encoding="utf-8")
+    return load_codebook(path)
+
+
+ROWS = {
+    4: ["2015-01-01 09:00:00", "0", "100", "a@x.org", "R1", "1", "1", "", "3", "1"],
+    5: ["2015-01-02 09:00:00", "0", "100", "b@x.org", "R1", "1", "2", "", "3", "3"],  # same ref as 4
+    6: ["2015-01-03 09:00:00", "0", "100", "b@x.org", "R9", "1", "3", "", "2", "2"],  # same e-mail as 5
+    7: ["2015-01-04 09:00:00", "0", "100", "", "", "1", "4", "", "2", "2"],  # no key: never a duplicate
+    8: ["2015-01-05 09:00:00", "0", "100", "", "", "1", "4", "", "2", "2"],
+}
+
+
+def test_duplicate_keys_are_combined_with_or_transitively(tiny_codebook_path):
+    cb = codebook(tiny_codebook_path)
+    result = clean_survey(export(ROWS), cb, {"duplicate_keys": ["email", "ref"]}, "e.csv")
+    dups = result.exclusions[result.exclusions["step"] == "Duplicate respondent"]
+    # rows 4, 5 and 6 are one person (ref R1 links 4-5, e-mail links 5-6): the earliest stays
+    assert dups[["source_row", "reason"]].values.tolist() == [
+        [5, "duplicate of row 4"],
+        [6, "duplicate of row 4"],
+    ]
+    assert len(result.clean) == 3
+
+
+def test_no_identifiers_skips_the_duplicate_step_and_the_flow_says_so(tiny_codebook_path):
+    cb = codebook(tiny_codebook_path, identifiers="")
+    assert cb.identifiers == {}
+    result = clean_survey(export(ROWS), cb, {"duplicate_keys": ["email"]}, "e.csv")
+    assert {"step": "Duplicate respondent (skipped: no identifiers)", "excluded": 0, "remaining": 5} in (
+        result.flow.to_dict("records")
+    )
+    assert any("declares no identifiers" in n for n in result.notes)
+
+
+def test_dates_use_the_platform_format_and_an_ambiguous_column_is_refused(tiny_codebook_path):
+    cb = codebook(tiny_codebook_path)
+    rows = {r: ["03/04/2015 09:00", *v[1:]] for r, v in ROWS.items()}
+    with pytest.raises(
+        InputError,
+        match=r"day-first or month-first: declare the format in the codebook as survey.date_format",
+    ) as err:
+        clean_survey(export(rows), cb, {"duplicate_keys": ["email"]}, "e.csv")
+    assert err.value.row == 4 and err.value.column == "StartDate"
+
+
+def test_a_declared_date_format_decides_which_duplicate_is_earliest(tiny_codebook_path):
+    cb = codebook(tiny_codebook_path, extra="  date_format: '%d/%m/%Y %H:%M'\n")
+    values = pd.Series(["03/04/2015 09:00", "04/03/2015 09:00"], index=[4, 5])
+    parsed = parse_dates(values, cb, "StartDate", "e.csv")
+    assert list(parsed) == [pd.Timestamp("2015-04-03 09:00"), pd.Timestamp("2015-03-04 09:00")]
+    rows = {
+        4: ["03/04/2015 09:00", "0", "100", "a@x.org", "", "1", "1", "", "3", "1"],  # 3 April
+        5: ["04/03/2015 09:00", "0", "100", "a@x.org", "", "1", "1", "", "3", "1"],  # 4 March: earlier
+    }
+    result = clean_survey(export(rows), cb, {"duplicate_keys": ["email"]}, "e.csv")
+    assert result.exclusions[["source_row", "reason"]].values.tolist() == [[4, "duplicate of row 5"]]
+    with pytest.raises(InputError, match="not a date in the declared format") as err:
+        parse_dates(pd.Series(["03/04/2015 09:00", "2015-13-40"], index=[4, 5]), cb, "StartDate", "e.csv")
+    assert err.value.row == 5
