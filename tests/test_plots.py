@@ -130,8 +130,20 @@ def test_then_vs_now_positions():
 def test_colours_are_the_colour_blind_safe_sets():
     assert plots.likert_colours(5)[2] == plots.NEUTRAL_GREY
     assert plots.likert_colours(3) == ["#CA0020", plots.NEUTRAL_GREY, "#0571B0"]
-    with pytest.raises(ValueError, match="9 levels"):
-        plots.likert_colours(9)
+    # ColorBrewer RdBu up to 11 classes (issue 11: scales of 2-11 levels), neutral grey in the middle
+    assert plots.likert_colours(11)[5] == plots.NEUTRAL_GREY and len(plots.likert_colours(11)) == 11
+    assert plots.likert_colours(8) == [
+        "#B2182B",
+        "#D6604D",
+        "#F4A582",
+        "#FDDBC7",
+        "#D1E5F0",
+        "#92C5DE",
+        "#4393C3",
+        "#2166AC",
+    ]
+    with pytest.raises(ValueError, match="12 levels"):
+        plots.likert_colours(12)
 
 
 def test_forest_positions_and_log_axis():

@@ -37,14 +37,14 @@ from helpers.survey.attitudes.items import (  # noqa: F401
     batteries,
     battery_figure_name,
     battery_title,
-    section_note,
-    single_items,
     covariates_from_codebook,
     item_codes,
     items_from_codebook,
     level_columns,
     load_clean,
     scales_from_codebook,
+    section_note,
+    single_items,
 )
 from helpers.survey.attitudes.models import (  # noqa: F401
     model_reference_role,
