@@ -94,7 +94,7 @@ demo: $(ENV_STAMP) ## Regenerate the synthetic demonstration data in data/raw/de
 	$(BIN)/python -m helpers.demo data/raw/demo
 
 test: $(ENV_STAMP) $(REVEAL_WHEEL) ## The fast tier (under 90 s): unit tests, generated instruments in-process, one end-to-end run (docs/testing.md)
-	$(BIN)/python -m pytest -p no:cacheprovider -m "not slow"
+	TEST_TIER=fast $(BIN)/python -m pytest -p no:cacheprovider -m "not slow"
 
 test-all: $(ENV_STAMP) $(REVEAL_WHEEL) ## Every test: the fast tier, the slow tier (end-to-end on generated instruments, browsers, concurrency) and the notebooks (nbval)
 	$(BIN)/python -m pytest --nbval-lax -p no:cacheprovider

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import os
 import shutil
 from pathlib import Path
 
@@ -52,3 +53,20 @@ class PipelineRuns:
 @pytest.fixture(scope="session")
 def pipeline_runs(tmp_path_factory) -> PipelineRuns:
     return PipelineRuns(tmp_path_factory)
+
+
+# The fast tier (`make test` sets TEST_TIER=fast) runs each property test on at most this many
+# generated examples; `make test-all` runs the counts written in the tests (docs/testing.md).
+FAST_EXAMPLES = 25
+
+
+def pytest_collection_modifyitems(config, items):
+    if os.environ.get("TEST_TIER") != "fast":
+        return
+    import hypothesis
+
+    for item in items:
+        test = getattr(item, "obj", None)
+        current = getattr(test, "_hypothesis_internal_use_settings", None)
+        if current is not None and current.max_examples > FAST_EXAMPLES:
+            test._hypothesis_internal_use_settings = hypothesis.settings(current, max_examples=FAST_EXAMPLES)

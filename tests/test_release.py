@@ -305,6 +305,6 @@ def test_two_concurrent_runs_then_a_third_give_the_outputs_of_the_data_folder_th
     assert len(records) == len(pipeline.stages())
     assert {r["parameters"]["data_dir"] for r in records} == {str(folders["a"])}
     leftovers = [
-        p for p in ws.rglob("*") if p.is_file() and (".tmp" in p.name or "build/publish" in p.as_posix())
+        p for p in ws.rglob("*") if p.is_file() and (".tmp" in p.name or "build/publish/" in p.as_posix())
     ]
     assert not leftovers and not (ws / release.RELEASE).exists()
