@@ -347,7 +347,15 @@ def check_findings(data_dir: Path, params: dict) -> Report:
 
     report = Report("findings")
     mapping = (params.get("findings") or {}).get("mapping_file")
-    path = data_dir / mapping if mapping else None
+    try:
+        path = files.inside(
+            data_dir, mapping, source=params.get("params_file", "params.yaml"), what="findings.mapping_file"
+        )
+    except InputError as exc:
+        if mapping:
+            report.problem(exc)
+            return report
+        path = None
     if path is None or not path.is_file():
         return report.skip("no triangulation mapping")
     try:

@@ -5,9 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-import yaml
-
-from helpers import paths
+from helpers import files, params_schema, paths
 
 
 class ConfigError(ValueError):
@@ -24,13 +22,13 @@ def load_params(
     path = paths.resolve(params_file)
     if not path.is_file():
         raise ConfigError(f"{path}: parameters file not found")
-    with path.open(encoding="utf-8") as handle:
-        try:
-            params = yaml.safe_load(handle) or {}
-        except yaml.YAMLError as exc:
-            raise ConfigError(f"{path}: not valid YAML: {exc}") from exc
+    try:  # safe YAML: aliases, size and repeated keys limited (helpers.files.load_yaml)
+        params = files.load_yaml(path) or {}
+    except files.InputError as exc:
+        raise ConfigError(str(exc)) from None
     if not isinstance(params, dict):
         raise ConfigError(f"{path}: expected a mapping of parameters at the top level")
+    params_schema.validate(params, path)
     chosen = data_dir if data_dir not in (None, "") else params.get("data_dir")
     if not chosen:
         raise ConfigError(f"{path}: no data_dir given and none in the parameters file")

@@ -10,9 +10,12 @@ from __future__ import annotations
 import codecs
 import hashlib
 import os
+import re
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
+
+import yaml
 
 # Bigger than any export or .qdpx the study will meet; stops a zip bomb or a wrong file.
 MAX_INPUT_BYTES = 2 * 1024**3
@@ -58,12 +61,65 @@ _BOMS = [
 ]
 
 
-def decode_bytes(raw: bytes, source: str | os.PathLike = "<bytes>") -> DecodedText:
-    """Decode an export: UTF-8 (with or without BOM), UTF-16 with BOM, or cp1252.
+# Codecs a codebook or params.yaml may declare for an input (``encoding:``); a declared
+# encoding always wins over detection (decisions 5).
+DECLARED_ENCODINGS = {
+    "utf-8": "utf-8",
+    "utf8": "utf-8",
+    "utf-8-sig": "utf-8-sig",
+    "utf-16": "utf-16",
+    "cp1252": "cp1252",
+    "windows-1252": "cp1252",
+    "latin-1": "latin-1",
+    "iso-8859-1": "latin-1",
+}
 
-    cp1252 is what Excel writes when it re-saves a CSV on Windows; it is tried only when the
-    bytes are not valid UTF-8. Anything else stops with an error that says so.
+# A UTF-8 multibyte sequence: a lead byte followed by the right number of continuation bytes.
+_UTF8_MULTIBYTE = re.compile(rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}")
+
+
+def _row_column(raw: bytes, offset: int) -> tuple[int, int]:
+    """1-based line and character column of byte ``offset`` (columns counted in characters of
+    the valid UTF-8 before it on that line)."""
+    line_start = raw.rfind(b"\n", 0, offset) + 1
+    row = raw.count(b"\n", 0, offset) + 1
+    column = len(raw[line_start:offset].decode("utf-8", errors="replace")) + 1
+    return row, column
+
+
+def decode_bytes(
+    raw: bytes, source: str | os.PathLike = "<bytes>", encoding: str | None = None
+) -> DecodedText:
+    """Decode an input as decisions.md 5 says.
+
+    * a declared ``encoding`` (codebook or params) always wins;
+    * valid UTF-8, with or without BOM, is UTF-8; UTF-16 needs its byte-order mark;
+    * bytes that are not valid UTF-8 but hold valid UTF-8 multibyte sequences are a mixed file:
+      an error naming the row and column of the first invalid byte (one stray byte must not
+      switch the whole file to another encoding);
+    * bytes with no UTF-8 multibyte sequence that decode as Windows-1252 (an Excel re-save) are
+      read as cp1252; the caller logs the tolerance (``DecodedText.encoding == "cp1252"``).
     """
+    if encoding is not None:
+        codec = DECLARED_ENCODINGS.get(str(encoding).strip().lower())
+        if codec is None:
+            raise InputError(
+                source,
+                f"declared encoding is not one of {', '.join(sorted(DECLARED_ENCODINGS))}",
+                value=encoding,
+            )
+        try:
+            text = raw.decode(codec)
+        except UnicodeDecodeError as exc:
+            row, column = _row_column(raw, exc.start)
+            raise InputError(
+                source,
+                f"not valid {encoding} as declared: invalid byte 0x{raw[exc.start]:02x}",
+                row=row,
+                column=column,
+            ) from None
+        has_bom = text.startswith("\ufeff")
+        return DecodedText(text.lstrip("\ufeff"), codec, has_bom)
     for bom, codec in _BOMS:
         if raw.startswith(bom):
             try:
@@ -72,7 +128,7 @@ def decode_bytes(raw: bytes, source: str | os.PathLike = "<bytes>") -> DecodedTe
                 raise InputError(
                     source,
                     f"starts with a {codec} byte-order mark but is not valid {codec}: {exc.reason} at byte {exc.start}",
-                ) from exc
+                ) from None
     if raw[:2].count(0) or raw[1:4:2] == b"\x00\x00":
         raise InputError(
             source, "looks like UTF-16 without a byte-order mark; re-export as UTF-8 or UTF-16 with BOM"
@@ -80,14 +136,27 @@ def decode_bytes(raw: bytes, source: str | os.PathLike = "<bytes>") -> DecodedTe
     try:
         return DecodedText(raw.decode("utf-8"), "utf-8", False)
     except UnicodeDecodeError as utf8_error:
+        bad = utf8_error.start
+        row, column = _row_column(raw, bad)
+        if _UTF8_MULTIBYTE.search(raw):
+            raise InputError(
+                source,
+                f"mixed encodings: the file is UTF-8 but byte 0x{raw[bad]:02x} is not valid UTF-8 "
+                "(a character pasted from another program?); fix that character and save as UTF-8, "
+                "or declare the encoding",
+                row=row,
+                column=column,
+            ) from None
         try:
             return DecodedText(raw.decode("cp1252"), "cp1252", False)
-        except UnicodeDecodeError as exc:
+        except UnicodeDecodeError:
             raise InputError(
                 source,
                 "cannot decode the file: it is not UTF-8, UTF-16 with BOM or Windows-1252 "
-                f"(invalid byte 0x{raw[utf8_error.start]:02x} at byte {utf8_error.start})",
-            ) from exc
+                f"(invalid byte 0x{raw[bad]:02x} at byte {bad})",
+                row=row,
+                column=column,
+            ) from None
 
 
 _INPUTS_READ: dict[str, None] = {}
@@ -103,11 +172,72 @@ def inputs_read() -> list[Path]:
     return [Path(p) for p in _INPUTS_READ]
 
 
+def refuse_escaping_link(path: Path) -> None:
+    """A symbolic link whose target lies outside the link's own folder is refused: an input
+    must be a file in the data folder, not a pointer to somewhere else on the machine (and make
+    cannot see when a link's target changes)."""
+    if path.is_symlink() and path.resolve().parent != path.parent.resolve():
+        raise InputError(
+            path,
+            "is a symbolic link to a file outside its folder; copy the file into the data folder",
+        )
+
+
+def inside(
+    base: str | os.PathLike,
+    name,
+    *,
+    source: str | os.PathLike,
+    what: str = "file",
+    row=None,
+    column=None,
+) -> Path:
+    """``base / name`` for a file name read from an input or from params (survey.export, the
+    searches log's ``file``, findings.mapping_file ...), refused unless it stays inside ``base``:
+    no absolute path, no drive letter, no home folder, no ``..``, and no symbolic link that
+    leads out. The error names ``source`` (the file that gave the name) and never reads the
+    target. Every reader that takes a path from an input uses this one function."""
+    base = Path(base)
+    text = "" if name is None else str(name)
+    if not text.strip():
+        raise InputError(source, f"{what} is empty", row=row, column=column)
+    pure = PurePosixPath(text.replace("\\", "/"))
+    if pure.is_absolute() or re.match(r"^[A-Za-z]:", text) or text.startswith("~"):
+        raise InputError(
+            source,
+            f"{what} must be a name relative to the folder {base.name}/, not an absolute path",
+            row=row,
+            column=column,
+            value=text,
+        )
+    if ".." in pure.parts:
+        raise InputError(
+            source,
+            f"{what} must stay inside the folder {base.name}/ ('..' is not allowed)",
+            row=row,
+            column=column,
+            value=text,
+        )
+    target = base.joinpath(*pure.parts)
+    resolved, root = target.resolve(), base.resolve()
+    if resolved != root and root not in resolved.parents:
+        raise InputError(
+            source,
+            f"{what} is a symbolic link leading outside the folder {base.name}/; copy the file "
+            "into the data folder",
+            row=row,
+            column=column,
+            value=text,
+        )
+    return target
+
+
 def read_bytes(path: str | os.PathLike) -> bytes:
     """Read an input file whole, with a size limit, and note it for provenance."""
     path = Path(path)
     if not path.is_file():
         raise InputError(path, "file not found")
+    refuse_escaping_link(path)
     size = path.stat().st_size
     if size > MAX_INPUT_BYTES:
         raise InputError(path, f"file is {size} bytes, more than the {MAX_INPUT_BYTES} allowed")
@@ -115,14 +245,144 @@ def read_bytes(path: str | os.PathLike) -> bytes:
     return path.read_bytes()
 
 
-def read_text(path: str | os.PathLike) -> DecodedText:
-    """Read and decode a text export; an empty file is an error."""
+def read_text(path: str | os.PathLike, encoding: str | None = None) -> DecodedText:
+    """Read and decode a text export (:func:`decode_bytes`; ``encoding`` when one is declared);
+    an empty file is an error."""
     path = Path(path)
     raw = read_bytes(path)
-    decoded = decode_bytes(raw, path)
+    decoded = decode_bytes(raw, path, encoding)
     if not decoded.text.strip():
         raise InputError(path, "file is empty")
     return decoded
+
+
+# --------------------------------------------------------------------------------------------
+# YAML: every YAML the pipeline reads (params.yaml, codebooks) goes through load_yaml.
+
+MAX_YAML_BYTES = 5 * 1024**2
+MAX_YAML_ALIASES = 1000
+MAX_YAML_NODES = 1_000_000  # after expanding aliases: a billion-laughs document is far above
+
+
+class YamlLimitError(ValueError):
+    """A YAML document over the size, alias or expansion limits."""
+
+
+class SafeYamlLoader(yaml.SafeLoader):
+    """yaml.SafeLoader that (1) refuses a key repeated in one mapping (plain YAML keeps the last
+    silently, so ``{1: "Yes", 1: "No"}`` would make code 1 mean "No") and (2) counts aliases,
+    refusing a document with more than MAX_YAML_ALIASES."""
+
+    def __init__(self, stream):
+        super().__init__(stream)
+        self._aliases = 0
+
+    def compose_node(self, parent, index):
+        if self.check_event(yaml.events.AliasEvent):
+            self._aliases += 1
+            if self._aliases > MAX_YAML_ALIASES:
+                raise YamlLimitError(
+                    f"more than {MAX_YAML_ALIASES} aliases (*name): refused (a YAML alias bomb?)"
+                )
+        return super().compose_node(parent, index)
+
+    def construct_mapping(self, node, deep=False):
+        seen = set()
+        for key_node, _ in node.value:
+            key = self.construct_object(key_node, deep=deep)
+            try:
+                repeated = key in seen
+            except TypeError:  # an unhashable key; the base class reports it
+                break
+            if repeated:
+                raise yaml.constructor.ConstructorError(
+                    None, None, f"key {key!r} appears twice in one mapping", key_node.start_mark
+                )
+            seen.add(key)
+        return super().construct_mapping(node, deep=deep)
+
+
+def _expanded_nodes(root) -> int:
+    """Number of nodes the composed document has once every alias is expanded, counted without
+    expanding (each node's size memoised) and without recursion."""
+    size: dict[int, int] = {}
+    stack = [(root, False)]
+    while stack:
+        node, done = stack.pop()
+        if id(node) in size:
+            continue
+        children = []
+        if isinstance(node, yaml.SequenceNode):
+            children = node.value
+        elif isinstance(node, yaml.MappingNode):
+            children = [n for pair in node.value for n in pair]
+        if done:
+            size[id(node)] = min(1 + sum(size[id(c)] for c in children), MAX_YAML_NODES + 1)
+        else:
+            stack.append((node, True))
+            stack.extend((c, False) for c in children if id(c) not in size)
+    return size[id(root)]
+
+
+def load_yaml_text(text: str, source: str | os.PathLike = "<yaml>"):
+    """Parse YAML text safely: no Python objects, repeated keys refused, alias and expansion
+    limits (a billion-laughs document fails at once with a clear message, not after filling
+    memory). Errors are :class:`InputError` naming ``source``."""
+    if len(text) > MAX_YAML_BYTES:
+        raise InputError(source, f"YAML file is larger than {MAX_YAML_BYTES} bytes")
+    loader = SafeYamlLoader(text)
+    try:
+        node = loader.get_single_node()
+        if node is None:
+            return None
+        if _expanded_nodes(node) > MAX_YAML_NODES:
+            raise YamlLimitError(
+                f"expands to more than {MAX_YAML_NODES} values through aliases: refused (a YAML alias bomb?)"
+            )
+        return loader.construct_document(node)
+    except YamlLimitError as exc:
+        raise InputError(source, str(exc)) from None
+    except RecursionError:
+        raise InputError(source, "YAML is nested too deeply") from None
+    except yaml.YAMLError as exc:
+        raise InputError(source, f"not valid YAML: {exc}") from None
+    finally:
+        loader.dispose()
+
+
+def load_yaml(path: str | os.PathLike):
+    """Read a YAML input (codebook, params) through :func:`read_text` and :func:`load_yaml_text`."""
+    path = Path(path)
+    if path.is_file() and path.stat().st_size > MAX_YAML_BYTES:
+        raise InputError(path, f"YAML file is larger than {MAX_YAML_BYTES} bytes")
+    return load_yaml_text(read_text(path).text, path)
+
+
+# --------------------------------------------------------------------------------------------
+# Regular expressions read from inputs (codebook role rules): compiled with RE2, which runs in
+# time linear in the text, so a pattern like ``(a+)+$`` cannot hang a run for minutes.
+
+
+def compile_rule(pattern, source: str | os.PathLike, where: str, *, ignore_case: bool = True):
+    """A linear-time (RE2) compiled regex for a pattern read from an input. RE2 has no
+    lookarounds and no backreferences: such a rule is refused with a message saying so."""
+    import re2
+
+    if not isinstance(pattern, str) or not pattern:
+        raise InputError(source, f"{where}: the pattern must be non-empty text", value=pattern)
+    options = re2.Options()
+    options.case_sensitive = not ignore_case
+    options.log_errors = False
+    try:
+        return re2.compile(pattern, options)
+    except re2.error as exc:
+        reason = exc.args[0].decode() if exc.args and isinstance(exc.args[0], bytes) else str(exc)
+        if re.search(r"\(\?<?[=!]|\\[1-9]|\(\?P=", pattern):
+            reason = (
+                "lookarounds ((?=...), (?!...), (?<=...), (?<!...)) and backreferences (\\1) are not "
+                "supported: rules run on a linear-time engine (RE2); rewrite the rule without them"
+            )
+        raise InputError(source, f"{where}: bad regular expression: {reason}", value=pattern) from None
 
 
 def sha256(path: str | os.PathLike, chunk: int = 1 << 20) -> str:
@@ -141,6 +401,8 @@ def safe_zip_members(path: str | os.PathLike) -> dict[str, zipfile.ZipInfo]:
     read them with :func:`read_zip_member`, never by extracting to disk.
     """
     path = Path(path)
+    if path.is_file():
+        refuse_escaping_link(path)
     note_input(path)
     try:
         archive = zipfile.ZipFile(path)

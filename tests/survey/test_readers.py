@@ -610,7 +610,8 @@ def test_undecodable_bytes(tmp_path):
     # 0x81 is undefined in cp1252 and invalid as UTF-8.
     raises(
         write(tmp_path, "bad.csv", b"id,x\n1,\x81\n"),
-        ": cannot decode the file: it is not UTF-8, UTF-16 with BOM or Windows-1252 (invalid byte 0x81 at byte 7)",
+        ", row 2, column 3: cannot decode the file: it is not UTF-8, UTF-16 with BOM or Windows-1252 "
+        "(invalid byte 0x81 at byte 7)",
     )
     raises(
         write(tmp_path, "u16.csv", "id,x\n".encode("utf-16-le")),

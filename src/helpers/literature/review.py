@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from pathlib import Path
+from helpers import files
 
 DEFAULTS = {
     "folder": "literature",
@@ -19,5 +19,10 @@ def settings(params: dict) -> dict:
     unknown = set(out["dedup"]) - set(DEFAULTS["dedup"])
     if unknown:
         raise ValueError(f"params.yaml literature.dedup: unknown setting(s) {sorted(unknown)}")
-    out["dir"] = Path(params["data_dir"]) / out["folder"]
+    out["dir"] = files.inside(
+        params["data_dir"],
+        out["folder"],
+        source=params.get("params_file", "params.yaml"),
+        what="literature.folder",
+    )
     return out

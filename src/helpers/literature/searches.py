@@ -42,7 +42,8 @@ def read_searches_log(path: str | Path, searches_dir: str | Path) -> pd.DataFram
     for n, cells in files.read_log(path, REQUIRED, LOG_COLUMNS):
         rec = {c: "" for c in LOG_COLUMNS} | cells
         rec["source_type"] = rec["source_type"] or "database"
-        if not rec["file"] or not (searches_dir / rec["file"]).is_file():
+        export = files.inside(searches_dir, rec["file"], source=path, what="file", row=n, column="file")
+        if not export.is_file():
             raise InputError(
                 path, f"export file not found in {searches_dir}", row=n, column="file", value=rec["file"]
             )

@@ -14,8 +14,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from helpers import files
 from helpers.files import InputError
 
@@ -182,30 +180,10 @@ def _code_text(code: Any) -> str:
     return str(code).strip()
 
 
-class _StrictLoader(yaml.SafeLoader):
-    """safe_load, except that a key repeated in one mapping is an error: plain YAML keeps the
-    last silently, so ``{1: "Yes", 1: "No"}`` would make consent code 1 mean "No"."""
-
-    def construct_mapping(self, node, deep=False):
-        seen = set()
-        for key_node, _ in node.value:
-            key = self.construct_object(key_node, deep=deep)
-            if key in seen:
-                raise yaml.constructor.ConstructorError(
-                    None, None, f"key {key!r} appears twice in one mapping", key_node.start_mark
-                )
-            seen.add(key)
-        return super().construct_mapping(node, deep=deep)
-
-
 def load_codebook(path: str | Path) -> Codebook:
     """Read and check a codebook YAML; errors name the codebook file and the entry."""
     path = Path(path)
-    text = files.read_text(path).text
-    try:
-        raw = yaml.load(text, Loader=_StrictLoader)
-    except yaml.YAMLError as exc:
-        raise InputError(path, f"not valid YAML: {exc}") from exc
+    raw = files.load_yaml(path)  # safe: repeated keys, aliases and size limited
     if not isinstance(raw, dict) or "variables" not in raw:
         raise InputError(path, "expected a mapping with a 'variables' section")
     survey = raw.get("survey") or {}
@@ -303,12 +281,8 @@ def load_codebook(path: str | Path) -> Codebook:
             raise InputError(
                 path, f"role_rules entry {i}: needs 'pattern' and a 'role' among {ROLE_GROUPS}", value=rule
             )
-        try:
-            rules.append(RoleRule(re.compile(rule["pattern"], re.IGNORECASE), rule["role"]))
-        except re.error as exc:
-            raise InputError(
-                path, f"role_rules entry {i}: bad regular expression: {exc}", value=rule["pattern"]
-            ) from exc
+        pattern = files.compile_rule(rule["pattern"], path, f"role_rules entry {i}")  # RE2: linear time
+        rules.append(RoleRule(pattern, rule["role"]))
 
     multi = {}
     for name, spec in (raw.get("multi_item_scales") or {}).items():

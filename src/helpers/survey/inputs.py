@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from helpers import files
 from helpers.files import InputError
 from helpers.survey.codebook import Codebook, load_codebook
 from helpers.survey.readers import SurveyExport, read_export
@@ -24,8 +25,8 @@ def survey_folder(data_dir: str | Path) -> Path:
 
 def find_export(folder: Path, codebook: Codebook) -> Path:
     """The export the codebook names, or the only export-like file in the folder."""
-    if codebook.export:
-        path = folder / codebook.export
+    if codebook.export is not None:
+        path = files.inside(folder, codebook.export, source=codebook.path, what="survey.export")
         if not path.is_file():
             raise InputError(
                 codebook.path,

@@ -290,6 +290,8 @@ def cell_text(value) -> str:
 
 def _is_xlsx(path: Path) -> bool:
     """True for an .xlsx workbook (by name or zip signature); refuses the old binary .xls."""
+    if path.is_file():
+        files.refuse_escaping_link(path)
     try:
         with open(path, "rb") as handle:
             magic = handle.read(8)
