@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 import tempfile
 from pathlib import Path
 
@@ -42,20 +43,57 @@ def atomic_path(target: Path):
             os.unlink(tmp)
 
 
-# A spreadsheet opening a CSV runs a cell that starts with one of these as a formula.
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+# A spreadsheet opening a CSV runs a cell that starts with one of these as a formula (OWASP
+# CSV injection); full-width = + - @ are folded to these by some spreadsheets.
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\uff1d", "\uff0b", "\uff0d", "\uff20")
+# Text that is a plain number ("-0.12", "+3", "-5%") is data, not a formula: left as it is.
+_PLAIN_NUMBER = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?%?")
+
+
+def is_formula(value) -> bool:
+    """True for text a spreadsheet would run as a formula: it starts (after any spaces or line
+    breaks) with = + - @ tab or carriage return, and is not a plain number."""
+    if not isinstance(value, str):
+        return False
+    stripped = value.lstrip(" \n\u00a0")
+    return stripped.startswith(FORMULA_START) and not _PLAIN_NUMBER.fullmatch(stripped)
+
+
+def neutral_text(value):
+    """``value`` with a leading apostrophe if it is formula text (:func:`is_formula`), else as is.
+    The one neutraliser for every published CSV cell, header and index, and the workbook's test."""
+    return "'" + value if is_formula(value) else value
+
+
+def _neutral_index(index: pd.Index) -> pd.Index:
+    if isinstance(index, pd.MultiIndex):
+        levels = [_neutral_index(level) for level in index.levels]
+        out = index.set_levels(levels, verify_integrity=False)
+        return out.set_names([neutral_text(n) for n in index.names])
+    if index.dtype == object or pd.api.types.is_string_dtype(index):
+        out = pd.Index([neutral_text(v) for v in index], name=neutral_text(index.name), dtype=index.dtype)
+    else:
+        out = index.rename(neutral_text(index.name))
+    return out
 
 
 def neutralise_formulas(df: pd.DataFrame) -> pd.DataFrame:
-    """Text cells that a spreadsheet would run as a formula get a leading apostrophe (the
-    usual CSV-injection guard); numbers, including negative ones, are left as they are."""
+    """Text cells, column headers, index values and index names that a spreadsheet would run
+    as a formula get a leading apostrophe (the usual CSV-injection guard); numbers, including
+    negative ones, are left as they are."""
     out = df.copy()
-    for col in out.columns:
-        values = out[col]
-        if values.dtype == object or pd.api.types.is_string_dtype(values):
-            risky = values.map(lambda v: isinstance(v, str) and v.startswith(FORMULA_START))
+    for position in range(out.shape[1]):
+        values = out.iloc[:, position]
+        if isinstance(values.dtype, pd.CategoricalDtype):
+            cats = values.cat.categories
+            if any(is_formula(c) for c in cats):
+                out.isetitem(position, values.cat.rename_categories([neutral_text(c) for c in cats]))
+        elif values.dtype == object or pd.api.types.is_string_dtype(values):
+            risky = values.map(is_formula).astype(bool)
             if risky.any():
-                out.loc[risky, col] = "'" + values[risky].astype(str)
+                out.iloc[risky.to_numpy().nonzero()[0], position] = "'" + values[risky].astype(str)
+    out.columns = _neutral_index(out.columns)
+    out.index = _neutral_index(out.index)
     return out
 
 

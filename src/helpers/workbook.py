@@ -32,7 +32,7 @@ from openpyxl.writer.excel import ExcelWriter
 from helpers import outputs, paths
 
 FIXED_TIME = dt.datetime(2000, 1, 1, 0, 0, 0)
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")  # OWASP CSV-injection starts
+FORMULA_START = outputs.FORMULA_START  # one definition: helpers.outputs.is_formula
 _BAD_SHEET_CHARS = re.compile(r"[\[\]:*?/\\]")
 
 
@@ -56,7 +56,7 @@ def _cell_value(value):
     if isinstance(value, (int, np.integer)):
         return int(value), False
     text = str(value)
-    return text, text.startswith(FORMULA_START)
+    return text, outputs.is_formula(text)
 
 
 def _sheet_name(name: str, used: set[str]) -> str:
@@ -96,7 +96,7 @@ def build_workbook(sheets: Mapping[str, Sheet | pd.DataFrame]) -> Workbook:
         sheet_name = _sheet_name(name, used)
         ws = wb.create_sheet(sheet_name)
         table = sheet.table
-        rows = [[str(c) for c in table.columns]]
+        rows = [[str(c) for c in table.columns]]  # headers: text, quote-prefixed when formula-like
         rows += [list(r) for r in table.astype(object).itertuples(index=False, name=None)]
         if sheet.notes:
             rows += [[]] + [[f"Note: {note}"] for note in sheet.notes]
