@@ -244,6 +244,19 @@ def qualitative_entries(
                     source,
                 )
             )
+        if item.startswith("identifiers replaced in quotes and excerpts: ") and int(r["count"]) > 0:
+            out.append(
+                _entry(
+                    "assumption",
+                    "focus_groups",
+                    "Quotes and excerpts are scrubbed of direct identifiers before publication "
+                    "(names, e-mail addresses, NHS numbers, UK phone numbers, postcodes); each is "
+                    "replaced with a bracketed marker.",
+                    f"{int(r['count'])} {item.split(': ', 1)[1]} replaced",
+                    "low",
+                    source,
+                )
+            )
         if "no identified speaker" in item and int(r["count"]) > 0:
             out.append(
                 _entry(

@@ -57,7 +57,8 @@ def test_scrubber_names_parts_pseudonyms_and_emails_counted():
     frame = people(
         [("FG-1", "cd", "G", "focus group", "Ann Leeming"), ("FG-2", "cd", "G", "focus group", "")]
     )
-    scrub = privacy.scrubber_for(frame)
+    # Participants' names only (whole words); names in general are tested in test_identifiers.py.
+    scrub = privacy.scrubber_for(frame, general_names=False)
     text = "Ann said to Leeming and FG-2 (mail ann.leeming@trust.nhs.uk); Annabel and annual leave are fine."
     assert (
         scrub(text) == "[name] said to [name] and [name] (mail [email]); Annabel and annual leave are fine."
@@ -65,6 +66,8 @@ def test_scrubber_names_parts_pseudonyms_and_emails_counted():
     assert (scrub.replaced_names, scrub.replaced_emails) == (3, 1)
     assert scrub("Ann Leeming agreed") == "[name] agreed"  # the full name first, counted once
     assert scrub.replaced_names == 4
+    # With names in general (the default), Annabel is a name too.
+    assert privacy.scrubber_for(frame)("Annabel and annual leave") == "[name] and annual leave"
 
 
 def test_shorten_cuts_at_word_boundary():

@@ -400,3 +400,66 @@ def test_codebook_duplicate_guid(tmp_path):
     with pytest.raises(InputError, match="two codes share a guid") as err:
         refi_qda.read_codebook(path)
     assert err.value.value == G["c_dup1"]
+
+
+def _pdf_only_qdpx(tmp_path):
+    pdf = (
+        f'<PDFSource guid="{G["src"]}" name="minutes" path="internal://minutes.pdf">'
+        f'<PDFSelection guid="{G["sel1"]}" page="1" firstX="1" firstY="1" secondX="9" secondY="9">'
+        f'<Coding guid="{G["coding1"]}" creatingUser="{G["user"]}"><CodeRef targetGUID="{G["c_dup1"]}"/></Coding>'
+        "</PDFSelection></PDFSource>"
+    )
+    return make_qdpx(tmp_path, qde(pdf), {"sources/minutes.pdf": b"%PDF-1.4\n"})
+
+
+def test_a_project_with_only_pdf_sources_is_a_clear_error_in_the_reader_and_in_check(tmp_path):
+    from helpers.qualitative import segments
+
+    path = _pdf_only_qdpx(tmp_path)
+    with pytest.raises(InputError) as err:
+        segments.load_folder(_folder_with(tmp_path, path))
+    assert (
+        "t.qdpx: no text sources: only text sources are read (1 PDFSource with 1 selection left out)"
+        in str(err.value)
+    )
+
+
+def _folder_with(tmp_path, qdpx_path):
+    folder = tmp_path / "focus_groups"
+    folder.mkdir()
+    qdpx_path.rename(folder / "t.qdpx")
+    (folder / "participants.csv").write_text(
+        "pseudonym,role_group,group,setting\nP1,manager,FG1,focus group\n", encoding="utf-8"
+    )
+    return folder
+
+
+def test_a_code_tree_3000_deep_is_a_clear_error_not_a_recursion_error(tmp_path):
+    deep = "".join(f'<Code guid="{i:08d}-0000-4000-8000-{i:012d}" name="c{i}">' for i in range(3000))
+    deep += "</Code>" * 3000
+    path = tmp_path / "deep.qdc"
+    path.write_text(
+        f'<?xml version="1.0"?><CodeBook xmlns="{NS}"><Codes>{deep}</Codes></CodeBook>', encoding="utf-8"
+    )
+    with pytest.raises(InputError) as err:
+        refi_qda.read_codebook(path)
+    assert str(err.value) == (
+        f"{path}: deep.qdc: the code tree is more than 100 levels deep (at code 'c100'); a codebook this "
+        "deep is not a real one"
+    )
+
+
+def test_a_code_tree_99_deep_reads_and_writes_back_without_recursion(tmp_path):
+    deep = (
+        "".join(f'<Code guid="{i:08d}-0000-4000-8000-{i:012d}" name="c{i}">' for i in range(99))
+        + "</Code>" * 99
+    )
+    path = tmp_path / "deep.qdc"
+    path.write_text(
+        f'<?xml version="1.0"?><CodeBook xmlns="{NS}"><Codes>{deep}</Codes></CodeBook>', encoding="utf-8"
+    )
+    codes = refi_qda.read_codebook(path)
+    assert list(codes["depth"]) == list(range(99)) and codes["theme"].nunique() == 1
+    again = tmp_path / "again.qdc"
+    again.write_bytes(refi_qda.codebook_xml(codes))
+    assert list(refi_qda.read_codebook(again)["path"]) == list(codes["path"])

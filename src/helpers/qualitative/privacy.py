@@ -12,18 +12,20 @@ point at one person (the only chief executive in the group), so it is coarsened:
 Scrubbing. Before a quote or excerpt reaches a report it is scanned for the participants' names
 (the table's ``name`` column: the full name and each part of three letters or more, matched
 case-sensitively as whole words), their
-pseudonyms and case names, and anything shaped like an e-mail address; these become ``[name]``
-and ``[email]`` and are counted.
+pseudonyms and case names, the project stop-list, names in general, e-mail addresses, NHS
+numbers, UK phone numbers and postcodes (helpers.qualitative.identifiers); these become ``[name]``,
+``[email]``, ``[NHS number]``, ``[phone]`` and ``[postcode]`` and are counted.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 
 import pandas as pd
 
-EMAIL = re.compile(r"[A-Za-z0-9._%+'-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}")
+from helpers.qualitative import identifiers
+
+EMAIL = identifiers.EMAIL
 
 
 def context_of(participants: pd.DataFrame) -> pd.Series:
@@ -45,40 +47,33 @@ def role_labels(participants: pd.DataFrame, rule: dict | None = None) -> pd.Seri
     return first.where(size2 >= k, fallback)
 
 
-@dataclass
-class Scrubber:
-    """Replaces participant names and e-mail addresses; counts what it replaced."""
+class Scrubber(identifiers.IdentifierScrubber):
+    """Replaces direct identifiers in quotes and excerpts (helpers.qualitative.identifiers):
+    participants' names, the stop-list, names in general, e-mail addresses, NHS numbers, UK phone
+    numbers and postcodes; ``counts`` holds how many of each were replaced."""
 
-    names: list[str]
-    replaced_names: int = 0
-    replaced_emails: int = 0
-    _pattern: re.Pattern | None = field(default=None, repr=False)
+    def __init__(self, names, *, general_names: bool = True):
+        self.names = list(names)
+        super().__init__(self.names, general_names=general_names)
 
-    def __post_init__(self):
-        terms = sorted(
-            {n.strip() for n in self.names if n and len(n.strip()) >= 3}, key=lambda s: (-len(s), s)
-        )
-        self._pattern = (
-            re.compile(r"(?<!\w)(?:" + "|".join(map(re.escape, terms)) + r")(?!\w)") if terms else None
-        )
+    @property
+    def replaced_names(self) -> int:
+        return self.counts["name"]
 
-    def __call__(self, text: str) -> str:
-        text, n = EMAIL.subn("[email]", text)
-        self.replaced_emails += n
-        if self._pattern is not None:
-            text, n = self._pattern.subn("[name]", text)
-            self.replaced_names += n
-        return text
+    @property
+    def replaced_emails(self) -> int:
+        return self.counts["email"]
 
 
-def scrubber_for(participants: pd.DataFrame, extra_names=()) -> Scrubber:
-    """A scrubber knowing every participant's name (and its parts), pseudonym and case name."""
+def scrubber_for(participants: pd.DataFrame, extra_names=(), *, general_names: bool = True) -> Scrubber:
+    """A scrubber knowing every participant's name (and its parts), pseudonym and case name, and
+    ``extra_names`` (params.yaml ``qualitative.stop_list``)."""
     names = list(extra_names) + list(participants["pseudonym"])
     for full in participants.get("name", pd.Series(dtype=str)):
         if isinstance(full, str) and full.strip():
             names.append(full)
             names += [p for p in re.split(r"[\s,]+", full) if len(p) >= 3]
-    return Scrubber(names)
+    return Scrubber(names, general_names=general_names)
 
 
 def shorten(text: str, limit: int) -> str:

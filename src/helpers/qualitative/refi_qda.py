@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import re
 import uuid
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 from xml.etree import ElementTree as StdET
@@ -130,36 +131,52 @@ def _description(elem) -> str:
     return (desc.text or "").strip() if desc is not None else ""
 
 
+# Deeper than any real codebook (NVivo and ATLAS.ti exports rarely pass 6 levels); the writers
+# (ElementTree serialisation) recurse per level, so the limit also keeps them safe.
+MAX_CODE_DEPTH = 100
+
+
 def parse_codes(codes_elem, file, member: str) -> pd.DataFrame:
     """The code tree under a ``Codes`` element, in document order, with paths and labels."""
     rows: list[dict] = []
-
-    def walk(elem, parent_guid, parent_path, theme, depth):
-        for code in elem.findall("{*}Code"):
-            guid = norm_guid(code.get("guid"))
-            name = (code.get("name") or "").strip()
-            if not guid:
-                raise InputError(file, f"{member}: Code {name!r} has no guid", column="guid")
-            if not name:
-                raise InputError(file, f"{member}: Code {guid} has no name", column="name")
-            path = f"{parent_path}{PATH_SEPARATOR}{name}" if parent_path else name
-            rows.append(
-                {
-                    "code_guid": guid,
-                    "name": name,
-                    "path": path,
-                    "parent_guid": parent_guid,
-                    "theme_path": theme or path,
-                    "depth": depth,
-                    "description": _description(code),
-                    "is_codable": (code.get("isCodable") or "true").strip().lower() in ("true", "1"),
-                    "color": code.get("color") or "",
-                }
+    # Depth-first, in document order, with an explicit stack (no recursion: a hostile tree
+    # thousands of levels deep must give a clear message, not a RecursionError).
+    stack = (
+        [(code, None, "", None, 0) for code in reversed(codes_elem.findall("{*}Code"))]
+        if codes_elem is not None
+        else []
+    )
+    while stack:
+        code, parent_guid, parent_path, theme, depth = stack.pop()
+        guid = norm_guid(code.get("guid"))
+        name = (code.get("name") or "").strip()
+        if not guid:
+            raise InputError(file, f"{member}: Code {name!r} has no guid", column="guid")
+        if not name:
+            raise InputError(file, f"{member}: Code {guid} has no name", column="name")
+        if depth >= MAX_CODE_DEPTH:
+            raise InputError(
+                file,
+                f"{member}: the code tree is more than {MAX_CODE_DEPTH} levels deep (at code {name!r}); "
+                "a codebook this deep is not a real one",
             )
-            walk(code, guid, path, theme or path, depth + 1)
-
-    if codes_elem is not None:
-        walk(codes_elem, None, "", None, 0)
+        path = f"{parent_path}{PATH_SEPARATOR}{name}" if parent_path else name
+        rows.append(
+            {
+                "code_guid": guid,
+                "name": name,
+                "path": path,
+                "parent_guid": parent_guid,
+                "theme_path": theme or path,
+                "depth": depth,
+                "description": _description(code),
+                "is_codable": (code.get("isCodable") or "true").strip().lower() in ("true", "1"),
+                "color": code.get("color") or "",
+            }
+        )
+        stack.extend(
+            (child, guid, path, theme or path, depth + 1) for child in reversed(code.findall("{*}Code"))
+        )
     frame = pd.DataFrame(
         rows,
         columns=[
@@ -438,6 +455,16 @@ def read_qdpx(path) -> Project:
                 "message": "selections without any coding (memos only): counted, not summarised",
             }
         )
+    left_out = Counter(_local(src.tag) for src in (sources_elem if sources_elem is not None else []))
+    left_out.pop("TextSource", None)
+    if left_out and not source_rows:
+        n_sel = sum(entry["count"] for entry in log if "only text sources are read" in entry["message"])
+        kinds = ", ".join(f"{n} {kind}" for kind, n in sorted(left_out.items()))
+        raise InputError(
+            path,
+            f"no text sources: only text sources are read ({kinds} with {n_sel} selection"
+            f"{'' if n_sel == 1 else 's'} left out); export the transcripts as text (TextSource) sources",
+        )
     segments = pd.DataFrame(seg_rows, columns=SEGMENT_COLUMNS)
     segments[["start", "end"]] = segments[["start", "end"]].astype("int64")
     return Project(
@@ -471,12 +498,14 @@ def read_codebook(path) -> pd.DataFrame:
 
 
 def _code_elements(parent, codes: pd.DataFrame, parent_guid, ns: str, guid_case=str.upper):
-    children = (
-        codes[codes["parent_guid"].isna()]
-        if parent_guid is None
-        else codes[codes["parent_guid"] == parent_guid]
-    )
-    for row in children.sort_values("order").itertuples():
+    """The Code elements of ``codes`` under ``parent``, children in ``order`` (iterative)."""
+    children_of: dict = {}
+    for row in codes.sort_values("order").itertuples():
+        key = None if not isinstance(row.parent_guid, str) else row.parent_guid
+        children_of.setdefault(key, []).append(row)
+    stack = [(parent, row) for row in reversed(children_of.get(parent_guid, []))]
+    while stack:
+        into, row = stack.pop()
         attrs = {
             "guid": guid_case(row.code_guid),
             "name": row.name,
@@ -484,10 +513,10 @@ def _code_elements(parent, codes: pd.DataFrame, parent_guid, ns: str, guid_case=
         }
         if isinstance(row.color, str) and row.color:
             attrs["color"] = row.color
-        elem = StdET.SubElement(parent, f"{{{ns}}}Code", attrs)
+        elem = StdET.SubElement(into, f"{{{ns}}}Code", attrs)
         if isinstance(row.description, str) and row.description:
             StdET.SubElement(elem, f"{{{ns}}}Description").text = row.description
-        _code_elements(elem, codes, row.code_guid, ns, guid_case)
+        stack.extend((elem, child) for child in reversed(children_of.get(row.code_guid, [])))
 
 
 def codebook_xml(codes: pd.DataFrame, origin: str = "helpers.qualitative") -> bytes:

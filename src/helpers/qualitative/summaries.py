@@ -23,7 +23,7 @@ import numpy as np
 import pandas as pd
 
 from helpers import numbers, stats, workbook
-from helpers.qualitative import privacy
+from helpers.qualitative import identifiers, privacy
 from helpers.qualitative.segments import CodedData
 
 UNATTRIBUTED = "unattributed"
@@ -392,8 +392,9 @@ def multi_coder_agreement(data: CodedData) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=columns)
 
 
-def accounting(data: CodedData, by_role: pd.DataFrame) -> pd.DataFrame:
-    """Where every coding read went. Raises AssertionError if any is unaccounted for."""
+def accounting(data: CodedData, by_role: pd.DataFrame, scrub: privacy.Scrubber | None = None) -> pd.DataFrame:
+    """Where every coding read went (and, given the scrubber, how many identifiers it replaced in
+    quotes and excerpts, by kind). Raises AssertionError if any coding is unaccounted for."""
     seg = data.segments
     summary = int((seg["use"] == "summary").sum())
     agree = int((seg["use"] == "agreement").sum())
@@ -409,6 +410,11 @@ def accounting(data: CodedData, by_role: pd.DataFrame) -> pd.DataFrame:
         ("coded passages (distinct selections)", int(seg["segment_id"].nunique())),
         ("selections without a coding (memos), not summarised", len(data.uncoded)),
     ]
+    if scrub is not None:
+        rows += [
+            (f"identifiers replaced in quotes and excerpts: {label}", int(scrub.counts[kind]))
+            for kind, label in identifiers.LABELS.items()
+        ]
     assert len(seg) == summary + agree == in_table + agree, (
         f"codings read ({len(seg)}) != summarised ({in_table}) + agreement-only ({agree})"
     )
