@@ -22,6 +22,7 @@ import pandas as pd
 import pytest
 import yaml
 
+from helpers.config import ConfigError
 from helpers.files import InputError
 
 CORPUS = Path(__file__).resolve().parent / "bad_inputs"
@@ -50,7 +51,67 @@ def _survey(case, path):
         "clean": len(result.clean),
         "excluded": len(result.exclusions),
         "encoding": export.encoding,
-        "notes": export.notes,
+        "notes": export.notes + result.notes,
+    }
+
+
+def _survey_folder(case, path):
+    """A data folder: the codebook names (or the folder holds) the export; helpers.survey.inputs."""
+    from helpers.survey import cleaning, inputs
+
+    export, codebook = inputs.load(path)
+    result = cleaning.clean_survey(export.data, codebook, SURVEY_SETTINGS, export.source)
+    return {"rows": len(export.data), "clean": len(result.clean), "notes": export.notes + result.notes}
+
+
+def _params_file(case, path):
+    from helpers import config
+
+    params = config.load_params(path, CORPUS)
+    return {"sections": sorted(k for k, v in params.items() if isinstance(v, dict))}
+
+
+def _published_csv(case, path):
+    """A table (first column the index) written as a published CSV: which header, index and
+    body cells were neutralised, and whether any formula text was left."""
+    import io
+    import os
+    import tempfile
+
+    from helpers import files, outputs
+
+    table = pd.read_csv(
+        io.StringIO(files.read_text(path).text), index_col=0, dtype=str, keep_default_na=False
+    )
+    with tempfile.TemporaryDirectory() as tmp:
+        old = os.environ.get("HELPERS_STAGING")
+        os.environ["HELPERS_STAGING"] = tmp
+        try:
+            written = outputs.write_table(table, "t", index=True)
+            back = pd.read_csv(written, dtype=str, keep_default_na=False, header=None)
+        finally:
+            if old is None:
+                del os.environ["HELPERS_STAGING"]
+            else:
+                os.environ["HELPERS_STAGING"] = old
+    cells = [c for c in back.to_numpy().ravel()]
+    return {
+        "neutralised": sum(c.startswith("'") for c in cells),
+        "formulas_left": sum(outputs.is_formula(c) for c in cells),
+    }
+
+
+def _quotes(case, path):
+    """Quotes, one a line, through the scrubber: identifiers replaced, by kind."""
+    from helpers import files
+    from helpers.qualitative.identifiers import IdentifierScrubber
+
+    scrub = IdentifierScrubber()
+    lines = files.read_text(path).text.splitlines()
+    changed = sum(scrub(line) != line for line in lines)
+    return {
+        **{k: scrub.counts[k] for k in ("name", "email", "phone", "nhs_number", "postcode")},
+        "changed": changed,
     }
 
 
@@ -184,8 +245,12 @@ KINDS = {
     "segments": _segments,
     "participants": _participants,
     "focus_groups": _focus_groups,
+    "survey_folder": _survey_folder,
+    "params": _params_file,
+    "published_csv": _published_csv,
+    "quotes": _quotes,
 }
-ERRORS = {"InputError": InputError}
+ERRORS = {"InputError": InputError, "ConfigError": ConfigError}
 
 
 def run_case(case: dict):
@@ -240,7 +305,17 @@ def test_manifest_is_complete_and_consistent():
     ids = [c["id"] for c in cases]
     assert len(ids) == len(set(ids)) and len(cases) >= 40
     strands = {c["strand"] for c in cases}
-    assert strands == {"survey", "codebook", "literature", "screening", "qdpx", "segments"}
+    assert strands == {
+        "survey",
+        "codebook",
+        "literature",
+        "screening",
+        "qdpx",
+        "segments",
+        "config",
+        "outputs",
+        "quotes",
+    }
     used = {(CORPUS / c["input"]).resolve() for c in cases} | {
         (CORPUS / c["codebook"]).resolve() for c in cases if "codebook" in c
     }

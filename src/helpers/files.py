@@ -247,13 +247,64 @@ def read_bytes(path: str | os.PathLike) -> bytes:
 
 def read_text(path: str | os.PathLike, encoding: str | None = None) -> DecodedText:
     """Read and decode a text export (:func:`decode_bytes`; ``encoding`` when one is declared);
-    an empty file is an error."""
+    an empty file is an error, and so is a NUL character (it hides differences: two e-mail
+    addresses that differ by a NUL look the same on screen)."""
     path = Path(path)
     raw = read_bytes(path)
     decoded = decode_bytes(raw, path, encoding)
     if not decoded.text.strip():
         raise InputError(path, "file is empty")
+    nul = decoded.text.find("\x00")
+    if nul >= 0:
+        before = decoded.text[:nul]
+        raise InputError(
+            path,
+            "contains a NUL character (byte 0x00): the file is damaged or not a text export",
+            row=before.count("\n") + 1,
+            column=nul - (before.rfind("\n") + 1) + 1,
+        )
     return decoded
+
+
+_EXCEL_SERIAL = r"\d{4,5}(\.\d+)?"
+
+
+def is_excel_serial(values) -> bool:
+    """True when every filled cell is an Excel serial date number (e.g. ``42186.4583``)."""
+    text = values.fillna("").astype("str").str.strip()
+    filled = text[text.ne("")]
+    return bool(len(filled)) and bool(filled.str.fullmatch(_EXCEL_SERIAL).all())
+
+
+def parse_datetimes(values, source, column: str, notes: list | None = None):
+    """Date-times of an export column. Blank cells are missing; Excel serial numbers (what a
+    date cell becomes when a sheet is re-saved with the wrong format, e.g. ``42614.4166``) are
+    converted with Excel's 1900 date system and the conversion is noted; any other text that is
+    not a date is an error naming the row (never a silent empty date)."""
+    import pandas as pd
+
+    text = values.fillna("").astype("str").str.strip()
+    blank = text.eq("")
+    is_serial = text.str.fullmatch(_EXCEL_SERIAL) & ~blank
+    serial = pd.to_numeric(text.where(is_serial), errors="coerce")
+    parsed = pd.to_datetime(text.where(~is_serial & ~blank), errors="coerce", format="mixed")
+    parsed = parsed.where(~is_serial, pd.Timestamp("1899-12-30") + pd.to_timedelta(serial, unit="D"))
+    bad = ~blank & parsed.isna()
+    if bad.any():
+        first = bad.to_numpy().nonzero()[0][0]
+        raise InputError(
+            source,
+            "not a date and time",
+            row=values.index[first],
+            column=column,
+            value=text.iloc[first],
+        )
+    if is_serial.any() and notes is not None:
+        notes.append(
+            f"{int(is_serial.sum())} value(s) of {column} were Excel serial numbers (e.g. "
+            f"{text[is_serial].iloc[0]}): read as dates in Excel's 1900 date system"
+        )
+    return parsed
 
 
 # --------------------------------------------------------------------------------------------

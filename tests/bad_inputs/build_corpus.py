@@ -939,6 +939,218 @@ def qualitative_cases() -> None:
     )
 
 
+# ---------------------------------------------------------------------------------------------
+# Issue 12: hostile and careless inputs (path escapes, decoding, injection, configuration slips,
+# silent misreadings, identifiers in quotes). Folders under hostile/ are data folders or
+# strand folders; a file "outside" a data folder sits beside it, never outside the corpus.
+
+SECRET = "root:x:0:0:SECRET-CONTENT-NEVER-QUOTED\n"
+PARAMS_OK = (
+    "data_dir: data/raw/demo\nseed: 1\n"
+    "disclosure: {rule: threshold, min_count: 5, marker: '*'}\n"
+    "survey: {min_progress: 80, exclude_speeders: false, duplicate_keys: [email]}\n"
+    "literature: {folder: literature}\nfindings: {mapping_file: findings/triangulation_map.csv}\n"
+)
+YAML_BOMB = 'a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]\n' + "".join(
+    f"{chr(98 + i)}: &{chr(98 + i)} [{','.join(['*' + chr(97 + i)] * 9)}]\n" for i in range(8)
+)
+
+
+def symlink(rel: str, target: str) -> None:
+    path = HERE / rel
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if path.is_symlink() or path.exists():
+        path.unlink()
+    path.symlink_to(target)
+
+
+def survey_folder(name: str, codebook: str, export: str | bytes | None = None, export_name="export.csv"):
+    """hostile/<name>/data/survey/{codebook.yaml, export} and hostile/<name>/secret.txt."""
+    write(f"hostile/{name}/secret.txt", SECRET)
+    write(f"hostile/{name}/data/survey/codebook.yaml", codebook)
+    if export is not None:
+        write(f"hostile/{name}/data/survey/{export_name}", export)
+
+
+def hostile_cases() -> None:
+    cb = CODEBOOK
+    # 3. Paths that leave the data folder.
+    for name, value in [
+        ("export_dotdot", "../../../../../../../../etc/passwd"),
+        ("export_dotdot_to_secret", "../../secret.txt"),
+        ("export_absolute", "/etc/passwd"),
+        ("export_windows_drive", "'C:\\Windows\\win.ini'"),
+        ("export_home", "~/export.csv"),
+    ]:
+        survey_folder(
+            name, cb.replace("  missing_codes:", f"  export: {value}\n  missing_codes:", 1), qualtrics()
+        )
+    survey_folder(
+        "export_symlink_named",
+        cb.replace("  missing_codes:", "  export: link.csv\n  missing_codes:", 1),
+        qualtrics(),
+    )
+    symlink("hostile/export_symlink_named/data/survey/link.csv", "../../secret.txt")
+    survey_folder("export_symlink_found", cb)
+    symlink("hostile/export_symlink_found/data/survey/export.csv", "../../secret.txt")
+    log_head = "file,database,source_type,interface,date_searched,query,hits_reported,notes\n"
+    good = "a.ris,MEDLINE,database,Ovid,2016-09-01,doctor* AND manager*,2,\n"
+    for case, file_value in [
+        ("searches_file_absolute", "/etc/passwd"),
+        ("searches_file_dotdot", "../../secret.txt"),
+        ("searches_file_symlink", "b.ris"),
+    ]:
+        write(f"hostile/{case}/secret.txt", SECRET)
+        write(
+            f"hostile/{case}/literature/searches_log.csv",
+            log_head + good + good.replace("a.ris,", f"{file_value},").replace("MEDLINE", "Embase"),
+        )
+        write(f"hostile/{case}/literature/searches/a.ris", RIS_TWO)
+    symlink("hostile/searches_file_symlink/literature/searches/b.ris", "../../secret.txt")
+
+    # 4. Decoding.
+    stray = qualtrics().encode("utf-8").replace(b"Acting Chief Exec", b"Acting\xa0Chief Exec")
+    write("hostile/export_utf8_one_stray_byte.csv", stray.replace(b"R_corpus0001", b"R_corpus\xc3\xa90001"))
+    write("hostile/export_utf8_bom_stray_byte.csv", b"\xef\xbb\xbf" + stray)
+    write(
+        "hostile/nbib_utf8_one_stray_byte.nbib",
+        "PMID- 1\nTI  - Doctors\u2019 views of managers\nDP  - 2003\nAU  - Davies HT\n\n"
+        "PMID- 2\nTI  - Managers and doctors: a corpus record\nDP  - 2016\nAU  - Powell A\n".encode().replace(
+            b"a corpus", b"a\xa0corpus"
+        ),
+    )
+    write(
+        "hostile/segments_utf8_one_stray_byte.csv",
+        "Document name,Speaker,Code,Segment,Coder\n"
+        "FG1,FG1-P1,Teamwork,\u201cWe work as a team.\u201d,coder A\n"
+        "FG1,FG1-P2,Trust,I trust managers\xa0less.,coder A\n".encode().replace(b"\xc2\xa0", b"\xa0"),
+    )
+    write(
+        "hostile/ris_pure_cp1252.ris",
+        RIS_TWO.replace("Managing doctors", "Managing doctors \u2013 caf\u00e9"),
+        "cp1252",
+    )
+    write("hostile/export_utf16_odd_length.tsv", b"\xff\xfe" + "id\tx\n1\t2\n".encode("utf-16-le") + b"\x00")
+    nul = [list(r) for r in Q_ROWS]
+    nul[1][Q_IDS.index("RecipientEmail")] = nul[0][Q_IDS.index("RecipientEmail")].replace("@", "\x00@")
+    write("hostile/export_nul_hides_duplicate_email.csv", qualtrics(nul))
+
+    # 5. Formula injection in published tables (header, index, cells).
+    write(
+        "hostile/cooccurrence_formula_codes.csv",
+        'code,"=HYPERLINK(""http://x"",""c"")",@SUM(A1),trust\n'
+        '"=HYPERLINK(""http://x"",""c"")",1,0,2\n@SUM(A1),0,1,1\ntrust,2,1,3\n',
+    )
+    write("hostile/cooccurrence_dde_and_tab.csv", "code,+cmd|' /C calc'!A0,\tx\n\t=1+1,1,2\n-2+3,3,4\n")
+    write("hostile/cooccurrence_leading_space_fullwidth.csv", "code, =1+1,\uff1d1+1\n @x,1,2\nplain,3,4\n")
+    write(
+        "hostile/estimates_negative_numbers_as_text.csv",
+        "item,estimate,ci\nrelationship,-0.12,-0.30 to 0.06\n",
+    )
+
+    # 6. Configuration slips and hostile configuration.
+    for name, text in [
+        (
+            "params_exclude_speeders_no",
+            PARAMS_OK.replace("exclude_speeders: false", 'exclude_speeders: "no"'),
+        ),
+        ("params_min_count_five", PARAMS_OK.replace("min_count: 5", "min_count: five")),
+        ("params_min_progress_quoted", PARAMS_OK.replace("min_progress: 80", "min_progress: '80'")),
+        ("params_rule_typo", PARAMS_OK.replace("rule: threshold", "rule: nsh")),
+        ("params_mapping_file_absolute", PARAMS_OK.replace("findings/triangulation_map.csv", "/etc/passwd")),
+        ("params_literature_folder_dotdot", PARAMS_OK.replace("folder: literature", "folder: ../../etc")),
+        ("params_alias_bomb", YAML_BOMB),
+        ("params_repeated_key", PARAMS_OK + "seed: 2\n"),
+        ("params_not_a_mapping", "- data_dir\n- seed\n"),
+        ("params_ok", PARAMS_OK),
+    ]:
+        write(f"hostile/{name}.yaml", text)
+    write("hostile/codebook_alias_bomb.yaml", YAML_BOMB)
+    write(
+        "hostile/codebook_role_rule_backtracking.yaml",
+        cb.replace('"chief exec|\\\\bceo\\\\b"', '"^(a+)+$|chief exec"')
+        if '"chief exec|\\\\bceo\\\\b"' in cb
+        else cb.replace("role_rules:\n", 'role_rules:\n  - {pattern: "^(a+)+$", role: Chief executive}\n', 1),
+    )
+    write(
+        "hostile/codebook_role_rule_lookahead.yaml",
+        cb.replace(
+            "role_rules:\n", 'role_rules:\n  - {pattern: "manag(?!ement)", role: Directorate manager}\n', 1
+        ),
+    )
+    deep = "".join(f'<Code guid="{i:08X}-0000-4000-8000-{i:012X}" name="c{i}">' for i in range(3000))
+    write(
+        "hostile/code_tree_3000_deep.qdc",
+        f'<?xml version="1.0" encoding="utf-8"?>\n<CodeBook xmlns="urn:QDA-XML:codebook:1.0"><Codes>{deep}'
+        + "</Code>" * 3000
+        + "</Codes></CodeBook>\n",
+    )
+    pdf = (
+        '<PDFSource guid="0E000000-0000-4000-8000-00000000000E" name="minutes" path="internal://m.pdf">'
+        '<PDFSelection guid="0E000000-0000-4000-8000-0000000000EF" page="1" firstX="1" firstY="1" secondX="9" secondY="9">'
+        f'<Coding guid="0E000000-0000-4000-8000-0000000000EE" creatingUser="{USER}"><CodeRef targetGUID="{CODE_A}"/>'
+        "</Coding></PDFSelection></PDFSource>"
+    )
+    only_pdf = re_sub_text_source(project(SEL1 + SEL2), pdf)
+    write(
+        "hostile/only_pdf_sources.qdpx",
+        deterministic_zip({"project.qde": only_pdf, "sources/m.pdf": "%PDF-1.4\n"}),
+    )
+
+    # 7. Silent misreadings.
+    dup_ids = [*Q_IDS, "Q3_1"]
+    dup_labels = [*Q_LABELS, Q_LABELS[Q_IDS.index("Q3_1")]]
+    dup_imports = [*Q_IMPORT, Q_IMPORT[Q_IDS.index("Q3_1")]]
+    same = [[*r, r[Q_IDS.index("Q3_1")]] for r in Q_ROWS]
+    differ = [list(r) for r in same]
+    differ[2][-1] = "1" if differ[2][-1] != "1" else "2"
+    write(
+        "hostile/export_duplicated_column_conflicting.csv",
+        qualtrics(differ, dup_labels, dup_ids, dup_imports),
+    )
+    write("hostile/export_duplicated_column_identical.csv", qualtrics(same, dup_labels, dup_ids, dup_imports))
+    serial = [list(r) for r in Q_ROWS]
+    for i, r in enumerate(serial):
+        r[Q_IDS.index("StartDate")] = f"{42186 + i}.{4583 + i}"
+    write("hostile/export_excel_serial_dates.csv", qualtrics(serial))
+    write("hostile/export_start_date_not_a_date.csv", qualtrics(with_cell(3, "StartDate", "yesterday")))
+    zero = selection("1E000000-0000-4000-8000-000000000003", 10, 10, CODE_B)
+    write(
+        "hostile/zero_length_selection.qdpx",
+        deterministic_zip({"project.qde": project(SEL1 + SEL2 + zero), f"sources/{SRC}.txt": TEXT}),
+    )
+
+    # 8. Direct identifiers in quotes (one quote per line).
+    write(
+        "hostile/quotes_phone_nhs_postcode_name.txt",
+        "Ring me on 07700 900123 if the ward calls.\n"
+        "Her NHS number, 943 476 5919, was on the whiteboard.\n"
+        "The clinic moved to M13 9WL last year.\n"
+        "Margaret Thornton from finance sat in on it.\n",
+    )
+    write(
+        "hostile/quotes_titled_names_and_emails.txt",
+        "Dr Okafor said the rota was fixed.\nI emailed siobhan.patel@example.nhs.uk and Prof. Eilidh MacLeod.\n",
+    )
+    write(
+        "hostile/quotes_invalid_nhs_number_kept.txt",
+        "The reference 943 476 5918 is not an NHS number.\nWe had 1234567890 hits.\n",
+    )
+    write(
+        "hostile/quotes_ordinary_talk_unchanged.txt",
+        "The Trust board signed off the winter plan in October.\n"
+        "NHS England sets the targets and we are told to meet them.\n"
+        "The Francis report made everyone talk about culture.\n"
+        "Mark my words, the merger will change everything.\n",
+    )
+
+
+def re_sub_text_source(project_xml: str, replacement: str) -> str:
+    start = project_xml.index("<TextSource")
+    end = project_xml.index("</TextSource>") + len("</TextSource>")
+    return project_xml[:start] + replacement + project_xml[end:]
+
+
 def main() -> None:
     for sub in (
         "survey",
@@ -949,11 +1161,13 @@ def main() -> None:
         "segments",
         "participants",
         "focus_groups",
+        "hostile",
     ):
         shutil.rmtree(HERE / sub, ignore_errors=True)
     survey_cases()
     literature_cases()
     qualitative_cases()
+    hostile_cases()
 
 
 if __name__ == "__main__":

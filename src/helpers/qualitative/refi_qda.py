@@ -315,6 +315,7 @@ def read_qdpx(path) -> Project:
     sources_elem = root.find("{*}Sources")
     source_rows, texts, seg_rows, uncoded_rows = [], {}, [], []
     not_codable = 0
+    empty_selections = 0
     for src in list(sources_elem) if sources_elem is not None else []:
         kind = _local(src.tag)
         guid = norm_guid(src.get("guid"))
@@ -399,6 +400,10 @@ def read_qdpx(path) -> Project:
                     value=end,
                 )
             codings = sel.findall("{*}Coding")
+            if codings and start == end and sel is not src:
+                # A zero-length selection holds no words: not a coding (counted and logged).
+                empty_selections += 1
+                continue
             if not codings:
                 uncoded_rows.append(
                     {
@@ -453,6 +458,14 @@ def read_qdpx(path) -> Project:
                 "level": "warning",
                 "count": len(uncoded_rows),
                 "message": "selections without any coding (memos only): counted, not summarised",
+            }
+        )
+    if empty_selections:
+        log.append(
+            {
+                "level": "warning",
+                "count": empty_selections,
+                "message": "zero-length coded selections (start = end, no text) are not codings: left out",
             }
         )
     left_out = Counter(_local(src.tag) for src in (sources_elem if sources_elem is not None else []))

@@ -16,6 +16,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from helpers import files, params_schema
 from helpers.files import InputError
 from helpers.survey.codebook import LEVEL, PROFESSION, ROLE_GROUPS, Codebook, Variable
 
@@ -203,6 +204,16 @@ def parse_dates(values: pd.Series, codebook: Codebook, column: str, source) -> p
             fmt = "ISO8601"
         elif codebook.date_format is None:
             ambiguous = filled[filled.str.match(r"\d{1,2}[/.-]\d{1,2}[/.-]\d{2,4}")]
+            if not len(ambiguous):  # not a day/month question: name the first cell that is no date
+                odd = filled[~filled.str.fullmatch(r"\d{4}-\d{2}-\d{2}([ T][\d:.]+)?")]
+                raise InputError(
+                    source,
+                    "not a date and time (expected YYYY-MM-DD hh:mm:ss, or declare survey.date_format "
+                    "in the codebook)",
+                    row=int(odd.index[0]),
+                    column=column,
+                    value=odd.iloc[0],
+                )
             raise InputError(
                 source,
                 "dates could be read day-first or month-first: declare the format in the codebook "
@@ -257,8 +268,12 @@ def clean_survey(
     source: Path | str = "<export>",
 ) -> CleaningResult:
     """Run every cleaning step; ``data`` is the export as text, indexed by source row number."""
+    params_schema.validate({"survey": dict(settings or {})}, "params survey settings")  # "no" is not false
     cfg = {**DEFAULT_SETTINGS, **(settings or {})}
     check_columns(data, codebook, source)
+    from helpers.survey.readers import check_duplicated_columns
+
+    check_duplicated_columns(data, codebook.source_columns(), source)
     n_raw = len(data)
     notes: list[str] = []
     meta = codebook.metadata
@@ -359,7 +374,11 @@ def clean_survey(
             )
         answered = pd.DataFrame({n: s.notna() for n, s in decoded.items()}).sum(axis=1)
         started = (
-            parse_dates(data[meta["started"]], codebook, meta["started"], source)
+            (  # Excel serial numbers (a re-saved sheet) are converted and noted; else the declared format
+                files.parse_datetimes(data[meta["started"]], source, meta["started"], notes)
+                if files.is_excel_serial(data[meta["started"]])
+                else parse_dates(data[meta["started"]], codebook, meta["started"], source)
+            )
             if "started" in meta
             else pd.Series(pd.NaT, index=data.index)
         )

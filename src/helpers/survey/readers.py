@@ -384,6 +384,44 @@ def _finish_ids(raw: list[str], notes: list[str]) -> list[str]:
     return out
 
 
+def _record_duplicated_columns(data, raw_ids, ids) -> None:
+    """Remember which columns are renamed copies of a repeated column ID (``data.attrs``), so
+    that :func:`check_duplicated_columns` can stop when the analysis reads one whose copies
+    disagree."""
+    copies: dict[str, list[str]] = {}
+    first_of: dict[str, str] = {}
+    for raw, final in zip(raw_ids, ids):
+        clean = _clean_id(raw)
+        if not clean:
+            continue
+        if clean in first_of:
+            copies.setdefault(first_of[clean], []).append(final)
+        else:
+            first_of[clean] = final
+    data.attrs["duplicate_columns"] = copies
+
+
+def check_duplicated_columns(data, columns, source) -> None:
+    """A column the analysis reads that appears twice in the export: identical copies are
+    fine; copies that disagree are an error naming both and the first row where they differ
+    (otherwise the first copy would be used silently)."""
+    copies = data.attrs.get("duplicate_columns") or {}
+    for column in columns:
+        for other in copies.get(column, []):
+            a, b = data[column].fillna(""), data[other].fillna("")
+            differ = (a != b).to_numpy()
+            if differ.any():
+                i = int(differ.nonzero()[0][0])
+                raise InputError(
+                    source,
+                    f"column {column!r} appears twice in the export and the copies disagree (the "
+                    f"second copy was renamed {other}); remove the wrong copy",
+                    row=int(data.index[i]),
+                    column=column,
+                    value=(a.iloc[i], b.iloc[i]),
+                )
+
+
 def _listing(items: list[str]) -> str:
     shown = ", ".join(items[:_NOTE_LIST])
     return shown + (f", ... ({len(items) - _NOTE_LIST} more)" if len(items) > _NOTE_LIST else "")
@@ -771,6 +809,7 @@ def read_export(path, platform: str | None = None, *, key_file=None) -> SurveyEx
     data = body.copy()
     data.columns = ids
     data.index.name = "source_row"
+    _record_duplicated_columns(data, list(raw_ids), ids)
     if len(data) == 0:
         notes.append(f"no responses: the file has its {n_header} header row(s) and no data (0 rows)")
 
