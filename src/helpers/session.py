@@ -1,0 +1,119 @@
+"""Where a notebook run reads and writes, and whether the stages it reads have run.
+
+Every numbered notebook's setup cell calls ``session.start(params, stage, needs=[...])``.
+
+* Under ``make`` (the stage runner sets ``HELPERS_STAGING``) and under the notebook tests
+  (``HELPERS_WORKSPACE``) nothing changes and nothing is displayed.
+* Opened in JupyterLab (neither variable set) the run is **interactive**: outputs go to the
+  scratch workspace ``build/interactive/`` (``HELPERS_STAGING`` is set in the kernel), never
+  over the published ``data/processed`` and ``reports``; earlier stages' outputs are read from
+  the published folders, which only ``make`` writes. The cell says which data folder is used
+  and where outputs go. Publishing stays ``make all``.
+
+In every mode the stages in ``needs`` must have run: a stage has run when its provenance record
+``reports/provenance/<stage>.json`` (its last output) is in the workspace. When one is missing,
+``start`` stops the notebook with one line naming the make target that produces it.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+from helpers import paths
+
+SCRATCH = "build/interactive"
+# The make target that runs each stage (and the stages before it); see the Makefile.
+MAKE_TARGETS = {
+    "01_literature_review": "literature",
+    "02_survey_cleaning": "survey",
+    "03_attitude_analysis": "attitudes",
+    "04_focus_group_themes": "focus_groups",
+    "05_findings": "findings",
+}
+
+
+class MissingStage(RuntimeError):
+    """An earlier stage's outputs are missing. Shown as one line in a notebook, not a traceback."""
+
+    def _render_traceback_(self) -> list[str]:  # IPython calls this instead of printing a traceback
+        return [str(self)]
+
+
+def mode() -> str:
+    """``"pipeline"`` (make), ``"workspace"`` (a test's workspace) or ``"interactive"``."""
+    if os.environ.get("HELPERS_STAGING"):
+        return "pipeline"
+    if os.environ.get("HELPERS_WORKSPACE"):
+        return "workspace"
+    return "interactive"
+
+
+def missing(needs: list[str]) -> list[str]:
+    """The stages in ``needs`` whose provenance record is not in the workspace read from."""
+    return [s for s in needs if not paths.reports(f"provenance/{s}.json").is_file()]
+
+
+def check(needs: list[str]) -> None:
+    """Raise MissingStage naming the make target for the first stage in ``needs`` that has not run."""
+    gone = missing(needs)
+    if gone:
+        stage = gone[0]
+        target = MAKE_TARGETS.get(stage, "all")
+        where = paths.reports(f"provenance/{stage}.json")
+        raise MissingStage(
+            f"Stage {stage} has not run here ({_show(where)} is missing): run `make {target}` "
+            "in the project folder, then run this notebook again."
+        )
+
+
+def start(params: dict[str, Any], stage: str, needs: list[str] = ()) -> str:
+    """Set up the run of ``stage``: choose where it writes, check ``needs``, say so when interactive.
+
+    Returns the mode. In interactive mode it sets ``HELPERS_STAGING`` to the scratch workspace
+    (for this kernel only) and displays one short note; otherwise it displays nothing, so the
+    published reports are unchanged.
+    """
+    current = mode()
+    check(list(needs))
+    if current == "interactive":
+        scratch = paths.project_root() / SCRATCH
+        scratch.mkdir(parents=True, exist_ok=True)
+        os.environ["HELPERS_STAGING"] = str(scratch)
+        _display(note(params, stage, list(needs), scratch))
+    return current
+
+
+def note(params: dict[str, Any], stage: str, needs: list[str], scratch: Path) -> str:
+    """The interactive-run note (Markdown)."""
+    reads = (
+        f"earlier stages' outputs ({', '.join(needs)}) from the published `data/processed` and "
+        "`reports` (written only by `make`)"
+        if needs
+        else "no earlier stage's outputs"
+    )
+    return (
+        f"> **Interactive run of {stage}.** Data folder: `{_show(paths.resolve(params['data_dir']))}`. "
+        f"Reads {reads}. Writes its outputs to `{_show(scratch)}/` (a scratch workspace), never "
+        "over the published outputs; `make all` publishes."
+    )
+
+
+def _show(path: Path) -> str:
+    path = Path(path)
+    root = paths.project_root()
+    return path.relative_to(root).as_posix() if path.is_relative_to(root) else str(path)
+
+
+def _display(markdown: str) -> None:
+    try:
+        from IPython import get_ipython
+        from IPython.display import Markdown, display
+    except ImportError:  # pragma: no cover - IPython is a dependency
+        print(markdown)
+        return
+    if get_ipython() is None:
+        print(markdown)
+    else:
+        display(Markdown(markdown))

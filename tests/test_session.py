@@ -1,0 +1,81 @@
+"""Where a notebook run writes (scratch when interactive) and the first-cell prerequisite check."""
+
+import pytest
+
+from helpers import paths, session
+
+
+@pytest.fixture
+def interactive(monkeypatch):
+    """A kernel opened in JupyterLab: neither the runner's nor a test's workspace variable set."""
+    for name in ("HELPERS_STAGING", "HELPERS_WORKSPACE"):
+        monkeypatch.setenv(name, "placeholder")  # so that teardown restores the original state
+        monkeypatch.delenv(name)
+
+
+def test_mode_follows_the_environment(monkeypatch, interactive):
+    assert session.mode() == "interactive"
+    monkeypatch.setenv("HELPERS_WORKSPACE", "/tmp/ws")
+    assert session.mode() == "workspace"
+    monkeypatch.setenv("HELPERS_STAGING", "/tmp/st")
+    assert session.mode() == "pipeline"
+
+
+def test_missing_stage_stops_with_one_line_naming_the_make_target(monkeypatch, tmp_path):
+    monkeypatch.setenv("HELPERS_WORKSPACE", str(tmp_path))
+    with pytest.raises(session.MissingStage) as caught:
+        session.start({"data_dir": "data/raw/demo"}, "03_attitude_analysis", needs=["02_survey_cleaning"])
+    message = (
+        f"Stage 02_survey_cleaning has not run here ({tmp_path}/reports/provenance/02_survey_cleaning.json "
+        "is missing): run `make survey` in the project folder, then run this notebook again."
+    )
+    assert str(caught.value) == message
+    assert caught.value._render_traceback_() == [message]  # IPython shows this line, no traceback
+
+
+def test_first_missing_stage_is_named(monkeypatch, tmp_path):
+    monkeypatch.setenv("HELPERS_WORKSPACE", str(tmp_path))
+    (tmp_path / "reports" / "provenance").mkdir(parents=True)
+    (tmp_path / "reports" / "provenance" / "01_literature_review.json").write_text("{}")
+    assert session.missing(["01_literature_review", "02_survey_cleaning", "04_focus_group_themes"]) == [
+        "02_survey_cleaning",
+        "04_focus_group_themes",
+    ]
+    with pytest.raises(session.MissingStage, match=r"run `make survey` in"):
+        session.check(["01_literature_review", "02_survey_cleaning", "04_focus_group_themes"])
+
+
+def test_present_stages_pass_and_pipeline_mode_changes_nothing(monkeypatch, tmp_path, capsys):
+    monkeypatch.setenv("HELPERS_WORKSPACE", str(tmp_path))
+    monkeypatch.setenv("HELPERS_STAGING", str(tmp_path / "staging"))
+    (tmp_path / "reports" / "provenance").mkdir(parents=True)
+    (tmp_path / "reports" / "provenance" / "02_survey_cleaning.json").write_text("{}")
+    assert (
+        session.start({"data_dir": "x"}, "03_attitude_analysis", needs=["02_survey_cleaning"]) == "pipeline"
+    )
+    assert paths.output("reports/x.csv") == tmp_path / "staging" / "reports" / "x.csv"
+    assert capsys.readouterr().out == ""
+
+
+def test_interactive_run_writes_to_scratch_and_says_so(interactive, capsys):
+    assert session.start({"data_dir": "data/raw/demo"}, "02_survey_cleaning") == "interactive"
+    scratch = paths.project_root() / "build" / "interactive"
+    assert paths.output("reports/tables/t.csv") == scratch / "reports" / "tables" / "t.csv"
+    # Earlier stages are still read from the published folders.
+    assert (
+        paths.processed("survey_clean.parquet")
+        == paths.project_root() / "data" / "processed" / "survey_clean.parquet"
+    )
+    assert capsys.readouterr().out == (
+        "> **Interactive run of 02_survey_cleaning.** Data folder: `data/raw/demo`. Reads no earlier "
+        "stage's outputs. Writes its outputs to `build/interactive/` (a scratch workspace), never over "
+        "the published outputs; `make all` publishes.\n"
+    )
+
+
+def test_every_numbered_notebook_names_its_stage_and_make_target():
+    stems = sorted(p.stem for p in (paths.project_root() / "notebooks").glob("[0-9][0-9]_*.ipynb"))
+    assert sorted(session.MAKE_TARGETS) == stems
+    makefile = (paths.project_root() / "Makefile").read_text(encoding="utf-8")
+    for stage, target in session.MAKE_TARGETS.items():
+        assert f"\n{target}: " in makefile and stage in makefile
