@@ -49,7 +49,11 @@ def run_interactively(clone: Path, stage: str) -> nbformat.NotebookNode:
     client = NotebookClient(
         nb, timeout=900, kernel_name="python3", resources={"metadata": {"path": str(clone / "notebooks")}}
     )
-    client.execute(env=kernel_env(clone))
+    try:
+        client.execute(env=kernel_env(clone))
+    except CellExecutionError as exc:
+        exc.nb = nb
+        raise
     return nb
 
 
@@ -73,7 +77,16 @@ def test_fresh_clone_runs_what_it_can_and_names_the_make_target_for_the_rest(clo
     for stage, target in (("03_attitude_analysis", "survey"), ("05_findings", "literature")):
         with pytest.raises(CellExecutionError) as caught:
             run_interactively(clone, stage)
-        assert "MissingStage" in str(caught.value) and f"run `make {target}`" in str(caught.value)
+        assert caught.value.ename == "MissingStage"
+        error = next(
+            o for c in caught.value.nb.cells for o in c.get("outputs", []) if o.output_type == "error"
+        )
+        # What the user sees is one line naming the make target, no traceback.
+        assert error.traceback == [
+            f"Stage {'02_survey_cleaning' if target == 'survey' else '01_literature_review'} has not run here "
+            f"(reports/provenance/{'02_survey_cleaning' if target == 'survey' else '01_literature_review'}.json "
+            f"is missing): run `make {target}` in the project folder, then run this notebook again."
+        ]
     assert snapshot(clone) == before
 
 
