@@ -24,7 +24,7 @@ from helpers import paths
 pytestmark = pytest.mark.slow
 ROOT = paths.project_root()
 VENV = ROOT / ".venv"
-CONF = VENV / "etc" / "jupyter" / "jupyter_server_config.d" / "helpers_notebooks.json"
+CONF = VENV / "etc" / "jupyter" / "jupyter_server_config.json"
 TOKEN = "round-trip-test"
 
 
@@ -103,6 +103,8 @@ def built_clone(tmp_path_factory):
     command = makefile.split("git config filter.notebook.clean '", 1)[1].split("'", 1)[0].replace("$$", "$")
     subprocess.run(["git", "-C", str(clone), "config", "filter.notebook.clean", command], check=True)
     (clone / ".venv").symlink_to(VENV)
+    with (clone / ".git" / "info" / "exclude").open("a") as f:
+        f.write(".venv\n")  # .gitignore's ".venv/" matches a folder, not this link
     for name in ("requirements.lock", "pyproject.toml"):  # the shared .venv is up to date for them
         os.utime(clone / name, (0, 0))
     if (ROOT / "build" / "vendor").is_dir():
