@@ -13,6 +13,8 @@ DATA   ?= data/raw/demo
 PARAMS ?= params.yaml
 BUILD  := build
 ENV_STAMP := $(VENV)/.installed
+NOTEBOOK_SETUP := $(VENV)/.notebook-setup
+JUPYTER_CONF   := $(VENV)/etc/jupyter/jupyter_server_config.json
 
 # The input folder is part of every stage's inputs: changing DATA reruns everything. The runner
 # writes build/data_dir.txt only when a release completes.
@@ -26,6 +28,11 @@ REFERENCE   := $(shell find data/reference -type f 2>/dev/null)
 inputs = $(shell find $(DATA)/$(1) -type f 2>/dev/null)
 
 NOTEBOOKS := $(sort $(wildcard notebooks/[0-9][0-9]_*.ipynb))
+# Staleness by content (decisions 2): a stage depends on build/canonical/<stage>.sha256, the hash
+# of its notebook's canonical form (helpers.notebooks), rewritten when make reads this file and
+# only when that content changes. Saving or running a notebook in JupyterLab reruns nothing.
+CANONICAL := $(BUILD)/canonical
+_ := $(shell python3 -P src/helpers/notebooks.py stamps $(CANONICAL) $(NOTEBOOKS))
 # One stamp per stage: make decides what is stale; a stale stage's rule only removes its stamp.
 STAMPS    := $(patsubst notebooks/%.ipynb,$(BUILD)/stamps/%,$(NOTEBOOKS))
 stamp      = $(BUILD)/stamps/$(1)
@@ -37,18 +44,30 @@ SLIDES := reports/05_findings_slides.html
 INDEX  := reports/index.html
 REVEAL_WHEEL := $(BUILD)/vendor/sphinx_revealjs-3.2.1-py3-none-any.whl
 
-.PHONY: help all env test test-all lab clean strip demo check literature survey attitudes focus_groups findings FORCE
+.PHONY: help all env test test-all lab lint clean strip demo check literature survey attitudes focus_groups findings FORCE
 
 help: ## Show this list of targets
 	@awk 'BEGIN {FS = ":.*## "}; /^[a-zA-Z_-]+:.*## / {printf "  \033[1m%-14s\033[0m %s\n", $$1, $$2}' $(MAKEFILE_LIST)
 	@echo "  Variables: DATA=<input folder> (default $(DATA)), PARAMS=<params file> (default $(PARAMS))"
 
-env: $(ENV_STAMP) ## Create .venv and install the pinned dependencies (done once, reused after)
+env: $(ENV_STAMP) $(NOTEBOOK_SETUP) ## Create .venv and install the pinned dependencies (done once, reused after)
 
 $(ENV_STAMP): requirements.lock pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.lock
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps -e .
+	@touch $@
+
+# Notebook hygiene for JupyterLab (docs/jupyterlab.md): the git clean filter that stores the
+# notebooks in canonical form (.gitattributes names it), and the .venv's jupyter_server setting
+# that saves them normalised, so that an open-and-save leaves the file and git status unchanged.
+$(NOTEBOOK_SETUP): $(ENV_STAMP) Makefile
+	@if git rev-parse --git-dir >/dev/null 2>&1; then \
+	  git config filter.notebook.clean 'f=src/helpers/notebooks.py; if [ -f "$$f" ]; then python3 -P "$$f" clean; else cat; fi' && \
+	  git config filter.notebook.smudge cat && \
+	  echo "git filter 'notebook' installed: notebooks are committed in canonical form"; fi
+	@mkdir -p $(dir $(JUPYTER_CONF))
+	@echo '{"ContentsManager": {"pre_save_hook": "helpers.notebooks.pre_save_hook"}}' > $(JUPYTER_CONF)
 	@touch $@
 
 all: $(RELEASED) ## Run the whole pipeline on DATA and write every report (incremental)
@@ -58,7 +77,7 @@ all: $(RELEASED) ## Run the whole pipeline on DATA and write every report (incre
 # release rule below hands make's list of stale stamps ($?) to the runner in one call, which
 # adds the stages downstream, runs them (independent ones side by side), builds the deck and
 # index, audits the whole staged release and publishes it once (docs/pipeline.md).
-$(BUILD)/stamps/%: notebooks/%.ipynb $(HELPERS_SRC) $(PARAMS) $(ENV_STAMP) $(DATA_CHANGED)
+$(BUILD)/stamps/%: $(CANONICAL)/%.sha256 $(HELPERS_SRC) $(PARAMS) $(ENV_STAMP) $(DATA_CHANGED)
 	@rm -f $@
 
 # What each stage reads besides its notebook, the helpers and the parameters.
@@ -93,10 +112,10 @@ findings: $(call stamp,05_findings) $(REVEAL_WHEEL) ## Stage 05: findings across
 demo: $(ENV_STAMP) ## Regenerate the synthetic demonstration data in data/raw/demo (seeded)
 	$(BIN)/python -m helpers.demo data/raw/demo
 
-test: $(ENV_STAMP) $(REVEAL_WHEEL) ## The fast tier (under 90 s): unit tests, generated instruments in-process, one end-to-end run (docs/testing.md)
+test: $(ENV_STAMP) $(NOTEBOOK_SETUP) $(REVEAL_WHEEL) ## The fast tier (under 90 s): unit tests, generated instruments in-process, one end-to-end run (docs/testing.md)
 	TEST_TIER=fast $(BIN)/python -m pytest -p no:cacheprovider -m "not slow"
 
-test-all: $(ENV_STAMP) $(REVEAL_WHEEL) ## Every test: the fast tier, the slow tier (end-to-end on generated instruments, browsers, concurrency) and the notebooks (nbval)
+test-all: $(ENV_STAMP) $(NOTEBOOK_SETUP) $(REVEAL_WHEEL) ## Every test: the fast tier, the slow tier (end-to-end on generated instruments, browsers, concurrency) and the notebooks (nbval)
 	$(BIN)/python -m pytest --nbval-lax -p no:cacheprovider
 
 check: $(ENV_STAMP) ## Validate an input folder (DATA=...) and list every problem, without running the analysis
@@ -107,11 +126,22 @@ check: $(ENV_STAMP) ## Validate an input folder (DATA=...) and list every proble
 bench: $(ENV_STAMP) ## Benchmark: pipeline overhead, no-op and one-strand reruns, survey at 1.5M rows, make test
 	$(BIN)/python bench/run_benchmarks.py
 
-lab: $(ENV_STAMP) ## Open JupyterLab with the project's environment (helpers importable)
-	$(BIN)/jupyter lab --notebook-dir=.
+# Root (containers, cloud notebook services) needs --allow-root. LAB_ARGS adds options (e.g. --no-browser --port=8899).
+LAB_ARGS ?=
+lab: $(ENV_STAMP) $(NOTEBOOK_SETUP) ## Open JupyterLab at notebooks/ on the project's kernel (works as root too)
+	@echo "Notebook sources: notebooks/ (interactive runs write to build/interactive/; see docs/jupyterlab.md)"
+	@echo "Executed notebooks with outputs, from the last make all: build/executed/"
+	$(BIN)/jupyter lab --ServerApp.root_dir=. --ServerApp.default_url=/lab/tree/notebooks $(if $(filter 0,$(shell id -u)),--allow-root) $(LAB_ARGS)
 
-strip: $(ENV_STAMP) ## Remove outputs from the notebook sources before committing
-	$(BIN)/python -m helpers.pipeline strip notebooks/*.ipynb
+# The tidy-code habits CI enforces (also in .pre-commit-config.yaml for those who use pre-commit).
+NOTEBOOK_FILES = $(shell find notebooks -name '*.ipynb' -not -path '*/.ipynb_checkpoints/*' 2>/dev/null | sort)
+lint: $(ENV_STAMP) ## ruff check and ruff format --check (src, tests, bench); notebook sources in canonical form
+	$(BIN)/ruff check src tests bench
+	$(BIN)/ruff format --check src tests bench
+	python3 -P src/helpers/notebooks.py check $(NOTEBOOK_FILES)
+
+strip: ## Put the notebook sources in canonical form (no outputs, no editor metadata), as git's filter does
+	python3 -P src/helpers/notebooks.py strip $(NOTEBOOK_FILES)
 
 clean: ## Remove build outputs (build/, data/processed, reports); never touches data/raw
 	rm -rf $(BUILD)
