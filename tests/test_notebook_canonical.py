@@ -173,3 +173,19 @@ def test_git_clean_filter_hides_a_jupyterlab_save(tmp_path):
     edited.cells[2].source = "print(2)\n"
     nb_path.write_text(written(edited), encoding="utf-8")
     assert git("status", "--porcelain") == " M notebooks/01_x.ipynb\n"
+
+
+def test_missing_cell_ids_get_stable_ones():
+    """nbformat 4.5 needs ids; JupyterLab would add random ones, the canonical form stable ones."""
+    nb = json.loads(written(tiny()))
+    del nb["cells"][0]["id"], nb["cells"][2]["id"]
+    once = json.loads(notebooks.clean_text(json.dumps(nb)))
+    again = json.loads(notebooks.clean_text(json.dumps(nb)))
+    ids = [c["id"] for c in once["cells"]]
+    assert ids == [c["id"] for c in again["cells"]]
+    assert ids[1] == "code-1" and len(set(ids)) == 3
+    assert all(len(i) == 8 and int(i, 16) >= 0 for i in (ids[0], ids[2]))
+    assert (
+        notebooks.clean_text(json.dumps(once))
+        == json.dumps(once, sort_keys=True, indent=1, ensure_ascii=False) + "\n"
+    )

@@ -58,11 +58,16 @@ def canonical(nb: dict, keep_outputs: bool = False) -> dict:
     out_meta["kernelspec"] = dict(KERNELSPEC)
     out_meta["language_info"] = dict(LANGUAGE_INFO)
     cells = []
-    for cell in nb.get("cells", []):
+    taken = {c.get("id") for c in nb.get("cells", [])}
+    for index, cell in enumerate(nb.get("cells", [])):
         dropped = () if keep_outputs else ("outputs", "execution_count")
         c = {k: v for k, v in cell.items() if k not in dropped}
         c["metadata"] = {k: v for k, v in cell.get("metadata", {}).items() if k not in DROP_CELL_METADATA}
         c["source"] = _split_lines(cell.get("source", []))
+        if "id" not in c and nb.get("nbformat", 4) == 4 and nb.get("nbformat_minor", 0) >= 5:
+            # nbformat 4.5 requires ids and JupyterLab adds random ones: give a stable one instead.
+            c["id"] = _stable_id(index, "".join(c["source"]), taken)
+            taken.add(c["id"])
         if cell.get("cell_type") == "code" and not keep_outputs:
             c["outputs"] = []
             c["execution_count"] = None
@@ -71,6 +76,16 @@ def canonical(nb: dict, keep_outputs: bool = False) -> dict:
     out["cells"] = cells
     out["metadata"] = out_meta
     return out
+
+
+def _stable_id(index: int, source: str, taken: set) -> str:
+    """An 8-hex-digit cell id from the cell's position and source, unique in the notebook."""
+    salt = 0
+    while True:
+        digest = hashlib.sha256(f"{index}:{salt}:{source}".encode()).hexdigest()[:8]
+        if digest not in taken:
+            return digest
+        salt += 1
 
 
 def dumps(nb: dict) -> str:
