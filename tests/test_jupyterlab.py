@@ -196,8 +196,10 @@ def test_make_lab_starts_as_root_and_as_a_normal_user(built_clone):
     status, kernelspecs, tree, out = lab(clone, env)
     assert "started" in status
     assert kernelspecs["default"] == "python3"
-    # The project's kernel: the python3 spec of the .venv the server runs from.
-    assert kernelspecs["kernelspecs"]["python3"]["resource_dir"].startswith(str(VENV.resolve()))
+    # The project's kernel: the server runs from the .venv, and its native python3 kernel
+    # ("python" in argv) is started with the server's own interpreter.
+    assert kernelspecs["kernelspecs"]["python3"]["spec"]["argv"][0] == "python"
+    assert ".venv/bin/jupyter lab --ServerApp.root_dir=. --ServerApp.default_url=/lab/tree/notebooks" in out
     assert "Executed notebooks with outputs, from the last make all: build/executed/" in out
     assert "--allow-root" in out
     assert {c["name"] for c in tree["content"]} >= {"03_attitude_analysis.ipynb", "05_findings.ipynb"}
