@@ -215,7 +215,9 @@ def test_make_lab_starts_as_root_and_as_a_normal_user(built_clone):
         subprocess.run(["chown", "-R", user, str(clone)], check=True)
         python = str(VENV / "bin" / "python")
         if subprocess.run(["runuser", "-u", user, "--", python, "-c", "import helpers"], env=env).returncode:
-            pytest.skip(f"{user} cannot use the project's .venv here (a parent folder is private)")
+            pytest.skip(
+                f"{user} cannot run the project's .venv Python here (its interpreter or a parent folder is private)"
+            )
         status, kernelspecs, tree, out = lab(clone, env, user=user)
         assert "started" in status and kernelspecs["default"] == "python3"
         assert "--allow-root" not in out

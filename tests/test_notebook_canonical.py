@@ -6,6 +6,7 @@ the kernel's full language_info (with the Python patch version), the kernelspec 
 """
 
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -189,3 +190,21 @@ def test_missing_cell_ids_get_stable_ones():
         notebooks.clean_text(json.dumps(once))
         == json.dumps(once, sort_keys=True, indent=1, ensure_ascii=False) + "\n"
     )
+
+
+@pytest.mark.skipif(shutil.which("make") is None, reason="make not installed")
+@pytest.mark.parametrize("uid, flag", [("0", True), ("1000", False)])
+def test_make_lab_adds_allow_root_only_for_root(tmp_path, uid, flag):
+    """`make lab` passes --allow-root exactly when `id -u` is 0 (a stand-in `id` on PATH)."""
+    fake = tmp_path / "id"
+    fake.write_text(f"#!/bin/sh\necho {uid}\n")
+    fake.chmod(0o755)
+    env = {**os.environ, "PATH": f"{tmp_path}:{os.environ['PATH']}"}
+    out = subprocess.run(
+        ["make", "-n", "lab"], cwd=ROOT, env=env, capture_output=True, text=True, check=True
+    ).stdout
+    command = next(line for line in out.splitlines() if "jupyter lab" in line)
+    assert command.startswith(
+        ".venv/bin/jupyter lab --ServerApp.root_dir=. --ServerApp.default_url=/lab/tree/notebooks"
+    )
+    assert ("--allow-root" in command) is flag
