@@ -121,6 +121,9 @@ def _log_failure(root: Path, stage: str, exc: BaseException) -> tuple[str, Path]
         reason = f"{ename}: {evalue}"
     else:
         reason = f"{type(exc).__name__}: {exc}"
+    kernel_log = root / LOGS / f"{stage}.kernel.log"
+    if kernel_log.is_file() and kernel_log.stat().st_size:  # the kernel's own stderr, if it said anything
+        text += f"\n\nThe kernel's stderr ({kernel_log.name}):\n" + kernel_log.read_text(errors="replace")
     log.write_text(text, encoding="utf-8")
     return reason.strip(), log
 
