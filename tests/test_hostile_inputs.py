@@ -363,3 +363,28 @@ def test_codebook_role_rules_compile_with_re2(data):
     )
     with pytest.raises(InputError, match="role_rules entry 1: bad regular expression: lookarounds"):
         load_codebook(data / "survey" / "codebook.yaml")
+
+
+def test_an_encoding_declared_in_the_codebook_wins(data, capsys):
+    from helpers.survey import inputs
+
+    survey = data / "survey"
+    export = survey / "survey_export.csv"
+    export.write_bytes(export.read_text(encoding="utf-8").encode("cp1252", errors="replace"))
+    edit(
+        survey / "codebook.yaml",
+        "export: survey_export.csv",
+        "export: survey_export.csv\n  encoding: windows-1252",
+    )
+    read, codebook = inputs.load(data)
+    assert (codebook.encoding, read.encoding) == ("windows-1252", "cp1252")
+    assert "decoded as windows-1252, the encoding declared in the codebook (survey.encoding)" in read.notes
+    # Declared UTF-8 on a byte that is not: the error names its row and column, never a switch.
+    raw = export.read_bytes()
+    cut = raw.index(b"\n", raw.index(b"\n") + 1) + 1  # start of row 3
+    export.write_bytes(raw[:cut] + b"\x92" + raw[cut:])
+    edit(survey / "codebook.yaml", "encoding: windows-1252", "encoding: utf-8")
+    with pytest.raises(InputError, match=r"survey_export.csv, row 3, column 1: not valid utf-8 as declared"):
+        inputs.load(data)
+    assert check.main([str(data)]) == 1
+    assert "not valid utf-8 as declared" in capsys.readouterr().out

@@ -118,7 +118,9 @@ def check_survey(data_dir: Path, params: dict) -> Report:
         report.problem(exc)
         return report
     try:
-        export = readers.read_export(inputs.find_export(folder, codebook), platform=codebook.platform)
+        export = readers.read_export(
+            inputs.find_export(folder, codebook), platform=codebook.platform, encoding=codebook.encoding
+        )
     except InputError as exc:
         report.problem(exc)
         return report

@@ -57,7 +57,6 @@ class Survey(_Section):
     exclude_speeders: StrictBool = False
     straightline_min_items: Positive = 8
     exclude_straightliners: StrictBool = False
-    encoding: StrictStr | None = None
 
 
 class Qualitative(_Section):

@@ -230,6 +230,7 @@ def qualitative_entries(
             source,
         )
     ]
+    scrubbed: list[str] = []
     for _, r in accounting.iterrows():
         item = str(r["item"]).strip()
         if "agreement" in item and int(r["count"]) > 0:
@@ -245,18 +246,7 @@ def qualitative_entries(
                 )
             )
         if item.startswith("identifiers replaced in quotes and excerpts: ") and int(r["count"]) > 0:
-            out.append(
-                _entry(
-                    "assumption",
-                    "focus_groups",
-                    "Quotes and excerpts are scrubbed of direct identifiers before publication "
-                    "(names, e-mail addresses, NHS numbers, UK phone numbers, postcodes); each is "
-                    "replaced with a bracketed marker.",
-                    f"{int(r['count'])} {item.split(': ', 1)[1]} replaced",
-                    "low",
-                    source,
-                )
-            )
+            scrubbed.append(f"{int(r['count'])} {item.split(': ', 1)[1]}")
         if "no identified speaker" in item and int(r["count"]) > 0:
             out.append(
                 _entry(
@@ -268,6 +258,19 @@ def qualitative_entries(
                     source,
                 )
             )
+    if scrubbed:
+        out.append(
+            _entry(
+                "assumption",
+                "focus_groups",
+                "Quotes and excerpts are scrubbed of direct identifiers before publication "
+                "(names, e-mail addresses, NHS numbers, UK phone numbers, postcodes); each is "
+                "replaced with a bracketed marker.",
+                ", ".join(scrubbed) + " replaced",
+                "low",
+                source,
+            )
+        )
     return out
 
 

@@ -130,3 +130,6 @@ def test_the_qa_log_reports_the_scrub():
     )
     entries = [e for e in qa_log.qualitative_entries(accounting) if "scrubbed" in e["description"]]
     assert [e["evidence"] for e in entries] == ["3 names replaced"]
+    accounting.loc[2, "count"] = 2
+    entries = [e for e in qa_log.qualitative_entries(accounting) if "scrubbed" in e["description"]]
+    assert [e["evidence"] for e in entries] == ["3 names, 2 postcodes replaced"]

@@ -128,6 +128,8 @@ class Codebook:
     headline_items: tuple[str, ...] = ()
     # strftime format of the export's dates (survey.date_format); None: the platform's own.
     date_format: str | None = None
+    # The export's declared text encoding (survey.encoding); it wins over detection (decisions 5).
+    encoding: str | None = None
 
     def of_type(self, *types: str) -> list[Variable]:
         return [v for v in self.variables.values() if v.type in types]
@@ -321,6 +323,7 @@ def load_codebook(path: str | Path) -> Codebook:
         published_comparison=comparison,
         headline_items=headline_items,
         date_format=str(survey["date_format"]) if survey.get("date_format") else None,
+        encoding=str(survey["encoding"]) if survey.get("encoding") else None,
     )
 
 

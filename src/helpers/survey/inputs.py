@@ -51,7 +51,9 @@ def load(data_dir: str | Path) -> tuple[SurveyExport, Codebook]:
     """Read the codebook, then the export it describes."""
     folder = survey_folder(data_dir)
     codebook = load_codebook(folder / CODEBOOK_NAME)
-    export = read_export(find_export(folder, codebook), platform=codebook.platform)
+    export = read_export(
+        find_export(folder, codebook), platform=codebook.platform, encoding=codebook.encoding
+    )
     return export, codebook
 
 

@@ -691,7 +691,9 @@ def _apply_jisc_key(columns, key_questions, key_labels, key_path, notes):
 # The reader
 
 
-def read_export(path, platform: str | None = None, *, key_file=None) -> SurveyExport:
+def read_export(
+    path, platform: str | None = None, *, key_file=None, encoding: str | None = None
+) -> SurveyExport:
     """Read a survey export (format detected, or named by ``platform``); see the module docs."""
     path = Path(path)
     if platform is not None:
@@ -708,9 +710,12 @@ def read_export(path, platform: str | None = None, *, key_file=None) -> SurveyEx
     else:
         if platform == "xlsx":
             raise InputError(path, "platform 'xlsx' was given but the file is not an .xlsx workbook")
-        decoded = files.read_text(path)
+        declared = encoding
+        decoded = files.read_text(path, declared)
         encoding = decoded.encoding
-        if encoding == "cp1252":
+        if declared is not None:
+            notes.append(f"decoded as {declared}, the encoding declared in the codebook (survey.encoding)")
+        elif encoding == "cp1252":
             notes.append(
                 "not valid UTF-8: decoded as Windows-1252 (cp1252), as Excel writes when it re-saves a CSV"
             )
