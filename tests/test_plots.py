@@ -12,95 +12,97 @@ from helpers import plots  # noqa: E402
 LEVELS = ["Strongly disagree", "Disagree", "Neither agree nor disagree", "Agree", "Strongly agree"]
 
 
-def _data():
-    # Role given in an order different from the category order (the seaborn/pandas pitfall).
-    roles = pd.Categorical(
-        ["Clinical director"] * 5 + ["Chief executive"] * 4,
-        categories=["Chief executive", "Clinical director"],
+def _protected(rows, levels=LEVELS, mark=True):
+    """A protected long table: (item, group, n_valid, [n_1 ..]) with None for a suppressed count."""
+    table = pd.DataFrame(
+        [
+            {"item": i, "group": g, "n_valid": nv, **{f"n_{j + 1}": c for j, c in enumerate(counts)}}
+            for i, g, nv, counts in rows
+        ]
     )
-    a = [
-        "Agree",
-        "Strongly agree",
-        "Disagree",
-        "Agree",
-        None,
-        "Agree",
-        "Agree",
-        "Strongly agree",
-        "Neither agree nor disagree",
-    ]
-    b = [
-        "Strongly disagree",
-        "Disagree",
-        "Disagree",
-        "Neither agree nor disagree",
-        "Agree",
-        "Agree",
-        "Disagree",
-        None,
-        "Strongly disagree",
-    ]
-    cat = pd.CategoricalDtype(LEVELS, ordered=True)
-    return pd.DataFrame({"role": roles, "a": pd.Series(a, dtype=cat), "b": pd.Series(b, dtype=cat)})
+    for c in table.columns[2:]:
+        table[c] = table[c].astype("Int64")
+    if mark:
+        table.attrs["disclosure"] = {"rule": "threshold", "min_count": 5, "upper": 4}
+    return table
 
 
-def test_likert_table_matches_crosstab_and_is_centred():
-    d = _data()
-    tidy = plots.likert_table(d, ["b", "a"], LEVELS, group="role", item_labels={"a": "Item A"})
-    for item in ("a", "b"):
-        expected = (
-            pd.crosstab(d["role"], d[item], normalize="index", dropna=True).reindex(
-                columns=LEVELS, fill_value=0
-            )
-            * 100
-        )
-        got = tidy[tidy["item"] == item].pivot(index="group", columns="level", values="pct")
-        got = got.reindex(index=["Chief executive", "Clinical director"], columns=LEVELS)
-        assert np.allclose(got.to_numpy(), expected.reindex(index=got.index).to_numpy())
-    cd_a = tidy[(tidy["item"] == "a") & (tidy["group"] == "Clinical director")]
-    # CD answers to a: SD 0, D 1, N 0, A 2, SA 1 of 4 valid -> 0, 25, 0, 50, 25 %; centre at -(0 + 25 + 0/2)
-    assert cd_a["n"].tolist() == [0, 1, 0, 2, 1] and set(cd_a["n_valid"]) == {4}
-    assert cd_a["left"].tolist() == [-25.0, -25.0, 0.0, 0.0, 50.0]
-    assert cd_a["width"].tolist() == [0.0, 25.0, 0.0, 50.0, 25.0]
-    ce_b = tidy[(tidy["item"] == "b") & (tidy["group"] == "Chief executive")]
-    # CE b: A, D, SD (one missing): 33.3 each; neutral 0 -> bar from -66.7 to 33.3
-    assert ce_b["left"].iloc[0] == pytest.approx(-200 / 3) and ce_b["left"].iloc[-1] == pytest.approx(100 / 3)
-    # a (pooled 5/8 agree) is sorted above b (1/8): order 0 then 1; groups in category order.
+def test_likert_table_from_the_protected_table_is_centred_on_visible_levels():
+    table = _protected(
+        [
+            ("a", "CE", 20, [0, 5, 5, 5, 5]),
+            ("a", "CD", 40, [None, None, 10, 20, 6]),  # 1 and 3 suppressed: 4 of 40 hidden
+            ("b", "CE", 20, [10, 5, 5, 0, 0]),
+            ("b", "CD", None, [None, None, None, None, None]),
+        ]
+    )
+    tidy = plots.likert_table(table, ["b", "a"], LEVELS, groups=["CE", "CD"], item_labels={"a": "Item A"})
+    ce_a = tidy[(tidy["item"] == "a") & (tidy["group"] == "CE")]
+    # 0, 25, 25, 25, 25 %: centred at -(0 + 25 + 25/2)
+    assert ce_a["width"].tolist() == [0.0, 25.0, 25.0, 25.0, 25.0]
+    assert ce_a["left"].tolist() == [-37.5, -37.5, -12.5, 12.5, 37.5]
+    cd_a = tidy[(tidy["item"] == "a") & (tidy["group"] == "CD")]
+    # visible: neutral 25 %, agree 50 %, strongly agree 15 %; the two suppressed levels are one
+    # segment of 10 % (4 of 40) at the right end, never two segments of their own
+    assert cd_a["level"].astype(str).tolist() == [LEVELS[2], LEVELS[3], LEVELS[4], plots.SUPPRESSED_LABEL]
+    assert cd_a["width"].tolist() == [25.0, 50.0, 15.0, 10.0]
+    assert cd_a["left"].tolist() == [-12.5, 12.5, 62.5, 77.5]
+    # b for CD has its n_valid suppressed: not drawn; b sorted below a (pooled top-2 share 0 vs 36/60)
+    assert not tidy[(tidy["item"] == "b") & (tidy["group"] == "CD")]["drawn"].any()
     assert tidy.drop_duplicates("item")[["item", "order", "label"]].values.tolist() == [
         ["a", 0, "Item A"],
         ["b", 1, "b"],
     ]
-    assert list(dict.fromkeys(tidy["group"])) == ["Chief executive", "Clinical director"]
-    with pytest.raises(ValueError, match="item 'x' has values not among the levels: Yes"):
-        plots.likert_table(pd.DataFrame({"x": ["Yes"]}), ["x"], LEVELS)
 
 
-def test_diverging_likert_draws_the_tidy_table():
-    d = _data()
-    fig, tidy = plots.diverging_likert(d, ["a", "b"], LEVELS, group="role", min_n=4)
-    axes = fig.axes
-    assert [ax.get_title() for ax in axes] == ["Chief executive", "Clinical director"]
-    for ax, g in zip(axes, ["Chief executive", "Clinical director"]):
-        sub = tidy[(tidy["group"] == g) & tidy["drawn"]]
-        bars = sorted(
-            (round(p.get_y() + p.get_height() / 2), round(p.get_x(), 6), round(p.get_width(), 6))
-            for p in ax.patches
-        )
-        expected = sorted((int(r.order), round(r.left, 6), round(r.width, 6)) for r in sub.itertuples())
-        assert bars == expected
-    # CE has 3 valid answers to b: below min_n, not drawn, and the label says so.
-    texts = [t.get_text() for t in axes[0].texts if t.get_text().startswith("n=")]
-    assert texts == ["n=4", "n=3: not shown"]
-    assert [t.get_text() for t in axes[1].texts if t.get_text().startswith("n=")] == ["n=4", "n=5"]
-    assert [t.get_text() for t in axes[0].get_yticklabels()] == ["a", "b"]
-    # Segment numbers: CE a = 1 neutral, 2 agree, 1 strongly agree: all below min_n=4 people -> no numbers.
-    assert [t.get_text() for t in axes[0].texts if not t.get_text().startswith("n=")] == []
-    fig2, _ = plots.diverging_likert(d, ["a"], LEVELS, group="role", min_n=1)
-    assert [t.get_text() for t in fig2.axes[0].texts if not t.get_text().startswith("n=")] == [
-        "25",
-        "50",
-        "25",
-    ]
+def test_diverging_likert_refuses_unprotected_input():
+    raw = _protected([("a", "CE", 20, [0, 5, 5, 5, 5])], mark=False)
+    with pytest.raises(ValueError, match="draws only from a table protected by helpers.disclosure"):
+        plots.diverging_likert(raw, ["a"], LEVELS)
+    with pytest.raises(ValueError, match="draws only from a table protected"):
+        plots.likert_table(pd.DataFrame({"a": ["Agree"]}), ["a"], LEVELS)
+
+
+def _segments(fig):
+    return sorted(
+        (round(p.get_y() + p.get_height() / 2), round(p.get_x(), 6), round(p.get_width(), 6))
+        for ax in fig.axes
+        for p in ax.patches
+    )
+
+
+def test_figure_geometry_recovers_no_suppressed_cell():
+    """The attack of issue 13 (3): on the old chart, bar width x the printed n gave every
+    suppressed cell (drawn at its true width). Here every drawn segment is a visible level or
+    the merged suppressed segment, so no width equals a suppressed cell's share."""
+    # CD answered 3, 1, 10, 20, 6: the 3 and the 1 are suppressed in the published table
+    table = _protected([("a", "CE", 20, [0, 5, 5, 5, 5]), ("a", "CD", 40, [None, None, 10, 20, 6])])
+    fig, tidy = plots.diverging_likert(table, ["a"], LEVELS, groups=["CE", "CD"], min_n=5)
+    cd = fig.axes[1]
+    widths = sorted(round(p.get_width() * 40 / 100, 6) for p in cd.patches if p.get_width() > 0)
+    assert widths == [4.0, 6.0, 10.0, 20.0]  # counts implied by the widths: 3 and 1 are not there
+    assert 3.0 not in widths and 1.0 not in widths
+    hatched = [p for p in cd.patches if p.get_hatch()]
+    assert len(hatched) == 1 and hatched[0].get_width() == 10.0
+    assert plots.SUPPRESSED_LABEL in [t.get_text() for t in fig.legends[0].get_texts()]
+    # what is drawn is exactly the tidy table
+    drawn = tidy[tidy["drawn"]]
+    assert _segments(fig) == sorted(
+        (int(r.order), round(r.left, 6), round(r.width, 6)) for r in drawn.itertuples()
+    )
+    plt.close(fig)
+
+
+def test_diverging_likert_labels_and_rows_by_group():
+    table = _protected([("a", "CE", 4, [0, 1, 0, 2, 1]), ("a", "CD", 8, [0, 2, 0, 4, 2])])
+    fig, tidy = plots.diverging_likert(table, ["a"], LEVELS, groups=["CE", "CD"], min_n=5)
+    texts = [t.get_text() for t in fig.axes[0].texts if t.get_text().startswith("n=")]
+    assert texts == ["n=4: not shown"]
+    assert [t.get_text() for t in fig.axes[1].texts if not t.get_text().startswith("n=")] == []  # < 5 people
+    fig2, tidy2 = plots.diverging_likert(table, ["a"], LEVELS, groups=["CE", "CD"], rows="group", min_n=1)
+    assert [ax.get_title() for ax in fig2.axes] == ["a"]
+    assert [t.get_text() for t in fig2.axes[0].get_yticklabels()] == ["CE", "CD"]
+    assert [t.get_text() for t in fig2.axes[0].texts if t.get_text().startswith("n=")] == ["n=4", "n=8"]
     plt.close(fig)
     plt.close(fig2)
 

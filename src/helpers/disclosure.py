@@ -342,10 +342,17 @@ def suppress_with_log(
                     f"disclosure: under the nhs rule derived column {col!r} must be recomputed by a function"
                 )
             set_derived(col, pd.to_numeric(df[col], errors="coerce"), hidden[list(how)].any(axis=1))
+    out.attrs["disclosure"] = protected_mark(rule)
     log_df = pd.DataFrame(log, columns=["row", "column", "value", "reason"]).sort_values(
         ["row", "column"], kind="stable"
     )
     return out, log_df.reset_index(drop=True)
+
+
+def protected_mark(rule: Rule) -> dict:
+    """What :func:`suppress` records in ``table.attrs["disclosure"]`` of a protected table;
+    figure helpers refuse tables without it (issue 13: figures drawn only from protected numbers)."""
+    return {"rule": rule.rule, "min_count": int(rule.min_count), "upper": int(rule.upper)}
 
 
 def count_columns(table: pd.DataFrame) -> list[str]:

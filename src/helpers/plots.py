@@ -78,89 +78,125 @@ def _text_colour(hex_colour: str) -> str:
     return "white" if 0.299 * r + 0.587 * g + 0.114 * b < 0.5 else "black"
 
 
+SUPPRESSED_LABEL = "Suppressed (small numbers)"
+SUPPRESSED_COLOUR = "#BDBDBD"
+
+
+def _protected_counts(table: pd.DataFrame, levels: Sequence[str]) -> pd.DataFrame:
+    """The level counts and n_valid of a protected table as floats (NaN where suppressed)."""
+    if not isinstance(table.attrs.get("disclosure"), Mapping):
+        raise ValueError(
+            "diverging_likert draws only from a table protected by helpers.disclosure "
+            "(e.g. attitudes.protect_by_role's output), not from raw counts or responses"
+        )
+    cols = [f"n_{i + 1}" for i in range(len(levels))]
+    need = {"item", "group", "n_valid", *cols}
+    if need - set(table.columns):
+        raise ValueError(
+            f"diverging_likert: missing column(s) {', '.join(sorted(need - set(table.columns)))}"
+        )
+    return table[["n_valid", *cols]].apply(pd.to_numeric, errors="coerce").astype(float)
+
+
 def likert_table(
-    data: pd.DataFrame,
+    table: pd.DataFrame,
     items: Sequence[str],
     levels: Sequence[str],
     *,
-    group: str | None = None,
+    groups: Sequence[str] | None = None,
     item_labels: Mapping[str, str] | None = None,
     top: int = 2,
     sort: bool = True,
+    min_n: int = 1,
 ) -> pd.DataFrame:
-    """The tidy table behind a diverging Likert chart.
+    """The tidy table behind a diverging Likert chart, from a disclosure-protected table.
 
-    One row per group x item x level: ``group, item, label, level, n, n_valid, pct, left,
-    width, order``. ``pct`` is the share (0-100) of the item's substantive answers in the group
-    (missing and non-substantive answers are not in ``n_valid``). Segments run from ``left``
-    to ``left + width``; the bar is centred so that the negative levels plus half the neutral
-    level (for an odd number of levels) lie left of zero. ``order`` is the item's position
-    from the top: items sorted by their pooled share in the top ``top`` levels, highest first
-    (input order when ``sort`` is False; ties keep input order).
+    ``table`` is long (one row per item x group) with ``item, group, n_valid, n_1 .. n_k`` as
+    published (suppressed counts empty or marked) and ``table.attrs["disclosure"]`` set by
+    :mod:`helpers.disclosure`; anything else is refused, so a chart can never show more than
+    the published table. One row per group x item x segment: ``group, item, label, level, n,
+    n_valid, pct, left, width, order, drawn``. Segments are the visible levels, each
+    ``100 * n / n_valid`` wide, plus one segment ``level == SUPPRESSED_LABEL`` for all the
+    suppressed levels of the bar together (``n_valid`` minus the visible levels, which a reader
+    of the table can compute anyway), drawn after the positive levels; a suppressed level never
+    gets a segment of its own, so its width is never drawn. The bar is centred on the visible
+    levels only (the visible negative levels and half a visible neutral level lie left of zero).
+    A bar whose ``n_valid`` is suppressed or below ``min_n`` is not drawn (``drawn`` False).
+    ``order`` is the item's position from the top: items sorted by the share of the top ``top``
+    levels over the drawn bars (published counts only), highest first (input order when
+    ``sort`` is False).
     """
     levels = list(levels)
+    counts = _protected_counts(table, levels)
     item_labels = dict(item_labels or {})
     k = len(levels)
     negative = k // 2
-    groups = [None]
-    if group is not None:
-        col = data[group]
-        groups = [
-            g
-            for g in (
-                col.cat.categories
-                if isinstance(col.dtype, pd.CategoricalDtype)
-                else sorted(col.dropna().unique())
-            )
-            if (col == g).any()
-        ]
+    present = set(table.loc[table["item"].isin(list(items)), "group"])
+    groups = [g for g in (groups if groups is not None else dict.fromkeys(table["group"])) if g in present]
     rows = []
-    pooled_agree = {}
+    pooled = {}
     for item in items:
-        values = data[item]
-        unknown = sorted(set(values.dropna().astype(str)) - set(levels))
-        if unknown:
-            raise ValueError(
-                f"likert_table: item {item!r} has values not among the levels: {', '.join(unknown)}"
-            )
-        valid = values.dropna().astype(str)
-        pooled_agree[item] = valid.isin(levels[k - top :]).mean() if len(valid) else -1.0
+        agree = valid = 0.0
         for g in groups:
-            sub = values if g is None else values[data[group] == g]
-            counts = sub.dropna().astype(str).value_counts().reindex(levels, fill_value=0)
-            n_valid = int(counts.sum())
-            pct = 100 * counts / n_valid if n_valid else counts * np.nan
-            start = -(pct.iloc[:negative].sum() + (pct.iloc[negative] / 2 if k % 2 else 0))
-            lefts = start + np.concatenate([[0.0], np.cumsum(pct.to_numpy())[:-1]])
-            for j, level in enumerate(levels):
+            hit = table.index[(table["item"] == item).to_numpy() & (table["group"] == g).to_numpy()]
+            if len(hit) != 1:
+                raise ValueError(
+                    f"likert_table: expected one row for item {item!r}, group {g!r}, found {len(hit)}"
+                )
+            c = counts.loc[hit[0]]
+            n_valid = c["n_valid"]
+            drawn = bool(pd.notna(n_valid) and n_valid >= max(min_n, 1))
+            n = c.iloc[1:].to_numpy()
+            visible = np.nan_to_num(n, nan=0.0)
+            hidden = max(float(n_valid) - visible.sum(), 0.0) if drawn and np.isnan(n).any() else 0.0
+            pct = 100 * visible / n_valid if drawn else np.full(k, np.nan)
+            if drawn:
+                top_n = n[k - top :]
+                agree += np.nansum(top_n)
+                valid += n_valid
+            start = -(
+                np.nansum(pct[:negative]) + (pct[negative] / 2 if k % 2 and not np.isnan(n[negative]) else 0)
+            )
+            left = start if drawn else np.nan
+            segments = [(level, n[j], pct[j]) for j, level in enumerate(levels) if not np.isnan(n[j])]
+            if np.isnan(n).any():
+                segments.append((SUPPRESSED_LABEL, np.nan, 100 * hidden / n_valid if drawn else np.nan))
+            for level, cnt, share in segments:
                 rows.append(
                     {
                         "group": g,
                         "item": item,
                         "label": item_labels.get(item, item),
                         "level": level,
-                        "n": int(counts.iloc[j]),
+                        "n": cnt,
                         "n_valid": n_valid,
-                        "pct": float(pct.iloc[j]),
-                        "left": float(lefts[j]),
-                        "width": float(pct.iloc[j]),
+                        "pct": share,
+                        "left": left,
+                        "width": share,
+                        "drawn": drawn,
                     }
                 )
+                if drawn:
+                    left = left + share
+        pooled[item] = agree / valid if valid else -1.0
     tidy = pd.DataFrame(rows)
-    ranked = sorted(items, key=lambda i: -pooled_agree[i]) if sort else list(items)
+    ranked = sorted(items, key=lambda i: -pooled[i]) if sort else list(items)
     tidy["order"] = tidy["item"].map({item: pos for pos, item in enumerate(ranked)})
-    tidy["level"] = pd.Categorical(tidy["level"], categories=levels, ordered=True)
+    tidy["level"] = pd.Categorical(tidy["level"], categories=[*levels, SUPPRESSED_LABEL], ordered=True)
     tidy["_g"] = [groups.index(g) for g in tidy["group"]]
     tidy = tidy.sort_values(["order", "_g", "level"], kind="stable").drop(columns="_g")
-    return tidy.reset_index(drop=True)
+    return tidy.reset_index(drop=True)[
+        ["group", "item", "label", "level", "n", "n_valid", "pct", "left", "width", "order", "drawn"]
+    ]
 
 
 def diverging_likert(
-    data: pd.DataFrame,
+    table: pd.DataFrame,
     items: Sequence[str],
     levels: Sequence[str],
     *,
-    group: str | None = None,
+    groups: Sequence[str] | None = None,
+    rows: str = "item",
     item_labels: Mapping[str, str] | None = None,
     top: int = 2,
     sort: bool = True,
@@ -170,64 +206,87 @@ def diverging_likert(
     label_min_pct: float = 8.0,
     ncols: int | None = None,
 ):
-    """Diverging stacked bars: one panel per group (``ncols`` panels a row), one bar per item.
+    """Diverging stacked bars from a disclosure-protected table (see :func:`likert_table`).
 
-    Rows with fewer than ``min_n`` valid answers are not drawn (their n label says so), and a
-    segment of fewer than ``min_n`` people carries no number, so a chart shows no more than the
-    tables do about small groups (a narrow segment's width still shows its size roughly). Returns
-    ``(fig, tidy)`` where ``tidy`` is :func:`likert_table`'s table with a ``drawn`` column.
+    ``rows="item"``: one panel per group (``ncols`` panels a row), one bar per item.
+    ``rows="group"``: one panel per item, one bar per group (e.g. one item by role).
+    Suppressed levels are drawn together as one grey hatched segment labelled in the legend,
+    after the positive levels; bars with a suppressed or too small ``n_valid`` are not drawn
+    (their n label says so); a segment of fewer than ``min_n`` people carries no number.
+    Returns ``(fig, tidy)`` with :func:`likert_table`'s table (the data behind every segment).
     """
-    tidy = likert_table(data, items, levels, group=group, item_labels=item_labels, top=top, sort=sort)
-    tidy["drawn"] = tidy["n_valid"] >= max(min_n, 1)
+    if rows not in ("item", "group"):
+        raise ValueError(f"diverging_likert: rows must be 'item' or 'group', got {rows!r}")
+    tidy = likert_table(
+        table,
+        items,
+        levels,
+        groups=groups,
+        item_labels=item_labels,
+        top=top,
+        sort=sort and rows == "item",
+        min_n=min_n,
+    )
     groups = list(dict.fromkeys(tidy["group"]))
-    colours = likert_colours(len(levels))
-    n_items = len(items)
-    ncols = max(1, min(ncols or len(groups), len(groups)))
-    nrows = -(-len(groups) // ncols)
+    if rows == "group":
+        tidy["panel"], tidy["row"] = tidy["label"], tidy["group"].map({g: i for i, g in enumerate(groups)})
+        panels = list(dict.fromkeys(tidy["label"]))
+        row_labels = [str(g) for g in groups]
+    else:
+        tidy["panel"], tidy["row"] = tidy["group"], tidy["order"]
+        panels = groups
+        row_labels = list(tidy.drop_duplicates("item").sort_values("order")["label"])
+    colours = dict(zip(levels, likert_colours(len(levels))))
+    colours[SUPPRESSED_LABEL] = SUPPRESSED_COLOUR
+    n_rows = len(row_labels)
+    ncols = max(1, min(ncols or len(panels), len(panels)))
+    nrows = -(-len(panels) // ncols)
     label_width = 0.075 * wrap
     fig, grid = plt.subplots(
         nrows,
         ncols,
         sharey=True,
         squeeze=False,
-        figsize=(label_width + 3.3 * ncols, nrows * (0.9 + 0.5 * n_items) + 0.4),
+        figsize=(label_width + 3.3 * ncols, nrows * (0.9 + 0.5 * n_rows) + 0.4),
     )
     axes = list(grid.flat)
-    for ax in axes[len(groups) :]:
+    for ax in axes[len(panels) :]:
         ax.set_visible(False)
-    for ax, g in zip(axes, groups):
-        sub = tidy[tidy["group"].isna()] if g is None else tidy[tidy["group"] == g]
-        for j, level in enumerate(levels):
+    has_hidden = (tidy["level"] == SUPPRESSED_LABEL).any()
+    for ax, panel in zip(axes, panels):
+        sub = tidy[tidy["panel"] == panel]
+        for level in [*levels, SUPPRESSED_LABEL]:
+            if level == SUPPRESSED_LABEL and not has_hidden:
+                continue
             seg = sub[(sub["level"] == level) & sub["drawn"]]
             ax.barh(
-                seg["order"],
+                seg["row"],
                 seg["width"],
                 left=seg["left"],
-                color=colours[j],
+                color=colours[level],
                 edgecolor="white",
                 linewidth=0.6,
                 height=0.72,
+                hatch="///" if level == SUPPRESSED_LABEL else None,
                 label=level,
             )
             for _, r in seg.iterrows():
-                if (
-                    r["width"] >= label_min_pct and r["n"] >= min_n
-                ):  # no number on a segment of fewer than min_n people
+                if level != SUPPRESSED_LABEL and r["width"] >= label_min_pct and r["n"] >= min_n:
                     ax.text(
                         r["left"] + r["width"] / 2,
-                        r["order"],
+                        r["row"],
                         f"{r['pct']:.0f}",
                         ha="center",
                         va="center",
                         fontsize=8,
-                        color=_text_colour(colours[j]),
+                        color=_text_colour(colours[level]),
                     )
-        per_item = sub.drop_duplicates("item").sort_values("order")
-        for _, r in per_item.iterrows():
+        for _, r in sub.drop_duplicates("row").sort_values("row").iterrows():
+            n_text = "suppressed" if pd.isna(r["n_valid"]) else f"{int(r['n_valid'])}"
             ax.text(
                 1.01,
-                r["order"],
-                f"n={r['n_valid']}" if r["drawn"] else f"n={r['n_valid']}: not shown",
+                r["row"],
+                f"n={n_text}" if r["drawn"] else f"n={n_text}: not shown",
                 transform=ax.get_yaxis_transform(),
                 va="center",
                 fontsize=8,
@@ -237,23 +296,26 @@ def diverging_likert(
         ax.set_xlim(-100, 100)
         ax.set_xticks([-100, -50, 0, 50, 100], ["100", "50", "0", "50", "100"])
         ax.set_xlabel("% of valid answers")
-        if g is not None:
-            ax.set_title(str(g), fontweight="bold")
-    labels = tidy.drop_duplicates("item").sort_values("order")
+        ax.set_title(textwrap.fill(str(panel), 40), fontweight="bold")
     for row in grid:
-        row[0].set_yticks(labels["order"], [textwrap.fill(str(t), wrap) for t in labels["label"]])
+        row[0].set_yticks(range(n_rows), [textwrap.fill(str(t), wrap) for t in row_labels])
         row[0].tick_params(axis="y", labelleft=True)
-    axes[0].set_ylim(n_items - 0.5, -0.5)
+    axes[0].set_ylim(n_rows - 0.5, -0.5)
     handles, names = axes[0].get_legend_handles_labels()
     fig.legend(
-        handles, names, loc="lower center", ncol=len(levels), frameon=False, bbox_to_anchor=(0.5, -0.01)
+        handles,
+        names,
+        loc="lower center",
+        ncol=min(len(names), 4),
+        frameon=False,
+        bbox_to_anchor=(0.5, -0.01),
     )
     if title:
         fig.suptitle(textwrap.fill(title, max(40, int(11 * fig.get_figwidth()))), fontweight="bold")
     height = fig.get_figheight()
-    fig.tight_layout(rect=(0, 0.45 / height, 1, 1 - (0.3 / height if title else 0)))
+    fig.tight_layout(rect=(0, 0.6 / height, 1, 1 - (0.3 / height if title else 0)))
     fig.subplots_adjust(wspace=0.3)
-    return fig, tidy
+    return fig, tidy.drop(columns=["panel", "row"])
 
 
 def _error_lengths(estimate, low, high) -> np.ndarray:

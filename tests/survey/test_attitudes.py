@@ -399,11 +399,19 @@ def test_tidy_numbers_rounds_by_kind_and_keeps_markers():
             "p_value": [0.000123456, 0.5],
             "n_agree": ["*", 12],
             "mixed": ["*", 0.123456],
+            "chi2": [25.608, 95.45],
+            "ordinal_z": [-1.368, 2.0],
+            "cramers_v": [0.1349, 0.3281],
+            "p_holm": [0.0609, 0.01234],
         }
     )
     out = A.tidy_numbers(t)
     assert out["pct_agree"].tolist()[0] == 33.3 and math.isnan(out["pct_agree"].tolist()[1])
-    assert out["ci_low"].tolist() == [1.3, 2.0] and out["p_value"].tolist() == [0.000123, 0.5]
+    # issue 13: test statistics to 1 decimal, p to 2 significant figures (floor 0.001, shown
+    # "<0.001"), effect sizes to 2 decimals, all through helpers.numbers
+    assert out["ci_low"].tolist() == [1.3, 2.0] and out["p_value"].tolist() == [0.001, 0.5]
+    assert out["chi2"].tolist() == [25.6, 95.5] and out["ordinal_z"].tolist() == [-1.4, 2.0]
+    assert out["cramers_v"].tolist() == [0.13, 0.33] and out["p_holm"].tolist() == [0.061, 0.012]
     assert out["n_agree"].tolist() == ["*", 12]
     assert A.tidy_numbers(pd.DataFrame({"odds_ratio": [1.23456, 2.0]}))["odds_ratio"].tolist() == [1.23, 2.0]
     assert out["mixed"].tolist() == ["*", 0.123]

@@ -143,6 +143,7 @@ def protect_by_role(
     for c in ("pct_agree", "ci_low", "ci_high"):
         if rule.marker is None:
             result[c] = pd.to_numeric(result[c]).round(1)
+    result.attrs["disclosure"] = disclosure.protected_mark(rule)
     return result, pd.concat(logs, ignore_index=True)
 
 
@@ -181,15 +182,38 @@ def roles_as_columns(clean: pd.DataFrame, item: str, roles: Sequence[str] = ROLE
     return pd.DataFrame(out, index=clean.index)
 
 
+TEST_STATISTICS = {"chi2", "lr_chi2", "ordinal_z", "z", "t", "F", "H", "statistic"}
+EFFECT_SIZES = {"cramers_v", "eta_squared", "epsilon_squared", "alpha", "omega", "alpha_if_deleted", "kappa"}
+
+
+def number_kind(name: str) -> str | None:
+    """The :mod:`helpers.numbers` kind of a published column (None: rounded to 3 decimals).
+
+    Test statistics (chi-square, z, F, H) to 1 decimal and p-values to 2 significant figures
+    (issue 13: the precision a reader needs; the third decimal of a chi-square let an intruder
+    pick the one table among the candidates that fits); effect sizes and reliability to 2."""
+    if name in TEST_STATISTICS or name.endswith(("_chi2", "_z")):
+        return "test_statistic"
+    if name == "p_value" or name.startswith(("p_", "ordinal_p", "kw_p")):
+        return "p_value"
+    if name in EFFECT_SIZES or name.startswith(("alpha_ci", "omega_ci")):
+        return "effect_size"
+    if name == "min_expected":
+        return "test_statistic"
+    return None
+
+
 def tidy_numbers(table: pd.DataFrame) -> pd.DataFrame:
-    """Round for publication: percentages and their CIs to 1 decimal, p-values to 3
-    significant figures, other statistics to 3 decimals; counts and text untouched."""
+    """Round for publication: percentages and their CIs to 1 decimal; test statistics, p-values
+    and effect sizes through :func:`helpers.numbers.rounded` (see :func:`number_kind`); other
+    statistics to 3 decimals; counts and text untouched."""
 
     def rounder(name):
         if name.startswith(("pct", "ci_", "diff_", "published_pct")) or name.endswith("_pp"):
             return lambda v: round(v, 1)
-        if name == "p_value" or name.startswith(("p_", "kw_p")):
-            return lambda v: float(f"{v:.3g}")
+        kind = number_kind(name)
+        if kind is not None:
+            return lambda v: numbers.rounded(v, kind)
         return lambda v: round(v, 3)
 
     out = table.copy()
