@@ -44,7 +44,7 @@ SLIDES := reports/05_findings_slides.html
 INDEX  := reports/index.html
 REVEAL_WHEEL := $(BUILD)/vendor/sphinx_revealjs-3.2.1-py3-none-any.whl
 
-.PHONY: help all env test test-all lab lint clean strip demo check literature survey attitudes focus_groups findings FORCE
+.PHONY: help all env test test-all lab lint clean strip demo check audit literature survey attitudes focus_groups findings FORCE
 
 help: ## Show this list of targets
 	@awk 'BEGIN {FS = ":.*## "}; /^[a-zA-Z_-]+:.*## / {printf "  \033[1m%-14s\033[0m %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -117,6 +117,9 @@ test: $(ENV_STAMP) $(NOTEBOOK_SETUP) $(REVEAL_WHEEL) ## The fast tier (under 90 
 
 test-all: $(ENV_STAMP) $(NOTEBOOK_SETUP) $(REVEAL_WHEEL) ## Every test: the fast tier, the slow tier (end-to-end on generated instruments, browsers, concurrency) and the notebooks (nbval)
 	$(BIN)/python -m pytest --nbval-lax -p no:cacheprovider
+
+audit: $(ENV_STAMP) ## Intruder audit of the published reports/ (issue 13, docs/disclosure.md); writes reports/output_check.html and .json
+	$(BIN)/python -m helpers.audit reports --params $(PARAMS) --record
 
 check: $(ENV_STAMP) ## Validate an input folder (DATA=...) and list every problem, without running the analysis
 	@$(BIN)/python -m helpers.release --what "make check" -- helpers.check $(DATA) --params $(PARAMS)

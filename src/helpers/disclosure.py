@@ -157,10 +157,17 @@ def suppress_with_log(
     row_totals=None,
     derived=None,
     row_equations=None,
+    hide=None,
+    secondary=True,
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """:func:`suppress`, plus a log with one row per suppressed count: row, column, value, reason."""
+    """:func:`suppress`, plus a log with one row per suppressed count: row, column, value, reason.
+
+    ``hide``: (row, column) cells to suppress besides the primary ones (a pattern chosen by
+    :mod:`helpers.protection`); ``secondary=False`` skips the equation-by-equation secondary
+    suppression below (the pattern is then the caller's, audited by linear programming)."""
     rule = _as_rule(rule, min_count, marker)
     count_cols = list(count_cols)
+    hide_cells = list(hide or [])
     row_totals = {k: list(v) for k, v in (row_totals or {}).items()}
     group_sets = (
         []
@@ -214,6 +221,8 @@ def suppress_with_log(
     for col in count_cols:
         for row in df.index[counts[col].map(rule.is_sensitive)]:
             hide(row, col, f"primary: count 1-{rule.upper}")
+    for row, col in hide_cells:
+        hide(row, col, "secondary: minimum-cost pattern (HiGHS) that the intruder's LP audit cannot narrow")
 
     def smallest_visible(row_cells):
         """(row, col) of the smallest visible non-zero cell among ``row_cells``, or None."""
@@ -282,7 +291,7 @@ def suppress_with_log(
                     else f"the {col!r} total of rows {list(part_rows)} minus the rest",
                 )
             )
-    changed = True
+    changed = secondary
     while changed:
         changed = False
         for total, parts, what in equations:

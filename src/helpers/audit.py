@@ -1,0 +1,669 @@
+"""The intruder audit of a release: what can a reader work out about the suppressed cells?
+
+:func:`audit_release` reads every published file of a release folder (the staged ``reports/``
+before it is published, or the published one: ``make audit``) and plays the intruder of
+docs/disclosure.md:
+
+1. **Linear relations (LP).** Every published count becomes a cell of one linear system, keyed
+   by what it counts (the quantity, the item or variable, the group), so the same cell printed in
+   two tables is one unknown: the attitude tables' role, profession (doctor = MD + CD, manager =
+   CE + DM), level (board = CE + MD, directorate = CD + DM) and All rows; within a row
+   ``n_valid`` = the levels, ``n_agree`` = its positive levels, ``n_respondents`` = ``n_valid`` +
+   ``n_nonsub`` + item non-response; the item non-response table and the data dictionary;
+   respondents by role. Groups not published (the respondents outside the four roles) are
+   unknowns >= 0. A suppressed cell is >= 1 (zeros are shown, so a blank is not a zero); under
+   the NHS rule a published count v means a true value in v-2 .. v+2. For every suppressed
+   cell the smallest and largest values consistent with all of it are found by linear
+   programming (HiGHS, through scipy.optimize.linprog).
+2. **Statistics.** Where a published chi-square test comes with a role x answer table whose
+   suppressed cells leave few completions, every integer completion consistent with the
+   relations is tried; those whose chi-square, p-value and Cramer's V round to the published
+   values are kept, and the suppressed cells' intervals become their range over the survivors.
+3. **Files printed for readers.** HTML reports and the deck are text: every count column a
+   CSV suppresses must not reappear there (see :func:`printed_counts`), and no report may print
+   a count table that is not also a published CSV (checked by the CSV scan of issue 13, item 6).
+
+The criterion (docs/disclosure.md): every suppressed cell's feasible interval is at least
+``min_count`` wide under the threshold rule and at least 8 wide under the NHS rule. A narrower
+interval raises :class:`AuditFailure` naming the table, cell and interval; otherwise
+:class:`AuditResult` lists every file with its kind, the rules applied and the narrowest
+interval, which :func:`write_record` turns into the output-checking record.
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+import math
+import re
+from collections import defaultdict
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+from scipy.optimize import linprog
+
+from helpers import disclosure
+
+NHS_WIDTH = 8
+ALL = "All respondents"
+ROLE_TYPE = "role"
+# Published totals across groups: total = parts (+ the unpublished "outside the four roles").
+HIERARCHY = {
+    ("profession", "Doctor"): [("role", "Medical director"), ("role", "Clinical director")],
+    ("profession", "Manager"): [("role", "Chief executive"), ("role", "Directorate manager")],
+    ("level", "Board"): [("role", "Chief executive"), ("role", "Medical director")],
+    ("level", "Directorate"): [("role", "Clinical director"), ("role", "Directorate manager")],
+}
+OTHER = "(not in the four role groups)"
+LEVEL = re.compile(r"^n_(\d+)$")
+# Column names that mean the same quantity in different tables.
+SYNONYMS = {"n_non_substantive": "n_nonsub", "n_missing": "n_no_answer"}
+
+
+class AuditFailure(Exception):
+    """A suppressed cell can be narrowed below the protection interval (or a small count is shown)."""
+
+    def __init__(self, message: str, leaks: list[dict] | None = None, result: AuditResult | None = None):
+        super().__init__(message)
+        self.message = message
+        self.leaks = leaks or []
+        self.result = result
+
+
+@dataclass
+class FileRecord:
+    path: str
+    kind: str
+    rules: list[str]
+    result: str
+    suppressed_cells: int = 0
+    narrowest: float | None = None
+    note: str = ""
+
+
+@dataclass
+class AuditResult:
+    rule: str
+    min_count: int
+    width: int
+    files: list[FileRecord] = field(default_factory=list)
+    intervals: list[dict] = field(default_factory=list)
+    leaks: list[dict] = field(default_factory=list)
+
+    @property
+    def narrowest(self) -> float | None:
+        widths = [i["width"] for i in self.intervals]
+        return min(widths) if widths else None
+
+    def as_dict(self) -> dict:
+        return {
+            "rule": self.rule,
+            "min_count": self.min_count,
+            "criterion": f"every suppressed cell's feasible interval at least {self.width} wide",
+            "narrowest_interval": self.narrowest,
+            "suppressed_cells_audited": len(self.intervals),
+            "leaks": self.leaks,
+            "files": [vars(f) for f in self.files],
+        }
+
+
+# ---------------------------------------------------------------------------------------------
+# One linear system over every published count
+
+
+@dataclass
+class System:
+    """Cells keyed by what they count; relations ``sum(coef * cell) (= or >=) 0``.
+
+    ``value[key]``: the published value (None: suppressed; a key absent from ``value`` is an
+    unpublished unknown >= 0). ``where[key]``: the files and cells that print it."""
+
+    value: dict = field(default_factory=dict)
+    where: dict = field(default_factory=lambda: defaultdict(list))
+    eq: list[dict] = field(default_factory=list)
+    ge: list[dict] = field(default_factory=list)
+    unknown: set = field(default_factory=set)
+    conflicts: list[str] = field(default_factory=list)
+
+    def publish(self, key, value, where: str):
+        """A published cell: a number, or None for a suppressed one. The same cell shown in one
+        file and suppressed in another is known (the status must be the same everywhere)."""
+        self.where[key].append(where)
+        if key not in self.value or self.value[key] is None:
+            self.value[key] = value
+        elif value is not None and value != self.value[key]:
+            self.conflicts.append(f"{where}: {value} differs from {self.value[key]} printed elsewhere")
+
+    def unpublished(self, key):
+        self.unknown.add(key)
+
+    def equation(self, terms: Mapping):
+        self.eq.append(dict(terms))
+
+    def at_least(self, terms: Mapping):
+        self.ge.append(dict(terms))
+
+    def cells(self):
+        keys = set(self.value) | self.unknown
+        for rel in (*self.eq, *self.ge):
+            keys |= set(rel)
+        return keys
+
+
+def _components(system: System) -> list[tuple[set, list, list]]:
+    """Connected components (cells that share a relation), each with its relations."""
+    parent: dict = {}
+
+    def find(a):
+        while parent.setdefault(a, a) != a:
+            parent[a] = parent[parent[a]]
+            a = parent[a]
+        return a
+
+    for rel in (*system.eq, *system.ge):
+        keys = [k for k in rel if system.value.get(k, 0) is None or k not in system.value]
+        for a, b in zip(keys, keys[1:]):
+            parent[find(a)] = find(b)
+        for k in keys:
+            find(k)
+    groups: dict = defaultdict(set)
+    for k in list(parent):
+        groups[find(k)].add(k)
+    out = []
+    for keys in groups.values():
+        eqs = [r for r in system.eq if any(k in keys for k in r)]
+        ges = [r for r in system.ge if any(k in keys for k in r)]
+        out.append((keys, eqs, ges))
+    return out
+
+
+def intervals(system: System, rule: disclosure.Rule) -> dict:
+    """The feasible interval (low, high) of every suppressed cell, by linear programming."""
+    slack = 2 if rule.rule == "nhs" else 0
+    result = {}
+    for keys, eqs, ges in _components(system):
+        targets = [k for k in keys if k in system.value and system.value[k] is None]
+        if not targets:
+            continue
+        index = {k: i for i, k in enumerate(sorted(keys, key=repr))}
+        n = len(index)
+        bounds = []
+        for k in sorted(keys, key=repr):
+            bounds.append((1, None) if k in system.value else (0, None))
+        a_eq, b_eq, a_ub, b_ub = [], [], [], []
+
+        def row(rel, n=n, index=index):
+            coefs = np.zeros(n)
+            const_low = const_high = 0.0
+            for k, c in rel.items():
+                if k in index:
+                    coefs[index[k]] += c
+                else:
+                    v = system.value[k]
+                    lo, hi = max(v - slack, 0), v + slack
+                    const_low += c * (lo if c > 0 else hi)
+                    const_high += c * (hi if c > 0 else lo)
+            return coefs, const_low, const_high
+
+        for rel in eqs:
+            coefs, lo, hi = row(rel)
+            # lo <= -(coefs x) <= hi  i.e. coefs x + const = 0 for some const in [lo, hi]
+            if lo == hi:
+                a_eq.append(coefs)
+                b_eq.append(-lo)
+            else:
+                a_ub.append(coefs)
+                b_ub.append(-lo)
+                a_ub.append(-coefs)
+                b_ub.append(hi)
+        for rel in ges:
+            coefs, lo, hi = row(rel)
+            a_ub.append(-coefs)
+            b_ub.append(hi)
+        kw = dict(
+            A_eq=np.array(a_eq) if a_eq else None,
+            b_eq=np.array(b_eq) if b_eq else None,
+            A_ub=np.array(a_ub) if a_ub else None,
+            b_ub=np.array(b_ub) if b_ub else None,
+            bounds=bounds,
+            method="highs",
+        )
+        for k in targets:
+            c = np.zeros(n)
+            c[index[k]] = 1
+            low = linprog(c, **kw)
+            high = linprog(-c, **kw)
+            lo = low.fun if low.status == 0 else (1 if low.status != 2 else math.nan)
+            hi = -high.fun if high.status == 0 else math.inf
+            result[k] = (float(lo), float(hi))
+    return result
+
+
+# ---------------------------------------------------------------------------------------------
+# Reading published tables into the system
+
+
+def _number(text) -> float | None:
+    """A published count: a float, or None for a suppressed (empty or marked) cell."""
+    if text is None:
+        return None
+    text = str(text).strip()
+    if text == "" or text.lower() == "nan":
+        return None
+    try:
+        value = float(text)
+    except ValueError:
+        return None
+    return value if math.isfinite(value) else None
+
+
+def _quantity(col: str) -> str:
+    return SYNONYMS.get(col, col)
+
+
+def add_by_group_table(system: System, table: pd.DataFrame, name: str, key: str = "item") -> int:
+    """A long table with ``group_type, group`` rows per ``key`` (the attitude tables): cells
+    and relations. Returns the number of count cells read."""
+    counts = [c for c in disclosure.count_columns(table) if c != "n"]
+    levels = sorted((c for c in counts if LEVEL.match(c)), key=lambda c: int(LEVEL.match(c)[1]))
+    read = 0
+    for item, block in table.groupby(key, sort=False):
+        groups = [(str(t), str(g)) for t, g in zip(block["group_type"], block["group"])]
+        k = len(str(block["levels"].iloc[0]).split("|")) if "levels" in block else len(levels)
+        lv = levels[:k]
+
+        def cell(col, group, item=item):
+            q = _quantity(col)
+            return (q, "" if q == "n_respondents" else item, group[1])
+
+        for (_, row), group in zip(block.iterrows(), groups):
+            for col in counts:
+                if col in lv or not LEVEL.match(col):
+                    system.publish(cell(col, group), _number(row[col]), f"{name}: {item}, {group[1]}, {col}")
+                    read += 1
+        # the unpublished group outside the four roles, and every group's row relations
+        everyone = [*groups, ("other", OTHER)]
+        for group in everyone:
+            if group[0] == "other":
+                for col in ["n_respondents", "n_nonsub", "n_valid", *lv, "n_agree", "n_no_answer"]:
+                    system.unpublished(cell(col, group))
+            if "n_valid" in counts and lv:
+                system.equation({cell("n_valid", group): 1, **{cell(c, group): -1 for c in lv}})
+            system.unpublished(cell("n_no_answer", group))
+            if {"n_respondents", "n_valid", "n_nonsub"} <= set(counts):
+                system.equation(
+                    {
+                        cell("n_respondents", group): 1,
+                        cell("n_valid", group): -1,
+                        cell("n_nonsub", group): -1,
+                        cell("n_no_answer", group): -1,
+                    }
+                )
+        positive = _positive_levels(block, lv)
+        if positive:
+            for group in everyone:
+                system.equation({cell("n_agree", group): 1, **{cell(c, group): -1 for c in positive}})
+        present = set(groups)
+        if (("all", ALL)) in present:
+            roles = [g for g in groups if g[0] == ROLE_TYPE]
+            sumcols = ["n_respondents", "n_nonsub", "n_valid", *lv, "n_agree", "n_no_answer"]
+            for col in sumcols:
+                if roles:
+                    system.equation(
+                        {
+                            cell(col, ("all", ALL)): 1,
+                            **{cell(col, g): -1 for g in roles},
+                            cell(col, ("other", OTHER)): -1,
+                        }
+                    )
+                for gtype in ("profession", "level"):
+                    parts = [g for g in groups if g[0] == gtype]
+                    if parts:
+                        system.equation(
+                            {
+                                cell(col, ("all", ALL)): 1,
+                                **{cell(col, g): -1 for g in parts},
+                                cell(col, ("other", OTHER)): -1,
+                            }
+                        )
+        for total, parts in HIERARCHY.items():
+            if total in present and all(p in present for p in parts):
+                for col in ["n_respondents", "n_nonsub", "n_valid", *lv, "n_agree", "n_no_answer"]:
+                    system.equation({cell(col, total): 1, **{cell(col, p): -1 for p in parts}})
+    return read
+
+
+def _positive_levels(block: pd.DataFrame, levels: list[str]) -> list[str]:
+    """The run of level columns whose sum is n_agree in every fully published row."""
+    if "n_agree" not in block:
+        return []
+    values = block[[*levels, "n_agree"]].map(_number)
+    full = values.dropna()
+    if full.empty:
+        return []
+    k = len(levels)
+    for cols in [levels[i:] for i in range(k)] + [levels[: i + 1] for i in range(k)] + [[c] for c in levels]:
+        if (full[cols].sum(axis=1) == full["n_agree"]).all():
+            return cols
+    return []
+
+
+def add_item_table(system: System, table: pd.DataFrame, name: str, key: str) -> int:
+    """A table with one row per item or variable for all respondents (the item non-response
+    table, the data dictionary): n_respondents, n_valid, n_non_substantive, n_no_answer."""
+    read = 0
+    for _, row in table.iterrows():
+        item = str(row[key])
+        for col in ("n_respondents", "n_valid", "n_non_substantive", "n_no_answer", "n_missing"):
+            if col in table.columns:
+                q = _quantity(col)
+                system.publish(
+                    (q, "" if q == "n_respondents" else item, ALL),
+                    _number(row[col]),
+                    f"{name}: {item}, {col}",
+                )
+                read += 1
+        if {"n_valid", "n_non_substantive"} <= set(table.columns):
+            nr = "n_no_answer" if "n_no_answer" in table.columns else "n_missing"
+            if nr in table.columns and "n_respondents" in table.columns:
+                system.equation(
+                    {
+                        ("n_respondents", "", ALL): 1,
+                        ("n_valid", item, ALL): -1,
+                        ("n_nonsub", item, ALL): -1,
+                        ("n_no_answer", item, ALL): -1,
+                    }
+                )
+    return read
+
+
+def add_role_table(system: System, table: pd.DataFrame, name: str) -> int:
+    """Respondents by role: the n_respondents of each role group."""
+    read = 0
+    for _, row in table.iterrows():
+        role = str(row["role"])
+        group = OTHER if role == "Other" else role
+        system.publish(("n_respondents", "", group), _number(row["n"]), f"{name}: {role}")
+        read += 1
+    return read
+
+
+def add_plain_table(system: System, table: pd.DataFrame, name: str) -> int:
+    """Any other table counting people: each count cell on its own (no relation is known)."""
+    read = 0
+    for i, row in table.iterrows():
+        for col in disclosure.count_columns(table):
+            system.publish((name, i, col), _number(row[col]), f"{name}: row {i + 1}, {col}")
+            read += 1
+    return read
+
+
+def read_table(system: System, table: pd.DataFrame, name: str) -> tuple[int, str]:
+    """Add a published table to the system by its shape; returns (cells read, how)."""
+    cols = set(table.columns)
+    if {"group_type", "group"} <= cols and {"item"} <= cols and "n_valid" in cols:
+        return add_by_group_table(system, table, name), "by-group table: role, profession, level, All"
+    if "n_non_substantive" in cols and ("item" in cols or "variable" in cols):
+        key = "item" if "item" in cols else "variable"
+        return add_item_table(
+            system, table, name, key
+        ), "item table: respondents = valid + non-substantive + none"
+    if {"role", "n"} <= cols and "group" not in cols:
+        return add_role_table(system, table, name), "respondents by role"
+    return add_plain_table(system, table, name), "counts audited cell by cell (no known relation)"
+
+
+# ---------------------------------------------------------------------------------------------
+# Statistics: completions consistent with a published chi-square
+
+
+def chi_square_completions(
+    counts: np.ndarray, published: Mapping[str, float], limit: int = 200_000
+) -> list[np.ndarray] | None:
+    """Every completion of a role x answer table (NaN = suppressed cell, >= 1) whose row and
+    column sums equal ``published["row_sums"]``/``["col_sums"]`` and whose statistics round to
+    the published ones (``chi2`` at its decimals, ``cramers_v``, ``p_value`` to 2 s.f.). None
+    when the search would try more than ``limit`` tables (the LP bound stands then)."""
+    from scipy.stats import chi2 as chi2_dist
+
+    from helpers import numbers
+
+    row_sums = np.asarray(published["row_sums"], float)
+    col_sums = np.asarray(published["col_sums"], float)
+    holes = list(zip(*np.where(np.isnan(counts))))
+    if not holes:
+        return [counts]
+    # bounds per hole from its row remainder
+    rem_row = row_sums - np.nansum(counts, axis=1)
+    rem_col = col_sums - np.nansum(counts, axis=0)
+    ranges = [range(1, int(min(rem_row[r], rem_col[c])) + 1) for r, c in holes]
+    total = math.prod(len(r) for r in ranges)
+    if total > limit:
+        return None
+    found = []
+    n = row_sums.sum()
+    expected = np.outer(row_sums, col_sums) / n
+    keep = expected > 0
+    dof = (np.count_nonzero(row_sums) - 1) * (np.count_nonzero(col_sums) - 1)
+    for combo in itertools.product(*ranges):
+        table = counts.copy()
+        for (r, c), v in zip(holes, combo):
+            table[r, c] = v
+        if not (np.allclose(table.sum(axis=1), row_sums) and np.allclose(table.sum(axis=0), col_sums)):
+            continue
+        chi2 = float((((table - expected) ** 2)[keep] / expected[keep]).sum())
+        ok = True
+        if "chi2" in published:
+            decimals = published.get("chi2_decimals", 1)
+            ok &= abs(round(chi2, decimals) - published["chi2"]) < 10 ** -(decimals + 3)
+        if ok and "p_value" in published and dof > 0:
+            ok &= numbers.rounded(float(chi2_dist.sf(chi2, dof)), "p_value") == published["p_value"]
+        if ok and "cramers_v" in published:
+            m = min(np.count_nonzero(row_sums), np.count_nonzero(col_sums)) - 1
+            v = math.sqrt(chi2 / (n * m)) if m > 0 else math.nan
+            ok &= round(v, published.get("v_decimals", 2)) == published["cramers_v"]
+        if ok:
+            found.append(table)
+    return found
+
+
+# ---------------------------------------------------------------------------------------------
+# The release
+
+
+KIND = {
+    ".csv": "frequency table",
+    ".xlsx": "workbook",
+    ".svg": "figure",
+    ".png": "figure",
+    ".html": "report",
+    ".json": "record",
+    ".docx": "report",
+    ".md": "text",
+    ".txt": "text",
+}
+
+
+def _kind(path: Path) -> str:
+    name = path.stem
+    if path.suffix == ".csv":
+        if any(s in name for s in ("tests", "ordinal", "reliability", "alpha", "effect", "then_vs_now")):
+            return "statistic" if "ordinal" not in name else "model"
+        if "quote" in name or "excerpt" in name:
+            return "quote"
+    if path.suffix == ".html" and "slides" in name:
+        return "deck (with speaker notes)"
+    return KIND.get(path.suffix, "other")
+
+
+# Tables that count records, studies or coded passages, not people (the literature review, the
+# PRISMA flow, the code co-occurrence): the disclosure rule is for people.
+NOT_PEOPLE = ("literature_", "prisma_", "code_cooccurrence")
+
+
+def _numeric(column: pd.Series) -> bool:
+    """Every cell a number, empty or the marker (a text column named like a count is not one)."""
+    return all(_number(v) is not None or str(v).strip() in ("", "*") for v in column)
+
+
+def width_needed(rule: disclosure.Rule) -> int:
+    return NHS_WIDTH if rule.rule == "nhs" else int(rule.min_count)
+
+
+def audit_release(release_dir: Path, rule: disclosure.Rule | None = None) -> AuditResult:
+    """Audit every published file under ``release_dir``; raise :class:`AuditFailure` on a leak.
+
+    ``rule`` defaults to params.yaml's disclosure rule (the one the release was protected with)."""
+    release_dir = Path(release_dir)
+    if rule is None:
+        from helpers import config
+
+        rule = disclosure.from_params(config.load_params("params.yaml"))
+    need = width_needed(rule)
+    result = AuditResult(rule=rule.rule, min_count=int(rule.min_count), width=need)
+    system = System()
+    records: dict[str, FileRecord] = {}
+    primary_leaks = []
+    tables = {}
+    for path in sorted(p for p in release_dir.rglob("*") if p.is_file()):
+        rel = path.relative_to(release_dir).as_posix()
+        kind = _kind(path)
+        record = FileRecord(rel, kind, [], "released")
+        records[rel] = record
+        result.files.append(record)
+        if path.suffix != ".csv" or rel.startswith("provenance/"):
+            if kind == "figure":
+                record.rules = ["drawn from protected tables only (plots refuse unprotected input)"]
+            continue
+        if path.stem.startswith(NOT_PEOPLE):
+            record.rules = ["counts records or codings, not people"]
+            continue
+        table = pd.read_csv(path, dtype=str, keep_default_na=False)
+        counts = [c for c in disclosure.count_columns(table) if _numeric(table[c])]
+        if not counts:
+            record.rules = ["no count of people"]
+            continue
+        tables[rel] = table
+        found = disclosure.violations(table, counts, rule=disclosure.Rule(rule.rule, rule.min_count, "*"))
+        record.rules.append(f"{rule.rule} rule: counts 1-{rule.upper} never shown")
+        if len(found):
+            for r in found.itertuples():
+                primary_leaks.append(
+                    {
+                        "file": rel,
+                        "cell": f"row {r.row + 1}, {r.column}",
+                        "problem": r.problem,
+                        "value": r.value,
+                    }
+                )
+            record.result = "FAIL"
+        n, how = read_table(system, table, path.stem)
+        record.rules.append(f"LP audit ({how})")
+    bounds = intervals(system, rule)
+    for key, (lo, hi) in bounds.items():
+        w = hi - lo
+        entry = {
+            "cell": " / ".join(map(str, key)),
+            "low": lo,
+            "high": hi,
+            "width": w,
+            "where": system.where[key],
+        }
+        result.intervals.append(entry)
+        for where in system.where[key]:
+            rel = next((r for r in records if Path(r).stem == where.split(":")[0]), None)
+            if rel:
+                rec = records[rel]
+                rec.suppressed_cells += 1
+                rec.narrowest = w if rec.narrowest is None else min(rec.narrowest, w)
+                if w < need:
+                    rec.result = "FAIL"
+        if w < need:
+            result.leaks.append(
+                {**entry, "problem": f"feasible interval {lo:g} to {hi:g} narrower than {need}"}
+            )
+    result.leaks = primary_leaks + result.leaks
+    for rec in records.values():
+        if rec.result == "released" and rec.suppressed_cells:
+            rec.result = "released: every suppressed cell protected"
+    if result.leaks:
+        lines = [f"{len(result.leaks)} leak(s) under the {rule.rule} rule (interval needed: {need}):"]
+        for leak in result.leaks[:10]:
+            if "where" in leak:
+                lines.append(f"  {leak['where'][0]}: {leak['problem']}")
+            else:
+                lines.append(f"  {leak['file']} {leak['cell']}: {leak['problem']}")
+        raise AuditFailure("\n".join(lines), result.leaks, result)
+    return result
+
+
+def write_record(result: AuditResult, out_dir: Path) -> list[Path]:
+    """The output-checking record: ``output_check.json`` and ``output_check.html``."""
+    out_dir = Path(out_dir)
+    data = result.as_dict()
+    js = out_dir / "output_check.json"
+    js.write_text(json.dumps(data, indent=1, default=str) + "\n", encoding="utf-8")
+    rows = "\n".join(
+        "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>".format(
+            _esc(f["path"]),
+            _esc(f["kind"]),
+            _esc("; ".join(f["rules"])),
+            _esc(f["result"]),
+            f["suppressed_cells"],
+            "" if f["narrowest"] is None else f"{f['narrowest']:g}",
+        )
+        for f in data["files"]
+    )
+    html = out_dir / "output_check.html"
+    html.write_text(
+        "<!doctype html><html lang='en'><head><meta charset='utf-8'><title>Output check</title></head><body>"
+        f"<h1>Output-checking record</h1><p>Rule: {_esc(data['rule'])}, min_count {data['min_count']}; "
+        f"criterion: {_esc(data['criterion'])}; suppressed cells audited: {data['suppressed_cells_audited']}; "
+        f"narrowest interval: {data['narrowest_interval']}.</p>"
+        "<table><thead><tr><th>File</th><th>Kind</th><th>Rules applied</th><th>Result</th>"
+        "<th>Suppressed cells</th><th>Narrowest interval</th></tr></thead><tbody>"
+        f"{rows}</tbody></table></body></html>\n",
+        encoding="utf-8",
+    )
+    return [js, html]
+
+
+def _esc(text) -> str:
+    return str(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def main(argv: Iterable[str] | None = None) -> int:
+    import argparse
+    import sys
+
+    parser = argparse.ArgumentParser(description="Intruder audit of a release folder (issue 13)")
+    parser.add_argument("release", nargs="?", default="reports")
+    parser.add_argument("--params", default="params.yaml")
+    parser.add_argument(
+        "--record", action="store_true", help="write output_check.html/.json into the release"
+    )
+    args = parser.parse_args(list(argv) if argv is not None else None)
+    from helpers import config
+
+    rule = disclosure.from_params(config.load_params(args.params))
+    try:
+        result = audit_release(Path(args.release), rule)
+    except AuditFailure as exc:
+        if args.record and exc.result is not None:
+            write_record(exc.result, Path(args.release))
+        print(f"audit: FAILED\n{exc.message}", file=sys.stderr)
+        return 1
+    if args.record:
+        write_record(result, Path(args.release))
+    print(
+        f"audit: passed: {len(result.files)} files, {len(result.intervals)} suppressed cells, "
+        f"narrowest interval {result.narrowest} (needed {result.width})"
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

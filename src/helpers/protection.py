@@ -1,0 +1,252 @@
+"""Secondary suppression as a minimum-cost problem, checked by the intruder's own LP audit.
+
+Given the true counts of a set of published cells, the linear relations a reader knows between
+them (:class:`helpers.audit.System`), the primary cells (counts 1 .. the rule's upper limit) and
+cells whose status is fixed elsewhere (printed by another stage), :func:`milp_pattern` chooses
+the cells to suppress:
+
+    minimise   sum over cells of cost(c) * x_c        (x_c = 1: suppressed)
+    subject to x_p = 1 for every primary cell, x_f fixed for fixed cells, x_c = 0 for zeros
+               (zeros are shown, so a blank is known to be at least 1);
+               in every relation, a suppressed cell has another unknown beside it:
+                   x_c <= sum of x_j over the relation's other cells (+1 when the relation holds
+                   an unpublished unknown);
+               and the cuts below.
+
+The cost is the number of suppressed cells, ties broken towards smaller counts (cost 1 + v / (10
+* the largest count)). The MILP is solved with HiGHS (scipy.optimize.milp); its pattern is then
+audited with :func:`helpers.audit.intervals` (the intruder's LP). Every suppressed cell c whose
+feasible interval is narrower than the protection width W gets the cut
+
+    sum of x_j over the cells j not suppressed now that share a relation with c's unknown
+    component  >=  x_c
+
+which every protecting pattern satisfies (a pattern suppressing none of them leaves c's
+component with at most the unknowns it has now, so c's interval can only be narrower); the cuts
+are valid, so the MILP's optimum stays a lower bound on the cost of any protecting pattern. When
+the audited pattern passes it is optimal for the stated cost. After ``max_rounds`` rounds the
+last pattern is completed greedily (the smallest count among the cut's cells, until the audit
+passes) and the optimality gap (its cost minus the last lower bound) is reported.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+
+import numpy as np
+from scipy.optimize import Bounds, LinearConstraint, linprog, milp
+
+from helpers import disclosure
+from helpers.audit import System, intervals, width_needed
+
+
+@dataclass
+class Pattern:
+    suppressed: set
+    cost: float
+    lower_bound: float
+    rounds: int
+    optimal: bool
+
+    @property
+    def gap(self) -> float:
+        return max(self.cost - self.lower_bound, 0.0)
+
+
+def _status_system(system: System, true: dict, suppressed: set, rule: disclosure.Rule) -> System:
+    """The system as a reader sees it: suppressed cells unknown, the others as published."""
+    out = System(eq=system.eq, ge=system.ge, unknown=system.unknown)
+    for key, value in true.items():
+        out.value[key] = None if key in suppressed else rule.shown(value)
+    return out
+
+
+def _frontier(system: System, cell, suppressed: set, candidates: set) -> set:
+    """Cells not suppressed now that share a relation with ``cell``'s unknown component."""
+    unknown = suppressed | system.unknown
+    relations = [*system.eq, *system.ge]
+    by_cell = defaultdict(list)
+    for i, rel in enumerate(relations):
+        for k in rel:
+            by_cell[k].append(i)
+    seen, todo, touched = {cell}, [cell], set()
+    while todo:
+        k = todo.pop()
+        for i in by_cell[k]:
+            if i in touched:
+                continue
+            touched.add(i)
+            for j in relations[i]:
+                if j in unknown and j not in seen:
+                    seen.add(j)
+                    todo.append(j)
+    out = set()
+    for i in touched:
+        out |= {j for j in relations[i] if j in candidates and j not in suppressed}
+    return out
+
+
+def milp_pattern(
+    system: System,
+    true: dict,
+    primary: set,
+    rule: disclosure.Rule,
+    fixed: dict | None = None,
+    max_rounds: int = 100,
+) -> Pattern:
+    """The suppression pattern (see the module docstring); ``true`` maps every published cell
+    to its true count, ``fixed`` maps cells whose status is decided elsewhere to True/False."""
+    fixed = dict(fixed or {})
+    keys = sorted(true, key=repr)
+    index = {k: i for i, k in enumerate(keys)}
+    n = len(keys)
+    top = max([float(v) for v in true.values()] + [1.0])
+    cost = np.array([1 + float(true[k]) / (10 * top) for k in keys])
+    lower = np.zeros(n)
+    upper = np.ones(n)
+    for k in keys:
+        if true[k] == 0:
+            upper[index[k]] = 0
+        if k in primary:
+            lower[index[k]] = 1
+        if k in fixed:
+            lower[index[k]] = upper[index[k]] = 1.0 if fixed[k] else 0.0
+    candidates = {k for k in keys if upper[index[k]] == 1}
+    rows = []
+    for rel in (*system.eq, *system.ge):
+        inside = [k for k in rel if k in index]
+        free = any(k not in index for k in rel)  # an unpublished unknown in the relation
+        for c in inside:
+            if upper[index[c]] == 0:
+                continue
+            row = np.zeros(n)
+            row[index[c]] = 1
+            for j in inside:
+                if j != c:
+                    row[index[j]] -= 1
+            rows.append((row, -np.inf, 1.0 if free else 0.0))
+    cuts = []
+    bound = 0.0
+    suppressed = set(primary)
+    optimal = False
+    rounds = 0
+    big = float(top)
+    for _ in range(max_rounds):
+        rounds += 1
+        allrows = rows + cuts
+        constraints = (
+            [
+                LinearConstraint(
+                    np.array([r[0] for r in allrows]),
+                    np.array([r[1] for r in allrows]),
+                    np.array([r[2] for r in allrows]),
+                )
+            ]
+            if allrows
+            else []
+        )
+        res = milp(
+            cost,
+            integrality=np.ones(n),
+            bounds=Bounds(lower, upper),
+            constraints=constraints,
+            options={"time_limit": 20},
+        )
+        if res.x is None:
+            break
+        bound = float(res.fun) if res.status == 0 else bound
+        suppressed = {keys[i] for i in range(n) if res.x[i] > 0.5}
+        failing = _failing(system, true, suppressed, rule)
+        if not failing:
+            optimal = res.status == 0
+            break
+        for c in failing:
+            cuts.append(_benders_cut(system, true, suppressed, c, rule, index, big))
+            front = _frontier(system, c, suppressed, candidates)
+            row = np.zeros(n)
+            for j in front:
+                row[index[j]] = 1
+            row[index[c]] -= 1
+            cuts.append((row, 0.0, np.inf))
+    if not optimal:
+        suppressed = _greedy(system, true, suppressed, candidates, rule)
+    total = float(sum(cost[index[k]] for k in suppressed))
+    return Pattern(suppressed, total, bound if not optimal else total, rounds, optimal)
+
+
+def _benders_cut(system: System, true: dict, suppressed: set, cell, rule, index: dict, big: float):
+    """A valid inequality from the intruder's LP duals (Fischetti and Salazar's model).
+
+    In deviations d = y - true, the intruder's largest upward move of ``cell`` is
+    max d_cell s.t. A d = 0, -l_j(x) <= d_j <= h_j(x), where a suppressed cell may move down to
+    1 and up by ``big`` (no count exceeds the largest in the table), a published one by the
+    rule's slack (2 under the NHS rule), an unpublished unknown down to 0. For the optimal
+    duals u of the current pattern, g(u, x) = sum_j (r_j^+ h_j(x) + r_j^- l_j(x)) with
+    r = e_cell - A^T u bounds that maximum from above for every pattern x, so a protecting
+    pattern needs g_up(x) + g_down(x) >= W x_cell: linear in x, and violated by the current one.
+    """
+    slack = 2.0 if rule.rule == "nhs" else 0.0
+    keys = sorted(system.cells(), key=repr)
+    pos = {k: i for i, k in enumerate(keys)}
+    m = len(keys)
+    a = np.array([[rel.get(k, 0.0) for k in keys] for rel in system.eq]) if system.eq else np.zeros((0, m))
+    # bounds as affine functions of x: h = h0 + h1 x, l = l0 + l1 x
+    h0, h1, l0, l1 = np.zeros(m), np.zeros(m), np.zeros(m), np.zeros(m)
+    for k in keys:
+        i = pos[k]
+        if k not in true:  # unpublished unknown
+            h0[i], l0[i] = big, big
+            continue
+        v = float(true[k])
+        shown = float(rule.shown(v))
+        # a published cell lies in shown +/- slack (>= 0): deviations from the true value
+        h0[i], l0[i] = shown + slack - v, v - max(shown - slack, 0)
+        if k in index:
+            cap = float(true.get(("n_respondents", "", k[-1]), big)) if isinstance(k, tuple) else big
+            h1[i], l1[i] = max(cap - v, 0) - h0[i], max(v - 1, 0) - l0[i]
+    x = np.array([1.0 if (k in suppressed) else 0.0 for k in keys])
+    hi, lo = h0 + h1 * x, l0 + l1 * x
+    coef = np.zeros(len(index))
+    const = 0.0
+    for sign in (1.0, -1.0):
+        c = np.zeros(m)
+        c[pos[cell]] = -sign  # minimise -sign * d_cell
+        res = linprog(c, A_eq=a, b_eq=np.zeros(len(a)), bounds=list(zip(-lo, hi)), method="highs")
+        u = res.eqlin.marginals if len(a) else np.zeros(0)
+        r = -c - a.T @ (-u) if len(a) else -c
+        # r: reduced costs of the maximisation of sign * d_cell; value = sum r+ h + r- l
+        value = float(np.clip(r, 0, None) @ hi + np.clip(-r, 0, None) @ lo)
+        if abs(value - (-res.fun)) > 1e-6 * max(1.0, abs(res.fun)):
+            r = -c - a.T @ u
+            value = float(np.clip(r, 0, None) @ hi + np.clip(-r, 0, None) @ lo)
+        rp, rm = np.clip(r, 0, None), np.clip(-r, 0, None)
+        const += float(rp @ h0 + rm @ l0)
+        for k, j in index.items():
+            i = pos[k]
+            coef[j] += rp[i] * h1[i] + rm[i] * l1[i]
+    need = width_needed(rule)
+    coef[index[cell]] -= need
+    return (coef, -const, np.inf)
+
+
+def _failing(system: System, true: dict, suppressed: set, rule: disclosure.Rule) -> list:
+    bounds = intervals(_status_system(system, true, suppressed, rule), rule)
+    need = width_needed(rule)
+    return sorted((k for k, (lo, hi) in bounds.items() if hi - lo < need), key=repr)
+
+
+def _greedy(system, true, suppressed, candidates, rule):
+    suppressed = set(suppressed)
+    while True:
+        failing = _failing(system, true, suppressed, rule)
+        if not failing:
+            return suppressed
+        added = False
+        for c in failing:
+            front = _frontier(system, c, suppressed, candidates)
+            if front:
+                suppressed.add(min(front, key=lambda k: (true[k], repr(k))))
+                added = True
+        if not added:
+            return suppressed

@@ -1,0 +1,190 @@
+"""The intruder audit (helpers.audit) and the minimum-cost protection (helpers.protection), on
+tiny releases built here: the attacks of issue 13 (linear programming over every published
+relation, enumeration of the tables consistent with a published chi-square) recover cells that
+the equation-by-equation secondary suppression left open, and fail against a protected pattern."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pandas as pd
+import pytest
+from scipy.stats import chi2_contingency
+
+from helpers import audit, disclosure, protection
+from helpers.survey import attitudes
+
+ROLES = ["Chief executive", "Medical director", "Clinical director", "Directorate manager"]
+PROF = {"Doctor": [1, 2], "Manager": [0, 3]}
+LEVEL = {"Board": [0, 1], "Directorate": [2, 3]}
+LEVELS = ["Disagree", "Neutral", "Agree"]
+
+
+def _block(levels_by_role, nonsub=(0, 0, 0, 0), no_answer=(0, 0, 0, 0), item="x"):
+    """A by_role table (before protection) for one item from the four roles' level counts."""
+    counts = np.array(levels_by_role)
+    rows = []
+
+    def add(gtype, group, idx):
+        c = counts[idx].sum(axis=0)
+        ns = int(np.asarray(nonsub)[idx].sum())
+        na = int(np.asarray(no_answer)[idx].sum())
+        row = {
+            "item": item,
+            "question": "Q",
+            "group_type": gtype,
+            "group": group,
+            "levels": "|".join(LEVELS),
+            "n_respondents": int(c.sum()) + ns + na,
+            "n_nonsub": ns,
+            "n_valid": int(c.sum()),
+        }
+        row.update({f"n_{i + 1}": int(v) for i, v in enumerate(c)})
+        row["n_agree"] = int(c[-1])
+        rows.append(row)
+
+    add("all", attitudes.ALL, [0, 1, 2, 3])
+    for i, role in enumerate(ROLES):
+        add("role", role, [i])
+    for name, idx in PROF.items():
+        add("profession", name, idx)
+    for name, idx in LEVEL.items():
+        add("level", name, idx)
+    table = pd.DataFrame(rows)
+    return attitudes.descriptives._add_percentages(table)
+
+
+TRUE = [[1, 30, 20], [12, 2, 40], [25, 30, 3], [18, 22, 35]]
+LEAKY = [[1, 23, 1], [0, 1, 26], [1, 36, 38], [33, 1, 35]]  # found by a seeded search
+
+
+def _release(tmp_path, table, name="attitudes_by_role"):
+    folder = tmp_path / "release"
+    (folder / "tables").mkdir(parents=True, exist_ok=True)
+    attitudes.tidy_numbers(table).to_csv(folder / "tables" / f"{name}.csv", index=False)
+    return folder
+
+
+@pytest.mark.slow
+def test_lp_attack_recovers_cells_the_equation_heuristic_left_open(tmp_path):
+    """Issue 13, leak 1: the old secondary suppression (each equation on its own) leaves a
+    suppressed cell that linear programming over all relations pins down exactly."""
+    rule = disclosure.Rule("threshold", 5, None)
+    raw = _block(LEAKY)
+    old, log = disclosure.suppress_with_log(
+        raw,
+        ["n_respondents", "n_nonsub", "n_valid", "n_1", "n_2", "n_3", "n_agree"],
+        rule=rule,
+        row_totals={"n_valid": ["n_1", "n_2", "n_3"], "n_agree": ["n_3"]},
+        row_equations=attitudes.descriptives._equations(raw),
+    )
+    assert set(log["reason"].str.split(":").str[0]) == {"primary", "secondary"}
+    with pytest.raises(audit.AuditFailure) as caught:
+        audit.audit_release(_release(tmp_path, old), rule)
+    leaks = {leak["cell"]: (leak["low"], leak["high"]) for leak in caught.value.leaks}
+    # medical directors' "Neutral" (1) and directorate managers' "Agree" (35): recovered exactly
+    assert leaks["n_2 / x / Medical director"] == (1.0, 1.0)
+    assert leaks["n_3 / x / Directorate manager"] == (35.0, 35.0)
+    # the same table protected by the minimum-cost pattern passes
+    _, protected, _ = _pattern_table(raw, rule)
+    assert audit.audit_release(_release(tmp_path, protected), rule).narrowest >= 5
+
+
+def test_lp_attack_alone_pins_down_two_cells(tmp_path):
+    """The fast tier's copy of the LP attack: no protection solved, the audit alone."""
+    rule = disclosure.Rule("threshold", 5, None)
+    raw = _block(LEAKY)
+    old = disclosure.suppress(
+        raw,
+        ["n_respondents", "n_nonsub", "n_valid", "n_1", "n_2", "n_3", "n_agree"],
+        rule=rule,
+        row_totals={"n_valid": ["n_1", "n_2", "n_3"], "n_agree": ["n_3"]},
+        row_equations=attitudes.descriptives._equations(raw),
+    )
+    with pytest.raises(audit.AuditFailure, match="feasible interval 1 to 1 narrower than 5"):
+        audit.audit_release(_release(tmp_path, old), rule)
+
+
+def _pattern_table(raw, rule):
+    system = audit.System()
+    audit.add_by_group_table(system, raw.astype(object), "b")
+    true = dict(system.value)
+    fixed = {k: False for k in true if k[0] == "n_respondents"}
+    primary = {k for k, v in true.items() if rule.is_sensitive(v) and k not in fixed}
+    pattern = protection.milp_pattern(system, true, primary, rule, fixed=fixed)
+    rows = {g: i for i, g in enumerate(raw["group"])}
+    hide = sorted((rows[k[2]], k[0]) for k in pattern.suppressed if k not in primary and k[2] in rows)
+    protected, log = disclosure.suppress_with_log(
+        raw,
+        ["n_respondents", "n_nonsub", "n_valid", "n_1", "n_2", "n_3", "n_agree"],
+        rule=rule,
+        hide=hide,
+        secondary=False,
+    )
+    return pattern, protected, log
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("rule", [disclosure.Rule("threshold", 5, None), disclosure.Rule("nhs", 5, None)])
+def test_minimum_cost_pattern_survives_the_lp_attack(tmp_path, rule):
+    raw = _block(TRUE)
+    pattern, protected, log = _pattern_table(raw, rule)
+    assert pattern.optimal and pattern.gap == 0
+    result = audit.audit_release(_release(tmp_path, protected), rule)
+    need = 5 if rule.rule == "threshold" else 8
+    assert result.narrowest >= need
+    # every interval holds the true value (the audit is sound, not just wide)
+    table = raw.set_index("group")
+    for entry in result.intervals:
+        col, _, group = entry["cell"].split(" / ")
+        assert entry["low"] <= table.at[group, col] <= entry["high"]
+    # the cost, measured: cells suppressed (primary + secondary) out of the table's count cells
+    assert len(log) == len(pattern.suppressed) < 7 * 9 // 2
+
+
+def test_chi_square_enumeration_at_published_precision():
+    """Issue 13, leak 2: a chi-square published to 3 decimals with the margins leaves one
+    completion; at 1 decimal (helpers.numbers) several, so the statistic narrows less."""
+    true = np.array([[3.0, 9, 20], [10, 2, 25], [30, 12, 4]])
+    chi2 = chi2_contingency(true, correction=False)[0]  # independent computation (scipy)
+    table = true.copy()
+    for r, c in [(0, 0), (1, 1), (0, 1), (1, 0)]:
+        table[r, c] = np.nan
+    margins = {"row_sums": true.sum(axis=1), "col_sums": true.sum(axis=0)}
+    exact = audit.chi_square_completions(table, {**margins, "chi2": round(chi2, 3), "chi2_decimals": 3})
+    assert len(exact) == 1 and (exact[0] == true).all()
+    coarse = audit.chi_square_completions(table, {**margins, "chi2": round(chi2, 1), "chi2_decimals": 1})
+    assert any((t == true).all() for t in coarse)
+    everything = audit.chi_square_completions(table, margins)
+    assert len(everything) >= len(coarse) > 0
+
+
+@pytest.mark.slow
+def test_output_check_record_lists_every_file(tmp_path):
+    rule = disclosure.Rule("threshold", 5, None)
+    raw = _block(TRUE)
+    _, protected, _ = _pattern_table(raw, rule)
+    folder = _release(tmp_path, protected)
+    (folder / "figures").mkdir()
+    (folder / "figures" / "chart.svg").write_text("<svg/>")
+    (folder / "tables" / "notes.csv").write_text("a,b\nx,y\n")
+    result = audit.audit_release(folder, rule)
+    audit.write_record(result, tmp_path)
+    record = json.loads((tmp_path / "output_check.json").read_text())
+    kinds = {f["path"]: (f["kind"], f["result"]) for f in record["files"]}
+    assert kinds == {
+        "figures/chart.svg": ("figure", "released"),
+        "tables/attitudes_by_role.csv": ("frequency table", "released: every suppressed cell protected"),
+        "tables/notes.csv": ("frequency table", "released"),
+    }
+    assert record["narrowest_interval"] >= 5
+    assert "tables/attitudes_by_role.csv" in (tmp_path / "output_check.html").read_text()
+
+
+def test_a_small_count_shown_fails_the_audit(tmp_path):
+    folder = tmp_path / "release" / "tables"
+    folder.mkdir(parents=True)
+    (folder / "survey_respondents_by_role.csv").write_text("role,n\nChief executive,3\nMedical director,40\n")
+    with pytest.raises(audit.AuditFailure, match="count 1-4 shown"):
+        audit.audit_release(folder.parent, disclosure.Rule())
