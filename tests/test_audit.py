@@ -81,14 +81,14 @@ def test_lp_attack_recovers_cells_the_equation_heuristic_left_open(tmp_path):
     )
     assert set(log["reason"].str.split(":").str[0]) == {"primary", "secondary"}
     with pytest.raises(audit.AuditFailure) as caught:
-        audit.audit_release(_release(tmp_path, old), rule)
+        audit.audit_release(_release(tmp_path, old), rule, enforce=True)
     leaks = {leak["cell"]: (leak["low"], leak["high"]) for leak in caught.value.leaks}
     # medical directors' "Neutral" (1) and directorate managers' "Agree" (35): recovered exactly
     assert leaks["n_2 / x / Medical director"] == (1.0, 1.0)
     assert leaks["n_3 / x / Directorate manager"] == (35.0, 35.0)
     # the same table protected by the minimum-cost pattern passes
     _, protected, _ = _pattern_table(raw, rule)
-    assert audit.audit_release(_release(tmp_path, protected), rule).narrowest >= 5
+    assert audit.audit_release(_release(tmp_path, protected), rule, enforce=True).narrowest >= 5
 
 
 def test_lp_attack_alone_pins_down_two_cells(tmp_path):
@@ -103,7 +103,7 @@ def test_lp_attack_alone_pins_down_two_cells(tmp_path):
         row_equations=attitudes.descriptives._equations(raw),
     )
     with pytest.raises(audit.AuditFailure, match="feasible interval 1 to 1 narrower than 5"):
-        audit.audit_release(_release(tmp_path, old), rule)
+        audit.audit_release(_release(tmp_path, old), rule, enforce=True)
 
 
 def _pattern_table(raw, rule):
@@ -131,7 +131,7 @@ def test_minimum_cost_pattern_survives_the_lp_attack(tmp_path, rule):
     raw = _block(TRUE)
     pattern, protected, log = _pattern_table(raw, rule)
     assert pattern.optimal and pattern.gap == 0
-    result = audit.audit_release(_release(tmp_path, protected), rule)
+    result = audit.audit_release(_release(tmp_path, protected), rule, enforce=True)
     need = 5 if rule.rule == "threshold" else 8
     assert result.narrowest >= need
     # every interval holds the true value (the audit is sound, not just wide)
@@ -169,7 +169,7 @@ def test_output_check_record_lists_every_file(tmp_path):
     (folder / "figures").mkdir()
     (folder / "figures" / "chart.svg").write_text("<svg/>")
     (folder / "tables" / "notes.csv").write_text("a,b\nx,y\n")
-    result = audit.audit_release(folder, rule)
+    result = audit.audit_release(folder, rule, enforce=True)
     audit.write_record(result, tmp_path)
     record = json.loads((tmp_path / "output_check.json").read_text())
     kinds = {f["path"]: (f["kind"], f["result"]) for f in record["files"]}
@@ -187,4 +187,19 @@ def test_a_small_count_shown_fails_the_audit(tmp_path):
     folder.mkdir(parents=True)
     (folder / "survey_respondents_by_role.csv").write_text("role,n\nChief executive,3\nMedical director,40\n")
     with pytest.raises(audit.AuditFailure, match="count 1-4 shown"):
-        audit.audit_release(folder.parent, disclosure.Rule())
+        audit.audit_release(folder.parent, disclosure.Rule(), enforce=True)
+
+
+def test_report_mode_lists_leaks_without_failing(tmp_path):
+    """params disclosure.audit: report (until the attitude protection passes): the release is
+    not failed, and the result says so in the line the runner prints."""
+    folder = tmp_path / "release" / "tables"
+    folder.mkdir(parents=True)
+    (folder / "survey_respondents_by_role.csv").write_text("role,n\nChief executive,3\nMedical director,40\n")
+    result = audit.audit_release(folder.parent, disclosure.Rule(), enforce=False)
+    assert not result.enforced and len(result.leaks) == 1
+    assert "NOT ENFORCED: 1 leak(s) listed" in str(result)
+    assert disclosure.audit_mode({"disclosure": {"audit": "report"}}) == "report"
+    assert disclosure.audit_mode({}) == "enforce"
+    with pytest.raises(ValueError, match="expected one of enforce, report"):
+        disclosure.audit_mode({"disclosure": {"audit": "off"}})

@@ -93,6 +93,20 @@ class AuditResult:
     intervals: list[dict] = field(default_factory=list)
     leaks: list[dict] = field(default_factory=list)
 
+    enforced: bool = True
+
+    def __str__(self) -> str:
+        head = (
+            f"{len(self.files)} files, {len(self.intervals)} suppressed cells, narrowest interval "
+            f"{self.narrowest} (needed {self.width})"
+        )
+        if self.leaks and not self.enforced:
+            return (
+                f"{head}; NOT ENFORCED: {len(self.leaks)} leak(s) listed (params disclosure.audit is "
+                "'report'; see docs/disclosure.md)"
+            )
+        return head
+
     @property
     def narrowest(self) -> float | None:
         widths = [i["width"] for i in self.intervals]
@@ -105,6 +119,7 @@ class AuditResult:
             "criterion": f"every suppressed cell's feasible interval at least {self.width} wide",
             "narrowest_interval": self.narrowest,
             "suppressed_cells_audited": len(self.intervals),
+            "enforced": self.enforced,
             "leaks": self.leaks,
             "files": [vars(f) for f in self.files],
         }
@@ -513,15 +528,21 @@ def width_needed(rule: disclosure.Rule) -> int:
     return NHS_WIDTH if rule.rule == "nhs" else int(rule.min_count)
 
 
-def audit_release(release_dir: Path, rule: disclosure.Rule | None = None) -> AuditResult:
+def audit_release(
+    release_dir: Path, rule: disclosure.Rule | None = None, enforce: bool | None = None
+) -> AuditResult:
     """Audit every published file under ``release_dir``; raise :class:`AuditFailure` on a leak.
 
-    ``rule`` defaults to params.yaml's disclosure rule (the one the release was protected with)."""
+    ``rule`` defaults to params.yaml's disclosure rule (the one the release was protected with);
+    ``enforce`` to params.yaml's ``disclosure.audit`` ("enforce" unless it says "report": then
+    the leaks are listed in the result, which says they were not enforced, and nothing raises)."""
     release_dir = Path(release_dir)
-    if rule is None:
+    if rule is None or enforce is None:
         from helpers import config
 
-        rule = disclosure.from_params(config.load_params("params.yaml"))
+        params = config.load_params("params.yaml")
+        rule = rule or disclosure.from_params(params)
+        enforce = disclosure.audit_mode(params) == "enforce" if enforce is None else enforce
     need = width_needed(rule)
     result = AuditResult(rule=rule.rule, min_count=int(rule.min_count), width=need)
     system = System()
@@ -589,7 +610,8 @@ def audit_release(release_dir: Path, rule: disclosure.Rule | None = None) -> Aud
     for rec in records.values():
         if rec.result == "released" and rec.suppressed_cells:
             rec.result = "released: every suppressed cell protected"
-    if result.leaks:
+    result.enforced = enforce
+    if result.leaks and enforce:
         lines = [f"{len(result.leaks)} leak(s) under the {rule.rule} rule (interval needed: {need}):"]
         for leak in result.leaks[:10]:
             if "where" in leak:
@@ -648,9 +670,10 @@ def main(argv: Iterable[str] | None = None) -> int:
     args = parser.parse_args(list(argv) if argv is not None else None)
     from helpers import config
 
-    rule = disclosure.from_params(config.load_params(args.params))
+    params = config.load_params(args.params)
+    rule = disclosure.from_params(params)
     try:
-        result = audit_release(Path(args.release), rule)
+        result = audit_release(Path(args.release), rule, enforce=disclosure.audit_mode(params) == "enforce")
     except AuditFailure as exc:
         if args.record and exc.result is not None:
             write_record(exc.result, Path(args.release))
@@ -658,10 +681,7 @@ def main(argv: Iterable[str] | None = None) -> int:
         return 1
     if args.record:
         write_record(result, Path(args.release))
-    print(
-        f"audit: passed: {len(result.files)} files, {len(result.intervals)} suppressed cells, "
-        f"narrowest interval {result.narrowest} (needed {result.width})"
-    )
+    print(f"audit: passed: {result}")
     return 0
 
 

@@ -103,7 +103,7 @@ class Rule:
 def from_params(params: Mapping[str, Any]) -> Rule:
     """The rule in ``params["disclosure"]`` (rule, min_count, marker); defaults: threshold, 5, "*"."""
     section = dict(params.get("disclosure") or {})
-    unknown = sorted(set(section) - {"rule", "min_count", "marker"})
+    unknown = sorted(set(section) - {"rule", "min_count", "marker", "audit"})
     if unknown:
         raise ValueError(f"params disclosure: unknown setting(s) {', '.join(unknown)}")
     return Rule(
@@ -111,6 +111,18 @@ def from_params(params: Mapping[str, Any]) -> Rule:
         min_count=section.get("min_count", 5),
         marker=section.get("marker", "*"),
     )
+
+
+AUDIT_MODES = ("enforce", "report")
+
+
+def audit_mode(params: Mapping[str, Any]) -> str:
+    """``params["disclosure"]["audit"]``: "enforce" (default: a leak fails the release) or
+    "report" (the intruder audit lists leaks without failing; see docs/disclosure.md)."""
+    mode = (params.get("disclosure") or {}).get("audit", "enforce")
+    if mode not in AUDIT_MODES:
+        raise ValueError(f"params disclosure audit: expected one of {', '.join(AUDIT_MODES)}, got {mode!r}")
+    return mode
 
 
 def _as_rule(rule, min_count, marker) -> Rule:
