@@ -74,3 +74,53 @@ def test_shorten_cuts_at_word_boundary():
     assert privacy.shorten("one  two\nthree", 50) == "one two three"
     assert privacy.shorten("alpha beta gamma delta", 12) == "alpha beta…"
     assert len(privacy.shorten("alpha beta gamma delta", 12)) <= 12
+
+
+def test_each_transcript_is_a_context_and_a_lone_board_member_is_not_named():
+    """Issue 11 item 5 / issue 13 item 6: participants read without a group (the .qdpx cases)
+    were pooled into one context, so a chief executive alone in one focus group kept a label
+    that only they held there. Each transcript is its own context."""
+    frame = people(
+        [
+            ("A1", "chief executive", "", "focus group", ""),  # alone on the board in transcript A
+            ("A2", "clinical director", "", "focus group", ""),
+            ("A3", "clinical director", "", "focus group", ""),
+            ("B1", "chief executive", "", "focus group", ""),  # alone in transcript B
+            ("B2", "directorate manager", "", "focus group", ""),
+            ("B3", "directorate manager", "", "focus group", ""),
+            ("C1", "medical director", "", "focus group", ""),  # no transcript known: alone
+        ]
+    )
+    sources = {
+        "A1": "fg_a.txt",
+        "A2": "fg_a.txt",
+        "A3": "fg_a.txt",
+        "B1": "fg_b.txt",
+        "B2": "fg_b.txt",
+        "B3": "fg_b.txt",
+    }
+    pooled = privacy.role_labels(frame, RULE)  # no sources: each participant without a group is alone
+    assert list(pooled)[0] == "participant" and list(pooled)[6] == "participant"
+    labels = list(privacy.role_labels(frame, RULE, sources))
+    assert labels == [
+        "participant",
+        "clinical director",
+        "clinical director",
+        "participant",
+        "directorate manager",
+        "directorate manager",
+        "participant",
+    ]
+    # within each context, every published label is held by at least min_role_size people
+    context = privacy.context_of(frame, sources)
+    held = pd.Series(labels).groupby([context.to_numpy(), labels]).size()
+    assert (held[held.index.get_level_values(1) != "participant"] >= 2).all()
+
+
+def test_attributions_never_render_empty_fields():
+    assert privacy.attribution("directorate manager", "") == "directorate manager"
+    assert privacy.attribution("directorate manager", None) == "directorate manager"
+    assert privacy.attribution("manager", "focus group") == "manager, focus group"
+    assert privacy.attribution("", float("nan")) == "participant"
+    frame = people([("A", "", "G", "focus group", ""), ("B", "", "G", "focus group", "")])
+    assert list(privacy.role_labels(frame, {"min_role_size": 1})) == ["participant", "participant"]

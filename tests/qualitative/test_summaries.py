@@ -212,10 +212,10 @@ def test_quotes_and_framework_are_scrubbed_and_role_only(tiny):
     scrub = privacy.scrubber_for(people)
     quotes = summaries.quotes(seg, ["T1", "T2"], scrub, per_theme=2)
     assert quotes.values.tolist() == [
-        ["T1", "clinical director", "focus group", "[name] said so"],
-        ["T1", "participant", "interview", "eee"],
-        ["T2", "board member", "focus group", "ccc"],
-        ["T2", "board member", "focus group", "ddd"],
+        ["T1", "clinical director", "focus group", "clinical director, focus group", "[name] said so"],
+        ["T1", "participant", "interview", "participant, interview", "eee"],
+        ["T2", "board member", "focus group", "board member, focus group", "ccc"],
+        ["T2", "board member", "focus group", "board member, focus group", "ddd"],
     ]  # "eee" was quoted for T1 and T2 has others
     assert "P1" not in " ".join(quotes["quote"]) and "Ann" not in " ".join(quotes["quote"])
     frame = summaries.framework_matrix(seg, people, ["T1", "T2"], scrub)

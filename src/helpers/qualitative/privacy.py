@@ -20,6 +20,7 @@ numbers, UK phone numbers and postcodes (helpers.qualitative.identifiers); these
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 
 import pandas as pd
 
@@ -28,23 +29,45 @@ from helpers.qualitative import identifiers
 EMAIL = identifiers.EMAIL
 
 
-def context_of(participants: pd.DataFrame) -> pd.Series:
-    """The disclosure context: the focus group itself, or "interviews" for every interviewee."""
-    return participants["group"].where(participants["setting"] == "focus group", "interviews")
+def context_of(participants: pd.DataFrame, sources: Mapping[str, str] | None = None) -> pd.Series:
+    """The disclosure context (decisions.md, 6): each focus group is its own context, all the
+    one-to-one interviews together one ("interviews").
+
+    A focus-group participant's group is the ``group`` the project gives; where it gives none
+    (e.g. participants read from the .qdpx cases), the transcript (``sources``: pseudonym ->
+    source) the participant speaks in: each transcript is a group. A focus-group participant
+    with neither is a context alone, so the label falls back (never pooled with other groups)."""
+    group = participants["group"].fillna("").astype(str).str.strip()
+    if sources:
+        group = group.where(group != "", participants["pseudonym"].map(dict(sources)).fillna("").astype(str))
+    group = group.where(group != "", "(alone) " + participants["pseudonym"].astype(str))
+    return group.where(participants["setting"] == "focus group", "interviews")
 
 
-def role_labels(participants: pd.DataFrame, rule: dict | None = None) -> pd.Series:
-    """The published role label of each participant (index aligned with ``participants``)."""
+def role_labels(
+    participants: pd.DataFrame, rule: dict | None = None, sources: Mapping[str, str] | None = None
+) -> pd.Series:
+    """The published role label of each participant (index aligned with ``participants``);
+    ``sources`` as for :func:`context_of`. A label is never empty: a participant without a role
+    gets the fallback label."""
     rule = rule or {}
     k = int(rule.get("min_role_size", 2))
     coarsen = {str(a).lower(): b for a, b in (rule.get("coarsen") or {}).items()}
     fallback = rule.get("fallback_label", "participant")
-    context = context_of(participants)
+    context = context_of(participants, sources)
     roles = participants["role_group"]
     size = roles.groupby([context, roles]).transform("size")
     first = roles.where(size >= k, roles.map(lambda r: coarsen.get(r, fallback)))
     size2 = first.groupby([context, first]).transform("size")
-    return first.where(size2 >= k, fallback)
+    out = first.where(size2 >= k, fallback)
+    return out.where(out.fillna("").astype(str).str.strip() != "", fallback)
+
+
+def attribution(role, setting=None) -> str:
+    """The words after a quote: "clinical director, focus group", or only the role where the
+    setting is unknown (never "(clinical director, )"); an empty role is "participant"."""
+    parts = [str(v).strip() for v in (role, setting) if v is not None and not pd.isna(v) and str(v).strip()]
+    return ", ".join(parts) if parts else "participant"
 
 
 class Scrubber(identifiers.IdentifierScrubber):

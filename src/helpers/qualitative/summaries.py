@@ -32,7 +32,17 @@ UNATTRIBUTED = "unattributed"
 def label_participants(data: CodedData, rule: dict | None = None) -> pd.DataFrame:
     """The participants with their published ``role`` label (see :mod:`privacy`)."""
     people = data.participants.copy()
-    people["role"] = privacy.role_labels(people, rule) if len(people) else pd.Series(dtype=object)
+    seg = data.segments
+    sources = (
+        seg.dropna(subset=["speaker"])
+        .drop_duplicates("speaker")
+        .set_index("speaker")["source"]
+        .astype(str)
+        .to_dict()
+        if {"speaker", "source"} <= set(seg.columns)
+        else {}
+    )
+    people["role"] = privacy.role_labels(people, rule, sources) if len(people) else pd.Series(dtype=object)
     return people
 
 
@@ -241,11 +251,12 @@ def quotes(
                             "theme": theme,
                             "role": role,
                             "setting": s.setting,
+                            "attribution": privacy.attribution(role, s.setting),
                             "quote": privacy.shorten(scrub(s.text), max_chars),
                         }
                     )
                     picked += 1
-    return pd.DataFrame(rows, columns=["theme", "role", "setting", "quote"])
+    return pd.DataFrame(rows, columns=["theme", "role", "setting", "attribution", "quote"])
 
 
 AGREEMENT_COLUMNS = [
