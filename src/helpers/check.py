@@ -161,7 +161,30 @@ def check_survey(data_dir: Path, params: dict) -> Report:
         f"cleaning: {len(export.data)} responses = {len(result.clean)} analysable + "
         f"{len(result.exclusions)} excluded"
     )
+    report.notes += [f"cleaning: {n}" for n in result.notes]
+    _check_attitude_sections(codebook, result.clean, report)
     return report
+
+
+def _check_attitude_sections(codebook, clean, report: Report) -> None:
+    """What stage 03 checks before it analyses (the same functions it calls), and which of its
+    sections this instrument skips, and why."""
+    from helpers import paths
+    from helpers.survey import attitudes
+
+    try:
+        reference = attitudes.load_reference(paths.reference("published_figures.csv"))
+        skipped = attitudes.comparison_note(codebook, reference)
+    except InputError as exc:
+        report.problem(exc)
+        return
+    items = attitudes.items_from_codebook(codebook)
+    scales = attitudes.scales_from_codebook(codebook)
+    notes = [
+        attitudes.section_note(s, items, scales) for s in ("items", "batteries", "single_items", "scales")
+    ]
+    notes += [attitudes.models_note(clean, items), skipped]
+    report.notes += [f"attitudes: {n.replace('*', '')}" for n in notes if n]
 
 
 # ---------------------------------------------------------------------------------------------

@@ -82,3 +82,45 @@ def test_a_declared_date_format_decides_which_duplicate_is_earliest(tiny_codeboo
     with pytest.raises(InputError, match="not a date in the declared format") as err:
         parse_dates(pd.Series(["03/04/2015 09:00", "2015-13-40"], index=[4, 5]), cb, "StartDate", "e.csv")
     assert err.value.row == 5
+
+
+def test_duration_derived_from_start_and_end_when_there_is_no_duration_column(tiny_codebook_path):
+    text = tiny_codebook_path.read_text(encoding="utf-8").replace(
+        "  duration: Duration (in seconds)\n", "  ended: EndDate\n"
+    )
+    tiny_codebook_path.write_text(text, encoding="utf-8")
+    cb = load_codebook(tiny_codebook_path)
+    rows = {r: v for r, v in ROWS.items() if r in (7, 8)}
+    data = export(rows).assign(EndDate=["2015-01-04 09:10:00", "2015-01-05 09:00:30"])
+    result = clean_survey(data, cb, {"duplicate_keys": [], "speeder_fraction": 0.33}, "e.csv")
+    assert result.clean["duration_s"].tolist() == [600.0, 30.0]  # 10 minutes; 30 s
+    assert result.clean["flag_speeder"].tolist() == [False, True]  # 30 < 0.33 x median 315
+    assert "No duration column: duration derived from the start and end times." in result.notes
+
+
+def test_without_progress_partials_are_found_from_the_answered_share(tiny_codebook_path):
+    text = tiny_codebook_path.read_text(encoding="utf-8")
+    text = text.replace("  progress: Progress\n", "").replace("  duration: Duration (in seconds)\n", "")
+    tiny_codebook_path.write_text(text, encoding="utf-8")
+    cb = load_codebook(tiny_codebook_path)
+    rows = {
+        4: ["2015-01-01 09:00:00", "0", "", "", "", "1", "1", "", "3", "1"],  # both items
+        5: ["2015-01-02 09:00:00", "0", "", "", "", "1", "2", "", "3", ""],  # 1 of 2: partial
+        6: [
+            "2015-01-03 09:00:00",
+            "0",
+            "",
+            "",
+            "",
+            "1",
+            "3",
+            "",
+            "9",
+            "2",
+        ],  # "Don't know" counts as answered
+    }
+    result = clean_survey(export(rows), cb, {"min_progress": 80, "duplicate_keys": []}, "e.csv")
+    assert result.exclusions.values.tolist() == [
+        [5, "Partial response (answered below 80% of the required items)", "answered 50% of required items"]
+    ]
+    assert any("no progress column" in n for n in result.notes)

@@ -342,9 +342,29 @@ def clean_survey(
     elif finished is not None:
         exclude("Partial response (not finished)", ~finished, "not finished")
     else:
-        notes.append(
-            "The export has neither progress nor a finished flag: partial responses cannot be told apart."
-        )
+        # No progress column (SurveyMonkey): the share of the required items answered stands in
+        # for progress. Required: the variables marked ``required: true``, else every Likert item.
+        required = [v.name for v in codebook.variables.values() if v.required] or [
+            v.name for v in codebook.likert_items
+        ]
+        if required:
+            share = 100 * pd.DataFrame({n: decoded[n].notna() | non_sub[n].notna() for n in required}).mean(
+                axis=1
+            )
+            threshold = float(cfg["min_progress"])
+            exclude(
+                f"Partial response (answered below {threshold:g}% of the required items)",
+                share < threshold,
+                "answered " + share.round(0).map(lambda v: f"{v:g}").astype("str") + "% of required items",
+            )
+            notes.append(
+                f"The export has no progress column: partial responses are those answering fewer than "
+                f"{threshold:g}% of the {len(required)} required items."
+            )
+        else:
+            notes.append(
+                "The export has neither progress nor a finished flag: partial responses cannot be told apart."
+            )
 
     # 4. Duplicate respondents: the same value of ANY of the keys (combined with OR: a person who
     # reused an e-mail address but not the external reference is still caught); keep the most
@@ -407,6 +427,16 @@ def clean_survey(
     # 6. Speeders and 7. straight-liners: flagged; excluded only if configured.
     flag_speeder = pd.Series(False, index=data.index)
     duration = _numeric(data, meta["duration"], source, "duration in seconds") if "duration" in meta else None
+    if duration is None and "started" in meta and "ended" in meta:
+        start = parse_dates(data[meta["started"]], codebook, meta["started"], source)
+        end = parse_dates(data[meta["ended"]], codebook, meta["ended"], source)
+        duration = (end - start).dt.total_seconds()
+        notes.append("No duration column: duration derived from the start and end times.")
+    elif duration is None:
+        notes.append(
+            "No duration column and no start and end times (metadata duration, or started and ended): "
+            "speeders cannot be flagged."
+        )
     if duration is not None:
         complete = keep & (
             (progress >= 100) if progress is not None else (finished if finished is not None else True)

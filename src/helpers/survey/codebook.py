@@ -18,7 +18,7 @@ from helpers import files
 from helpers.files import InputError
 
 VARIABLE_TYPES = {"categorical", "ordinal", "likert", "role", "consent", "text", "number", "identifier"}
-METADATA_FIELDS = {"response_id", "status", "progress", "finished", "duration", "started"}
+METADATA_FIELDS = {"response_id", "status", "progress", "finished", "duration", "started", "ended"}
 ROLE_GROUPS = ["Chief executive", "Medical director", "Clinical director", "Directorate manager", "Other"]
 # Derived groupings of the four role groups, as the 2002 and 2015 surveys reported them.
 PROFESSION = {
@@ -64,6 +64,7 @@ class Variable:
     other_code: str | None = None  # role: the code of the "Other" choice
     consent_code: str | None = None  # consent: the code that means consent given
     ordered: bool = False
+    required: bool = False  # counts towards the answered share when the export has no progress
 
     @property
     def value_labels(self) -> dict[str, str]:
@@ -188,6 +189,9 @@ def load_codebook(path: str | Path) -> Codebook:
     raw = files.load_yaml(path)  # safe: repeated keys, aliases and size limited
     if not isinstance(raw, dict) or "variables" not in raw:
         raise InputError(path, "expected a mapping with a 'variables' section")
+    from helpers.survey.codebook_schema import validate
+
+    validate(raw, path)  # the shape first (type slips named by key), then the meaning below
     survey = raw.get("survey") or {}
     from helpers.survey.readers import PLATFORMS  # the formats the readers know
 
@@ -263,6 +267,7 @@ def load_codebook(path: str | Path) -> Codebook:
             other_code=_code_text(spec["other_code"]) if "other_code" in spec else None,
             consent_code=consent_code,
             ordered=(vtype == "ordinal"),
+            required=bool(spec.get("required", False)),
         )
     roles = [name for name, v in variables.items() if v.type == "role"]
     if len(roles) != 1:

@@ -1,0 +1,44 @@
+"""The codebook's shape is checked before its meaning, with messages naming file and key."""
+
+import pytest
+import yaml
+
+from helpers import paths
+from helpers.files import InputError
+from helpers.survey.codebook import load_codebook
+
+DEMO = paths.project_root() / "data/raw/demo/survey/codebook.yaml"
+
+
+def write(tmp_path, change):
+    raw = yaml.safe_load(DEMO.read_text(encoding="utf-8"))
+    change(raw)
+    path = tmp_path / "codebook.yaml"
+    path.write_text(yaml.safe_dump(raw, sort_keys=False), encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize(
+    "change, message, value",
+    [
+        (lambda r: r["survey"].update(export=["a.csv", "b.csv"]), "survey.export: expected text", ["a.csv", "b.csv"]),
+        (lambda r: r.update(scales=["agree5"]), "scales: expected a mapping (key: value)", ["agree5"]),
+        (lambda r: r["scales"]["agree5"].update(positive=1), "scales.agree5.positive: expected a list ([a, b])", 1),
+        (lambda r: r.update(multi_item_scale={}), "(top level): unknown key(s) 'multi_item_scale'", None),
+        (lambda r: r["variables"]["nation"].pop("source"), "variables.nation: `source` is required here", None),
+        (lambda r: r["variables"]["att_teamwork"].update(reverse="yes"), "variables.att_teamwork.reverse: expected true or false", "yes"),
+        (lambda r: r.update(covariates="nation"), "covariates: expected a list of names or a mapping", "nation"),
+        (lambda r: r["published_comparison"]["relationship_improve"].pop("levels"),
+         "published_comparison.relationship_improve: `levels` is required here", None),
+    ],
+)  # fmt: skip
+def test_type_slips_name_the_file_and_the_key(tmp_path, change, message, value):
+    path = write(tmp_path, change)
+    with pytest.raises(InputError) as err:
+        load_codebook(path)
+    assert str(err.value).startswith(f"{path}: {message}")
+    assert err.value.value == value
+
+
+def test_the_demo_codebook_has_the_shape():
+    assert load_codebook(DEMO).title.startswith("Doctors and managers")
