@@ -209,3 +209,14 @@ def test_models_take_covariates_from_the_codebook_and_a_present_reference_group(
     assert A.model_reference_role(d) == "Chief executive"
     assert A.model_reference_role(_clean((6, 0, 0, 0))) is None
     assert A.models_note(_clean((6, 0, 0, 0)), {"v1": None}).startswith("**Ordinal models skipped**")
+
+
+def test_odds_ratio_table_with_an_unbounded_interval_is_published():
+    """Found by a generated instrument (seed 101): a role group where everyone gave a higher
+    answer makes the odds ratio's upper bound infinite; tidying it must not crash."""
+    table = pd.DataFrame(
+        {"item": ["a"], "term": ["role[x]"], "odds_ratio": [5.0], "ci_low": [0.5], "ci_high": [np.inf],
+         "p_value": [0.5], "n": [10]}
+    )  # fmt: skip
+    out = A.tidy_numbers(table)
+    assert out["ci_high"].iloc[0] == np.inf and out["ci_low"].iloc[0] == 0.5

@@ -30,7 +30,6 @@ SCHEMA: dict[str, Any] = {
     "properties": {
         "survey": {
             "type": "object",
-            "additionalProperties": False,
             "properties": {
                 "title": {"type": "string"},
                 "export": {"type": "string"},

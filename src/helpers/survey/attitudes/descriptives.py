@@ -241,7 +241,8 @@ def _round_odds_ratios(table: pd.DataFrame) -> pd.DataFrame:
     if {"ci_low", "ci_high"} <= set(out.columns):
         bounds = [
             (lo, hi)
-            if any(isinstance(v, str) or pd.isna(v) for v in (lo, hi))
+            # unbounded (separation: a group where all or none gave a higher answer) stays as is
+            if any(isinstance(v, str) or pd.isna(v) or not np.isfinite(v) for v in (lo, hi))
             else tuple(float(x) for x in numbers.odds_ratio_interval_text(lo, hi))
             for lo, hi in zip(out["ci_low"], out["ci_high"])
         ]
