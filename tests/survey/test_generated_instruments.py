@@ -87,15 +87,13 @@ def analyse(seed: int, folder, draw: bool = True, models: bool = False, max_batt
                                 "scales_by_role": scales_by_role, "then_vs_now": then_now}, rule, covariates)  # fmt: skip
     for table in (tidy, A.tidy_numbers(tests), A.tidy_numbers(then_now)):
         assert disclosure.violations(table, rule=rule.rule, min_count=rule.min_count, marker=None).empty, seed
-    if draw:
-        roles_only = A.distribution_for_chart(clean, items)
+    if draw:  # as notebook 03 draws them: from the protected table
         for names in A.batteries(items).values():
-            plots.diverging_likert(roles_only, names, list(items[names[0]].levels), group="role", ncols=2,
+            plots.diverging_likert(by_role, names, list(items[names[0]].levels), groups=A.ROLES, ncols=2,
                                    min_n=rule.min_count, top=len(items[names[0]].positive))  # fmt: skip
         for name in A.single_items(items):
-            wide = A.roles_as_columns(clean, name)
-            plots.diverging_likert(wide, list(wide.columns), list(items[name].levels), sort=False,
-                                   top=len(items[name].positive), min_n=rule.min_count)  # fmt: skip
+            plots.diverging_likert(by_role, [name], list(items[name].levels), groups=[A.ALL, *A.ROLES],
+                                   rows="group", top=len(items[name].positive), min_n=rule.min_count)  # fmt: skip
         if note is None:
             plots.then_vs_now(A.then_vs_now_chart_table(by_role, reference))
         if fitted:
