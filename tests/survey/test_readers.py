@@ -735,9 +735,15 @@ def test_unclosed_quote(tmp_path):
         (
             "plain.csv",
             "id,x\n1,2\n",
-            "spss",
+            "sas",
             ": unknown platform; expected one of "
-            "qualtrics, qualtrics-legacy, surveymonkey, jisc, csv, xlsx (found 'spss')",
+            "qualtrics, qualtrics-legacy, surveymonkey, jisc, csv, xlsx, spss, stata (found 'sas')",
+        ),
+        (
+            "plain.csv",
+            "id,x\n1,2\n",
+            "spss",
+            ": not an SPSS system file (it should begin with $FL2 or $FL3) (found 'id,x')",
         ),
     ],
 )
@@ -905,4 +911,13 @@ def test_real_jisc_with_key():
 
 
 def test_platform_names():
-    assert PLATFORMS == ("qualtrics", "qualtrics-legacy", "surveymonkey", "jisc", "csv", "xlsx")
+    assert PLATFORMS == (
+        "qualtrics",
+        "qualtrics-legacy",
+        "surveymonkey",
+        "jisc",
+        "csv",
+        "xlsx",
+        "spss",
+        "stata",
+    )

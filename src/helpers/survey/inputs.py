@@ -11,7 +11,7 @@ from helpers.survey.codebook import Codebook, load_codebook
 from helpers.survey.readers import SurveyExport, read_export
 
 CODEBOOK_NAME = "codebook.yaml"
-EXPORT_SUFFIXES = {".csv", ".tsv", ".txt", ".xlsx"}
+EXPORT_SUFFIXES = {".csv", ".tsv", ".txt", ".xlsx", ".sav", ".zsav", ".dta"}
 
 
 def survey_folder(data_dir: str | Path) -> Path:

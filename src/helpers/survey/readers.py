@@ -40,6 +40,10 @@ Formats (field guide: ``../shared/reference/input-formats.md`` section 1)
     matched as ``<key question>_<code>`` (multi-select option or grid cell) and gets the
     question text joined with the option label. JISC's text (label) results file (header
     ``Unique Response Number``) is read as one header row, with a note.
+``spss`` / ``stata``
+    SPSS ``.sav``/``.zsav`` and Stata ``.dta`` files, read by :mod:`helpers.survey.spss`
+    (pyreadstat): cells hold the codes, user-missing values kept, variable labels as
+    ``questions``, value labels as ``value_labels``.
 ``csv`` / ``xlsx``
     Any other file with one header row. An ``.xlsx`` workbook (first sheet) is read with
     openpyxl and its cells turned into text deterministically (see :func:`cell_text`); if its
@@ -87,7 +91,7 @@ import pandas as pd
 from helpers import files
 from helpers.files import InputError
 
-PLATFORMS = ("qualtrics", "qualtrics-legacy", "surveymonkey", "jisc", "csv", "xlsx")
+PLATFORMS = ("qualtrics", "qualtrics-legacy", "surveymonkey", "jisc", "csv", "xlsx", "spss", "stata")
 
 # Qualtrics row-1 metadata IDs (current format). Three or more of them in row 1 mean Qualtrics.
 QUALTRICS_IDS = frozenset(
@@ -702,6 +706,10 @@ def read_export(
             raise InputError(
                 path, f"unknown platform; expected one of {', '.join(PLATFORMS)}", value=platform
             )
+    from helpers.survey import spss  # SPSS/Stata files: their own reader (pyreadstat)
+
+    if platform in ("spss", "stata") or (platform is None and spss.platform_of(path)):
+        return spss.read_labelled(path, platform)[0]
     notes: list[str] = []
     xlsx = _is_xlsx(path)
     if xlsx:
