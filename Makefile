@@ -44,7 +44,7 @@ SLIDES := reports/05_findings_slides.html
 INDEX  := reports/index.html
 REVEAL_WHEEL := $(BUILD)/vendor/sphinx_revealjs-3.2.1-py3-none-any.whl
 
-.PHONY: help all env test test-all lab lint clean strip demo check audit literature survey attitudes focus_groups findings FORCE
+.PHONY: help all env test test-all lab lint clean strip demo check audit codebook literature survey attitudes focus_groups findings FORCE
 
 help: ## Show this list of targets
 	@awk 'BEGIN {FS = ":.*## "}; /^[a-zA-Z_-]+:.*## / {printf "  \033[1m%-14s\033[0m %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -123,6 +123,9 @@ audit: $(ENV_STAMP) ## Intruder audit of the published reports/ (issue 13, docs/
 
 check: $(ENV_STAMP) ## Validate an input folder (DATA=...) and list every problem, without running the analysis
 	@$(BIN)/python -m helpers.release --what "make check" -- helpers.check $(DATA) --params $(PARAMS)
+
+codebook: $(ENV_STAMP) ## Draft a codebook from a Qualtrics .qsf or SPSS/Stata file (DATA=file or folder; OUT=build/codebook_draft.yaml)
+	$(BIN)/python -m helpers.survey.codebook_draft $(DATA) --out $(or $(OUT),$(BUILD)/codebook_draft.yaml)
 
 # bench/ is a folder, so the target must be phony. Runs in a scratch copy; see docs/benchmarks.md.
 .PHONY: bench

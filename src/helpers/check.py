@@ -105,15 +105,20 @@ def _read_log_until_clean(reader, path: Path, report: Report):
 
 
 def check_survey(data_dir: Path, params: dict) -> Report:
-    from helpers.survey import cleaning, inputs, readers
+    from helpers.survey import cleaning, codebook_draft, inputs, readers
     from helpers.survey.codebook import load_codebook
 
     report = Report("survey")
     folder = data_dir / "survey"
     if not folder.is_dir():
         return report.skip("no survey/ folder")
+    codebook_path = folder / inputs.CODEBOOK_NAME
+    # A drafted codebook (make codebook): each decision still marked TODO is a problem.
+    pending = codebook_draft.pending_decisions(codebook_path) if codebook_path.is_file() else []
+    for line in pending:
+        report.problem(line)
     try:
-        codebook = load_codebook(folder / inputs.CODEBOOK_NAME)
+        codebook = load_codebook(codebook_path, require_role=not pending)
     except InputError as exc:
         report.problem(exc)
         return report
@@ -150,6 +155,9 @@ def check_survey(data_dir: Path, params: dict) -> Report:
                 bad_values += 1
                 values = values.where(values.fillna("").astype("str").str.strip() != exc.value, "")
     if missing or bad_values:
+        return report
+    if not codebook.of_type("role"):
+        report.note("cleaning steps not run: the role variable is still a TODO decision")
         return report
     # Everything declared decodes: run the cleaning steps for what remains (numbers, settings).
     try:

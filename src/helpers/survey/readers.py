@@ -77,6 +77,7 @@ shared 2-core machine.
 
 from __future__ import annotations
 
+import ast
 import csv
 import datetime as dt
 import io
@@ -117,6 +118,7 @@ QUALTRICS_IDS = frozenset(
 )
 LEGACY_V = [f"V{i}" for i in range(1, 11)]
 _IMPORT_ID_PREFIX = '{"ImportId"'
+_IMPORT_ID_PREFIX_PY = "{'ImportId'"
 _QNUM = re.compile(r"[Qq]\d+[A-Za-z0-9_.]*")
 _CODE = re.compile(r"-?\d+")
 _NOTE_LIST = 10  # at most this many items listed in a note
@@ -145,7 +147,8 @@ def _cells(row: Sequence[str] | None) -> list[str]:
 
 
 def _has_import_ids(row: Sequence[str]) -> bool:
-    return any(c.lstrip().startswith(_IMPORT_ID_PREFIX) for c in row)
+    # QualtricsTools writes the row Python-style ({'ImportId': 'QID1'}): accepted too.
+    return any(c.lstrip().startswith((_IMPORT_ID_PREFIX, _IMPORT_ID_PREFIX_PY)) for c in row)
 
 
 def _is_number_row(row: Sequence[str]) -> bool:
@@ -533,9 +536,12 @@ def _qualtrics_header(rows, source, notes):
             import_ids.append("")
             continue
         try:
-            parsed = json.loads(cell)
+            if cell.lstrip().startswith(_IMPORT_ID_PREFIX_PY):
+                parsed = ast.literal_eval(cell.strip())  # a literal only: no code runs
+            else:
+                parsed = json.loads(cell)
             import_ids.append(str(parsed["ImportId"]))
-        except (ValueError, TypeError, KeyError) as exc:
+        except (ValueError, TypeError, KeyError, SyntaxError) as exc:
             raise InputError(
                 source,
                 'row 3 cell is not Qualtrics ImportId JSON such as {"ImportId":"QID1"}',

@@ -1,0 +1,591 @@
+"""``make codebook``: draft a codebook from the survey platform's own definition.
+
+The platform already holds every question, choice and code; typing them into ``codebook.yaml``
+by hand is slow and error-prone. This module drafts the codebook from
+
+* a Qualtrics survey file (``.qsf``, JSON): questions in block order, trashed questions left
+  out; single-answer questions -> ``categorical`` with their **recode values** as codes;
+  multiple-answer questions -> one ``categorical`` per choice (``1`` = selected); matrices ->
+  ``likert`` items of one battery with the matrix's answers as the scale; "Other, please
+  specify" choices -> a ``text`` variable for their ``_TEXT`` column; sliders, rank orders,
+  constant sums and timers -> ``number``; anything else -> ``text``. When the export sits
+  beside the .qsf, its row-3 ImportIds (``QID14_3``, ``QID6-4-TEXT``, Python-style rows too)
+  say exactly which question and choice every column holds, so the draft declares the
+  export's columns as they are named; without it the names follow Qualtrics' convention;
+* an SPSS (``.sav``) or Stata (``.dta``) file: variable labels as questions, value labels as
+  codes, labelled user-missing codes as ``non_substantive``, unlabelled ones as
+  ``survey.missing_codes``; columns that share one set of three or more value labels become
+  ``likert`` items on a shared scale.
+
+What only the analyst can decide is written as comments marked ``TODO`` on their own lines:
+which variable is the role, which codes count as agreement (``positive``), which items are
+reversed, and the published-figures mapping. :func:`pending_decisions` lists those lines;
+``make check`` reports each as a problem until it is resolved (and the TODO removed).
+
+The draft goes to ``build/codebook_draft.yaml`` (or ``--out``), never under the data folder
+(decisions 7); the command says where to copy it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import html
+import json
+import re
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from helpers import files
+from helpers.files import InputError
+
+DEFAULT_OUT = "build/codebook_draft.yaml"
+# Qualtrics metadata columns (current and legacy names) -> the codebook's metadata fields.
+METADATA_COLUMNS = {
+    "status": ("Status",),
+    "progress": ("Progress",),
+    "finished": ("Finished",),
+    "duration": ("Duration (in seconds)", "Duration__in_seconds_"),
+    "started": ("StartDate",),
+    "response_id": ("ResponseId", "ResponseID"),
+}
+NON_SUBSTANTIVE = re.compile(
+    r"don.?t know|not applicable|\bn/?a\b|prefer not|no opinion|not sure|unsure|can.?t say|decline",
+    re.IGNORECASE,
+)
+SINGLE = {"SAVR", "SAHR", "SACOL", "DL", "SB", "NPS"}
+MULTIPLE = {"MAVR", "MAHR", "MACOL", "MSB"}
+NUMBER_TYPES = {"Slider", "RO", "CS", "Timing"}
+TODO_RE = re.compile(r"#\s*TODO\b.*")  # a comment that begins with TODO
+_IMPORT = re.compile(r"^(QID\d+)(#\d+)?(?:[-_](.*))?$")
+
+
+@dataclass
+class DraftVariable:
+    name: str
+    source: str
+    type: str
+    question: str
+    labels: dict[str, str] = field(default_factory=dict)
+    non_substantive: dict[str, str] = field(default_factory=dict)
+    scale: str | None = None
+    battery: str | None = None
+    comment: str = ""
+
+
+@dataclass
+class Draft:
+    title: str
+    source: Path
+    platform: str | None
+    export: str | None = None
+    metadata: dict[str, str] = field(default_factory=dict)
+    missing_codes: list[str] = field(default_factory=list)
+    scales: dict[str, tuple[dict[str, str], dict[str, str]]] = field(default_factory=dict)
+    variables: list[DraftVariable] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+
+# --------------------------------------------------------------------------------------------
+# Text helpers
+
+
+def plain(text) -> str:
+    """Question or choice HTML as one line of plain text."""
+    text = re.sub(r"<br\s*/?>|</p>|</div>", " ", str(text or ""), flags=re.IGNORECASE)
+    text = html.unescape(re.sub(r"<[^>]+>", "", text))
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def _name(column: str, taken: set[str]) -> str:
+    base = re.sub(r"[^0-9A-Za-z]+", "_", column).strip("_").lower() or "var"
+    if base[0].isdigit():
+        base = "v_" + base
+    name, n = base, 1
+    while name in taken:
+        n += 1
+        name = f"{base}_{n}"
+    taken.add(name)
+    return name
+
+
+def _split_labels(labels: dict[str, str]) -> tuple[dict[str, str], dict[str, str]]:
+    """(substantive, non-substantive) by wording ("Don't know", "Not applicable" ...)."""
+    sub = {c: lab for c, lab in labels.items() if not NON_SUBSTANTIVE.search(lab)}
+    non = {c: lab for c, lab in labels.items() if NON_SUBSTANTIVE.search(lab)}
+    return sub, non
+
+
+def _unique_labels(labels: dict[str, str]) -> dict[str, str]:
+    """A label used twice gets its code appended (the codebook needs one label per code)."""
+    seen: dict[str, int] = {}
+    for label in labels.values():
+        seen[label] = seen.get(label, 0) + 1
+    return {c: (f"{lab} ({c})" if seen[lab] > 1 else lab) for c, lab in labels.items()}
+
+
+# --------------------------------------------------------------------------------------------
+# Qualtrics .qsf
+
+
+def _ordered(mapping: dict | None, order) -> list[str]:
+    mapping = mapping or {}
+    keys = [str(k) for k in (order or [])]
+    keys = [k for k in keys if k in mapping]
+    return keys + [k for k in mapping if k not in keys]
+
+
+def load_qsf(path: Path) -> tuple[str, list[dict]]:
+    """(survey name, question payloads in block order, trashed questions left out)."""
+    try:
+        survey = json.loads(files.read_text(path).text)
+        elements = survey["SurveyElements"]
+    except (ValueError, KeyError, TypeError) as exc:
+        raise InputError(path, f"not a Qualtrics survey file (.qsf JSON with SurveyElements): {exc}") from exc
+    questions = {e["Payload"]["QuestionID"]: e["Payload"] for e in elements if e.get("Element") == "SQ"}
+    blocks = next((e["Payload"] for e in elements if e.get("Element") == "BL"), None) or []
+    if isinstance(blocks, dict):  # some exports store the blocks as a mapping
+        blocks = list(blocks.values())
+    order, trashed = [], set()
+    for block in blocks:
+        ids = [el.get("QuestionID") for el in block.get("BlockElements", []) if el.get("Type") == "Question"]
+        if block.get("Type") == "Trash":
+            trashed.update(ids)
+        else:
+            order += [q for q in ids if q in questions and q not in order]
+    order += [q for q in questions if q not in order and q not in trashed]
+    name = str((survey.get("SurveyEntry") or {}).get("SurveyName", path.stem))
+    return name, [questions[q] for q in order]
+
+
+class _Question:
+    def __init__(self, payload: dict):
+        self.p = payload
+        self.qid = payload["QuestionID"]
+        self.tag = str(payload.get("DataExportTag") or self.qid)
+        self.text = plain(payload.get("QuestionText"))
+        self.type = payload.get("QuestionType")
+        self.selector = payload.get("Selector")
+        self.sub = payload.get("SubSelector")
+        self.choices = payload.get("Choices") or {}
+        if isinstance(self.choices, list):
+            self.choices = {str(i + 1): c for i, c in enumerate(self.choices)}
+        self.choice_ids = _ordered(self.choices, payload.get("ChoiceOrder"))
+        self.answers = payload.get("Answers") or {}
+        self.answer_ids = _ordered(self.answers, payload.get("AnswerOrder"))
+        self.recode = {str(k): str(v) for k, v in (payload.get("RecodeValues") or {}).items()}
+        tags = payload.get("ChoiceDataExportTags")
+        self.export_tags = {str(k): str(v) for k, v in tags.items()} if isinstance(tags, dict) else {}
+
+    @property
+    def is_matrix_single(self) -> bool:
+        return self.type == "Matrix" and self.sub in ("SingleAnswer", None) and bool(self.answers)
+
+    def code(self, cid: str) -> str:
+        return self.recode.get(cid, cid)
+
+    def choice_label(self, cid: str) -> str:
+        return plain((self.choices.get(cid) or {}).get("Display")) or cid
+
+    def answer_label(self, aid: str) -> str:
+        return plain((self.answers.get(aid) or {}).get("Display")) or aid
+
+    def choice_labels(self) -> dict[str, str]:
+        return _unique_labels({self.code(c): self.choice_label(c) for c in self.choice_ids})
+
+    def answer_labels(self) -> dict[str, str]:
+        return _unique_labels({self.code(a): self.answer_label(a) for a in self.answer_ids})
+
+    def has_text_entry(self, cid: str) -> bool:
+        return str((self.choices.get(cid) or {}).get("TextEntry", "")).lower() == "true"
+
+    def statement_suffix(self, cid: str) -> str:
+        return self.export_tags.get(cid) or cid
+
+    def conventional_columns(self) -> list[tuple[str, list[str]]]:
+        """(column, parts) as Qualtrics names them when no export says otherwise."""
+        t = self.tag
+        if self.type == "DB":
+            return []
+        if self.type == "MC" and self.selector in SINGLE:
+            cols = [(t, [])]
+            cols += [
+                (f"{t}_{self.code(c)}_TEXT", [c, "TEXT"]) for c in self.choice_ids if self.has_text_entry(c)
+            ]
+            return cols
+        if self.type == "MC" and self.selector in MULTIPLE:
+            cols = []
+            for c in self.choice_ids:
+                cols.append((f"{t}_{self.code(c)}", [c]))
+                if self.has_text_entry(c):
+                    cols.append((f"{t}_{self.code(c)}_TEXT", [c, "TEXT"]))
+            return cols
+        if self.type == "TE" and self.selector != "FORM":
+            return [(t, ["TEXT"])]
+        if self.type == "Matrix" and self.sub == "MultipleAnswer":
+            return [
+                (f"{t}_{self.statement_suffix(c)}_{self.code(a)}", [c, a])
+                for c in self.choice_ids
+                for a in self.answer_ids
+            ]
+        if self.type == "Timing":
+            return [
+                (f"{t}_{part}", [part])
+                for part in ("First Click", "Last Click", "Page Submit", "Click Count")
+            ]
+        cols = []
+        for c in self.choice_ids:
+            cols.append((f"{t}_{self.statement_suffix(c)}", [c]))
+            if self.has_text_entry(c):
+                cols.append((f"{t}_{self.statement_suffix(c)}_TEXT", [c, "TEXT"]))
+        return cols
+
+    def variable(
+        self, column: str, parts: list[str], sbs: str | None
+    ) -> tuple[str, str, dict[str, str], str]:
+        """(type, question text, labels, kind) of one export column of this question."""
+        parts = [p for p in parts if p != ""]
+        if parts and parts[-1].upper() == "TEXT":
+            base = parts[:-1]
+            what = self.choice_label(base[0]) if base and base[0] in self.choices else "text"
+            return "text", f"{self.text} - {what} - Text" if base else self.text, {}, "text"
+        if sbs is not None:
+            return "text", self.text, {}, "text"
+        if self.type == "MC" and self.selector in SINGLE and not parts:
+            return "categorical", self.text, self.choice_labels(), "single"
+        if self.type == "MC" and self.selector in MULTIPLE and len(parts) == 1 and parts[0] in self.choices:
+            return (
+                "categorical",
+                f"{self.text} - {self.choice_label(parts[0])}",
+                {"1": "Selected"},
+                "multiple",
+            )
+        if self.is_matrix_single and len(parts) == 1 and parts[0] in self.choices:
+            return "likert", f"{self.text} - {self.choice_label(parts[0])}", self.answer_labels(), "matrix"
+        if (
+            self.type == "Matrix"
+            and self.sub == "MultipleAnswer"
+            and len(parts) == 2
+            and parts[0] in self.choices
+            and parts[1] in self.answers
+        ):
+            question = f"{self.text} - {self.choice_label(parts[0])} - {self.answer_label(parts[1])}"
+            return "categorical", question, {"1": "Selected"}, "multiple"
+        if self.type in NUMBER_TYPES:
+            label = self.choice_label(parts[0]) if parts and parts[0] in self.choices else " ".join(parts)
+            return "number", f"{self.text} - {label}" if label else self.text, {}, "number"
+        return "text", self.text, {}, "text"
+
+
+def _column_parts(import_id: str) -> tuple[str, str | None, list[str]] | None:
+    """ImportId ``QID14_3`` / ``QID6-4-TEXT`` / ``QID17#2-1-3`` -> (QID14, sbs, [3]) ..."""
+    match = _IMPORT.match(import_id)
+    if not match:
+        return None
+    rest = match.group(3) or ""
+    return match.group(1), match.group(2), [p for p in re.split(r"[-_]", rest) if p] if rest else []
+
+
+def draft_from_qsf(path: Path, export=None) -> Draft:
+    """A draft codebook from a .qsf (and the matching export, when given: a SurveyExport)."""
+    title, payloads = load_qsf(path)
+    questions = [_Question(p) for p in payloads]
+    by_qid = {q.qid: q for q in questions}
+    draft = Draft(title=title, source=path, platform="qualtrics")
+    columns: list[tuple[str, _Question, list[str], str | None]] = []
+    if export is not None:
+        draft.export = export.source.name
+        draft.platform = None if export.platform == "qualtrics" else export.platform
+        seen_q = set()
+        for column in export.data.columns:
+            parsed = _column_parts(export.import_ids.get(column, ""))
+            if parsed and parsed[0] in by_qid:
+                columns.append((column, by_qid[parsed[0]], parsed[2], parsed[1]))
+                seen_q.add(parsed[0])
+        trashed_cols = [
+            c
+            for c in export.data.columns
+            if (p := _column_parts(export.import_ids.get(c, ""))) and p[0] not in by_qid
+        ]
+        if trashed_cols:
+            draft.notes.append(
+                f"{len(trashed_cols)} export column(s) belong to questions not in the survey's blocks "
+                f"(trashed or deleted): left out: {', '.join(trashed_cols[:10])}"
+            )
+        present = set(export.data.columns)
+        for field_name, names in METADATA_COLUMNS.items():
+            hit = next((n for n in names if n in present), None)
+            if hit:
+                draft.metadata[field_name] = hit
+    else:
+        for q in questions:
+            columns += [(c, q, parts, None) for c, parts in q.conventional_columns()]
+        draft.metadata = {k: v[0] for k, v in METADATA_COLUMNS.items()}
+
+    # Qualtrics' "seen but unanswered" code, unless some choice uses -99 as its recode value.
+    if not any("-99" in q.recode.values() for q in questions):
+        draft.missing_codes = ["-99"]
+    taken: set[str] = set()
+    for column, q, parts, sbs in columns:
+        vtype, question, labels, kind = q.variable(column, parts, sbs)
+        var = DraftVariable(_name(column, taken), column, vtype, question)
+        if kind == "matrix":
+            sub, non = _split_labels(labels)
+            scale = _scale_name(draft, q.tag, sub, non)
+            var.scale, var.battery = scale, _battery_name(q.tag)
+        elif labels:
+            var.labels, var.non_substantive = _split_labels(labels)
+            if not var.labels:  # every choice reads as non-substantive: keep them as labels
+                var.labels, var.non_substantive = labels, {}
+        if kind == "text" and parts and parts[-1].upper() == "TEXT":
+            var.comment = '"Other, please specify" text'
+        draft.variables.append(var)
+    return draft
+
+
+def _battery_name(tag: str) -> str:
+    return re.sub(r"[^0-9A-Za-z]+", "_", tag).strip("_").lower() or "battery"
+
+
+def _scale_name(draft: Draft, tag: str, levels: dict[str, str], non: dict[str, str]) -> str:
+    for name, (lv, ns) in draft.scales.items():
+        if lv == levels and ns == non:
+            return name
+    name = "scale_" + _battery_name(tag)
+    draft.scales[name] = (levels, non)
+    return name
+
+
+# --------------------------------------------------------------------------------------------
+# SPSS / Stata
+
+
+def draft_from_labelled(path: Path) -> Draft:
+    from helpers.survey.spss import read_labelled
+
+    export, meta = read_labelled(path)
+    draft = Draft(title=path.stem, source=path, platform=None, export=path.name)
+    present = set(export.data.columns)
+    for field_name, names in METADATA_COLUMNS.items():
+        hit = next((n for n in names if n in present), None)
+        if hit:
+            draft.metadata[field_name] = hit
+    meta_columns = set(draft.metadata.values())
+    missing_codes: list[str] = []
+    label_sets: dict[tuple, list[str]] = {}
+    for column in export.data.columns:
+        if column in meta_columns:
+            continue
+        labels = meta.value_labels.get(column, {})
+        user_missing = meta.user_missing.get(column, [])
+        sub = {c: lab for c, lab in labels.items() if c not in user_missing}
+        if len(sub) >= 3:
+            label_sets.setdefault(tuple(sub.items()), []).append(column)
+    likert = {c: key for key, cols in label_sets.items() if len(cols) >= 2 for c in cols}
+    taken: set[str] = set()
+    for column in export.data.columns:
+        if column in meta_columns:
+            continue
+        question = meta.variable_labels.get(column) or column
+        var = DraftVariable(_name(column, taken), column, "text", question)
+        labels = meta.value_labels.get(column, {})
+        user_missing = meta.user_missing.get(column, [])
+        unlabelled_missing = [c for c in user_missing if c not in labels]
+        missing_codes += [c for c in unlabelled_missing if c not in missing_codes]
+        if meta.missing_ranges.get(column):
+            spans = ", ".join(f"{lo:g} to {hi:g}" for lo, hi in meta.missing_ranges[column])
+            var.comment = f"user-missing range {spans}: list the codes that occur under survey.missing_codes"
+        cells = set(export.data[column]) - {""} - set(user_missing)
+        if labels and not cells <= set(labels) | set(
+            labels.values()
+        ):  # labels on some values only (e.g. 999 "skipped")
+            var.type = "number" if _all_numbers(export.data[column]) else "text"
+            var.comment = "value labels on some values only: " + _mapping(labels)
+        elif labels:
+            sub = _unique_labels({c: lab for c, lab in labels.items() if c not in user_missing})
+            non = {c: lab for c, lab in labels.items() if c in user_missing}
+            if column in likert:
+                var.type = "likert"
+                var.scale = _scale_name(draft, "labels_" + str(len(draft.scales) + 1), sub, non)
+                var.battery = var.scale.removeprefix("scale_")
+            else:
+                var.type = "ordinal" if meta.measure.get(column) == "ordinal" else "categorical"
+                var.labels, var.non_substantive = sub or non, non if sub else {}
+        elif column not in meta.string_columns and _all_numbers(export.data[column]):
+            var.type = "number"  # dates and times (ISO text) stay text
+        draft.variables.append(var)
+    draft.missing_codes = missing_codes
+    draft.notes += export.notes
+    return draft
+
+
+def _all_numbers(values) -> bool:
+    import pandas as pd
+
+    filled = values[values.str.strip() != ""]
+    return bool(pd.to_numeric(filled, errors="coerce").notna().all())
+
+
+# --------------------------------------------------------------------------------------------
+# Writing the draft
+
+
+def _q(value) -> str:
+    """A YAML scalar: JSON strings are valid YAML double-quoted strings."""
+    return json.dumps(str(value), ensure_ascii=False)
+
+
+def _code(code: str) -> str:
+    return code if re.fullmatch(r"-?[1-9]\d{0,14}|0", code) else _q(code)
+
+
+def _mapping(labels: dict[str, str]) -> str:
+    return "{" + ", ".join(f"{_code(c)}: {_q(lab)}" for c, lab in labels.items()) + "}"
+
+
+def render(draft: Draft) -> str:
+    """The draft as commented YAML (byte-stable: no dates, no absolute paths)."""
+    out = [
+        f"# Codebook DRAFTED by `make codebook` from {draft.source.name}: check every entry.",
+        "# Decisions only the analyst can make are marked TODO, one per line; `make check`",
+        "# reports each TODO as a problem until it is resolved and its TODO removed.",
+        "# TODO role: choose the variable that holds the respondent's role: set its type to role,",
+        "#   map its codes to the study's role groups, add other_code/other_text and role_rules.",
+        "# TODO reversed items: mark negatively worded likert items `reverse: true`.",
+        "# TODO published figures: add published_comparison (measure -> item and levels) or leave it out.",
+    ]
+    out += [f"# note: {n}" for n in draft.notes]
+    out += ["survey:", f"  title: {_q(draft.title)}"]
+    if draft.export:
+        out.append(f"  export: {_q(draft.export)}")
+    if draft.platform:
+        out.append(f"  platform: {draft.platform}")
+    out.append(
+        "  missing_codes: ["
+        + ", ".join(_code(c) for c in draft.missing_codes)
+        + "]"
+        + ("  # Qualtrics' seen-but-unanswered code" if draft.missing_codes == ["-99"] else "")
+    )
+    if draft.metadata:
+        out.append("metadata:")
+        out += [f"  {k}: {_q(v)}" for k, v in draft.metadata.items()]
+    if draft.scales:
+        out.append("scales:")
+        for name, (levels, non) in draft.scales.items():
+            out.append(f"  {name}:")
+            out.append(f"    levels: {_mapping(levels)}  # in scale order, low to high: check")
+            if non:
+                out.append(f"    non_substantive: {_mapping(non)}")
+            out.append(f"    positive: []  # TODO agreement: the codes of {name} counted as agreement")
+    out.append("variables:" if draft.variables else "variables: {}  # no question columns found")
+    for var in draft.variables:
+        out.append(f"  {var.name}:{'  # ' + var.comment if var.comment else ''}")
+        out.append(f"    source: {_q(var.source)}")
+        out.append(f"    type: {var.type}")
+        if var.question:
+            out.append(f"    question: {_q(var.question[:300])}")
+        if var.scale:
+            out.append(f"    scale: {var.scale}")
+            out.append(f"    battery: {var.battery}")
+        if var.labels:
+            out.append(f"    labels: {_mapping(var.labels)}")
+        if var.non_substantive:
+            out.append(f"    non_substantive: {_mapping(var.non_substantive)}")
+    return "\n".join(out) + "\n"
+
+
+def pending_decisions(codebook_path: Path) -> list[str]:
+    """Every line of a codebook still marked TODO, as ``<file> line N: <comment>``."""
+    text = files.read_text(codebook_path).text
+    found = []
+    for number, line in enumerate(text.splitlines(), start=1):
+        match = TODO_RE.search(line)
+        if match:
+            comment = match.group(0).lstrip("#").strip()
+            found.append(f"{Path(codebook_path).name} line {number}: decision still to make: {comment}")
+    return found
+
+
+# --------------------------------------------------------------------------------------------
+# Command line
+
+
+def find_definition(data: Path) -> Path:
+    """The .qsf (preferred) or .sav/.dta in a file, a survey folder or a data folder."""
+    if data.is_file():
+        return data
+    for folder in (data / "survey", data):
+        if folder.is_dir():
+            for pattern in ("*.qsf", "*.sav", "*.zsav", "*.dta"):
+                found = sorted(folder.glob(pattern))
+                if len(found) > 1:
+                    raise InputError(
+                        folder, f"several {pattern} files: name one", value=[p.name for p in found]
+                    )
+                if found:
+                    return found[0]
+    raise InputError(
+        data, "no Qualtrics .qsf or SPSS/Stata file found (looked in survey/ and the folder itself)"
+    )
+
+
+def _beside_export(definition: Path):
+    """The export beside a .qsf (one CSV/TSV/XLSX with Qualtrics ImportIds), read; else None."""
+    from helpers.survey.readers import read_export
+
+    candidates = sorted(
+        p for p in definition.parent.iterdir() if p.suffix.lower() in {".csv", ".tsv", ".txt", ".xlsx"}
+    )
+    exports = []
+    for path in candidates:
+        try:
+            export = read_export(path)
+        except InputError:
+            continue
+        if export.import_ids:
+            exports.append(export)
+    return exports[0] if len(exports) == 1 else None
+
+
+def draft(definition: Path, export=None) -> Draft:
+    if definition.suffix.lower() == ".qsf":
+        return draft_from_qsf(definition, export)
+    return draft_from_labelled(definition)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m helpers.survey.codebook_draft", description=__doc__)
+    parser.add_argument("data", help="a .qsf, .sav or .dta file, or a folder holding one (or its survey/)")
+    parser.add_argument("--out", default=DEFAULT_OUT)
+    args = parser.parse_args(argv)
+    from helpers import paths
+
+    data = paths.resolve(args.data)
+    out = paths.resolve(args.out)
+    try:
+        definition = find_definition(data)
+        folder = data if data.is_dir() else data.parent
+        if out.resolve().is_relative_to(folder.resolve()) or out.resolve().is_relative_to(
+            definition.parent.resolve()
+        ):
+            raise InputError(out, "the draft is never written under the data folder: give OUT= elsewhere")
+        export = _beside_export(definition) if definition.suffix.lower() == ".qsf" else None
+        result = draft(definition, export)
+    except InputError as exc:
+        print(f"make codebook: {exc}", file=sys.stderr)
+        return 1
+    from helpers.outputs import atomic_path
+
+    with atomic_path(out) as tmp:
+        tmp.write_text(render(result), encoding="utf-8")
+    todos = pending_decisions(out)
+    print(f"Drafted {len(result.variables)} variables from {definition.name} into {args.out}")
+    if export is not None:
+        print(f"Columns named as in the export beside it: {export.source.name}")
+    print(f"{len(todos)} decisions are marked TODO in the draft; resolve them, then copy it to")
+    print(f"  {definition.parent / 'codebook.yaml'}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

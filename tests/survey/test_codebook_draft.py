@@ -1,0 +1,293 @@
+"""`make codebook`: a codebook drafted from a Qualtrics .qsf or an SPSS file.
+
+A tiny .qsf is built here with the quirks that matter (recode values that are not 1..k, a
+matrix, "Other, please specify", a trashed question, a multiple-answer question); the real
+.qsf files in ../shared/fixtures/qualtrics-qsf are drafted with their exports at the end, and
+`make check` on each reports nothing but the TODO decisions.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+
+import pyreadstat
+import pytest
+import yaml
+
+from helpers import check, paths
+from helpers.files import InputError
+from helpers.survey import codebook_draft as cd
+from helpers.survey.codebook import load_codebook
+from helpers.survey.readers import read_export
+
+
+def sq(qid, tag, qtype, selector, sub=None, text="Q?", **extra):
+    payload = {
+        "QuestionID": qid,
+        "DataExportTag": tag,
+        "QuestionType": qtype,
+        "Selector": selector,
+        "SubSelector": sub,
+        "QuestionText": text,
+    }
+    payload.update(extra)
+    return {"Element": "SQ", "PrimaryAttribute": qid, "Payload": payload}
+
+
+TINY_QSF = {
+    "SurveyEntry": {"SurveyName": "Tiny survey"},
+    "SurveyElements": [
+        {
+            "Element": "BL",
+            "Payload": [
+                {
+                    "Type": "Default",
+                    "BlockElements": [
+                        {"Type": "Question", "QuestionID": "QID2"},
+                        {"Type": "Question", "QuestionID": "QID1"},
+                        {"Type": "Question", "QuestionID": "QID3"},
+                        {"Type": "Question", "QuestionID": "QID5"},
+                        {"Type": "Question", "QuestionID": "QID6"},
+                    ],
+                },
+                {"Type": "Trash", "BlockElements": [{"Type": "Question", "QuestionID": "QID4"}]},
+            ],
+        },
+        sq(
+            "QID1",
+            "role",
+            "MC",
+            "SAVR",
+            "TX",
+            text="<p>What is your <b>current</b> role?</p>",
+            Choices={
+                "1": {"Display": "Chief executive"},
+                "2": {"Display": "Other, please specify", "TextEntry": "true"},
+            },
+            ChoiceOrder=[1, 2],
+            RecodeValues={"1": "1", "2": "7"},
+        ),
+        sq("QID2", "Q0", "DB", "TB", text="Welcome"),
+        sq(
+            "QID3",
+            "att",
+            "Matrix",
+            "Likert",
+            "SingleAnswer",
+            text="How far do you agree?",
+            Choices={"1": {"Display": "Managers listen"}, "2": {"Display": "Doctors listen"}},
+            ChoiceOrder=["1", "2"],
+            Answers={
+                "1": {"Display": "Disagree"},
+                "2": {"Display": "Agree"},
+                "3": {"Display": "Don&#39;t know"},
+            },
+            AnswerOrder=[1, 2, 3],
+            RecodeValues={"1": "1", "2": "5", "3": "9"},
+        ),
+        sq("QID4", "old", "TE", "SL", text="Trashed question"),
+        sq(
+            "QID5",
+            "why",
+            "MC",
+            "MAVR",
+            "TX",
+            text="Why?",
+            Choices={"1": {"Display": "Pay"}, "2": {"Display": "Status"}},
+            ChoiceOrder=[1, 2],
+            RecodeValues={"1": "3", "2": "4"},
+        ),
+        sq("QID6", "years", "TE", "SL", text="Years in role"),
+    ],
+}
+
+
+@pytest.fixture
+def tiny_qsf(tmp_path):
+    path = tmp_path / "survey.qsf"
+    path.write_text(json.dumps(TINY_QSF), encoding="utf-8")
+    return path
+
+
+def test_qsf_draft_declares_questions_choices_recodes_matrix_and_other_text(tiny_qsf):
+    draft = cd.draft_from_qsf(tiny_qsf)
+    assert [(v.source, v.type) for v in draft.variables] == [
+        ("role", "categorical"),
+        ("role_7_TEXT", "text"),
+        ("att_1", "likert"),
+        ("att_2", "likert"),
+        ("why_3", "categorical"),
+        ("why_4", "categorical"),
+        ("years", "text"),
+    ]  # block order, the descriptive-text block and the trashed question left out
+    role, other, att1 = draft.variables[0], draft.variables[1], draft.variables[2]
+    assert role.labels == {"1": "Chief executive", "7": "Other, please specify"}  # recode values
+    assert role.question == "What is your current role?"
+    assert other.question == "What is your current role? - Other, please specify - Text"
+    assert att1.question == "How far do you agree? - Managers listen" and att1.battery == "att"
+    assert draft.scales == {"scale_att": ({"1": "Disagree", "5": "Agree"}, {"9": "Don't know"})}
+    assert draft.variables[4].labels == {"1": "Selected"} and draft.variables[4].question == "Why? - Pay"
+    assert draft.missing_codes == ["-99"]
+
+
+def test_rendered_draft_loads_once_the_role_is_chosen_and_lists_each_todo(tiny_qsf, tmp_path):
+    text = cd.render(cd.draft_from_qsf(tiny_qsf))
+    out = tmp_path / "draft.yaml"
+    out.write_text(text, encoding="utf-8")
+    todos = cd.pending_decisions(out)
+    assert [t.split(": ", 2)[2] for t in todos] == [
+        "TODO role: choose the variable that holds the respondent's role: set its type to role,",
+        "TODO reversed items: mark negatively worded likert items `reverse: true`.",
+        "TODO published figures: add published_comparison (measure -> item and levels) or leave it out.",
+        "TODO agreement: the codes of scale_att counted as agreement",
+    ]
+    assert todos[0].startswith("draft.yaml line 4: decision still to make: ")
+    with pytest.raises(InputError, match="exactly one variable must have type 'role'"):
+        load_codebook(out)
+    codebook = load_codebook(out, require_role=False)
+    assert codebook.variables["att_1"].scale.levels == {"1": "Disagree", "5": "Agree"}
+    raw = yaml.safe_load(text)
+    raw["variables"]["role"].update(type="role", other_code=7, other_text="role_7_TEXT")
+    raw["variables"]["role"]["labels"] = {1: "Chief executive", 7: "Other"}
+    out.write_text(yaml.safe_dump(raw), encoding="utf-8")
+    assert load_codebook(out).role.source == "role"
+
+
+def test_spss_draft_uses_labels_and_user_missing(tmp_path):
+    import pandas as pd
+
+    frame = pd.DataFrame(
+        {
+            "Finished": [1.0, 1.0],
+            "q1": [1.0, 9.0],
+            "q2": [2.0, -1.0],
+            "q3": [3.0, 1.0],
+            "age": [40.0, 51.0],
+            "note": ["a", "b"],
+        }
+    )
+    agree = {1: "Disagree", 2: "Neutral", 3: "Agree", 9: "Don't know"}
+    path = tmp_path / "s.sav"
+    pyreadstat.write_sav(
+        frame,
+        str(path),
+        column_labels={"q1": "Item one", "q2": "Item two", "age": "Age"},
+        variable_value_labels={
+            "Finished": {0: "False", 1: "True"},
+            "q1": agree,
+            "q2": agree,
+            "q3": {1: "Yes", 3: "No"},
+        },
+        missing_ranges={"q1": [9, -1], "q2": [9, -1]},
+    )
+    draft = cd.draft_from_labelled(path)
+    assert draft.metadata == {"finished": "Finished"}
+    assert [(v.source, v.type) for v in draft.variables] == [
+        ("q1", "likert"),
+        ("q2", "likert"),
+        ("q3", "categorical"),
+        ("age", "number"),
+        ("note", "text"),
+    ]
+    assert draft.scales == {
+        "scale_labels_1": ({"1": "Disagree", "2": "Neutral", "3": "Agree"}, {"9": "Don't know"})
+    }
+    assert draft.missing_codes == ["-1"]  # user-missing with no label
+    assert draft.variables[0].question == "Item one"
+
+
+def test_make_codebook_cli_writes_outside_the_data_folder_only(tiny_qsf, tmp_path, capsys):
+    out = tmp_path.parent / (tmp_path.name + "_out") / "draft.yaml"
+    assert cd.main([str(tiny_qsf.parent), "--out", str(out)]) == 0
+    printed = capsys.readouterr().out
+    assert "Drafted 7 variables from survey.qsf" in printed and "4 decisions are marked TODO" in printed
+    assert str(tiny_qsf.parent / "codebook.yaml") in printed
+    assert out.read_text(encoding="utf-8") == cd.render(cd.draft_from_qsf(tiny_qsf))
+    assert cd.main([str(tiny_qsf.parent), "--out", str(tmp_path / "codebook.yaml")]) == 1
+    assert "never written under the data folder" in capsys.readouterr().err
+    assert not (tmp_path / "codebook.yaml").exists()
+
+
+# --------------------------------------------------------------------------------------------
+# The real .qsf files with their exports (read-only copies into tmp; skipped when absent)
+
+FIXTURES = paths.project_root().parent / "shared" / "fixtures" / "qualtrics-qsf"
+needs_fixtures = pytest.mark.skipif(not FIXTURES.is_dir(), reason="../shared/fixtures not present")
+
+
+@needs_fixtures
+@pytest.mark.parametrize(
+    "qsf, export, n_vars, n_todo",
+    [
+        (
+            "QualtricsTools_Dummy_Enhancement_Sample_Survey.qsf",
+            "QualtricsTools_Dummy_Enhancement_Sample_Survey.csv",
+            45,
+            5,
+        ),
+        (
+            "QualtricsTools_Long_Exhaustive_Sample_Survey.qsf",
+            "QualtricsTools_Long_Exhaustive_Sample_Survey.csv",
+            353,
+            8,
+        ),
+        (
+            "QualtricsTools_Single_Answer_Matrix_Questions.qsf",
+            "QualtricsTools_Single_Answer_Matrix_Questions_insights.csv",
+            16,
+            5,
+        ),
+        (
+            "QualtricsTools_Test_Survey_for_Coded_Comments.qsf",
+            "QualtricsTools_Test_Survey_for_Coded_Comments.csv",
+            3,
+            3,
+        ),
+        ("porter2016rescue_survey.qsf", "porter2016rescue_pilot_a_anonymized.csv", 28, 3),
+    ],
+)
+def test_real_qsf_drafts_every_exported_question_column_and_checks_clean(
+    tmp_path, qsf, export, n_vars, n_todo
+):
+    survey = tmp_path / "survey"
+    survey.mkdir()
+    shutil.copy(FIXTURES / qsf, survey / "survey.qsf")
+    shutil.copy(FIXTURES / export, survey / "export.csv")
+    exported = read_export(survey / "export.csv")
+    draft = cd.draft_from_qsf(survey / "survey.qsf", cd._beside_export(survey / "survey.qsf"))
+    question_columns = [c for c in exported.data.columns if exported.import_ids.get(c, "").startswith("QID")]
+    assert [v.source for v in draft.variables] == question_columns
+    assert len(draft.variables) == n_vars
+    (survey / "codebook.yaml").write_text(cd.render(draft), encoding="utf-8")
+    report = check.check_survey(tmp_path, {"survey": {}})
+    problems = [str(p) for p in report.problems]
+    assert [p for p in problems if "decision still to make: TODO" not in p] == []
+    assert len(problems) == n_todo
+
+
+SPSS_FIXTURES = FIXTURES.parent / "spss-stata"
+
+
+@needs_fixtures
+@pytest.mark.parametrize(
+    "name, n_vars",
+    [
+        ("pyreadstat_sample.sav", 7),
+        ("pyreadstat_sample_missing.sav", 7),
+        ("pyreadstat_simple_alltypes.sav", 12),
+        ("pyreadstat_test_width_qualtrics.sav", 0),  # all four columns are Qualtrics metadata
+        ("haven_umlauts.sav", 1),
+        ("pyreadstat_sample.dta", 7),
+        ("haven_tagged-na-int.dta", 1),
+    ],
+)
+def test_real_spss_stata_drafts_check_clean(tmp_path, name, n_vars):
+    survey = tmp_path / "survey"
+    survey.mkdir()
+    shutil.copy(SPSS_FIXTURES / name, survey / name)
+    draft = cd.draft_from_labelled(survey / name)
+    assert len(draft.variables) == n_vars
+    (survey / "codebook.yaml").write_text(cd.render(draft), encoding="utf-8")
+    problems = [str(p) for p in check.check_survey(tmp_path, {"survey": {}}).problems]
+    assert [p for p in problems if "decision still to make: TODO" not in p] == []
