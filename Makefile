@@ -44,7 +44,7 @@ SLIDES := reports/05_findings_slides.html
 INDEX  := reports/index.html
 REVEAL_WHEEL := $(BUILD)/vendor/sphinx_revealjs-3.2.1-py3-none-any.whl
 
-.PHONY: help all env test test-all lab lint clean strip demo check audit codebook literature survey attitudes focus_groups findings FORCE
+.PHONY: help all env test test-all lab lint clean strip demo check audit codebook deposit literature survey attitudes focus_groups findings FORCE
 
 help: ## Show this list of targets
 	@awk 'BEGIN {FS = ":.*## "}; /^[a-zA-Z_-]+:.*## / {printf "  \033[1m%-14s\033[0m %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -126,6 +126,9 @@ check: $(ENV_STAMP) ## Validate an input folder (DATA=...) and list every proble
 
 codebook: $(ENV_STAMP) ## Draft a codebook from a Qualtrics .qsf or SPSS/Stata file (DATA=file or folder; OUT=build/codebook_draft.yaml)
 	$(BIN)/python -m helpers.survey.codebook_draft $(DATA) --out $(or $(OUT),$(BUILD)/codebook_draft.yaml)
+
+deposit: $(ENV_STAMP) ## A deposit copy of the clean survey data for an archive (after make survey): written to build/deposit only if k-anonymous (params deposit:)
+	$(BIN)/python -m helpers.survey.deposit $(DATA) --params $(PARAMS)
 
 # bench/ is a folder, so the target must be phony. Runs in a scratch copy; see docs/benchmarks.md.
 .PHONY: bench
