@@ -291,3 +291,67 @@ def test_real_spss_stata_drafts_check_clean(tmp_path, name, n_vars):
     (survey / "codebook.yaml").write_text(cd.render(draft), encoding="utf-8")
     problems = [str(p) for p in check.check_survey(tmp_path, {"survey": {}}).problems]
     assert [p for p in problems if "decision still to make: TODO" not in p] == []
+
+
+# --------------------------------------------------------------------------------------------
+# Two independent routes to the demo's codebook
+
+
+def _signature(var):
+    scale = var.scale
+    return (
+        var.source,
+        var.type,
+        var.value_labels,
+        var.substantive_labels,
+        var.non_substantive_labels,
+        (scale.levels, scale.non_substantive, scale.positive) if scale else None,
+        var.battery,
+        var.reverse,
+        var.other_code,
+        var.other_text,
+        var.consent_code,
+    )
+
+
+def test_demo_qsf_draft_plus_analyst_decisions_equals_the_hand_written_codebook(tmp_path):
+    """Route 1: codebook.yaml, written by hand. Route 2: survey.qsf (written from the instrument's
+    wording by helpers.survey.demo_qsf) drafted, plus analyst_decisions.yaml. Same variables,
+    codes, labels, scales, batteries, reversed items, role rules, and the same clean dataset."""
+    import pandas as pd
+
+    from helpers import config
+    from helpers.survey import cleaning
+
+    demo = paths.project_root() / "data" / "raw" / "demo" / "survey"
+    export = read_export(demo / "survey_export.csv")
+    text = cd.render(cd.draft_from_qsf(demo / "survey.qsf", export))
+    decisions = yaml.safe_load((demo / "analyst_decisions.yaml").read_text(encoding="utf-8"))
+    (tmp_path / "codebook.yaml").write_text(
+        yaml.safe_dump(cd.apply_decisions(text, decisions), sort_keys=False), encoding="utf-8"
+    )
+    drafted, by_hand = load_codebook(tmp_path / "codebook.yaml"), load_codebook(demo / "codebook.yaml")
+    assert list(drafted.variables) == list(by_hand.variables)
+    assert {n: _signature(v) for n, v in drafted.variables.items()} == {
+        n: _signature(v) for n, v in by_hand.variables.items()
+    }
+    assert drafted.metadata == by_hand.metadata and drafted.identifiers == by_hand.identifiers
+    assert drafted.missing_codes == by_hand.missing_codes
+    assert [(r.pattern.pattern, r.role) for r in drafted.role_rules] == [
+        (r.pattern.pattern, r.role) for r in by_hand.role_rules
+    ]
+    assert drafted.multi_item_scales == by_hand.multi_item_scales
+    params = config.load_params(paths.project_root() / "params.yaml", demo.parent)
+    a = cleaning.clean_survey(export.data, drafted, params["survey"], export.source)
+    b = cleaning.clean_survey(export.data, by_hand, params["survey"], export.source)
+    pd.testing.assert_frame_equal(a.clean, b.clean)
+    pd.testing.assert_frame_equal(a.flow, b.flow)
+    assert len(a.clean) == 472
+
+
+def test_demo_qsf_leaves_out_the_trashed_question_and_the_text_block():
+    demo = paths.project_root() / "data" / "raw" / "demo" / "survey"
+    draft = cd.draft_from_qsf(demo / "survey.qsf")
+    sources = [v.source for v in draft.variables]
+    assert "Q11" not in sources and "Q0" not in sources
+    assert sources[:3] == ["Q1", "Q2", "Q2_7_TEXT"] and len(sources) == 23

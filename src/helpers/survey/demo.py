@@ -418,6 +418,10 @@ survey's published figures (Powell & Davies, Managing doctors, doctors managing,
 
 - `survey_export.csv`: a Qualtrics-format export (three header rows, numeric recode values).
 - `codebook.yaml`: the codebook that declares every variable the analysis uses.
+- `survey.qsf`: the survey's Qualtrics definition, written from the instrument (not from the
+  codebook); `make codebook DATA=data/raw/demo` drafts a codebook from it.
+- `analyst_decisions.yaml`: what the analyst decided on that draft (role, agreement codes,
+  reversed items, names); draft + decisions give the same results as `codebook.yaml`.
 
 Regenerate with `make demo` (the same seed gives identical files).
 """
@@ -432,4 +436,12 @@ def write_demo(folder: str | Path, seed: int = 20151) -> list[Path]:
     export.to_csv(export_path, index=False, header=False, lineterminator="\n", encoding="utf-8")
     (out / "codebook.yaml").write_text(codebook_text, encoding="utf-8")
     (out / "README.md").write_text(README.format(seed=seed), encoding="utf-8")
-    return [export_path, out / "codebook.yaml", out / "README.md"]
+    from helpers.survey.demo_qsf import write_qsf
+
+    qsf = write_qsf(out / "survey.qsf")
+    decisions = out / "analyst_decisions.yaml"
+    decisions.write_text(
+        resources.files("helpers.survey").joinpath("demo_analyst_decisions.yaml").read_text(encoding="utf-8"),
+        encoding="utf-8",
+    )
+    return [export_path, out / "codebook.yaml", out / "README.md", qsf, decisions]
