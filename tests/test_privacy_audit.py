@@ -17,11 +17,13 @@ The data folder's checksums and modification times are compared before and after
 
 from __future__ import annotations
 
+import json
 import re
 import zipfile
 from pathlib import Path
 
 import pandas as pd
+import pyreadstat
 import pytest
 
 from helpers import config, disclosure
@@ -55,6 +57,14 @@ def _texts(workspace: Path):
             elif path.suffix == ".parquet":
                 frame = pd.read_parquet(path)
                 cells = [str(c) for c in frame.columns]
+                for col in frame.columns:
+                    cells += [str(v) for v in frame[col].dropna().unique()]
+                yield name, "\n".join(cells)
+            elif path.suffix in (".sav", ".dta"):  # the clean data for SPSS/Stata: names, labels, values
+                reader = pyreadstat.read_sav if path.suffix == ".sav" else pyreadstat.read_dta
+                frame, meta = reader(str(path))
+                cells = [str(c) for c in frame.columns] + [str(v) for v in meta.column_labels if v]
+                cells += [str(v) for labels in meta.variable_value_labels.values() for v in labels.values()]
                 for col in frame.columns:
                     cells += [str(v) for v in frame[col].dropna().unique()]
                 yield name, "\n".join(cells)
@@ -157,9 +167,16 @@ def test_no_identifier_column_in_the_processed_datasets(run):
         "real_name",
     }
     for path in sorted((workspace / "data/processed").glob("*")):
-        columns = set(
-            pd.read_parquet(path).columns if path.suffix == ".parquet" else pd.read_csv(path, nrows=0).columns
-        )
+        if path.suffix == ".parquet":
+            columns = set(pd.read_parquet(path).columns)
+        elif path.suffix in (".sav", ".dta"):
+            reader = pyreadstat.read_sav if path.suffix == ".sav" else pyreadstat.read_dta
+            columns = set(reader(str(path), metadataonly=True)[1].column_names)
+        elif path.suffix == ".json":  # the data package: its table schema's field names
+            package = json.loads(path.read_text(encoding="utf-8"))
+            columns = {f["name"] for r in package["resources"] for f in r["schema"]["fields"]}
+        else:
+            columns = set(pd.read_csv(path, nrows=0).columns)
         assert not columns & forbidden, f"{path.name}: {sorted(columns & forbidden)}"
 
 
