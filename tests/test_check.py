@@ -67,10 +67,10 @@ def test_every_problem_is_listed_per_strand(data, capsys):
     log = data / "literature" / "screening_log.csv"
     edit(
         log,
-        "embase_ovid_2016-09-02.ris:10,title_abstract,R1,include",
-        "embase_ovid_2016-09-02.ris:10,title_abstract,R1,Include",
+        "embase_ovid_2016-09-02.ris:1,full_text,R1,include",
+        "embase_ovid_2016-09-02.ris:1,full_text,R1,Include",
     )
-    edit(log, "embase_ovid_2016-09-02.ris:11,title_abstract,R1", "embase_ovid_2016-09-02.ris:11,screening,R1")
+    edit(log, "embase_ovid_2016-09-02.ris:10,full_text,R2", "embase_ovid_2016-09-02.ris:10,screening,R2")
     edit(data / "focus_groups" / "synthetic_participants.csv", "FG1-P2,", "FG1-P1,")
     (data / "findings" / "notes copy.md").write_text("x", encoding="utf-8")
     before = checksums(data)
@@ -84,11 +84,11 @@ def test_every_problem_is_listed_per_strand(data, capsys):
         "literature: 2 problems" in out and "survey: 3 problems" in out and "focus_groups: 1 problem" in out
     )
     assert (
-        f"{log}, row 4, column 'decision': decision at stage title_abstract must be one of include, exclude (found 'Include')"
+        f"{log}, row 5, column 'decision': decision at stage full_text must be one of include, exclude, not_retrieved (found 'Include')"
         in problems[1]
     )
     assert (
-        f"{log}, row 5, column 'stage': stage must be one of title_abstract, full_text (found 'screening')"
+        f"{log}, row 7, column 'stage': stage must be one of title_abstract, full_text (found 'screening')"
         in problems[2]
     )
     assert f"{export}, row 20, column 'Q5': value not in the codebook for variable 'sex'" in problems[3]

@@ -202,7 +202,16 @@ def _check_attitude_sections(codebook, clean, report: Report) -> None:
 def check_literature(data_dir: Path, params: dict) -> Report:
     import pandas as pd
 
-    from helpers.literature import dedup, extraction, parsers, prisma, review, screening, searches
+    from helpers.literature import (
+        dedup,
+        extraction,
+        parsers,
+        prisma,
+        review,
+        screening,
+        screening_tools,
+        searches,
+    )
 
     report = Report("literature")
     lit = review.settings(params)
@@ -264,13 +273,29 @@ def check_literature(data_dir: Path, params: dict) -> Report:
     unique_ids = deduped.unique["unique_id"].tolist()
 
     screening_path = folder / "screening_log.csv"
-    if not screening_path.is_file():
-        report.problem(InputError(screening_path, "screening log not found"))
+    exports_dir = folder / screening_tools.EXPORTS_FOLDER
+    if not screening_path.is_file() and not exports_dir.is_dir():
+        report.problem(InputError(screening_path, "screening log not found (nor screening_exports/)"))
         return report
     reasons = lit["fulltext_exclusion_reasons"]
-    log_rows = _read_log_until_clean(
-        lambda p: screening.read_screening_log(p, id_map, reasons=reasons), screening_path, report
-    )
+    log_rows = pd.DataFrame(columns=[*screening.COLUMNS, "unique_id", "row"])
+    if screening_path.is_file():
+        log_rows = _read_log_until_clean(
+            lambda p: screening.read_screening_log(p, id_map, reasons=reasons), screening_path, report
+        )
+    if exports_dir.is_dir() and log_rows is not None and not report.problems:
+        # Rayyan / Covidence / ASReview exports beside (or instead of) the log
+        try:
+            tool_log, imports, unmatched = screening_tools.tool_decisions(exports_dir, records, id_map)
+            log_rows = pd.concat([log_rows, tool_log], ignore_index=True)
+            screening._check_structure(log_rows, screening_path)
+        except InputError as exc:
+            report.problem(exc)
+            return report
+        for row in imports.itertuples():
+            report.note(f"{row.file}: {row.tool}: {row.notes}")
+        for row in unmatched.itertuples():
+            report.note(f"{row.file}: record {row.position} matches no search record: {row.title}")
     if log_rows is None or report.problems:
         return report
     try:

@@ -64,3 +64,17 @@ def test_bad_logs_name_the_row(tmp_path, text, message, row):
         read_appraisal_log(write(tmp_path, text), ["S1", "S2"])
     if row is not None:
         assert err.value.row == row
+
+
+def test_with_appraisal_joins_the_summary_to_the_included_studies(tmp_path):
+    import pandas as pd
+
+    from helpers.literature.appraisal import with_appraisal
+
+    characteristics = pd.DataFrame({"study_id": ["S1", "S2", "S2"], "unique_id": ["a", "b", "c"]})
+    same, none = with_appraisal(characteristics, tmp_path)
+    assert none is None and same is characteristics  # no log: the table is unchanged
+    write(tmp_path, CASP + MMAT)
+    joined, summary = with_appraisal(characteristics, tmp_path)
+    assert joined["appraisal_overall"].tolist() == ["moderate", "high", "high"]
+    assert summary["study_id"].tolist() == ["S1", "S2"]

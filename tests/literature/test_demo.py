@@ -5,7 +5,7 @@ import filecmp
 import pytest
 
 from helpers import config, paths
-from helpers.literature import dedup, demo, extraction, prisma, review, screening, searches
+from helpers.literature import dedup, demo, extraction, prisma, review, screening, screening_tools, searches
 from helpers.literature.parsers import normalise_doi, normalise_title
 
 
@@ -48,9 +48,11 @@ def run(tmp_path_factory):
     overrides = dedup.read_overrides(lit["dir"] / "duplicate_overrides.csv", found.records["record_id"])
     deduped = dedup.deduplicate(found.records, overrides=overrides, **lit["dedup"])
     id_map = dict(zip(deduped.records["record_id"], deduped.records["unique_id"]))
-    log = screening.read_screening_log(
-        lit["dir"] / "screening_log.csv", id_map, reasons=lit["fulltext_exclusion_reasons"]
+    # Title/abstract decisions are in the Rayyan export, the rest in screening_log.csv beside it.
+    log, _, unmatched = screening_tools.screening_decisions(
+        lit["dir"], found.records, id_map, reasons=lit["fulltext_exclusion_reasons"]
     )
+    assert unmatched.empty
     decisions = screening.decisions(log, deduped.unique["unique_id"].tolist())
     return found, deduped, log, decisions, lit, id_map
 

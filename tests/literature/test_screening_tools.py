@@ -150,3 +150,35 @@ def test_real_asreview_files():
         counts = dict(db.execute("SELECT label, COUNT(*) FROM results GROUP BY label").fetchall())
     assert counts == {None: 1, 0: 14, 1: 9}  # one record was being labelled when the project was saved
     assert project.notes == ["100 records: 9 relevant, 14 irrelevant, 77 unlabelled"]
+
+
+def test_demo_folder_rayyan_export_beside_the_log_gives_complete_decisions():
+    """The demo's title/abstract decisions are a Rayyan export (fictional reviewer names), the
+    consensus and full-text decisions the log beside it: together every record has a decision."""
+    from helpers.literature import dedup, searches
+
+    folder = paths.project_root() / "data" / "raw" / "demo" / "literature"
+    found = searches.load_searches(folder)
+    overrides = dedup.read_overrides(folder / "duplicate_overrides.csv", found.records["record_id"])
+    deduped = dedup.deduplicate(found.records, overrides=overrides)
+    id_map = dict(zip(deduped.records["record_id"], deduped.records["unique_id"]))
+    log, imports, unmatched = st.screening_decisions(folder, found.records, id_map)
+    assert imports[["tool", "file", "decisions"]].values.tolist() == [["rayyan", "rayyan_export.csv", 41]]
+    assert unmatched.empty
+    decided = screening.decisions(log, deduped.unique["unique_id"].tolist())
+    assert (decided["flag"] == "").all()
+    agreement = screening.agreement(log).set_index("stage")
+    assert (
+        agreement.loc["title_abstract", "dual_screened"] == 12
+        and agreement.loc["title_abstract", "conflicts"] == 3
+    )
+    text = log.to_csv() + imports.to_csv()
+    assert "Alex" not in text and "sam.s" not in text
+    assert set(log.loc[log["stage"] == "title_abstract", "reviewer"]) == {"R1", "R2", "consensus"}
+
+
+def test_unknown_tool_export_name_is_an_error(tmp_path):
+    (tmp_path / "screening_exports").mkdir()
+    (tmp_path / "screening_exports" / "decisions.csv").write_text("a\n", encoding="utf-8")
+    with pytest.raises(InputError, match="cannot tell which tool wrote this export"):
+        st.screening_decisions(tmp_path, SEARCH_RECORDS, {})

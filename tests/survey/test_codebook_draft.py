@@ -345,6 +345,9 @@ def test_demo_qsf_draft_plus_analyst_decisions_equals_the_hand_written_codebook(
         (r.pattern.pattern, r.role) for r in by_hand.role_rules
     ]
     assert drafted.multi_item_scales == by_hand.multi_item_scales
+    assert drafted.covariates == by_hand.covariates
+    assert drafted.published_comparison == by_hand.published_comparison
+    assert drafted.headline_items == by_hand.headline_items
     params = config.load_params(paths.project_root() / "params.yaml", demo.parent)
     a = cleaning.clean_survey(export.data, drafted, params["survey"], export.source)
     b = cleaning.clean_survey(export.data, by_hand, params["survey"], export.source)

@@ -191,3 +191,24 @@ def appraisal_summary(log: pd.DataFrame, included_studies) -> pd.DataFrame:
             }
         )
     return pd.DataFrame(rows, columns=["study_id", "checklist", "items_met", "concerns", "overall"])
+
+
+def with_appraisal(
+    characteristics: pd.DataFrame, folder: str | Path
+) -> tuple[pd.DataFrame, pd.DataFrame | None]:
+    """The included-studies table with the appraisal summary joined on ``study_id`` when the folder
+    has an ``appraisal_log.csv``; unchanged (and None) when it has not."""
+    path = Path(folder) / "appraisal_log.csv"
+    if not path.is_file():
+        return characteristics, None
+    studies = list(dict.fromkeys(characteristics["study_id"]))
+    summary = appraisal_summary(read_appraisal_log(path, studies), studies)
+    renamed = summary.rename(
+        columns={
+            "checklist": "appraisal_checklist",
+            "items_met": "appraisal_items_met",
+            "concerns": "appraisal_concerns",
+            "overall": "appraisal_overall",
+        }
+    )
+    return characteristics.merge(renamed, on="study_id", how="left"), summary

@@ -658,12 +658,110 @@ Synthetic:
   DOIs and Web of Science indexes one title without its acronym (and without DOI), so
   deduplication needs the title rules and one manual merge in `duplicate_overrides.csv` (which
   also shows a `separate` row, for two editorials by the same authors in the same year);
-- every screening decision in `screening_log.csv` (two reviewers R1 and R2; a 40% dual-screened
-  sample at title/abstract and 50% at full text; 3 and 2 disagreements drawn at random and
-  resolved by `consensus` rows; the rest screened by one reviewer);
+- every screening decision (two reviewers R1 and R2; a 40% dual-screened sample at
+  title/abstract and 50% at full text; 3 and 2 disagreements drawn at random and resolved by
+  `consensus` rows; the rest screened by one reviewer). The title/abstract decisions are a Rayyan
+  export, `screening_exports/rayyan_export.csv`, with the fictional reviewers "Alex Example" and
+  "sam.sample" (replaced by R1 and R2 on import); consensus and full-text decisions are in
+  `screening_log.csv`;
+- `other_methods_log.csv`: three illustrative reports from websites, organisations and citation
+  searching (PRISMA 2020 "other methods"), none included;
 - `extraction.csv`: designs, settings and participants paraphrase the topic notes of the
   reference list; the themes are an illustrative coding, not the study's.
 """
+
+
+# Grey literature and citation searching (PRISMA 2020 "other methods"): illustrative entries, none
+# included, so the included studies stay those of the database searches (SYNTHETIC decisions).
+OTHER_METHODS_COLUMNS = ["source_type", "source", "title", "retrieved", "decision", "reason", "note"]
+OTHER_METHODS = [
+    {
+        "source_type": "website",
+        "source": "The King's Fund website",
+        "title": "Leadership and engagement for improvement in the NHS",
+        "retrieved": "yes",
+        "decision": "exclude",
+        "reason": "not about doctor-manager relations",
+        "note": "synthetic decision",
+    },
+    {
+        "source_type": "organisation",
+        "source": "NHS Confederation",
+        "title": "Briefing on clinical leadership (members only)",
+        "retrieved": "no",
+        "decision": "",
+        "reason": "",
+        "note": "synthetic: not available to the team",
+    },
+    {
+        "source_type": "citation",
+        "source": "reference lists of the included studies",
+        "title": "A conference abstract on hybrid clinician-manager roles",
+        "retrieved": "yes",
+        "decision": "exclude",
+        "reason": "conference abstract",
+        "note": "synthetic decision",
+    },
+]
+
+
+# Fictional reviewers as Rayyan shows them (a display name and a user name): the import replaces
+# them by the codes R1 and R2, in order of first appearance, and scrubs them from labels.
+RAYYAN_NAMES = {"R1": "Alex Example", "R2": "sam.sample"}
+RAYYAN_COLUMNS = [
+    "key",
+    "title",
+    "year",
+    "month",
+    "day",
+    "journal",
+    "issn",
+    "volume",
+    "issue",
+    "pages",
+    "authors",
+    "url",
+    "language",
+    "publisher",
+    "location",
+    "abstract",
+    "notes",
+    "pubmed_id",
+    "pmc_id",
+]
+
+
+def rayyan_csv_text(rows: list[dict], key_of: dict[str, str], by_key: dict[str, dict]) -> str:
+    """A Rayyan CSV export holding the title/abstract decisions ``rows`` (one line per record)."""
+    records: dict[str, list[dict]] = {}
+    for row in rows:
+        records.setdefault(row["record_id"], []).append(row)
+    out = []
+    for n, (record_id, decisions) in enumerate(records.items(), start=1):
+        ref = by_key[key_of[record_id]]
+        verdict = {"include": "Included", "exclude": "Excluded"}
+        inclusion = ", ".join(
+            f'"{RAYYAN_NAMES[d["reviewer"]]}"=>"{verdict[d["decision"]]}"' for d in decisions
+        )
+        notes = ["RAYYAN-INCLUSION: {" + inclusion + "}"]
+        reasons = sorted({d["reason"] for d in decisions if d["decision"] == "exclude" and d["reason"]})
+        if reasons:
+            notes.append("RAYYAN-EXCLUSION-REASONS: " + ",".join(reasons))
+        if len({d["decision"] for d in decisions}) > 1:
+            notes.append("RAYYAN-LABELS: conflict,Alex to discuss with sam.s")
+        out.append(
+            {
+                "key": f"rayyan-{100000 + n}",
+                "title": ref["title"],
+                "year": ref["year"],
+                "journal": ref.get("journal", ""),
+                "authors": ref.get("authors", ""),
+                "url": f"https://doi.org/{ref['doi']}" if ref.get("doi") else "",
+                "notes": " | ".join(notes),
+                "pubmed_id": ref.get("pmid", "") or "",
+            }
+        )
+    return _csv(out, RAYYAN_COLUMNS)
 
 
 def write_demo(folder: str | Path, seed: int = 20151) -> list[Path]:
@@ -721,14 +819,22 @@ def write_demo(folder: str | Path, seed: int = 20151) -> list[Path]:
     )
     ids = _record_ids(found)
     keys = sorted(ids, key=lambda k: ids[k])
+    rows = screening_rows(keys, ids, seed)
+    # The reviewers screened titles and abstracts in Rayyan: those decisions are its export;
+    # consensus and full-text decisions stay in the log beside it.
+    in_rayyan = [r for r in rows if r["stage"] == "title_abstract" and r["reviewer"] != "consensus"]
     written.append(
         _write(
             out / "screening_log.csv",
             _csv(
-                screening_rows(keys, ids, seed),
+                [r for r in rows if r not in in_rayyan],
                 ["record_id", "stage", "reviewer", "decision", "reason", "note"],
             ),
         )
+    )
+    key_of = {v: k for k, v in ids.items()}
+    written.append(
+        _write(out / "screening_exports" / "rayyan_export.csv", rayyan_csv_text(in_rayyan, key_of, by_key))
     )
     overrides = []
     if (
@@ -786,6 +892,7 @@ def write_demo(folder: str | Path, seed: int = 20151) -> list[Path]:
             ),
         )
     )
+    written.append(_write(out / "other_methods_log.csv", _csv(OTHER_METHODS, OTHER_METHODS_COLUMNS)))
     written.append(_write(out / "README.md", README.format(seed=seed)))
     return written
 

@@ -2,9 +2,10 @@
 
 The counts use the field names of the PRISMA2020 R package / Shiny app template
 (``inst/extdata/PRISMA.csv``: ``database_results``, ``duplicates``, ``records_screened`` ...), so
-``reports/tables/prisma_counts.csv`` (columns ``data,n``) can be loaded there too. Only the
-"databases and registers" column of the template is filled: searches of websites,
-organisations and citations ("other methods") are not part of this pipeline and are 0.
+``reports/tables/prisma_counts.csv`` (columns ``data,n``) can be loaded there too. The
+"databases and registers" column comes from the search exports and screening; the "other
+methods" column (websites, organisations, citation searching) from ``other_methods_log.csv``
+(:mod:`helpers.literature.other_methods`), 0 when the folder has none.
 """
 
 from __future__ import annotations
@@ -182,10 +183,24 @@ def check_prisma(c: dict) -> None:
         f"{c['dbr_sought_reports'] - c['dbr_notretrieved_reports']}, but reports assessed = {c['dbr_assessed']}",
     )
     excluded = sum(parse_specific(c["dbr_excluded"]).values())
+    other_excluded = sum(parse_specific(c["other_excluded"]).values())
+    other_included = c["other_assessed"] - other_excluded
+    other_found = c["website_results"] + c["organisation_results"] + c["citations_results"]
     need(
-        c["dbr_assessed"] - excluded == c["new_reports"],
+        other_found == c["other_sought_reports"],
+        f"other methods: websites + organisations + citations ({other_found}) != reports sought "
+        f"({c['other_sought_reports']})",
+    )
+    need(
+        c["other_sought_reports"] - c["other_notretrieved_reports"] == c["other_assessed"],
+        f"other methods: sought ({c['other_sought_reports']}) - not retrieved "
+        f"({c['other_notretrieved_reports']}) != assessed ({c['other_assessed']})",
+    )
+    need(
+        c["dbr_assessed"] - excluded == c["new_reports"] - other_included,
         f"assessed ({c['dbr_assessed']}) - excluded with reasons ({excluded}) = {c['dbr_assessed'] - excluded}, "
-        f"but reports of included studies = {c['new_reports']}",
+        f"but reports of included studies = {c['new_reports']}"
+        + (f" - {other_included} from other methods" if other_included else ""),
     )
     need(
         c["new_studies"] <= c["new_reports"],
@@ -305,9 +320,44 @@ def flow_diagram_text(c: dict, wrap: int = 46) -> list[tuple[str, str, str | Non
     ]
 
 
+def other_methods_text(c: dict, wrap: int = 30) -> list[tuple[str, str | None]] | None:
+    """(main box, right box) rows of the other-methods column, or None when it has no records."""
+    if not c.get("other_sought_reports"):
+        return None
+    reasons = parse_specific(c["other_excluded"])
+    excluded = ["Reports excluded:"]
+    for r, n in reasons.items():
+        lines = textwrap.wrap(f"{r} {_n(n).replace(' ', chr(0xA0))}", wrap - 4, break_on_hyphens=False)
+        excluded += ["  " + lines[0]] + ["    " + ln for ln in lines[1:]]
+    if not reasons:
+        excluded.append("  (none)")
+    return [
+        (
+            "Records identified from:\n"
+            f"Websites {_n(c['website_results'])}\nOrganisations {_n(c['organisation_results'])}\n"
+            f"Citation searching {_n(c['citations_results'])}",
+            None,
+        ),
+        (
+            f"Reports sought for retrieval\n{_n(c['other_sought_reports'])}",
+            f"Reports not retrieved\n{_n(c['other_notretrieved_reports'])}",
+        ),
+        (f"Reports assessed for eligibility\n{_n(c['other_assessed'])}", "\n".join(excluded)),
+    ]
+
+
 def draw_prisma_flow(c: dict, *, title: str = "Identification of studies via databases and registers"):
-    """The PRISMA 2020 flow diagram (databases and registers) drawn from the counts ``c``."""
+    """The PRISMA 2020 flow diagram drawn from the counts ``c``: databases and registers, and the
+    other-methods column (websites, organisations, citations) beside it when it has records."""
     check_prisma(c)
+    fig = _draw_databases(c, title)
+    other = other_methods_text(c)
+    if other is not None:
+        _add_other_column(fig, c, other)
+    return fig
+
+
+def _draw_databases(c: dict, title: str):
     rows = flow_diagram_text(c)
     line_h, pad, gap = 2.6, 2.2, 4.5
     heights = [max(t.count("\n") + 1 for t in (m, r) if t) * line_h + 2 * pad for _, m, r in rows]
@@ -394,3 +444,72 @@ def draw_prisma_flow(c: dict, *, title: str = "Identification of studies via dat
             fontweight="bold",
         )
     return fig
+
+
+def _add_other_column(fig, c: dict, other) -> None:
+    """The other-methods column, drawn at the right of the databases column."""
+    ax = fig.axes[0]
+    x0, x1 = ax.get_xlim()
+    y0, y1 = ax.get_ylim()
+    extra = 62
+    ax.set_xlim(x0, x1 + extra)
+    width, height = fig.get_size_inches()
+    fig.set_size_inches(width * (x1 + extra - x0) / (x1 - x0), height)
+    style = dict(boxstyle="round,pad=0,rounding_size=0.8", linewidth=1.2)
+    col_x, col_w = x1 + 4, 28
+    side_x, side_w = col_x + col_w + 3, 27
+    header_h = 6
+    top = y1 - 0.5
+    ax.add_patch(
+        FancyBboxPatch(
+            (col_x, top - header_h),
+            side_x + side_w - col_x,
+            header_h,
+            facecolor="#d9d9d9",
+            edgecolor="#7f7f7f",
+            **style,
+        )
+    )
+    ax.text(
+        col_x + (side_x + side_w - col_x) / 2,
+        top - header_h / 2,
+        "Identification of studies via other methods",
+        ha="center",
+        va="center",
+        fontsize=10,
+        fontweight="bold",
+    )
+    y = top - header_h - 4.5
+    previous = None
+    for main, right in other:
+        h = max(t.count("\n") + 1 for t in (main, right) if t) * 2.6 + 4.4
+        ax.add_patch(FancyBboxPatch((col_x, y - h), col_w, h, facecolor="white", edgecolor="black", **style))
+        ax.text(col_x + 1.2, y - h / 2, main, ha="left", va="center", fontsize=9, linespacing=1.35)
+        if right:
+            ax.add_patch(
+                FancyBboxPatch((side_x, y - h), side_w, h, facecolor="white", edgecolor="black", **style)
+            )
+            ax.text(side_x + 1.2, y - h / 2, right, ha="left", va="center", fontsize=9, linespacing=1.35)
+            ax.annotate(
+                "",
+                xy=(side_x, y - h / 2),
+                xytext=(col_x + col_w, y - h / 2),
+                arrowprops=dict(arrowstyle="-|>", color="black", lw=1.2, mutation_scale=12),
+            )
+        if previous is not None:
+            ax.annotate(
+                "",
+                xy=(col_x + col_w / 2, y),
+                xytext=(col_x + col_w / 2, previous),
+                arrowprops=dict(arrowstyle="-|>", color="black", lw=1.2, mutation_scale=12),
+            )
+        previous = y - h
+        y -= h + 4.5
+    ax.text(
+        col_x + col_w / 2,
+        max(previous - 3, y0 + 1),
+        f"Included from other methods: {c.get('other_included', 0)} (counted in the studies included)",
+        ha="center",
+        va="top",
+        fontsize=8,
+    )

@@ -483,3 +483,91 @@ def as_screening_log(imported: ToolImport, id_map: dict[str, str]) -> pd.DataFra
 def to_json_safe(imported: ToolImport) -> str:
     """A summary without reviewer names (for logs and reports)."""
     return json.dumps({"tool": imported.tool, "file": imported.path.name, "notes": imported.notes})
+
+
+# --------------------------------------------------------------------------------------------
+# A folder of tool exports, beside (or in place of) screening_log.csv
+
+EXPORTS_FOLDER = "screening_exports"
+
+
+def _reader_for(path: Path):
+    name = path.name.casefold()
+    if name.startswith("rayyan"):
+        return read_rayyan
+    if name.startswith("asreview") or name.endswith(".asreview"):
+        return read_asreview
+    if name.startswith("covidence_"):
+        stage = name.removeprefix("covidence_").split("_")[0].split(".")[0]
+        return lambda p: read_covidence(p, stage)
+    raise InputError(
+        path,
+        "cannot tell which tool wrote this export: name it rayyan_..., asreview_... (or .asreview) "
+        "or covidence_<irrelevant|excluded|included>_...",
+    )
+
+
+def screening_decisions(
+    folder: str | Path, search_records: pd.DataFrame, id_map: dict[str, str], *, reasons=None
+) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """The screening log of a literature folder: ``screening_log.csv`` (if present) plus every tool
+    export in ``screening_exports/`` (if present), checked together as one log.
+
+    Returns ``(log, imports, unmatched)``: the log as :func:`screening.read_screening_log` gives
+    it, one row per tool export (tool, file, decisions, notes; no reviewer names), and every
+    record of a tool export that matched no search record (tool, file, position, title, doi).
+    """
+    from helpers.literature import screening
+
+    folder = Path(folder)
+    parts = []
+    log_path = folder / "screening_log.csv"
+    if log_path.is_file():
+        parts.append(screening.read_screening_log(log_path, id_map, reasons=reasons))
+    exports = folder / EXPORTS_FOLDER
+    tool_log, imports, unmatched = (
+        tool_decisions(exports, search_records, id_map) if exports.is_dir() else (None,) * 3
+    )
+    if tool_log is not None and len(imports):
+        parts.append(tool_log)
+    if not parts:
+        raise InputError(folder, f"no screening_log.csv and no tool exports in {EXPORTS_FOLDER}/")
+    log = pd.concat(parts, ignore_index=True) if len(parts) > 1 else parts[0]
+    screening._check_structure(log, log_path if log_path.is_file() else exports)
+    if imports is None:
+        imports = pd.DataFrame(columns=["tool", "file", "decisions", "notes"])
+        unmatched = pd.DataFrame(columns=["tool", "file", "position", "title", "doi"])
+    return log, imports, unmatched
+
+
+def tool_decisions(
+    exports: str | Path, search_records: pd.DataFrame, id_map: dict[str, str]
+) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """Every tool export in the folder ``exports``, imported and matched: (log, imports, unmatched)
+    as :func:`screening_decisions` gives them, without screening_log.csv."""
+    exports = Path(exports)
+    parts, summaries, unmatched = [], [], []
+    for path in sorted(p for p in exports.iterdir() if p.is_file()):
+        imported = match_to_searches(_reader_for(path)(path), search_records)
+        parts.append(as_screening_log(imported, id_map))
+        summaries.append(
+            {
+                "tool": imported.tool,
+                "file": path.name,
+                "decisions": len(imported.log),
+                "notes": "; ".join(imported.notes),
+            }
+        )
+        if imported.unmatched is not None and len(imported.unmatched):
+            unmatched.append(imported.unmatched.assign(tool=imported.tool, file=path.name))
+    columns = ["tool", "file", "position", "title", "doi"]
+    log = (
+        pd.concat(parts, ignore_index=True)
+        if parts
+        else pd.DataFrame(columns=[*LOG_COLUMNS, "unique_id", "row"])
+    )
+    imports = pd.DataFrame(summaries, columns=["tool", "file", "decisions", "notes"])
+    unmatched_table = (
+        pd.concat(unmatched, ignore_index=True)[columns] if unmatched else pd.DataFrame(columns=columns)
+    )
+    return log, imports, unmatched_table
