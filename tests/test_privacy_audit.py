@@ -50,7 +50,7 @@ def _texts(workspace: Path):
             name = path.relative_to(workspace).as_posix()
             if path.suffix in TEXT:
                 yield name, path.read_text(encoding="utf-8", errors="replace")
-            elif path.suffix in (".xlsx", ".qdpx", ".zip"):
+            elif path.suffix in (".xlsx", ".docx", ".qdpx", ".zip"):
                 with zipfile.ZipFile(path) as archive:
                     for member in archive.namelist():
                         yield f"{name}!{member}", archive.read(member).decode("utf-8", errors="replace")

@@ -55,7 +55,15 @@ def test_every_output_linked_with_relative_href(reports):
         "2026-11-27T10:00:00+00:00",
         {"commit": "f" * 40, "dirty": True},
     )
-    hrefs = re.findall(r'href="([^"]+)"', page)
+    top, folded = page.split("<details>")[0], page.split("<details>")[-1]
+    # The reader's documents first, each with a line saying what it is ...
+    assert re.findall(r'<dt><a href="([^"]+)"', top) == [
+        "05_findings.html",
+        "05_findings_slides.html",
+        "tables/all_tables.xlsx",
+    ]
+    # ... every file, and the provenance, folded away at the bottom.
+    hrefs = re.findall(r'href="([^"]+)"', folded)
     assert hrefs == [
         "02_survey.html",
         "05_findings.html",
@@ -67,12 +75,12 @@ def test_every_output_linked_with_relative_href(reports):
         "codebook.qdc",
     ]
     for section in (
-        "<h2>Reports</h2>",
-        "<h2>Seminar slides</h2>",
-        "<h2>Figures</h2>",
-        "<h2>Tables</h2>",
-        "<h2>Provenance records</h2>",
-        "<h2>Other files</h2>",
+        "<h3>Reports</h3>",
+        "<h3>Seminar slides</h3>",
+        "<h3>Figures</h3>",
+        "<h3>Tables</h3>",
+        "<h3>Provenance records</h3>",
+        "<h3>Other files</h3>",
     ):
         assert section in page
     assert (
@@ -138,3 +146,33 @@ def test_broken_records_are_errors_naming_the_file(reports):
 def test_no_records(reports):
     page = report_index.render(reports, [], "now", {"commit": None, "dirty": None})
     assert "No provenance records: no stage has run." in page and "from code <code>unknown</code>" in page
+
+
+def test_landing_page_headlines_come_from_the_published_tables(reports):
+    (reports / "tables" / "prisma_counts.csv").write_text(
+        "data,n\ndatabase_results,1285\nnew_studies,15\n", encoding="utf-8"
+    )
+    (reports / "tables" / "triangulation.csv").write_text(
+        "judgement\nconvergence\nsilence\nconvergence\n", encoding="utf-8"
+    )
+    said = report_index.headlines(reports)
+    assert said["Rapid review"] == ["15 studies included, from 1,285 records identified."]
+    assert said["Findings"] == ["Survey items against themes: 2 convergence, 1 silence."]
+    assert said["Survey"] == [] and said["Interviews and focus group"] == []
+
+
+def test_checklist_links_point_at_headings_that_exist(reports):
+    from helpers import checklists
+
+    (reports / "01_literature_review.html").write_text(
+        '<h2 id="Searches-and-records-identified">Searches</h2><h2 id="Screening">Screening</h2>',
+        encoding="utf-8",
+    )
+    missing = checklists.missing_anchors(reports)
+    assert "01_literature_review.html#Searches-and-records-identified" not in missing
+    assert "01_literature_review.html#PRISMA-2020-flow" in missing
+    assert "04_focus_group_themes.html#Codebook" in missing  # report not built
+    html = checklists.render(reports)
+    assert '<a href="01_literature_review.html#Screening">' in html
+    assert "04_focus_group_themes.html" not in html  # no link to a report that is not there
+    assert html.count("<h4>") == 4 and "for the team to fill" in html

@@ -82,8 +82,11 @@ def test_build_writes_offline_deck_with_figures_and_skips_skipped_cells(tmp_path
     html = target.read_text(encoding="utf-8")
     assert not [u for u in script_and_link_sources(html) if re.match(r"(https?:)?//", u)]
     assert "data:image/png;base64,iVBORw0KGgo" in html
-    assert "First slide" in html and "not in the deck" not in html
-    assert html.count("<section") == 4  # two slides, each an outer (horizontal) and inner (vertical) section
+    # The notebook's introduction gives way to the title slide; skipped cells stay out.
+    assert "Doctors and managers in the NHS" in html and "About these results" in html
+    assert "First slide" not in html and "not in the deck" not in html
+    # title, figure and "About these results": each an outer (horizontal) and inner (vertical) section
+    assert html.count("<section") == 6
 
 
 def test_build_refuses_wheel_with_wrong_checksum(tmp_path):
@@ -137,3 +140,41 @@ def test_real_wheel_deck_has_no_cdn_script_or_link(tmp_path):
     remote = [u for u in script_and_link_sources(html) if re.match(r"(https?:)?//", u)]
     assert remote == []
     assert "reveal.js 5.2.0" in html and "Reveal.initialize" in html and "RevealNotes" in html
+
+
+def test_prepare_lays_the_deck_out_for_the_seminar():
+    nb = nbformat.v4.new_notebook(
+        metadata={"papermill": {"parameters": {"data_dir": "/nowhere"}, "end_time": "2026-11-30T10:00:00"}}
+    )
+    slide = {"slideshow": {"slide_type": "slide"}}
+    nb.cells = [
+        nbformat.v4.new_markdown_cell("# Intro\nlong introduction", metadata=slide),
+        nbformat.v4.new_markdown_cell("## The strands in this run\nstage names", metadata=slide),
+        nbformat.v4.new_code_cell("status()"),
+        nbformat.v4.new_markdown_cell("## Headline\nThe share agreeing, 60% (55 to 64).", metadata=slide),
+        nbformat.v4.new_markdown_cell("## In words", metadata={"slideshow": {"slide_type": "subslide"}}),
+    ]
+    records = [{"code": {"commit": "a" * 40}, "inputs": [{"path": "data/raw/x.csv", "sha256": "b" * 64}]}]
+    out = slides.prepare(nb, records)
+    kinds = [
+        (c.cell_type, c.metadata.get("slideshow", {}).get("slide_type"), c.source.splitlines()[0])
+        for c in out.cells
+    ]
+    assert kinds == [
+        ("markdown", "slide", "# Doctors and managers in the NHS"),
+        ("markdown", "slide", "## Headline"),
+        ("markdown", "notes", "The share agreeing, 60% (55 to 64)."),
+        ("markdown", "slide", "## In words"),
+        ("markdown", "slide", "## About these results"),
+    ]
+    assert "2026-11-30" in out.cells[0].source and "Study data." in out.cells[0].source
+    about = out.cells[-1].source
+    assert "`aaaaaaaaaaaa`" in about
+    assert f"`{slides.data_checksum(records)[:16]}`" in about
+    # The checksum covers the raw inputs only, and changes when one of them changes.
+    assert slides.data_checksum(records) != slides.data_checksum(
+        [{"inputs": [{"path": "data/raw/x.csv", "sha256": "c" * 64}]}]
+    )
+    assert slides.data_checksum(records) == slides.data_checksum(
+        records + [{"inputs": [{"path": "data/processed/y.parquet", "sha256": "d" * 64}]}]
+    )

@@ -178,3 +178,16 @@ def round_table(table: pd.DataFrame, kinds: Mapping[str, str]) -> pd.DataFrame:
                 lambda v, kind=kind: rounded(v, kind) if isinstance(v, (int, float, np.number)) else v
             )
     return out
+
+
+def published(x) -> str:
+    """A number already rounded to its published precision whose kind is not known (a column
+    of a strand table shown as it was published): whole numbers with thousands separators,
+    others in plain positional notation with no trailing zeros, never an exponent
+    (1.0 -> '1', 0.437 -> '0.437', 1e-05 -> '0.00001')."""
+    if _is_missing(x):
+        return MISSING_TEXT
+    value = float(x)
+    if value.is_integer():
+        return f"{int(value):,}"
+    return np.format_float_positional(value, trim="-")

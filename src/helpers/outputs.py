@@ -141,12 +141,87 @@ def write_processed_csv(df: pd.DataFrame, name: str) -> Path:
     return write_csv(df, f"data/processed/{name}.csv")
 
 
-def save_figure(fig, name: str, *, dpi: int = 150) -> list[Path]:
-    """Save ``reports/figures/<name>.png`` and ``.svg`` without timestamps (byte-stable)."""
+class SavedFigure(list):
+    """The paths :func:`save_figure` wrote (a list, as before), displayed in a notebook as the
+    saved PNG with its description as the image's alt text (``image/png`` metadata ``alt``, which
+    the report template and JupyterLab use)."""
+
+    def __init__(self, written: list[Path], png: bytes, alt: str, width: int | None = None):
+        super().__init__(written)
+        self.png, self.alt, self.width = png, alt, width
+
+    def _repr_mimebundle_(self, include=None, exclude=None):
+        import base64
+
+        meta = {"alt": self.alt}
+        if self.width:
+            meta["width"] = self.width
+        data = {"image/png": base64.b64encode(self.png).decode("ascii"), "text/plain": f"Figure: {self.alt}"}
+        return data, {"image/png": meta}
+
+
+def describe_figure(fig) -> str:
+    """A plain description of a matplotlib figure from its titles and axis labels, used as alt
+    text when the caller gives none (a caller's own sentence is better)."""
+    parts = []
+    suptitle = fig._suptitle.get_text().strip() if getattr(fig, "_suptitle", None) else ""
+    if suptitle:
+        parts.append(suptitle)
+    for ax in fig.axes:
+        bits = [
+            text
+            for text in (
+                ax.get_title().strip(),
+                ax.get_xlabel().strip() and f"horizontal axis: {ax.get_xlabel().strip()}",
+                ax.get_ylabel().strip() and f"vertical axis: {ax.get_ylabel().strip()}",
+            )
+            if text
+        ]
+        if bits:
+            parts.append("; ".join(bits))
+    text = ". ".join(dict.fromkeys(" ".join(p.split()) for p in parts))
+    return f"Chart. {text}." if text else ""
+
+
+def save_figure(fig, name: str, *, alt: str | None = None, dpi: int = 150) -> SavedFigure:
+    """Save ``reports/figures/<name>.png`` and ``.svg`` without timestamps (byte-stable).
+
+    ``alt`` says what the figure shows (the alt text of the report's image, and the PNG's and
+    SVG's Description); without it a description is built from the figure's titles and axis
+    labels. The figure is closed; the returned :class:`SavedFigure` displays the saved PNG with
+    its description, so a notebook cell ends with ``outputs.save_figure(fig, name, alt=...)``."""
+    import matplotlib.pyplot as plt
+
+    description = " ".join((alt or describe_figure(fig)).split())
+    if not description:
+        raise ValueError(f"save_figure({name!r}): give alt=, a sentence saying what the figure shows")
     written = []
-    for ext, metadata in (("png", {"Software": None}), ("svg", {"Date": None, "Creator": None})):
+    for ext, metadata in (
+        ("png", {"Software": None, "Description": description}),
+        ("svg", {"Date": None, "Creator": None, "Description": description}),
+    ):
         target = paths.output(f"reports/figures/{name}.{ext}")
         with atomic_path(target) as tmp:
             fig.savefig(tmp, format=ext, dpi=dpi, bbox_inches="tight", metadata=metadata)
         written.append(target)
-    return written
+    png = written[0].read_bytes()
+    plt.close(fig)
+    return SavedFigure(written, png, description, display_width(png, dpi))
+
+
+def display_width(png: bytes, dpi: int = 150) -> int | None:
+    """The width in CSS pixels at which a PNG saved at ``dpi`` shows at its drawn size (100 dpi)."""
+    if png[:8] != b"\x89PNG\r\n\x1a\n":
+        return None
+    width = int.from_bytes(png[16:20], "big")
+    return round(width * 100 / dpi)
+
+
+def figure_description(png: bytes) -> str:
+    """The Description text chunk :func:`save_figure` wrote into a PNG ('' if none)."""
+    import io
+
+    from PIL import Image
+
+    with Image.open(io.BytesIO(png)) as im:
+        return str(im.info.get("Description", "")).strip()

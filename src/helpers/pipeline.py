@@ -37,16 +37,10 @@ def stage_name(notebook: Path) -> str:
 
 
 def _render_html(nb, target: Path) -> None:
-    from nbconvert import HTMLExporter
+    # The offline report template (no CDN scripts, figure alt texts, scrolling tables).
+    from helpers import report_html
 
-    exporter = HTMLExporter(template_name="lab")
-    # Code is hidden: the report reads as a methods/results section. Figures are embedded.
-    exporter.exclude_input = True
-    exporter.exclude_input_prompt = True
-    exporter.exclude_output_prompt = True
-    body, _ = exporter.from_notebook_node(nb)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_text(body, encoding="utf-8")
+    report_html.render(nb, target)
 
 
 STAMPS = Path(BUILD) / "stamps"

@@ -116,17 +116,154 @@ def _rel(path: Path, reports: Path) -> str:
     return path.relative_to(reports).as_posix()
 
 
+CSS = (
+    "body{font-family:system-ui,-apple-system,'Segoe UI',Roboto,Arial,sans-serif;max-width:1100px;margin:1.5em auto;"
+    "padding:0 1em;line-height:1.45;color:#222}h1{font-size:1.7em;line-height:1.2}h2{margin-top:1.6em}"
+    "table{border-collapse:collapse;font-size:0.85em;margin:0.5em 0}td,th{border:1px solid #ccc;padding:0.2em 0.5em;"
+    "text-align:left;vertical-align:top}code{font-size:0.9em;overflow-wrap:anywhere}"
+    ".scroll{max-width:100%;overflow-x:auto}pre{white-space:pre-wrap;overflow-wrap:anywhere}"
+    ".warn{background:#fff3cd;padding:0.5em 1em;border-left:4px solid #e69f00}"
+    ".synthetic{background:#fde2e1;padding:0.5em 1em;border-left:4px solid #d55e00}"
+    ".strands{display:grid;grid-template-columns:repeat(auto-fit,minmax(240px,1fr));gap:1em}"
+    ".strand{border:1px solid #ddd;border-radius:6px;padding:0.8em}.strand h3{margin:0 0 0.3em;font-size:1.05em}"
+    ".strand .figure{font-size:1.6em;font-weight:600;margin:0.1em 0}.strand img{width:100%;height:auto;max-height:260px;object-fit:contain;"
+    "border:1px solid #eee;margin-top:0.5em}dl.docs dt{font-weight:600;margin-top:0.6em}dl.docs dd{margin-left:1em}"
+    "details{margin-top:1.5em;border-top:1px solid #ddd;padding-top:0.5em}summary{cursor:pointer;font-weight:600}"
+)
+
+# The documents a reader opens, each with one line saying what it is (path under reports/).
+DOCUMENTS = (
+    (
+        "01_literature_review.html",
+        "Rapid review report",
+        "The searches, duplicates, screening and agreement, the PRISMA 2020 flow and the included studies.",
+    ),
+    (
+        "02_survey_cleaning.html",
+        "Survey data preparation",
+        "From the platform export to the analysable respondents: every cleaning step, item non-response and the data dictionary.",
+    ),
+    (
+        "03_attitude_analysis.html",
+        "Survey results",
+        "What each role group thinks, whether the groups differ, the multi-item scales, and the comparison with 2002 and 2015.",
+    ),
+    (
+        "04_focus_group_themes.html",
+        "Interviews and focus group",
+        "The themes by role, how codes occur together, illustrative quotes and the agreement between coders.",
+    ),
+    (
+        "05_findings.html",
+        "Findings across the strands",
+        "The strands brought together: headline figures, triangulation, and the assumptions and caveats.",
+    ),
+    (
+        "05_findings_slides.html",
+        "Seminar deck",
+        "The findings as slides for the seminar (reveal.js, works offline; press S for speaker notes).",
+    ),
+    (
+        "tables/all_tables.xlsx",
+        "Workbook of every table",
+        "Every published table of every strand, one sheet each, after a contents sheet.",
+    ),
+    (
+        "tables/survey_data_dictionary.csv",
+        "Data dictionary",
+        "Every survey variable: its question, source column, type, value labels and valid answers.",
+    ),
+)
+
+# Each strand at a glance: its key figure and the headline read from its published tables.
+STRANDS = (
+    ("Rapid review", "prisma_flow", "01_literature_review.html"),
+    ("Survey", "attitudes_then_vs_now", "03_attitude_analysis.html"),
+    ("Interviews and focus group", "code_cooccurrence", "04_focus_group_themes.html"),
+    ("Findings", "triangulation_matrix", "05_findings.html"),
+)
+
+
+def _csv(reports: Path, name: str):
+    import pandas as pd
+
+    path = reports / "tables" / f"{name}.csv"
+    if not path.is_file():
+        return None
+    try:
+        return pd.read_csv(path)
+    except (ValueError, OSError):
+        return None
+
+
+def headlines(reports: Path) -> dict[str, list[str]]:
+    """One or two headline sentences per strand, from its published tables (numbers through
+    helpers.numbers); a strand whose tables are missing has none."""
+    from helpers import numbers
+
+    out: dict[str, list[str]] = {name: [] for name, _, _ in STRANDS}
+    prisma = _csv(reports, "prisma_counts")
+    if prisma is not None and {"data", "n"} <= set(prisma.columns):
+        c = dict(zip(prisma["data"], prisma["n"]))
+        try:
+            out["Rapid review"].append(
+                f"{numbers.count(float(c['new_studies']))} studies included, from "
+                f"{numbers.count(float(c['database_results']))} records identified."
+            )
+        except (KeyError, ValueError):
+            pass
+    headline = _csv(reports, "findings_headline")
+    if headline is not None and {"group", "n_valid", "pct_agree", "ci_low", "ci_high", "question"} <= set(
+        headline.columns
+    ):
+        first = headline[headline["group"] == "All respondents"].head(1)
+        for row in first.itertuples():
+            try:
+                out["Survey"].append(
+                    f"{numbers.percentage_ci(float(row.pct_agree), float(row.ci_low), float(row.ci_high))} "
+                    f"of {numbers.count(float(row.n_valid))} respondents: {row.question}"
+                )
+            except ValueError:
+                pass
+    themes = _csv(reports, "findings_themes")
+    if themes is not None and "theme" in themes.columns:
+        top = themes.iloc[0]
+        out["Interviews and focus group"].append(
+            f"{numbers.count(len(themes))} themes; the most widely shared: {top['theme']}."
+        )
+    triangulation = _csv(reports, "triangulation")
+    if triangulation is not None and "judgement" in triangulation.columns:
+        counts = triangulation["judgement"].value_counts()
+        out["Findings"].append(
+            "Survey items against themes: "
+            + ", ".join(f"{numbers.count(n)} {j}" for j, n in counts.items())
+            + "."
+        )
+    return out
+
+
+def _thumbnail(reports: Path, figure: str, link: str) -> str:
+    png = reports / "figures" / f"{figure}.png"
+    if not png.is_file():
+        return ""
+    from helpers import outputs
+
+    alt = outputs.figure_description(png.read_bytes()) or f"Figure {figure.replace('_', ' ')}"
+    return f'<a href="{_e(link)}"><img src="figures/{_e(png.name)}" alt="{_e(alt)}" loading="lazy"></a>'
+
+
 def render(reports: Path, records: list[dict], now: str, git: dict) -> str:
     found = list_outputs(reports)
     out = [
         "<!DOCTYPE html>",
         '<html lang="en"><head><meta charset="utf-8">',
-        "<title>Doctors and managers study: reports index</title>",
-        "<style>body{font-family:system-ui,sans-serif;max-width:1100px;margin:2em auto;padding:0 1em;line-height:1.4}"
-        "table{border-collapse:collapse;font-size:0.85em;margin:0.5em 0}td,th{border:1px solid #ccc;padding:0.2em 0.5em;text-align:left;vertical-align:top}"
-        "code{font-size:0.9em}.warn{background:#fff3cd;padding:0.5em 1em;border-left:4px solid #e69f00}"
-        ".synthetic{background:#fde2e1;padding:0.5em 1em;border-left:4px solid #d55e00}</style></head><body>",
-        "<h1>Doctors and managers in the NHS: reports of this run</h1>",
+        '<meta name="viewport" content="width=device-width, initial-scale=1">',
+        "<title>Doctors and managers in the NHS: the study at a glance</title>",
+        f"<style>{CSS}</style></head><body>",
+        "<h1>Doctors and managers in the NHS: the study at a glance</h1>",
+        "<p>How NHS doctors and managers see each other and their roles: a rapid review, a web survey of "
+        "chief executives, medical directors, clinical directors and directorate managers, interviews and a "
+        "focus group, brought together for a findings seminar.</p>",
     ]
     data_dirs = sorted({str(r["parameters"].get("data_dir")) for r in records})
     synthetic = [d for d in data_dirs if d and (Path(d) / "SYNTHETIC.md").is_file()]
@@ -135,7 +272,40 @@ def render(reports: Path, records: list[dict], now: str, git: dict) -> str:
             '<p class="synthetic"><b>SYNTHETIC DATA.</b> Built from the synthetic demonstration folder: '
             "the figures illustrate the method and are not the study's findings.</p>"
         )
+    for note in disagreements(records):
+        out.append(f'<p class="warn">{_e(note)}</p>')
+    out.append('<h2>Each strand at a glance</h2><div class="strands">')
+    said = headlines(reports)
+    for name, figure, link in STRANDS:
+        if not (reports / link).is_file():
+            continue
+        out.append(f'<section class="strand"><h3><a href="{_e(link)}">{_e(name)}</a></h3>')
+        out += [f"<p>{_e(line)}</p>" for line in said.get(name, [])]
+        out.append(_thumbnail(reports, figure, link) + "</section>")
+    out.append('</div><h2>Reports, deck and data</h2><dl class="docs">')
+    for rel, title, what in DOCUMENTS:
+        if (reports / rel).is_file():
+            out.append(f'<dt><a href="{_e(rel)}">{_e(title)}</a></dt><dd>{_e(what)}</dd>')
+    words = (
+        sorted(p for p in (reports / "tables").glob("*_tables.docx")) if (reports / "tables").is_dir() else []
+    )
+    if words:
+        out.append(
+            "<dt>Tables in Word</dt><dd>Each report's tables, titled and footnoted, ready to paste: "
+            + ", ".join(f'<a href="{_e(_rel(p, reports))}">{_e(p.stem)}</a>' for p in words)
+            + ".</dd>"
+        )
+    out.append("</dl>")
+    from helpers import checklists
+
+    out.append(
+        "<details><summary>Reporting checklists (CHERRIES, COREQ, PRISMA 2020, PRISMA-S): where each "
+        "item is reported, and what the team still has to fill</summary>"
+        + checklists.render(reports)
+        + "</details>"
+    )
     commit = git.get("commit") or "unknown"
+    out.append("<details><summary>Every file, and the provenance of this run</summary>")
     out.append(
         f"<p>Index written {_e(now)} from code <code>{_e(commit)}</code>"
         f"{' <b>with uncommitted changes</b>' if git.get('dirty') else ''}; "
@@ -143,19 +313,17 @@ def render(reports: Path, records: list[dict], now: str, git: dict) -> str:
         + ", ".join(f"<code>{_e(d)}</code>" for d in data_dirs)
         + ".</p>"
     )
-    for note in disagreements(records):
-        out.append(f'<p class="warn">{_e(note)}</p>')
     for section, items in found.items():
         if not items:
             continue
-        out.append(f"<h2>{_e(section)}</h2><ul>")
+        out.append(f"<h3>{_e(section)}</h3><ul>")
         out += [
             f'<li><a href="{_e(_rel(p, reports))}">{_e(_rel(p, reports))}</a> ({p.stat().st_size:,} bytes)</li>'
             for p in items
         ]
         out.append("</ul>")
     out.append(
-        "<h2>Provenance</h2><h3>Stages</h3><table><tr><th>stage</th><th>ran at (UTC)</th><th>commit</th>"
+        '<h3>Provenance</h3><h4>Stages</h4><div class="scroll"><table><tr><th>stage</th><th>ran at (UTC)</th><th>commit</th>'
         "<th>uncommitted changes</th><th>data folder</th><th>inputs</th></tr>"
     )
     for r in records:
@@ -165,14 +333,16 @@ def render(reports: Path, records: list[dict], now: str, git: dict) -> str:
             f"<td><code>{_e(r['parameters'].get('data_dir'))}</code></td><td>{len(r['inputs'])}</td></tr>"
         )
     out.append(
-        "</table><h3>Input files (SHA-256)</h3><table><tr><th>file</th><th>bytes</th><th>SHA-256</th><th>read by</th></tr>"
+        '</table></div><h4>Input files (SHA-256)</h4><div class="scroll"><table><tr><th>file</th><th>bytes</th><th>SHA-256</th><th>read by</th></tr>'
     )
     for row in inputs_table(records):
         out.append(
             f"<tr><td><code>{_e(row['path'])}</code></td><td>{row['bytes']}</td><td><code>{_e(row['sha256'])}</code></td>"
             f"<td>{_e(', '.join(row['stages']))}</td></tr>"
         )
-    out.append("</table><h3>Package versions</h3><table><tr><th>package</th><th>version</th></tr>")
+    out.append(
+        '</table></div><h4>Package versions</h4><div class="scroll"><table><tr><th>package</th><th>version</th></tr>'
+    )
     packages: dict[str, set] = {}
     for r in records:
         for k, v in r["packages"].items():
@@ -180,7 +350,7 @@ def render(reports: Path, records: list[dict], now: str, git: dict) -> str:
     out += [
         f"<tr><td>{_e(k)}</td><td>{_e(' / '.join(sorted(v)))}</td></tr>" for k, v in sorted(packages.items())
     ]
-    out.append("</table><h3>Parameters</h3>")
+    out.append("</table></div><h4>Parameters</h4>")
     params = records[-1]["parameters"] if records else {}
     out.append(
         f"<p>As recorded by stage <code>{_e(records[-1]['stage']) if records else '-'}</code>:</p>"
@@ -188,7 +358,7 @@ def render(reports: Path, records: list[dict], now: str, git: dict) -> str:
     )
     if not records:
         out.append('<p class="warn">No provenance records: no stage has run.</p>')
-    out.append("</body></html>")
+    out.append("</details></body></html>")
     return "\n".join(out) + "\n"
 
 

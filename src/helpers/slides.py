@@ -44,7 +44,9 @@ FONT_FACES = (
     ("semibold", "600", "normal"),
     ("semibolditalic", "600", "italic"),
 )
-WIDTH, HEIGHT = 1280, 800
+WIDTH, HEIGHT = 1280, 720
+STUDY_TITLE = "Doctors and managers in the NHS"
+DECK_SUBTITLE = "Findings of the review, the survey and the interviews, for the seminar"
 
 # Readable slides from notebook output: tables and figures sized for the slide.
 DECK_CSS = """
@@ -52,13 +54,19 @@ DECK_CSS = """
 .reveal h1 { font-size: 1.6em; } .reveal h2 { font-size: 1.15em; } .reveal h3 { font-size: 0.9em; }
 .reveal { font-size: 26px; }
 .reveal .slides section { text-align: left; }
-.reveal .slides > section > section { height: 100%; overflow-y: auto; }  /* long tables scroll */
-.reveal section img { max-height: 600px; max-width: 100%; display: block; margin: 0 auto; }
+.reveal section img { width: auto; height: auto; max-height: 560px; max-width: 100%; display: block; margin: 0 auto; }
 .reveal .jp-RenderedHTMLCommon table { font-size: 17px; margin: 0.3em 0; }
 .reveal .jp-RenderedHTMLCommon table th, .reveal .jp-RenderedHTMLCommon table td { padding: 0.15em 0.45em; text-align: left; }
 .reveal blockquote { width: 95%; font-size: 0.8em; }
 .reveal .jp-OutputArea-output pre { font-size: 0.55em; }
 .reveal .provenance { font-size: 0.5em; }
+.reveal .slides > section, .reveal .slides > section > section { height: 100%; overflow: hidden; }
+.reveal .gt_table { font-size: 0.72em !important; width: 100% !important; }
+.reveal .gt_table td, .reveal .gt_table th, .reveal .gt_table .gt_title { font-size: 100% !important; }
+.reveal .gt_table .gt_sourcenote { font-size: 70% !important; }
+.reveal .slides > section:first-child h1 { font-size: 2.1em; margin-top: 2.5em; }
+.reveal .slides > section:first-child p { font-size: 1.05em; color: #444; }
+.reveal .about code { font-size: 0.8em; }
 """
 
 
@@ -119,8 +127,23 @@ def _style(css: str) -> str:
 
 INIT_JS = f"""Reveal.initialize({{
   controls: true, progress: true, hash: true, center: false, transition: "none",
+  navigationMode: "linear",
   slideNumber: "c/t", width: {WIDTH:d}, height: {HEIGHT:d}, margin: 0.04,
   plugins: [RevealNotes]
+}});
+// Every slide fits the {WIDTH} x {HEIGHT} frame: a slide whose evidence is taller is set in a
+// smaller font, step by step (tables and text scale with it; figures are already capped).
+Reveal.on("ready", function () {{
+  document.querySelectorAll(".reveal .slides > section").forEach(function (s) {{
+    var size = 26, shown = s.style.display;
+    s.style.display = "block";
+    while (s.scrollHeight > s.clientHeight + 1 && size > 12) {{
+      size -= 1;
+      s.style.fontSize = size + "px";
+    }}
+    s.style.display = shown;
+  }});
+  Reveal.layout();
 }});"""
 
 _EXTERNAL_SCRIPT = re.compile(r"<script\b[^>]*\bsrc\s*=\s*[\"']?(?:https?:)?//[^>]*>\s*</script>", re.I)
@@ -176,17 +199,145 @@ def external_references(html: str) -> list[str]:
     return found
 
 
-def render(notebook: str | Path) -> str:
+def render(notebook: str | Path, provenance_dir: str | Path | None = None) -> str:
     """The reveal.js HTML of an executed notebook, as the template writes it (CDN references)."""
+    import jinja2
     import nbformat
     from nbconvert import SlidesExporter
 
-    exporter = SlidesExporter(reveal_url_prefix=PREFIX, reveal_theme=THEME, reveal_transition="none")
+    from helpers import report_html
+
+    # The figures keep their alt text (image/png metadata "alt"), as in the reports.
+    template = "{%- extends 'index.html.j2' -%}\n" + report_html.DATA_PNG
+    exporter = SlidesExporter(
+        reveal_url_prefix=PREFIX,
+        reveal_theme=THEME,
+        reveal_transition="none",
+        template_file="deck.html.j2",
+        extra_loaders=[jinja2.DictLoader({"deck.html.j2": template})],
+    )
     exporter.exclude_input = True
     exporter.exclude_input_prompt = True
     exporter.exclude_output_prompt = True
-    body, _ = exporter.from_notebook_node(nbformat.read(str(notebook), as_version=4))
+    nb = nbformat.read(str(notebook), as_version=4)
+    body, _ = exporter.from_notebook_node(prepare(nb, _records(provenance_dir)))
     return body
+
+
+def _slide_type(cell) -> str:
+    return cell.metadata.get("slideshow", {}).get("slide_type", "-")
+
+
+def _records(folder: str | Path | None) -> list[dict]:
+    """The provenance records of the release the deck belongs to (reports/provenance/*.json)."""
+    import json
+
+    out = []
+    if folder is not None and Path(folder).is_dir():
+        for p in sorted(Path(folder).glob("*.json")):
+            try:
+                out.append(json.loads(p.read_text(encoding="utf-8")))
+            except (OSError, ValueError):
+                continue
+    return out
+
+
+def data_checksum(records: list[dict]) -> str:
+    """One SHA-256 over every raw input file the stages read (path and SHA-256 of each)."""
+    import hashlib
+
+    rows = sorted(
+        {
+            (i["path"], i["sha256"])
+            for r in records
+            for i in r.get("inputs", [])
+            if not str(i["path"]).startswith(("data/processed", "reports/"))
+        }
+    )
+    return hashlib.sha256("".join(f"{p} {h}\n" for p, h in rows).encode("utf-8")).hexdigest()
+
+
+def prepare(nb, records: list[dict] | None = None):
+    """The findings notebook laid out for the seminar:
+
+    * a title slide (study title, date, data status) in place of the notebook's introduction;
+    * every slide horizontal (linear navigation: the right arrow reaches every slide);
+    * each slide keeps its heading and evidence; the explaining paragraphs become the speaker
+      notes (press S), with the numbers the slide shows;
+    * pipeline internals (the strands' run status, the provenance listing) are left to the
+      written report; a closing "About these results" slide gives the commit and one checksum
+      of the data instead."""
+    import copy
+
+    import nbformat
+
+    from helpers import config
+
+    records = records or []
+    nb = copy.deepcopy(nb)
+    params = nb.metadata.get("papermill", {}).get("parameters", {})
+    data_dir = params.get("data_dir", "")
+    synthetic = bool(data_dir) and config.is_synthetic(Path(data_dir))
+    ended = str(nb.metadata.get("papermill", {}).get("end_time") or "")[:10]
+    status = (
+        "Synthetic demonstration data: the figures illustrate the method, not the study's findings."
+        if synthetic
+        else "Study data."
+    )
+    title = nbformat.v4.new_markdown_cell(
+        f"# {STUDY_TITLE}\n\n{DECK_SUBTITLE}\n\n{ended}\n\n**{status}**",
+        metadata={"slideshow": {"slide_type": "slide"}},
+    )
+    cells = [title]
+    skipping = False
+    for i, cell in enumerate(nb.cells):
+        kind = _slide_type(cell)
+        if i == 0 and kind == "slide":
+            skipping = True  # the notebook's introduction: replaced by the title slide
+        elif kind in ("slide", "subslide"):
+            heading = cell.source.lstrip().splitlines()[0] if cell.source.strip() else ""
+            skipping = any(word in heading for word in INTERNAL_SLIDES)
+        if skipping or kind == "skip":
+            continue
+        if kind == "subslide":
+            cell.metadata.setdefault("slideshow", {})["slide_type"] = "slide"
+            kind = "slide"
+        if cell.cell_type == "markdown" and kind == "slide":
+            lines = cell.source.strip().splitlines()
+            heads = [line for line in lines if line.startswith("#")][:1]
+            rest = "\n".join(line for line in lines if line not in heads).strip()
+            cell.source = heads[0] if heads else ""
+            cells.append(cell)
+            if rest:
+                cells.append(
+                    nbformat.v4.new_markdown_cell(rest, metadata={"slideshow": {"slide_type": "notes"}})
+                )
+            continue
+        cells.append(cell)
+    commit = next(
+        (r["code"].get("commit") for r in reversed(records) if r.get("code", {}).get("commit")), None
+    )
+    about = [
+        "## About these results",
+        "",
+        f"- {status}",
+        f"- Code version (git commit): `{(commit or 'unknown')[:12]}`",
+    ]
+    if records:
+        about.append(f"- Data checksum (SHA-256 over every input file): `{data_checksum(records)[:16]}`")
+    about += [
+        "- Every number is taken from the strands' published tables, after disclosure control.",
+        "- Methods, assumptions and caveats, and the full provenance: the written reports and `index.html`.",
+    ]
+    cells.append(
+        nbformat.v4.new_markdown_cell("\n".join(about), metadata={"slideshow": {"slide_type": "slide"}})
+    )
+    nb.cells = cells
+    return nb
+
+
+# Slides about how the pipeline ran rather than what was found: kept in the written report only.
+INTERNAL_SLIDES = ("The strands in this run", "Provenance", "Assumptions and caveats")
 
 
 def build(
@@ -199,7 +350,7 @@ def build(
     notebook = paths.resolve(notebook)
     if not notebook.is_file():
         raise DeckError(f"{notebook}: executed notebook not found; run `make findings` first")
-    html = inline(render(notebook), reveal_assets(wheel, sha256))
+    html = inline(render(notebook, target.parent / "provenance"), reveal_assets(wheel, sha256))
     remaining = external_references(html)
     if remaining:
         raise DeckError(

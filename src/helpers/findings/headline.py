@@ -12,7 +12,7 @@ from collections.abc import Sequence
 
 import pandas as pd
 
-from helpers import files, numbers
+from helpers import files, numbers, outputs
 from helpers.findings import strands
 
 SUPPRESSED = "suppressed"
@@ -251,7 +251,7 @@ def themes_summary(themes_by_role: pd.DataFrame) -> pd.DataFrame:
 def figure(name: str, strand: str):
     """A strand's published figure (reports/figures/<name>.png) for display, read through
     helpers.files so provenance lists it; a plain note when the strand has not run."""
-    from IPython.display import Image, Markdown
+    from IPython.display import Markdown
 
     path = strands.figure_path(name)
     if not path.is_file():
@@ -262,4 +262,6 @@ def figure(name: str, strand: str):
         return Markdown(
             f"*No `{name}` figure for this instrument (stage {strands.STRANDS[strand].stage} did not draw it).*"
         )
-    return Image(data=files.read_bytes(path), format="png")
+    png = files.read_bytes(path)
+    alt = outputs.figure_description(png) or f"Figure {name.replace('_', ' ')} from the {strand} strand"
+    return outputs.SavedFigure([path], png, alt, outputs.display_width(png))

@@ -136,12 +136,15 @@ def triangulation_figure(long: pd.DataFrame | None, grid: pd.DataFrame | None):
     labels = dict(
         zip(long["survey_item"], long["question"].where(long["question"] != "", long["survey_item"]))
     )
-    import matplotlib.pyplot as plt
-
     fig = triangulation.figure(grid, labels)
-    outputs.save_figure(fig, "triangulation_matrix")
-    plt.close(fig)  # shown once, by the return value, not again by the inline backend
-    return fig
+    n_items, n_themes = grid.shape
+    return outputs.save_figure(
+        fig,
+        "triangulation_matrix",
+        alt=f"Grid of {n_items} survey items (rows) against {n_themes} interview themes (columns); each "
+        "cell shows the team's judgement for that pair: convergence, complementarity, dissonance or "
+        "silence.",
+    )
 
 
 def triangulation_detail(long: pd.DataFrame | None, judgements=("dissonance", "complementarity")):

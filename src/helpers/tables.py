@@ -1,0 +1,520 @@
+"""One table specification for every published table, with two renderers.
+
+A :class:`TableSpec` says how a (disclosure-protected) table is presented: its title, the
+column that labels the rows (shown as the stub, never a 0-based index), each column's heading
+and the kind of number it holds, spanners over groups of columns (role groups under "Role
+group"), footnotes and the source note naming the data and its date. :func:`cells` turns the
+table into the text a reader sees, every number through :mod:`helpers.numbers` (the one
+formatter); the two renderers draw those same cells:
+
+* :func:`to_html` / :func:`show`: great_tables (pure HTML and CSS, no script, no web font: it
+  renders the same offline in the nbconvert report, in JupyterLab and on a slide);
+* :func:`to_docx`: python-docx, one Word document per report holding its tables, each titled
+  and footnoted (:class:`WordTables`).
+
+The suppression marker of :mod:`helpers.disclosure` is kept as it is, and a footnote explains
+it whenever a cell carries it. A value that does not exist is an en dash, never ``NaN``.
+
+:func:`use_report_style` makes every other DataFrame a notebook displays go through the same
+path with a default specification (headings from the column names, kinds of number guessed
+from them, no index column), so no notebook shows a raw ``NaN``, ``1.000000e+00`` or an index.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from helpers import numbers
+
+SUPPRESSED_NOTE = (
+    "{marker} Not shown: fewer than the disclosure threshold, or suppressed so that a small count "
+    "cannot be worked out from the other cells (statistical disclosure control)."
+)
+PCT_CI = "pct_ci"  # a composite kind: "% (95% CI)" from three columns
+KINDS = (*numbers.KINDS, PCT_CI, "text", "number", "year")
+
+
+@dataclass
+class TableSpec:
+    """How one table is presented. ``columns`` maps each shown column to its heading, in
+    order; ``kinds`` maps a column to a kind of number (:data:`helpers.numbers.KINDS`,
+    ``"number"`` for an already-published value of unknown kind, ``"text"``); ``pct_ci`` maps a
+    new column to its (percentage, low, high) columns, shown as "60% (55 to 64)";
+    ``spanners`` maps a heading to the columns under it."""
+
+    title: str = ""
+    columns: Mapping[str, str] | None = None
+    kinds: Mapping[str, str] = field(default_factory=dict)
+    stub: str | None = None
+    stub_label: str = ""
+    row_labels: Mapping[str, str] = field(default_factory=dict)
+    pct_ci: Mapping[str, tuple[str, str, str]] = field(default_factory=dict)
+    spanners: Mapping[str, Sequence[str]] = field(default_factory=dict)
+    notes: Sequence[str] = ()
+    source: str = ""
+    marker: str = "*"
+    name: str = ""
+    nowrap: Sequence[str] = ()  # columns kept on one line ("60% (55 to 64)" never broken)
+
+    def __post_init__(self):
+        for column, kind in self.kinds.items():
+            if kind not in KINDS:
+                raise ValueError(f"TableSpec: column {column!r} has unknown kind {kind!r}")
+
+
+# Words kept as written when a heading is made from a column name.
+_WORDS = {
+    "n": "n",
+    "pct": "%",
+    "ci": "CI",
+    "p": "p",
+    "or": "OR",
+    "sd": "SD",
+    "dof": "df",
+    "chi2": "Chi-square",
+    "id": "ID",
+    "doi": "DOI",
+    "pmid": "PMID",
+    "qdpx": "QDPX",
+    "holm": "(Holm)",
+    "pp": "(points)",
+}
+
+
+def heading(column: str) -> str:
+    """'records_parsed' -> 'Records parsed'; 'p_holm' -> 'p (Holm)'; 'kappa_ci_low' -> 'Kappa CI low'."""
+    words = [w for w in re.split(r"[_\s]+", str(column)) if w]
+    if not words:
+        return str(column)
+    out = [_WORDS.get(w.lower(), w) for w in words]
+    if words[0].lower() not in _WORDS and out[0].islower():
+        out[0] = out[0][:1].upper() + out[0][1:]
+    return " ".join(out)
+
+
+def guess_kind(column: str, values: pd.Series) -> str:
+    """The kind of number a column holds, from its name (used when a spec gives none)."""
+    name = str(column).lower()
+    if not (pd.api.types.is_numeric_dtype(values) or values.dtype == object):
+        return "text"
+    if pd.api.types.is_bool_dtype(values):
+        return "text"
+    if name == "year" or name.endswith("_year") or name.startswith("year_"):
+        return "year"
+    if name == "p" or name.startswith("p_") or name.endswith("_p") or "_p_" in name:
+        return "p_value"
+    if name in {"n", "count", "records", "pairs", "participants", "references", "codings"} or name.startswith(
+        ("n_", "records_", "hits_")
+    ):
+        return "count"
+    if pd.api.types.is_integer_dtype(values):
+        return "count"
+    return "number"
+
+
+def _text(value, kind: str, marker: str) -> str:
+    if isinstance(value, str):
+        return value
+    if isinstance(value, (list, tuple, set)):
+        return ", ".join(_text(v, kind, marker) for v in value)
+    if isinstance(value, dict):
+        return "; ".join(f"{k}: {_text(v, kind, marker)}" for k, v in value.items())
+    if not isinstance(value, (int, float, np.number)) and value is not None and value is not pd.NA:
+        return str(value)
+    if value is None or (isinstance(value, float) and pd.isna(value)) or value is pd.NA:
+        return numbers.MISSING_TEXT
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if kind in ("text",):
+        return str(value)
+    if kind == "year":
+        return str(int(value)) if float(value).is_integer() else str(value)
+    if kind == "number":
+        return numbers.published(value)
+    if kind == "count":
+        return numbers.count(value)
+    if kind == "percentage":
+        return numbers.percentage(value)
+    if kind == "p_value":
+        return numbers.p_value(value)
+    if kind == "test_statistic":
+        return numbers.test_statistic(value)
+    if kind == "odds_ratio":
+        return numbers.odds_ratio(value)
+    if kind == "effect_size":
+        return numbers.effect_size(value)
+    if kind == "mean":
+        return numbers.mean(value)
+    return str(value)
+
+
+def cells(table: pd.DataFrame, spec: TableSpec) -> pd.DataFrame:
+    """The table as the text a reader sees: the stub first, then the spec's columns in order,
+    every number formatted by :mod:`helpers.numbers`; no index."""
+    df = table.reset_index(drop=not _named_index(table))
+    for new, (pct, low, high) in spec.pct_ci.items():
+        df[new] = [
+            v if isinstance(v, str) else numbers.percentage_ci(v, lo, hi)
+            for v, lo, hi in zip(df[pct], df[low], df[high])
+        ]
+    columns = list(spec.columns) if spec.columns else [c for c in df.columns]
+    if spec.stub and spec.stub not in columns:
+        columns = [spec.stub, *columns]
+    missing = [c for c in columns if c not in df.columns]
+    if missing:
+        raise KeyError(f"table {spec.name or spec.title!r}: no column {', '.join(map(str, missing))}")
+    out = pd.DataFrame(index=range(len(df)))
+    for column in columns:
+        kind = spec.kinds.get(column) or ("text" if column in spec.pct_ci else guess_kind(column, df[column]))
+        values = df[column]
+        if column == spec.stub and spec.row_labels:
+            values = values.map(lambda v: spec.row_labels.get(v, v))
+        out[str(column)] = [_text(v, kind, spec.marker) for v in values]
+    return out
+
+
+def _named_index(table: pd.DataFrame) -> bool:
+    return any(name is not None for name in table.index.names)
+
+
+def _has_marker(shown: pd.DataFrame, marker: str) -> bool:
+    return bool(marker) and bool((shown == marker).to_numpy().any())
+
+
+def footnotes(shown: pd.DataFrame, spec: TableSpec) -> list[str]:
+    notes = list(spec.notes)
+    if _has_marker(shown, spec.marker):
+        notes.append(SUPPRESSED_NOTE.format(marker=spec.marker))
+    return notes
+
+
+def _labels(spec: TableSpec, shown: pd.DataFrame) -> dict[str, str]:
+    given = dict(spec.columns or {})
+    labels = {}
+    for column in shown.columns:
+        if column == spec.stub:
+            labels[column] = spec.stub_label
+        else:
+            labels[column] = given.get(column) or heading(column)
+    return labels
+
+
+_ids = itertools.count(1)
+
+
+def _gt_id(spec: TableSpec) -> str:
+    """A stable id per table (numbered in display order, so a rerun gives the same HTML)."""
+    base = re.sub(r"[^a-z0-9]+", "-", (spec.name or spec.title or "table").lower()).strip("-")[:40]
+    return f"t{next(_ids)}-{base or 'table'}"
+
+
+def to_gt(table: pd.DataFrame, spec: TableSpec):
+    """The great_tables object of ``table`` presented as ``spec`` says."""
+    from great_tables import GT, loc, style
+
+    shown = cells(table, spec)
+    labels = _labels(spec, shown)
+    gt = GT(shown, rowname_col=spec.stub if spec.stub else None, id=_gt_id(spec))
+    if spec.title:
+        gt = gt.tab_header(title=spec.title)
+    for label, columns in spec.spanners.items():
+        gt = gt.tab_spanner(label=label, columns=list(columns))
+    gt = gt.cols_label(**{c: labels[c] for c in shown.columns if c != spec.stub})
+    if spec.stub and spec.stub_label:
+        gt = gt.tab_stubhead(label=spec.stub_label)
+    numeric = [
+        c
+        for c in shown.columns
+        if c != spec.stub and spec.kinds.get(c, "") != "text" and _looks_numeric(shown[c])
+    ]
+    if numeric:
+        gt = gt.cols_align(align="right", columns=numeric)
+    text = [c for c in shown.columns if c != spec.stub and c not in numeric]
+    if text:
+        gt = gt.cols_align(align="left", columns=text)
+    for note in footnotes(shown, spec):
+        gt = gt.tab_source_note(note)
+    if spec.source:
+        gt = gt.tab_source_note(spec.source)
+    gt = gt.tab_options(
+        table_font_size="13px",
+        heading_title_font_size="15px",
+        heading_align="left",
+        column_labels_font_weight="bold",
+        source_notes_font_size="12px",
+        data_row_padding="3px",
+        table_margin_left="0",
+        container_width="100%",
+    ).tab_style(style=style.text(whitespace="normal"), locations=loc.body())
+    keep = [c for c in shown.columns if c in spec.nowrap or c in spec.pct_ci]
+    if keep:
+        gt = gt.tab_style(style=style.text(whitespace="nowrap"), locations=loc.body(columns=keep))
+    return gt
+
+
+def _looks_numeric(values: pd.Series) -> bool:
+    pattern = re.compile(r"^[<>]?[-−–]?[\d,.]+%?( \(.*\))?$|^[–*]$")
+    texts = [v for v in values if v not in (numbers.MISSING_TEXT, "")]
+    return bool(texts) and all(pattern.match(v) for v in texts)
+
+
+_IMPORT = re.compile(r"@import\s+url\([^)]*\)\s*;?", re.I)
+
+
+def to_html(table: pd.DataFrame, spec: TableSpec) -> str:
+    """Self-contained HTML of the table (great_tables; any web-font @import removed)."""
+    return _IMPORT.sub("", to_gt(table, spec).as_raw_html(inline_css=False))
+
+
+class Shown:
+    """What a notebook cell returns to show a table: HTML from :func:`to_html`; plain text
+    as a fallback."""
+
+    def __init__(self, table: pd.DataFrame, spec: TableSpec):
+        self.table, self.spec = table, spec
+
+    def _repr_html_(self) -> str:
+        return to_html(self.table, self.spec)
+
+    def __repr__(self) -> str:
+        return cells(self.table, self.spec).to_string(index=False)
+
+
+def show(table: pd.DataFrame, spec: TableSpec | None = None, **kwargs) -> Shown:
+    """Display ``table`` as ``spec`` (or a spec built from ``kwargs``) says."""
+    if spec is None:
+        spec = TableSpec(**{"source": _defaults["source"], **kwargs})
+    elif kwargs:
+        raise TypeError("show: give a spec or keyword arguments, not both")
+    if _book is not None:
+        _book.add(table, spec)
+    return Shown(table, spec)
+
+
+def default_spec(table: pd.DataFrame) -> TableSpec:
+    """The presentation of a table nobody specified: headings from the column names, a named
+    index as the stub, kinds guessed from the column names."""
+    stub = None
+    if _named_index(table) and table.index.nlevels == 1:
+        stub = str(table.index.name)
+    return TableSpec(stub=stub, stub_label=heading(stub) if stub else "", source=_defaults["source"])
+
+
+def _frame_html(df: pd.DataFrame) -> str:
+    df = df.copy()
+    if isinstance(df.columns, pd.MultiIndex):
+        df.columns = [" ".join(str(x) for x in col if str(x)) for col in df.columns]
+    if _named_index(df) and df.index.nlevels > 1:
+        df = df.reset_index()
+    df.columns = [str(c) for c in df.columns]
+    spec = default_spec(df)
+    if _book is not None:
+        _book.add(df, spec)
+    return to_html(df, spec)
+
+
+def _styler_html(styler) -> str:
+    return _frame_html(styler.data)
+
+
+def data_source(params: Mapping) -> str:
+    """The source note of every table: which data, and their date (the newest input file)."""
+    from helpers import config
+
+    folder = Path(params["data_dir"])
+    kind = "synthetic demonstration data" if config.is_synthetic(folder) else "study data"
+    stamps = [p.stat().st_mtime for p in folder.rglob("*") if p.is_file()] if folder.is_dir() else []
+    date = params.get("data_date") or (
+        dt.datetime.fromtimestamp(max(stamps), dt.UTC).date().isoformat() if stamps else ""
+    )
+    return f"Source: {kind}, data folder {folder.name}" + (f", files dated {date}." if date else ".")
+
+
+_defaults: dict = {"source": ""}
+
+
+def use_report_style(params: Mapping | None = None, title: str = "") -> WordTables | None:
+    """Every DataFrame (and pandas Styler) a notebook displays renders through :func:`to_html`
+    with :func:`default_spec`: no index column, readable headings, numbers via helpers.numbers,
+    the source note of ``params``' data. With a ``title``, every table shown from now on is
+    also collected for the report's Word document (:func:`write_word`)."""
+    if params is not None:
+        _defaults["source"] = data_source(params)
+    book = collect(title) if title else None
+    try:
+        from IPython import get_ipython
+    except ImportError:  # pragma: no cover - IPython is a dependency of the notebooks
+        return book
+    ip = get_ipython()
+    if ip is not None:
+        from pandas.io.formats.style import Styler
+
+        formatter = ip.display_formatter.formatters["text/html"]
+        formatter.for_type(pd.DataFrame, _frame_html)
+        formatter.for_type(Styler, _styler_html)
+    return book
+
+
+def write_word(name: str) -> Path | None:
+    """Write the tables collected since :func:`use_report_style` to ``reports/tables/<name>.docx``."""
+    if _book is None or not _book.tables:
+        return None
+    return _book.write(name)
+
+
+# --- Word -------------------------------------------------------------------------------------
+
+
+def to_docx(document, table: pd.DataFrame, spec: TableSpec) -> None:
+    """Append the table to a python-docx ``document``: title, spanner and heading rows, body,
+    then the footnotes and the source note."""
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+    from docx.shared import Pt
+
+    shown = cells(table, spec)
+    labels = _labels(spec, shown)
+    if spec.title:
+        document.add_heading(spec.title, level=2)
+    columns = list(shown.columns)
+    spanned = {c: label for label, cols in spec.spanners.items() for c in cols}
+    header_rows = 2 if spanned else 1
+    grid = document.add_table(rows=header_rows + len(shown), cols=len(columns))
+    grid.style = "Table Grid"
+    if spanned:
+        for label, cols in spec.spanners.items():
+            idx = [columns.index(c) for c in cols]
+            cell = grid.cell(0, min(idx)).merge(grid.cell(0, max(idx)))
+            cell.text = label
+    for j, column in enumerate(columns):
+        grid.cell(header_rows - 1, j).text = labels[column]
+        for i in range(header_rows):
+            for run in grid.cell(i, j).paragraphs[0].runs:
+                run.bold = True
+    numeric = {c for c in columns if c != spec.stub and _looks_numeric(shown[c])}
+    for i, row in enumerate(shown.itertuples(index=False), start=header_rows):
+        for j, value in enumerate(row):
+            para = grid.cell(i, j).paragraphs[0]
+            para.text = value
+            if columns[j] in numeric:
+                para.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+    for row in grid.rows:
+        for cell in row.cells:
+            for para in cell.paragraphs:
+                for run in para.runs:
+                    run.font.size = Pt(9)
+    for note in [*footnotes(shown, spec), *([spec.source] if spec.source else [])]:
+        para = document.add_paragraph(note)
+        for run in para.runs:
+            run.font.size = Pt(8)
+
+
+class WordTables:
+    """The tables of one report, collected as they are shown, written to one Word document."""
+
+    def __init__(self, title: str):
+        self.title = title
+        self.tables: list[tuple[pd.DataFrame, TableSpec]] = []
+
+    def add(self, table: pd.DataFrame, spec: TableSpec) -> None:
+        self.tables.append((table, spec))
+
+    def document(self):
+        import docx
+
+        doc = docx.Document()
+        doc.core_properties.title = self.title
+        doc.core_properties.created = dt.datetime(2000, 1, 1)
+        doc.core_properties.modified = dt.datetime(2000, 1, 1)
+        doc.core_properties.last_modified_by = ""
+        doc.core_properties.author = ""
+        doc.add_heading(self.title, level=1)
+        for n, (table, spec) in enumerate(self.tables, start=1):
+            titled = TableSpec(
+                **{**spec.__dict__, "title": f"Table {n}. {spec.title}" if spec.title else f"Table {n}"}
+            )
+            to_docx(doc, table, titled)
+        return doc
+
+    def write(self, name: str) -> Path:
+        """Write ``reports/tables/<name>.docx`` (through helpers.outputs)."""
+        from helpers import outputs
+
+        target = outputs.paths.output(f"reports/tables/{name}.docx")
+        with outputs.atomic_path(target) as tmp:
+            self.document().save(str(tmp))
+        return target
+
+
+_book: WordTables | None = None
+
+
+def collect(title: str) -> WordTables:
+    """Start collecting every table :func:`show` displays into one Word document."""
+    global _book
+    _book = WordTables(title)
+    return _book
+
+
+def by_group(
+    long: pd.DataFrame,
+    *,
+    groups: Sequence[str],
+    row: str = "item",
+    group: str = "group",
+    pct: str = "pct_agree",
+    low: str = "ci_low",
+    high: str = "ci_high",
+    n: str = "n_valid",
+    n_group: str | None = None,
+    row_labels: Mapping[str, str] | None = None,
+    title: str = "",
+    spanner: str = "Role group",
+    stub_label: str = "",
+    notes: Sequence[str] = (),
+) -> Shown:
+    """A long table (one row per row x group) shown wide: one row per ``row`` (labelled from
+    ``row_labels``, e.g. the codebook's question text), n of ``n_group`` (default: the first
+    group) in its own column, then "% (95% CI)" for each group, the groups after the first
+    under ``spanner``."""
+    n_group = n_group or groups[0]
+    rows = list(dict.fromkeys(long[row]))
+    wide = pd.DataFrame({row: rows})
+    indexed = long.set_index([row, group])
+    wide["n"] = [indexed[n].get((r, n_group), float("nan")) for r in rows]
+    columns = {"n": "n"}
+    for g in groups:
+        values = [
+            (indexed[pct].get((r, g)), indexed[low].get((r, g)), indexed[high].get((r, g))) for r in rows
+        ]
+        wide[g] = [
+            numbers.MISSING_TEXT
+            if p is None
+            else (p if isinstance(p, str) else numbers.percentage_ci(p, lo, hi))
+            for p, lo, hi in values
+        ]
+        columns[g] = g
+    spec = TableSpec(
+        title=title,
+        stub=row,
+        stub_label=stub_label,
+        row_labels=dict(row_labels or {}),
+        columns=columns,
+        kinds={"n": "count", **{g: "text" for g in groups}},
+        spanners={spanner: list(groups[1:])} if len(groups) > 1 else {},
+        notes=[
+            f"n: answers from {n_group.lower()}; % (95% CI): percentage with its Wilson interval.",
+            *notes,
+        ],
+        source=_defaults["source"],
+        name=title,
+        nowrap=["n", *groups],
+    )
+    return show(wide, spec)

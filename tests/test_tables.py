@@ -1,0 +1,127 @@
+"""The table specification and its two renderers (great_tables HTML, python-docx Word)."""
+
+import docx
+import numpy as np
+import pandas as pd
+import pytest
+
+from helpers import numbers, report_html, tables
+
+
+@pytest.fixture
+def staging(tmp_path, monkeypatch):
+    monkeypatch.setenv("HELPERS_STAGING", str(tmp_path))
+    return tmp_path
+
+
+def _table():
+    return pd.DataFrame(
+        {
+            "item": ["att_obstruct", "att_lead"],
+            "n": [1200, 98],
+            "pct": [60.24, "*"],
+            "low": [55.1, np.nan],
+            "high": [64.4, np.nan],
+            "p_value": [1.0, 2e-5],
+        }
+    )
+
+
+def _spec():
+    return tables.TableSpec(
+        title="Agreement by item",
+        stub="item",
+        stub_label="Statement",
+        row_labels={"att_obstruct": "Managers obstruct"},
+        pct_ci={"agree": ("pct", "low", "high")},
+        columns={"n": "n", "agree": "% (95% CI)", "p_value": "p"},
+        spanners={"All respondents": ["n", "agree"]},
+        source="Source: demonstration survey, exported 2026-11-30.",
+    )
+
+
+def test_cells_format_every_number_through_the_one_formatter():
+    shown = tables.cells(_table(), _spec())
+    assert list(shown.columns) == ["item", "n", "agree", "p_value"]
+    assert shown.to_dict("records") == [
+        {"item": "Managers obstruct", "n": "1,200", "agree": "60% (55 to 64)", "p_value": "1.0"},
+        {"item": "att_lead", "n": "98", "agree": "*", "p_value": "<0.001"},
+    ]
+
+
+def test_html_has_spanner_labels_footnote_source_and_no_index_or_network():
+    html = tables.to_html(_table(), _spec())
+    for text in (
+        "All respondents",
+        "% (95% CI)",
+        "Statement",
+        "Managers obstruct",
+        "60% (55 to 64)",
+        "&lt;0.001",
+    ):
+        assert text in html, text
+    assert "Not shown: fewer than the disclosure threshold" in html
+    assert "Source: demonstration survey, exported 2026-11-30." in html
+    assert report_html.network_references(html) == []
+    for raw in ("NaN", "e+0", "e-0", ">0<"):
+        assert raw not in html, raw
+
+
+def test_no_footnote_for_the_marker_when_nothing_is_suppressed():
+    html = tables.to_html(_table().iloc[:1], _spec())
+    assert "Not shown" not in html
+
+
+def test_default_display_hides_the_index_and_formats_numbers():
+    df = pd.DataFrame({"records_parsed": [16, 20], "kappa_ci_low": [-0.018, np.nan], "p_holm": [1.0, 0.04]})
+    html = tables._frame_html(df)
+    assert "Records parsed" in html and "Kappa CI low" in html and "p (Holm)" in html
+    assert "-0.018" in html and "–" in html and ">1.0<" in html and ">0.040<" in html
+    assert "NaN" not in html and "1.000000e+00" not in html
+    assert ">0<" not in html  # no 0-based index column
+
+
+def test_word_document_has_title_spanner_header_and_footnotes(staging):
+    book = tables.WordTables("Attitude analysis: tables")
+    book.add(_table(), _spec())
+    path = book.write("attitudes_tables")
+    doc = docx.Document(str(path))
+    texts = [p.text for p in doc.paragraphs]
+    assert texts[0] == "Attitude analysis: tables"
+    assert texts[1] == "Table 1. Agreement by item"
+    assert any(t.startswith("* Not shown") for t in texts)
+    assert texts[-1] == "Source: demonstration survey, exported 2026-11-30."
+    grid = doc.tables[0]
+    assert [c.text for c in grid.rows[0].cells] == ["", "All respondents", "All respondents", ""]
+    assert [c.text for c in grid.rows[1].cells] == ["Statement", "n", "% (95% CI)", "p"]
+    assert [c.text for c in grid.rows[2].cells] == ["Managers obstruct", "1,200", "60% (55 to 64)", "1.0"]
+
+
+def test_word_document_is_byte_stable(staging):
+    a = tables.WordTables("T")
+    a.add(_table(), _spec())
+    first = a.write("a").read_bytes()
+    second = a.write("a").read_bytes()
+    assert first == second
+
+
+def test_published_numbers_never_use_an_exponent():
+    assert numbers.published(1.0) == "1"
+    assert numbers.published(0.437) == "0.437"
+    assert numbers.published(1e-05) == "0.00001"
+    assert numbers.published(1500000.0) == "1,500,000"
+    assert numbers.published(float("nan")) == "–"
+
+
+def test_unknown_kind_is_refused():
+    with pytest.raises(ValueError, match="unknown kind"):
+        tables.TableSpec(kinds={"x": "percent"})
+
+
+def test_years_are_not_counts():
+    df = pd.DataFrame(
+        {"first_author": ["Parker", "Ham"], "year": [1996, 2011], "published_year": [2002.0, np.nan]}
+    )
+    shown = tables.cells(df, tables.default_spec(df))
+    assert shown["year"].tolist() == ["1996", "2011"]
+    assert shown["published_year"].tolist() == ["2002", "–"]
