@@ -125,3 +125,13 @@ def test_years_are_not_counts():
     shown = tables.cells(df, tables.default_spec(df))
     assert shown["year"].tolist() == ["1996", "2011"]
     assert shown["published_year"].tolist() == ["2002", "–"]
+
+
+def test_headings_from_column_names():
+    assert [tables.heading(c) for c in ("records_parsed", "p_holm", "kw_p_holm", "cramers_v", "n")] == [
+        "Records parsed",
+        "p (Holm)",
+        "Kruskal-Wallis p (Holm)",
+        "Cramér's V",
+        "n",
+    ]

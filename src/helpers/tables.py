@@ -86,6 +86,9 @@ _WORDS = {
     "qdpx": "QDPX",
     "holm": "(Holm)",
     "pp": "(points)",
+    "kw": "Kruskal-Wallis",
+    "cramers": "Cramér's",
+    "v": "V",
 }
 
 
