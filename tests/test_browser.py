@@ -166,3 +166,19 @@ def test_every_checklist_link_reaches_a_heading_of_a_built_report(reports):
     from helpers import checklists
 
     assert checklists.missing_anchors(reports) == []
+
+
+def test_the_deck_prints_to_pdf_one_page_per_slide(browser, reports, tmp_path):
+    deck = reports / "05_findings_slides.html"
+    page, _ = _open(browser, deck, 1280, 720)
+    page.wait_for_function("typeof Reveal !== 'undefined' && Reveal.isReady()")
+    total = page.evaluate("Reveal.getTotalSlides()")
+    page.close()
+    page = browser.new_page(viewport={"width": 1280, "height": 720})
+    page.goto(deck.as_uri() + "?print-pdf")
+    page.wait_for_function("typeof Reveal !== 'undefined' && Reveal.isReady()")
+    pdf = tmp_path / "deck.pdf"
+    page.pdf(path=str(pdf), width="1280px", height="720px", print_background=True)
+    page.close()
+    pages = len(re.findall(rb"/Type\s*/Page[^s]", pdf.read_bytes()))
+    assert pages == total
