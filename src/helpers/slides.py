@@ -51,7 +51,7 @@ DECK_SUBTITLE = "Findings of the review, the survey and the interviews, for the 
 # Readable slides from notebook output: tables and figures sized for the slide.
 DECK_CSS = """
 .reveal h1, .reveal h2, .reveal h3 { text-transform: none; }
-.reveal h1 { font-size: 1.6em; } .reveal h2 { font-size: 1.15em; } .reveal h3 { font-size: 0.9em; }
+.reveal h1 { font-size: 1.8em; } .reveal h2 { font-size: 1.45em; } .reveal h3 { font-size: 1.1em; }
 .reveal { font-size: 26px; }
 .reveal .slides section { text-align: left; }
 .reveal section img { width: auto; height: auto; max-height: 560px; max-width: 100%; display: block; margin: 0 auto; }
