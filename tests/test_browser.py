@@ -176,7 +176,8 @@ def test_the_deck_prints_to_pdf_one_page_per_slide(browser, reports, tmp_path):
     page.close()
     page = browser.new_page(viewport={"width": 1280, "height": 720})
     page.goto(deck.as_uri() + "?print-pdf")
-    page.wait_for_function("typeof Reveal !== 'undefined' && Reveal.isReady()")
+    # reveal.js lays out one .pdf-page per slide after it is ready
+    page.wait_for_function(f"document.querySelectorAll('.pdf-page').length >= {total}")
     pdf = tmp_path / "deck.pdf"
     page.pdf(path=str(pdf), width="1280px", height="720px", print_background=True)
     page.close()
