@@ -77,6 +77,11 @@ def test_weighting_and_synthetic(tmp_path):
         weighted[0]["kind"] == "assumption"
         and weighted[0]["evidence"] == "margins file survey/population_margins.csv"
     )
+    # issue 14: a sampling frame supersedes the margins file
+    (tmp_path / "survey" / "sampling_frame.csv").write_text("role,invited\n", encoding="utf-8")
+    framed = qa_log.weighting_entries(tmp_path, attitudes_ran=True)
+    assert framed[0]["evidence"] == "sampling frame survey/sampling_frame.csv"
+    assert "frame supersedes" in framed[0]["description"]
     (tmp_path / "SYNTHETIC.md").unlink()
     assert qa_log.synthetic_entries(tmp_path) == []
 

@@ -34,6 +34,7 @@ from helpers import config, files, paths
 ASSUMPTION_COLUMNS = ["id", "kind", "strand", "description", "evidence", "impact", "source"]
 DATA_COLUMNS = ["dataset", "kind", "stages", "bytes", "sha256", "rows", "synthetic", "note"]
 MARGINS_FILE = "population_margins.csv"
+FRAME_FILE = "sampling_frame.csv"
 
 
 def _csv(path: Path) -> pd.DataFrame:
@@ -169,6 +170,21 @@ def attitude_entries(tables: dict[str, pd.DataFrame]) -> list[dict]:
 def weighting_entries(data_dir: Path, attitudes_ran: bool) -> list[dict]:
     if not attitudes_ran:
         return []
+    frames = sorted(Path(data_dir).rglob(FRAME_FILE))
+    if frames:
+        return [
+            _entry(
+                "assumption",
+                "attitudes",
+                "Weighted estimates rake to the sampling frame's eligible invited people (non-response "
+                "weights; the frame supersedes any population-margins file), with Taylor-linearised "
+                "intervals; unweighted figures are shown beside them. Response rates are AAPOR RR1/RR2 "
+                "with every invited person of unknown eligibility counted eligible.",
+                f"sampling frame {frames[0].relative_to(data_dir).as_posix()}",
+                "medium",
+                "attitudes",
+            )
+        ]
     margins = sorted(Path(data_dir).rglob(MARGINS_FILE))
     if margins:
         return [
@@ -186,7 +202,7 @@ def weighting_entries(data_dir: Path, attitudes_ran: bool) -> list[dict]:
         _entry(
             "caveat",
             "attitudes",
-            "Estimates are UNWEIGHTED: no population-margins file in the data folder, "
+            "Estimates are UNWEIGHTED: no sampling frame or population-margins file in the data folder, "
             "so percentages describe respondents, not the population of post-holders.",
             f"no {MARGINS_FILE} under the data folder",
             "high",

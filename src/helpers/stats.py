@@ -329,7 +329,7 @@ class OrdinalFit:
     n: int
     levels: list
     odds_ratios: pd.DataFrame  # term, odds_ratio, ci_low, ci_high, p_value
-    cutpoint_odds_ratios: pd.DataFrame  # term, cut ("> level"), odds_ratio (separate binary logits)
+    cutpoint_odds_ratios: pd.DataFrame  # term, cut ("> level"), odds_ratio, ci_low, ci_high, p_value, unstable (separate binary logits, Wald CIs)
     brant: pd.DataFrame  # term ("omnibus" first), chi2, dof, p_value
     converged: bool
     dropped: dict
@@ -381,14 +381,14 @@ def drop_collinear(X: pd.DataFrame, tol: float = 1e-8) -> tuple[pd.DataFrame, li
 
 
 def _binary_logits(y_codes: np.ndarray, X: pd.DataFrame, n_levels: int):
-    """Separate logits of 1[y > k], k = 0..K-2, with a constant. Returns list of (params, fitted p)."""
+    """Separate logits of 1[y > k], k = 0..K-2, with a constant. Returns list of (params, fitted p, SEs)."""
     import statsmodels.api as sm
 
     fits = []
     Xc = sm.add_constant(X.to_numpy(), has_constant="add")
     for k in range(n_levels - 1):
         res = sm.Logit((y_codes > k).astype(float), Xc).fit(disp=False, maxiter=200)
-        fits.append((np.asarray(res.params), np.asarray(res.predict(Xc))))
+        fits.append((np.asarray(res.params), np.asarray(res.predict(Xc)), np.asarray(res.bse)))
     return Xc, fits
 
 
@@ -436,14 +436,20 @@ def brant_test(y_codes, X: pd.DataFrame, n_levels: int) -> pd.DataFrame:
 
 
 def proportional_odds(
-    data: pd.DataFrame, outcome: str, predictors, reference: dict | None = None, alpha: float = 0.05
+    data: pd.DataFrame,
+    outcome: str,
+    predictors,
+    reference: dict | None = None,
+    alpha: float = 0.05,
+    diagnostics: bool = True,
 ) -> OrdinalFit:
     """Ordinal logistic (proportional-odds) model of an ordered Categorical ``outcome`` on
     ``predictors`` (statsmodels OrderedModel, logit link), complete cases only.
 
     Odds ratios > 1 mean higher levels are more likely than in the reference category. Levels
     of the outcome with no respondents are dropped (recorded in ``dropped``); so are predictor
-    categories absent from the complete cases.
+    categories absent from the complete cases. ``diagnostics`` False skips the Brant test and
+    the cut-point logits (empty tables; for simulations).
     """
 
     from statsmodels.miscmodels.ordinal_model import OrderedModel
@@ -475,14 +481,17 @@ def proportional_odds(
         se = res.bse[X.columns]
         pvals = res.pvalues[X.columns]
         codes = endog.cat.codes.to_numpy()
-        try:
-            _, fits = _binary_logits(codes, X, len(present))
-            brant = brant_test(codes, X, len(present))
-        except (np.linalg.LinAlgError, ValueError):  # separation in a cut-point logit: check not possible
-            fits = [(np.full(X.shape[1] + 1, np.nan), None) for _ in range(len(present) - 1)]
-            brant = pd.DataFrame(
-                {"term": ["omnibus", *X.columns], "chi2": np.nan, "dof": np.nan, "p_value": np.nan}
-            )
+        nan = np.full(X.shape[1] + 1, np.nan)
+        fits = [(nan, None, nan) for _ in range(len(present) - 1)]
+        brant = pd.DataFrame(
+            {"term": ["omnibus", *X.columns], "chi2": np.nan, "dof": np.nan, "p_value": np.nan}
+        )
+        if diagnostics:
+            try:
+                _, fits = _binary_logits(codes, X, len(present))
+                brant = brant_test(codes, X, len(present))
+            except (np.linalg.LinAlgError, ValueError):  # separation in a cut-point logit: check not possible
+                fits = [(nan, None, nan) for _ in range(len(present) - 1)]
     table = pd.DataFrame(
         {
             "term": X.columns,
@@ -500,12 +509,15 @@ def proportional_odds(
                 "term": name,
                 "cut": f"> {present[k]}",
                 "odds_ratio": float(np.exp(fit[0][1 + i])),
+                "ci_low": float(np.exp(fit[0][1 + i] - z * fit[2][1 + i])),
+                "ci_high": float(np.exp(fit[0][1 + i] + z * fit[2][1 + i])),
+                "p_value": float(2 * norm.sf(abs(fit[0][1 + i] / fit[2][1 + i]))),
                 "unstable": bool(not np.isfinite(fit[0][1 + i]) or abs(fit[0][1 + i]) > 7),
             }
             for k, fit in enumerate(fits)
             for i, name in enumerate(X.columns)
         ],
-        columns=["term", "cut", "odds_ratio", "unstable"],
+        columns=["term", "cut", "odds_ratio", "ci_low", "ci_high", "p_value", "unstable"],
     )
     return OrdinalFit(
         outcome, int(len(sample)), [str(c) for c in present], table, cuts, brant, converged, dropped

@@ -16,13 +16,13 @@ def demo_folder(tmp_path_factory):
 
 def test_same_seed_same_bytes(demo_folder, tmp_path):
     demo.write_demo(tmp_path, seed=20151)
-    for name in ["survey_export.csv", "codebook.yaml", "README.md"]:
+    for name in ["survey_export.csv", "codebook.yaml", "README.md", "sampling_frame.csv"]:
         assert (tmp_path / "survey" / name).read_bytes() == (demo_folder / "survey" / name).read_bytes()
 
 
 def test_committed_demo_matches_the_generator(demo_folder):
     committed = paths.project_root() / "data" / "raw" / "demo" / "survey"
-    for name in ["survey_export.csv", "codebook.yaml"]:
+    for name in ["survey_export.csv", "codebook.yaml", "sampling_frame.csv", "README.md"]:
         assert (committed / name).read_bytes() == (demo_folder / "survey" / name).read_bytes(), (
             f"data/raw/demo/survey/{name} is stale: run `make demo`"
         )
@@ -80,3 +80,20 @@ def test_demo_has_the_mess_of_a_real_export(cleaned):
     assert (export.data["Q9_2"] == "-99").any() and (export.data["Q9_2"] == "9").any()
     # 18 classifiable titles + 4 that no rule matches (junk rows may copy more)
     assert export.data["Q2_7_TEXT"].ne("").sum() >= 22
+
+
+def test_demo_frame_gives_the_published_response_rates(demo_folder, cleaned):
+    # calibrated on the only published response rates (2002: board 66%, directorate 73%); the
+    # analysable respondents are fewer than those who responded, so RR2 is at most those rates
+    from helpers.survey.attitudes import design
+
+    _, result = cleaned
+    frame = design.load_frame(demo_folder / "survey" / "sampling_frame.csv", result.clean)
+    rates = design.response_rates(result.clean, frame, ["role", "nation"]).set_index(["variable", "category"])
+    assert rates.loc[("all", "All invited"), "unmatched"] == 0
+    for role, published in design_targets().items():
+        assert published - 8 < rates.loc[("role", role), "rr2"] <= published + 0.5
+
+
+def design_targets():
+    return {r: 100 * v for r, v in demo.FRAME_RESPONSE.items()}

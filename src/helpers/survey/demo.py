@@ -422,6 +422,9 @@ survey's published figures (Powell & Davies, Managing doctors, doctors managing,
   codebook); `make codebook DATA=data/raw/demo` drafts a codebook from it.
 - `analyst_decisions.yaml`: what the analyst decided on that draft (role, agreement codes,
   reversed items, names); draft + decisions give the same results as `codebook.yaml`.
+- `sampling_frame.csv`: the people invited, by role group and nation (with those known to be
+  ineligible), calibrated on the only published response rates (2002: 66% at board level, 73%
+  at directorate level); it gives response rates and the weights (notebook 03).
 
 Regenerate with `make demo` (the same seed gives identical files).
 """
@@ -444,4 +447,47 @@ def write_demo(folder: str | Path, seed: int = 20151) -> list[Path]:
         resources.files("helpers.survey").joinpath("demo_analyst_decisions.yaml").read_text(encoding="utf-8"),
         encoding="utf-8",
     )
-    return [export_path, out / "codebook.yaml", out / "README.md", qsf, decisions]
+    frame_path = out / "sampling_frame.csv"
+    sampling_frame(export, seed).to_csv(frame_path, index=False, lineterminator="\n", encoding="utf-8")
+    return [export_path, out / "codebook.yaml", out / "README.md", qsf, decisions, frame_path]
+
+
+# Published response rates (2002, Davies et al. BMJ 2003): board level 66%, directorate level 73%.
+FRAME_RESPONSE = {
+    "Chief executive": 0.66,
+    "Medical director": 0.66,
+    "Clinical director": 0.73,
+    "Directorate manager": 0.73,
+}
+NATIONS = {"1": "England", "2": "Scotland", "3": "Wales", "4": "Northern Ireland"}
+
+
+def sampling_frame(export: pd.DataFrame, seed: int = 20151) -> pd.DataFrame:
+    """The demo sampling frame: for each role group and nation, the people invited, so that the
+    people who responded (distinct e-mail addresses among real responses, in one of the four
+    role groups) are the published
+    response rate of their level (:data:`FRAME_RESPONSE`), and about 3% of invitations known to
+    be ineligible. Role is the coded answer, or for "Other" the role whose titles include the
+    typed title; nation is the coded answer. Deterministic (``seed`` is not needed: the frame
+    follows from the export)."""
+    del seed
+    body = export.iloc[3:]
+    body = body[body["Status"] == "0"]
+    body = body.assign(_who=body["RecipientEmail"].str.strip().str.lower()).drop_duplicates("_who")
+    by_code = {code: role for role, code in ROLE_CODES.items()}
+    by_title = {title: role for role, titles in OTHER_TITLES.items() for title in titles}
+    roles = [by_code.get(c) or by_title.get(t) for c, t in zip(body["Q2"], body["Q2_7_TEXT"])]
+    known = [r is not None for r in roles]  # no consent (no role) or a title outside the four groups
+    roles = [r for r in roles if r is not None]
+    nation = body["Q3"].map(NATIONS).to_numpy()[known]
+    counts = pd.crosstab(pd.Series(roles, name="role"), pd.Series(nation, name="nation"))
+    rows = []
+    for role in ROLES:
+        for nat in NATIONS.values():
+            got = int(counts.loc[role, nat]) if nat in counts.columns else 0
+            eligible = int(np.ceil(got / FRAME_RESPONSE[role])) if got else 2
+            ineligible = int(round(0.03 * eligible))
+            rows.append(
+                {"role": role, "nation": nat, "invited": eligible + ineligible, "ineligible": ineligible}
+            )
+    return pd.DataFrame(rows)

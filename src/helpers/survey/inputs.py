@@ -14,6 +14,9 @@ CODEBOOK_NAME = "codebook.yaml"
 EXPORT_SUFFIXES = {".csv", ".tsv", ".txt", ".xlsx", ".sav", ".zsav", ".dta"}
 
 
+COMPANION_FILES = ("sampling_frame.csv", "population_margins.csv", "analysis_plan.yaml")
+
+
 def survey_folder(data_dir: str | Path) -> Path:
     folder = Path(data_dir) / "survey"
     if not folder.is_dir():
@@ -35,8 +38,11 @@ def find_export(folder: Path, codebook: Codebook) -> Path:
             )
         return path
     # A JISC key file sits beside its results file; the reader finds it by name.
+    # The sampling frame and population margins sit beside the export (notebook 03 reads them).
     candidates = sorted(
-        p for p in folder.iterdir() if p.suffix.lower() in EXPORT_SUFFIXES and "-key." not in p.name
+        p
+        for p in folder.iterdir()
+        if p.suffix.lower() in EXPORT_SUFFIXES and "-key." not in p.name and p.name not in COMPANION_FILES
     )
     if len(candidates) != 1:
         raise InputError(

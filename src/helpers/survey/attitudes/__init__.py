@@ -9,13 +9,21 @@ go through :mod:`helpers.disclosure` (:func:`protect_by_role`) before they are w
 - :mod:`.items`: Items, scales and role groups of the attitude analysis, taken from the codebook.
 - :mod:`.descriptives`: Descriptives: how many in each group chose each answer, % agreeing with Wilson CIs, and their disclosure control.
 - :mod:`.role_differences`: Do the role groups differ? Tests of association between role and each item.
+- :mod:`.contrasts`: Which role groups differ? Pairwise differences in % agreeing with Newcombe CIs.
+- :mod:`.design`: Who was asked and who answered: sampling frame, AAPOR response rates, raking to the frame, Taylor-linearised intervals.
+- :mod:`.multiplicity`: How many tests? Multiplicity families declared in the team's analysis plan.
 - :mod:`.models`: Models: proportional-odds regression of each item on role and covariates.
 - :mod:`.scales`: Multi-item scales: scores, reliability and scale scores by role.
 - :mod:`.then_and_now`: Then and now: this run beside the published 2002 and 2015 figures.
 - :mod:`.weighting`: Weighting: raking to population margins and weighted agreement.
+- :mod:`.sensitivity`: Do the conclusions depend on the analysis rules? Headline estimates under alternatives.
 - :mod:`.summary`: The attitude analysis summarised: workbook sheets and headline sentences.
 """
 
+from helpers.survey.attitudes.contrasts import (  # noqa: F401
+    CONTRAST_COLUMNS,
+    pairwise_contrasts,
+)
 from helpers.survey.attitudes.descriptives import (  # noqa: F401
     by_role,
     distribution_for_chart,
@@ -24,6 +32,16 @@ from helpers.survey.attitudes.descriptives import (  # noqa: F401
     roles_as_columns,
     suppression_summary,
     tidy_numbers,
+)
+from helpers.survey.attitudes.design import (  # noqa: F401
+    FRAME_FILE,
+    design_proportion,
+    frame_keys,
+    frame_margins,
+    load_frame,
+    protect_response_rates,
+    response_rates,
+    weighted_estimates,
 )
 from helpers.survey.attitudes.items import (  # noqa: F401
     ALL,
@@ -47,11 +65,18 @@ from helpers.survey.attitudes.items import (  # noqa: F401
     single_items,
 )
 from helpers.survey.attitudes.models import (  # noqa: F401
+    beside_proportional_odds,
     model_reference_role,
     models_note,
     ordinal_models,
     role_odds_ratios_for_chart,
 )
+from helpers.survey.attitudes.multiplicity import (  # noqa: F401
+    PLAN_FILE,
+    family_table,
+    load_plan,
+)
+from helpers.survey.attitudes.multiplicity import adjust as adjust_family  # noqa: F401
 from helpers.survey.attitudes.role_differences import (  # noqa: F401
     role_tests,
 )
@@ -61,6 +86,7 @@ from helpers.survey.attitudes.scales import (  # noqa: F401
     scale_scores,
     scales_by_role,
 )
+from helpers.survey.attitudes.sensitivity import sensitivity as sensitivity_table  # noqa: F401
 from helpers.survey.attitudes.summary import (  # noqa: F401
     SHEET_TITLES,
     headline,
@@ -69,8 +95,11 @@ from helpers.survey.attitudes.summary import (  # noqa: F401
 from helpers.survey.attitudes.then_and_now import (  # noqa: F401
     MEASURE_LABELS,
     REFERENCE_COLUMNS,
+    SAMPLE_2002_FILE,
     comparison_note,
+    like_for_like_2002,
     load_reference,
+    load_sample_2002,
     reference_for_codebook,
     then_vs_now,
     then_vs_now_chart_table,

@@ -209,7 +209,9 @@ def tidy_numbers(table: pd.DataFrame) -> pd.DataFrame:
     statistics to 3 decimals; counts and text untouched."""
 
     def rounder(name):
-        if name.startswith(("pct", "ci_", "diff_", "published_pct")) or name.endswith("_pp"):
+        if name.startswith(
+            ("pct", "ci_", "diff_", "published_pct", "std_ci", "crude_ci", "rr")
+        ) or name.endswith("_pp"):
             return lambda v: round(v, 1)
         kind = number_kind(name)
         if kind is not None:

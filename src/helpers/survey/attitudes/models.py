@@ -100,7 +100,10 @@ def ordinal_models(
         ),
         "role_effect": effect,
         "proportional_odds": first(pd.concat(brants, ignore_index=True), ["term", "chi2", "dof", "p_value"]),
-        "cutpoints": first(pd.concat(cuts, ignore_index=True), ["term", "cut", "odds_ratio", "unstable"]),
+        "cutpoints": first(
+            pd.concat(cuts, ignore_index=True),
+            ["term", "cut", "odds_ratio", "ci_low", "ci_high", "p_value", "unstable"],
+        ),
     }
 
 
@@ -141,4 +144,50 @@ def role_odds_ratios_for_chart(odds_ratios: pd.DataFrame, items: Mapping[str, It
             "ci_low": role["ci_low"].to_numpy(),
             "ci_high": role["ci_high"].to_numpy(),
         }
+    )
+
+
+def beside_proportional_odds(
+    odds_ratios: pd.DataFrame,
+    cutpoints: pd.DataFrame,
+    brant_omnibus: pd.DataFrame,
+    alpha: float = 0.05,
+    p_col: str = "p_adjusted",
+) -> pd.DataFrame:
+    """For the items failing the Brant test (omnibus ``p_col`` < ``alpha``), the role odds
+    ratios of the proportional-odds model beside the cut-point-specific binary logits' (Wald 95%
+    CIs): item, term, model ('proportional odds' or 'binary logit > level'), odds_ratio,
+    ci_low, ci_high, unstable. Where the cut-point odds ratios differ, the single PO odds ratio
+    averages over them; read the cut-points."""
+    failing = brant_omnibus.loc[pd.to_numeric(brant_omnibus[p_col], errors="coerce") < alpha, "item"]
+    rows = []
+    for item in failing:
+        po = odds_ratios[(odds_ratios["item"] == item) & odds_ratios["term"].str.startswith("role[")]
+        for _, r in po.iterrows():
+            rows.append(
+                {
+                    "item": item,
+                    "term": r["term"],
+                    "model": "proportional odds",
+                    "odds_ratio": r["odds_ratio"],
+                    "ci_low": r["ci_low"],
+                    "ci_high": r["ci_high"],
+                    "unstable": False,
+                }
+            )
+            cuts = cutpoints[(cutpoints["item"] == item) & (cutpoints["term"] == r["term"])]
+            for _, c in cuts.iterrows():
+                rows.append(
+                    {
+                        "item": item,
+                        "term": r["term"],
+                        "model": f"binary logit {c['cut']}",
+                        "odds_ratio": c["odds_ratio"],
+                        "ci_low": c["ci_low"],
+                        "ci_high": c["ci_high"],
+                        "unstable": bool(c["unstable"]),
+                    }
+                )
+    return pd.DataFrame(
+        rows, columns=["item", "term", "model", "odds_ratio", "ci_low", "ci_high", "unstable"]
     )

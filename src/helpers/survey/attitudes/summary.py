@@ -39,6 +39,10 @@ SHEET_TITLES = {
         "Cut-point odds ratios",
         "Separate binary logits of answering above each level; 'unstable' marks separation.",
     ),
+    "ordinal_beside_po": (
+        "Items failing the Brant test: cut-point odds ratios beside the proportional-odds model",
+        "Role odds ratios of the proportional-odds model and of the separate binary logits at each cut-point; Wald 95% CIs; 'unstable' marks separation.",
+    ),
     "scale_reliability": (
         "Scale reliability",
         "Cronbach's alpha with Feldt 95% CI (complete cases); McDonald's omega from a one-factor ML model.",
@@ -56,7 +60,30 @@ SHEET_TITLES = {
         "This run against the published 2002 and 2015 figures",
         "Difference = this run minus published, percentage points, Newcombe hybrid score 95% CI; two-proportion z test; 'approximate' rows use the published rounded % of the survey's respondents.",
     ),
-    "weighted": ("Weighted agreement", "Raking to population margins; Wilson CI on Kish's effective n."),
+    "weighted": (
+        "Weighted agreement",
+        "Raking to the sampling frame's eligible invited people (or to population margins without a frame); Taylor-linearised 95% CI (organisations as PSUs where identified); design effect against simple random sampling.",
+    ),
+    "sensitivity": (
+        "Sensitivity of the conclusions to the analysis rules",
+        "Main analysis against: speeders and straight-liners excluded; don't know as the neutral level; weighted; complete-case scales. 'changes' names a conclusion (majority view, role difference) that differs from the main analysis.",
+    ),
+    "response_rates": (
+        "Response rates (AAPOR RR1, RR2)",
+        "RR1 = complete / eligible invited; RR2 = (complete + partial) / eligible invited; unknown eligibility counted eligible.",
+    ),
+    "pairwise_contrasts": (
+        "Pairwise contrasts between role groups",
+        "Difference in % agreeing (group_1 minus group_2, percentage points), Newcombe hybrid score CI at the Bonferroni level ci_level over an item's pairs; two-proportion z test, Holm within item and p_adjusted across the family.",
+    ),
+    "like_for_like_2002": (
+        "2002 on a like-for-like basis",
+        "This run's pooled % crude and standardised to the 2002 role mix, for all respondents and for the nations the 2002 survey covered.",
+    ),
+    "multiplicity": (
+        "Multiplicity families",
+        "Families of tests adjusted together, from the analysis plan or the documented defaults.",
+    ),
 }
 
 

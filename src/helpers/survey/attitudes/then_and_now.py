@@ -11,6 +11,9 @@ import pandas as pd
 from helpers import files, stats
 from helpers.files import InputError
 
+OVERLAP_YEAR = 2015  # the published survey whose respondents this study's own data are
+SAMPLE_2002_FILE = "sample_2002.csv"
+
 REFERENCE_COLUMNS = [
     "survey_year",
     "source",
@@ -122,13 +125,18 @@ def this_run_measures(protected: pd.DataFrame, reference: pd.DataFrame) -> pd.Da
 
 
 def then_vs_now(
-    protected: pd.DataFrame, reference: pd.DataFrame, run_label: str = "This run"
+    protected: pd.DataFrame, reference: pd.DataFrame, run_label: str = "This run", new_sample: bool = True
 ) -> pd.DataFrame:
     """This run against each published figure (this run's counts ``n_agree`` of ``n_valid``): this run's % with Wilson CI, the published %,
     the difference (this run minus published, percentage points) with Newcombe's 95% CI and
     the two-proportion z test. Rows whose published figure has no counts use the published
     percentage of the stated respondents (``approximate`` True); rows without a denominator,
-    or whose count here is suppressed, get no interval or test."""
+    or whose count here is suppressed, get no interval or test.
+
+    ``new_sample`` (params ``survey.then_and_now.new_sample``) False means this run's
+    respondents are the 2015 survey's own: the 2015 rows are then descriptive (the difference is
+    shown, with no interval or test, since an independent-samples test of a sample against
+    itself is wrong); ``comparison`` says which rows were tested."""
     now = this_run_measures(protected, reference)
     rows = []
     for _, ref in reference.iterrows():
@@ -157,7 +165,9 @@ def then_vs_now(
             px = pn = np.nan
             approx = True
         row["approximate"] = approx
-        ok = not any(pd.isna(v) for v in (x, n, px, pn)) and n > 0 and pn > 0
+        overlap = not new_sample and int(ref["survey_year"]) == OVERLAP_YEAR
+        row["comparison"] = "descriptive (same respondents)" if overlap else "independent samples"
+        ok = not any(pd.isna(v) for v in (x, n, px, pn)) and n > 0 and pn > 0 and not overlap
         if not (pd.isna(x) or pd.isna(n) or n == 0):
             low, high = stats.wilson_ci(x, n)
             row.update(pct=100 * x / n, ci_low=100 * float(low), ci_high=100 * float(high))
@@ -172,6 +182,14 @@ def then_vs_now(
                 z=diff.z,
                 p_value=diff.p_value,
             )
+        elif overlap and not any(pd.isna(v) for v in (x, n)) and n > 0:
+            row.update(
+                diff_pp=100 * x / n - row["published_pct"],
+                diff_ci_low=np.nan,
+                diff_ci_high=np.nan,
+                z=np.nan,
+                p_value=np.nan,
+            )
         else:
             row.update(diff_pp=np.nan, diff_ci_low=np.nan, diff_ci_high=np.nan, z=np.nan, p_value=np.nan)
         rows.append(row)
@@ -180,7 +198,7 @@ def then_vs_now(
 
 THEN_VS_NOW_COLUMNS = [
     "measure", "group", "published_year", "source", "basis", "published_numerator",
-    "published_denominator", "published_pct", "run", "n_agree", "n_valid", "approximate",
+    "published_denominator", "published_pct", "run", "n_agree", "n_valid", "approximate", "comparison",
     "pct", "ci_low", "ci_high", "diff_pp", "diff_ci_low", "diff_ci_high", "z", "p_value",
 ]  # fmt: skip
 
@@ -234,3 +252,112 @@ def then_vs_now_chart_table(
             }
         )
     return pd.DataFrame(rows, columns=["measure", "group", "source", "pct", "ci_low", "ci_high"])
+
+
+def load_sample_2002(path: str | Path) -> pd.DataFrame:
+    """The 2002 respondents by role group and the nations covered (data/reference/sample_2002.csv)."""
+    text = files.read_text(path).text
+    table = pd.read_csv(io.StringIO(text), dtype={"group": str, "coverage": str})
+    for col in ("group", "respondents", "coverage"):
+        if col not in table.columns:
+            raise InputError(path, f"missing column {col!r}")
+    for i, v in enumerate(table["respondents"]):
+        if pd.isna(v) or float(v) <= 0:
+            raise InputError(
+                path, "respondents must be a positive count", row=i + 2, column="respondents", value=v
+            )
+    return table
+
+
+def _standardised(
+    sub: pd.DataFrame, y: pd.Series, shares: pd.Series, z: float
+) -> tuple[float, float, float, int]:
+    """Direct standardisation: sum of share_r * p_r over role groups, SE from the binomial
+    variances sum share_r^2 p_r (1 - p_r) / n_r; normal interval clipped to 0-100."""
+    est, var, n = 0.0, 0.0, 0
+    for group, share in shares.items():
+        yy = y[sub["role"].astype(object) == group].dropna()
+        if len(yy) == 0:
+            return np.nan, np.nan, np.nan, n
+        p = float(yy.mean())
+        est += share * p
+        var += share**2 * p * (1 - p) / len(yy)
+        n += len(yy)
+    half = z * np.sqrt(var)
+    return 100 * est, 100 * max(est - half, 0.0), 100 * min(est + half, 1.0), n
+
+
+def like_for_like_2002(
+    clean: pd.DataFrame,
+    reference: pd.DataFrame,
+    sample_2002: pd.DataFrame,
+    items,
+    coverage_variable: str | None,
+    min_count: int,
+    alpha: float = 0.05,
+) -> pd.DataFrame:
+    """This run's pooled figures for each 2002 measure published for all respondents, side by
+    side: crude (all respondents, Wilson CI), standardised to the 2002 role mix, and both again
+    restricted to the nations the 2002 survey covered (``coverage_variable`` of the codebook;
+    no restriction when None or absent). Percentages of those answering substantively; ``n``
+    is the number answering. Restricted figures are withheld (NaN, ``note``) when the
+    respondents left out number 1 to ``min_count`` - 1, since all minus restricted would reveal
+    them."""
+    from scipy.stats import norm
+
+    z = norm.ppf(1 - alpha / 2)
+    shares = sample_2002.set_index("group")["respondents"].astype(float)
+    shares = shares / shares.sum()
+    covered = (
+        set(str(sample_2002["coverage"].dropna().iloc[0]).split("|")) if "coverage" in sample_2002 else set()
+    )
+    rows = []
+    pooled = reference[(reference["survey_year"] == 2002) & (reference["group"] == "All respondents")]
+    for _, ref in pooled.iterrows():
+        item = ref["item"]
+        if item not in clean.columns or item not in items:
+            continue
+        wanted = str(ref["levels_counted"]).split("|")
+        answered = clean[item].notna()
+        y = clean[item].astype(object).isin(wanted).astype(float).where(answered)
+        in_gb = (
+            clean[coverage_variable].astype(object).isin(covered)
+            if coverage_variable and coverage_variable in clean.columns and covered
+            else pd.Series(True, index=clean.index)
+        )
+        left_out = int((answered & ~in_gb).sum())
+        withhold = 0 < left_out < min_count
+        for restricted in (False, True):
+            mask = in_gb if restricted else pd.Series(True, index=clean.index)
+            sub, yy = clean[mask], y[mask]
+            n = int(yy.notna().sum())
+            x = float(yy.sum())
+            low, high = stats.wilson_ci(x, n, alpha)
+            std, s_low, s_high, _ = _standardised(sub, yy, shares, z)
+            row = {
+                "measure": ref["measure"],
+                "published_2002_pct": float(ref["pct_published"]),
+                "population": "2002 nations only" if restricted else "all respondents",
+                "n": n,
+                "pct_crude": 100 * x / n if n else np.nan,
+                "crude_ci_low": 100 * float(low),
+                "crude_ci_high": 100 * float(high),
+                "pct_standardised": std,
+                "std_ci_low": s_low,
+                "std_ci_high": s_high,
+                "note": "",
+            }
+            if restricted and withhold:
+                for c in (
+                    "n",
+                    "pct_crude",
+                    "crude_ci_low",
+                    "crude_ci_high",
+                    "pct_standardised",
+                    "std_ci_low",
+                    "std_ci_high",
+                ):
+                    row[c] = np.nan
+                row["note"] = "withheld: too few respondents outside the 2002 nations"
+            rows.append(row)
+    return pd.DataFrame(rows)

@@ -1,0 +1,156 @@
+"""Do the conclusions depend on the analysis rules? The headline estimates under alternatives.
+
+For every item: the % agreeing (all respondents, of those answering substantively) and whether
+the role groups differ (chi-square across roles, Holm-adjusted over the items, p < alpha), under
+the rules of the main analysis and under each alternative:
+
+- ``speeders and straight-liners excluded``: respondents the cleaning flagged (``flag_speeder``,
+  ``flag_straightliner``) left out;
+- ``don't know as neutral``: non-substantive answers counted as the item's middle level (items
+  with an odd number of levels only), so they enter the denominator;
+- ``weighted``: the raking weights of the main analysis (the role test is not repeated: a
+  design-based test is not computed here, marked "not assessed").
+
+For every scale: the mean score of all respondents and whether the role groups differ (ANOVA,
+Holm over the scales), available-case (the main rule: at least three quarters of the items
+answered) against complete-case (every item answered).
+
+``n`` is given for the main analysis only (the difference would publish how many respondents a
+rule removed). A conclusion *changes* when the majority view (more than 50% agreeing; for scales, a mean above
+the scale midpoint) or the role difference differs from the main analysis; ``changes`` names it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import numpy as np
+import pandas as pd
+
+from helpers import stats
+from helpers.survey.attitudes.items import ROLES, Item, Scale
+from helpers.survey.attitudes.role_differences import role_tests
+from helpers.survey.attitudes.scales import scale_scores
+
+MAIN = "main analysis"
+COLUMNS = ["kind", "name", "rule", "n", "estimate", "majority", "roles_differ", "changes"]
+
+
+def _dont_know_as_neutral(clean: pd.DataFrame, items: Mapping[str, Item]) -> pd.DataFrame:
+    out = clean.copy()
+    for name, item in items.items():
+        k = len(item.levels)
+        nonsub = f"{name}_nonsub"
+        if k % 2 == 0 or nonsub not in out:
+            continue
+        middle = item.levels[k // 2]
+        out[name] = out[name].where(out[nonsub].isna(), middle)
+    return out
+
+
+def _item_rows(
+    data: pd.DataFrame, items: Mapping[str, Item], rule: str, alpha: float, test: bool, weights=None
+):
+    tests = role_tests(data, items) if test else None
+    rows = []
+    for i, (name, item) in enumerate(items.items()):
+        ok = data[name].notna()
+        y = data[name].astype(object).isin(item.positive).astype(float).where(ok)
+        if weights is None:
+            est = 100 * float(y.mean()) if ok.any() else np.nan
+        else:
+            w = pd.Series(weights, index=data.index).where(ok)
+            est = 100 * float((y * w).sum() / w.sum()) if ok.any() else np.nan
+        differs = (
+            bool(tests["p_holm"].iloc[i] < alpha) if test and np.isfinite(tests["p_holm"].iloc[i]) else None
+        )
+        rows.append(
+            {
+                "kind": "item % agreeing",
+                "name": name,
+                "rule": rule,
+                "n": int(ok.sum()),
+                "estimate": est,
+                "majority": bool(est > 50) if np.isfinite(est) else None,
+                "roles_differ": differs,
+            }
+        )
+    return rows
+
+
+def _scale_rows(clean, items, scales, rule, min_share, alpha):
+    scores = scale_scores(clean, items, scales, min_share=min_share)
+    roles = clean["role"].astype(object)
+    mask = roles.isin(ROLES)
+    p = [stats.compare_groups(scores.loc[mask, s], roles[mask])["p_anova"] for s in scores.columns]
+    adjusted = stats.adjust_pvalues(p, "holm")
+    rows = []
+    for s, p_adj in zip(scores.columns, adjusted):
+        k = len(items[scales[s].items[0]].levels)
+        mean = float(scores[s].mean())
+        rows.append(
+            {
+                "kind": "scale mean",
+                "name": s,
+                "rule": rule,
+                "n": int(scores[s].notna().sum()),
+                "estimate": mean,
+                "majority": bool(mean > (k + 1) / 2) if np.isfinite(mean) else None,
+                "roles_differ": bool(p_adj < alpha) if np.isfinite(p_adj) else None,
+            }
+        )
+    return rows
+
+
+def sensitivity(
+    clean: pd.DataFrame,
+    items: Mapping[str, Item],
+    scales: Mapping[str, Scale],
+    weights: pd.Series | None = None,
+    alpha: float = 0.05,
+) -> pd.DataFrame:
+    """The sensitivity table (columns :data:`COLUMNS`), main analysis first for each estimate.
+    ``weights``: raking weights indexed like ``clean`` (respondents without a weight left out of
+    the weighted rule); None leaves the weighted rule out."""
+    rows = _item_rows(clean, items, MAIN, alpha, True)
+    flags = [c for c in ("flag_speeder", "flag_straightliner") if c in clean]
+    if flags:
+        keep = ~clean[flags].fillna(False).astype(bool).any(axis=1)
+        rows += _item_rows(clean[keep], items, "speeders and straight-liners excluded", alpha, True)
+    rows += _item_rows(_dont_know_as_neutral(clean, items), items, "don't know as neutral", alpha, True)
+    if weights is not None:
+        w = pd.Series(weights).reindex(clean.index)
+        has = w.notna()
+        rows += _item_rows(clean[has], items, "weighted", alpha, False, w[has].to_numpy())
+    if scales:
+        rows += _scale_rows(clean, items, scales, MAIN, 0.75, alpha)
+        rows += _scale_rows(clean, items, scales, "complete cases", 1.0, alpha)
+    table = pd.DataFrame(rows)
+    table["changes"] = ""
+    for _, block in table.groupby(["kind", "name"], sort=False):
+        base = block[block["rule"] == MAIN].iloc[0]
+        for idx, r in block.iterrows():
+            what = []
+            if (
+                r["majority"] is not None
+                and base["majority"] is not None
+                and r["majority"] != base["majority"]
+            ):
+                what.append("majority view")
+            if (
+                r["roles_differ"] is not None
+                and base["roles_differ"] is not None
+                and r["roles_differ"] != base["roles_differ"]
+            ):
+                what.append("role difference")
+            table.loc[idx, "changes"] = ", ".join(what)
+    order = {n: i for i, n in enumerate(dict.fromkeys(table["name"]))}
+    table = table.sort_values(
+        ["kind", "name"], key=lambda s: s.map(order) if s.name == "name" else s, kind="stable"
+    )
+    table["roles_differ"] = table["roles_differ"].map({True: "yes", False: "no"}).fillna("not assessed")
+    table["majority"] = table["majority"].map({True: "yes", False: "no"}).fillna("")
+    # n only for the main analysis: n under an alternative rule minus the main n would publish
+    # how many respondents a rule removed (a count that may be small)
+    table["n"] = table["n"].where(table["rule"] == MAIN)
+    return table[COLUMNS].reset_index(drop=True)

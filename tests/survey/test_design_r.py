@@ -1,0 +1,104 @@
+"""Slow tier (decisions 10): design-based estimates and raking against R's survey package
+(Lumley), on the same data and on the package's api data. Skipped with a message where R or
+its survey package is absent (Debian: apt-get install r-cran-survey; .ci/run installs it)."""
+
+import shutil
+import subprocess
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from helpers import stats
+from helpers.survey.attitudes import design
+
+pytestmark = pytest.mark.slow
+
+
+def _r_available() -> bool:
+    if not shutil.which("Rscript"):
+        return False
+    done = subprocess.run(["Rscript", "-e", "library(survey)"], capture_output=True, text=True)
+    return done.returncode == 0
+
+
+needs_r = pytest.mark.skipif(
+    not _r_available(), reason="R's survey package is not installed (apt-get install r-cran-survey)"
+)
+
+
+def run_r(code: str) -> str:
+    done = subprocess.run(["Rscript", "-e", code], capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    return done.stdout
+
+
+def sample(seed=3, n=240):
+    rng = np.random.default_rng(seed)
+    d = pd.DataFrame(
+        {
+            "org": rng.integers(0, 25, n),
+            "role": rng.choice(["CE", "MD", "CD", "DM"], n, p=[0.15, 0.2, 0.3, 0.35]),
+            "nation": rng.choice(["E", "S", "W"], n, p=[0.7, 0.2, 0.1]),
+        }
+    )
+    d["y"] = (rng.random(n) < 0.3 + 0.3 * (d["role"] == "CE")).astype(float)
+    d.loc[rng.choice(n, 12, replace=False), "y"] = np.nan
+    d["w"] = rng.uniform(0.5, 2.5, n)
+    return d
+
+
+@needs_r
+def test_taylor_proportion_matches_r_svymean_with_clusters(tmp_path):
+    d = sample()
+    path = tmp_path / "d.csv"
+    d.to_csv(path, index=False)
+    out = run_r(
+        f"""suppressMessages(library(survey)); d <- read.csv("{path}")
+        des <- svydesign(ids = ~org, weights = ~w, data = d)
+        m <- svymean(~y, des, na.rm = TRUE); cat(sprintf("%.12f %.12f", coef(m), SE(m)))"""
+    )
+    mean_r, se_r = map(float, out.split())
+    est = design.design_proportion(d["y"], d["w"], psu=d["org"])
+    assert est.estimate == pytest.approx(mean_r, rel=1e-9) and est.se == pytest.approx(se_r, rel=1e-7)
+
+
+@needs_r
+def test_rake_matches_r_rake(tmp_path):
+    d = sample(5)
+    path = tmp_path / "d.csv"
+    d.to_csv(path, index=False)
+    margins = {
+        "role": pd.Series({"CE": 120.0, "MD": 180.0, "CD": 400.0, "DM": 300.0}),
+        "nation": pd.Series({"E": 700.0, "S": 200.0, "W": 100.0}),
+    }
+    out = run_r(
+        f"""suppressMessages(library(survey)); d <- read.csv("{path}")
+        des <- svydesign(ids = ~1, weights = ~rep(1, nrow(d)), data = d)
+        r <- rake(des, list(~role, ~nation), list(data.frame(role = c("CE","MD","CD","DM"), Freq = c(120,180,400,300)),
+                   data.frame(nation = c("E","S","W"), Freq = c(700,200,100))), control = list(epsilon = 1e-12, maxit = 500))
+        cat(sprintf("%.12f", weights(r)), sep = " ")"""
+    )
+    w_r = np.array([float(x) for x in out.split()])
+    w = stats.rake(d, margins)  # scaled to mean 1; R's sum to the population
+    assert np.allclose(w.to_numpy() * 1000 / len(d), w_r, rtol=1e-7)
+
+
+@needs_r
+def test_api_data_documented_mean_and_r_standard_error(tmp_path):
+    # The survey package's documented example: svymean(~api00, dclus1) = 644.17 (apiclus1,
+    # one-stage cluster sample of school districts, weights pw). Our design has no finite
+    # population correction, so its SE is compared with R's design without fpc.
+    path = tmp_path / "apiclus1.csv"
+    out = run_r(
+        f"""suppressMessages(library(survey)); data(api)
+        write.csv(apiclus1[, c("dnum", "pw", "api00")], "{path}", row.names = FALSE)
+        m <- svymean(~api00, svydesign(ids = ~dnum, weights = ~pw, data = apiclus1))
+        cat(sprintf("%.10f %.10f", coef(m), SE(m)))"""
+    )
+    mean_r, se_r = map(float, out.split())
+    api = pd.read_csv(path)
+    est = design.design_proportion(api["api00"], api["pw"], psu=api["dnum"])
+    assert round(est.estimate, 2) == 644.17  # the documented value
+    assert est.estimate == pytest.approx(mean_r, rel=1e-10) and est.se == pytest.approx(se_r, rel=1e-8)
+    assert est.n_psu == 15
