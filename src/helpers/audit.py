@@ -681,7 +681,8 @@ def main(argv: Iterable[str] | None = None) -> int:
         return 1
     if args.record:
         write_record(result, Path(args.release))
-    print(f"audit: passed: {result}")
+    verdict = "LEAKS FOUND (not enforced)" if result.leaks and not result.enforced else "passed"
+    print(f"audit: {verdict}: {result}")
     return 0
 
 

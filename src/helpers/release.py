@@ -193,7 +193,13 @@ def audit(release: Path) -> str:
         return "audit: skipped: helpers.audit is not installed yet; the release was not audited"
     module = importlib.import_module("helpers.audit")
     result = module.audit_release(Path(release))
-    return f"audit: passed ({result})" if result is not None else "audit: passed"
+    if result is None:
+        return "audit: passed"
+    # In report mode (params disclosure.audit: report) leaks are listed, not enforced: say so
+    # first, never "passed".
+    if getattr(result, "leaks", None) and not getattr(result, "enforced", True):
+        return f"audit: LEAKS FOUND, release not blocked ({result})"
+    return f"audit: passed ({result})"
 
 
 def main(argv: list[str] | None = None) -> int:
