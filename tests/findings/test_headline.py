@@ -37,8 +37,8 @@ def attitudes():
 @pytest.mark.parametrize(
     "args, expected",
     [
-        ((60.215, 55.70, 64.56), "60% (56\u201365)"),
-        ((60.5, None, None), "60%"),  # round half to even, as Python formats
+        ((60.215, 55.70, 64.56), "60% (56 to 65)"),
+        ((60.5, None, None), "61%"),  # half away from zero, as helpers.numbers rounds everywhere
         ((None, 1, 2), "suppressed"),
         (("*", 1, 2), "suppressed"),
         ((float("nan"), 1, 2), "suppressed"),
@@ -58,7 +58,7 @@ def test_headline_table_keeps_requested_order_and_copies_numbers():
         ("q", "Clinical director"),
         ("q", "Medical director"),
     ]
-    assert t.loc[2, "pct_agree"] == 60.215 and t.loc[2, "estimate"] == "60% (56\u201365)"
+    assert t.loc[2, "pct_agree"] == 60.215 and t.loc[2, "estimate"] == "60% (56 to 65)"
     assert t.loc[5, "estimate"] == "suppressed" and math.isnan(t.loc[5, "n_agree"])
 
 
@@ -77,20 +77,20 @@ def test_wide_and_sentences():
         "Medical director",
     ]
     assert wide.loc["Rate relations"].tolist() == [
-        "60% (56\u201365)",
-        "79% (68\u201387)",
-        "45% (37\u201353)",
+        "60% (56 to 65)",
+        "79% (68 to 87)",
+        "45% (37 to 53)",
         "suppressed",
     ]
     tests = pd.DataFrame({"item": ["q", "r"], "p_holm": [0.004, 1.0]})
     assert headline.sentences(t, attitudes(), role_tests=tests) == [
-        "- *Rate relations*: 60% (56\u201365) of the 465 who answered agreeing or positive; highest among chief executives "
-        "(79% (68\u201387)), lowest among clinical directors (45% (37\u201353))."
+        "- *Rate relations*: 60% (56 to 65) of the 465 who answered agreeing or positive; highest among chief executives "
+        "(79% (68 to 87)), lowest among clinical directors (45% (37 to 53))."
     ]
     # issue 14, 6: no highest/lowest where role has no adjusted significant effect (Holm p = 1)
     tests = pd.DataFrame({"item": ["q"], "p_holm": [1.0]})
     assert headline.sentences(t, attitudes(), role_tests=tests) == [
-        "- *Rate relations*: 60% (56\u201365) of the 465 who answered agreeing or positive; "
+        "- *Rate relations*: 60% (56 to 65) of the 465 who answered agreeing or positive; "
         "the role groups did not differ significantly (Holm-adjusted)."
     ]
 
@@ -99,9 +99,12 @@ def test_every_percentage_in_text_states_its_base():
     # issue 14, 5: "88% of all respondents" was 88% of the 451 who answered substantively (84% of 472)
     a = attitudes().assign(n_respondents=[472, 70, 150, 3, 245, 62, 472])
     t = headline.headline_table(a, ["r"], ("all",))
-    assert headline.sentences(t, a) == [
-        "- *Regulation*: 88% (84\u201391) of the 400 of 472 respondents who answered agreeing or positive."
-    ]
+    assert (
+        headline.sentences(t, a)
+        == [
+            "- *Regulation*: 88% (85 to 91) of the 400 of 472 respondents who answered agreeing or positive."  # 84.5 rounds half away from zero
+        ]
+    )
     assert headline.base_text(float("nan")) == "of those who answered (base suppressed)"
 
 
@@ -202,21 +205,21 @@ def test_then_and_now_formatting():
             "measure": "Rate relationships positive (4-5)",
             "group": "All respondents",
             "published": "2002: 47% (approx. n)",
-            "this run": "60% (56\u201365)",
+            "this run": "60% (56 to 65)",
             "difference": "+13.2 pp (+7.9 to +18.1), p<0.001",
         },
         {
             "measure": "Expect relations to improve",
             "group": "Chief executive",
             "published": "2015: 80% (approx. n)",
-            "this run": "80% (69\u201388)",
+            "this run": "80% (69 to 88)",
             "difference": "",
         },
         {
             "measure": "other",
             "group": "Clinical director",
             "published": "2002: 37%",
-            "this run": "45% (37\u201353)",
+            "this run": "45% (37 to 53)",
             "difference": "+8.2 pp (-1.5 to +17.6), p=0.096",
         },
     ]

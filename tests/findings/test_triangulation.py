@@ -126,12 +126,12 @@ def test_build_adds_silences_and_keeps_team_judgement(tmp_path):
     assert long.loc[2, "origin"] == "mapping row 4: the item has no valid answers"
     # survey evidence copied from the table: pooled estimate, then highest and lowest role
     assert long.loc[0, "survey_evidence"] == (
-        "All respondents 60% (50\u201369); highest Chief executive 75% (60\u201386), "
-        "lowest Clinical director 50% (38\u201362)"
+        "All respondents 60% (50 to 69); highest Chief executive 75% (60 to 86), "
+        "lowest Clinical director 50% (38 to 62)"
     )
     # no role test (or a non-significant one): no highest or lowest role is named (issue 14)
     plain = tri.build(tri.read_mapping(path), attitudes(), themes(), mapping_file=path)
-    assert plain.loc[0, "survey_evidence"] == "All respondents 60% (50\u201369)"
+    assert plain.loc[0, "survey_evidence"] == "All respondents 60% (50 to 69)"
     assert (
         long.loc[0, "qualitative_evidence"]
         == "5 references from 3 participants (board member, clinical director)"

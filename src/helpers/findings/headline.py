@@ -27,15 +27,14 @@ def _num(value) -> float:
     return out
 
 
-def fmt_pct_ci(pct, low, high, digits: int = 0) -> str:
-    """``60% (56–64)``; ``suppressed`` when the strand table left the estimate empty or marked."""
+def fmt_pct_ci(pct, low, high) -> str:
+    """``60% (56 to 64)`` through helpers.numbers (the one formatter, decisions 4), so the deck,
+    the findings and the landing page print what the tables print; ``suppressed`` when the strand
+    table left the estimate empty or marked."""
     p, lo, hi = _num(pct), _num(low), _num(high)
     if math.isnan(p):
         return SUPPRESSED
-    text = f"{p:.{digits}f}%"
-    if not (math.isnan(lo) or math.isnan(hi)):
-        text += f" ({lo:.{digits}f}{EN_DASH}{hi:.{digits}f})"
-    return text
+    return numbers.percentage_ci(p, lo, hi)
 
 
 HEADLINE_COLUMNS = [
