@@ -287,6 +287,14 @@ def _standardised(
     return 100 * est, 100 * max(est - half, 0.0), 100 * min(est + half, 1.0), n
 
 
+# The columns of like_for_like_2002, also when no 2002 measure can be compared (an instrument
+# without a published-figures mapping): protect_counts needs `n` even in an empty table.
+LIKE_FOR_LIKE_COLUMNS = [
+    "measure", "published_2002_pct", "population", "n", "pct_crude", "crude_ci_low", "crude_ci_high",
+    "pct_standardised", "std_ci_low", "std_ci_high", "note",
+]  # fmt: skip
+
+
 def like_for_like_2002(
     clean: pd.DataFrame,
     reference: pd.DataFrame,
@@ -360,4 +368,4 @@ def like_for_like_2002(
                     row[c] = np.nan
                 row["note"] = "withheld: too few respondents outside the 2002 nations"
             rows.append(row)
-    return pd.DataFrame(rows)
+    return pd.DataFrame(rows, columns=LIKE_FOR_LIKE_COLUMNS)
