@@ -47,7 +47,11 @@ CHECKLISTS: tuple[tuple[str, str, tuple[tuple[str, str, str | None], ...]], ...]
                 "Questionnaires submitted with an atypical timestamp",
                 f"{CLEAN}#Speeders-and-straight-liners",
             ),
-            ("14", "Statistical correction: weighting or propensity scores", f"{ATT}#5.-Response-and-weighting"),
+            (
+                "14",
+                "Statistical correction: weighting or propensity scores",
+                f"{ATT}#5.-Response-and-weighting",
+            ),
         ),
     ),
     (
