@@ -357,12 +357,76 @@ def draw_prisma_flow(c: dict, *, title: str = "Identification of studies via dat
     return fig
 
 
+_BOX_STYLE = dict(boxstyle="round,pad=0,rounding_size=0.8", linewidth=1.2)
+_LINE_HEIGHT, _BOX_PADDING, _GAP = 2.6, 2.2, 4.5
+
+
+def _box_height(*texts: str | None) -> float:
+    """Height of a box pair: enough lines for the longer of its texts, plus padding."""
+    return max(t.count("\n") + 1 for t in texts if t) * _LINE_HEIGHT + 2 * _BOX_PADDING
+
+
+def _arrow(ax, tip: tuple[float, float], tail: tuple[float, float], scale: float) -> None:
+    ax.annotate(
+        "",
+        xy=tip,
+        xytext=tail,
+        arrowprops=dict(arrowstyle="-|>", color="black", lw=1.2, mutation_scale=scale),
+    )
+
+
+def _header(ax, x: float, width: float, top: float, text: str, colour: str, fontsize: float) -> float:
+    """A column's heading band; returns the height it takes."""
+    height = 6
+    ax.add_patch(
+        FancyBboxPatch((x, top - height), width, height, facecolor=colour, edgecolor="#7f7f7f", **_BOX_STYLE)
+    )
+    ax.text(
+        x + width / 2, top - height / 2, text, ha="center", va="center", fontsize=fontsize, fontweight="bold"
+    )
+    return height
+
+
+def _box_column(ax, rows, top: float, main: tuple, side: tuple, fontsize: float, indent: float, arrow_scale):
+    """One PRISMA column: a main box per row (arrows down from one to the next) and, where the row
+    has one, a side box to its right (exclusions) with an arrow across. ``main`` and ``side`` are
+    (x, width). Returns each row's (top, height)."""
+    (main_x, main_w), (side_x, side_w) = main, side
+    placed, y = [], top
+    for main_text, side_text in rows:
+        h = _box_height(main_text, side_text)
+        ax.add_patch(
+            FancyBboxPatch((main_x, y - h), main_w, h, facecolor="white", edgecolor="black", **_BOX_STYLE)
+        )
+        ax.text(
+            main_x + indent, y - h / 2, main_text, ha="left", va="center", fontsize=fontsize, linespacing=1.35
+        )
+        if side_text:
+            ax.add_patch(
+                FancyBboxPatch((side_x, y - h), side_w, h, facecolor="white", edgecolor="black", **_BOX_STYLE)
+            )
+            ax.text(
+                side_x + indent,
+                y - h / 2,
+                side_text,
+                ha="left",
+                va="center",
+                fontsize=fontsize,
+                linespacing=1.35,
+            )
+            _arrow(ax, (side_x, y - h / 2), (main_x + main_w, y - h / 2), arrow_scale)
+        placed.append((y, h))
+        y -= h + _GAP
+    for (y1, h1), (y2, _h2) in zip(placed, placed[1:]):
+        _arrow(ax, (main_x + main_w / 2, y2), (main_x + main_w / 2, y1 - h1), arrow_scale)
+    return placed
+
+
 def _draw_databases(c: dict, title: str):
     rows = flow_diagram_text(c)
-    line_h, pad, gap = 2.6, 2.2, 4.5
-    heights = [max(t.count("\n") + 1 for t in (m, r) if t) * line_h + 2 * pad for _, m, r in rows]
+    heights = [_box_height(m, r) for _, m, r in rows]
     header_h = 6
-    total_h = header_h + gap + sum(heights) + gap * (len(rows) - 1) + 1
+    total_h = header_h + _GAP + sum(heights) + _GAP * (len(rows) - 1) + 1
     width = 100
     fig, ax = plt.subplots(figsize=(10, total_h * 0.118))
     ax.set_xlim(0, width)
@@ -371,55 +435,19 @@ def _draw_databases(c: dict, title: str):
     band_x, band_w = 0.5, 5.5
     main_x, main_w = 9, 40
     right_x, right_w = 55, 45
-    style = dict(boxstyle="round,pad=0,rounding_size=0.8", linewidth=1.2)
-    # header
     top = total_h - 0.5
-    ax.add_patch(
-        FancyBboxPatch(
-            (main_x, top - header_h),
-            right_x + right_w - main_x,
-            header_h,
-            facecolor="#fdd49e",
-            edgecolor="#7f7f7f",
-            **style,
-        )
+    _header(ax, main_x, right_x + right_w - main_x, top, title, "#fdd49e", 12)
+    placed = _box_column(
+        ax,
+        [(m, r) for _, m, r in rows],
+        top - header_h - _GAP,
+        (main_x, main_w),
+        (right_x, right_w),
+        fontsize=10,
+        indent=1.6,
+        arrow_scale=14,
     )
-    ax.text(
-        main_x + (right_x + right_w - main_x) / 2,
-        top - header_h / 2,
-        title,
-        ha="center",
-        va="center",
-        fontsize=12,
-        fontweight="bold",
-    )
-    y = top - header_h - gap
-    boxes = []
-    for (band, main, right), h in zip(rows, heights):
-        boxes.append((band, y, h))
-        ax.add_patch(
-            FancyBboxPatch((main_x, y - h), main_w, h, facecolor="white", edgecolor="black", **style)
-        )
-        ax.text(main_x + 1.6, y - h / 2, main, ha="left", va="center", fontsize=10, linespacing=1.35)
-        if right:
-            ax.add_patch(
-                FancyBboxPatch((right_x, y - h), right_w, h, facecolor="white", edgecolor="black", **style)
-            )
-            ax.text(right_x + 1.6, y - h / 2, right, ha="left", va="center", fontsize=10, linespacing=1.35)
-            ax.annotate(
-                "",
-                xy=(right_x, y - h / 2),
-                xytext=(main_x + main_w, y - h / 2),
-                arrowprops=dict(arrowstyle="-|>", color="black", lw=1.2, mutation_scale=14),
-            )
-        y -= h + gap
-    for (_, y1, h1), (_, y2, _h2) in zip(boxes, boxes[1:]):
-        ax.annotate(
-            "",
-            xy=(main_x + main_w / 2, y2),
-            xytext=(main_x + main_w / 2, y1 - h1),
-            arrowprops=dict(arrowstyle="-|>", color="black", lw=1.2, mutation_scale=14),
-        )
+    boxes = [(band, y, h) for (band, _, _), (y, h) in zip(rows, placed)]
     for band in dict.fromkeys(b for b, _, _ in boxes):
         members = [(y0, h) for b, y0, h in boxes if b == band]
         y_top, y_bottom = members[0][0], members[-1][0] - members[-1][1]
@@ -430,7 +458,7 @@ def _draw_databases(c: dict, title: str):
                 y_top - y_bottom,
                 facecolor=_BAND_COLOURS[band],
                 edgecolor="#6b8fb3",
-                **style,
+                **_BOX_STYLE,
             )
         )
         ax.text(
@@ -455,56 +483,23 @@ def _add_other_column(fig, c: dict, other) -> None:
     ax.set_xlim(x0, x1 + extra)
     width, height = fig.get_size_inches()
     fig.set_size_inches(width * (x1 + extra - x0) / (x1 - x0), height)
-    style = dict(boxstyle="round,pad=0,rounding_size=0.8", linewidth=1.2)
     col_x, col_w = x1 + 4, 28
     side_x, side_w = col_x + col_w + 3, 27
-    header_h = 6
     top = y1 - 0.5
-    ax.add_patch(
-        FancyBboxPatch(
-            (col_x, top - header_h),
-            side_x + side_w - col_x,
-            header_h,
-            facecolor="#d9d9d9",
-            edgecolor="#7f7f7f",
-            **style,
-        )
+    header_h = _header(
+        ax, col_x, side_x + side_w - col_x, top, "Identification of studies via other methods", "#d9d9d9", 10
     )
-    ax.text(
-        col_x + (side_x + side_w - col_x) / 2,
-        top - header_h / 2,
-        "Identification of studies via other methods",
-        ha="center",
-        va="center",
-        fontsize=10,
-        fontweight="bold",
+    placed = _box_column(
+        ax,
+        other,
+        top - header_h - _GAP,
+        (col_x, col_w),
+        (side_x, side_w),
+        fontsize=9,
+        indent=1.2,
+        arrow_scale=12,
     )
-    y = top - header_h - 4.5
-    previous = None
-    for main, right in other:
-        h = max(t.count("\n") + 1 for t in (main, right) if t) * 2.6 + 4.4
-        ax.add_patch(FancyBboxPatch((col_x, y - h), col_w, h, facecolor="white", edgecolor="black", **style))
-        ax.text(col_x + 1.2, y - h / 2, main, ha="left", va="center", fontsize=9, linespacing=1.35)
-        if right:
-            ax.add_patch(
-                FancyBboxPatch((side_x, y - h), side_w, h, facecolor="white", edgecolor="black", **style)
-            )
-            ax.text(side_x + 1.2, y - h / 2, right, ha="left", va="center", fontsize=9, linespacing=1.35)
-            ax.annotate(
-                "",
-                xy=(side_x, y - h / 2),
-                xytext=(col_x + col_w, y - h / 2),
-                arrowprops=dict(arrowstyle="-|>", color="black", lw=1.2, mutation_scale=12),
-            )
-        if previous is not None:
-            ax.annotate(
-                "",
-                xy=(col_x + col_w / 2, y),
-                xytext=(col_x + col_w / 2, previous),
-                arrowprops=dict(arrowstyle="-|>", color="black", lw=1.2, mutation_scale=12),
-            )
-        previous = y - h
-        y -= h + 4.5
+    previous = placed[-1][0] - placed[-1][1]
     ax.text(
         col_x + col_w / 2,
         max(previous - 3, y0 + 1),
