@@ -500,6 +500,35 @@ def read_zip_member(path: str | os.PathLike, name: str) -> bytes:
     return data
 
 
+def require_one_of(
+    path, value: str, allowed, *, row: int, column: str, what: str | None = None, found: str | None = None
+) -> None:
+    """A log cell (``value``, after any normalising) must be one of ``allowed``; otherwise an
+    InputError naming the file, row, column, the cell as written (``found``) and the choices."""
+    if value not in allowed:
+        raise InputError(
+            path,
+            f"{what or column} must be one of {', '.join(allowed)}",
+            row=row,
+            column=column,
+            value=value if found is None else found,
+        )
+
+
+def require_reason(path, reason: str, *, row: int, what: str = "an exclusion") -> None:
+    """An exclusion's reason: present, and without ';' (it separates reasons in the PRISMA counts)."""
+    if not reason:
+        raise InputError(path, f"{what} needs a reason", row=row, column="reason")
+    if ";" in reason:
+        raise InputError(
+            path,
+            "a reason cannot contain ';' (it separates reasons in the PRISMA counts)",
+            row=row,
+            column="reason",
+            value=reason,
+        )
+
+
 def read_log(path: str | os.PathLike, required, expected=None) -> list[tuple[int, dict[str, str]]]:
     """Rows of a small CSV log that a researcher fills in a spreadsheet (searches, screening,
     extraction, overrides): ``(spreadsheet row number, {column: stripped cell})``, the header

@@ -88,34 +88,21 @@ def read_appraisal_log(path: str | Path, included_studies) -> pd.DataFrame:
                 column="study_id",
                 value=rec["study_id"],
             )
-        if rec["checklist"] not in CHECKLISTS:
-            raise InputError(
-                path,
-                f"checklist must be one of {', '.join(CHECKLISTS)}",
-                row=n,
-                column="checklist",
-                value=rec["checklist"],
-            )
+        files.require_one_of(path, rec["checklist"], CHECKLISTS, row=n, column="checklist")
         answer = _norm_answer(rec["answer"])
         if rec["item"].casefold() == "overall":
             rec["item"] = "overall"
-            if answer not in JUDGEMENTS:
-                raise InputError(
-                    path,
-                    f"overall judgement must be one of {', '.join(JUDGEMENTS)}",
-                    row=n,
-                    column="answer",
-                    value=rec["answer"],
-                )
+            files.require_one_of(
+                path,
+                answer,
+                JUDGEMENTS,
+                row=n,
+                column="answer",
+                what="overall judgement",
+                found=rec["answer"],
+            )
         elif not (rec["checklist"] == "CASP-qualitative" and rec["item"] == "10"):
-            if answer not in ANSWERS:
-                raise InputError(
-                    path,
-                    f"answer must be one of {', '.join(ANSWERS)}",
-                    row=n,
-                    column="answer",
-                    value=rec["answer"],
-                )
+            files.require_one_of(path, answer, ANSWERS, row=n, column="answer", found=rec["answer"])
         else:
             answer = rec["answer"].strip()
         rec["answer"] = answer

@@ -45,14 +45,7 @@ def read_other_methods_log(path: str | Path) -> pd.DataFrame:
         rec.setdefault("reason", "")
         rec.setdefault("note", "")
         source_type = rec["source_type"].casefold()
-        if source_type not in SOURCE_TYPES:
-            raise InputError(
-                path,
-                f"source_type must be one of {', '.join(SOURCE_TYPES)}",
-                row=n,
-                column="source_type",
-                value=rec["source_type"],
-            )
+        files.require_one_of(path, source_type, SOURCE_TYPES, row=n, column="source_type")
         retrieved = rec["retrieved"].casefold()
         if retrieved not in ("yes", "no"):
             raise InputError(
@@ -75,16 +68,8 @@ def read_other_methods_log(path: str | Path) -> pd.DataFrame:
                 column="decision",
                 value=rec["decision"],
             )
-        if decision == "exclude" and not rec["reason"]:
-            raise InputError(path, "an exclusion needs a reason", row=n, column="reason")
-        if ";" in rec["reason"]:
-            raise InputError(
-                path,
-                "a reason cannot contain ';' (it separates reasons in the PRISMA counts)",
-                row=n,
-                column="reason",
-                value=rec["reason"],
-            )
+        if decision == "exclude" or rec["reason"]:
+            files.require_reason(path, rec["reason"], row=n)
         rows.append(
             {**rec, "source_type": source_type, "retrieved": retrieved, "decision": decision, "row": n}
         )

@@ -53,32 +53,19 @@ def read_screening_log(
                 column="record_id",
                 value=rec["record_id"],
             )
-        if rec["stage"] not in STAGES:
-            raise InputError(
-                path, f"stage must be one of {', '.join(STAGES)}", row=n, column="stage", value=rec["stage"]
-            )
+        files.require_one_of(path, rec["stage"], STAGES, row=n, column="stage")
         if not rec["reviewer"]:
             raise InputError(path, "reviewer is empty", row=n, column="reviewer")
-        allowed = DECISIONS[rec["stage"]]
-        if rec["decision"] not in allowed:
-            raise InputError(
-                path,
-                f"decision at stage {rec['stage']} must be one of {', '.join(allowed)}",
-                row=n,
-                column="decision",
-                value=rec["decision"],
-            )
+        files.require_one_of(
+            path,
+            rec["decision"],
+            DECISIONS[rec["stage"]],
+            row=n,
+            column="decision",
+            what=f"decision at stage {rec['stage']}",
+        )
         if rec["stage"] == "full_text" and rec["decision"] == "exclude":
-            if not rec["reason"]:
-                raise InputError(path, "a full-text exclusion needs a reason", row=n, column="reason")
-            if ";" in rec["reason"]:
-                raise InputError(
-                    path,
-                    "a reason cannot contain ';' (it separates reasons in the PRISMA counts)",
-                    row=n,
-                    column="reason",
-                    value=rec["reason"],
-                )
+            files.require_reason(path, rec["reason"], row=n, what="a full-text exclusion")
             if reasons and rec["reason"] not in reasons:
                 raise InputError(
                     path,
