@@ -2,7 +2,6 @@
 
     python -m helpers.pipeline release --data data/raw/demo [STALE ...]   # what `make all` calls
     python -m helpers.pipeline run notebooks/02_survey_cleaning.ipynb --data data/raw/demo
-    python -m helpers.pipeline strip notebooks/*.ipynb
 
 Make decides what is stale (``build/stamps/<stage>``: a stale stage's stamp is removed by its
 make rule) and hands the list to ``release`` in one call. Under the workspace lock the runner
@@ -345,27 +344,6 @@ def run_stage(notebook: str | Path, data_dir: str, params_file: str = "params.ya
     return paths.workspace() / BUILD / "executed" / f"{stage}.ipynb"
 
 
-def strip_outputs(notebooks: list[str]) -> list[str]:
-    """Remove outputs and execution counts in place; return the notebooks that changed."""
-    import nbformat
-
-    changed = []
-    for name in notebooks:
-        nb = nbformat.read(name, as_version=4)
-        before = nbformat.writes(nb)
-        for cell in nb.cells:
-            if cell.cell_type == "code":
-                cell.outputs = []
-                cell.execution_count = None
-            cell.metadata.pop("execution", None)
-        nb.metadata.pop("papermill", None)
-        after = nbformat.writes(nb)
-        if after != before:
-            nbformat.write(nb, name)
-            changed.append(name)
-    return changed
-
-
 def _explain(exc: Exception) -> str:
     """The message for a failed release: the reason first, then what happened to the outputs."""
     if isinstance(exc, StageFailed):
@@ -412,33 +390,27 @@ def main(argv: list[str] | None = None) -> int:
     run.add_argument("notebook")
     run.add_argument("--data", required=True, help="input folder laid out like data/raw/demo")
     run.add_argument("--params", default="params.yaml")
-    strip = sub.add_parser("strip", help="remove outputs from notebook sources")
-    strip.add_argument("notebooks", nargs="+")
     args = parser.parse_args(argv)
-    if args.command in ("release", "run"):
-        try:
-            if args.command == "run":
-                run_stage(args.notebook, args.data, args.params)
-            else:
-                names = [
-                    Path(p).name for p in args.stale if Path(p).parent.as_posix().endswith(STAMPS.as_posix())
-                ]
-                others = [p for p in args.stale if Path(p).name not in names]
-                run_release(
-                    names,
-                    args.data,
-                    args.params,
-                    only=args.only,
-                    deck=bool(others) or None,
-                    jobs=args.jobs,
-                    what="make " + ("all" if not args.only else " ".join(names)),
-                )
-        except (StageFailed, release.PublishError, OSError, ValueError) as exc:
-            print(_explain(exc), file=sys.stderr)
-            return 1
-        return 0
-    for name in strip_outputs(args.notebooks):
-        print(f"stripped {name}")
+    try:
+        if args.command == "run":
+            run_stage(args.notebook, args.data, args.params)
+        else:
+            names = [
+                Path(p).name for p in args.stale if Path(p).parent.as_posix().endswith(STAMPS.as_posix())
+            ]
+            others = [p for p in args.stale if Path(p).name not in names]
+            run_release(
+                names,
+                args.data,
+                args.params,
+                only=args.only,
+                deck=bool(others) or None,
+                jobs=args.jobs,
+                what="make " + ("all" if not args.only else " ".join(names)),
+            )
+    except (StageFailed, release.PublishError, OSError, ValueError) as exc:
+        print(_explain(exc), file=sys.stderr)
+        return 1
     return 0
 
 
