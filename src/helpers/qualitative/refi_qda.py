@@ -41,8 +41,6 @@ from helpers import files, outputs, paths
 PROJECT_NS = "urn:QDA-XML:project:1.0"
 CODEBOOK_NS = "urn:QDA-XML:codebook:1.0"
 PATH_SEPARATOR = " > "
-# Zip entries get this timestamp so the same project gives the same bytes.
-
 CODE_COLUMNS = [
     "code_guid",
     "name",
@@ -55,6 +53,18 @@ CODE_COLUMNS = [
     "is_codable",
     "color",
     "order",
+]
+# The code tree as read, before labelling, whichever way the codes came (a .qdpx code book or a CSV).
+CODE_TREE_COLUMNS = [
+    "code_guid",
+    "name",
+    "path",
+    "parent_guid",
+    "theme_path",
+    "depth",
+    "description",
+    "is_codable",
+    "color",
 ]
 SEGMENT_COLUMNS = [
     "segment_id",
@@ -177,20 +187,7 @@ def parse_codes(codes_elem, file, member: str) -> pd.DataFrame:
         stack.extend(
             (child, guid, path, theme or path, depth + 1) for child in reversed(code.findall("{*}Code"))
         )
-    frame = pd.DataFrame(
-        rows,
-        columns=[
-            "code_guid",
-            "name",
-            "path",
-            "parent_guid",
-            "theme_path",
-            "depth",
-            "description",
-            "is_codable",
-            "color",
-        ],
-    )
+    frame = pd.DataFrame(rows, columns=CODE_TREE_COLUMNS)
     duplicated = frame["code_guid"][frame["code_guid"].duplicated()]
     if len(duplicated):
         raise InputError(file, f"{member}: two codes share a guid", value=duplicated.iloc[0])

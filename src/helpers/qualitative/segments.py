@@ -229,21 +229,7 @@ def codes_from_paths(code_paths, descriptions: dict[str, str] | None = None) -> 
                     "color": "",
                 }
             )
-    frame = pd.DataFrame(
-        rows,
-        columns=[
-            "code_guid",
-            "name",
-            "path",
-            "parent_guid",
-            "theme_path",
-            "depth",
-            "description",
-            "is_codable",
-            "color",
-        ],
-    )
-    return refi_qda.label_codes(frame)
+    return refi_qda.label_codes(pd.DataFrame(rows, columns=refi_qda.CODE_TREE_COLUMNS))
 
 
 def read_codebook_csv(path) -> pd.DataFrame:
