@@ -13,6 +13,8 @@ DATA   ?= data/raw/demo
 PARAMS ?= params.yaml
 BUILD  := build
 ENV_STAMP := $(VENV)/.installed
+# Test workers for the fast tier (pytest-xdist): one per core this process may use.
+CORES  := $(shell nproc 2>/dev/null || echo 1)
 NOTEBOOK_SETUP := $(VENV)/.notebook-setup
 JUPYTER_CONF   := $(VENV)/etc/jupyter/jupyter_server_config.json
 
@@ -113,7 +115,7 @@ demo: $(ENV_STAMP) ## Regenerate the synthetic demonstration data in data/raw/de
 	$(BIN)/python -m helpers.demo data/raw/demo
 
 test: $(ENV_STAMP) $(NOTEBOOK_SETUP) $(REVEAL_WHEEL) ## The fast tier (under 90 s): unit tests, generated instruments in-process, one end-to-end run (docs/testing.md)
-	TEST_TIER=fast $(BIN)/python -m pytest -p no:cacheprovider -m "not slow"
+	TEST_TIER=fast $(BIN)/python -m pytest -p no:cacheprovider -m "not slow" -n $(CORES) --dist loadfile
 
 test-all: $(ENV_STAMP) $(NOTEBOOK_SETUP) $(REVEAL_WHEEL) ## Every test: the fast tier, the slow tier (end-to-end on generated instruments, browsers, concurrency) and the notebooks (nbval)
 	$(BIN)/python -m pytest --nbval-lax -p no:cacheprovider
