@@ -96,6 +96,33 @@ def test_no_identifier_reaches_the_outputs(one_run):
     assert not set(clean.columns) & {"ResponseId", "RecipientEmail", "IPAddress", "LocationLatitude", "Q10"}
 
 
+def test_organisation_identifier_is_kept_apart_for_the_design_only(one_run):
+    # decisions 9 / issue 14: the demo's OrgCode (codebook design.organisation) reaches only
+    # data/processed/survey_design.parquet; the clean data, .sav/.dta, the data package, the
+    # data dictionary and every report are built without it
+    workspace, data_copy, _ = one_run
+    raw = pd.read_csv(
+        data_copy / "survey/survey_export.csv", skiprows=[1, 2], dtype=str, keep_default_na=False
+    )
+    codes = {c for c in raw["OrgCode"] if c}
+    assert len(codes) > 100
+    design = pd.read_parquet(workspace / "data/processed/survey_design.parquet")
+    clean = pd.read_parquet(workspace / "data/processed/survey_clean.parquet")
+    assert list(design.columns) == ["respondent", "organisation"]
+    assert (
+        design["respondent"].tolist() == clean["respondent"].tolist() and design["organisation"].notna().all()
+    )
+    assert not {"OrgCode", "organisation", "organisation_id"} & set(clean.columns)
+    for path in [*(workspace / "data/processed").rglob("*"), *(workspace / "reports").rglob("*")]:
+        if not path.is_file() or path.name == "survey_design.parquet" or path.suffix == ".parquet":
+            continue
+        data = path.read_bytes().lower()
+        leaked = [c for c in codes if c.lower().encode() in data]
+        assert not leaked and b"orgcode" not in data, (
+            f"{path.name} carries organisation identifiers {leaked[:3]}"
+        )
+
+
 @pytest.mark.slow
 def test_same_inputs_give_byte_identical_tables_and_figures(workspace, data_copy):
     pipeline.run_stage(NOTEBOOK, str(data_copy))

@@ -198,7 +198,8 @@ def test_sensitivity_table_by_hand_and_marks_changed_conclusions():
     # weighted: first 12 (all agree) weight 3; of the next 8 substantive, 1 agrees
     assert est["weighted"] == pytest.approx(100 * (12 * 3 + 1) / (12 * 3 + 8))
     by_rule = out.set_index("rule")
-    assert by_rule.loc["weighted", "roles_differ"] == "not assessed"
+    # the weighted rule now has a role test (Rao-Scott, design_role_tests): no role difference here
+    assert by_rule.loc["weighted", "roles_differ"] == "no"
     # 65% -> 54%: still a majority; nothing changes here
     assert (out["changes"] == "").all()
     # exclude enough agreeing speeders to lose the majority
@@ -235,3 +236,104 @@ def test_cutpoint_logits_are_woolf_odds_ratios_and_sit_beside_the_po_model():
     side = models.beside_proportional_odds(ors, cp, brant)
     assert side["model"].tolist() == ["proportional odds", "binary logit > low", "binary logit > mid"]
     assert side["odds_ratio"].iloc[1] == pytest.approx(25 * 10 / (5 * 15), rel=1e-5)
+
+
+def test_published_counts_are_whole_numbers_suppressed_ones_empty():
+    # issue 14, 4: the sensitivity table printed n as 465.0 (a float column holding NaN where n
+    # is not given); counts go through helpers.numbers' count kind and are written as 465
+    t = pd.DataFrame(
+        {"n": [465.0, np.nan], "invited": [120.0, np.nan], "n_valid": [12.0, 7.0], "n_psu": [3.5, 1.0]}
+    )
+    out = A.tidy_numbers(t)
+    assert out.to_csv(index=False).splitlines() == ["n,invited,n_valid,n_psu", "465,120,12,3.5", ",,7,1.0"]
+    # the sensitivity table's estimate: % to 1 decimal, scale means to 2 (helpers.numbers 'mean')
+    sens = pd.DataFrame({"kind": ["item % agreeing", "scale mean"], "estimate": [60.577, 3.4151]})
+    assert A.tidy_numbers(sens)["estimate"].tolist() == [60.6, 3.42]
+
+
+def _ordinal_sample(seed=1, n=400):
+    rng = np.random.default_rng(seed)
+    g = rng.choice(["A", "B", "C"], n)
+    x = rng.normal(size=n)
+    latent = 0.5 * x + 0.8 * (g == "B") - 0.3 * (g == "C") + 0.4 * (g == "B") * (rng.random(n) < 0.5)
+    y = np.digitize(latent + rng.logistic(size=n), [-1, 0, 1, 2])
+    Z = pd.DataFrame({"g[B]": (g == "B").astype(float), "g[C]": (g == "C").astype(float)})
+    return y, g, pd.DataFrame({"x": x}), Z
+
+
+def test_partial_proportional_odds_without_parallel_terms_is_the_cutpoint_cross_products():
+    # Hand check: with role the only (non-parallel) term the model is saturated in role: each
+    # group's cumulative proportions are fitted exactly, so the odds ratio at cut j is the 2 x 2
+    # cross-product (above j or not, group B against A) and its Wald interval Woolf's
+    # (1/a + 1/b + 1/c + 1/d). With parallel covariates this no longer holds (the binary logits
+    # then let the covariates vary by cut-point too).
+    from helpers.survey.attitudes import models
+
+    y, g, X, Z = _ordinal_sample()
+    fit = models.partial_proportional_odds(y, X.iloc[:, :0], Z, 5)
+    table = fit.table(list("abcde")).set_index(["term", "cut"])
+    assert fit.converged
+    for j, level in enumerate("abcd"):
+        a, b = ((g == "B") & (y > j)).sum(), ((g == "B") & (y <= j)).sum()
+        c, d = ((g == "A") & (y > j)).sum(), ((g == "A") & (y <= j)).sum()
+        row = table.loc[("g[B]", f"> {level}")]
+        log_or, se = np.log(a * d / (b * c)), np.sqrt(1 / a + 1 / b + 1 / c + 1 / d)
+        assert row["odds_ratio"] == pytest.approx(a * d / (b * c), rel=1e-7)
+        assert row["ci_low"] == pytest.approx(np.exp(log_or - 1.959963984540054 * se), rel=1e-6)
+
+
+def test_partial_proportional_odds_with_everything_parallel_is_statsmodels_ordered_model():
+    # The nested proportional-odds model (every term parallel) against statsmodels' OrderedModel:
+    # same log-likelihood, slopes and standard errors
+    import warnings
+
+    from statsmodels.miscmodels.ordinal_model import OrderedModel
+
+    from helpers.survey.attitudes import models
+
+    y, _, X, Z = _ordinal_sample(2)
+    fit = models.partial_proportional_odds(y, pd.concat([Z, X], axis=1), Z.iloc[:, :0], 5)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        ref = OrderedModel(
+            pd.Series(pd.Categorical(y, ordered=True)), pd.concat([Z, X], axis=1), distr="logit"
+        )
+        ref = ref.fit(method="bfgs", disp=False, maxiter=5000, gtol=1e-8)
+    assert fit.llf == pytest.approx(ref.llf, rel=1e-9)
+    assert fit.params[4:] == pytest.approx(ref.params.to_numpy()[:3], rel=1e-5)
+    assert np.sqrt(np.diag(fit.cov))[4:] == pytest.approx(ref.bse.to_numpy()[:3], rel=1e-4)
+    # the partial model nests it: its log-likelihood is at least as high
+    assert models.partial_proportional_odds(y, X, Z, 5).llf >= fit.llf
+
+
+def test_partial_odds_models_beside_the_po_model():
+    from helpers.survey.attitudes import models
+
+    rng = np.random.default_rng(5)
+    n = 300
+    roles = rng.choice(ROLES, n)
+    latent = rng.logistic(size=n) + 1.5 * (roles == ROLES[0]) * (rng.random(n) < 0.6)
+    clean = pd.DataFrame(
+        {
+            "role": roles,
+            "q": pd.Categorical(
+                np.array(LEVELS)[np.digitize(latent, [-1.5, -0.5, 0.5, 1.5])], categories=LEVELS, ordered=True
+            ),
+        }
+    )
+    items = {"q": A.Item("q", "Q?", LEVELS, LEVELS[3:])}
+    odds, tests = models.partial_odds_models(clean, items, ["q"], (), "Clinical director")
+    assert list(tests.columns) == ["item", "n", "llf_po", "llf_ppo", "lr_chi2", "dof", "p_value", "converged"]
+    assert tests.loc[0, "dof"] == 3 * 3 and tests.loc[0, "n"] == n and tests.loc[0, "converged"]
+    assert tests.loc[0, "lr_chi2"] == pytest.approx(2 * (tests.loc[0, "llf_ppo"] - tests.loc[0, "llf_po"]))
+    # no covariates: the partial model's role odds ratios are the cut-point cross-products
+    role_ce = odds[odds["term"] == f"role[{ROLES[0]}]"]
+    assert role_ce["cut"].tolist() == [f"> {lv}" for lv in LEVELS[:4]]
+    fits = A.ordinal_models(clean, items, (), "Clinical director")
+    cuts = fits["cutpoints"][fits["cutpoints"]["term"] == f"role[{ROLES[0]}]"]
+    assert role_ce["odds_ratio"].to_numpy() == pytest.approx(cuts["odds_ratio"].to_numpy(), rel=1e-5)
+    omnibus = pd.DataFrame({"item": ["q"], "p_adjusted": [0.01]})
+    beside = models.beside_proportional_odds(fits["odds_ratios"], fits["cutpoints"], omnibus, partial=odds)
+    ce = beside[beside["term"] == f"role[{ROLES[0]}]"]["model"].tolist()
+    assert ce[0] == "proportional odds" and ce[1] == "partial proportional odds > 1 Poor"
+    assert ce[5] == "binary logit > 1 Poor" and len(ce) == 9

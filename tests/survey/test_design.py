@@ -133,3 +133,130 @@ def test_weighted_estimates_use_frame_weights_and_clusters(tmp_path):
         pytest.approx(100 * est.ci_high),
     )
     assert summary["psu_used"] and summary["n_psu"] == 30 and summary["n_left_out"] == 0
+
+
+def test_rao_scott_on_a_simple_random_sample_is_pearson_times_n_minus_1_over_n():
+    # By hand: the 2 x 2 table [[3, 1], [1, 3]] (n = 8) has Pearson X^2 = n (ad - bc)^2 /
+    # (r1 r2 c1 c2) = 8 * 64 / 256 = 2. Equal weights, each respondent its own PSU: the
+    # linearised covariance is (D - pp') / (n - 1), so Delta = n / (n - 1) and the first-order
+    # statistic is 2 * 7 / 8 = 1.75 on 1 df; F = 1.75 on 1 and n - 1 = 7 df.
+    from scipy.stats import chi2, f
+
+    rows = ["a"] * 4 + ["b"] * 4
+    cols = ["x", "x", "x", "y", "x", "y", "y", "y"]
+    rs = design.rao_scott(rows, cols, np.ones(8))
+    assert rs.chi2 == pytest.approx(2.0) and rs.dof == 1
+    assert rs.delta_mean == pytest.approx(8 / 7) and rs.a2 == pytest.approx(0.0, abs=1e-12)
+    assert rs.chi2_first == pytest.approx(1.75) and rs.p_first == pytest.approx(chi2.sf(1.75, 1))
+    assert (rs.F, rs.ndf, rs.ddf) == pytest.approx((1.75, 1.0, 7.0))
+    assert rs.p_f == pytest.approx(f.sf(1.75, 1, 7))
+    assert rs.chi2_second == pytest.approx(1.75) and rs.p_second == pytest.approx(rs.p_first)
+
+
+def test_rao_scott_against_scipy_pearson_and_duplication_within_psus():
+    # Independent computation: scipy's chi2_contingency gives Pearson's X^2 of a 4 x 3 table;
+    # under SRS with equal weights every generalised design effect is n / (n - 1). Duplicating
+    # every respondent inside its own PSU doubles X^2 and Delta (a design effect of 2), so the
+    # adjusted statistics are unchanged.
+    from scipy.stats import chi2_contingency
+
+    rng = np.random.default_rng(4)
+    n = 90
+    rows = rng.choice(["CE", "MD", "CD", "DM"], n)
+    cols = rng.choice(["agree", "neutral", "disagree"], n)
+    pearson = chi2_contingency(pd.crosstab(rows, cols).to_numpy(), correction=False)[0]
+    rs = design.rao_scott(rows, cols, np.ones(n))
+    assert rs.chi2 == pytest.approx(pearson) and rs.dof == 6
+    assert rs.delta_mean == pytest.approx(n / (n - 1)) and rs.chi2_first == pytest.approx(
+        pearson * (n - 1) / n
+    )
+    assert rs.ddf == pytest.approx(6 * (n - 1))
+    twice = design.rao_scott(np.tile(rows, 2), np.tile(cols, 2), np.ones(2 * n), psu=np.tile(np.arange(n), 2))
+    assert twice.chi2 == pytest.approx(2 * pearson) and twice.delta_mean == pytest.approx(2 * n / (n - 1))
+    assert (twice.F, twice.p_f, twice.p_first) == pytest.approx((rs.F, rs.p_f, rs.p_first))
+    assert twice.n_psu == n
+
+
+def test_rao_scott_domain_and_degenerate_tables():
+    # missing answers and weight-zero rows are outside the domain; their PSUs still count
+    rows = ["a", "a", "b", "b", "a", None]
+    cols = ["x", "y", "x", "y", None, "x"]
+    rs = design.rao_scott(rows, cols, [1, 1, 1, 1, 1, 1], psu=[1, 2, 3, 4, 5, 6])
+    assert rs.n == 4 and rs.n_psu == 6 and rs.ddf == pytest.approx(5.0)
+    one_level = design.rao_scott(["a", "b", "a"], ["x", "x", "x"], [1, 1, 1])
+    assert np.isnan(one_level.F) and one_level.dof == 0
+    one_psu = design.rao_scott(["a", "b", "a", "b"], ["x", "y", "y", "x"], [1] * 4, psu=[1] * 4)
+    assert np.isnan(one_psu.p_f)
+
+
+def test_design_role_tests_holm_over_items():
+    from helpers.survey.attitudes import Item
+    from helpers.survey.attitudes.role_differences import design_role_tests
+
+    levels = ("No", "Yes")
+    roles = ["Chief executive", "Medical director", "Clinical director", "Directorate manager"]
+    clean = pd.DataFrame(
+        {
+            "role": [roles[i % 4] for i in range(40)] + ["Other"] * 4,
+            "a": (["Yes"] * 20 + ["No"] * 20) + ["Yes"] * 4,
+            "b": ["Yes", "No"] * 22,
+        }
+    )
+    items = {k: Item(k, k, levels, ("Yes",)) for k in ("a", "b")}
+    out = design_role_tests(clean, items, pd.Series(1.0, index=clean.index))
+    assert out["n"].tolist() == [40, 40]  # "Other" outside the domain
+    one = design.rao_scott(clean["role"].where(clean["role"] != "Other"), clean["a"], np.ones(44))
+    assert out.loc[0, "F"] == pytest.approx(one.F) and out.loc[0, "ddf"] == pytest.approx(3 * 43)
+    assert out["p_holm"].tolist() == pytest.approx(list(stats.adjust_pvalues(out["p_f"], "holm")))
+
+
+def test_codebook_design_organisation_reaches_only_the_design_table(tmp_path):
+    # the demo's codebook declares design.organisation: OrgCode; cleaning keeps it apart from
+    # the clean data (CleaningResult.design), one row per clean respondent
+    from helpers import config
+    from helpers.survey import demo, inputs
+    from helpers.survey.cleaning import clean_survey
+
+    demo.write_demo(tmp_path)
+    export, codebook = inputs.load(tmp_path)
+    assert codebook.organisation == "OrgCode" and "OrgCode" in codebook.source_columns()
+    result = clean_survey(export.data, codebook, config.load_params("params.yaml")["survey"], export.source)
+    assert "OrgCode" not in result.clean.columns and "organisation" not in result.clean.columns
+    design_table = result.design
+    assert design_table["respondent"].tolist() == result.clean["respondent"].tolist()
+    assert set(design_table["organisation"]) <= set(export.data["OrgCode"])
+    assert design_table["organisation"].notna().all() and design_table["organisation"].nunique() > 100
+    # attach_design joins it on the pseudonym, for the design only
+    folder = tmp_path / "processed"
+    folder.mkdir()
+    design_table.to_parquet(folder / design.DESIGN_FILE)
+    clean, psu = design.attach_design(result.clean, codebook, folder / design.DESIGN_FILE)
+    assert psu == design.ORGANISATION and clean[psu].tolist() == design_table["organisation"].tolist()
+    # params survey.design.psu wins; a stale design file is refused
+    assert design.attach_design(result.clean, codebook, folder / "absent", psu="nation")[1] == "nation"
+    design_table.iloc[1:].to_parquet(folder / design.DESIGN_FILE)
+    with pytest.raises(InputError, match="different respondents"):
+        design.attach_design(result.clean, codebook, folder / design.DESIGN_FILE)
+    with pytest.raises(InputError, match="wrote no design file"):
+        design.attach_design(result.clean, codebook, folder / "absent.parquet")
+
+
+def test_demo_organisations_are_plausible_nhs_bodies():
+    from helpers.survey import demo
+
+    rng = np.random.default_rng(1)
+    n = 472
+    roles = np.repeat(demo.ROLES, [demo.ROLE_COUNTS[r] for r in demo.ROLES])
+    nation = rng.choice(["1", "2", "3", "4"], n, p=[0.80, 0.10, 0.06, 0.04])
+    quality = rng.integers(1, 6, n).astype(str)
+    org = demo.organisations(roles, nation, quality)
+    assert (org == demo.organisations(roles, nation, quality)).all()  # deterministic
+    table = pd.DataFrame({"org": org, "role": roles, "nation": nation})
+    # organisations belong to the respondent's nation, with the nation's prefix
+    prefix = table["nation"].map({k: v[0] for k, v in demo.ORGANISATIONS.items()})
+    assert all(o.startswith(p) for o, p in zip(table["org"], prefix))
+    # one chief executive and one medical director per organisation (enough organisations here)
+    for role in demo.ONE_PER_ORGANISATION:
+        assert table.loc[table["role"] == role, "org"].is_unique
+    size = table["org"].value_counts()
+    assert 100 <= len(size) <= 160 and size.mean() > 2.5 and size.max() >= 8

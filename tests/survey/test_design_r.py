@@ -102,3 +102,59 @@ def test_api_data_documented_mean_and_r_standard_error(tmp_path):
     assert round(est.estimate, 2) == 644.17  # the documented value
     assert est.estimate == pytest.approx(mean_r, rel=1e-10) and est.se == pytest.approx(se_r, rel=1e-8)
     assert est.n_psu == 15
+
+
+def r_svychisq(path, design_call: str, formula: str) -> list[float]:
+    out = run_r(
+        f"""suppressMessages(library(survey)); d <- read.csv("{path}")
+        des <- {design_call}
+        a <- svychisq({formula}, des); b <- svychisq({formula}, des, statistic = "Chisq")
+        cat(sprintf("%.12g", c(a$statistic, a$parameter, a$p.value, b$p.value)))"""
+    )
+    return [float(x) for x in out.split()]
+
+
+@needs_r
+def test_rao_scott_matches_r_svychisq_with_clusters_and_missing_answers(tmp_path):
+    # svychisq (default statistic "F": second-order Rao-Scott; "Chisq": first order) on a
+    # clustered, weighted sample with 4 role groups x 3 answers and item non-response
+    rng = np.random.default_rng(3)
+    n = 300
+    d = pd.DataFrame({"org": rng.integers(0, 30, n), "role": rng.choice(["CE", "MD", "CD", "DM"], n)})
+    agree = rng.random(n) < 0.3 + 0.2 * (d["role"] == "CE")
+    d["y"] = np.where(agree, "agree", np.where(rng.random(n) < 0.5, "neutral", "disagree"))
+    d.loc[rng.choice(n, 15, replace=False), "y"] = np.nan
+    d["w"] = rng.uniform(0.5, 2.5, n)
+    path = tmp_path / "d.csv"
+    d.to_csv(path, index=False, na_rep="NA")
+    F, ndf, ddf, p_f, p_first = r_svychisq(path, "svydesign(ids = ~org, weights = ~w, data = d)", "~role + y")
+    rs = design.rao_scott(d["role"], d["y"], d["w"], psu=d["org"])
+    assert (rs.F, rs.ndf, rs.ddf) == pytest.approx((F, ndf, ddf), rel=1e-8)
+    assert rs.p_f == pytest.approx(p_f, rel=1e-7) and rs.p_first == pytest.approx(p_first, rel=1e-7)
+    assert rs.n_psu == 30 and rs.n == n - 15
+
+
+@needs_r
+def test_rao_scott_matches_r_svychisq_on_stratified_api_data(tmp_path):
+    # The package's api data: stratified sample apistrat (strata stype, weights pw, each school
+    # its own PSU), school-wide target met (sch.wide) by whether awards were given (awards), and
+    # the one-stage cluster sample apiclus1 (PSU dnum) for sch.wide x stype, as in ?svychisq.
+    strat, clus = tmp_path / "apistrat.csv", tmp_path / "apiclus1.csv"
+    run_r(
+        f"""suppressMessages(library(survey)); data(api)
+        write.csv(apistrat[, c("stype", "pw", "sch.wide", "awards")], "{strat}", row.names = FALSE)
+        write.csv(apiclus1[, c("dnum", "pw", "sch.wide", "stype")], "{clus}", row.names = FALSE)"""
+    )
+    F, ndf, ddf, p_f, p_first = r_svychisq(
+        strat, "svydesign(ids = ~1, strata = ~stype, weights = ~pw, data = d)", "~sch.wide + awards"
+    )
+    s = pd.read_csv(strat)
+    rs = design.rao_scott(s["sch.wide"], s["awards"], s["pw"], strata=s["stype"])
+    assert (rs.F, rs.ndf, rs.ddf, rs.p_f, rs.p_first) == pytest.approx((F, ndf, ddf, p_f, p_first), rel=1e-7)
+    F, ndf, ddf, p_f, p_first = r_svychisq(
+        clus, "svydesign(ids = ~dnum, weights = ~pw, data = d)", "~sch.wide + stype"
+    )
+    c = pd.read_csv(clus)
+    rs = design.rao_scott(c["sch.wide"], c["stype"], c["pw"], psu=c["dnum"])
+    assert (rs.F, rs.ndf, rs.ddf, rs.p_f, rs.p_first) == pytest.approx((F, ndf, ddf, p_f, p_first), rel=1e-7)
+    assert rs.n_psu == 15 and rs.ddf == pytest.approx(rs.ndf * 14)

@@ -33,10 +33,11 @@ def test_header_rows_are_the_demo_exports(written):
         rows = list(csv.reader(handle))
     demo_frame, _ = demo.generate(7)
     assert rows[:3] == [list(demo_frame.iloc[i]) for i in range(3)]
-    # Every record has the header's 40 fields (quoted commas and line breaks in comments).
+    # Every record has the header's 41 fields (quoted commas and line breaks in comments, Q10;
+    # the organisation identifier OrgCode last, issue 14).
     assert len(rows) == N + 3
-    assert {len(r) for r in rows} == {40}
-    assert any("\n" in r[-1] for r in rows[3:]) and any("," in r[-1] for r in rows[3:])
+    assert {len(r) for r in rows} == {41} and rows[0][-2:] == ["Q10", "OrgCode"]
+    assert any("\n" in r[-2] for r in rows[3:]) and any("," in r[-2] for r in rows[3:])
 
 
 def test_reads_as_qualtrics_with_every_response(cleaned):

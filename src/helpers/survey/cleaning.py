@@ -64,6 +64,10 @@ class CleaningResult:
     flow: pd.DataFrame  # step, excluded, remaining
     role_recodes: pd.DataFrame  # how "Other, please specify" job titles were classified
     notes: list[str] = field(default_factory=list)
+    # respondent, organisation: the codebook's design.organisation per respondent (None without
+    # one). Kept apart from ``clean`` so that no output built from the clean data (.sav/.dta,
+    # data package, deposit, data dictionary) can carry it: design only, never published.
+    design: pd.DataFrame | None = None
 
 
 def _normalise_text(values: pd.Series) -> pd.Series:
@@ -490,6 +494,17 @@ def clean_survey(
     clean["duration_s"] = duration[keep].astype("float64") if duration is not None else np.nan
     clean["flag_speeder"] = flag_speeder[keep].astype(bool)
     clean["flag_straightliner"] = flag_straight[keep].astype(bool)
+    design = None
+    if codebook.organisation:
+        org = data[codebook.organisation][keep].fillna("").astype("str").str.strip()
+        design = pd.DataFrame(
+            {"respondent": clean["respondent"].to_numpy(), "organisation": org.where(org != "").to_numpy()}
+        )
+        if design["organisation"].isna().any():
+            notes.append(
+                f"{int(design['organisation'].isna().sum())} respondents have no organisation identifier "
+                f"({codebook.organisation}): each is its own primary sampling unit in the design-based analysis."
+            )
     clean = clean.reset_index(drop=True)
 
     excluded = (
@@ -503,4 +518,4 @@ def clean_survey(
     assert len(clean) + len(excluded) == n_raw, "raw rows != clean + excluded"
     assert excluded["source_row"].is_unique
     assert flow_df["remaining"].iloc[-1] == len(clean)
-    return CleaningResult(clean, excluded, flow_df, role_log, notes)
+    return CleaningResult(clean, excluded, flow_df, role_log, notes, design)

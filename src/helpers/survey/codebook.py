@@ -131,6 +131,9 @@ class Codebook:
     date_format: str | None = None
     # The export's declared text encoding (survey.encoding); it wins over detection (decisions 5).
     encoding: str | None = None
+    # Export column of the organisation identifier (design.organisation): the primary sampling
+    # unit of the design-based analysis; kept apart from the clean data, never published.
+    organisation: str | None = None
 
     def of_type(self, *types: str) -> list[Variable]:
         return [v for v in self.variables.values() if v.type in types]
@@ -156,6 +159,7 @@ class Codebook:
         cols = [v.source for v in self.variables.values()]
         cols += [v.other_text for v in self.variables.values() if v.other_text]
         cols += list(self.metadata.values()) + list(self.identifiers.values())
+        cols += [self.organisation] if self.organisation else []
         return list(dict.fromkeys(cols))
 
 
@@ -332,6 +336,7 @@ def load_codebook(path: str | Path, *, require_role: bool = True) -> Codebook:
         headline_items=headline_items,
         date_format=str(survey["date_format"]) if survey.get("date_format") else None,
         encoding=str(survey["encoding"]) if survey.get("encoding") else None,
+        organisation=str((raw.get("design") or {}).get("organisation") or "") or None,
     )
 
 

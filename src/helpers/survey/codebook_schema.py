@@ -42,6 +42,11 @@ SCHEMA: dict[str, Any] = {
         },
         "metadata": {"type": "object", "additionalProperties": {"type": "string"}},
         "identifiers": {"type": "object", "additionalProperties": {"type": "string"}},
+        "design": {
+            "type": "object",
+            "additionalProperties": False,
+            "properties": {"organisation": {"type": "string"}},
+        },
         "scales": {
             "type": "object",
             "additionalProperties": {

@@ -267,6 +267,7 @@ def generate(seed: int = 20151) -> tuple[pd.DataFrame, str]:
     england_type = rng.choice(["1", "2"], n, p=[0.45, 0.55])
     body["Q6"] = np.select([nation == "1", nation == "4"], [england_type, "4"], "3")
     body["Q7"], body["Q8"] = answers["relationship_quality"], answers["relationship_change"]
+    body["OrgCode"] = organisations(roles, nation, keep_answers["relationship_quality"].to_numpy(), seed)
     for k, item in enumerate(AGREE, start=1):
         body[f"Q9_{k}"] = answers[item]
     body["Q10"] = ""
@@ -394,9 +395,52 @@ def generate(seed: int = 20151) -> tuple[pd.DataFrame, str]:
             import_ids[i] = json.dumps(
                 {"ImportId": META_IMPORT[i], "timeZone": "Europe/London"}, separators=(",", ":")
             )
-    columns = META + question_cols
+    columns = META + question_cols + [ORG_COLUMN]  # embedded data from the contact list, last
+    labels.append(ORG_COLUMN)
+    import_ids.append(json.dumps({"ImportId": ORG_COLUMN}, separators=(",", ":")))
     header = pd.DataFrame([columns, labels, import_ids], columns=columns)
     return pd.concat([header, frame[columns]], ignore_index=True), codebook_text
+
+
+ORG_COLUMN = "OrgCode"
+# NHS bodies per nation in the demo (fictional codes): English trusts, Scottish health boards,
+# Welsh health boards and trusts, Northern Ireland's health and social care trusts.
+ORGANISATIONS = {"1": ("TRUST-E", 120), "2": ("BOARD-S", 14), "3": ("BOARD-W", 10), "4": ("HSCT-N", 6)}
+ONE_PER_ORGANISATION = ("Chief executive", "Medical director")
+ORG_CLIMATE = 0.3  # how strongly an organisation's climate sorts respondents' relationship ratings
+
+
+def organisations(roles, nation, quality, seed: int = 20151) -> np.ndarray:
+    """A fictional organisation identifier (embedded data ``OrgCode``) per respondent, in their
+    nation: at most one chief executive and one medical director per organisation (while the
+    nation has organisations left without one), clinical directors and directorate managers
+    several per organisation in proportion to its size (gamma-distributed), and respondents
+    placed where the organisation's "climate" matches their rating of relationships (``quality``,
+    recode values 1-5), so answers cluster within organisations (design effects above 1) without
+    changing any answer. Its own random stream (``seed``, 7): every other draw of the demo is
+    unchanged."""
+    rng = np.random.default_rng([seed, 7])
+    q = pd.to_numeric(pd.Series(quality), errors="coerce").to_numpy(float)
+    s = np.nan_to_num((q - np.nanmean(q)) / np.nanstd(q))
+    out = np.empty(len(roles), dtype=object)
+    for code, (prefix, k) in ORGANISATIONS.items():
+        names = np.array([f"{prefix}{j:03d}" for j in range(1, k + 1)])
+        size = rng.gamma(2.0, 1.0, k)
+        climate = rng.normal(size=k)
+        taken = {r: np.zeros(k, bool) for r in ONE_PER_ORGANISATION}
+        for i in np.flatnonzero(np.asarray(nation) == code):
+            role = roles[i]
+            pref = np.exp(ORG_CLIMATE * climate * s[i])
+            if role in taken:
+                free = ~taken[role] if (~taken[role]).any() else np.ones(k, bool)
+                p = pref * free
+            else:
+                p = pref * size
+            j = rng.choice(k, p=p / p.sum())
+            if role in taken:
+                taken[role][j] = True
+            out[i] = names[j]
+    return out
 
 
 def load_codebook_text(text: str):
@@ -422,6 +466,11 @@ survey's published figures (Powell & Davies, Managing doctors, doctors managing,
   codebook); `make codebook DATA=data/raw/demo` drafts a codebook from it.
 - `analyst_decisions.yaml`: what the analyst decided on that draft (role, agreement codes,
   reversed items, names); draft + decisions give the same results as `codebook.yaml`.
+- `OrgCode` (the export's last column, embedded data from the contact list): a fictional
+  identifier of the NHS trust or board each respondent works in (about 150 organisations; at
+  most one chief executive and one medical director each). The codebook declares it under
+  `design: organisation:`; it is the primary sampling unit of the design-based intervals and
+  tests (notebook 03), kept apart from the clean data and never published.
 - `sampling_frame.csv`: the people invited, by role group and nation (with those known to be
   ineligible), calibrated on the only published response rates (2002: 66% at board level, 73%
   at directorate level); it gives response rates and the weights (notebook 03).

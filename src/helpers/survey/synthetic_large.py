@@ -305,7 +305,24 @@ def columns(n: int, seed: int = 20151) -> dict[str, pa.Array]:
     for col in ["Q3", "Q4", "Q5", "Q6", "Q7", "Q8"] + [f"Q9_{j}" for j in range(1, 14)]:
         out[col] = _codes(body[col])
     out["Q10"] = _text([""] + [_csv_field(t) for t in COMMENTS], comment)
+    out[demo.ORG_COLUMN] = _organisations(body["Q3"], n, seed)
     return out
+
+
+def _organisations(nation: np.ndarray, n: int, seed: int) -> pa.Array:
+    """The demo's organisation identifier (embedded data, last column): per nation code 1-4 as
+    many organisations as the demo's scaled to ``n`` (about 3 respondents each), drawn
+    uniformly from their own random stream; blank where the nation is (no consent)."""
+    rng = np.random.default_rng([seed, 7])
+    scale = max(n / 472, 1.0)
+    names: list[str] = [""]
+    index = np.zeros(len(nation), dtype=np.int64)
+    for code, (prefix, k) in demo.ORGANISATIONS.items():
+        count = int(round(k * scale))
+        rows = np.flatnonzero(nation == int(code))
+        index[rows] = len(names) + rng.integers(0, count, rows.size)
+        names += [f"{prefix}{j:03d}" if count < 1000 else f"{prefix}{j:05d}" for j in range(1, count + 1)]
+    return _text(names, index)
 
 
 def header_rows(seed: int = 20151) -> list[list[str]]:

@@ -34,12 +34,17 @@ from helpers.survey.attitudes.descriptives import (  # noqa: F401
     tidy_numbers,
 )
 from helpers.survey.attitudes.design import (  # noqa: F401
+    DESIGN_FILE,
     FRAME_FILE,
+    ORGANISATION,
+    attach_design,
+    design_covariance,
     design_proportion,
     frame_keys,
     frame_margins,
     load_frame,
     protect_response_rates,
+    rao_scott,
     response_rates,
     weighted_estimates,
 )
@@ -66,9 +71,12 @@ from helpers.survey.attitudes.items import (  # noqa: F401
 )
 from helpers.survey.attitudes.models import (  # noqa: F401
     beside_proportional_odds,
+    failing_brant,
     model_reference_role,
     models_note,
     ordinal_models,
+    partial_odds_models,
+    partial_proportional_odds,
     role_odds_ratios_for_chart,
 )
 from helpers.survey.attitudes.multiplicity import (  # noqa: F401
@@ -78,6 +86,7 @@ from helpers.survey.attitudes.multiplicity import (  # noqa: F401
 )
 from helpers.survey.attitudes.multiplicity import adjust as adjust_family  # noqa: F401
 from helpers.survey.attitudes.role_differences import (  # noqa: F401
+    design_role_tests,
     role_tests,
 )
 from helpers.survey.attitudes.scales import (  # noqa: F401

@@ -182,8 +182,19 @@ def roles_as_columns(clean: pd.DataFrame, item: str, roles: Sequence[str] = ROLE
     return pd.DataFrame(out, index=clean.index)
 
 
-TEST_STATISTICS = {"chi2", "lr_chi2", "ordinal_z", "z", "t", "F", "H", "statistic"}
-EFFECT_SIZES = {"cramers_v", "eta_squared", "epsilon_squared", "alpha", "omega", "alpha_if_deleted", "kappa"}
+TEST_STATISTICS = {"chi2", "lr_chi2", "ordinal_z", "z", "t", "F", "H", "statistic", "ndf", "ddf"}
+EFFECT_SIZES = {
+    "cramers_v",
+    "eta_squared",
+    "epsilon_squared",
+    "alpha",
+    "omega",
+    "alpha_if_deleted",
+    "kappa",
+    "delta_mean",
+}
+# Counts of people or invitations: whole numbers (helpers.numbers 'count'), never '465.0'
+COUNTS = {"n", "invited", "ineligible", "eligible", "complete", "partial", "unmatched", "respondents"}
 
 
 def number_kind(name: str) -> str | None:
@@ -192,6 +203,8 @@ def number_kind(name: str) -> str | None:
     Test statistics (chi-square, z, F, H) to 1 decimal and p-values to 2 significant figures
     (issue 13: the precision a reader needs; the third decimal of a chi-square let an intruder
     pick the one table among the candidates that fits); effect sizes and reliability to 2."""
+    if name in COUNTS or (name.startswith("n_") and name != "n_psu"):
+        return "count"
     if name in TEST_STATISTICS or name.endswith(("_chi2", "_z")):
         return "test_statistic"
     if name == "p_value" or name.startswith(("p_", "ordinal_p", "kw_p")):
@@ -206,7 +219,8 @@ def number_kind(name: str) -> str | None:
 def tidy_numbers(table: pd.DataFrame) -> pd.DataFrame:
     """Round for publication: percentages and their CIs to 1 decimal; test statistics, p-values
     and effect sizes through :func:`helpers.numbers.rounded` (see :func:`number_kind`); other
-    statistics to 3 decimals; counts and text untouched."""
+    statistics to 3 decimals; counts (:data:`COUNTS`, ``n_*``) as whole numbers, a suppressed
+    or absent one left empty; text untouched."""
 
     def rounder(name):
         if name.startswith(
@@ -221,11 +235,21 @@ def tidy_numbers(table: pd.DataFrame) -> pd.DataFrame:
     out = table.copy()
     if "odds_ratio" in out.columns:  # odds ratios and their CIs: helpers.numbers (issue 14, 3)
         out = _round_odds_ratios(out)
+    mixed = {"kind", "estimate"} <= set(out.columns)  # the sensitivity table: % or scale mean by row
+    if mixed:
+        out["estimate"] = [
+            v if pd.isna(v) else (round(v, 1) if str(k).startswith("item") else numbers.rounded(v, "mean"))
+            for k, v in zip(out["kind"], out["estimate"])
+        ]
     for col in out.columns:
         if "odds_ratio" in out.columns and col in ("odds_ratio", "ci_low", "ci_high"):
             continue
+        if mixed and col == "estimate":
+            continue
         values, fn = out[col], rounder(str(col))
-        if pd.api.types.is_float_dtype(values):
+        if number_kind(str(col)) == "count" and pd.api.types.is_float_dtype(values):
+            out[col] = values.map(lambda v, fn=fn: fn(v) if pd.notna(v) else v).astype("Int64")
+        elif pd.api.types.is_float_dtype(values):
             out[col] = values.map(lambda v, fn=fn: fn(v) if pd.notna(v) else v)
         elif values.dtype == object:  # numbers mixed with suppression markers
             out[col] = values.map(

@@ -291,3 +291,168 @@ def protect_response_rates(table: pd.DataFrame, rule) -> pd.DataFrame:
         derived=derived,
     )
     return protected
+
+
+def _psu_strata(n: int, psu, strata) -> tuple[np.ndarray, np.ndarray]:
+    """PSU and stratum labels as strings (each respondent its own PSU when ``psu`` is None)."""
+    p = np.arange(n).astype(str) if psu is None else pd.Series(psu).astype(str).to_numpy()
+    h = np.zeros(n).astype(str) if strata is None else pd.Series(strata).astype(str).to_numpy()
+    return p, h
+
+
+def design_covariance(y: np.ndarray, weights, psu=None, strata=None) -> tuple[np.ndarray, np.ndarray]:
+    """Weighted means of the columns of ``y`` (rows with any missing value are outside the
+    domain) and their Taylor-linearised covariance matrix, as :func:`design_proportion` for one
+    column (with replacement at the first stage, every PSU counted, no finite-population
+    correction): R's ``attr(svymean(~..., design, na.rm = TRUE), "var")``."""
+    y = np.asarray(y, dtype=float)
+    w = np.asarray(weights, dtype=float)
+    inside = ~np.isnan(y).any(axis=1)
+    wsum = w[inside].sum()
+    p = (w[inside, None] * y[inside]).sum(axis=0) / wsum
+    z = np.where(inside[:, None], w[:, None] * (np.nan_to_num(y) - p) / wsum, 0.0)
+    p_id, h_id = _psu_strata(len(y), psu, strata)
+    totals = pd.DataFrame(z).groupby([h_id, p_id], sort=False).sum()
+    strata_of = totals.index.get_level_values(0)
+    var = np.zeros((y.shape[1], y.shape[1]))
+    for h in pd.unique(strata_of):
+        block = totals.to_numpy()[strata_of == h]
+        m = len(block)
+        if m > 1:
+            dev = block - block.mean(axis=0)
+            var += m / (m - 1) * dev.T @ dev
+    return p, var
+
+
+@dataclass(frozen=True)
+class RaoScott:
+    """Rao-Scott adjusted Pearson chi-square of a two-way table under the design.
+
+    ``chi2``: Pearson's X^2 of the weighted table scaled to ``n`` (the respondents in the
+    domain); ``dof`` = (r - 1)(c - 1); ``delta_mean``: the mean generalised design effect (the
+    eigenvalues of Delta); ``a2``: their squared coefficient of variation.
+    First order: X^2 / delta_mean on ``dof`` degrees of freedom (``chi2_first``, ``p_first``;
+    R's ``svychisq(statistic = "Chisq")``). Second order: ``F`` = X^2 / trace(Delta) on
+    ``ndf`` = dof / (1 + a2) and ``ddf`` = ndf (PSUs - strata) degrees of freedom (``p_f``;
+    R's default ``statistic = "F"``), and its chi-square form X^2 / (delta_mean (1 + a2)) on
+    ``ndf`` (``chi2_second``, ``p_second``)."""
+
+    chi2: float
+    dof: int
+    n: int
+    n_psu: int
+    delta_mean: float
+    a2: float
+    chi2_first: float
+    p_first: float
+    F: float
+    ndf: float
+    ddf: float
+    p_f: float
+    chi2_second: float
+    p_second: float
+
+
+def rao_scott(rows, cols, weights, psu=None, strata=None) -> RaoScott:
+    """Rao-Scott (1981, 1984) first- and second-order corrections of Pearson's chi-square test of
+    independence of ``rows`` and ``cols`` (categorical; missing values outside the domain) for
+    data with ``weights`` and ``psu`` (primary sampling units; None: each respondent its own)
+    within ``strata``. As R's survey package ``svychisq`` (Lumley): the cell proportions' design
+    covariance V (Taylor linearisation, :func:`design_covariance`), C the interaction contrasts
+    of the saturated model orthogonal to the main effects, D the diagonal of the proportions,
+    and Delta = (C' D^-1 C / n)^-1 (C' D^-1 V D^-1 C), whose eigenvalues are the generalised
+    design effects. Only categories observed in the domain count. Under simple random sampling
+    with equal weights Delta = n / (n - 1) I: the first-order statistic is X^2 (n - 1) / n.
+    (R scales X^2 to every row of the data, missing ones included, and Delta with it, so its
+    adjusted statistics and p-values equal these; its unadjusted X^2 does not when values are
+    missing.) NaN with fewer than two categories either way or fewer than two PSUs."""
+    from scipy.stats import chi2 as chi2_dist
+    from scipy.stats import f as f_dist
+
+    r = pd.Series(rows, dtype=object).reset_index(drop=True)
+    c = pd.Series(cols, dtype=object).reset_index(drop=True)
+    w = np.asarray(weights, dtype=float)
+    p_id, h_id = _psu_strata(len(w), psu, strata)
+    inside = (r.notna() & c.notna()).to_numpy() & (w > 0)
+    r_levels = list(dict.fromkeys(r[inside]))
+    c_levels = list(dict.fromkeys(c[inside]))
+    nr, nc = len(r_levels), len(c_levels)
+    n, n_psu = int(inside.sum()), len(set(zip(h_id, p_id)))
+    nu = n_psu - len(set(h_id))
+    nan = float("nan")
+    if nr < 2 or nc < 2 or nu < 1:
+        return RaoScott(nan, 0, n, n_psu, nan, nan, nan, nan, nan, nan, nan, nan, nan, nan)
+    # cell indicators, cell k = i * nc + j; NaN outside the domain
+    ri = r.map({v: i for i, v in enumerate(r_levels)}).to_numpy()
+    ci = c.map({v: j for j, v in enumerate(c_levels)}).to_numpy()
+    y = np.full((len(w), nr * nc), np.nan)
+    y[inside] = 0.0
+    y[np.flatnonzero(inside), (ri[inside] * nc + ci[inside]).astype(int)] = 1.0
+    p, V = design_covariance(y, w, psu=p_id, strata=h_id)
+    # Pearson's X^2 of the weighted table scaled to n
+    table = p.reshape(nr, nc)
+    expected = np.outer(table.sum(axis=1), table.sum(axis=0))
+    x2 = float(n * ((table - expected) ** 2 / expected).sum())
+    # interaction contrasts orthogonal to the main effects (R: qr.resid(qr(X1), X12[, interactions]))
+    ii, jj = np.repeat(np.arange(nr), nc), np.tile(np.arange(nc), nr)
+    row_d = (ii[:, None] == np.arange(1, nr)).astype(float)
+    col_d = (jj[:, None] == np.arange(1, nc)).astype(float)
+    X1 = np.column_stack([np.ones(nr * nc), row_d, col_d])
+    X12 = np.column_stack([row_d[:, a] * col_d[:, b] for a in range(nr - 1) for b in range(nc - 1)])
+    C = X12 - X1 @ np.linalg.lstsq(X1, X12, rcond=None)[0]
+    inv_d = np.where(p > 0, 1 / np.where(p > 0, p, 1), 0.0)
+    denom = C.T @ (inv_d[:, None] * C) / n
+    numer = C.T @ (inv_d[:, None] * V * inv_d[None, :]) @ C
+    delta = np.linalg.solve(denom, numer)
+    dof = (nr - 1) * (nc - 1)
+    trace, trace2 = float(np.trace(delta)), float(np.trace(delta @ delta))
+    delta_mean = trace / dof
+    ndf = trace**2 / trace2
+    a2 = dof / ndf - 1
+    first = x2 / delta_mean
+    F = x2 / trace
+    second = x2 / (delta_mean * (1 + a2))
+    return RaoScott(
+        chi2=x2,
+        dof=dof,
+        n=n,
+        n_psu=n_psu,
+        delta_mean=delta_mean,
+        a2=a2,
+        chi2_first=first,
+        p_first=float(chi2_dist.sf(first, dof)),
+        F=F,
+        ndf=ndf,
+        ddf=ndf * nu,
+        p_f=float(f_dist.sf(F, ndf, ndf * nu)),
+        chi2_second=second,
+        p_second=float(chi2_dist.sf(second, ndf)),
+    )
+
+
+DESIGN_FILE = "survey_design.parquet"
+ORGANISATION = "organisation_id"
+
+
+def attach_design(clean: pd.DataFrame, codebook, path: str | Path, psu: str | None = None):
+    """The clean data with the organisation identifier as column :data:`ORGANISATION`, and the
+    name of the primary-sampling-unit column to use. Where the codebook declares
+    ``design: {organisation: <export column>}`` the cleaning stage wrote the identifier apart from
+    the clean data, to ``data/processed/survey_design.parquet`` (respondent, organisation), so no
+    output built from the clean data can carry it; here it is joined on the respondent pseudonym,
+    for the design only (decisions 9: never in a published table). ``psu``: params
+    ``survey.design.psu``, a clean-data variable that wins when given. Returns (clean, psu)."""
+    if psu is not None or not getattr(codebook, "organisation", None):
+        return clean, psu
+    path = Path(path)
+    if not path.is_file():
+        raise InputError(
+            path, "the codebook declares design.organisation but the cleaning stage wrote no design file"
+        )
+    design = pd.read_parquet(path)
+    if set(design["respondent"]) != set(clean["respondent"]):
+        raise InputError(
+            path, "the design file and the clean data hold different respondents: rerun the cleaning stage"
+        )
+    orgs = design.set_index("respondent")["organisation"]
+    return clean.assign(**{ORGANISATION: clean["respondent"].map(orgs).to_numpy()}), ORGANISATION

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
@@ -147,19 +148,29 @@ def role_odds_ratios_for_chart(odds_ratios: pd.DataFrame, items: Mapping[str, It
     )
 
 
+def failing_brant(brant_omnibus: pd.DataFrame, alpha: float = 0.05, p_col: str = "p_adjusted") -> list[str]:
+    """The items whose omnibus Brant test has ``p_col`` below ``alpha``."""
+    if brant_omnibus is None or not len(brant_omnibus):
+        return []
+    return brant_omnibus.loc[pd.to_numeric(brant_omnibus[p_col], errors="coerce") < alpha, "item"].tolist()
+
+
 def beside_proportional_odds(
     odds_ratios: pd.DataFrame,
     cutpoints: pd.DataFrame,
     brant_omnibus: pd.DataFrame,
     alpha: float = 0.05,
     p_col: str = "p_adjusted",
+    partial: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
-    """For the items failing the Brant test (omnibus ``p_col`` < ``alpha``), the role odds
-    ratios of the proportional-odds model beside the cut-point-specific binary logits' (Wald 95%
-    CIs): item, term, model ('proportional odds' or 'binary logit > level'), odds_ratio,
-    ci_low, ci_high, unstable. Where the cut-point odds ratios differ, the single PO odds ratio
+    """For the items failing the Brant test (:func:`failing_brant`), the role odds ratios of the
+    proportional-odds model beside those of the partial proportional-odds model (``partial``:
+    the odds ratios of :func:`partial_odds_models`, role non-parallel, covariates parallel) and
+    of the cut-point-specific binary logits (Wald 95% CIs): item, term, model ('proportional
+    odds', 'partial proportional odds > level' or 'binary logit > level'), odds_ratio, ci_low,
+    ci_high, unstable. Where the cut-point odds ratios differ, the single PO odds ratio
     averages over them; read the cut-points."""
-    failing = brant_omnibus.loc[pd.to_numeric(brant_omnibus[p_col], errors="coerce") < alpha, "item"]
+    failing = failing_brant(brant_omnibus, alpha, p_col)
     rows = []
     for item in failing:
         po = odds_ratios[(odds_ratios["item"] == item) & odds_ratios["term"].str.startswith("role[")]
@@ -175,6 +186,23 @@ def beside_proportional_odds(
                     "unstable": False,
                 }
             )
+            ppo = (
+                partial[(partial["item"] == item) & (partial["term"] == r["term"])]
+                if partial is not None
+                else partial
+            )
+            for _, c in ppo.iterrows() if ppo is not None else ():
+                rows.append(
+                    {
+                        "item": item,
+                        "term": r["term"],
+                        "model": f"partial proportional odds {c['cut']}",
+                        "odds_ratio": c["odds_ratio"],
+                        "ci_low": c["ci_low"],
+                        "ci_high": c["ci_high"],
+                        "unstable": False,
+                    }
+                )
             cuts = cutpoints[(cutpoints["item"] == item) & (cutpoints["term"] == r["term"])]
             for _, c in cuts.iterrows():
                 rows.append(
@@ -191,3 +219,174 @@ def beside_proportional_odds(
     return pd.DataFrame(
         rows, columns=["item", "term", "model", "odds_ratio", "ci_low", "ci_high", "unstable"]
     )
+
+
+# ---------------------------------------------------------------------------------------------
+# Partial proportional odds: a non-proportional role effect for items failing the Brant test
+# ---------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PartialFit:
+    """A partial proportional-odds fit (Peterson and Harrell 1990, unconstrained form).
+
+    Cumulative logits, cut-point j = 0..K-2 (answer above level j or not):
+    logit P(Y <= j) = theta_j - x'beta - z'gamma_j, with ``x`` the parallel terms (one odds ratio
+    for every cut-point, as in the proportional-odds model) and ``z`` the non-parallel ones (an
+    odds ratio exp(gamma_j) per cut-point): the odds of answering above level j against the
+    reference. With no ``z`` it is the proportional-odds model (statsmodels' OrderedModel
+    parameterisation, signs included). VGAM's ``cumulative(parallel = FALSE ~ z)`` fits the
+    same model with the opposite sign of the slopes."""
+
+    params: np.ndarray  # theta (K-1), beta (p), gamma (K-1 x q, row-major by cut)
+    cov: np.ndarray  # inverse of the observed information (analytic gradient, numeric Hessian)
+    llf: float
+    n: int
+    n_levels: int
+    parallel: list[str]
+    nonparallel: list[str]
+    converged: bool
+
+    def table(self, levels, alpha: float = 0.05) -> pd.DataFrame:
+        """term, cut ('> level'), odds_ratio, ci_low, ci_high (Wald), p_value: parallel terms
+        once (cut 'all'), non-parallel terms per cut-point."""
+        from scipy.stats import norm
+
+        z = norm.ppf(1 - alpha / 2)
+        m, p = self.n_levels - 1, len(self.parallel)
+        se = np.sqrt(np.clip(np.diag(self.cov), 0, None))
+        rows = []
+        for i, name in enumerate(self.parallel):
+            rows.append((name, "all", m + i))
+        for i, name in enumerate(self.nonparallel):
+            for j in range(m):
+                rows.append((name, f"> {levels[j]}", m + p + j * len(self.nonparallel) + i))
+        return pd.DataFrame(
+            [
+                {
+                    "term": name,
+                    "cut": cut,
+                    "odds_ratio": float(np.exp(self.params[k])),
+                    "ci_low": float(np.exp(self.params[k] - z * se[k])),
+                    "ci_high": float(np.exp(self.params[k] + z * se[k])),
+                    "p_value": float(2 * norm.sf(abs(self.params[k] / se[k]))) if se[k] > 0 else np.nan,
+                }
+                for name, cut, k in rows
+            ],
+            columns=["term", "cut", "odds_ratio", "ci_low", "ci_high", "p_value"],
+        )
+
+
+def _ppo_loglik(params, y, X, Z, m, gradient=False):
+    from scipy.special import expit
+
+    n, p, q = len(y), X.shape[1], Z.shape[1]
+    theta, beta = params[:m], params[m : m + p]
+    gamma = params[m + p :].reshape(m, q)
+    eta = theta[None, :] - (X @ beta)[:, None] - Z @ gamma.T  # n x m
+    F = expit(eta)
+    ext = np.column_stack([np.zeros(n), F, np.ones(n)])
+    rows = np.arange(n)
+    pi = ext[rows, y + 1] - ext[rows, y]
+    if (pi <= 0).any():  # cumulative probabilities cross: outside the model
+        return (-np.inf, np.zeros_like(params)) if gradient else -np.inf
+    llf = float(np.log(pi).sum())
+    if not gradient:
+        return llf
+    dF = F * (1 - F)
+    G = np.zeros((n, m))  # d log pi_i / d eta_ij
+    up = y < m
+    G[rows[up], y[up]] += dF[rows[up], y[up]] / pi[up]
+    low = y > 0
+    G[rows[low], y[low] - 1] -= dF[rows[low], y[low] - 1] / pi[low]
+    grad = np.concatenate([G.sum(axis=0), -X.T @ G.sum(axis=1), (-(Z.T @ G)).T.ravel()])
+    return llf, grad
+
+
+def partial_proportional_odds(y_codes, X: pd.DataFrame, Z: pd.DataFrame, n_levels: int) -> PartialFit:
+    """Maximum-likelihood fit of the partial proportional-odds model (:class:`PartialFit`) of
+    answer codes ``y_codes`` (0..n_levels-1) on parallel terms ``X`` and non-parallel terms
+    ``Z`` (scipy BFGS with the analytic gradient, started from the marginal cumulative logits;
+    standard errors from the inverse of the Hessian, differentiated numerically from the
+    analytic gradient). A step where the cumulative probabilities cross is refused."""
+    from scipy.optimize import minimize
+    from statsmodels.tools.numdiff import approx_fprime
+
+    y = np.asarray(y_codes, dtype=int)
+    Xa, Za = np.asarray(X, dtype=float).reshape(len(y), -1), np.asarray(Z, dtype=float).reshape(len(y), -1)
+    m, p, q = n_levels - 1, Xa.shape[1], Za.shape[1]
+    share = np.clip(np.cumsum(np.bincount(y, minlength=n_levels))[:m] / len(y), 1e-6, 1 - 1e-6)
+    start = np.concatenate([np.log(share / (1 - share)), np.zeros(p + m * q)])
+
+    def objective(v):
+        llf, grad = _ppo_loglik(v, y, Xa, Za, m, gradient=True)
+        return (1e300, np.zeros_like(v)) if not np.isfinite(llf) else (-llf, -grad)
+
+    res = minimize(objective, start, jac=True, method="BFGS", options={"gtol": 1e-8, "maxiter": 10000})
+    hess = approx_fprime(res.x, lambda v: -_ppo_loglik(v, y, Xa, Za, m, gradient=True)[1], centered=True)
+    hess = (hess + hess.T) / 2
+    try:
+        cov = np.linalg.inv(hess)
+    except np.linalg.LinAlgError:
+        cov = np.full_like(hess, np.nan)
+    grad_norm = float(np.abs(objective(res.x)[1]).max())
+    return PartialFit(
+        res.x,
+        cov,
+        -float(res.fun),
+        len(y),
+        n_levels,
+        list(X.columns) if hasattr(X, "columns") else [f"x{i}" for i in range(p)],
+        list(Z.columns) if hasattr(Z, "columns") else [f"z{i}" for i in range(q)],
+        bool(grad_norm < 1e-4),
+    )
+
+
+def partial_odds_models(
+    clean: pd.DataFrame,
+    items: Mapping[str, Item],
+    failing: Sequence[str],
+    covariates: Sequence[str] = (),
+    reference_role: str = "Clinical director",
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """For each item in ``failing`` (those failing the Brant test): the partial proportional-odds
+    model with role non-parallel (an odds ratio per cut-point) and the covariates parallel, on
+    the same complete cases as :func:`ordinal_models`. Returns (odds_ratios: item, term, cut,
+    odds_ratio, ci_low, ci_high, n; tests: item, n, llf_po, llf_ppo, lr_chi2, dof,
+    p_value, converged: the likelihood-ratio test of proportional odds for role, PO nested in
+    PPO)."""
+    from scipy.stats import chi2 as chi2_dist
+
+    d, present = _model_frame(clean, covariates, reference_role)
+    ors, tests = [], []
+    for name in failing:
+        sample = d.dropna(subset=[name, "role", *present])
+        y = sample[name]
+        levels = [c for c in y.cat.categories if (y == c).any()]
+        codes = pd.Categorical(y.astype(object), categories=levels).codes
+        X = stats.design_matrix(sample, present) if present else pd.DataFrame(index=sample.index)
+        X = X.loc[:, X.std(ddof=0) > 0]
+        X, _ = stats.drop_collinear(X) if X.shape[1] else (X, [])
+        Z = stats.design_matrix(sample, ["role"])
+        Z = Z.loc[:, Z.std(ddof=0) > 0]
+        ppo = partial_proportional_odds(codes, X, Z, len(levels))
+        po = partial_proportional_odds(codes, pd.concat([Z, X], axis=1), Z.iloc[:, :0], len(levels))
+        lr = 2 * (ppo.llf - po.llf)
+        dof = (len(levels) - 2) * Z.shape[1]
+        ors.append(ppo.table(levels).assign(item=name, n=ppo.n))
+        tests.append(
+            {
+                "item": name,
+                "n": ppo.n,
+                "llf_po": po.llf,
+                "llf_ppo": ppo.llf,
+                "lr_chi2": max(lr, 0.0),
+                "dof": dof,
+                "p_value": float(chi2_dist.sf(max(lr, 0.0), dof)) if dof else np.nan,
+                "converged": ppo.converged and po.converged,
+            }
+        )
+    cols = ["item", "term", "cut", "odds_ratio", "ci_low", "ci_high", "n"]  # CIs only: no new p family
+    odds = pd.concat(ors, ignore_index=True)[cols] if ors else pd.DataFrame(columns=cols)
+    test_cols = ["item", "n", "llf_po", "llf_ppo", "lr_chi2", "dof", "p_value", "converged"]
+    return odds, pd.DataFrame(tests, columns=test_cols)

@@ -16,6 +16,8 @@ the data folder, ``survey/analysis_plan.yaml``::
       pairwise_contrasts: holm  # every item x pair of role groups
       then_vs_now: holm         # every comparison with a published figure that has a test
       scale_tests: holm         # ANOVA across role groups, one per scale
+      weighted_role_tests: holm # Rao-Scott chi-square across roles (weighted design), one per item
+      partial_proportional_odds: holm  # LR test of the partial against the PO model, failing items
 
 Without the file the documented defaults (:data:`DEFAULT_FAMILIES`: Holm within each family, no
 primary items) apply, and the multiplicity table says so.
@@ -43,6 +45,8 @@ DEFAULT_FAMILIES = {
     "pairwise_contrasts": "holm",
     "then_vs_now": "holm",
     "scale_tests": "holm",
+    "weighted_role_tests": "holm",
+    "partial_proportional_odds": "holm",
 }
 METHOD_NAMES = {"holm": "Holm", "fdr_bh": "Benjamini-Hochberg", "bonferroni": "Bonferroni", "none": "none"}
 

@@ -59,3 +59,52 @@ def role_tests(
     out[f"p_{adjust}"] = stats.adjust_pvalues(out["p_chi2"], adjust)
     out[f"kw_p_{adjust}"] = stats.adjust_pvalues(out["kw_p"], adjust)
     return out
+
+
+def design_role_tests(
+    clean: pd.DataFrame,
+    items: Mapping[str, Item],
+    weights: pd.Series,
+    psu: str | None = None,
+    roles: Sequence[str] = ROLES,
+    adjust: str = "holm",
+) -> pd.DataFrame:
+    """The role test of the weighted (and clustered) analysis: per item, the Rao-Scott adjusted
+    Pearson chi-square of role group x answer level (:func:`.design.rao_scott`) over the
+    respondents that have a weight (``weights``: indexed by rows of ``clean``, e.g. the raking
+    weights of :func:`.design.weighted_estimates`), with ``psu`` (the column of ``clean`` holding
+    the organisation identifier; None: each respondent its own PSU) as primary sampling unit.
+    Columns: item, n, chi2 (Pearson's X^2 of the weighted table scaled to n), dof, delta_mean
+    (mean generalised design effect), chi2_first and p_first (first-order correction), F, ndf,
+    ddf and p_f (second order, F reference: R's ``svychisq`` default, the p reported) and
+    ``p_<adjust>`` (``p_f`` adjusted across items). Respondents outside ``roles`` are outside the
+    domain (their PSUs still count)."""
+    from helpers.survey.attitudes.design import rao_scott
+
+    weights = pd.Series(weights).dropna()
+    d = clean.loc[weights.index]
+    role = d["role"].astype(object)
+    role = role.where(role.isin(list(roles)))
+    cluster = d[psu] if psu is not None and psu in d.columns else None
+    w = weights.to_numpy(dtype=float)
+    rows = []
+    for name in items:
+        rs = rao_scott(role, d[name].astype(object), w, psu=cluster)
+        rows.append(
+            {
+                "item": name,
+                "n": rs.n,
+                "chi2": rs.chi2,
+                "dof": rs.dof,
+                "delta_mean": rs.delta_mean,
+                "first_order_chi2": rs.chi2_first,
+                "p_first_order": rs.p_first,
+                "F": rs.F,
+                "ndf": rs.ndf,
+                "ddf": rs.ddf,
+                "p_f": rs.p_f,
+            }
+        )
+    out = pd.DataFrame(rows)
+    out[f"p_{adjust}"] = stats.adjust_pvalues(out["p_f"], adjust)
+    return out

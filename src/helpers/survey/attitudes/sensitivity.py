@@ -8,8 +8,9 @@ the rules of the main analysis and under each alternative:
   ``flag_straightliner``) left out;
 - ``don't know as neutral``: non-substantive answers counted as the item's middle level (items
   with an odd number of levels only), so they enter the denominator;
-- ``weighted``: the raking weights of the main analysis (the role test is not repeated: a
-  design-based test is not computed here, marked "not assessed").
+- ``weighted``: the raking weights of the main analysis; the role test is the Rao-Scott
+  adjusted chi-square (second order, F reference) of the weighted design, with the organisation
+  as primary sampling unit where the data hold one (:func:`.role_differences.design_role_tests`).
 
 For every scale: the mean score of all respondents and whether the role groups differ (ANOVA,
 Holm over the scales), available-case (the main rule: at least three quarters of the items
@@ -29,7 +30,7 @@ import pandas as pd
 
 from helpers import stats
 from helpers.survey.attitudes.items import ROLES, Item, Scale
-from helpers.survey.attitudes.role_differences import role_tests
+from helpers.survey.attitudes.role_differences import design_role_tests, role_tests
 from helpers.survey.attitudes.scales import scale_scores
 
 MAIN = "main analysis"
@@ -49,9 +50,13 @@ def _dont_know_as_neutral(clean: pd.DataFrame, items: Mapping[str, Item]) -> pd.
 
 
 def _item_rows(
-    data: pd.DataFrame, items: Mapping[str, Item], rule: str, alpha: float, test: bool, weights=None
+    data: pd.DataFrame, items: Mapping[str, Item], rule: str, alpha: float, weights=None, psu=None
 ):
-    tests = role_tests(data, items) if test else None
+    tests = (
+        role_tests(data, items)
+        if weights is None
+        else design_role_tests(data, items, pd.Series(weights, index=data.index), psu)
+    )
     rows = []
     for i, (name, item) in enumerate(items.items()):
         ok = data[name].notna()
@@ -61,9 +66,7 @@ def _item_rows(
         else:
             w = pd.Series(weights, index=data.index).where(ok)
             est = 100 * float((y * w).sum() / w.sum()) if ok.any() else np.nan
-        differs = (
-            bool(tests["p_holm"].iloc[i] < alpha) if test and np.isfinite(tests["p_holm"].iloc[i]) else None
-        )
+        differs = bool(tests["p_holm"].iloc[i] < alpha) if np.isfinite(tests["p_holm"].iloc[i]) else None
         rows.append(
             {
                 "kind": "item % agreeing",
@@ -108,20 +111,22 @@ def sensitivity(
     scales: Mapping[str, Scale],
     weights: pd.Series | None = None,
     alpha: float = 0.05,
+    psu: str | None = None,
 ) -> pd.DataFrame:
     """The sensitivity table (columns :data:`COLUMNS`), main analysis first for each estimate.
     ``weights``: raking weights indexed like ``clean`` (respondents without a weight left out of
-    the weighted rule); None leaves the weighted rule out."""
-    rows = _item_rows(clean, items, MAIN, alpha, True)
+    the weighted rule); None leaves the weighted rule out. ``psu``: the column of ``clean``
+    holding the organisation identifier (the weighted rule's primary sampling unit), or None."""
+    rows = _item_rows(clean, items, MAIN, alpha)
     flags = [c for c in ("flag_speeder", "flag_straightliner") if c in clean]
     if flags:
         keep = ~clean[flags].fillna(False).astype(bool).any(axis=1)
-        rows += _item_rows(clean[keep], items, "speeders and straight-liners excluded", alpha, True)
-    rows += _item_rows(_dont_know_as_neutral(clean, items), items, "don't know as neutral", alpha, True)
+        rows += _item_rows(clean[keep], items, "speeders and straight-liners excluded", alpha)
+    rows += _item_rows(_dont_know_as_neutral(clean, items), items, "don't know as neutral", alpha)
     if weights is not None:
         w = pd.Series(weights).reindex(clean.index)
         has = w.notna()
-        rows += _item_rows(clean[has], items, "weighted", alpha, False, w[has].to_numpy())
+        rows += _item_rows(clean[has], items, "weighted", alpha, w[has].to_numpy(), psu)
     if scales:
         rows += _scale_rows(clean, items, scales, MAIN, 0.75, alpha)
         rows += _scale_rows(clean, items, scales, "complete cases", 1.0, alpha)

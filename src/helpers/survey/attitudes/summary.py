@@ -23,6 +23,10 @@ SHEET_TITLES = {
         "Tests across the four role groups",
         "Pearson chi-square (no continuity correction; Monte Carlo p with fixed margins, 9,999 tables, where an expected count is below 5) and Kruskal-Wallis; role groups are nominal, so no trend test. Cramér's V described by Cohen's thresholds divided by sqrt(v_df). Holm-adjusted across items.",
     ),
+    "weighted_role_tests": (
+        "Tests across the four role groups, weighted design",
+        "Rao-Scott adjusted Pearson chi-square of the raking-weighted data, organisations as primary sampling units where the data hold an organisation identifier: first order (first_order_chi2 on dof, p_first_order) and second order (F on ndf and ddf, p_f, as R's svychisq default); delta_mean is the mean generalised design effect. Holm-adjusted across items.",
+    ),
     "ordinal_odds_ratios": (
         "Proportional-odds models: odds ratios",
         "Reference: clinical directors; covariates nation, years in role, organisation type; Wald 95% CIs.",
@@ -42,6 +46,14 @@ SHEET_TITLES = {
     "ordinal_beside_po": (
         "Items failing the Brant test: cut-point odds ratios beside the proportional-odds model",
         "Role odds ratios of the proportional-odds model and of the separate binary logits at each cut-point; Wald 95% CIs; 'unstable' marks separation.",
+    ),
+    "ordinal_partial_odds": (
+        "Items failing the Brant test: partial proportional-odds models",
+        "Role odds ratios per cut-point (answer above the level), covariates' odds ratios once (cut 'all'); maximum likelihood, Wald 95% CIs.",
+    ),
+    "ordinal_partial_tests": (
+        "Likelihood-ratio test of the partial against the proportional-odds model",
+        "Role non-parallel against parallel, (levels - 2) x 3 degrees of freedom; Holm-adjusted across the items tested.",
     ),
     "scale_reliability": (
         "Scale reliability",
