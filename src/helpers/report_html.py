@@ -124,8 +124,17 @@ def exporter():
     return exp
 
 
+# Cells tagged so are for the seminar deck only (e.g. the slide-sized PRISMA flow beside the
+# full diagram the report shows): left out of the written report.
+DECK_ONLY = "deck-only"
+
+
 def to_html(notebook: nbformat.NotebookNode) -> str:
-    body, _ = exporter().from_notebook_node(notebook)
+    import copy
+
+    nb = copy.deepcopy(notebook)
+    nb.cells = [c for c in nb.cells if DECK_ONLY not in c.metadata.get("tags", [])]
+    body, _ = exporter().from_notebook_node(nb)
     return body
 
 

@@ -61,7 +61,12 @@ DECK_CSS = """
 .reveal .jp-OutputArea-output pre { font-size: 0.55em; }
 .reveal .provenance { font-size: 0.5em; }
 .reveal .slides > section, .reveal .slides > section > section { height: 100%; overflow: hidden; }
-.reveal .gt_table { font-size: 0.72em !important; width: 100% !important; }
+.reveal .gt_table { font-size: 0.8em !important; width: 100% !important; }
+.reveal .gt_table td, .reveal .gt_table th { padding-top: 0.3em !important; padding-bottom: 0.3em !important; }
+.reveal table.prisma-flow, .reveal table.prisma-flow td { font-family: "Source Sans Pro", Helvetica, sans-serif; background: none !important; }
+.reveal .gt_table .gt_stub, .reveal .gt_table .gt_col_heading:first-child { min-width: 13em; }
+.reveal table.prisma-flow { font-size: 0.95em !important; }
+.reveal table.prisma-flow tr { background: none !important; }
 .reveal .gt_table td, .reveal .gt_table th, .reveal .gt_table .gt_title { font-size: 100% !important; }
 .reveal .gt_table .gt_sourcenote { font-size: 70% !important; }
 .reveal .slides > section:first-child h1 { font-size: 2.1em; margin-top: 2.5em; }
@@ -332,8 +337,56 @@ def prepare(nb, records: list[dict] | None = None):
     cells.append(
         nbformat.v4.new_markdown_cell("\n".join(about), metadata={"slideshow": {"slide_type": "slide"}})
     )
-    nb.cells = cells
+    nb.cells = apply_messages(cells)
     return nb
+
+
+def deck_message(output) -> dict | None:
+    """The slide message an output carries (helpers.findings.messages.Message: output metadata
+    ``deck`` with ``headline`` and ``notes``), or None."""
+    meta = output.get("metadata") or {}
+    for found in (meta.get("deck"), (meta.get("text/markdown") or {}).get("deck")):
+        if isinstance(found, dict) and found.get("headline"):
+            return found
+    return None
+
+
+def apply_messages(cells: list) -> list:
+    """Each slide whose cells display a message: the message's headline becomes the slide's
+    heading (a finding as a sentence, not a topic), its notes replace the speaker notes (the
+    slide's numbers with bases and intervals rather than the notebook's explanations), and the
+    message output itself leaves the slide body."""
+    import nbformat
+
+    out: list = []
+    heading = notes = None  # the current slide's heading cell and notes cell
+    for cell in cells:
+        kind = _slide_type(cell)
+        if kind == "slide":
+            heading = cell if cell.cell_type == "markdown" and cell.source.lstrip().startswith("#") else None
+            notes = None
+        elif kind == "notes":
+            notes = cell
+        if cell.cell_type == "code":
+            kept = []
+            for output in cell.get("outputs", []):
+                message = deck_message(output)
+                if message is None:
+                    kept.append(output)
+                    continue
+                text = "\n".join(f"- {line}" for line in message.get("notes") or [])
+                if heading is not None:
+                    heading.source = "## " + message["headline"]
+                if notes is not None:
+                    notes.source = text
+                elif text:
+                    notes = nbformat.v4.new_markdown_cell(
+                        text, metadata={"slideshow": {"slide_type": "notes"}}
+                    )
+                    out.append(notes)
+            cell.outputs = kept
+        out.append(cell)
+    return out
 
 
 # Slides about how the pipeline ran rather than what was found: kept in the written report only.

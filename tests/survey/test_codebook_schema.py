@@ -27,6 +27,7 @@ def write(tmp_path, change):
         (lambda r: r.update(multi_item_scale={}), "(top level): unknown key(s) 'multi_item_scale'", None),
         (lambda r: r["variables"]["nation"].pop("source"), "variables.nation: `source` is required here", None),
         (lambda r: r["variables"]["att_teamwork"].update(reverse="yes"), "variables.att_teamwork.reverse: expected true or false", "yes"),
+        (lambda r: r["variables"]["att_teamwork"].update(short_label=["Teamwork"]), "variables.att_teamwork.short_label: expected text", ["Teamwork"]),
         (lambda r: r.update(covariates="nation"), "covariates: expected a list of names or a mapping", "nation"),
         (lambda r: r["published_comparison"]["relationship_improve"].pop("levels"),
          "published_comparison.relationship_improve: `levels` is required here", None),
@@ -42,3 +43,17 @@ def test_type_slips_name_the_file_and_the_key(tmp_path, change, message, value):
 
 def test_the_demo_codebook_has_the_shape():
     assert load_codebook(DEMO).title.startswith("Doctors and managers")
+
+
+def test_short_label_is_optional_and_used_where_space_is_tight(tmp_path):
+    """A short label (slides, chart axes) where the codebook gives one, else the question text."""
+    book = load_codebook(
+        write(tmp_path, lambda r: r["variables"]["att_teamwork"].update(short_label="Teamwork"))
+    )
+    assert book.variables["att_teamwork"].short == "Teamwork"
+    assert book.variables["att_teamwork"].label == "Doctors and managers here work well together as a team"
+    assert (
+        book.variables["att_communication"].short == "Communication between doctors and managers here is good"
+    )
+    demo = load_codebook(DEMO)
+    assert demo.variables["att_regulation_punitive"].short == "Regulation is poorly co-ordinated and punitive"

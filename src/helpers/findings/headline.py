@@ -8,7 +8,7 @@ and formats them. A suppressed cell (empty in the strand table) stays suppressed
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 import pandas as pd
 
@@ -70,11 +70,14 @@ def headline_table(
     return rows[cols].reset_index(drop=True)
 
 
-def headline_wide(headline: pd.DataFrame, label_width: int = 60) -> pd.DataFrame:
-    """Items as rows, groups as columns, formatted estimates in the cells (for a slide)."""
-    label = headline["question"] if "question" in headline else headline["item"]
+def headline_wide(headline: pd.DataFrame, labels: Mapping[str, str] | None = None) -> pd.DataFrame:
+    """Items as rows, groups as columns, formatted estimates in the cells (for a slide). Rows
+    are labelled ``labels[item]`` (the codebook's short label where it gives one), else the
+    question text, never truncated."""
+    labels = dict(labels or {})
+    question = headline["question"] if "question" in headline else headline["item"]
     frame = headline.assign(
-        label=[str(q) if len(str(q)) <= label_width else str(q)[: label_width - 1] + "\u2026" for q in label]
+        label=[labels.get(i) or (str(q) if str(q) else i) for i, q in zip(headline["item"], question)]
     )
     groups = list(dict.fromkeys(frame["group"]))
     wide = frame.pivot(index="label", columns="group", values="estimate")
@@ -133,13 +136,14 @@ def sentences(
     pooled_type: str = "all",
     role_tests: pd.DataFrame | None = None,
     alpha: float = 0.05,
+    labels: Mapping[str, str] | None = None,
 ) -> list[str]:
     """One Markdown bullet per item: the pooled estimate with its base (the substantive
     answers, of all respondents), and the most and least positive roles where the role groups
     differ after adjustment for multiplicity (else: that they did not)."""
     out = []
     for item, rows in headline.groupby("item", sort=False):
-        question = rows["question"].iloc[0] if "question" in rows else item
+        question = (labels or {}).get(item) or (rows["question"].iloc[0] if "question" in rows else item)
         pooled = rows[rows["group_type"] == pooled_type]
         text = f"- *{question}*: "
         if len(pooled):

@@ -11,7 +11,7 @@ from __future__ import annotations
 import pandas as pd
 
 from helpers import outputs
-from helpers.findings import headline, strands, triangulation
+from helpers.findings import headline, messages, strands, triangulation
 
 
 def note(strand: str):
@@ -59,15 +59,122 @@ def headline_figures(attitudes: pd.DataFrame | None, items: list[str]) -> pd.Dat
     return table
 
 
-def headline_slide(table: pd.DataFrame | None):
+def item_words(params) -> dict[str, tuple[str, tuple[str, ...]]]:
+    """Every Likert item of the survey codebook: (its short label, else its question text; the
+    answers counted as agreeing or positive). Empty when the survey strand has no codebook."""
+    from helpers.survey import inputs as survey_inputs
+    from helpers.survey.codebook import load_codebook
+
+    path = survey_inputs.survey_folder(params["data_dir"]) / survey_inputs.CODEBOOK_NAME
+    if not path.is_file():
+        return {}
+    return {
+        name: (v.short, tuple(v.scale.positive) if v.scale else ())
+        for name, v in load_codebook(path).variables.items()
+        if v.type == "likert"
+    }
+
+
+def headline_slide(table: pd.DataFrame | None, words: dict | None = None):
     from IPython.display import Markdown
 
     if table is None:
         return note("attitudes")
-    return Markdown(NO_HEADLINE_ITEMS) if table.empty else headline.headline_wide(table)
+    labels = {name: label for name, (label, _) in (words or {}).items()}
+    return Markdown(NO_HEADLINE_ITEMS) if table.empty else headline.headline_wide(table, labels)
 
 
-def headline_bullets(table: pd.DataFrame | None, attitudes: pd.DataFrame | None):
+# --- each slide's message (helpers.findings.messages): nothing shown when its strand has not run
+
+
+class _Nothing:
+    """Displays nothing (the strand's missing note is shown by the evidence beside it)."""
+
+    def _ipython_display_(self):
+        return None
+
+    def __repr__(self) -> str:
+        return ""
+
+
+NOTHING = _Nothing()
+
+
+def _words(words: dict, item: str, attitudes: pd.DataFrame) -> tuple[str, tuple[str, ...]]:
+    if item in words:
+        return words[item]
+    rows = attitudes[attitudes["item"] == item]
+    question = str(rows["question"].iloc[0]) if "question" in rows and len(rows) else item
+    return question or item, ()
+
+
+def respondents_message(table: pd.DataFrame | None):
+    return NOTHING if table is None else messages.respondents(table)
+
+
+def headline_message(headline_rows: pd.DataFrame | None, attitudes: pd.DataFrame | None, words: dict):
+    """The first headline item: how many give the counted answers."""
+    if headline_rows is None or headline_rows.empty or attitudes is None:
+        return NOTHING
+    item = str(headline_rows["item"].iloc[0])
+    label, positive = _words(words, item, attitudes)
+    return messages.item_share(attitudes, item, label, positive, strands.read_table("attitudes_role_tests"))
+
+
+def role_summary_message(headline_rows: pd.DataFrame | None, words: dict | None = None):
+    if headline_rows is None or headline_rows.empty:
+        return NOTHING
+    items = list(dict.fromkeys(headline_rows["item"]))
+    labels = {name: label for name, (label, _) in (words or {}).items()}
+    return messages.role_tests_summary(items, strands.read_table("attitudes_role_tests"), labels=labels)
+
+
+def role_item_message(attitudes: pd.DataFrame | None, items: list[str], words: dict):
+    """The first headline item by role group: the ends only after an adjusted significant test."""
+    if attitudes is None or not items:
+        return NOTHING
+    label, positive = _words(words, items[0], attitudes)
+    return messages.role_difference(
+        attitudes, items[0], label, positive, strands.read_table("attitudes_role_tests")
+    )
+
+
+def then_now_message(table: pd.DataFrame | None, summary: bool = False):
+    if table is None:
+        return NOTHING
+    return messages.then_and_now_summary(table) if summary else messages.then_and_now(table)
+
+
+def prisma_message():
+    counts = strands.read_table("prisma_counts")
+    return NOTHING if counts is None else messages.prisma(counts)
+
+
+def prisma_flow():
+    """The PRISMA 2020 flow as a slide-sized diagram in HTML (steps down the left, what was
+    removed at each step on the right), from ``prisma_counts.csv``."""
+    from IPython.display import HTML
+
+    counts = strands.read_table("prisma_counts")
+    if counts is None:
+        return note("literature")
+    return HTML(messages.prisma_flow_html(counts))
+
+
+def themes_message(theme_table: pd.DataFrame | None):
+    return NOTHING if theme_table is None else messages.themes(theme_table)
+
+
+def triangulation_message(long: pd.DataFrame | None):
+    return NOTHING if long is None else messages.triangulation(long)
+
+
+def dissonance_message(long: pd.DataFrame | None, words: dict):
+    labels = {name: label for name, (label, _) in (words or {}).items()}
+    return NOTHING if long is None else messages.dissonance(long, labels)
+
+
+def headline_bullets(table: pd.DataFrame | None, attitudes: pd.DataFrame | None, words: dict | None = None):
     from IPython.display import Markdown
 
     if table is None:
@@ -75,7 +182,8 @@ def headline_bullets(table: pd.DataFrame | None, attitudes: pd.DataFrame | None)
     if table.empty:
         return Markdown(NO_HEADLINE_ITEMS)
     role_tests = strands.read_table("attitudes_role_tests")
-    return Markdown("\n".join(headline.sentences(table, attitudes, role_tests=role_tests)))
+    labels = {name: label for name, (label, _) in (words or {}).items()}
+    return Markdown("\n".join(headline.sentences(table, attitudes, role_tests=role_tests, labels=labels)))
 
 
 def headline_item_figure(items: list[str]):

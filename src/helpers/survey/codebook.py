@@ -65,6 +65,17 @@ class Variable:
     consent_code: str | None = None  # consent: the code that means consent given
     ordered: bool = False
     required: bool = False  # counts towards the answered share when the export has no progress
+    short_label: str = ""  # optional: the question in a few words, where space is tight (deck, axes)
+
+    @property
+    def label(self) -> str:
+        """The question text (the variable name when the codebook gives none)."""
+        return self.question or self.name
+
+    @property
+    def short(self) -> str:
+        """The short label where the codebook gives one, else the question text."""
+        return self.short_label or self.label
 
     @property
     def value_labels(self) -> dict[str, str]:
@@ -275,6 +286,7 @@ def load_codebook(path: str | Path, *, require_role: bool = True) -> Codebook:
             consent_code=consent_code,
             ordered=(vtype == "ordinal"),
             required=bool(spec.get("required", False)),
+            short_label=str(spec.get("short_label", "")),
         )
     roles = [name for name, v in variables.items() if v.type == "role"]
     if len(roles) > 1 or (require_role and not roles):

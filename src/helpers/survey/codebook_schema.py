@@ -70,6 +70,7 @@ SCHEMA: dict[str, Any] = {
                     "source": {"type": ["string", "integer"]},
                     "type": {"type": "string"},
                     "question": {"type": "string"},
+                    "short_label": {"type": "string", "minLength": 1, "maxLength": 60},
                     "labels": _CODES,
                     "non_substantive": _CODES,
                     "scale": {"type": "string"},
