@@ -442,27 +442,32 @@ def headline_judgements() -> tuple[str, ...]:
     return JUDGEMENTS
 
 
-def dissonance(long: pd.DataFrame | None, labels: Mapping[str, str] | None = None) -> Message:
-    """The pairs judged dissonant (else complementary): the first one named in the headline."""
+def dissonance(
+    long: pd.DataFrame | None, labels: Mapping[str, str] | None = None, judgement: str = "dissonance"
+) -> Message:
+    """The pairs judged ``judgement`` (dissonance or complementarity): the first one named in
+    the headline, every one in the notes with its survey evidence and the team's rationale."""
     if long is None:
         return Message("Triangulation not available in this run")
     labels = dict(labels or {})
-    for judgement, verb in (("dissonance", "disagree"), ("complementarity", "complement each other")):
-        rows = long[long["judgement"] == judgement]
-        if len(rows):
-            first = rows.iloc[0]
-            label = labels.get(first["survey_item"]) or first.get("question") or first["survey_item"]
-            more = f" (and {len(rows) - 1} more pair{'s' if len(rows) > 2 else ''})" if len(rows) > 1 else ""
-            sentence = f"Survey and interviews {verb} on {_quoted(label)} and {_quoted(first['theme'])}{more}"
-            notes = [
-                f"{labels.get(r['survey_item']) or r.get('question') or r['survey_item']} x {r['theme']}: "
-                f"{r['survey_evidence']}"
-                + (f"; team: {r['rationale']}" if str(r.get("rationale", "")) else "")
-                + "."
-                for _, r in rows.iterrows()
-            ]
-            return Message(sentence, notes)
-    return Message("No pair was judged dissonant or complementary")
+    verb = {"dissonance": "disagree", "complementarity": "complement each other"}.get(judgement, judgement)
+    rows = long[long["judgement"] == judgement]
+    if not len(rows):
+        return Message(f"No pair of survey item and interview theme was judged {judgement}")
+
+    def label(r) -> str:
+        return labels.get(r["survey_item"]) or r.get("question") or r["survey_item"]
+
+    first = rows.iloc[0]
+    more = f" (and {len(rows) - 1} more pair{'s' if len(rows) > 2 else ''})" if len(rows) > 1 else ""
+    sentence = f"Survey and interviews {verb} on {_quoted(label(first))} and {_quoted(first['theme'])}{more}"
+    notes = [
+        f"{label(r)} x {r['theme']}: {r['survey_evidence']}"
+        + (f"; team: {r['rationale']}" if str(r.get("rationale", "")) else "")
+        + "."
+        for _, r in rows.iterrows()
+    ]
+    return Message(sentence, notes)
 
 
 def then_and_now_summary(table: pd.DataFrame | None, alpha: float = ALPHA) -> Message:

@@ -169,9 +169,9 @@ def triangulation_message(long: pd.DataFrame | None):
     return NOTHING if long is None else messages.triangulation(long)
 
 
-def dissonance_message(long: pd.DataFrame | None, words: dict):
+def dissonance_message(long: pd.DataFrame | None, words: dict, judgement: str = "dissonance"):
     labels = {name: label for name, (label, _) in (words or {}).items()}
-    return NOTHING if long is None else messages.dissonance(long, labels)
+    return NOTHING if long is None else messages.dissonance(long, labels, judgement)
 
 
 def headline_bullets(table: pd.DataFrame | None, attitudes: pd.DataFrame | None, words: dict | None = None):
@@ -255,13 +255,34 @@ def triangulation_figure(long: pd.DataFrame | None, grid: pd.DataFrame | None):
     )
 
 
-def triangulation_detail(long: pd.DataFrame | None, judgements=("dissonance", "complementarity")):
+def triangulation_detail(
+    long: pd.DataFrame | None, judgements=("dissonance", "complementarity"), words: dict | None = None
+):
+    """The pairs judged so, each survey item by its label (the codebook's short label, else its
+    question), with the survey evidence and the team's rationale."""
     if long is None:
         from IPython.display import Markdown
 
         return Markdown("**Triangulation: not available.**")
     rows = long[long["judgement"].isin(judgements)]
-    return plain(rows[["survey_item", "theme", "judgement", "survey_evidence", "rationale"]])
+    if not len(rows):
+        from IPython.display import Markdown
+
+        return Markdown(f"No pair was judged {' or '.join(judgements)}.")
+    labels = {name: label for name, (label, _) in (words or {}).items()}
+    item = [
+        labels.get(i) or (q or i)
+        for i, q in zip(rows["survey_item"], rows.get("question", rows["survey_item"]))
+    ]
+    shown = pd.DataFrame(
+        {
+            "survey item": item,
+            "theme": rows["theme"].to_numpy(),
+            "survey evidence": rows["survey_evidence"].to_numpy(),
+            "team's rationale": rows["rationale"].to_numpy(),
+        }
+    )
+    return plain(shown)
 
 
 def plain(table: pd.DataFrame):
