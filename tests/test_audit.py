@@ -203,3 +203,40 @@ def test_report_mode_lists_leaks_without_failing(tmp_path):
     assert disclosure.audit_mode({}) == "enforce"
     with pytest.raises(ValueError, match="expected one of enforce, report"):
         disclosure.audit_mode({"disclosure": {"audit": "off"}})
+
+
+SLOW = pytest.mark.slow
+
+
+@pytest.mark.parametrize(
+    "rule, counts",
+    [
+        (disclosure.Rule("threshold", 5, None), LEAKY),
+        pytest.param(disclosure.Rule("threshold", 10, None), LEAKY, marks=SLOW),
+        pytest.param(disclosure.Rule("nhs", 5, None), LEAKY, marks=SLOW),
+        pytest.param(disclosure.Rule("threshold", 5, None), TRUE, marks=SLOW),
+        pytest.param(disclosure.Rule("threshold", 10, None), TRUE, marks=SLOW),
+        pytest.param(disclosure.Rule("nhs", 5, None), TRUE, marks=SLOW),
+    ],
+)
+def test_protect_by_role_survives_the_lp_attack(tmp_path, rule, counts):
+    """Issue 13, leak 1, closed: the attitude table's protection (hypercube moves checked by the
+    LP audit) leaves no suppressed cell narrower than the criterion, at thresholds 5 and 10 and
+    under the NHS rule. On the equation-by-equation suppression this table (LEAKY) gave two
+    cells exactly (test_lp_attack_alone_pins_down_two_cells)."""
+    raw = _block(counts)
+    protected, log = attitudes.protect_by_role(raw, rule)
+    result = audit.audit_release(_release(tmp_path, protected), rule, enforce=True)
+    assert result.narrowest >= audit.width_needed(rule)
+    assert "n_nonsub" not in protected.columns  # non-substantive answers: all respondents only
+    # sound, not just wide: every interval holds the true value
+    table = raw.set_index("group")
+    for entry in result.intervals:
+        col, _, group = entry["cell"].split(" / ")
+        assert entry["low"] <= table.at[group, col] <= entry["high"]
+    # nothing shown is small, zeros are never suppressed, and not every cell went
+    counts_cols = ["n_valid", "n_1", "n_2", "n_3", "n_agree"]
+    assert disclosure.violations(protected, counts_cols, rule=rule).empty
+    assert not (raw[counts_cols].to_numpy() == 0)[protected[counts_cols].isna().to_numpy()].any()
+    assert protected[counts_cols].notna().any().any()
+    assert set(log["reason"].str.split(":").str[0]) <= {"primary", "secondary"}

@@ -515,8 +515,9 @@ def _kind(path: Path) -> str:
 
 
 # Tables that count records, studies or coded passages, not people (the literature review, the
-# PRISMA flow, the code co-occurrence): the disclosure rule is for people.
-NOT_PEOPLE = ("literature_", "prisma_", "code_cooccurrence")
+# PRISMA flow, the code co-occurrence, the accounting of codings and of identifiers replaced in
+# quotes): the disclosure rule is for people.
+NOT_PEOPLE = ("literature_", "prisma_", "code_cooccurrence", "qualitative_accounting")
 
 
 def _numeric(column: pd.Series) -> bool:

@@ -250,3 +250,100 @@ def _greedy(system, true, suppressed, candidates, rule):
                 added = True
         if not added:
             return suppressed
+
+
+# ---------------------------------------------------------------------------------------------
+# Audit-driven hypercube protection (fast enough for every release)
+
+
+def move_width(move: dict, cell, values: dict, published: set) -> float:
+    """How far ``cell`` can move along ``move`` (cell -> +1/-1) on its own, up plus down: the
+    interval a reader is left with if this move were the only freedom. A published cell that is
+    suppressed stays >= 1 (zeros are shown), an unpublished unknown >= 0."""
+    sign = move[cell]
+    same = [values[k] - (1 if k in published else 0) for k, s in move.items() if s == sign]
+    other = [values[k] - (1 if k in published else 0) for k, s in move.items() if s != sign]
+    return float(min(same)) + (float(min(other)) if other else np.inf)
+
+
+def cube_pattern(
+    system: System,
+    true: dict,
+    primary: set,
+    rule: disclosure.Rule,
+    moves: list[dict],
+    values: dict | None = None,
+    fixed_shown: set | frozenset = frozenset(),
+    max_rounds: int = 30,
+) -> Pattern:
+    """Secondary suppression by complementary "moves", checked by the intruder's own LP audit.
+
+    A *move* is a set of cells with signs (+1/-1) such that adding t to the + cells and
+    subtracting t from the - cells keeps every published relation true: a rectangle or
+    hypercube of the table (GHMITER's idea, Repsilber 1994; tau-ARGUS's "hypercube" method).
+    Suppressing all the cells of a move leaves a reader that much freedom, so a cell lying on a
+    suppressed move whose cells are large enough cannot be narrowed below :func:`move_width`.
+
+    Loop: audit the current pattern (:func:`helpers.audit.intervals`, LP over every relation);
+    for each suppressed cell still narrower than the criterion, suppress the cheapest move
+    through it (fewest new cells, then smallest total of the new cells) whose own width meets
+    the criterion (else the widest); repeat until the audit passes or ``max_rounds``. The result
+    passes the audit by construction when ``optimal`` (here: "protected") is True; its cost is
+    the number of suppressed cells, and ``lower_bound`` the primary cells (the gap is therefore
+    the number of secondary cells, an upper bound on the true gap).
+
+    ``true``: every published cell's true count; ``values``: true counts of unpublished unknowns
+    too (for move widths); ``fixed_shown``: cells printed elsewhere that must stay shown.
+    """
+    values = {**true, **(values or {})}
+    published = set(true)
+    need = width_needed(rule)
+    blocked = {k for k in true if true[k] == 0} | set(fixed_shown)
+    usable = [m for m in moves if not (set(m) & blocked) and all(k in values for k in m)]
+    through = defaultdict(list)
+    for m in usable:
+        for k in m:
+            if k in published:
+                through[k].append(m)
+    suppressed = set(primary)
+    rounds = 0
+    protected = False
+    for _ in range(max_rounds):
+        rounds += 1
+        failing = _failing_widths(system, true, suppressed, rule)
+        if not failing:
+            protected = True
+            break
+        touched: set = set()
+        added = False
+        for cell, _width in failing:
+            if cell in touched:
+                continue  # a move added this round already runs through it: audit again first
+            best, best_key = None, None
+            for m in through.get(cell, ()):
+                new = [k for k in m if k in published and k not in suppressed]
+                if not new:
+                    continue  # already in the pattern, and the cell is still too narrow
+                w = move_width(m, cell, values, published)
+                key = (w < need, len(new), -w if w < need else 0, sum(values[k] for k in new))
+                if best_key is None or key < best_key:
+                    best, best_key = m, key
+            if best is None:
+                continue
+            fresh = {k for k in best if k in published and k not in suppressed}
+            if fresh:
+                suppressed |= fresh
+                added = True
+            touched |= set(best)
+        if not added:
+            break
+    return Pattern(suppressed, float(len(suppressed)), float(len(primary)), rounds, protected)
+
+
+def _failing_widths(system: System, true: dict, suppressed: set, rule: disclosure.Rule) -> list:
+    """(cell, width) of every suppressed cell narrower than the criterion, narrowest first."""
+    bounds = intervals(_status_system(system, true, suppressed, rule), rule)
+    need = width_needed(rule)
+    return sorted(
+        ((k, hi - lo) for k, (lo, hi) in bounds.items() if hi - lo < need), key=lambda t: (t[1], repr(t[0]))
+    )

@@ -90,16 +90,22 @@ def _equations(block: pd.DataFrame) -> list[tuple[int | None, list[int]]]:
 def protect_by_role(
     table: pd.DataFrame, rule: disclosure.Rule, alpha: float = 0.05
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Disclosure control of :func:`by_role`'s table, one item at a time.
+    """Disclosure control of :func:`by_role`'s table, one item at a time (docs/disclosure.md).
 
-    Counts of people (respondents, non-substantive, valid, each level, agreeing) follow
-    ``rule``; within a row n_valid = the level counts and n_agree = its positive levels (item
-    non-response, n_respondents - n_valid - n_nonsub, is not treated as a sensitive count); across rows All = the role groups, All = doctors +
-    managers, All = board + directorate, Doctor = MD + CD, Manager = CE + DM, Board = CE + MD,
-    Directorate = CD + DM. Percentages and CIs are recomputed from the published counts and
-    left empty where a count they use is suppressed (``rule.marker`` None) or marked.
-    Returns (protected table, suppression log with item and group).
-    """
+    Published counts per group: respondents, valid (substantive) answers, each level, agreeing.
+    Non-substantive answers ("Don't know") are published for all respondents only (notebook
+    02's item non-response table): by group they were most of the small cells (51 of the
+    demo's 89 below 5) and, tied to the All row's printed count, could not be protected without
+    suppressing whole rows; by group the table has no ``n_nonsub`` column.
+
+    Primary cells follow ``rule``; the secondary cells are the hypercube pattern of
+    :func:`_item_pattern`, chosen over every relation a reader knows (within a row n_valid = the
+    levels and n_agree = its positive levels; across rows All = the role groups, All = doctors
+    + managers, All = board + directorate, Doctor = MD + CD, Manager = CE + DM, Board = CE + MD,
+    Directorate = CD + DM) and checked by the intruder's LP audit. Percentages and CIs are
+    recomputed from the published counts and left empty where a count they use is suppressed
+    (``rule.marker`` None) or marked. Returns (protected table, suppression log with item and
+    group; ``reason`` primary or secondary)."""
     out, logs = [], []
     for item, block in table.groupby("item", sort=False):
         block = block.reset_index(drop=True)
@@ -110,7 +116,7 @@ def protect_by_role(
             columns=[c for c in block.columns if c.startswith("n_") and c[2:].isdigit() and c not in lcols]
         )
         positive_cols = _positive_columns(block, levels)
-        counts = ["n_respondents", "n_nonsub", "n_valid", *lcols, "n_agree"]
+        counts = ["n_respondents", "n_valid", *lcols, "n_agree"]
         derived = {
             "pct_agree": lambda s: np.where(s["n_valid"] > 0, 100 * s["n_agree"] / s["n_valid"], np.nan),
             "ci_low": lambda s: (
@@ -126,14 +132,11 @@ def protect_by_role(
                 )
             ),
         }
+        hide = _item_pattern(block, rule, lcols, positive_cols)
         protected, log = disclosure.suppress_with_log(
-            block,
-            counts,
-            rule=rule,
-            row_totals={"n_valid": lcols, "n_agree": positive_cols},
-            row_equations=_equations(block),
-            derived=derived,
+            block.drop(columns="n_nonsub"), counts, rule=rule, hide=hide, secondary=False, derived=derived
         )
+        log["reason"] = log["reason"].where(log["reason"].str.startswith("primary"), SECONDARY_REASON)
         log.insert(0, "group", block.loc[log["row"], "group"].to_numpy())
         log.insert(0, "group_type", block.loc[log["row"], "group_type"].to_numpy())
         log.insert(0, "item", item)
@@ -145,6 +148,131 @@ def protect_by_role(
             result[c] = pd.to_numeric(result[c]).round(1)
     result.attrs["disclosure"] = disclosure.protected_mark(rule)
     return result, pd.concat(logs, ignore_index=True)
+
+
+SECONDARY_REASON = "secondary: hypercube pattern that the intruder's LP audit cannot narrow"
+_PATTERNS: dict = {}
+
+
+def _item_pattern(block: pd.DataFrame, rule: disclosure.Rule, lcols: list[str], positive: list[str]) -> list:
+    """The (row, column) cells of one item's block to suppress besides the primary ones, chosen
+    by :func:`helpers.protection.cube_pattern` over every relation a reader knows: the audit's
+    own system (:func:`helpers.audit.add_by_group_table`) of the published block, plus the item
+    non-response table of notebook 02, which prints the All row's n_valid, non-substantive and
+    no-answer counts (their status is that table's,
+    :func:`helpers.survey.describe.suppress_small_counts`: suppressed there, suppressed and
+    protected here too; shown there, never suppressed here). Respondents per group are printed
+    in the respondents-by-role table: shown unless small. Cached per (rule, block): notebook 03
+    protects the same table for the CSV and for the workbook."""
+    from helpers import audit, protection
+    from helpers.survey import describe
+
+    cols = ["group_type", "group", "n_respondents", "n_nonsub", "n_valid", *lcols]
+    key = (
+        rule.rule,
+        int(rule.min_count),
+        tuple(lcols),
+        tuple(positive),
+        tuple(map(tuple, block[cols].astype(str).to_numpy())),
+    )
+    if key in _PATTERNS:
+        return _PATTERNS[key]
+    item = str(block["item"].iloc[0])
+    system = audit.System()
+    audit.add_by_group_table(system, block.drop(columns="n_nonsub").astype(object), "protect")
+    true = {k: float(v) for k, v in system.value.items()}
+    groups = {g: i for i, g in enumerate(block["group"])}
+    values = {
+        ("n_no_answer", item, g): float(block.at[i, "n_respondents"] - block.at[i, "n_valid"])
+        for g, i in groups.items()
+    }
+    primary = {k for k, v in true.items() if rule.is_sensitive(v)}
+    shown = {k for k in true if k[0] == "n_respondents" and k not in primary}
+    if ALL in groups:
+        row = block.iloc[groups[ALL]]
+        nonsub = int(row["n_nonsub"])
+        no_answer = int(row["n_respondents"] - row["n_valid"] - nonsub)
+        one = pd.DataFrame(
+            [
+                {
+                    "n_respondents": int(row["n_respondents"]),
+                    "n_valid": int(row["n_valid"]),
+                    "n_non_substantive": nonsub,
+                    "n_no_answer": no_answer,
+                }
+            ]
+        )
+        printed = describe.suppress_small_counts(one, disclosure.Rule(rule.rule, rule.min_count, "*"))
+        system.equation(
+            {
+                ("n_respondents", "", ALL): 1,
+                ("n_valid", item, ALL): -1,
+                ("n_nonsub", item, ALL): -1,
+                ("n_no_answer", item, ALL): -1,
+            }
+        )
+        system.unknown.discard(("n_no_answer", item, ALL))
+        true[("n_nonsub", item, ALL)] = float(nonsub)
+        true[("n_no_answer", item, ALL)] = float(no_answer)
+        for col, q in (
+            ("n_valid", "n_valid"),
+            ("n_non_substantive", "n_nonsub"),
+            ("n_no_answer", "n_no_answer"),
+        ):
+            (primary if str(printed.at[0, col]) == "*" else shown).add((q, item, ALL))
+    moves = _item_moves(item, list(groups), lcols, positive)
+    pattern = protection.cube_pattern(system, true, primary, rule, moves, values=values, fixed_shown=shown)
+    suppressed = set(pattern.suppressed)
+    if not pattern.optimal:
+        # No protecting pattern of moves (tiny groups): the item is published for all
+        # respondents only; every non-zero count of the other groups is suppressed.
+        suppressed |= {k for k, v in true.items() if k[2] != ALL and k not in shown and v > 0}
+    hide = sorted(
+        (groups[k[2]], k[0])
+        for k in suppressed
+        if k[0] in block.columns and k[0] not in ("n_respondents", "n_nonsub") and k[2] in groups
+    )
+    _PATTERNS[key] = hide
+    return hide
+
+
+def _item_moves(item: str, groups: list[str], lcols: list[str], positive: list[str]) -> list[dict]:
+    """Every move (cell -> +1/-1) that keeps one item's relations true: a change of the role
+    rows (-1, 0 or +1 each) whose profession, level and All rows change by -1, 0 or +1 too,
+    times a transfer of one answer between two levels, or between a level and "no substantive
+    answer" (n_valid and n_agree follow)."""
+    import itertools
+
+    roles = [g for g in ROLES if g in groups]
+    parts = {total[1]: [p[1] for p in members] for total, members in HIERARCHY}
+    row_moves = []
+    for delta in itertools.product((0, 1, -1), repeat=len(roles)):
+        if not any(delta) or next(d for d in delta if d) < 0:
+            continue
+        rows = dict(zip(roles, delta))
+        for total, members in parts.items():
+            if total in groups and all(m in rows for m in members):
+                rows[total] = sum(rows[m] for m in members)
+        if ALL in groups:
+            rows[ALL] = sum(delta)
+        if all(abs(v) <= 1 for v in rows.values()):
+            row_moves.append({g: v for g, v in rows.items() if v})
+    base = [*lcols, "n_no_answer"]
+    col_moves = []
+    for a, b in itertools.combinations(base, 2):
+        cols = {a: 1, b: -1}
+        valid = (a in lcols) - (b in lcols)
+        agree = (a in positive) - (b in positive)
+        if valid:
+            cols["n_valid"] = valid
+        if agree:
+            cols["n_agree"] = agree
+        col_moves.append(cols)
+    return [
+        {(q, item, g): r * c for g, r in rm.items() for q, c in cm.items()}
+        for rm in row_moves
+        for cm in col_moves
+    ]
 
 
 def _positive_columns(block: pd.DataFrame, levels: list[str]) -> list[str]:
