@@ -10,7 +10,7 @@ from helpers import numbers
 
 @pytest.mark.parametrize(
     "p, text",
-    [(0.0362, "0.036"), (0.4149, "0.41"), (1.0, "1.0"), (2e-5, "<0.001"), (0.001, "0.0010"), (0.05, "0.050")],
+    [(0.0362, "0.036"), (0.4149, "0.41"), (1.0, "1.0"), (2e-5, "<0.001"), (0.001, "\u22640.001"), (0.00104, "0.0010"), (0.05, "0.050")],
 )
 def test_p_value_two_significant_figures(p, text):
     assert numbers.p_value(p) == text

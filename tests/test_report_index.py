@@ -149,16 +149,31 @@ def test_no_records(reports):
 
 
 def test_landing_page_headlines_come_from_the_published_tables(reports):
+    """The landing page says what the deck says (helpers.findings.messages)."""
     (reports / "tables" / "prisma_counts.csv").write_text(
-        "data,n\ndatabase_results,1285\nnew_studies,15\n", encoding="utf-8"
+        "data,n\ndatabase_results,1285\nwebsite_results,3\ntotal_studies,15\ntotal_reports,15\n",
+        encoding="utf-8",
     )
     (reports / "tables" / "triangulation.csv").write_text(
-        "judgement\nconvergence\nsilence\nconvergence\n", encoding="utf-8"
+        "judgement,origin\nconvergence,mapping row 2\nsilence,derived: theme\nconvergence,mapping row 3\n"
+        "dissonance,mapping row 4\n",
+        encoding="utf-8",
+    )
+    # the theme raised by the most participants, not the table's first row
+    (reports / "tables" / "findings_themes.csv").write_text(
+        "theme,references,participants,participants_in_study,raised_by\n"
+        'Identity,9,4,13,board member\nExternal pressures,17,11,13,"board member, clinical director"\n',
+        encoding="utf-8",
     )
     said = report_index.headlines(reports)
-    assert said["Rapid review"] == ["15 studies included, from 1,285 records identified."]
-    assert said["Findings"] == ["Survey items against themes: 2 convergence, 1 silence."]
-    assert said["Survey"] == [] and said["Interviews and focus group"] == []
+    assert said["Rapid review"] == ["15 studies included from 1,288 records identified."]
+    assert said["Findings"] == [
+        "Survey and interviews converge on 2 of the 3 pairs compared and are dissonant on 1."
+    ]
+    assert said["Interviews and focus group"] == [
+        "2 themes; \u201cExternal pressures\u201d was raised by the most participants: 11 of 13."
+    ]
+    assert said["Survey"] == []
 
 
 def test_checklist_links_point_at_headings_that_exist(reports):

@@ -1,11 +1,15 @@
 """The table specification and its two renderers (great_tables HTML, python-docx Word)."""
 
+import datetime as dt
+import os
+from pathlib import Path
+
 import docx
 import numpy as np
 import pandas as pd
 import pytest
 
-from helpers import numbers, report_html, tables
+from helpers import numbers, paths, report_html, tables
 
 
 @pytest.fixture
@@ -135,3 +139,59 @@ def test_headings_from_column_names():
         "Cramér's V",
         "n",
     ]
+
+
+def test_item_rows_are_labelled_by_the_codebook_question_everywhere(monkeypatch):
+    """Role tests, models, contrasts: any table with an item column shows the question text as
+    its row label (no variable names, and the question column not repeated)."""
+    monkeypatch.setitem(
+        tables._defaults, "row_labels", {"att_teamwork": "Doctors and managers work well together"}
+    )
+    df = pd.DataFrame(
+        {
+            "item": ["att_teamwork", "unknown_item"],
+            "question": ["(copy)", "(copy)"],
+            "n": [412, 9],
+            "p_holm": [0.0004, 1.0],
+        }
+    )
+    spec = tables.default_spec(df)
+    assert (spec.stub, spec.stub_label) == ("item", "Question")
+    shown = tables.cells(df, spec)
+    assert list(shown.columns) == ["item", "n", "p_holm"]
+    assert shown["item"].tolist() == ["Doctors and managers work well together", "unknown_item"]
+    assert shown["p_holm"].tolist() == ["<0.001", "1.0"]
+    # survey_item (the triangulation table) too; a table of other things is left as it is
+    tri = pd.DataFrame({"survey_item": ["att_teamwork"], "theme": ["Working together"]})
+    assert tables.cells(tri, tables.default_spec(tri))["survey_item"].tolist() == [
+        "Doctors and managers work well together"
+    ]
+    other = pd.DataFrame({"item": ["1a"], "where": ["report 03"]})
+    assert tables.default_spec(other).stub is None
+
+
+def test_codebook_labels_come_from_the_survey_codebook():
+    params = {"data_dir": paths.project_root() / "data" / "raw" / "demo"}
+    labels = tables.codebook_labels(params)
+    assert labels["att_managers_obstruct"] == "Managers get in the way of good clinical care"
+    assert tables.codebook_labels({"data_dir": Path("/nonexistent")}) == {}
+
+
+def test_the_source_note_dates_the_data_and_says_from_what(tmp_path):
+    demo = paths.project_root() / "data" / "raw" / "demo"
+    # params data_date wins (an unquoted YAML date is a datetime.date)
+    note = tables.data_source({"data_date": dt.date(2026, 3, 31), "data_dir": demo})
+    assert (
+        note
+        == "Source: synthetic demonstration data, data folder demo, data dated 2026-03-31 (params data_date)."
+    )
+    # else the latest response in the export's own metadata (the demo's EndDate column)
+    note = tables.data_source({"data_dir": demo})
+    assert note == (
+        "Source: synthetic demonstration data, data folder demo, data dated 2015-12-18 "
+        "(latest EndDate in the survey export)."
+    )
+    # no survey: the files' modification time, said so
+    (tmp_path / "notes.txt").write_text("x", encoding="utf-8")
+    os.utime(tmp_path / "notes.txt", (1_700_000_000, 1_700_000_000))
+    assert tables.data_date({"data_dir": tmp_path}) == ("2023-11-14", "file modification time")

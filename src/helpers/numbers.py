@@ -128,6 +128,10 @@ def p_value(p) -> str:
     p = float(p)
     if p < P_FLOOR:
         return "<0.001"
+    if p == P_FLOOR:
+        # The published floor: rounded() publishes every p below 0.001 as 0.001, so a table read
+        # back from a published CSV cannot tell 0.001 from 1e-20; "0.0010" would misstate it.
+        return "\u22640.001"
     return f"{p:#.2g}".rstrip(".")
 
 

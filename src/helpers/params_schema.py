@@ -11,6 +11,7 @@ be relative names inside the data folder.
 
 from __future__ import annotations
 
+import datetime
 from pathlib import Path, PurePosixPath
 from typing import Annotated, Literal
 
@@ -93,6 +94,9 @@ class Findings(_Section):
 class Params(_Section):
     data_dir: StrictStr | None = None
     seed: StrictInt | None = None
+    # The date the tables' source note gives for the data (e.g. the survey's close); without it,
+    # the latest response in the survey export's metadata, else the input files' dates.
+    data_date: StrictStr | datetime.date | None = None
     disclosure: Disclosure | None = None
     survey: Survey | None = None
     qualitative: Qualitative | None = None

@@ -202,16 +202,11 @@ def headlines(reports: Path) -> dict[str, list[str]]:
     from helpers import numbers
 
     out: dict[str, list[str]] = {name: [] for name, _, _ in STRANDS}
+    from helpers.findings import messages
+
     prisma = _csv(reports, "prisma_counts")
     if prisma is not None and {"data", "n"} <= set(prisma.columns):
-        c = dict(zip(prisma["data"], prisma["n"]))
-        try:
-            out["Rapid review"].append(
-                f"{numbers.count(float(c['new_studies']))} studies included, from "
-                f"{numbers.count(float(c['database_results']))} records identified."
-            )
-        except (KeyError, ValueError):
-            pass
+        out["Rapid review"].append(messages.prisma(prisma).headline + ".")
     headline = _csv(reports, "findings_headline")
     if headline is not None and {"group", "n_valid", "pct_agree", "ci_low", "ci_high", "question"} <= set(
         headline.columns
@@ -221,24 +216,20 @@ def headlines(reports: Path) -> dict[str, list[str]]:
             try:
                 out["Survey"].append(
                     f"{numbers.percentage_ci(float(row.pct_agree), float(row.ci_low), float(row.ci_high))} "
-                    f"of {numbers.count(float(row.n_valid))} respondents: {row.question}"
+                    f"of {numbers.count(float(row.n_valid))} respondents agreeing or positive: "
+                    f"\u201c{row.question}\u201d."
                 )
             except ValueError:
                 pass
     themes = _csv(reports, "findings_themes")
-    if themes is not None and "theme" in themes.columns:
-        top = themes.iloc[0]
+    if themes is not None and {"theme", "participants", "references", "raised_by"} <= set(themes.columns):
+        # the theme raised by the most participants (not the table's first row)
         out["Interviews and focus group"].append(
-            f"{numbers.count(len(themes))} themes; the most widely shared: {top['theme']}."
+            f"{numbers.count(len(themes))} themes; {messages.themes(themes).headline}."
         )
     triangulation = _csv(reports, "triangulation")
-    if triangulation is not None and "judgement" in triangulation.columns:
-        counts = triangulation["judgement"].value_counts()
-        out["Findings"].append(
-            "Survey items against themes: "
-            + ", ".join(f"{numbers.count(n)} {j}" for j, n in counts.items())
-            + "."
-        )
+    if triangulation is not None and {"judgement", "origin"} <= set(triangulation.columns):
+        out["Findings"].append(messages.triangulation(triangulation).headline + ".")
     return out
 
 

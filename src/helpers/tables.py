@@ -23,6 +23,7 @@ from them, no index column), so no notebook shows a raw ``NaN``, ``1.000000e+00`
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import itertools
 import re
 from collections.abc import Mapping, Sequence
@@ -302,13 +303,58 @@ def show(table: pd.DataFrame, spec: TableSpec | None = None, **kwargs) -> Shown:
     return Shown(table, spec)
 
 
+# Columns that name a survey item: a table holding one gets the item's question text as its
+# row label (the codebook's, see :func:`use_row_labels`), and its own ``question`` column, a
+# copy of the same text, is not shown twice.
+ITEM_COLUMNS = ("item", "survey_item")
+
+
 def default_spec(table: pd.DataFrame) -> TableSpec:
     """The presentation of a table nobody specified: headings from the column names, a named
-    index as the stub, kinds guessed from the column names."""
+    index as the stub, kinds guessed from the column names. A table with an item column
+    (:data:`ITEM_COLUMNS`) whose names the codebook knows is labelled by the question text."""
     stub = None
     if _named_index(table) and table.index.nlevels == 1:
         stub = str(table.index.name)
+    labels = _defaults.get("row_labels") or {}
+    key = next(
+        (c for c in ITEM_COLUMNS if c in table.columns and table[c].astype(str).isin(list(labels)).any()),
+        None,
+    )
+    if stub is None and key is not None:
+        columns = {str(c): heading(c) for c in table.columns if c not in (key, "question")}
+        return TableSpec(
+            stub=key,
+            stub_label="Question",
+            row_labels=labels,
+            columns=columns,
+            source=_defaults["source"],
+        )
+    if stub is not None and stub in ITEM_COLUMNS and labels:
+        return TableSpec(stub=stub, stub_label="Question", row_labels=labels, source=_defaults["source"])
     return TableSpec(stub=stub, stub_label=heading(stub) if stub else "", source=_defaults["source"])
+
+
+def use_row_labels(labels: Mapping[str, str]) -> None:
+    """Label every item row of the tables shown from now on by ``labels`` (item name -> text)."""
+    _defaults["row_labels"] = dict(labels)
+
+
+def codebook_labels(params: Mapping) -> dict[str, str]:
+    """Item name -> question text, for every variable of the survey codebook that has one
+    (empty when the data folder has no survey codebook or it cannot be read: the survey stage
+    reports that itself)."""
+    try:
+        from helpers.survey import inputs as survey_inputs
+        from helpers.survey.codebook import load_codebook
+
+        path = survey_inputs.survey_folder(params["data_dir"]) / survey_inputs.CODEBOOK_NAME
+        if not path.is_file():
+            return {}
+        book = load_codebook(path)
+    except Exception:  # noqa: BLE001 - a bad codebook is the survey stage's error to report
+        return {}
+    return {name: v.question for name, v in book.variables.items() if v.question}
 
 
 def _frame_html(df: pd.DataFrame) -> str:
@@ -328,20 +374,61 @@ def _styler_html(styler) -> str:
     return _frame_html(styler.data)
 
 
+def data_date(params: Mapping) -> tuple[str, str]:
+    """(date, where it comes from) of the data the tables describe: params ``data_date`` when
+    given; else the latest response in the survey export's own metadata (the codebook's
+    ``ended`` column, else Qualtrics' ``EndDate`` or ``RecordedDate``, else ``started``);
+    else the newest input file's modification time. ('', '') when there is none."""
+    given = params.get("data_date")
+    if given:
+        return str(given), "params data_date"
+    folder = Path(params["data_dir"])
+    found = _survey_date(str(folder.resolve()) if folder.exists() else str(folder))
+    if found:
+        return found
+    stamps = [p.stat().st_mtime for p in folder.rglob("*") if p.is_file()] if folder.is_dir() else []
+    if stamps:
+        return dt.datetime.fromtimestamp(max(stamps), dt.UTC).date().isoformat(), "file modification time"
+    return "", ""
+
+
+@functools.lru_cache(maxsize=4)
+def _survey_date(folder: str) -> tuple[str, str] | None:
+    """The latest response date in the survey export's metadata, or None (no survey, no date
+    column, or an export the survey stage will report as unreadable)."""
+    try:
+        from helpers.survey import cleaning
+        from helpers.survey import inputs as survey_inputs
+
+        if not (survey_inputs.survey_folder(folder) / survey_inputs.CODEBOOK_NAME).is_file():
+            return None
+        export, codebook = survey_inputs.load(folder)
+        meta = codebook.metadata
+        candidates = [meta.get("ended"), "EndDate", "RecordedDate", meta.get("started")]
+        column = next((c for c in candidates if c and c in export.data.columns), None)
+        if column is None:
+            return None
+        dates = cleaning.parse_dates(export.data[column], codebook, column, export.source).dropna()
+    except Exception:  # noqa: BLE001 - the survey stage reports a bad export with its row and column
+        return None
+    if not len(dates):
+        return None
+    return dates.max().date().isoformat(), f"latest {column} in the survey export"
+
+
 def data_source(params: Mapping) -> str:
-    """The source note of every table: which data, and their date (the newest input file)."""
+    """The source note of every table: which data, and their date (:func:`data_date`, saying
+    where the date comes from)."""
     from helpers import config
 
     folder = Path(params["data_dir"])
     kind = "synthetic demonstration data" if config.is_synthetic(folder) else "study data"
-    stamps = [p.stat().st_mtime for p in folder.rglob("*") if p.is_file()] if folder.is_dir() else []
-    date = params.get("data_date") or (
-        dt.datetime.fromtimestamp(max(stamps), dt.UTC).date().isoformat() if stamps else ""
-    )
-    return f"Source: {kind}, data folder {folder.name}" + (f", files dated {date}." if date else ".")
+    date, origin = data_date(params)
+    dated = f", data dated {date} ({origin})." if date else "."
+    return f"Source: {kind}, data folder {folder.name}{dated}"
 
 
-_defaults: dict = {"source": ""}
+_defaults: dict = {"source": "", "row_labels": {}}
 
 
 def use_report_style(params: Mapping | None = None, title: str = "") -> WordTables | None:
@@ -351,6 +438,7 @@ def use_report_style(params: Mapping | None = None, title: str = "") -> WordTabl
     also collected for the report's Word document (:func:`write_word`)."""
     if params is not None:
         _defaults["source"] = data_source(params)
+        _defaults["row_labels"] = codebook_labels(params)
     book = collect(title) if title else None
     try:
         from IPython import get_ipython

@@ -153,7 +153,7 @@ def test_then_and_now_says_up_or_down_only_when_significant():
     )
     assert messages.then_and_now(then_now(0.001)).notes[1] == (
         "Rate relationships positive (4-5), All respondents: 2002 47%; this survey 60% (56 to 65), n 465; "
-        "difference +13.2 pp (+7.8 to +18.5), adjusted p 0.0010."
+        "difference +13.2 pp (+7.8 to +18.5), adjusted p \u22640.001."
     )
     assert messages.then_and_now_summary(then_now(0.001)).headline == (
         "1 of the 2 tested comparisons with 2002 shows a significant change"
