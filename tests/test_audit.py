@@ -240,3 +240,64 @@ def test_protect_by_role_survives_the_lp_attack(tmp_path, rule, counts):
     assert not (raw[counts_cols].to_numpy() == 0)[protected[counts_cols].isna().to_numpy()].any()
     assert protected[counts_cols].notna().any().any()
     assert set(log["reason"].str.split(":").str[0]) <= {"primary", "secondary"}
+
+
+def test_chi_square_at_one_decimal_pins_a_cell_protected_by_one_move():
+    """Issue 13, leak 2 (statistics): a role x answer table whose suppressed cells form one
+    hypercube move (a 2 x 2 rectangle, margins published) leaves a one-parameter family of
+    completions; the chi-square, even at 1 decimal, keeps one or two of them. Published as
+    before (full-table statistics), the intruder recovers the cell; protect_role_tests publishes
+    instead the chi-square of role x (agree / not agree) from the published counts, which every
+    completion reproduces (nothing narrowed)."""
+    true = np.array([[2.0, 30, 20], [12, 9, 40], [25, 30, 13], [18, 22, 35]])
+    seen = true.copy()
+    seen[0, 0] = seen[0, 1] = seen[1, 0] = seen[1, 1] = np.nan  # CE x Disagree (2) and its rectangle
+    res = chi2_contingency(true, correction=False)  # independent computation (scipy)
+    published = {
+        "row_sums": true.sum(axis=1),
+        "col_sums": true.sum(axis=0),
+        "chi2": round(res[0], 1),
+        "chi2_decimals": 1,
+    }
+    found = audit.chi_square_completions(seen, published)
+    assert {int(t[0, 0]) for t in found} == {2}  # recovered exactly from the 1-decimal chi-square
+    everything = audit.chi_square_completions(seen, {k: v for k, v in published.items() if k != "chi2"})
+    assert sorted(int(t[0, 0]) for t in everything) == list(range(1, 14))  # 1 .. 13 without it
+
+    raw = _block(true.astype(int).tolist())
+    protected = raw.copy()
+    rows = {g: i for i, g in enumerate(raw["group"])}
+    for group in ROLES[:2]:
+        for col in ("n_1", "n_2"):
+            protected.at[rows[group], col] = np.nan
+    stat = pd.DataFrame(
+        [
+            {
+                "item": "x",
+                "question": "Q",
+                "n": 263,
+                "chi2": res[0],
+                "dof": 6,
+                "p_value": res[1],
+                "p_chi2": res[1],
+                "kw_h": 20.0,
+                "kw_p": 0.001,
+                "p_holm": res[1],
+                "kw_p_holm": 0.001,
+            }
+        ]
+    )
+    out = attitudes.protect_role_tests(stat, protected, disclosure.Rule("threshold", 5, None))
+    assert out.at[0, "grouping"] == "role x agree (published counts)"
+    assert np.isnan(out.at[0, "kw_h"]) and np.isnan(out.at[0, "kw_p"])
+    agree = true[:, 2]
+    coarse = np.column_stack([agree, true.sum(axis=1) - agree])
+    assert out.at[0, "chi2"] == pytest.approx(chi2_contingency(coarse, correction=False)[0])
+    assert out.at[0, "dof"] == 3
+    # the coarse statistic uses published numbers only: every completion reproduces it
+    for table in everything:
+        t = np.column_stack([table[:, 2], table.sum(axis=1) - table[:, 2]])
+        assert chi2_contingency(t, correction=False)[0] == pytest.approx(out.at[0, "chi2"])
+    # a table without suppressed role cells keeps its full-table statistics
+    kept = attitudes.protect_role_tests(stat, raw, disclosure.Rule("threshold", 5, None))
+    assert kept.at[0, "grouping"] == "role x answer" and kept.at[0, "chi2"] == res[0]

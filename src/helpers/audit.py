@@ -32,7 +32,6 @@ interval, which :func:`write_record` turns into the output-checking record.
 
 from __future__ import annotations
 
-import itertools
 import json
 import math
 import re
@@ -451,24 +450,17 @@ def chi_square_completions(
     holes = list(zip(*np.where(np.isnan(counts))))
     if not holes:
         return [counts]
-    # bounds per hole from its row remainder
     rem_row = row_sums - np.nansum(counts, axis=1)
     rem_col = col_sums - np.nansum(counts, axis=0)
-    ranges = [range(1, int(min(rem_row[r], rem_col[c])) + 1) for r, c in holes]
-    total = math.prod(len(r) for r in ranges)
-    if total > limit:
-        return None
-    found = []
     n = row_sums.sum()
     expected = np.outer(row_sums, col_sums) / n
     keep = expected > 0
     dof = (np.count_nonzero(row_sums) - 1) * (np.count_nonzero(col_sums) - 1)
-    for combo in itertools.product(*ranges):
-        table = counts.copy()
-        for (r, c), v in zip(holes, combo):
-            table[r, c] = v
-        if not (np.allclose(table.sum(axis=1), row_sums) and np.allclose(table.sum(axis=0), col_sums)):
-            continue
+    rows_with_holes = sorted({r for r, _ in holes})
+    found: list[np.ndarray] = []
+    tried = 0
+
+    def fits(table) -> bool:
         chi2 = float((((table - expected) ** 2)[keep] / expected[keep]).sum())
         ok = True
         if "chi2" in published:
@@ -480,9 +472,63 @@ def chi_square_completions(
             m = min(np.count_nonzero(row_sums), np.count_nonzero(col_sums)) - 1
             v = math.sqrt(chi2 / (n * m)) if m > 0 else math.nan
             ok &= round(v, published.get("v_decimals", 2)) == published["cramers_v"]
-        if ok:
-            found.append(table)
-    return found
+        return bool(ok)
+
+    def compositions(total, caps):
+        """Every way to write ``total`` as len(caps) parts, each 1 .. its cap."""
+        if len(caps) == 1:
+            if 1 <= total <= caps[0]:
+                yield (total,)
+            return
+        for v in range(1, int(min(caps[0], total - (len(caps) - 1))) + 1):
+            for rest in compositions(total - v, caps[1:]):
+                yield (v, *rest)
+
+    def fill(i, table, col_left):
+        """Rows with holes filled in order; each row's holes add up to its remainder (the
+        enumeration is over compositions, so the margins hold by construction)."""
+        nonlocal tried
+        if tried > limit:
+            return
+        if i == len(rows_with_holes):
+            if np.allclose(col_left, 0):
+                tried += 1
+                if fits(table):
+                    found.append(table.copy())
+            return
+        r = rows_with_holes[i]
+        cols = [c for rr, c in holes if rr == r]
+        later = rows_with_holes[i + 1 :]
+        if not later:  # the last row is determined by the columns' remainders
+            values = [col_left[c] for c in cols]
+            left = col_left.copy()
+            left[cols] = 0
+            if min(values) >= 1 and abs(sum(values) - rem_row[r]) < 1e-9 and np.allclose(left, 0):
+                table[r, cols] = values
+                tried += 1
+                if fits(table):
+                    found.append(table.copy())
+                table[r, cols] = np.nan
+            return
+        for combo in compositions(int(rem_row[r]), [int(col_left[c]) for c in cols]):
+            tried += 1
+            if tried > limit:
+                return
+            left = col_left.copy()
+            for c, v in zip(cols, combo):
+                table[r, c] = v
+                left[c] -= v
+            # a column whose holes are all filled must be exact; others need room for >= 1 each
+            ok = all(
+                left[c] >= sum(1 for rr, cc in holes if cc == c and rr in later) for c in range(len(left))
+            )
+            if ok:
+                fill(i + 1, table, left)
+        for c in cols:
+            table[r, c] = np.nan
+
+    fill(0, counts.copy(), rem_col.copy())
+    return None if tried > limit else found
 
 
 # ---------------------------------------------------------------------------------------------
@@ -518,6 +564,10 @@ def _kind(path: Path) -> str:
 # PRISMA flow, the code co-occurrence, the accounting of codings and of identifiers replaced in
 # quotes): the disclosure rule is for people.
 NOT_PEOPLE = ("literature_", "prisma_", "code_cooccurrence", "qualitative_accounting")
+
+
+# Columns that count people although not named like counts (n, n_*, *_n, count*).
+COUNTS_BY_NAME = {"survey_flow": ["excluded", "remaining"]}
 
 
 def _numeric(column: pd.Series) -> bool:
@@ -564,7 +614,11 @@ def audit_release(
             record.rules = ["counts records or codings, not people"]
             continue
         table = pd.read_csv(path, dtype=str, keep_default_na=False)
-        counts = [c for c in disclosure.count_columns(table) if _numeric(table[c])]
+        counts = [
+            c
+            for c in [*disclosure.count_columns(table), *COUNTS_BY_NAME.get(path.stem, [])]
+            if c in table.columns and _numeric(table[c])
+        ]
         if not counts:
             record.rules = ["no count of people"]
             continue

@@ -133,6 +133,48 @@ def suppress_small_counts(table: pd.DataFrame, rule: disclosure.Rule) -> pd.Data
     return protected
 
 
+FLOW_JOIN = "; "
+
+
+def protect_flow(flow: pd.DataFrame, rule: disclosure.Rule) -> pd.DataFrame:
+    """The flow of responses as published: a cleaning step that excluded 1 .. ``rule.upper``
+    responses is merged with the step before it (the next one when it is the first step that
+    excluded anyone), step names joined by "; ", until every published step excluded 0 or
+    more than the rule's upper limit. An exclusion count is a count of people with an attribute
+    (e.g. 4 respondents whose role is outside the four groups, which the role-recode table
+    suppresses): printed on its own it would undo that suppression (issue 13, leak 4). Under
+    the NHS rule the counts are also rounded to 5. Steps excluding no one are kept as they are."""
+    rows = [dict(r) for r in flow.to_dict("records")]
+    if not rows:
+        return flow.copy()
+    head, steps = rows[:1], rows[1:]
+    changed = True
+    while changed:
+        changed = False
+        for i, r in enumerate(steps):
+            if rule.is_sensitive(r["excluded"]):
+                others = [j for j in (i - 1, i + 1) if 0 <= j < len(steps) and steps[j]["excluded"] > 0]
+                if not others:
+                    others = [j for j in (i - 1, i + 1) if 0 <= j < len(steps)]
+                if not others:
+                    break
+                j = others[0]
+                a, b = sorted((i, j))
+                merged = {
+                    "step": steps[a]["step"] + FLOW_JOIN + steps[b]["step"],
+                    "excluded": steps[a]["excluded"] + steps[b]["excluded"],
+                    "remaining": steps[b]["remaining"],
+                }
+                steps[a : b + 1] = [merged]
+                changed = True
+                break
+    out = pd.DataFrame(head + steps, columns=flow.columns)
+    if rule.rule == "nhs":
+        for col in ("excluded", "remaining"):
+            out[col] = out[col].map(rule.shown)
+    return out
+
+
 def flow_figure(flow: pd.DataFrame):
     """The flow of responses from the export to the analysable dataset, as a bar chart."""
     fig, ax = plt.subplots(figsize=(8, 0.55 * len(flow) + 1.2))

@@ -310,7 +310,7 @@ def roles_as_columns(clean: pd.DataFrame, item: str, roles: Sequence[str] = ROLE
     return pd.DataFrame(out, index=clean.index)
 
 
-TEST_STATISTICS = {"chi2", "lr_chi2", "ordinal_z", "z", "t", "F", "H", "statistic", "ndf", "ddf"}
+TEST_STATISTICS = {"chi2", "lr_chi2", "ordinal_z", "z", "t", "F", "H", "kw_h", "statistic", "ndf", "ddf"}
 EFFECT_SIZES = {
     "cramers_v",
     "eta_squared",
@@ -437,3 +437,86 @@ def protect_counts(
 ) -> pd.DataFrame:
     """Disclosure control for a table whose only counts are sample sizes (tests, models)."""
     return disclosure.suppress(table, list(count_cols), rule=rule)
+
+
+ROLE_TEST_STATISTICS = (
+    "chi2",
+    "p_value",
+    "p_monte_carlo",
+    "p_chi2",
+    "min_expected",
+    "cramers_v",
+    "v_df",
+    "v_magnitude",
+    "kw_h",
+    "kw_p",
+)
+
+
+def protect_role_tests(
+    tests: pd.DataFrame, protected: pd.DataFrame, rule: disclosure.Rule, adjust: str = "holm"
+) -> pd.DataFrame:
+    """The role tests as published (issue 13, leak 2: statistics).
+
+    A test statistic computed on the full role x answer table, published with the table's
+    margins, lets an intruder keep only the completions of the suppressed cells that reproduce
+    it: a chi-square at 1 decimal pins a cell protected by one hypercube move to one or two
+    values (the statistic is a steep quadratic along the move). So, per item:
+
+    - the role x answer table has no suppressed cell (``protected``, the published attitude
+      table): the test on the full table is published as it is (``grouping`` "role x answer");
+    - else, where every role's n_agree and n_valid are published, the chi-square is computed on
+      the coarser role x (agree / not agree) table **from the published counts** (so it cannot
+      narrow anything: every number it uses is printed), ``grouping`` "role x agree (published
+      counts)"; Kruskal-Wallis, which needs the full table, is withheld;
+    - else every statistic is withheld (``grouping`` "withheld: suppressed cells").
+
+    p-values are adjusted across items again (``p_<adjust>``, ``kw_p_<adjust>``) over what is
+    published."""
+    out = tests.copy()
+    out["grouping"] = "role x answer"
+    blocks = {item: b for item, b in protected.groupby("item", sort=False)}
+    for i, row in out.iterrows():
+        block = blocks.get(row["item"])
+        if block is None:
+            continue
+        roles = block[block["group_type"] == "role"]
+        lcols = [
+            c for c in block.columns if c.startswith("n_") and c[2:].isdigit() and block[c].notna().any()
+        ]
+        cells = roles[["n_valid", *lcols]]
+        if not (cells.isna() | (cells.astype(str) == str(rule.marker))).any().any():
+            continue
+        for col in ROLE_TEST_STATISTICS:
+            if col in out:
+                out.at[i, col] = np.nan
+        agree = pd.to_numeric(roles["n_agree"], errors="coerce")
+        valid = pd.to_numeric(roles["n_valid"], errors="coerce")
+        if agree.isna().any() or valid.isna().any():
+            out.at[i, "grouping"] = "withheld: suppressed cells"
+            continue
+        table = np.column_stack([agree.to_numpy(), (valid - agree).to_numpy()]).astype(float)
+        res = stats.association(table)
+        for col, value in (
+            ("n", res.n),
+            ("chi2", res.chi2),
+            ("dof", res.dof),
+            ("p_value", res.p_value),
+            ("p_monte_carlo", res.p_monte_carlo),
+            ("p_chi2", res.p_reported),
+            ("min_expected", res.min_expected),
+            ("cramers_v", res.cramers_v),
+            ("v_df", res.v_df),
+            ("v_magnitude", res.v_magnitude),
+        ):
+            if col in out:
+                out.at[i, col] = value
+        out.at[i, "grouping"] = "role x agree (published counts)"
+    for src, dst in (("p_chi2", f"p_{adjust}"), ("kw_p", f"kw_p_{adjust}")):
+        if src in out and dst in out:
+            p = pd.to_numeric(out[src], errors="coerce")
+            adjusted = pd.Series(np.nan, index=out.index)
+            if p.notna().any():
+                adjusted[p.notna()] = stats.adjust_pvalues(p[p.notna()], adjust)
+            out[dst] = adjusted
+    return out
