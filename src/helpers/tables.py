@@ -540,8 +540,22 @@ class WordTables:
 
         target = outputs.paths.output(f"reports/tables/{name}.docx")
         with outputs.atomic_path(target) as tmp:
-            self.document().save(str(tmp))
+            tmp.write_bytes(self.docx_bytes())
         return target
+
+    def docx_bytes(self) -> bytes:
+        """The .docx bytes with fixed zip-entry timestamps: python-docx stamps each member with
+        the current time, so two runs a second apart would give different files."""
+        import io
+        import zipfile
+
+        from helpers import outputs
+
+        raw = io.BytesIO()
+        self.document().save(raw)
+        with zipfile.ZipFile(raw) as src:
+            members = {name: src.read(name) for name in src.namelist()}
+        return outputs.deterministic_zip(members, date_time=(2000, 1, 1, 0, 0, 0))
 
 
 _book: WordTables | None = None
