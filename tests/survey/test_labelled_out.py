@@ -104,3 +104,20 @@ def test_stata_limits_truncate_and_list_every_change(cleaned, staging):
     assert meta.column_names_to_labels["a1"] == long_question[:80]
     _, meta = pyreadstat.read_sav(str(staging / "data" / "processed" / "survey_clean.sav"))
     assert meta.column_names_to_labels["a1"] == long_question  # SPSS holds 256
+
+
+def test_files_carry_a_fixed_write_time_so_runs_give_the_same_bytes(cleaned, staging, monkeypatch):
+    """ReadStat stamps the current time into both headers ("30 Nov 26" and "07:26:36" in .sav,
+    "30 Nov 2026 07:26" in .dta), so two runs a minute apart differed. Two writes within one
+    test could agree by luck, so the stamp itself is checked, and the files still read."""
+    clean, codebook = cleaned
+    first = [p.read_bytes() for p in write_sav_dta(clean, codebook).paths]
+    sav, dta = first
+    assert sav[92:109] == b"01 Jan 0000:00:00"
+    at = dta.index(b"<timestamp>") + len(b"<timestamp>")
+    assert dta[at] == 17 and dta[at + 1 : at + 18] == b"01 Jan 2000 00:00"
+    _, meta = pyreadstat.read_sav(str(staging / "data" / "processed" / "survey_clean.sav"))
+    assert meta.creation_time.year == 2000
+    _, meta = pyreadstat.read_dta(str(staging / "data" / "processed" / "survey_clean.dta"))
+    assert meta.creation_time.year == 2000
+    assert [p.read_bytes() for p in write_sav_dta(clean, codebook).paths] == first

@@ -162,6 +162,32 @@ def _fit(labelled: Labelled, fmt: str) -> tuple[Labelled, list[dict]]:
     return Labelled(frame, variable_labels, value_labels), changes
 
 
+# ReadStat stamps each file with the time it was written (pyreadstat has no option to set it), so
+# two runs would differ in these bytes alone. They get a fixed stamp instead: same data, same bytes.
+SAV_STAMP = b"01 Jan 0000:00:00"  # creation date (9 bytes) then time (8), at byte 92 of the header
+DTA_STAMP = b"01 Jan 2000 00:00"  # <timestamp> of a release 118/119 header: a length byte, then text
+
+
+def fix_timestamp(path, fmt: str) -> None:
+    """Overwrite the write time in a .sav or .dta header with a fixed one (in place)."""
+    with open(path, "r+b") as f:
+        head = f.read(512)
+        if fmt == "sav":
+            if head[:4] not in (b"$FL2", b"$FL3"):
+                raise ValueError(f"{path}: not an SPSS system file header")
+            f.seek(92)
+            f.write(SAV_STAMP)
+            return
+        at = head.find(b"<timestamp>")
+        if at < 0:
+            raise ValueError(f"{path}: no <timestamp> in the Stata header")
+        length = head[at + len(b"<timestamp>")]
+        if length not in (0, len(DTA_STAMP)):
+            raise ValueError(f"{path}: unexpected Stata timestamp length {length}")
+        f.seek(at + len(b"<timestamp>") + 1)
+        f.write(DTA_STAMP[:length])
+
+
 def write_sav_dta(clean: pd.DataFrame, codebook: Codebook, name: str = "survey_clean") -> LabelledWrite:
     """``data/processed/<name>.sav`` and ``.dta`` with labels; returns the paths and truncations."""
     import pyreadstat
@@ -178,6 +204,7 @@ def write_sav_dta(clean: pd.DataFrame, codebook: Codebook, name: str = "survey_c
                 pyreadstat.write_sav(fitted.frame, str(tmp), **kwargs)
             else:
                 pyreadstat.write_dta(fitted.frame, str(tmp), version=15, **kwargs)
+            fix_timestamp(tmp, fmt)
         written.append(target)
     table = pd.DataFrame(changes, columns=["format", "column", "what", "original", "written"])
     return LabelledWrite(written, table)
