@@ -301,3 +301,47 @@ def test_chi_square_at_one_decimal_pins_a_cell_protected_by_one_move():
     # a table without suppressed role cells keeps its full-table statistics
     kept = attitudes.protect_role_tests(stat, raw, disclosure.Rule("threshold", 5, None))
     assert kept.at[0, "grouping"] == "role x answer" and kept.at[0, "chi2"] == res[0]
+
+
+def _workbook(path, rows):
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "by_role"
+    for row in rows:
+        sheet.append(row)
+    book.save(path)
+
+
+def test_the_audit_compares_the_workbook_with_the_csv_cell_by_cell(tmp_path):
+    """Issue 13, item 3: a count the CSV suppresses but the workbook prints (or prints
+    differently) is a leak; the same table with '*' where the CSV is empty passes."""
+    rule = disclosure.Rule("threshold", 5, None)
+    folder = tmp_path / "release"
+    (folder / "tables").mkdir(parents=True)
+    pd.DataFrame(
+        {
+            "group": ["All", "A", "B"],
+            "n_valid": pd.array([20, None, None], dtype="Int64"),
+            "pct": [50.0, None, None],
+        }
+    ).to_csv(folder / "tables" / "attitudes_by_role.csv", index=False)
+    header = ["group", "n_valid", "pct"]
+    _workbook(
+        folder / "tables" / "attitudes.xlsx", [header, ["All", 20, 50.0], ["A", "*", "*"], ["B", "*", "*"]]
+    )
+    result = audit.audit_release(folder, rule, enforce=True)
+    book = next(f for f in result.files if f.path == "tables/attitudes.xlsx")
+    assert book.result == "released" and "compared cell by cell" in book.rules[0]
+    _workbook(
+        folder / "tables" / "attitudes.xlsx", [header, ["All", 21, 50.0], ["A", 3, "*"], ["B", "*", 40.0]]
+    )
+    with pytest.raises(audit.AuditFailure) as caught:
+        audit.audit_release(folder, rule, enforce=True)
+    found = {(leak["cell"], leak["problem"]) for leak in caught.value.leaks}
+    assert found == {
+        ("sheet 'by_role' row 1, n_valid", "the CSV prints 20"),
+        ("sheet 'by_role' row 2, n_valid", "suppressed in the CSV, printed in the workbook"),
+        ("sheet 'by_role' row 3, pct", "suppressed in the CSV, printed in the workbook"),
+    }

@@ -575,6 +575,116 @@ def _numeric(column: pd.Series) -> bool:
     return all(_number(v) is not None or str(v).strip() in ("", "*") for v in column)
 
 
+# Workbook sheets whose table is published under another CSV name.
+SHEET_ALIASES = {
+    ("attitudes", "suppression"): "attitudes_suppression_summary",
+    ("attitudes", "like_for_like_2002"): "attitudes_2002_like_for_like",
+    ("focus_groups", "Codebook"): "qualitative_codebook",
+    ("focus_groups", "Accounting"): "qualitative_accounting",
+}
+
+
+def _sheet_table_name(title: str, book: str, names) -> str | None:
+    """The CSV a workbook sheet reprints: the same name, the name in snake case, the book's
+    prefix + the sheet name (attitudes.xlsx 'by_role' = attitudes_by_role), or a name that
+    Excel's 31-character limit cut short."""
+    snake = re.sub(r"\W+", "_", title.strip().lower()).strip("_")
+    alias = SHEET_ALIASES.get((book, title), "")
+    for name in (title, snake, f"{book}_{title}", f"{book}_{snake}", alias):
+        if name in names:
+            return name
+    cut = [n for n in names if len(title) == 31 and n.startswith(title)]
+    return cut[0] if len(cut) == 1 else None
+
+
+def _blank(value, marker: str) -> bool:
+    return value is None or (isinstance(value, str) and value.strip() in ("", marker))
+
+
+def workbook_agrees(path: Path, csvs: Mapping[str, Path], marker: str = "*") -> tuple[list[dict], str]:
+    """Compare every sheet of a published workbook that reprints a published CSV with that CSV,
+    cell by cell: a cell suppressed in one must be suppressed (empty or the marker) in the other,
+    and a count printed in both must be the same number. Returns (problems, note); the note
+    names the sheets that reprint no CSV (not compared)."""
+    from openpyxl import load_workbook
+
+    problems: list[dict] = []
+    unmatched = []
+    book = load_workbook(path, read_only=True, data_only=True)
+    try:
+        for sheet in book.worksheets:
+            name = _sheet_table_name(sheet.title, path.stem, csvs)
+            if name is None:
+                if sheet.title.lower() not in ("contents", "about"):
+                    unmatched.append(sheet.title)
+                continue
+            table = pd.read_csv(csvs[name], dtype=str, keep_default_na=False)
+            columns = [str(c) for c in table.columns]
+            rows = list(sheet.iter_rows(values_only=True))
+            start = next(
+                (
+                    i
+                    for i, r in enumerate(rows)
+                    if [str(v) if v is not None else "" for v in r[: len(columns)]] == columns
+                ),
+                None,
+            )
+            if start is None:
+                unmatched.append(sheet.title)
+                continue
+            counts = set(disclosure.count_columns(table)) | set(COUNTS_BY_NAME.get(name, []))
+            body = rows[start + 1 : start + 1 + len(table)]
+            for i, (csv_row, xl_row) in enumerate(zip(table.itertuples(index=False), body)):
+                for j, col in enumerate(columns):
+                    text = str(csv_row[j]).strip()
+                    value = xl_row[j] if j < len(xl_row) else None
+                    where = f"sheet {sheet.title!r} row {i + 1}, {col}"
+                    csv_number = _number(text)
+                    xl_number = value if isinstance(value, (int, float)) else _number(value)
+                    if (
+                        text in ("", marker)
+                        and not _blank(value, marker)
+                        and col in counts | _numeric_cols(table)
+                    ):
+                        problems.append(
+                            {
+                                "cell": where,
+                                "problem": "suppressed in the CSV, printed in the workbook",
+                                "value": value,
+                            }
+                        )
+                    elif csv_number is not None and _blank(value, marker):
+                        problems.append(
+                            {
+                                "cell": where,
+                                "problem": "printed in the CSV, suppressed in the workbook",
+                                "value": text,
+                            }
+                        )
+                    elif col in counts and csv_number is not None and xl_number is not None:
+                        if abs(float(xl_number) - csv_number) > 1e-9:
+                            problems.append(
+                                {"cell": where, "problem": f"the CSV prints {text}", "value": value}
+                            )
+            if len(body) != len(table):
+                problems.append(
+                    {
+                        "cell": f"sheet {sheet.title!r}",
+                        "problem": f"{len(body)} rows, the CSV {len(table)}",
+                        "value": "",
+                    }
+                )
+    finally:
+        book.close()
+    note = f"sheets that reprint no published CSV (not compared): {', '.join(unmatched)}" if unmatched else ""
+    return problems, note
+
+
+def _numeric_cols(table: pd.DataFrame) -> set:
+    """Columns whose every cell is a number, empty or the marker, with at least one number."""
+    return {c for c in table.columns if _numeric(table[c]) and any(_number(v) is not None for v in table[c])}
+
+
 def width_needed(rule: disclosure.Rule) -> int:
     return NHS_WIDTH if rule.rule == "nhs" else int(rule.min_count)
 
@@ -638,6 +748,20 @@ def audit_release(
             record.result = "FAIL"
         n, how = read_table(system, table, path.stem)
         record.rules.append(f"LP audit ({how})")
+    csvs = {
+        p.stem: p
+        for p in sorted(release_dir.rglob("*.csv"))
+        if not p.relative_to(release_dir).as_posix().startswith("provenance/")
+    }
+    for path in sorted(release_dir.rglob("*.xlsx")):
+        rel = path.relative_to(release_dir).as_posix()
+        found, note = workbook_agrees(path, csvs, str(rule.marker) if rule.marker is not None else "*")
+        record = records[rel]
+        record.rules.append("every sheet compared cell by cell with the CSV of the same table")
+        record.note = note
+        for problem in found:
+            primary_leaks.append({"file": rel, **problem})
+            record.result = "FAIL"
     bounds = intervals(system, rule)
     for key, (lo, hi) in bounds.items():
         w = hi - lo
