@@ -161,3 +161,28 @@ def test_failed_stage_leaves_previous_outputs_intact(one_run, workspace, data_co
 def test_nothing_under_the_data_folder_changes(one_run):
     _, data_copy, before = one_run
     assert data_checksums(data_copy) == before
+
+
+@pytest.mark.slow
+def test_attitude_stage_uses_organisations_as_psus_and_publishes_none(workspace, data_copy):
+    # decisions 9 / issue 14: stage 03 joins the organisation identifier for the design (PSUs of
+    # the intervals and the Rao-Scott tests) and no published file carries an organisation code
+    pipeline.run_stage(NOTEBOOK, str(data_copy))
+    pipeline.run_stage("notebooks/03_attitude_analysis.ipynb", str(data_copy))
+    raw = pd.read_csv(
+        data_copy / "survey/survey_export.csv", skiprows=[1, 2], dtype=str, keep_default_na=False
+    )
+    codes = {c.lower().encode() for c in raw["OrgCode"] if c}
+    html = (workspace / "reports/03_attitude_analysis.html").read_text(encoding="utf-8")
+    assert "organisations as primary sampling units" in html
+    tests = pd.read_csv(workspace / "reports/tables/attitudes_weighted_role_tests.csv")
+    assert tests["ddf"].notna().all() and (tests["n"] > 400).all()
+    sensitivity = pd.read_csv(workspace / "reports/tables/attitudes_sensitivity.csv")
+    assert set(sensitivity.loc[sensitivity["rule"] == "weighted", "roles_differ"]) <= {"yes", "no"}
+    for path in (workspace / "reports").rglob("*"):
+        if path.is_file():
+            data = path.read_bytes().lower()
+            leaked = [c for c in codes if c in data]
+            assert not leaked and b"orgcode" not in data, (
+                f"{path.name} carries organisation codes {leaked[:3]}"
+            )

@@ -337,3 +337,25 @@ def test_partial_odds_models_beside_the_po_model():
     ce = beside[beside["term"] == f"role[{ROLES[0]}]"]["model"].tolist()
     assert ce[0] == "proportional odds" and ce[1] == "partial proportional odds > 1 Poor"
     assert ce[5] == "binary logit > 1 Poor" and len(ce) == 9
+
+
+def test_sensitivity_table_disclosure_withholds_estimates_of_a_small_base():
+    from helpers import disclosure
+    from helpers.survey.attitudes import sensitivity
+
+    table = pd.DataFrame(
+        {
+            "kind": ["item % agreeing"] * 4,
+            "name": ["a", "a", "b", "b"],
+            "rule": ["main analysis", "weighted", "main analysis", "weighted"],
+            "n": [465, np.nan, 3, np.nan],
+            "estimate": [60.2, 60.6, 66.7, 70.0],
+            "majority": ["yes", "yes", "yes", "yes"],
+            "roles_differ": ["no"] * 4,
+            "changes": [""] * 4,
+        }
+    )
+    out = sensitivity.protect(table, disclosure.Rule("threshold", 5, marker=None))
+    assert out["n"].tolist()[0] == 465 and pd.isna(out["n"].tolist()[2])
+    assert out["estimate"].tolist()[:2] == [60.2, 60.6] and out["estimate"].tolist()[2:] == [None, None]
+    assert out["majority"].tolist() == ["yes", "yes", "", ""]

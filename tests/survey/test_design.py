@@ -207,7 +207,7 @@ def test_design_role_tests_holm_over_items():
     assert out["n"].tolist() == [40, 40]  # "Other" outside the domain
     one = design.rao_scott(clean["role"].where(clean["role"] != "Other"), clean["a"], np.ones(44))
     assert out.loc[0, "F"] == pytest.approx(one.F) and out.loc[0, "ddf"] == pytest.approx(3 * 43)
-    assert out["p_holm"].tolist() == pytest.approx(list(stats.adjust_pvalues(out["p_f"], "holm")))
+    assert out["p_holm"].tolist() == pytest.approx(list(stats.adjust_pvalues(out["p_value"], "holm")))
 
 
 def test_codebook_design_organisation_reaches_only_the_design_table(tmp_path):
@@ -232,6 +232,12 @@ def test_codebook_design_organisation_reaches_only_the_design_table(tmp_path):
     design_table.to_parquet(folder / design.DESIGN_FILE)
     clean, psu = design.attach_design(result.clean, codebook, folder / design.DESIGN_FILE)
     assert psu == design.ORGANISATION and clean[psu].tolist() == design_table["organisation"].tolist()
+    # a respondent without an organisation is their own PSU
+    design_table.loc[[0, 1], "organisation"] = None
+    design_table.to_parquet(folder / design.DESIGN_FILE)
+    clean, psu = design.attach_design(result.clean, codebook, folder / design.DESIGN_FILE)
+    first = result.clean["respondent"].tolist()[:2]
+    assert clean[psu].tolist()[:2] == [f"respondent {r}" for r in first]
     # params survey.design.psu wins; a stale design file is refused
     assert design.attach_design(result.clean, codebook, folder / "absent", psu="nation")[1] == "nation"
     design_table.iloc[1:].to_parquet(folder / design.DESIGN_FILE)

@@ -158,3 +158,42 @@ def test_rao_scott_matches_r_svychisq_on_stratified_api_data(tmp_path):
     rs = design.rao_scott(c["sch.wide"], c["stype"], c["pw"], psu=c["dnum"])
     assert (rs.F, rs.ndf, rs.ddf, rs.p_f, rs.p_first) == pytest.approx((F, ndf, ddf, p_f, p_first), rel=1e-7)
     assert rs.n_psu == 15 and rs.ddf == pytest.approx(rs.ndf * 14)
+
+
+@needs_r
+def test_rao_scott_role_tests_match_r_svychisq_on_the_demo_survey(tmp_path):
+    # The demo as notebook 03 analyses it: raking weights to the sampling frame, the demo's
+    # organisations (OrgCode) as PSUs, role x answer for two items, the "Other" role outside
+    from helpers import config
+    from helpers.disclosure import Rule
+    from helpers.survey import attitudes, demo, inputs
+    from helpers.survey.cleaning import clean_survey
+
+    demo.write_demo(tmp_path)
+    export, codebook = inputs.load(tmp_path)
+    result = clean_survey(export.data, codebook, config.load_params("params.yaml")["survey"], export.source)
+    result.design.to_parquet(tmp_path / "design.parquet")
+    clean, psu = attitudes.attach_design(result.clean, codebook, tmp_path / "design.parquet")
+    items = attitudes.items_from_codebook(codebook)
+    frame = attitudes.load_frame(tmp_path / "survey" / attitudes.FRAME_FILE, clean)
+    _, summary = attitudes.weighted_estimates(
+        clean,
+        items,
+        attitudes.frame_margins(frame, ["role", "nation"]),
+        Rule("threshold", 5, marker=None),
+        psu=psu,
+    )
+    names = ["relationship_quality", "att_teamwork"]
+    ours = attitudes.design_role_tests(clean, {k: items[k] for k in names}, summary["weights"], psu)
+    d = clean.loc[summary["weights"].index, ["role", psu, *names]].astype(object)
+    d["role"] = d["role"].where(d["role"].isin(attitudes.ROLES))
+    d["w"] = summary["weights"]
+    path = tmp_path / "demo.csv"
+    d.to_csv(path, index=False, na_rep="NA")
+    for i, name in enumerate(names):
+        F, ndf, ddf, p_f, p_first = r_svychisq(
+            path, f"svydesign(ids = ~{psu}, weights = ~w, data = d)", f"~role + {name}"
+        )
+        row = ours.iloc[i]
+        assert (row["F"], row["ndf"], row["ddf"]) == pytest.approx((F, ndf, ddf), rel=1e-7)
+        assert (row["p_value"], row["p_first_order"]) == pytest.approx((p_f, p_first), rel=1e-6)

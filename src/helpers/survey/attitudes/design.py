@@ -454,5 +454,7 @@ def attach_design(clean: pd.DataFrame, codebook, path: str | Path, psu: str | No
         raise InputError(
             path, "the design file and the clean data hold different respondents: rerun the cleaning stage"
         )
-    orgs = design.set_index("respondent")["organisation"]
-    return clean.assign(**{ORGANISATION: clean["respondent"].map(orgs).to_numpy()}), ORGANISATION
+    orgs = clean["respondent"].map(design.set_index("respondent")["organisation"])
+    # a respondent without an organisation is their own primary sampling unit
+    orgs = orgs.where(orgs.notna(), "respondent " + clean["respondent"].astype(str))
+    return clean.assign(**{ORGANISATION: orgs.to_numpy()}), ORGANISATION

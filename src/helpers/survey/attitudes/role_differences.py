@@ -76,8 +76,8 @@ def design_role_tests(
     the organisation identifier; None: each respondent its own PSU) as primary sampling unit.
     Columns: item, n, chi2 (Pearson's X^2 of the weighted table scaled to n), dof, delta_mean
     (mean generalised design effect), chi2_first and p_first (first-order correction), F, ndf,
-    ddf and p_f (second order, F reference: R's ``svychisq`` default, the p reported) and
-    ``p_<adjust>`` (``p_f`` adjusted across items). Respondents outside ``roles`` are outside the
+    ddf and p_value (second order, F reference: R's ``svychisq`` default, the p reported) and
+    ``p_<adjust>`` (``p_value`` adjusted across items). Respondents outside ``roles`` are outside the
     domain (their PSUs still count)."""
     from helpers.survey.attitudes.design import rao_scott
 
@@ -102,9 +102,9 @@ def design_role_tests(
                 "F": rs.F,
                 "ndf": rs.ndf,
                 "ddf": rs.ddf,
-                "p_f": rs.p_f,
+                "p_value": rs.p_f,
             }
         )
     out = pd.DataFrame(rows)
-    out[f"p_{adjust}"] = stats.adjust_pvalues(out["p_f"], adjust)
+    out[f"p_{adjust}"] = stats.adjust_pvalues(out["p_value"], adjust)
     return out

@@ -159,3 +159,18 @@ def sensitivity(
     # how many respondents a rule removed (a count that may be small)
     table["n"] = table["n"].where(table["rule"] == MAIN)
     return table[COLUMNS].reset_index(drop=True)
+
+
+def protect(table: pd.DataFrame, rule) -> pd.DataFrame:
+    """Disclosure control of the sensitivity table: ``n`` (main analysis rows only) follows
+    ``rule``; where an estimate's main-analysis ``n`` is suppressed, its estimate and majority
+    view are withheld under every rule (an estimate from a small count reveals it)."""
+    from helpers import disclosure
+
+    out = disclosure.suppress(table.reset_index(drop=True), ["n"], rule=rule)
+    main = out["rule"] == MAIN
+    hidden = out.loc[main & table["n"].reset_index(drop=True).notna() & out["n"].isna(), ["kind", "name"]]
+    withheld = out.set_index(["kind", "name"]).index.isin(list(hidden.itertuples(index=False, name=None)))
+    out["estimate"] = out["estimate"].astype(object).where(~withheld, None)
+    out.loc[withheld, "majority"] = ""
+    return out

@@ -25,7 +25,7 @@ SHEET_TITLES = {
     ),
     "weighted_role_tests": (
         "Tests across the four role groups, weighted design",
-        "Rao-Scott adjusted Pearson chi-square of the raking-weighted data, organisations as primary sampling units where the data hold an organisation identifier: first order (first_order_chi2 on dof, p_first_order) and second order (F on ndf and ddf, p_f, as R's svychisq default); delta_mean is the mean generalised design effect. Holm-adjusted across items.",
+        "Rao-Scott adjusted Pearson chi-square of the raking-weighted data, organisations as primary sampling units where the data hold an organisation identifier: first order (first_order_chi2 on dof, p_first_order) and second order (F on ndf and ddf, p_value, as R's svychisq default); delta_mean is the mean generalised design effect. Holm-adjusted across items.",
     ),
     "ordinal_odds_ratios": (
         "Proportional-odds models: odds ratios",
