@@ -345,3 +345,23 @@ def test_the_audit_compares_the_workbook_with_the_csv_cell_by_cell(tmp_path):
         ("sheet 'by_role' row 2, n_valid", "suppressed in the CSV, printed in the workbook"),
         ("sheet 'by_role' row 3, pct", "suppressed in the CSV, printed in the workbook"),
     }
+
+
+def test_the_record_states_the_protection_cost(tmp_path):
+    """The output-checking record names the cells suppressed, primary and secondary, of the
+    attitude table (from its published suppression summary)."""
+    rule = disclosure.Rule("threshold", 5, None)
+    raw = _block(TRUE)
+    protected, log = attitudes.protect_by_role(raw, rule)
+    folder = _release(tmp_path, protected)
+    attitudes.suppression_summary(log.assign(item="x")).to_csv(
+        folder / "tables" / "attitudes_suppression_summary.csv", index=False
+    )
+    result = audit.audit_release(folder, rule, enforce=True)
+    kinds = log["reason"].str.split(":").str[0].value_counts()
+    p, q = int(kinds.get("primary", 0)), int(kinds.get("secondary", 0))
+    note = next(f.note for f in result.files if f.path == "tables/attitudes_by_role.csv")
+    assert note.startswith(f"protection cost: {p + q} cells suppressed, {p} primary + {q} secondary")
+    assert p == 4 and q > 0  # TRUE: CE n_1 1, MD n_2 2, CD n_3 3 and CD n_agree 3
+    audit.write_record(result, folder)
+    assert "protection cost" in (folder / "output_check.html").read_text(encoding="utf-8")

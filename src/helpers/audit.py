@@ -753,6 +753,16 @@ def audit_release(
         for p in sorted(release_dir.rglob("*.csv"))
         if not p.relative_to(release_dir).as_posix().startswith("provenance/")
     }
+    summary = csvs.get("attitudes_suppression_summary")
+    by_role = next((r for r in records if Path(r).stem == "attitudes_by_role"), None)
+    if summary is not None and by_role is not None:
+        cost = pd.read_csv(summary)
+        if {"primary", "secondary"} <= set(cost.columns):
+            p, q = int(cost["primary"].sum()), int(cost["secondary"].sum())
+            records[by_role].note = (
+                f"protection cost: {p + q} cells suppressed, {p} primary + {q} secondary "
+                f"(per item: {summary.relative_to(release_dir).as_posix()})"
+            )
     for path in sorted(release_dir.rglob("*.xlsx")):
         rel = path.relative_to(release_dir).as_posix()
         found, note = workbook_agrees(path, csvs, str(rule.marker) if rule.marker is not None else "*")
@@ -812,7 +822,7 @@ def write_record(result: AuditResult, out_dir: Path) -> list[Path]:
             _esc(f["path"]),
             _esc(f["kind"]),
             _esc("; ".join(f["rules"])),
-            _esc(f["result"]),
+            _esc(f["result"] + (f" ({f['note']})" if f["note"] else "")),
             f["suppressed_cells"],
             "" if f["narrowest"] is None else f"{f['narrowest']:g}",
         )

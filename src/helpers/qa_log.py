@@ -79,9 +79,12 @@ def exclusion_entries(
     if flow is None:
         return []
     out = []
-    first = int(flow["remaining"].iloc[0])
+    exported = pd.to_numeric(flow["remaining"], errors="coerce").iloc[0]
+    first = None if pd.isna(exported) else int(exported)
     by_step = exclusions["step"].value_counts() if exclusions is not None else None
     for _, r in flow.iterrows():
+        if pd.isna(pd.to_numeric(r["excluded"], errors="coerce")):
+            continue  # suppressed (few exclusions in all, issue 13)
         n = int(r["excluded"])
         if n == 0:
             continue
@@ -98,8 +101,8 @@ def exclusion_entries(
                 "assumption",
                 "survey",
                 f"Responses excluded at cleaning step: {r['step']}.",
-                f"{n} of {first} exported rows",
-                "medium" if n / max(first, 1) >= 0.05 else "low",
+                f"{n} of {first} exported rows" if first is not None else f"{n} exported rows",
+                "medium" if first is not None and n / max(first, 1) >= 0.05 else "low",
                 flow_name,
             )
         )

@@ -92,3 +92,21 @@ def test_qa_log_reads_merged_steps_against_the_exclusion_log():
     assert out[-1]["evidence"] == "12 of 521 exported rows"
     with pytest.raises(ValueError, match="excluded 12 responses but the exclusion log lists 11"):
         qa_log.exclusion_entries(flow, excl.iloc[:-1])
+
+
+def test_few_exclusions_in_all_are_suppressed_with_the_export_size(tmp_path):
+    """A generated instrument (seed 3): 13 responses, 2 excluded over two steps; merging cannot
+    reach 5, so the count and the export's size (13 - 11 would give it) are left empty."""
+    flow = pd.DataFrame(
+        {
+            "step": ["Responses in the export", "Did not consent", "Partial response"],
+            "excluded": [0, 1, 1],
+            "remaining": [13, 12, 11],
+        }
+    )
+    out = describe.protect_flow(flow, disclosure.Rule("threshold", 5))
+    assert out.values.tolist() == [
+        ["Responses in the export", 0, None],
+        ["Did not consent; Partial response", None, 11],
+    ]
+    audit.audit_release(_release(tmp_path, out), disclosure.Rule("threshold", 5), enforce=True)

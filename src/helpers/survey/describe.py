@@ -143,7 +143,9 @@ def protect_flow(flow: pd.DataFrame, rule: disclosure.Rule) -> pd.DataFrame:
     more than the rule's upper limit. An exclusion count is a count of people with an attribute
     (e.g. 4 respondents whose role is outside the four groups, which the role-recode table
     suppresses): printed on its own it would undo that suppression (issue 13, leak 4). Under
-    the NHS rule the counts are also rounded to 5. Steps excluding no one are kept as they are."""
+    the NHS rule the counts are also rounded to 5. Steps excluding no one are kept as they are.
+    When every step together excluded 1 .. upper responses, that count and the size of the export
+    (which gives it by subtraction) are left empty."""
     rows = [dict(r) for r in flow.to_dict("records")]
     if not rows:
         return flow.copy()
@@ -169,14 +171,33 @@ def protect_flow(flow: pd.DataFrame, rule: disclosure.Rule) -> pd.DataFrame:
                 changed = True
                 break
     out = pd.DataFrame(head + steps, columns=flow.columns)
+    small = [i for i in range(1, len(out)) if rule.is_sensitive(out.at[i, "excluded"])]
+    if small:
+        # every step merged and the exclusions still few: the count and the export's size, which
+        # would give it by subtraction, are suppressed
+        out["excluded"] = out["excluded"].astype("Int64").astype(object)
+        out["remaining"] = out["remaining"].astype("Int64").astype(object)
+        for i in small:
+            out.at[i, "excluded"] = None
+            out.at[i - 1, "remaining"] = None
     if rule.rule == "nhs":
         for col in ("excluded", "remaining"):
-            out[col] = out[col].map(rule.shown)
+            out[col] = out[col].map(lambda v: v if v is None or pd.isna(v) else rule.shown(v))
     return out
+
+
+def _row_at(yi: int, n: int) -> int:
+    """The flow row drawn at height ``yi`` (the first step at the top)."""
+    return n - 1 - yi
 
 
 def flow_figure(flow: pd.DataFrame):
     """The flow of responses from the export to the analysable dataset, as a bar chart."""
+    blank = flow["excluded"].isna() | flow["remaining"].isna()
+    flow = flow.assign(
+        excluded=pd.to_numeric(flow["excluded"]).fillna(0).astype(int),
+        remaining=pd.to_numeric(flow["remaining"]).fillna(0).astype(int),
+    )
     fig, ax = plt.subplots(figsize=(8, 0.55 * len(flow) + 1.2))
     y = range(len(flow))[::-1]
     ax.barh(list(y), flow["remaining"], color="#4477AA", height=0.6, label="remaining")
@@ -189,7 +210,11 @@ def flow_figure(flow: pd.DataFrame):
         label="excluded by the step",
     )
     for yi, (_, row) in zip(y, flow.iterrows()):
-        note = f"{row['remaining']}" + (f"   (-{row['excluded']})" if row["excluded"] else "")
+        note = (
+            "suppressed (small numbers)"
+            if blank.iloc[_row_at(yi, len(flow))]
+            else f"{row['remaining']}" + (f"   (-{row['excluded']})" if row["excluded"] else "")
+        )
         ax.text(
             row["remaining"] + row["excluded"] + flow["remaining"].max() * 0.01,
             yi,
