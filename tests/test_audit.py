@@ -12,7 +12,7 @@ import pandas as pd
 import pytest
 from scipy.stats import chi2_contingency
 
-from helpers import audit, disclosure, protection
+from helpers import audit, disclosure, paths, protection
 from helpers.survey import attitudes
 
 ROLES = ["Chief executive", "Medical director", "Clinical director", "Directorate manager"]
@@ -365,3 +365,18 @@ def test_the_record_states_the_protection_cost(tmp_path):
     assert p == 4 and q > 0  # TRUE: CE n_1 1, MD n_2 2, CD n_3 3 and CD n_agree 3
     audit.write_record(result, folder)
     assert "protection cost" in (folder / "output_check.html").read_text(encoding="utf-8")
+
+
+def test_the_release_is_audited_under_the_runs_own_params_file(tmp_path):
+    """`make all PARAMS=...` protects under that file's rule; the audit read params.yaml instead,
+    so a run at threshold 10 was audited at 5 and one at threshold 1 failed (found by the
+    generated-instrument pipelines)."""
+    params = tmp_path / "run_params.yaml"
+    text = (paths.project_root() / "params.yaml").read_text(encoding="utf-8")
+    params.write_text(
+        text.replace("min_count: 5", "min_count: 10").replace("audit: enforce", "audit: report")
+    )
+    (tmp_path / "release").mkdir()
+    result = audit.audit_release(tmp_path / "release", params_file=params)
+    assert (result.min_count, result.enforced) == (10, False)
+    assert audit.audit_release(tmp_path / "release").min_count == 5

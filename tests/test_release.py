@@ -171,7 +171,7 @@ def fake_runner(tmp_path, monkeypatch):
     monkeypatch.setattr(pipeline, "_run_stages", fake)
     monkeypatch.setattr(pipeline, "_build_deck_and_index", lambda staged: [])
 
-    def audit(staged):
+    def audit(staged, params_file):
         audited.append(sorted(p.relative_to(staged).as_posix() for p in staged.rglob("*.csv")))
         return "audit: passed"
 
@@ -227,7 +227,7 @@ def test_a_failed_stage_or_audit_publishes_nothing(fake_runner, monkeypatch, cap
     class AuditFailure(Exception):
         pass
 
-    def leak(staged):
+    def leak(staged, params_file):
         raise AuditFailure("reports/tables/02_survey_cleaning.csv: a count of 3 would identify a respondent")
 
     monkeypatch.setattr(release, "audit", leak)
@@ -241,14 +241,16 @@ def test_a_failed_stage_or_audit_publishes_nothing(fake_runner, monkeypatch, cap
     assert state(ws) == before and (ws / "build/data_dir.txt").read_bytes() == data_stamp
 
 
-def test_the_audit_hook_calls_helpers_audit_when_it_exists(tmp_path, monkeypatch):
+def test_the_audit_hook_calls_helpers_audit_with_the_runs_params_file(tmp_path, monkeypatch):
     seen = []
     module = types.ModuleType("helpers.audit")
-    module.audit_release = lambda release_dir: seen.append(release_dir) or "12 files checked"
+    module.audit_release = lambda release_dir, params_file: (
+        seen.append((release_dir, params_file)) or "12 files checked"
+    )
     module.__spec__ = types.SimpleNamespace(name="helpers.audit")
     monkeypatch.setitem(sys.modules, "helpers.audit", module)
-    assert release.audit(tmp_path) == "audit: passed (12 files checked)"
-    assert seen == [tmp_path]
+    assert release.audit(tmp_path, "run_params.yaml") == "audit: passed (12 files checked)"
+    assert seen == [(tmp_path, "run_params.yaml")]
 
 
 @pytest.mark.slow
@@ -322,7 +324,7 @@ def test_audit_in_report_mode_never_says_passed(tmp_path, monkeypatch):
             return "1 leak"
 
     fake = types.ModuleType("helpers.audit")
-    fake.audit_release = lambda release: Result()
+    fake.audit_release = lambda release, params_file: Result()
     monkeypatch.setitem(__import__("sys").modules, "helpers.audit", fake)
     monkeypatch.setattr(__import__("importlib.util").util, "find_spec", lambda name: object())
     assert release.audit(tmp_path) == "audit: LEAKS FOUND, release not blocked (1 leak)"

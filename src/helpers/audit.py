@@ -690,18 +690,22 @@ def width_needed(rule: disclosure.Rule) -> int:
 
 
 def audit_release(
-    release_dir: Path, rule: disclosure.Rule | None = None, enforce: bool | None = None
+    release_dir: Path,
+    rule: disclosure.Rule | None = None,
+    enforce: bool | None = None,
+    *,
+    params_file: str | Path = "params.yaml",
 ) -> AuditResult:
     """Audit every published file under ``release_dir``; raise :class:`AuditFailure` on a leak.
 
-    ``rule`` defaults to params.yaml's disclosure rule (the one the release was protected with);
-    ``enforce`` to params.yaml's ``disclosure.audit`` ("enforce" unless it says "report": then
+    ``rule`` defaults to ``params_file``'s disclosure rule (the one the release was protected
+    with: the run's own params file, not necessarily params.yaml); ``enforce`` to its ``disclosure.audit`` ("enforce" unless it says "report": then
     the leaks are listed in the result, which says they were not enforced, and nothing raises)."""
     release_dir = Path(release_dir)
     if rule is None or enforce is None:
         from helpers import config
 
-        params = config.load_params("params.yaml")
+        params = config.load_params(params_file)
         rule = rule or disclosure.from_params(params)
         enforce = disclosure.audit_mode(params) == "enforce" if enforce is None else enforce
     need = width_needed(rule)

@@ -305,7 +305,7 @@ def run_release(
                 raise StageFailed("deck and index", reason, log) from exc
             changed.append(DECK)
         try:
-            say(release.audit(staged_release))
+            say(release.audit(staged_release, params_file))
         except Exception as exc:
             reason, log = _log_failure(root, "audit", exc)
             raise StageFailed("audit", reason, log) from exc

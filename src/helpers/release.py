@@ -183,16 +183,13 @@ def link_or_copy(source: Path, target: Path) -> None:
         shutil.copy2(source, target)
 
 
-def audit(release: Path) -> str:
-    """Run the intruder audit on the staged release when helpers.audit exists (engineer D's
-    module: ``audit_release(release_dir)`` raises ``AuditFailure`` when it finds a leak)."""
+def audit(release: Path, params_file: str | Path = "params.yaml") -> str:
+    """Run the intruder audit (helpers.audit) on the staged release under the run's own params
+    file (its disclosure rule and ``disclosure.audit`` mode); ``AuditFailure`` propagates when
+    it finds a leak it enforces."""
     import importlib
-    import importlib.util
 
-    if importlib.util.find_spec("helpers.audit") is None:
-        return "audit: skipped: helpers.audit is not installed yet; the release was not audited"
-    module = importlib.import_module("helpers.audit")
-    result = module.audit_release(Path(release))
+    result = importlib.import_module("helpers.audit").audit_release(Path(release), params_file=params_file)
     if result is None:
         return "audit: passed"
     # In report mode (params disclosure.audit: report) leaks are listed, not enforced: say so
