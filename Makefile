@@ -141,7 +141,7 @@ bench: $(ENV_STAMP) ## Benchmark: pipeline overhead, no-op and one-strand reruns
 LAB_ARGS ?=
 lab: $(ENV_STAMP) $(NOTEBOOK_SETUP) ## Open JupyterLab at notebooks/ on the project's kernel (works as root too)
 	@echo "Notebook sources: notebooks/ (interactive runs write to build/interactive/; see docs/jupyterlab.md)"
-	@echo "Executed notebooks with outputs, from the last make all: build/executed/"
+	@echo "Executed notebooks with outputs, as published by the last make all: reports/notebooks/ (linked from reports/index.html)"
 	$(BIN)/jupyter lab --ServerApp.root_dir=. --ServerApp.default_url=/lab/tree/notebooks $(if $(filter 0,$(shell id -u)),--allow-root) $(LAB_ARGS)
 
 # The tidy-code habits CI enforces (also in .pre-commit-config.yaml for those who use pre-commit).

@@ -200,7 +200,7 @@ def test_make_lab_starts_as_root_and_as_a_normal_user(built_clone):
     # ("python" in argv) is started with the server's own interpreter.
     assert kernelspecs["kernelspecs"]["python3"]["spec"]["argv"][0] == "python"
     assert ".venv/bin/jupyter lab --ServerApp.root_dir=. --ServerApp.default_url=/lab/tree/notebooks" in out
-    assert "Executed notebooks with outputs, from the last make all: build/executed/" in out
+    assert "Executed notebooks with outputs, as published by the last make all: reports/notebooks/" in out
     assert "--allow-root" in out
     assert {c["name"] for c in tree["content"]} >= {"03_attitude_analysis.ipynb", "05_findings.ipynb"}
 

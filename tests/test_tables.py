@@ -201,3 +201,18 @@ def test_the_source_note_dates_the_data_and_says_from_what(tmp_path):
     (tmp_path / "notes.txt").write_text("x", encoding="utf-8")
     os.utime(tmp_path / "notes.txt", (1_700_000_000, 1_700_000_000))
     assert tables.data_date({"data_dir": tmp_path}) == ("2023-11-14", "file modification time")
+
+
+def test_an_unnamed_index_of_row_labels_is_kept_as_the_stub():
+    """`flags.sum().to_frame()` lost its row labels (the report showed two bare numbers)."""
+    df = (
+        pd.DataFrame({"flag_speeder": [1, 0, 1], "flag_straightliner": [0, 0, 1]})
+        .sum()
+        .rename("n")
+        .to_frame()
+    )
+    html = tables._frame_html(df)
+    assert "flag_speeder" in html and "flag_straightliner" in html
+    # a plain 0-based index is still never shown
+    plain = tables._frame_html(pd.DataFrame({"n": [7, 4]}))
+    assert ">0<" not in plain and ">1<" not in plain

@@ -149,6 +149,15 @@ def _execute(stage: str, root: Path, staged_release: Path, data_dir: str, params
             log_output=False,
         )
     _render_html(nb, staged / "reports" / f"{stage}.html")
+    # The executed notebook, published beside its report (linked from the landing page): only
+    # what the report shows, and no absolute path of this machine (helpers.published_notebooks).
+    from helpers import published_notebooks
+
+    published_notebooks.write(
+        nb,
+        staged / published_notebooks.FOLDER / f"{stage}.ipynb",
+        forbidden=[str(paths.project_root()), str(paths.resolve(data_dir)), str(root.resolve())],
+    )
     return staged
 
 

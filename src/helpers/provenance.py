@@ -96,6 +96,28 @@ def footer(stage: str, params: dict[str, Any] | None = None):
     return _as_markdown(info)
 
 
+def _shown_folder(folder) -> str:
+    """The data folder as a report shows it: relative to the project when inside it, else its
+    name (an absolute path names the machine's user and folders)."""
+    path = Path(str(folder))
+    if not path.is_absolute():
+        return path.as_posix()
+    root = paths.project_root()
+    return path.relative_to(root).as_posix() if path.is_relative_to(root) else path.name
+
+
+def _shown_input(path: str, data_dir: Path) -> str:
+    """An input as the report lists it: already relative (to the workspace or the project) as
+    recorded; an absolute one under the data folder relative to the folder's parent
+    (``demo/survey/codebook.yaml``), any other absolute one by its name."""
+    p = Path(path)
+    if not p.is_absolute():
+        return p.as_posix()
+    if data_dir.is_absolute() and p.is_relative_to(data_dir):
+        return p.relative_to(data_dir.parent).as_posix()
+    return p.name
+
+
 def _as_markdown(info: dict[str, Any]):
     from IPython.display import Markdown
 
@@ -105,14 +127,16 @@ def _as_markdown(info: dict[str, Any]):
     lines = [
         "---",
         f"**Provenance.** Stage `{info['stage']}`, run {info['ran_at']}, code {commit}{dirty}, "
-        f"data folder `{info['parameters'].get('data_dir', '?')}`.",
+        f"data folder `{_shown_folder(info['parameters'].get('data_dir', '?'))}`.",
         "",
         "| input | bytes | SHA-256 |",
         "|---|---:|---|",
     ]
-    lines += [f"| `{i['path']}` | {i['bytes']} | `{i['sha256'][:16]}…` |" for i in info["inputs"]] or [
-        "| (none) | | |"
-    ]
+    folder = Path(str(info["parameters"].get("data_dir", "")))
+    lines += [
+        f"| `{_shown_input(i['path'], folder)}` | {i['bytes']} | `{i['sha256'][:16]}…` |"
+        for i in info["inputs"]
+    ] or ["| (none) | | |"]
     lines += ["", "Packages: " + ", ".join(f"{k} {v}" for k, v in info["packages"].items()) + "."]
     return Markdown("\n".join(lines))
 

@@ -286,6 +286,16 @@ def render(reports: Path, records: list[dict], now: str, git: dict) -> str:
             + ", ".join(f'<a href="{_e(_rel(p, reports))}">{_e(p.stem)}</a>' for p in words)
             + ".</dd>"
         )
+    executed = (
+        sorted((reports / "notebooks").glob("[0-9][0-9]_*.ipynb")) if (reports / "notebooks").is_dir() else []
+    )
+    if executed:
+        out.append(
+            "<dt>Executed notebooks</dt><dd>Each report's notebook with its code and outputs, to open in "
+            "JupyterLab (<code>make lab</code>) or any notebook viewer: "
+            + ", ".join(f'<a href="{_e(_rel(p, reports))}">{_e(p.stem)}</a>' for p in executed)
+            + ".</dd>"
+        )
     out.append("</dl>")
     from helpers import checklists
 

@@ -307,6 +307,7 @@ def show(table: pd.DataFrame, spec: TableSpec | None = None, **kwargs) -> Shown:
 # row label (the codebook's, see :func:`use_row_labels`), and its own ``question`` column, a
 # copy of the same text, is not shown twice.
 ITEM_COLUMNS = ("item", "survey_item")
+ROW_LABELS = "row"  # the stub of a table whose unnamed index holds its row labels
 
 
 def default_spec(table: pd.DataFrame) -> TableSpec:
@@ -363,8 +364,15 @@ def _frame_html(df: pd.DataFrame) -> str:
         df.columns = [" ".join(str(x) for x in col if str(x)) for col in df.columns]
     if _named_index(df) and df.index.nlevels > 1:
         df = df.reset_index()
+    unnamed_labels = (
+        not _named_index(df) and df.index.nlevels == 1 and not isinstance(df.index, pd.RangeIndex)
+    )
+    if unnamed_labels:  # e.g. Series.sum().to_frame(): the index holds the row labels; keep them
+        df = df.rename_axis(ROW_LABELS)
     df.columns = [str(c) for c in df.columns]
     spec = default_spec(df)
+    if unnamed_labels:
+        spec.stub_label = ""
     if _book is not None:
         _book.add(df, spec)
     return to_html(df, spec)
