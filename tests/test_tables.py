@@ -216,3 +216,27 @@ def test_an_unnamed_index_of_row_labels_is_kept_as_the_stub():
     # a plain 0-based index is still never shown
     plain = tables._frame_html(pd.DataFrame({"n": [7, 4]}))
     assert ">0<" not in plain and ">1<" not in plain
+
+
+def test_the_survey_date_is_read_once_and_read_again_when_the_export_changes(tmp_path, monkeypatch):
+    """Every notebook's source notes need the date; reading the whole export again in each kernel
+    cost about 2 s each on the demo. The first reader leaves it in build/cache/ under a key of
+    the survey folder's listing; a changed export gives a new key."""
+    import shutil
+
+    monkeypatch.setenv("HELPERS_WORKSPACE", str(tmp_path / "ws"))
+    data = tmp_path / "data"
+    shutil.copytree(paths.project_root() / "data" / "raw" / "demo" / "survey", data / "survey")
+    calls = []
+    real = tables._survey_date.__wrapped__
+    monkeypatch.setattr(tables, "_survey_date", lambda folder: calls.append(folder) or real(folder))
+    first = tables.data_date({"data_dir": data})
+    assert first == ("2015-12-18", "latest EndDate in the survey export")
+    assert tables.data_date({"data_dir": data}) == first and len(calls) == 1
+    assert len(list((tmp_path / "ws" / "build" / "cache").glob("data_date-*.json"))) == 1
+    export = data / "survey" / "survey_export.csv"
+    export.write_text(
+        export.read_text(encoding="utf-8").replace("2015-12-18", "2016-01-05"), encoding="utf-8"
+    )
+    assert tables.data_date({"data_dir": data}) == ("2016-01-05", "latest EndDate in the survey export")
+    assert len(calls) == 2

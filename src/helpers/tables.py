@@ -391,13 +391,51 @@ def data_date(params: Mapping) -> tuple[str, str]:
     if given:
         return str(given), "params data_date"
     folder = Path(params["data_dir"])
-    found = _survey_date(str(folder.resolve()) if folder.exists() else str(folder))
+    found = _cached_survey_date(folder.resolve() if folder.exists() else folder)
     if found:
         return found
     stamps = [p.stat().st_mtime for p in folder.rglob("*") if p.is_file()] if folder.is_dir() else []
     if stamps:
         return dt.datetime.fromtimestamp(max(stamps), dt.UTC).date().isoformat(), "file modification time"
     return "", ""
+
+
+def _cached_survey_date(folder: Path) -> tuple[str, str] | None:
+    """:func:`_survey_date`, remembered in build/cache/ under a key of the survey folder's file
+    names, sizes and modification times: every notebook shows the date in its source notes, and
+    reading the whole export again in each kernel cost about 2 s each on the demo (far more on a
+    large export)."""
+    import hashlib
+    import json
+    import os
+
+    from helpers import paths
+    from helpers.files import InputError
+    from helpers.survey import inputs as survey_inputs
+
+    try:
+        survey = survey_inputs.survey_folder(folder)
+    except InputError:  # no survey strand: no survey date
+        return None
+    listing = sorted(
+        (p.name, p.stat().st_size, p.stat().st_mtime_ns) for p in survey.iterdir() if p.is_file()
+    )
+    key = hashlib.sha256(json.dumps([str(folder), listing]).encode()).hexdigest()[:20]
+    cache = paths.workspace() / "build" / "cache" / f"data_date-{key}.json"
+    try:
+        found = json.loads(cache.read_text(encoding="utf-8"))
+        return tuple(found) if found else None
+    except (OSError, ValueError):
+        pass
+    found = _survey_date(str(folder))
+    try:
+        cache.parent.mkdir(parents=True, exist_ok=True)
+        tmp = cache.with_name(f"{cache.name}.{os.getpid()}.tmp")
+        tmp.write_text(json.dumps(found), encoding="utf-8")
+        os.replace(tmp, cache)  # atomic: kernels running side by side may both write it
+    except OSError:
+        pass  # a read-only workspace only loses the cache
+    return found
 
 
 @functools.lru_cache(maxsize=4)
