@@ -214,19 +214,28 @@ def suppress_with_log(
             raise ValueError(f"disclosure: row total {total!r} and its parts must all be count columns")
 
     df = table.reset_index(drop=True)
-    counts = df[count_cols].apply(pd.to_numeric, errors="raise").astype("float64")
-    bad = counts.stack().dropna().pipe(lambda s: s[(s < 0) | (s != np.floor(s))])
-    if len(bad):
-        (row, col), value = next(iter(bad.items()))
+    if all(
+        pd.api.types.is_numeric_dtype(df[c]) and not pd.api.types.is_bool_dtype(df[c]) for c in count_cols
+    ):
+        matrix = np.column_stack(
+            [df[c].to_numpy(dtype="float64", na_value=np.nan) for c in count_cols]
+        ).reshape(len(df), len(count_cols))
+    else:
+        matrix = df[count_cols].apply(pd.to_numeric, errors="raise").astype("float64").to_numpy()
+    with np.errstate(invalid="ignore"):
+        bad = ~np.isnan(matrix) & ((matrix < 0) | (matrix != np.floor(matrix)))
+    if bad.any():
+        row, j = (int(i) for i in np.argwhere(bad)[0])  # the first in reading order, row by row
         raise ValueError(
-            f"disclosure: column {col!r} row {row}: counts must be non-negative whole numbers (found {value})"
+            f"disclosure: column {count_cols[j]!r} row {row}: counts must be non-negative whole numbers "
+            f"(found {matrix[row, j].item()})"
         )
 
     # Cells are (row position, column position) into plain Python lists: the equations below
     # visit cells one at a time, and list access is ~100 times faster than DataFrame.at.
     n_rows = len(df)
     col_pos = {c: j for j, c in enumerate(count_cols)}
-    value_of = counts.to_numpy(dtype="float64").tolist()
+    value_of = matrix.tolist()
     is_hidden = [[False] * len(count_cols) for _ in range(n_rows)]
     log: list[dict] = []
 
@@ -338,25 +347,22 @@ def suppress_with_log(
         for total, parts, what in equations:
             changed = protect(total, parts, what) or changed
 
-    hidden = pd.DataFrame(
-        np.array(is_hidden, dtype=bool).reshape(n_rows, len(count_cols)), columns=count_cols
-    )
+    hidden = np.array(is_hidden, dtype=bool).reshape(n_rows, len(count_cols))
+
+    def any_hidden(cols):
+        return hidden[:, [col_pos[c] for c in cols]].any(axis=1)
+
     out = df.copy()
-    shown = counts.copy()
-    for col in count_cols:
-        mask = hidden[col].to_numpy()
-        values = counts[col].to_numpy()
+    shown = {}  # the published counts: as a column built from Python ints and NaN would be
+    for j, col in enumerate(count_cols):
+        mask, values = hidden[:, j], matrix[:, j]
         blank = mask | np.isnan(values)
         if rule.rule == "nhs":
             values = np.floor(values / NHS_BASE + 0.5) * NHS_BASE
-        # as a column built from Python ints and NaN: int64 when nothing is blank, else float64
-        shown[col] = (
-            pd.Series(np.where(blank, np.nan, values), index=df.index)
-            if blank.any()
-            else pd.Series(values.astype("int64"), index=df.index)
-        )
+        # int64 when nothing is blank, else float64 with NaN
+        shown[col] = np.where(blank, np.nan, values) if blank.any() else values.astype("int64")
         if rule.marker is None:
-            out[col] = shown[col].astype("Int64")
+            out[col] = pd.Series(shown[col], index=df.index).astype("Int64")
         else:
             cells = np.where(blank, np.nan, values).astype(object)
             cells[~blank] = [int(v) for v in values[~blank]]
@@ -374,7 +380,7 @@ def suppress_with_log(
 
     for col, sources in pct_cols.items():
         sources = list(sources)
-        blank = hidden[sources].any(axis=1)
+        blank = any_hidden(sources)
         if len(sources) == 2 and rule.rule == "nhs":
             num, den = shown[sources[0]], shown[sources[1]]
             with np.errstate(invalid="ignore", divide="ignore"):
@@ -386,23 +392,22 @@ def suppress_with_log(
         else:
             values = pd.to_numeric(df[col], errors="coerce")
         set_derived(col, values, blank)
+    published = None  # what a derived function sees: the published counts, then the other columns
     for col, how in derived.items():
         if callable(how):
-            values = pd.Series(
-                np.asarray(how(shown.join(df.drop(columns=count_cols))), dtype="float64"), index=df.index
-            )
-            set_derived(col, values, values.isna() & hidden.any(axis=1))
+            if published is None:
+                published = pd.DataFrame(shown, index=df.index).join(df.drop(columns=count_cols))
+            values = pd.Series(np.asarray(how(published), dtype="float64"), index=df.index)
+            set_derived(col, values, values.isna().to_numpy() & hidden.any(axis=1))
         else:
             if rule.rule == "nhs":
                 raise ValueError(
                     f"disclosure: under the nhs rule derived column {col!r} must be recomputed by a function"
                 )
-            set_derived(col, pd.to_numeric(df[col], errors="coerce"), hidden[list(how)].any(axis=1))
+            set_derived(col, pd.to_numeric(df[col], errors="coerce"), any_hidden(list(how)))
     out.attrs["disclosure"] = protected_mark(rule)
-    log_df = pd.DataFrame(log, columns=["row", "column", "value", "reason"]).sort_values(
-        ["row", "column"], kind="stable"
-    )
-    return out, log_df.reset_index(drop=True)
+    log.sort(key=lambda entry: (entry["row"], entry["column"]))
+    return out, pd.DataFrame(log, columns=["row", "column", "value", "reason"])
 
 
 def protected_mark(rule: Rule) -> dict:

@@ -279,14 +279,12 @@ def _positive_columns(block: pd.DataFrame, levels: list[str]) -> list[str]:
     """The level columns whose sum is n_agree in every row of the block (checked)."""
     n_agree = block["n_agree"].to_numpy()
     k = len(levels)
-    candidates = (
-        [level_columns(k)[i:] for i in range(k)]
-        + [level_columns(k)[: i + 1] for i in range(k)]
-        + [[c] for c in level_columns(k)]
-    )
-    for cols in candidates:
-        if (block[cols].sum(axis=1).to_numpy() == n_agree).all():
-            return cols
+    lcols = level_columns(k)
+    counts = np.nan_to_num(block[lcols].to_numpy(dtype="float64", na_value=np.nan))  # as sum(skipna)
+    candidates = [range(i, k) for i in range(k)] + [range(i + 1) for i in range(k)] + [[i] for i in range(k)]
+    for idx in candidates:
+        if (counts[:, list(idx)].sum(axis=1) == n_agree).all():
+            return [lcols[i] for i in idx]
     raise ValueError(f"item {block['item'].iloc[0]!r}: n_agree is not a run of levels")
 
 
