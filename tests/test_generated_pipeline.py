@@ -1,10 +1,14 @@
-"""Slow tier (issue 11): generated instruments through the whole pipeline on every platform
-layout: notebooks 02, 03 and 05 with papermill, the deck and the index, in a scratch workspace
-(``HELPERS_WORKSPACE``), at disclosure thresholds 1, 5 and 10; and ``make check`` reports no
-problem for each of them (check and the stages agree)."""
+"""Slow tier (issue 11): generated instruments through the pipeline on every platform layout:
+notebooks 02 and 03 with papermill in a scratch workspace (``HELPERS_WORKSPACE``) at disclosure
+thresholds 1, 5 and 10, and ``make check`` reports no problem for each of them (check and the
+stages agree); and five through the whole release as ``make all`` runs it (every stage, the
+literature and focus-group strands absent and skipped with a note, the findings, the deck, the
+index and the audit) under thresholds 1, 5, 10 and the NHS rule."""
 
+import re
 import shutil
 
+import numpy as np
 import pandas as pd
 import pytest
 import yaml
@@ -17,13 +21,14 @@ pytestmark = pytest.mark.slow
 STAGES = [
     "notebooks/02_survey_cleaning.ipynb",
     "notebooks/03_attitude_analysis.ipynb",
-]  # 05 needs every strand (first-cell check)
+]  # the survey stages; test_whole_release_on_generated_instruments runs every stage
 
 
-def params_file(tmp_path, min_count: int):
+def params_file(tmp_path, min_count: int, rule: str = "threshold"):
     params = yaml.safe_load((paths.project_root() / "params.yaml").read_text(encoding="utf-8"))
     params["disclosure"]["min_count"] = min_count
-    path = tmp_path / f"params_{min_count}.yaml"
+    params["disclosure"]["rule"] = rule
+    path = tmp_path / f"params_{rule}_{min_count}.yaml"
     path.write_text(yaml.safe_dump(params), encoding="utf-8")
     return path
 
@@ -70,3 +75,77 @@ def test_random_instruments_run_to_the_end(tmp_path, monkeypatch, seed):
     ws = run_all(tmp_path / "ws", data, params_file(tmp_path, min_count), monkeypatch)
     assert "Traceback" not in (ws / "reports/03_attitude_analysis.html").read_text(encoding="utf-8")
     shutil.rmtree(ws)
+
+
+def check_percentages_equal_counts(table: pd.DataFrame) -> int:
+    """Every published pct_agree equals 100 n_agree / n_valid of the published counts, to the
+    precision it is published at; returns how many were checked."""
+    text = table["pct_agree"].astype(str)
+    shown = pd.to_numeric(table["pct_agree"], errors="coerce").notna()
+    n_agree = pd.to_numeric(table["n_agree"], errors="coerce")[shown]
+    n_valid = pd.to_numeric(table["n_valid"], errors="coerce")[shown]
+    assert (n_agree.notna() & (n_valid > 0)).all(), table[shown & ~(n_valid > 0)]
+    decimals = np.array([len(v.split(".")[1]) if "." in v else 0 for v in text[shown]], dtype=float)
+    gap = (pd.to_numeric(table["pct_agree"][shown]) - 100 * n_agree / n_valid).abs().to_numpy(dtype=float)
+    assert (gap <= 0.5 * 10.0 ** (-decimals) + 1e-9).all(), table[shown][gap > 0.5 * 10.0 ** (-decimals)]
+    return int(shown.sum())
+
+
+WHOLE = [  # seed, disclosure rule, min_count: different layouts (seed mod 7), every threshold
+    (201, "threshold", 1),
+    (202, "threshold", 5),
+    (203, "threshold", 10),
+    (204, "nhs", 8),
+    (205, "threshold", 5),
+]
+
+
+@pytest.mark.parametrize(("seed", "rule", "min_count"), WHOLE)
+def test_whole_release_on_generated_instruments(tmp_path, monkeypatch, seed, rule, min_count):
+    """The whole pipeline as `make all` runs it (helpers.pipeline.run_release): a data folder
+    with a survey only, so stages 01 and 04 are skipped with a note, and 05, the deck and the
+    index work with the strands present. raw = clean + excluded; every published % equals its
+    counts; no traceback anywhere."""
+    layout = S.LAYOUTS[seed % len(S.LAYOUTS)]
+    data = S.write_instrument(S.random_instrument(seed), tmp_path / "data", layout)
+    params = params_file(tmp_path, min_count, rule)
+    problems = [p for r in check.check_folder(data, params) for p in r.problems]
+    assert problems == [], problems
+    ws = tmp_path / "ws"
+    monkeypatch.setenv("HELPERS_WORKSPACE", str(ws))
+    monkeypatch.delenv("HELPERS_STAGING", raising=False)
+    lines = []
+
+    class Say:
+        def write(self, text):
+            lines.append(text)
+
+        def flush(self):
+            pass
+
+    ran = pipeline.run_release(None, str(data), str(params), force=True, what="tests", stream=Say())
+    said = "".join(lines)
+    assert ran == ["02_survey_cleaning", "03_attitude_analysis", "05_findings"], said
+    assert "01_literature_review: skipped: the data folder has no literature/ folder" in said
+    assert "04_focus_group_themes: skipped: the data folder has no focus_groups/ folder" in said
+    flow = pd.read_csv(ws / "reports/tables/survey_flow.csv")
+    clean = pd.read_parquet(ws / "data/processed/survey_clean.parquet")
+    excluded = pd.read_csv(ws / "data/processed/survey_exclusions.csv")
+    assert flow["remaining"].iloc[0] == len(clean) + len(excluded)
+    by_role = pd.read_csv(ws / "reports/tables/attitudes_by_role.csv", dtype=str, keep_default_na=False)
+    headline = pd.read_csv(ws / "reports/tables/findings_headline.csv", dtype=str, keep_default_na=False)
+    checked = check_percentages_equal_counts(by_role.replace("", np.nan))
+    if {"pct_agree", "n_agree", "n_valid"} <= set(headline.columns):
+        checked += check_percentages_equal_counts(headline.replace("", np.nan))
+    assert checked > 0 or min_count == 10 or rule == "nhs"
+    findings = (ws / "reports/05_findings.html").read_text(encoding="utf-8")
+    assert "absent: the data folder has no literature/ folder, so this strand is skipped" in findings
+    assert "absent: the data folder has no focus_groups/ folder, so this strand is skipped" in findings
+    deck = (ws / "reports/05_findings_slides.html").read_text(encoding="utf-8")
+    index = (ws / "reports/index.html").read_text(encoding="utf-8")
+    assert "Absent: the data folder has no <code>literature/</code> folder" in index
+    for name, page in [("05", findings), ("deck", deck), ("index", index)]:
+        assert "Traceback" not in page and not re.search(r"\b\w+Error\b", page), name
+    for report in (ws / "reports").glob("0[23]_*.html"):
+        assert "Traceback" not in report.read_text(encoding="utf-8"), report.name
+    assert not (ws / "reports/01_literature_review.html").exists()

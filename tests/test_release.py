@@ -4,6 +4,7 @@ workspace lock, and the runner's staging, audit and publish around the stages.""
 from __future__ import annotations
 
 import hashlib
+import io
 import os
 import sys
 import threading
@@ -177,7 +178,8 @@ def fake_runner(tmp_path, monkeypatch):
 
     monkeypatch.setattr(release, "audit", audit)
     for name in ("a", "b"):
-        (tmp_path / name).mkdir()
+        for strand in ("literature", "survey", "focus_groups"):  # every strand present: none skipped
+            (tmp_path / name / strand).mkdir(parents=True)
     return types.SimpleNamespace(ws=ws, fake=fake, audited=audited, data=tmp_path)
 
 
@@ -328,3 +330,29 @@ def test_audit_in_report_mode_never_says_passed(tmp_path, monkeypatch):
     monkeypatch.setitem(__import__("sys").modules, "helpers.audit", fake)
     monkeypatch.setattr(__import__("importlib.util").util, "find_spec", lambda name: object())
     assert release.audit(tmp_path) == "audit: LEAKS FOUND, release not blocked (1 leak)"
+
+
+def test_absent_strands_are_skipped_with_a_note_and_their_old_outputs_withdrawn(fake_runner):
+    """Issue 11: a data folder with a survey only. Stages 01 and 04 are not run; the runner
+    says why; the outputs they published from another data folder leave with this release
+    (the findings must not read another folder's literature); the next run has nothing to do."""
+    ws, every = fake_runner.ws, pipeline.stages()
+    assert pipeline.run_release(None, str(fake_runner.data / "a")) == every
+    assert (ws / "reports/tables/01_literature_review.csv").is_file()
+    survey_only = fake_runner.data / "survey_only"
+    (survey_only / "survey").mkdir(parents=True)
+    out = io.StringIO()
+    fake_runner.fake.ran.clear()
+    ran = pipeline.run_release(None, str(survey_only), stream=out)
+    assert ran == ["02_survey_cleaning", "03_attitude_analysis", "05_findings"] == fake_runner.fake.ran
+    assert (
+        "01_literature_review: skipped: the data folder has no literature/ folder (this strand is absent)\n"
+        "04_focus_group_themes: skipped: the data folder has no focus_groups/ folder (this strand is absent)\n"
+    ) in out.getvalue()
+    assert not (ws / "reports/tables/01_literature_review.csv").exists()
+    assert not (ws / "reports/tables/04_focus_group_themes.csv").exists()
+    assert (
+        ws / "reports/tables/02_survey_cleaning.csv"
+    ).read_text() == "02_survey_cleaning from survey_only\n"
+    assert all((ws / "build/stamps" / s).is_file() for s in every)
+    assert pipeline.run_release(None, str(survey_only), stream=io.StringIO()) == []

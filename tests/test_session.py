@@ -57,6 +57,34 @@ def test_present_stages_pass_and_pipeline_mode_changes_nothing(monkeypatch, tmp_
     assert capsys.readouterr().out == ""
 
 
+def test_absent_strands_are_not_needed(monkeypatch, tmp_path):
+    """Issue 11: a data folder with a survey only (no literature/, no focus_groups/): the
+    findings' first cell needs only the survey stages; a present strand that has not run still
+    stops it; a data folder that does not exist declares nothing absent."""
+    monkeypatch.setenv("HELPERS_WORKSPACE", str(tmp_path / "ws"))
+    data = tmp_path / "data"
+    (data / "survey").mkdir(parents=True)
+    assert session.absent_stages(data) == {
+        "01_literature_review": "literature",
+        "04_focus_group_themes": "focus_groups",
+    }
+    assert session.absent_stages(tmp_path / "nowhere") == {}
+    every = ["01_literature_review", "02_survey_cleaning", "03_attitude_analysis", "04_focus_group_themes"]
+    provenance = tmp_path / "ws" / "reports" / "provenance"
+    provenance.mkdir(parents=True)
+    (provenance / "02_survey_cleaning.json").write_text("{}")
+    with pytest.raises(session.MissingStage, match=r"Stage 03_attitude_analysis has not run"):
+        session.start({"data_dir": data}, "05_findings", needs=every)
+    (provenance / "03_attitude_analysis.json").write_text("{}")
+    assert session.start({"data_dir": data}, "05_findings", needs=every) == "workspace"
+    (data / "literature").mkdir()
+    with pytest.raises(session.MissingStage, match=r"Stage 01_literature_review has not run"):
+        session.start({"data_dir": data}, "05_findings", needs=every)
+    assert session.absent_note("04_focus_group_themes", "focus_groups") == (
+        "04_focus_group_themes: skipped: the data folder has no focus_groups/ folder (this strand is absent)"
+    )
+
+
 def test_interactive_run_writes_to_scratch_and_says_so(interactive, capsys):
     assert session.start({"data_dir": "data/raw/demo"}, "02_survey_cleaning") == "interactive"
     scratch = paths.project_root() / "build" / "interactive"

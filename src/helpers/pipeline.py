@@ -26,7 +26,7 @@ import sys
 import time
 from pathlib import Path
 
-from helpers import paths, release
+from helpers import paths, release, session
 
 BUILD = "build"
 
@@ -287,8 +287,12 @@ def run_release(
         if not only:
             run |= downstream(run, every)
         order = [s for s in every if s in run]
+        # A stage whose strand is absent from the data folder is skipped with a note; its
+        # previously published outputs (another data folder's) are withdrawn with this release.
+        absent = {s: f for s, f in session.absent_stages(data_dir).items() if s in order}
+        order = [s for s in order if s not in absent]
         build_deck = deck is not False and (FINAL in run or bool(deck))
-        if not order and not build_deck:
+        if not order and not absent and not build_deck:
             say("release: nothing to do")
             return []
         started = time.time()
@@ -304,8 +308,11 @@ def run_release(
             if listed:
                 _write_record(staged_release, name, listed)
         say(f"release: running {', '.join(order) or 'no stage'} ({jobs} at a time)")
+        for s, folder in absent.items():
+            _write_record(staged_release, s, [])
+            say(session.absent_note(s, folder))
         _run_stages(order, every, root, staged_release, data_dir, params_file, jobs, say)
-        changed = list(order)
+        changed = list(order) + list(absent)
         if build_deck:
             try:
                 _write_record(staged_release, DECK, _build_deck_and_index(staged_release))
@@ -325,7 +332,7 @@ def run_release(
         if not same_data or not stamp.is_file():
             stamp.parent.mkdir(parents=True, exist_ok=True)
             stamp.write_text(data_abs + "\n", encoding="utf-8")
-        for s in order:  # what make compares: the time this run started reading its inputs
+        for s in [*order, *absent]:  # what make compares: the time this run started reading its inputs
             target = root / STAMPS / s
             target.parent.mkdir(parents=True, exist_ok=True)
             target.touch()

@@ -21,7 +21,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from helpers import outputs, paths, provenance
+from helpers import outputs, paths, provenance, session
 
 SECTIONS = (
     ("Reports", lambda p: p.suffix == ".html" and p.parent.name == "reports" and "slides" not in p.name),
@@ -267,8 +267,18 @@ def render(reports: Path, records: list[dict], now: str, git: dict) -> str:
         out.append(f'<p class="warn">{_e(note)}</p>')
     out.append('<h2>Each strand at a glance</h2><div class="strands">')
     said = headlines(reports)
+    absent = {}  # stage -> its input folder, absent from the data folder the stages read
+    for d in data_dirs:
+        if d and d != "None" and paths.resolve(d).is_dir():
+            absent.update(session.absent_stages(d))
     for name, figure, link in STRANDS:
         if not (reports / link).is_file():
+            stage = link.removesuffix(".html")
+            if stage in absent:
+                out.append(
+                    f'<section class="strand"><h3>{_e(name)}</h3><p>Absent: the data folder has no '
+                    f"<code>{_e(absent[stage])}/</code> folder, so this strand was skipped.</p></section>"
+                )
             continue
         out.append(f'<section class="strand"><h3><a href="{_e(link)}">{_e(name)}</a></h3>')
         out += [f"<p>{_e(line)}</p>" for line in said.get(name, [])]

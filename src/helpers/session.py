@@ -12,7 +12,9 @@ Every numbered notebook's setup cell calls ``session.start(params, stage, needs=
 
 In every mode the stages in ``needs`` must have run: a stage has run when its provenance record
 ``reports/provenance/<stage>.json`` (its last output) is in the workspace. When one is missing,
-``start`` stops the notebook with one line naming the make target that produces it.
+``start`` stops the notebook with one line naming the make target that produces it. A stage whose
+strand is absent from the data folder (no ``literature/``, ``survey/`` or ``focus_groups/``
+folder: :data:`STAGE_FOLDERS`) is not needed: the runner skips it with a note.
 """
 
 from __future__ import annotations
@@ -32,6 +34,31 @@ MAKE_TARGETS = {
     "04_focus_group_themes": "focus_groups",
     "05_findings": "findings",
 }
+
+
+# The input folder of each strand's stages. A stage whose folder is absent from the data folder
+# is skipped by the runner with a note, and the stages after it work with the strands present
+# (issue 11: a team may have a survey and no literature review, or no focus groups).
+STAGE_FOLDERS = {
+    "01_literature_review": "literature",
+    "02_survey_cleaning": "survey",
+    "03_attitude_analysis": "survey",
+    "04_focus_group_themes": "focus_groups",
+}
+
+
+def absent_stages(data_dir: str | Path) -> dict[str, str]:
+    """{stage: its input folder} for the stages whose input folder is not in ``data_dir``
+    (nothing when ``data_dir`` itself does not exist: that is an error the stages report)."""
+    root = paths.resolve(data_dir)
+    if not Path(root).is_dir():
+        return {}
+    return {stage: folder for stage, folder in STAGE_FOLDERS.items() if not (Path(root) / folder).is_dir()}
+
+
+def absent_note(stage: str, folder: str) -> str:
+    """One line saying that a stage is skipped because its strand is absent."""
+    return f"{stage}: skipped: the data folder has no {folder}/ folder (this strand is absent)"
 
 
 class MissingStage(RuntimeError):
@@ -76,6 +103,8 @@ def start(params: dict[str, Any], stage: str, needs: list[str] = ()) -> str:
     published reports are unchanged.
     """
     current = mode()
+    absent = absent_stages(params["data_dir"]) if "data_dir" in params else {}
+    needs = [s for s in needs if s not in absent]  # absent strands are not needed
     check(list(needs))
     if current == "interactive":
         scratch = paths.project_root() / SCRATCH

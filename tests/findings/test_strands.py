@@ -33,6 +33,28 @@ def test_nothing_ran(workspace):
     assert "Interviews and focus groups: not available." in strands.missing_note("focus_groups")
 
 
+def test_absent_strands_are_named_as_absent(workspace, tmp_path):
+    """Issue 11: a strand whose input folder is not in the data folder is 'absent ... skipped',
+    in the status table and in place of its sections; a present strand that has not run is not."""
+    data = tmp_path / "data"
+    (data / "survey").mkdir(parents=True)
+    (data / "focus_groups").mkdir()
+    s = strands.status(data)
+    assert list(s["note"]) == [
+        "absent: the data folder has no literature/ folder, so this strand is skipped",
+        "not run yet: its findings are missing from this report",
+        "not run yet: its findings are missing from this report",
+        "not run yet: its findings are missing from this report",
+    ]
+    assert strands.missing_note("literature") == (
+        "**Rapid literature review: absent.** The data folder has no `literature/` folder, so stage "
+        "`01_literature_review` was skipped and this section is empty; the findings use the strands present."
+    )
+    assert "Interviews and focus groups: not available." in strands.missing_note("focus_groups")
+    strands.status()  # without a data folder nothing is declared absent
+    assert "Rapid literature review: not available." in strands.missing_note("literature")
+
+
 def test_ran_strand_with_missing_table_is_an_error(workspace):
     ran(workspace, "04_focus_group_themes")
     with pytest.raises(

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from helpers import files, paths
+from helpers import files, paths, session
 from helpers.files import InputError
 
 
@@ -93,6 +93,10 @@ REQUIRED_COLUMNS: dict[str, tuple[str, ...]] = {
 }
 
 
+# Stages whose strand is absent from the data folder, as found by the last status(data_dir).
+_ABSENT: dict[str, str] = {}
+
+
 def provenance_path(stage: str) -> Path:
     return paths.reports(f"provenance/{stage}.json")
 
@@ -110,11 +114,15 @@ def has_run(strand: str | Strand) -> bool:
     return provenance_path(strand.stage).is_file()
 
 
-def status() -> pd.DataFrame:
-    """One row per strand: whether it ran and which of its expected outputs exist.
+def status(data_dir: str | Path | None = None) -> pd.DataFrame:
+    """One row per strand: whether it ran and which of its expected outputs exist; given the
+    data folder, a strand whose input folder is absent from it is named as such (skipped).
 
     Raises :class:`InputError` for a strand that ran but lacks an expected table or figure.
     """
+    absent = session.absent_stages(data_dir) if data_dir is not None else {}
+    _ABSENT.clear()
+    _ABSENT.update(absent)  # so that missing_note says "absent", not "not run yet"
     rows = []
     for strand in STRANDS.values():
         ran = has_run(strand)
@@ -133,7 +141,11 @@ def status() -> pd.DataFrame:
                 "stage": strand.stage,
                 "ran": ran,
                 "outputs": f"{len(expected) - len(missing)} of {len(expected)}",
-                "note": "outputs read" if ran else "not run yet: its findings are missing from this report",
+                "note": "outputs read"
+                if ran
+                else f"absent: the data folder has no {absent[strand.stage]}/ folder, so this strand is skipped"
+                if strand.stage in absent
+                else "not run yet: its findings are missing from this report",
             }
         )
     return pd.DataFrame(rows)
@@ -173,6 +185,11 @@ def read_table(name: str, strand: str | None = None) -> pd.DataFrame | None:
 def missing_note(strand: str) -> str:
     """The plain sentence shown in place of a strand's findings when it has not run."""
     s = STRANDS[strand]
+    if s.stage in _ABSENT:
+        return (
+            f"**{s.title}: absent.** The data folder has no `{_ABSENT[s.stage]}/` folder, so stage "
+            f"`{s.stage}` was skipped and this section is empty; the findings use the strands present."
+        )
     return (
         f"**{s.title}: not available.** Stage `{s.stage}` has not run on this data folder, so its "
         f"outputs are missing and this section is empty. Run `make {s.key}` (or `make all`)."
