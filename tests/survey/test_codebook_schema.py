@@ -25,7 +25,7 @@ def write(tmp_path, change):
         (lambda r: r.update(scales=["agree5"]), "scales: expected a mapping (key: value)", ["agree5"]),
         (lambda r: r["scales"]["agree5"].update(positive=1), "scales.agree5.positive: expected a list ([a, b])", 1),
         (lambda r: r.update(multi_item_scale={}), "(top level): unknown key(s) 'multi_item_scale'", None),
-        (lambda r: r["variables"]["nation"].pop("source"), "variables.nation: `source` is required here", None),
+        (lambda r: r["variables"]["nation"].pop("source"), "variables.nation: `source` (the export column) or `columns` (code: 0/1 column) is required here", None),
         (lambda r: r["variables"]["att_teamwork"].update(reverse="yes"), "variables.att_teamwork.reverse: expected true or false", "yes"),
         (lambda r: r["variables"]["att_teamwork"].update(short_label=["Teamwork"]), "variables.att_teamwork.short_label: expected text", ["Teamwork"]),
         (lambda r: r.update(covariates="nation"), "covariates: expected a list of names or a mapping", "nation"),

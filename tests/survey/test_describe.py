@@ -54,3 +54,17 @@ def test_respondents_by_role_and_dictionary(tiny_codebook_path):
     assert dictionary.loc["a1", "value_labels"] == "1 = Disagree; 2 = Neutral; 3 = Agree"
     assert dictionary.loc["a2", "type"] == "likert (agree3), reverse-coded in its scale"
     assert dictionary.loc["a2", ["n_valid", "n_non_substantive", "n_missing"]].tolist() == [3, 0, 1]
+
+
+def test_respondents_by_role_under_the_nhs_rule_recomputes_percentages_from_published_counts():
+    """Stage 02 stopped under `rule: nhs` ('derived column 'pct' must be recomputed by a
+    function'); now each % is 100 x published count / published total (by hand: 10/25, 15/25)."""
+    from helpers import disclosure
+    from helpers.survey import describe
+
+    table = pd.DataFrame({"role": ["A", "B", "C"], "n": [11, 14, 3], "pct": [39.3, 50.0, 10.7]})
+    nhs = describe.protect_respondents_by_role(table, disclosure.Rule("nhs", 8, marker=None))
+    assert nhs["n"].tolist() == [10, 15, pd.NA] and nhs["pct"].tolist()[:2] == [40.0, 60.0]
+    assert pd.isna(nhs["pct"].iloc[2])
+    threshold = describe.protect_respondents_by_role(table, disclosure.Rule("threshold", 5))
+    assert threshold["n"].tolist() == [11, 14, "*"] and threshold["pct"].tolist() == [39.3, 50.0, "*"]

@@ -70,6 +70,11 @@ class CleaningResult:
     design: pd.DataFrame | None = None
 
 
+def option_column(name: str, code: str) -> str:
+    """The clean dataset's column for one option of a multiple-response variable."""
+    return f"{name}__{code}"
+
+
 def _normalise_text(values: pd.Series) -> pd.Series:
     """Compare answers as people mean them: case, spaces, NBSP and curly quotes ignored."""
     return (
@@ -142,6 +147,103 @@ def decode_variable(
         return pd.Series(part.to_numpy(dtype=object)[codes], index=raw.index, name=raw.name, dtype=object)
 
     return expand(decoded.where(~is_non_sub)), expand(decoded.where(is_non_sub))
+
+
+# A tick box (one 0/1 column per code: JISC Online Surveys grids and multiple choice).
+TICKED = frozenset({"1", "1.0", "true", "yes", "x", "checked", "selected"})
+UNTICKED = frozenset({"", "0", "0.0", "false", "no"})
+
+
+def _ticks(data: pd.DataFrame, columns: dict[str, str], var: Variable, source) -> pd.DataFrame:
+    """The tick-box columns ``{code: column}`` as booleans (one column per code); a cell that is
+    neither ticked (1) nor unticked (0 or empty) stops the run naming its rows and column."""
+    out = {}
+    for code, column in columns.items():
+        raw = data[column].fillna("").astype("str")
+        text = raw.str.strip().str.casefold()
+        bad = ~text.isin(TICKED | UNTICKED)
+        if bad.any():
+            rows = data.index[bad].tolist()
+            raise InputError(
+                source,
+                f"variable {var.name!r}: a tick-box column holds something other than 1 (ticked) "
+                "or 0/empty (not ticked)",
+                row=rows if len(rows) > 1 else rows[0],
+                column=column,
+                value=raw[bad].iloc[0],
+            )
+        out[code] = text.isin(TICKED).to_numpy()
+    return pd.DataFrame(out, index=data.index)
+
+
+def combine_one_hot(data: pd.DataFrame, codebook: Codebook, source: Path | str = "<export>") -> pd.DataFrame:
+    """Each single-answer variable declared over 0/1 columns (``columns: {code: column}``)
+    becomes one column, ``var.source``, holding the code of the ticked box (empty when none is
+    ticked), decoded afterwards like any other column. More than one box ticked stops the run
+    with the file, the rows and the columns ticked."""
+    one_hot = [v for v in codebook.variables.values() if v.one_hot]
+    if not one_hot:
+        return data
+    data = data.copy()
+    for var in one_hot:
+        ticks = _ticks(data, var.columns, var, source)
+        many = ticks.sum(axis=1) > 1
+        if many.any():
+            rows = data.index[many].tolist()
+            first = ticks.loc[rows[0]]
+            ticked = [var.columns[c] for c in first.index[first.to_numpy()]]
+            raise InputError(
+                source,
+                f"variable {var.name!r} takes one answer, but more than one of its boxes is ticked "
+                f"in {len(rows)} row(s) (the first: columns {', '.join(ticked)})",
+                row=rows if len(rows) > 1 else rows[0],
+                column=", ".join(ticked),
+            )
+        codes = np.full(len(data), "", dtype=object)
+        for code in ticks.columns:
+            codes[ticks[code].to_numpy()] = code
+        data[var.source] = pd.Series(codes, index=data.index, dtype="str")
+    return data
+
+
+def decode_multiple(data: pd.DataFrame, var: Variable, source: Path | str = "<export>") -> pd.DataFrame:
+    """A multiple-response (tick-all) question: one boolean column per option (codes, in the
+    order of its labels), True ticked, False not, <NA> in the rows that answered nothing (no box
+    ticked, or an empty cell). Options come from 0/1 columns (``columns``) or from one cell of
+    codes or labels separated by ``delimiter``; an unknown option stops the run."""
+    if var.columns:
+        ticks = _ticks(data, var.columns, var, source)
+        ticks = ticks[[c for c in var.labels if c in ticks.columns]]
+    else:
+        raw = data[var.source].fillna("").astype("str").str.strip()
+        lookup = {code.casefold(): code for code in var.labels}
+        lookup |= {label.strip().casefold(): code for code, label in var.labels.items()}
+        codes, distinct = pd.factorize(raw)
+        chosen = []
+        for value in distinct:
+            picked = set()
+            for part in (p.strip() for p in str(value).split(var.delimiter)):
+                if part and part.casefold() not in lookup:
+                    rows = raw.index[raw.eq(value)].tolist()
+                    raise InputError(
+                        source,
+                        f"option {part!r} of multiple-response variable {var.name!r} is not in the "
+                        f"codebook (expected codes or labels: "
+                        f"{'; '.join(f'{c}={lab}' for c, lab in var.labels.items())}; "
+                        f"separated by {var.delimiter!r})",
+                        row=rows if len(rows) > 1 else rows[0],
+                        column=var.source,
+                        value=value,
+                    )
+                if part:
+                    picked.add(lookup[part.casefold()])
+            chosen.append(picked)
+        ticks = pd.DataFrame(
+            {code: np.array([code in chosen[i] for i in codes], dtype=bool) for code in var.labels},
+            index=data.index,
+        )
+    answered = ticks.any(axis=1)
+    return ticks.astype("boolean").where(answered, pd.NA)
 
 
 def _numeric(data: pd.DataFrame, column: str, source, what: str) -> pd.Series:
@@ -278,6 +380,7 @@ def clean_survey(
     from helpers.survey.readers import check_duplicated_columns
 
     check_duplicated_columns(data, codebook.source_columns(), source)
+    data = combine_one_hot(data, codebook, source)  # single answers over 0/1 columns -> one column
     n_raw = len(data)
     notes: list[str] = []
     meta = codebook.metadata
@@ -285,8 +388,12 @@ def clean_survey(
     # Decode every declared variable first, so a bad value anywhere stops the run.
     decoded: dict[str, pd.Series] = {}
     non_sub: dict[str, pd.Series] = {}
+    multiple: dict[str, pd.DataFrame] = {}
     for var in codebook.variables.values():
         if var.type in {"text", "identifier"}:
+            continue
+        if var.type == "multiple":
+            multiple[var.name] = decode_multiple(data, var, source)
             continue
         if var.type == "number":
             decoded[var.name] = _numeric(data, var.source, source, var.name)
@@ -481,6 +588,10 @@ def clean_survey(
             continue
         if var.type == "number":
             clean[var.name] = decoded[var.name][keep]
+            continue
+        if var.type == "multiple":  # one column per option: <name>__<code>
+            for code in multiple[var.name].columns:
+                clean[option_column(var.name, code)] = multiple[var.name][code][keep]
             continue
         ordered = var.type in {"likert", "ordinal"}
         clean[var.name] = pd.Categorical(

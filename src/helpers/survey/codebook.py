@@ -17,7 +17,19 @@ from typing import Any
 from helpers import files
 from helpers.files import InputError
 
-VARIABLE_TYPES = {"categorical", "ordinal", "likert", "role", "consent", "text", "number", "identifier"}
+VARIABLE_TYPES = {
+    "categorical",
+    "ordinal",
+    "likert",
+    "role",
+    "consent",
+    "text",
+    "number",
+    "identifier",
+    "multiple",
+}
+# Types whose answer may be declared over several 0/1 columns, one per code (``columns:``).
+ONE_HOT_TYPES = {"categorical", "ordinal", "likert", "role", "consent"}
 METADATA_FIELDS = {"response_id", "status", "progress", "finished", "duration", "started", "ended"}
 ROLE_GROUPS = ["Chief executive", "Medical director", "Clinical director", "Directorate manager", "Other"]
 # Derived groupings of the four role groups, as the 2002 and 2015 surveys reported them.
@@ -66,6 +78,10 @@ class Variable:
     ordered: bool = False
     required: bool = False  # counts towards the answered share when the export has no progress
     short_label: str = ""  # optional: the question in a few words, where space is tight (deck, axes)
+    # code -> its 0/1 column: a single answer spread over one column per code (JISC grids), or
+    # the options of a multiple-response question; empty when the answer is in ``source``.
+    columns: dict[str, str] = field(default_factory=dict)
+    delimiter: str | None = None  # multiple response in one cell: the codes' separator
 
     @property
     def label(self) -> str:
@@ -76,6 +92,11 @@ class Variable:
     def short(self) -> str:
         """The short label where the codebook gives one, else the question text."""
         return self.short_label or self.label
+
+    @property
+    def one_hot(self) -> bool:
+        """A single answer declared over several 0/1 columns (decoded into ``source``)."""
+        return bool(self.columns) and self.type != "multiple"
 
     @property
     def value_labels(self) -> dict[str, str]:
@@ -167,7 +188,7 @@ class Codebook:
 
     def source_columns(self) -> list[str]:
         """Every export column the codebook reads (variables, metadata, identifiers)."""
-        cols = [v.source for v in self.variables.values()]
+        cols = [c for v in self.variables.values() for c in (list(v.columns.values()) or [v.source])]
         cols += [v.other_text for v in self.variables.values() if v.other_text]
         cols += list(self.metadata.values()) + list(self.identifiers.values())
         cols += [self.organisation] if self.organisation else []
@@ -239,8 +260,8 @@ def load_codebook(path: str | Path, *, require_role: bool = True) -> Codebook:
 
     variables = {}
     for name, spec in raw["variables"].items():
-        if not isinstance(spec, dict) or "source" not in spec:
-            raise InputError(path, f"variable {name!r}: needs at least 'source' and 'type'")
+        if not isinstance(spec, dict) or ("source" not in spec and "columns" not in spec):
+            raise InputError(path, f"variable {name!r}: needs at least 'source' (or 'columns') and 'type'")
         vtype = spec.get("type")
         if vtype not in VARIABLE_TYPES:
             raise InputError(
@@ -256,7 +277,7 @@ def load_codebook(path: str | Path, *, require_role: bool = True) -> Codebook:
                 )
             scale = scales[spec["scale"]]
         labels = _codes(spec.get("labels"), f"variable {name!r} labels", path)
-        if vtype in {"categorical", "ordinal", "role", "consent"} and not labels:
+        if vtype in {"categorical", "ordinal", "role", "consent", "multiple"} and not labels:
             raise InputError(path, f"variable {name!r}: {vtype} variables need 'labels'")
         if vtype == "role":
             unknown = sorted(set(labels.values()) - set(ROLE_GROUPS))
@@ -271,9 +292,10 @@ def load_codebook(path: str | Path, *, require_role: bool = True) -> Codebook:
                 f"variable {name!r}: consent_code must be one of its labels' codes",
                 value=spec.get("consent_code"),
             )
+        columns = _columns(spec, vtype, name, labels, scale, path)
         variables[name] = Variable(
             name=name,
-            source=str(spec["source"]),
+            source=str(spec["source"]) if "source" in spec else f"[{name}]",
             type=vtype,
             question=str(spec.get("question", "")),
             labels=labels,
@@ -287,11 +309,13 @@ def load_codebook(path: str | Path, *, require_role: bool = True) -> Codebook:
             ordered=(vtype == "ordinal"),
             required=bool(spec.get("required", False)),
             short_label=str(spec.get("short_label", "")),
+            columns=columns,
+            delimiter=str(spec.get("delimiter", ",")) if vtype == "multiple" and not columns else None,
         )
     roles = [name for name, v in variables.items() if v.type == "role"]
     if len(roles) > 1 or (require_role and not roles):
         raise InputError(path, "exactly one variable must have type 'role'", value=roles)
-    sources = [v.source for v in variables.values()]
+    sources = [c for v in variables.values() for c in (list(v.columns.values()) or [v.source])]
     dupes = sorted({s for s in sources if sources.count(s) > 1})
     if dupes:
         raise InputError(path, "two variables read the same export column", value=dupes)
@@ -350,6 +374,37 @@ def load_codebook(path: str | Path, *, require_role: bool = True) -> Codebook:
         encoding=str(survey["encoding"]) if survey.get("encoding") else None,
         organisation=str((raw.get("design") or {}).get("organisation") or "") or None,
     )
+
+
+def _columns(
+    spec: dict, vtype: str, name: str, labels: dict, scale: Scale | None, path: Path
+) -> dict[str, str]:
+    """``columns: {code: export column}``: a single answer over one 0/1 column per code (types
+    in ONE_HOT_TYPES) or the options of a multiple-response question; each code must be one
+    the variable declares, and a variable has ``source`` or ``columns``, not both."""
+    if "columns" not in spec:
+        return {}
+    where = f"variable {name!r} columns"
+    if "source" in spec:
+        raise InputError(path, f"variable {name!r}: give 'source' or 'columns', not both")
+    if vtype not in ONE_HOT_TYPES | {"multiple"}:
+        raise InputError(
+            path,
+            f"{where}: only {', '.join(sorted(ONE_HOT_TYPES | {'multiple'}))} variables can have columns",
+        )
+    mapping = spec["columns"]
+    if not isinstance(mapping, dict) or len(mapping) < 2:
+        raise InputError(path, f"{where}: expected a mapping of code: export column, two or more")
+    out = {_code_text(code): str(column) for code, column in mapping.items()}
+    known = {**scale.levels, **scale.non_substantive} if scale is not None else labels
+    unknown = [c for c in out if c not in known]
+    if unknown:
+        raise InputError(
+            path, f"{where}: codes not among the variable's codes ({', '.join(known)})", value=unknown
+        )
+    if len(set(out.values())) != len(out):
+        raise InputError(path, f"{where}: a column is given for two codes", value=list(out.values()))
+    return out
 
 
 COVARIATE_TYPES = {"categorical", "ordinal", "number"}

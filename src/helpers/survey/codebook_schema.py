@@ -65,9 +65,16 @@ SCHEMA: dict[str, Any] = {
             "minProperties": 1,
             "additionalProperties": {
                 "type": "object",
-                "required": ["source", "type"],
+                "required": ["type"],
+                "anyOf": [{"required": ["source"]}, {"required": ["columns"]}],
                 "properties": {
                     "source": {"type": ["string", "integer"]},
+                    "columns": {
+                        "type": "object",
+                        "minProperties": 2,
+                        "additionalProperties": {"type": ["string", "integer"]},
+                    },
+                    "delimiter": {"type": "string", "minLength": 1},
                     "type": {"type": "string"},
                     "question": {"type": "string"},
                     "short_label": {"type": "string", "minLength": 1, "maxLength": 60},
@@ -139,6 +146,8 @@ def _expected(error) -> str:
         return f"unknown key(s) {', '.join(map(repr, extra))} (known: {', '.join(known)})"
     if error.validator == "minProperties":
         return "must not be empty"
+    if error.validator == "anyOf" and "columns" in str(error.validator_value):
+        return "`source` (the export column) or `columns` (code: 0/1 column) is required here"
     if error.validator == "oneOf":
         return "expected a list of names or a mapping of name: wording"
     return error.message
@@ -161,7 +170,11 @@ def validate(raw: Any, path: str | Path) -> None:
     if errors:
         first = min(errors, key=lambda e: len(e.absolute_path))  # the outermost slip explains the rest
         more = f" ({len(errors) - 1} more problem(s) in the codebook's shape)" if len(errors) > 1 else ""
-        value = None if first.validator in ("additionalProperties", "required") else _short(first.instance)
+        value = (
+            None
+            if first.validator in ("additionalProperties", "required", "anyOf")
+            else _short(first.instance)
+        )
         raise InputError(path, f"{_key_path(first)}: {_expected(first)}{more}", value=value)
 
 

@@ -76,6 +76,10 @@ def data_dictionary(clean: pd.DataFrame, codebook: Codebook) -> pd.DataFrame:
     rows = []
 
     def counts(name):
+        options = [c for c in clean.columns if str(c).startswith(f"{name}__")]  # multiple response
+        if name not in clean and options:
+            valid = int(clean[options].notna().any(axis=1).sum())
+            return len(clean), valid, 0, len(clean) - valid
         valid = int(clean[name].notna().sum()) if name in clean else 0
         nonsub = int(clean[f"{name}_nonsub"].notna().sum()) if f"{name}_nonsub" in clean else 0
         return len(clean), valid, nonsub, len(clean) - valid - nonsub
@@ -92,7 +96,7 @@ def data_dictionary(clean: pd.DataFrame, codebook: Codebook) -> pd.DataFrame:
             (
                 var.name,
                 var.question,
-                var.source,
+                ", ".join(var.columns.values()) if var.columns else var.source,
                 vtype + (", reverse-coded in its scale" if var.reverse else ""),
                 _labels_text(levels),
                 _labels_text(nonsub),
@@ -116,6 +120,17 @@ def data_dictionary(clean: pd.DataFrame, codebook: Codebook) -> pd.DataFrame:
             "n_missing",
         ],
     )
+
+
+def protect_respondents_by_role(table: pd.DataFrame, rule: disclosure.Rule) -> pd.DataFrame:
+    """Disclosure control of :func:`respondents_by_role`: a suppressed count blanks its
+    percentage; under the NHS rule (counts rounded to 5) each percentage is recomputed from the
+    published counts over their published total, so that it equals the counts a reader sees."""
+    if rule.rule == "nhs":
+        derived = {"pct": lambda t: (100 * t["n"] / t["n"].sum()).round(1)}
+    else:
+        derived = {"pct": ["n"]}
+    return disclosure.suppress(table, ["n"], derived=derived, rule=rule)
 
 
 def suppress_small_counts(table: pd.DataFrame, rule: disclosure.Rule) -> pd.DataFrame:

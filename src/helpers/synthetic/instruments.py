@@ -468,6 +468,7 @@ def write_instrument(inst: Instrument, folder: str | Path, layout: str) -> Path:
         cb["survey"]["export"] = path.name
         _rename_sources(cb, {})
     else:  # csv, xlsx: one header row, column IDs as named
+        body = _tick_boxes(inst, cb, body)
         keep = resp["status"] == "0"
         meta = pd.DataFrame(
             {"id": resp["response_id"], "progress": resp["progress"], "seconds": resp["duration"],
@@ -510,6 +511,36 @@ def _column_labels(inst: Instrument, col: str) -> dict:
                 return {**scale["levels"], **scale.get("non_substantive", {})}
             return spec.get("labels", {})
     return {}
+
+
+TICK_ALL = ("multi_channels", "How do you hear about the board's decisions? (tick all that apply)",
+            {"1": "Email", "2": "Intranet", "3": "Meetings", "4": "Word of mouth"})  # fmt: skip
+
+
+def _tick_boxes(inst: Instrument, cb: dict, body: pd.DataFrame) -> pd.DataFrame:
+    """Plain CSV and XLSX exports carry the tick-box types: each categorical variable as one
+    0/1 column per code (a one-hot grid, ``columns:`` in the codebook: no box ticked for an
+    empty or missing answer), and a tick-all question (type ``multiple``) over 0/1 columns,
+    seeded by the instrument."""
+    body = body.copy()
+    for spec in cb["variables"].values():
+        if spec["type"] != "categorical" or "source" not in spec:
+            continue
+        source = spec.pop("source")
+        spec["columns"] = {code: f"{source}_{code}" for code in spec["labels"]}
+        answers = body.pop(source).astype(str).str.strip()
+        for code, column in spec["columns"].items():
+            body[column] = (answers == str(code)).astype(int).astype(str)
+    name, question, labels = TICK_ALL
+    rng = np.random.default_rng(inst.seed + 7)
+    ticked = rng.random((len(body), len(labels))) < rng.uniform(0.1, 0.9, size=len(labels))
+    spec = {"type": "multiple", "question": question, "labels": dict(labels), "columns": {}}
+    for j, code in enumerate(labels):
+        column = f"M1_{code}"
+        spec["columns"][code] = column
+        body[column] = ticked[:, j].astype(int).astype(str)
+    cb["variables"][name] = spec
+    return body
 
 
 def _rename_sources(cb: dict, rename: dict[str, str], email: str | None = None) -> None:
