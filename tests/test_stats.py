@@ -1,4 +1,5 @@
 import math
+import warnings
 
 import pytest
 
@@ -401,3 +402,24 @@ def test_kappa_at_perfect_agreement_has_a_one_sided_exact_lower_bound():
     assert result.ci_low < 0.6 and result.ci_high == 1.0  # not the collapsed 1.0-1.0
     assert stats.kappa_lower_bound(20, 0.68) == pytest.approx(result.ci_low)
     assert stats.cohens_kappa(a, a[:-1] + ["yes"]).interval == "asymptotic"
+
+
+def test_a_separated_cut_point_gives_an_infinite_bound_flagged_unstable_without_a_warning():
+    """Role B never answers "1", so the "> 1" cut-point logit is separated: its upper bound is
+    exp(huge) = inf. That is a result (flagged unstable), not a RuntimeWarning, which before
+    this was printed six times into report 03 with the machine's path to stats.py."""
+    rng = np.random.default_rng(1)
+    levels = ["1", "2", "3", "4"]
+    answers = np.r_[rng.choice(levels, size=60), rng.choice(levels[1:], size=60)]
+    d = pd.DataFrame(
+        {
+            "y": pd.Categorical(answers, categories=levels, ordered=True),
+            "role": pd.Categorical(["A"] * 60 + ["B"] * 60),
+        }
+    )
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        fit = stats.proportional_odds(d, "y", ["role"])
+    first = fit.cutpoint_odds_ratios.iloc[0]
+    assert (first["cut"], first["ci_high"], bool(first["unstable"])) == ("> 1", math.inf, True)
+    assert not fit.cutpoint_odds_ratios.iloc[1:]["unstable"].any()

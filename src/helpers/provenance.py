@@ -76,7 +76,12 @@ def describe_inputs(paths_read: list[Path] | None = None) -> list[dict[str, Any]
 
 def manifest(stage: str, params: dict[str, Any] | None = None) -> dict[str, Any]:
     params = dict(params or {})
-    shown_params = {k: (str(v) if isinstance(v, Path) else v) for k, v in params.items()}
+    # Paths as the reports show them (relative to the project, else the name): the record is
+    # published, and an absolute path names the analyst's account and folders.
+    shown_params = {
+        k: _shown_folder(v) if k in ("data_dir", "params_file") else (str(v) if isinstance(v, Path) else v)
+        for k, v in params.items()
+    }
     return {
         "stage": stage,
         "ran_at": dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat(),

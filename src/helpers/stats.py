@@ -510,33 +510,36 @@ def proportional_odds(
                 brant = brant_test(codes, X, len(present))
             except (np.linalg.LinAlgError, ValueError):  # separation in a cut-point logit: check not possible
                 fits = [(nan, None, nan) for _ in range(len(present) - 1)]
-    table = pd.DataFrame(
-        {
-            "term": X.columns,
-            "odds_ratio": np.exp(params.to_numpy()),
-            "ci_low": np.exp((params - z * se).to_numpy()),
-            "ci_high": np.exp((params + z * se).to_numpy()),
-            "p_value": pvals.to_numpy(),
-        }
-    )
-    # |log OR| above 7 (OR beyond about 1100 or below 1/1100) in a binary logit means
-    # (quasi-)separation: that cut-point's estimate, and Brant's test of that term, are unstable.
-    cuts = pd.DataFrame(
-        [
+    # Under (quasi-)separation a bound is exp(large): infinite, and flagged `unstable` below,
+    # not a warning printed into the report.
+    with np.errstate(over="ignore"):
+        table = pd.DataFrame(
             {
-                "term": name,
-                "cut": f"> {present[k]}",
-                "odds_ratio": float(np.exp(fit[0][1 + i])),
-                "ci_low": float(np.exp(fit[0][1 + i] - z * fit[2][1 + i])),
-                "ci_high": float(np.exp(fit[0][1 + i] + z * fit[2][1 + i])),
-                "p_value": float(2 * norm.sf(abs(fit[0][1 + i] / fit[2][1 + i]))),
-                "unstable": bool(not np.isfinite(fit[0][1 + i]) or abs(fit[0][1 + i]) > 7),
+                "term": X.columns,
+                "odds_ratio": np.exp(params.to_numpy()),
+                "ci_low": np.exp((params - z * se).to_numpy()),
+                "ci_high": np.exp((params + z * se).to_numpy()),
+                "p_value": pvals.to_numpy(),
             }
-            for k, fit in enumerate(fits)
-            for i, name in enumerate(X.columns)
-        ],
-        columns=["term", "cut", "odds_ratio", "ci_low", "ci_high", "p_value", "unstable"],
-    )
+        )
+        # |log OR| above 7 (OR beyond about 1100 or below 1/1100) in a binary logit means
+        # (quasi-)separation: that cut-point's estimate, and Brant's test of that term, are unstable.
+        cuts = pd.DataFrame(
+            [
+                {
+                    "term": name,
+                    "cut": f"> {present[k]}",
+                    "odds_ratio": float(np.exp(fit[0][1 + i])),
+                    "ci_low": float(np.exp(fit[0][1 + i] - z * fit[2][1 + i])),
+                    "ci_high": float(np.exp(fit[0][1 + i] + z * fit[2][1 + i])),
+                    "p_value": float(2 * norm.sf(abs(fit[0][1 + i] / fit[2][1 + i]))),
+                    "unstable": bool(not np.isfinite(fit[0][1 + i]) or abs(fit[0][1 + i]) > 7),
+                }
+                for k, fit in enumerate(fits)
+                for i, name in enumerate(X.columns)
+            ],
+            columns=["term", "cut", "odds_ratio", "ci_low", "ci_high", "p_value", "unstable"],
+        )
     return OrdinalFit(
         outcome, int(len(sample)), [str(c) for c in present], table, cuts, brant, converged, dropped
     )
