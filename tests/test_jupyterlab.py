@@ -206,12 +206,17 @@ def test_make_lab_starts_as_root_and_as_a_normal_user(built_clone):
 
     user = "labtest" + uuid.uuid4().hex[:6]
     subprocess.run(["useradd", "-m", user], check=True)
+    # The user needs to read the clone, and to reach the shared .venv and the interpreter it links
+    # to (pyenv's lives under /root, mode 700, on this machine and in CI): parent folders get
+    # o+rx (the clone's) or o+x (traverse only, the interpreter's) for the test, restored after.
+    interpreter = (VENV / "bin" / "python").resolve()
+    opened = {}
+    for folder, bits in [(clone, 0o005), (VENV.resolve(), 0o001), (interpreter.parent, 0o001)]:
+        for p in [folder, *folder.parents]:
+            if p != Path("/") and p not in opened:
+                opened[p] = os.stat(p).st_mode
+                os.chmod(p, opened[p] | bits)
     try:
-        # The user needs to read the clone and the shared .venv, and write the clone's build/.
-        for p in [clone, *clone.parents]:
-            if p == Path("/"):
-                break
-            os.chmod(p, os.stat(p).st_mode | 0o005)
         subprocess.run(["chown", "-R", user, str(clone)], check=True)
         python = str(VENV / "bin" / "python")
         if subprocess.run(["runuser", "-u", user, "--", python, "-c", "import helpers"], env=env).returncode:
@@ -223,3 +228,6 @@ def test_make_lab_starts_as_root_and_as_a_normal_user(built_clone):
         assert "--allow-root" not in out
     finally:
         subprocess.run(["userdel", "-r", user], capture_output=True)
+        for p, mode in opened.items():
+            if p.exists() and p != clone and clone not in p.parents:
+                os.chmod(p, mode)
