@@ -67,3 +67,8 @@ def test_round_table_leaves_markers_and_text():
 def test_unknown_kind_named():
     with pytest.raises(ValueError, match="unknown kind of number 'ratio'"):
         numbers.rounded(1.0, "ratio")
+
+
+def test_as_float_reads_numbers_and_turns_anything_else_into_nan():
+    assert numbers.as_float("12.5") == 12.5 and numbers.as_float(3) == 3.0
+    assert all(math.isnan(numbers.as_float(v)) for v in ("*", "", None, "suppressed"))

@@ -44,6 +44,15 @@ P_FLOOR = 0.001
 MISSING_TEXT = "–"  # an en dash: a value that does not exist (not a suppressed one)
 
 
+def as_float(value) -> float:
+    """``value`` as a float; NaN for anything that is not a number (a suppression marker, text,
+    None), so a published table's cells can be compared and formatted without checks."""
+    try:
+        return float(value)
+    except (TypeError, ValueError):
+        return math.nan
+
+
 def _is_missing(value) -> bool:
     return value is None or (isinstance(value, (float, np.floating)) and not math.isfinite(value))
 

@@ -19,19 +19,11 @@ SUPPRESSED = "suppressed"
 EN_DASH = "\u2013"
 
 
-def _num(value) -> float:
-    try:
-        out = float(value)
-    except (TypeError, ValueError):
-        return math.nan
-    return out
-
-
 def fmt_pct_ci(pct, low, high) -> str:
     """``60% (56 to 64)`` through helpers.numbers (the one formatter, decisions 4), so the deck,
     the findings and the landing page print what the tables print; ``suppressed`` when the strand
     table left the estimate empty or marked."""
-    p, lo, hi = _num(pct), _num(low), _num(high)
+    p, lo, hi = numbers.as_float(pct), numbers.as_float(low), numbers.as_float(high)
     if math.isnan(p):
         return SUPPRESSED
     return numbers.percentage_ci(p, lo, hi)
@@ -121,10 +113,10 @@ def extremes(
 def base_text(n_valid, n_respondents=None) -> str:
     """The base of a percentage in words (issue 14: every % in text states its base):
     'of the 451 who answered' or, with the respondents, 'of the 451 of 472 respondents who answered'."""
-    n = _num(n_valid)
+    n = numbers.as_float(n_valid)
     if math.isnan(n):
         return "of those who answered (base suppressed)"
-    total = _num(n_respondents)
+    total = numbers.as_float(n_respondents)
     if not math.isnan(total) and total != n:
         return f"of the {numbers.count(n)} of {numbers.count(total)} respondents who answered"
     return f"of the {numbers.count(n)} who answered"
@@ -178,7 +170,12 @@ MEASURES = {
 
 def fmt_diff(diff, low, high, p_value) -> str:
     """``+13.2 pp (8.1 to 18.0), p<0.001``; empty when the strand table gives no difference."""
-    d, lo, hi, p = _num(diff), _num(low), _num(high), _num(p_value)
+    d, lo, hi, p = (
+        numbers.as_float(diff),
+        numbers.as_float(low),
+        numbers.as_float(high),
+        numbers.as_float(p_value),
+    )
     if math.isnan(d):
         return ""
     text = f"{d:+.1f} pp"

@@ -60,21 +60,13 @@ class Message:
         return self.headline
 
 
-def _num(value) -> float:
-    try:
-        out = float(value)
-    except (TypeError, ValueError):
-        return math.nan
-    return out
-
-
 def _capital(text: str) -> str:
     return text[:1].upper() + text[1:]
 
 
 def share(pct) -> str:
     """'three in five' (within one point of 3/5), 'half of', else '45%'."""
-    p = _num(pct)
+    p = numbers.as_float(pct)
     for a, b, words in FRACTIONS:
         if abs(p - 100 * a / b) <= 1:
             return words
@@ -112,7 +104,7 @@ def adjusted_p(role_tests: pd.DataFrame | None, item: str) -> float:
     rows = role_tests[role_tests["item"] == item]
     if column is None or not len(rows):
         return math.nan
-    return _num(rows[column].iloc[0])
+    return numbers.as_float(rows[column].iloc[0])
 
 
 def _role_rows(attitudes: pd.DataFrame, item: str) -> pd.DataFrame:
@@ -127,11 +119,11 @@ def _pooled(attitudes: pd.DataFrame, item: str) -> pd.Series | None:
 
 def estimate_note(row) -> str:
     """'60% (56 to 65), 280 of 465 who answered' (suppressed cells say so)."""
-    pct = _num(row["pct_agree"])
+    pct = numbers.as_float(row["pct_agree"])
     if math.isnan(pct):
         return "suppressed (small numbers)"
     text = numbers.percentage_ci(pct, row["ci_low"], row["ci_high"])
-    n_agree, n_valid = _num(row.get("n_agree")), _num(row.get("n_valid"))
+    n_agree, n_valid = numbers.as_float(row.get("n_agree")), numbers.as_float(row.get("n_valid"))
     if not math.isnan(n_valid):
         text += (
             f", {numbers.count(n_agree)} of {numbers.count(n_valid)} who answered"
@@ -147,11 +139,11 @@ def test_note(role_tests: pd.DataFrame | None, item: str) -> str | None:
         return None
     row = role_tests[role_tests["item"] == item].iloc[0]
     parts = []
-    if "chi2" in row and not math.isnan(_num(row["chi2"])):
+    if "chi2" in row and not math.isnan(numbers.as_float(row["chi2"])):
         parts.append(f"chi-square {numbers.test_statistic(row['chi2'])}")
-    if "dof" in row and not math.isnan(_num(row["dof"])):
+    if "dof" in row and not math.isnan(numbers.as_float(row["dof"])):
         parts.append(f"df {numbers.count(row['dof'])}")
-    if "p_value" in row and not math.isnan(_num(row["p_value"])):
+    if "p_value" in row and not math.isnan(numbers.as_float(row["p_value"])):
         parts.append(f"p {numbers.p_value(row['p_value'])}")
     p_adj = adjusted_p(role_tests, item)
     if not math.isnan(p_adj):
@@ -169,7 +161,7 @@ def item_share(
     """How many respondents give the counted answers to one item, with the role groups' ends
     only where the role groups differ after adjustment."""
     pooled = _pooled(attitudes, item)
-    pct = math.nan if pooled is None else _num(pooled["pct_agree"])
+    pct = math.nan if pooled is None else numbers.as_float(pooled["pct_agree"])
     phrase = answer_phrase(positive)
     if math.isnan(pct):
         sentence = f"Respondents who {phrase}: {_quoted(label)} (estimate suppressed)"
@@ -262,8 +254,8 @@ def respondents(table: pd.DataFrame) -> Message:
         sentence = f"{numbers.count(total)} respondents: {listed}"
     notes = []
     for _, row in table.iterrows():
-        value = _num(row["n"])
-        pct = _num(row.get("pct"))
+        value = numbers.as_float(row["n"])
+        pct = numbers.as_float(row.get("pct"))
         count = "suppressed" if math.isnan(value) else numbers.count(value)
         notes.append(
             f"{row['role']}: {count}" + ("" if math.isnan(pct) else f" ({numbers.percentage(pct)})") + "."
@@ -290,9 +282,9 @@ def then_and_now(table: pd.DataFrame, alpha: float = ALPHA) -> Message:
     rows = _row_priority(table.reset_index(drop=True))
     row = rows.iloc[0]
     label = _quoted(headline.MEASURES.get(row["measure"], str(row["measure"])))
-    year = int(_num(row["published_year"]))
-    now, then = _num(row["pct"]), _num(row["published_pct"])
-    p = _num(row.get("p_adjusted", row.get("p_value")))
+    year = int(numbers.as_float(row["published_year"]))
+    now, then = numbers.as_float(row["pct"]), numbers.as_float(row["published_pct"])
+    p = numbers.as_float(row.get("p_adjusted", row.get("p_value")))
     who = "" if row["group"] == "All respondents" else f" ({plural(row['group'])})"
     if math.isnan(now):
         sentence = f"{label}{who}: {numbers.percentage(then)} in {year}; this survey's estimate is suppressed"
@@ -316,16 +308,16 @@ def then_and_now(table: pd.DataFrame, alpha: float = ALPHA) -> Message:
     for _, r in table.iterrows():
         line = (
             f"{headline.MEASURES.get(r['measure'], r['measure'])}, {r['group']}: "
-            f"{int(_num(r['published_year']))} {numbers.percentage(r['published_pct'])}"
+            f"{int(numbers.as_float(r['published_year']))} {numbers.percentage(r['published_pct'])}"
         )
-        if not math.isnan(_num(r["pct"])):
+        if not math.isnan(numbers.as_float(r["pct"])):
             line += f"; this survey {numbers.percentage_ci(r['pct'], r['ci_low'], r['ci_high'])}"
-            if not math.isnan(_num(r.get("n_valid"))):
+            if not math.isnan(numbers.as_float(r.get("n_valid"))):
                 line += f", n {numbers.count(r['n_valid'])}"
         diff = headline.fmt_diff(r.get("diff_pp"), r.get("diff_ci_low"), r.get("diff_ci_high"), math.nan)
         if diff:
             line += f"; difference {diff}"
-        padj = _num(r.get("p_adjusted", r.get("p_value")))
+        padj = numbers.as_float(r.get("p_adjusted", r.get("p_value")))
         if not math.isnan(padj):
             line += f", adjusted p {numbers.p_value(padj)}"
         notes.append(line + ".")
@@ -337,7 +329,7 @@ OTHER_METHODS = ("website_results", "organisation_results", "citations_results")
 
 
 def _prisma_values(counts: pd.DataFrame) -> dict[str, float]:
-    return {str(k): _num(v) for k, v in zip(counts["data"], counts["n"])}
+    return {str(k): numbers.as_float(v) for k, v in zip(counts["data"], counts["n"])}
 
 
 def _total(values: Mapping[str, float], keys: Sequence[str]) -> int:
