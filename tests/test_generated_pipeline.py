@@ -48,11 +48,23 @@ def run_all(workspace, data, params, monkeypatch):
     if executed.is_file():
         slides.main([str(executed), str(workspace / "reports/05_findings_slides.html")])
     assert (workspace / "reports/03_attitude_analysis.html").is_file()
+    assert_raw_equals_clean_plus_excluded(workspace, data)
+    return workspace
+
+
+def assert_raw_equals_clean_plus_excluded(workspace, data):
+    """Every raw row is either in the clean data or in the exclusions log."""
     flow = pd.read_csv(workspace / "reports/tables/survey_flow.csv")
     clean = pd.read_parquet(workspace / "data/processed/survey_clean.parquet")
     excluded = pd.read_csv(workspace / "data/processed/survey_exclusions.csv")
-    assert flow["remaining"].iloc[0] == len(clean) + len(excluded)
-    return workspace
+    raw = flow["remaining"].iloc[0]
+    if pd.isna(raw):
+        # Fewer than the threshold excluded in all: the flow leaves the export's size empty (it
+        # would give that count by subtraction, issue 13), so count the export's rows directly.
+        from helpers.survey import inputs
+
+        raw = len(inputs.load(data)[0].data)
+    assert raw == len(clean) + len(excluded)
 
 
 @pytest.mark.parametrize("layout", S.LAYOUTS)
@@ -132,16 +144,15 @@ def test_whole_release_on_generated_instruments(tmp_path, monkeypatch, seed, rul
     assert ran == ["02_survey_cleaning", "03_attitude_analysis", "05_findings"], said
     assert "01_literature_review: skipped: the data folder has no literature/ folder" in said
     assert "04_focus_group_themes: skipped: the data folder has no focus_groups/ folder" in said
-    flow = pd.read_csv(ws / "reports/tables/survey_flow.csv")
-    clean = pd.read_parquet(ws / "data/processed/survey_clean.parquet")
-    excluded = pd.read_csv(ws / "data/processed/survey_exclusions.csv")
-    assert flow["remaining"].iloc[0] == len(clean) + len(excluded)
+    assert_raw_equals_clean_plus_excluded(ws, data)
     by_role = pd.read_csv(ws / "reports/tables/attitudes_by_role.csv", dtype=str, keep_default_na=False)
     headline = pd.read_csv(ws / "reports/tables/findings_headline.csv", dtype=str, keep_default_na=False)
     checked = check_percentages_equal_counts(by_role.replace("", np.nan))
     if {"pct_agree", "n_agree", "n_valid"} <= set(headline.columns):
         checked += check_percentages_equal_counts(headline.replace("", np.nan))
-    assert checked > 0 or min_count == 10 or rule == "nhs"
+    # Not vacuous where nothing is suppressed; at thresholds 5 and 10 the protection of these
+    # instruments' tiny role groups (issue 13) can leave no role percentage published at all.
+    assert checked > 0 or min_count > 1 or rule == "nhs"
     findings = (ws / "reports/05_findings.html").read_text(encoding="utf-8")
     assert "absent: the data folder has no literature/ folder, so this strand is skipped" in findings
     assert "absent: the data folder has no focus_groups/ folder, so this strand is skipped" in findings
