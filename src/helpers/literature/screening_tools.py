@@ -133,6 +133,17 @@ def _first(entry: dict, *keys):
     return None
 
 
+def _ris_record(position: int, entry: dict) -> dict:
+    """A screening tool's RIS entry as a record row (RIS exports carry no PMID field)."""
+    return {
+        "position": position,
+        "title": _first(entry, "title", "primary_title"),
+        "doi": normalise_doi(_first(entry, "doi")),
+        "pmid": None,
+        "year": _first(entry, "year", "publication_year"),
+    }
+
+
 def _ris_notes(entry: dict) -> str:
     notes = entry.get("notes") or entry.get("N1") or []
     if isinstance(notes, str):
@@ -194,15 +205,7 @@ def read_rayyan(path) -> ToolImport:
             notes_text.append(rec.get("notes", ""))
     else:
         for i, entry in enumerate(_read_ris(path), start=1):
-            rows.append(
-                {
-                    "position": i,
-                    "title": _first(entry, "title", "primary_title"),
-                    "doi": normalise_doi(_first(entry, "doi")),
-                    "pmid": None,
-                    "year": _first(entry, "year", "publication_year"),
-                }
-            )
+            rows.append(_ris_record(i, entry))
             notes_text.append(_ris_notes(entry))
     codes = _Codes()
     parsed = [parse_rayyan_notes(t) for t in notes_text]
@@ -286,15 +289,7 @@ def read_asreview(path) -> ToolImport:
         for i, entry in enumerate(_read_ris(path), start=1):
             note = _ris_notes(entry)
             label = "1" if "ASReview_relevant" in note else "0" if "ASReview_irrelevant" in note else ""
-            rows.append(
-                {
-                    "position": i,
-                    "title": _first(entry, "title", "primary_title"),
-                    "doi": normalise_doi(_first(entry, "doi")),
-                    "pmid": None,
-                    "year": _first(entry, "year", "publication_year"),
-                }
-            )
+            rows.append(_ris_record(i, entry))
             labels.append(label)
     else:
         table = _read_csv(path)
