@@ -121,21 +121,80 @@ def test_every_image_has_a_real_alt_text(browser, reports):
     assert problems == []
 
 
+# What a slide shows, measured in the browser: the content's rectangles (slide pixels, from the
+# slide's top left), the navigation controls' rectangles (the arrows shown and the slide number),
+# and for a slide whose evidence is a table: its top and bottom, text size and rows.
+SLIDE_LAYOUT = """() => {
+  const s = Reveal.getCurrentSlide(), box = s.getBoundingClientRect();
+  const scale = box.height / s.offsetHeight;
+  const rect = (r) => [(r.left - box.left) / scale, (r.top - box.top) / scale,
+                       (r.right - box.left) / scale, (r.bottom - box.top) / scale];
+  const content = [];
+  s.querySelectorAll("h1, h2, h3, p, li, img, td, th").forEach((e) => {
+    if (e.closest("aside")) return;
+    const r = e.getBoundingClientRect();
+    if (r.width > 0 && r.height > 0) content.push([e.tagName, (e.textContent || e.alt || "").slice(0, 40), rect(r)]);
+  });
+  const controls = [];
+  document.querySelectorAll(".reveal .controls button, .reveal .slide-number").forEach((e) => {
+    const st = getComputedStyle(e), r = e.getBoundingClientRect();
+    if (st.display !== "none" && st.visibility !== "hidden" && parseFloat(st.opacity) > 0.05 && r.width > 0)
+      controls.push(rect(r));
+  });
+  const t = s.querySelector("img") ? null : s.querySelector("table.gt_table");
+  const h = s.querySelector("h1, h2");
+  const table = t && {top: rect(t.getBoundingClientRect())[1], bottom: rect(t.getBoundingClientRect())[3],
+    font: parseFloat(getComputedStyle(t.querySelector("td")).fontSize), rows: t.tBodies[0].rows.length,
+    headline: h ? rect(h.getBoundingClientRect())[3] : 0,
+    clipped: t.offsetWidth > t.parentElement.clientWidth + 1};
+  return {content, controls, table, height: Reveal.getConfig().height,
+          over: [s.scrollHeight - s.clientHeight, s.scrollWidth - s.clientWidth]};
+}"""
+
+
+def _overlaps(a, b) -> bool:
+    return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
+
+
+def slide_problems(number: int, layout: dict) -> list[str]:
+    """Everything wrong with one slide as a reader sees it at 1280 x 720 (see SLIDE_LAYOUT):
+    content past the slide's edges, content under the navigation controls, and a table that
+    does not fill the room under its headline."""
+    problems = []
+    over_h, over_w = layout["over"]
+    if over_h > 1 or over_w > 1:
+        problems.append(f"slide {number}: overflows by {over_h} px down, {over_w} px across")
+    for tag, text, r in layout["content"]:
+        if r[3] > layout["height"] + 1:
+            problems.append(f"slide {number}: {tag} {text!r} ends at {r[3]:.0f} px, below the slide")
+        if any(_overlaps(r, c) for c in layout["controls"]):
+            problems.append(f"slide {number}: the navigation controls cover {tag} {text!r}")
+    table = layout["table"]
+    if table:
+        # filled: little room left under the table, or (a table too short to fill it) the table
+        # placed in the middle of the room under the headline, not a strip at the top
+        room = layout["height"] - table["headline"]
+        above, below = table["top"] - table["headline"], layout["height"] - table["bottom"]
+        if below > 0.25 * room and below > above + 80:
+            problems.append(
+                f"slide {number}: the table is a strip under the headline ({above:.0f} px above it, "
+                f"{below:.0f} px empty below), not filling the slide"
+            )
+        if table["clipped"]:
+            problems.append(f"slide {number}: the table is wider than the slide")
+    return problems
+
+
 def test_every_slide_fits_1280_by_720_and_the_right_arrow_reaches_every_slide(browser, reports):
     page, requests = _open(browser, reports / "05_findings_slides.html", 1280, 720)
     page.wait_for_function("typeof Reveal !== 'undefined' && Reveal.isReady()")
     total = page.evaluate("Reveal.getTotalSlides()")
     page.evaluate("Reveal.slide(0, 0)")
-    visited, problems = 1, []
+    visited, problems, tables = 1, [], 0
     while True:
-        fits = page.evaluate(
-            """() => { const s = Reveal.getCurrentSlide();
-                 return [s.scrollHeight - s.clientHeight, s.scrollWidth - s.clientWidth,
-                         s.scrollHeight, Reveal.getConfig().height]; }"""
-        )
-        over_h, over_w, height, config_height = fits
-        if over_h > 1 or over_w > 1 or height > config_height + 1:
-            problems.append(f"slide {visited}: overflows by {over_h} px down, {over_w} px across")
+        layout = page.evaluate(SLIDE_LAYOUT)
+        problems += slide_problems(visited, layout)
+        tables += layout["table"] is not None
         before = page.evaluate("JSON.stringify(Reveal.getIndices())")
         page.keyboard.press("ArrowRight")
         page.wait_for_timeout(50)
@@ -145,7 +204,65 @@ def test_every_slide_fits_1280_by_720_and_the_right_arrow_reaches_every_slide(br
     page.close()
     assert requests == []
     assert visited == total, f"the right arrow reached {visited} of {total} slides"
+    assert tables >= 4, f"only {tables} slides with a table as evidence: the layout checks checked little"
     assert problems == []
+
+
+def _table_notebook(path: Path, row_counts) -> Path:
+    """A findings-like notebook: one slide per table of ``row_counts`` rows (great_tables HTML, as
+    the findings notebook shows them), a headline each."""
+    import nbformat
+    import pandas as pd
+
+    from helpers import tables
+
+    nb = nbformat.v4.new_notebook(
+        metadata={"kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"}}
+    )
+    slide = {"slideshow": {"slide_type": "slide"}}
+    nb.cells = [nbformat.v4.new_markdown_cell("# Intro", metadata=slide)]
+    for rows in row_counts:
+        frame = pd.DataFrame(
+            {
+                "group": [f"Group {i + 1} with a longer name" for i in range(rows)],
+                "estimate": [f"{40 + i}% ({35 + i} to {45 + i})" for i in range(rows)],
+                "n": [100 + i for i in range(rows)],
+            }
+        )
+        spec = tables.TableSpec(source="Source: a test table, data dated 2026-01-01 (file date).")
+        html = tables.to_html(frame, spec)
+        cell = nbformat.v4.new_code_cell("show()")
+        cell.outputs = [nbformat.v4.new_output("display_data", data={"text/html": html, "text/plain": "t"})]
+        nb.cells += [nbformat.v4.new_markdown_cell(f"## A table of {rows} rows", metadata=slide), cell]
+    nbformat.write(nb, path)
+    return path
+
+
+def test_a_table_fills_its_slide_larger_text_for_fewer_rows_never_under_the_controls(browser, tmp_path):
+    from helpers import paths, slides
+
+    wheel = paths.project_root() / slides.DEFAULT_WHEEL
+    if not wheel.is_file():
+        pytest.skip(f"the reveal.js wheel is fetched by make test-all: {slides.fetch_command()}")
+    counts = (1, 5, 12, 20)
+    deck = slides.build(_table_notebook(tmp_path / "t.ipynb", counts), tmp_path / "t_slides.html", wheel)
+    page, requests = _open(browser, deck, 1280, 720)
+    page.wait_for_function("typeof Reveal !== 'undefined' && Reveal.isReady()")
+    layouts, problems = {}, []
+    for number, rows in enumerate(counts, start=2):
+        page.evaluate(f"Reveal.slide({number - 1}, 0)")
+        layout = page.evaluate(SLIDE_LAYOUT)
+        layouts[rows] = layout["table"]
+        problems += slide_problems(number, layout)
+    page.close()
+    assert requests == [] and problems == []
+    assert [layouts[r]["rows"] for r in counts] == list(counts)
+    fonts = [layouts[r]["font"] for r in counts]
+    # text size falls as rows are added, from the largest size the deck allows
+    assert fonts == sorted(fonts, reverse=True) and fonts[0] == slides.TABLE_FONT_MAX and fonts[-1] < fonts[1]
+    # the rows grow with the room: the 5-row table's rows are taller than the 20-row table's
+    height = {r: layouts[r]["bottom"] - layouts[r]["top"] for r in counts}
+    assert height[5] / 5 > height[20] / 20
 
 
 def test_no_report_shows_a_raw_python_repr(reports):

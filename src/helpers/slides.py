@@ -62,6 +62,8 @@ DECK_CSS = """
 .reveal .provenance { font-size: 0.5em; }
 .reveal .slides > section, .reveal .slides > section > section { height: 100%; overflow: hidden; }
 .reveal .gt_table { font-size: 0.8em !important; width: 100% !important; }
+.reveal .jp-RenderedHTMLCommon table.gt_table { table-layout: auto; }
+.reveal .gt_table td.gt_right { white-space: nowrap !important; }
 .reveal .gt_table td, .reveal .gt_table th { padding-top: 0.3em !important; padding-bottom: 0.3em !important; }
 .reveal table.prisma-flow, .reveal table.prisma-flow td { font-family: "Source Sans Pro", Helvetica, sans-serif; background: none !important; }
 .reveal .gt_table .gt_stub, .reveal .gt_table .gt_col_heading:first-child { min-width: 13em; }
@@ -130,26 +132,91 @@ def _style(css: str) -> str:
     return "<style>\n" + css.replace("</style", "<\\/style") + "\n</style>"
 
 
-INIT_JS = f"""Reveal.initialize({{
+# The band at the foot of every slide kept clear of content: the navigation arrows and the
+# slide number sit there (at 1280 x 720 they reach about 55 px up into the slide).
+CONTROLS_BAND = 64
+# Text size of a table that fills its slide: the most it grows to (few rows) and the least it
+# shrinks to (many rows) before the whole slide is set smaller; body text is 26 px.
+TABLE_FONT_MAX, TABLE_FONT_MIN = 30, 14
+
+INIT_JS = (
+    """Reveal.initialize({
   controls: true, progress: true, hash: true, center: false, transition: "none",
   navigationMode: "linear",
-  slideNumber: "c/t", width: {WIDTH:d}, height: {HEIGHT:d}, margin: 0.04,
+  slideNumber: "c/t", width: __WIDTH__, height: __HEIGHT__, margin: 0.04,
   plugins: [RevealNotes]
-}});
-// Every slide fits the {WIDTH} x {HEIGHT} frame: a slide whose evidence is taller is set in a
-// smaller font, step by step (tables and text scale with it; figures are already capped).
-Reveal.on("ready", function () {{
-  document.querySelectorAll(".reveal .slides > section").forEach(function (s) {{
-    var size = 26, shown = s.style.display;
-    s.style.display = "block";
-    while (s.scrollHeight > s.clientHeight + 1 && size > 12) {{
-      size -= 1;
-      s.style.fontSize = size + "px";
-    }}
-    s.style.display = shown;
-  }});
+});
+// Every slide's content ends above the controls band (LIMIT, in slide pixels). A slide whose
+// evidence is a table: the table fills the room under the headline, its text as large as the
+// rows allow (few rows: large text; many rows: smaller) and its rows sharing what is left. Any
+// slide still too tall is then set in a smaller font, step by step.
+var LIMIT = __HEIGHT__ - __BAND__, FONT_MAX = __FONT_MAX__, FONT_MIN = __FONT_MIN__;
+function contentBottom(s) {
+  var box = s.getBoundingClientRect(), scale = box.height / (s.offsetHeight || 1) || 1, bottom = 0;
+  s.querySelectorAll("h1, h2, h3, p, li, img, table, pre, blockquote").forEach(function (e) {
+    if (e.closest("aside")) return;
+    var r = e.getBoundingClientRect();
+    if (r.height > 0) bottom = Math.max(bottom, (r.bottom - box.top) / scale);
+  });
+  return bottom;
+}
+function fits(s, t) {  // above the controls band, and no wider than its box (no scrolling)
+  return contentBottom(s) <= LIMIT && t.offsetWidth <= t.parentElement.clientWidth + 1;
+}
+function evidenceTable(s) {
+  if (s.querySelector("img")) return null;
+  var t = s.querySelector("table.gt_table") || s.querySelector(".jp-OutputArea-output table");
+  return t && !t.classList.contains("prisma-flow") ? t : null;
+}
+function fillWithTable(s, t) {
+  var size = function (f) { t.style.setProperty("font-size", f + "px", "important"); };
+  t.style.removeProperty("height");
+  var lo = FONT_MIN, hi = FONT_MAX;
+  size(lo);
+  if (!fits(s, t)) return;
+  while (lo < hi) {  // the largest whole size that fits
+    var mid = Math.ceil((lo + hi) / 2);
+    size(mid);
+    if (fits(s, t)) lo = mid; else hi = mid - 1;
+  }
+  size(lo);
+  var spare = LIMIT - contentBottom(s);
+  // the rows share the room left, each growing to at most 1.6 times its height; a short table
+  // then sits in the middle of what remains under the headline
+  var grow = Math.max(0, Math.min(spare, 0.6 * t.offsetHeight));
+  t.style.height = (t.offsetHeight + grow) + "px";
+  var rest = LIMIT - contentBottom(s);
+  if (rest > 8) t.style.marginTop = Math.floor(rest / 2) + "px";
+}
+function fitSlide(s) {
+  // slides far from the current one are hidden (display: none) and have no size: shown while measured
+  var stack = s.parentElement.closest("section"), shown = s.style.display, stackShown = stack && stack.style.display;
+  var size = 26, t = evidenceTable(s);
+  s.style.display = "block";
+  if (stack) stack.style.display = "block";
+  s.style.fontSize = "";
+  if (t) fillWithTable(s, t);
+  var img = s.querySelector("img"), over = contentBottom(s) - LIMIT;
+  if (img && over > 0) img.style.maxHeight = Math.max(200, img.offsetHeight - over) + "px";
+  while ((s.scrollHeight > s.clientHeight + 1 || contentBottom(s) > LIMIT + 1) && size > 12) {
+    size -= 1;
+    s.style.fontSize = size + "px";
+    if (t) t.style.setProperty("font-size", Math.min(size, FONT_MIN) + "px", "important");
+  }
+  s.style.display = shown;
+  if (stack) stack.style.display = stackShown;
+}
+function fitAll() {
+  document.querySelectorAll(".reveal .slides section:not(.stack)").forEach(fitSlide);
   Reveal.layout();
-}});"""
+}
+Reveal.on("ready", fitAll);
+Reveal.on("pdf-ready", fitAll);""".replace("__WIDTH__", str(WIDTH))
+    .replace("__HEIGHT__", str(HEIGHT))
+    .replace("__BAND__", str(CONTROLS_BAND))
+    .replace("__FONT_MAX__", str(TABLE_FONT_MAX))
+    .replace("__FONT_MIN__", str(TABLE_FONT_MIN))
+)
 
 _EXTERNAL_SCRIPT = re.compile(r"<script\b[^>]*\bsrc\s*=\s*[\"']?(?:https?:)?//[^>]*>\s*</script>", re.I)
 _MODULE_IMPORT = re.compile(
