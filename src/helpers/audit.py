@@ -19,9 +19,13 @@ docs/disclosure.md:
    suppressed cells leave few completions, every integer completion consistent with the
    relations is tried; those whose chi-square, p-value and Cramer's V round to the published
    values are kept, and the suppressed cells' intervals become their range over the survivors.
-3. **Files printed for readers.** HTML reports and the deck are text: every count column a
-   CSV suppresses must not reappear there (see :func:`printed_counts`), and no report may print
-   a count table that is not also a published CSV (checked by the CSV scan of issue 13, item 6).
+3. **Files printed for readers.** Every table the HTML reports, the deck (slides and speaker
+   notes), the executed notebooks under ``notebooks/`` and the Word documents print is read back
+   and mapped onto the CSV it reprints (helpers.printed_tables): a cell the CSV suppresses printed
+   as a number, a count printed differently, or a count printed as suppressed where the CSV
+   shows it fails the release, naming the file, the printed table and cell, and the CSV cell. A
+   printed table that reprints no CSV but counts people by role group obeys the primary rule.
+   Workbook sheets are compared with their CSVs cell by cell (:func:`workbook_agrees`).
 
 The criterion (docs/disclosure.md): every suppressed cell's feasible interval is at least
 ``min_count`` wide under the threshold rule and at least 8 wide under the NHS rule. A narrower
@@ -776,6 +780,7 @@ def audit_release(
         for problem in found:
             primary_leaks.append({"file": rel, **problem})
             record.result = "FAIL"
+    _audit_printed(release_dir, records, tables, csvs, rule, primary_leaks)
     bounds = intervals(system, rule)
     for key, (lo, hi) in bounds.items():
         w = hi - lo
@@ -813,6 +818,56 @@ def audit_release(
                 lines.append(f"  {leak['file']} {leak['cell']}: {leak['problem']}")
         raise AuditFailure("\n".join(lines), result.leaks, result)
     return result
+
+
+PRINTED = (".html", ".htm", ".ipynb", ".docx")
+
+
+def _audit_printed(
+    release_dir: Path,
+    records: Mapping[str, FileRecord],
+    tables: Mapping[str, pd.DataFrame],
+    csvs: Mapping[str, Path],
+    rule: disclosure.Rule,
+    leaks: list,
+) -> None:
+    """Every table the HTML reports, the deck (slides and speaker notes), the published notebooks
+    and the Word documents print, compared cell by cell with the CSV it reprints
+    (helpers.printed_tables); a suppressed cell printed in the clear is a leak."""
+    from helpers import printed_tables
+
+    marker = str(rule.marker) if rule.marker is not None else "*"
+    people = {Path(rel).stem for rel in tables}
+    sources = printed_tables.sources(csvs, people, marker)
+    for path in sorted(p for p in release_dir.rglob("*") if p.suffix in PRINTED and p.is_file()):
+        rel = path.relative_to(release_dir).as_posix()
+        if rel.startswith("provenance/") or rel not in records:
+            continue
+        record = records[rel]
+        found = printed_tables.read(path, rel)
+        matched, unmatched = set(), 0
+        for table in found:
+            name, problems = printed_tables.compare(table, sources, rule)
+            if name is None:
+                unmatched += 1
+            elif name in people:
+                matched.add(name)
+            for problem in problems:
+                leaks.append(
+                    {
+                        "file": rel,
+                        "cell": f"{problem.where.removeprefix(rel).strip()}: {problem.cell}",
+                        "problem": problem.problem,
+                        "value": problem.value,
+                    }
+                )
+                record.result = "FAIL"
+        if found:
+            record.rules.append(
+                f"{len(found)} printed table(s) compared cell by cell with the CSV they reprint "
+                f"({len(matched)} table(s) of people: {', '.join(sorted(matched)) or 'none'}); "
+                f"{unmatched} reprint no CSV (primary rule where they count people by role)"
+            )
 
 
 def write_record(result: AuditResult, out_dir: Path) -> list[Path]:

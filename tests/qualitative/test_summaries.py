@@ -72,6 +72,18 @@ def test_role_labels_and_code_table(tiny):
     ]
 
 
+def test_published_labels_per_context_without_counts(tiny):
+    """Notebook 04's participants table: the labels each context uses, no counts of people (it
+    printed role group x label x count: a lone chief executive's 1 under the label hiding them)."""
+    _, people, _ = tiny
+    table = summaries.published_labels(people)
+    assert table.values.tolist() == [
+        ["focus group", "FG1", "board member, clinical director"],
+        ["interview", "all interviews", "participant"],
+    ]
+    assert list(table.columns) == ["setting", "context", "role_labels"]
+
+
 def test_themes_by_role_by_hand(tiny):
     data, people, seg = tiny
     table = summaries.themes_by_role(seg, people, summaries.themes_of(data))

@@ -43,7 +43,25 @@ def label_participants(data: CodedData, rule: dict | None = None) -> pd.DataFram
         else {}
     )
     people["role"] = privacy.role_labels(people, rule, sources) if len(people) else pd.Series(dtype=object)
+    people["context"] = privacy.context_of(people, sources) if len(people) else pd.Series(dtype=object)
     return people
+
+
+def published_labels(people: pd.DataFrame) -> pd.DataFrame:
+    """One row per disclosure context (each focus group; all the interviews together): its
+    setting and the role labels the findings use there, in role order. No counts: per context
+    they are a handful of people (the role groups behind the labels, and how many hold each,
+    are what the coarsening hides)."""
+    rows = []
+    for (setting, context), group in people.groupby(["setting", "context"], sort=True):
+        rows.append(
+            {
+                "setting": setting,
+                "context": "all interviews" if context == "interviews" else context,
+                "role_labels": ", ".join(_role_order(group["role"].dropna().unique())),
+            }
+        )
+    return pd.DataFrame(rows, columns=["setting", "context", "role_labels"])
 
 
 def annotate(data: CodedData, people: pd.DataFrame) -> pd.DataFrame:

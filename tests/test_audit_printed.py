@@ -1,0 +1,243 @@
+"""The intruder audit reads what the reports, the deck (slides and speaker notes), the published
+notebooks and the Word documents print (helpers.printed_tables), not only the CSVs: a cell a CSV
+suppresses but a printed table shows in the clear fails the release, naming the file and the
+cell; the same files printing the marker pass.
+
+Each printed file here is drawn by the project's own renderers (helpers.tables: great_tables for
+HTML, python-docx for Word), so the audit reads exactly what a report would print."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from helpers import audit, disclosure, printed_tables, tables
+
+RULE = disclosure.Rule("threshold", 5, "*")
+TRUE = pd.DataFrame(
+    {
+        "role": ["Chief executive", "Medical director", "Clinical director", "Directorate manager"],
+        "profession": ["Manager", "Doctor", "Doctor", "Manager"],
+        "n": [3, 12, 30, 41],
+    }
+)
+PUBLISHED = TRUE.assign(n=["*", "12", "30", "41"])  # the chief executives' 3 suppressed
+SPEC = tables.TableSpec(title="Respondents by role", stub="role", stub_label="Role", name="respondents")
+
+
+def _html(table: pd.DataFrame) -> str:
+    return f"<html><body><h1>Report</h1>{tables.to_html(table, SPEC)}</body></html>"
+
+
+def _deck(table: pd.DataFrame) -> str:
+    """A reveal.js deck whose speaker notes print the table (the slide itself prints nothing)."""
+    return (
+        "<html><body><div class='reveal'><div class='slides'><section><h2>Who answered</h2>"
+        f"<aside class='notes'><p>Say: the table below.</p>{tables.to_html(table, SPEC)}</aside>"
+        "</section></div></div></body></html>"
+    )
+
+
+def _notebook(table: pd.DataFrame) -> str:
+    nb = {
+        "cells": [
+            {"cell_type": "markdown", "metadata": {}, "source": ["# Survey"]},
+            {
+                "cell_type": "code",
+                "metadata": {},
+                "execution_count": 1,
+                "source": ["respondents"],
+                "outputs": [
+                    {
+                        "output_type": "execute_result",
+                        "execution_count": 1,
+                        "metadata": {},
+                        "data": {"text/html": tables.to_html(table, SPEC).splitlines(True)},
+                    }
+                ],
+            },
+        ],
+        "metadata": {},
+        "nbformat": 4,
+        "nbformat_minor": 5,
+    }
+    return json.dumps(nb)
+
+
+def _docx(table: pd.DataFrame) -> bytes:
+    book = tables.WordTables("Survey: tables")
+    book.add(table, SPEC)
+    return book.docx_bytes()
+
+
+FILES = {
+    "02_survey_cleaning.html": _html,
+    "05_findings_slides.html": _deck,
+    "notebooks/02_survey_cleaning.ipynb": _notebook,
+    "tables/02_survey_cleaning_tables.docx": _docx,
+}
+
+
+def _release(tmp_path: Path, printed_name: str, printed: pd.DataFrame) -> Path:
+    folder = tmp_path / "release"
+    (folder / "tables").mkdir(parents=True)
+    PUBLISHED.to_csv(folder / "tables" / "survey_respondents_by_role.csv", index=False)
+    target = folder / printed_name
+    target.parent.mkdir(parents=True, exist_ok=True)
+    content = FILES[printed_name](printed)
+    if isinstance(content, bytes):
+        target.write_bytes(content)
+    else:
+        target.write_text(content, encoding="utf-8")
+    return folder
+
+
+@pytest.mark.parametrize("name", list(FILES))
+def test_a_suppressed_cell_printed_in_the_clear_fails_the_release(tmp_path, name):
+    """The CSV suppresses the chief executives' 3; the report, the deck's speaker notes, the
+    notebook's output or the Word table prints it: the audit fails naming the file and cell."""
+    with pytest.raises(audit.AuditFailure) as caught:
+        audit.audit_release(_release(tmp_path, name, TRUE), RULE, enforce=True)
+    leaks = [leak for leak in caught.value.leaks if leak["file"] == name]
+    assert len(leaks) == 1, caught.value.leaks
+    assert leaks[0]["value"] == "3"
+    assert "row 1 (Chief executive), column 'n'" in leaks[0]["cell"]
+    assert (
+        leaks[0]["problem"] == "survey_respondents_by_role.csv row 1, n is suppressed; printed in the clear"
+    )
+    assert f"{name} " in caught.value.message and "printed in the clear" in caught.value.message
+
+
+@pytest.mark.parametrize("name", list(FILES))
+def test_the_same_file_printing_the_marker_passes(tmp_path, name):
+    printed = TRUE.assign(n=["*", 12, 30, 41])
+    result = audit.audit_release(_release(tmp_path, name, printed), RULE, enforce=True)
+    record = next(f for f in result.files if f.path == name)
+    assert record.result == "released"
+    assert any(
+        "1 printed table(s) compared cell by cell" in r and "survey_respondents_by_role" in r
+        for r in record.rules
+    )
+
+
+def test_a_count_printed_differently_or_suppressed_only_in_print_is_flagged(tmp_path):
+    """A cell has one status and one value wherever it appears."""
+    printed = TRUE.assign(n=["*", 13, "*", 41])
+    with pytest.raises(audit.AuditFailure) as caught:
+        audit.audit_release(_release(tmp_path, "02_survey_cleaning.html", printed), RULE, enforce=True)
+    problems = sorted(leak["problem"] for leak in caught.value.leaks)
+    assert problems == [
+        "survey_respondents_by_role.csv row 2, n prints 12",
+        "survey_respondents_by_role.csv row 3, n prints 30; suppressed here",
+    ]
+
+
+def _wide_release(tmp_path, printed_pct):
+    """attitudes_by_role-like long CSV; the report shows it wide (one column per role)."""
+    long = pd.DataFrame(
+        {
+            "item": ["x", "x", "y", "y"],
+            "question": ["Question X", "Question X", "Question Y", "Question Y"],
+            "group": ["Chief executive", "Medical director", "Chief executive", "Medical director"],
+            "n_valid": ["20", "30", "22", "31"],
+            "n_agree": ["*", "15", "10", "16"],
+            "pct_agree": ["*", "50.0", "45.5", "51.6"],
+        }
+    )
+    folder = tmp_path / "release"
+    (folder / "tables").mkdir(parents=True)
+    long.to_csv(folder / "tables" / "attitudes_by_role.csv", index=False)
+    wide = pd.DataFrame(
+        {
+            "question": ["Question X", "Question Y"],
+            "Chief executive": [printed_pct, "46% (26 to 67)"],
+            "Medical director": ["50% (33 to 67)", "52% (35 to 68)"],
+        }
+    )
+    spec = tables.TableSpec(stub="question", stub_label="Statement", kinds={"Chief executive": "text"})
+    (folder / "03_attitude_analysis.html").write_text(tables.to_html(wide, spec), encoding="utf-8")
+    return folder
+
+
+def test_a_wide_table_printing_a_suppressed_percentage_fails(tmp_path):
+    """A by-role table shown wide: the chief executives' % agreeing on X is suppressed in the
+    CSV (n_agree 1..4 of 20); printing it (15%) gives the count away. 46% on Y is the CSV's
+    45.5 rounded half up, as helpers.numbers prints it, and passes."""
+    with pytest.raises(audit.AuditFailure) as caught:
+        audit.audit_release(_wide_release(tmp_path, "15% (5 to 36)"), RULE, enforce=True)
+    (leak,) = caught.value.leaks
+    assert leak["cell"] == "table 1: row 1 (Question X), column 'Chief executive'"
+    assert leak["problem"] == (
+        "attitudes_by_role.csv row 1 suppresses n_agree, pct_agree; the printed number is none of "
+        "the numbers that row publishes"
+    )
+    assert audit.audit_release(_wide_release(tmp_path / "clean", "*"), RULE, enforce=True).leaks == []
+
+
+def test_a_printed_count_of_people_by_role_that_no_csv_holds_obeys_the_primary_rule(tmp_path):
+    """Issue 13, leak 6: a report printing a value_counts of the role (no CSV behind it)."""
+    folder = tmp_path / "release"
+    (folder / "tables").mkdir(parents=True)
+    counts = pd.DataFrame({"role": ["Chief executive", "Medical director"], "count": [2, 40]})
+    (folder / "03_attitude_analysis.html").write_text(tables.to_html(counts, tables.TableSpec()), "utf-8")
+    with pytest.raises(audit.AuditFailure) as caught:
+        audit.audit_release(folder, RULE, enforce=True)
+    (leak,) = caught.value.leaks
+    assert leak["cell"] == "table 1: row 1 (Chief executive), column 'Count'"
+    assert leak["problem"] == "a count of 2 people printed in a table that reprints no published CSV"
+
+
+def test_printed_numbers_are_read_as_a_reader_reads_them():
+    assert printed_tables.printed_number("1,234") == (1234.0, 0)
+    assert printed_tables.printed_number("60% (56 to 65)") == (60.0, 0)
+    assert printed_tables.printed_number("\u22120.25") == (-0.25, 2)
+    assert printed_tables.printed_number("<0.001") == (0.001, 3)
+    assert printed_tables.printed_number("*") is None
+    assert printed_tables.printed_number("Chief executive") is None
+
+
+def test_word_tables_are_read_as_python_docx_shows_them(tmp_path):
+    """The audit reads word/document.xml itself (python-docx's cell access is slow); merged
+    spanner cells and the header come out as python-docx shows them."""
+    import docx
+
+    wide = pd.DataFrame({"question": ["Q1", "Q2"], "n": [40, 50], "A": ["1", "2"], "B": ["3", "*"]})
+    book = tables.WordTables("t")
+    book.add(wide, tables.TableSpec(stub="question", spanners={"Role group": ["A", "B"]}))
+    path = tmp_path / "t.docx"
+    path.write_bytes(book.docx_bytes())
+    (read,) = printed_tables.docx_tables(path, "t.docx")
+    (table,) = docx.Document(str(path)).tables
+    rows = [[c.text for c in row.cells] for row in table.rows]
+    assert read.headings == rows[1] == ["", "n", "A", "B"]
+    assert rows[0][2:] == ["Role group", "Role group"]
+    assert read.rows == rows[2:] == [["Q1", "40", "1", "3"], ["Q2", "50", "2", "*"]]
+
+
+@pytest.fixture(scope="module")
+def demo_reports(pipeline_runs):
+    return pipeline_runs.workspace(0) / "reports"
+
+
+def test_the_demo_releases_printed_tables_agree_with_its_csvs(demo_reports):
+    """Every table the demo's reports, deck, notebooks and Word files print that reprints a table
+    of people agrees with the CSV cell for cell; the attitude table (the one with secondary
+    suppression) is found in the report, its notebook and its Word file."""
+    result = audit.audit_release(demo_reports, RULE, enforce=True)
+    records = {f.path: f for f in result.files}
+    for name in (
+        "03_attitude_analysis.html",
+        "notebooks/03_attitude_analysis.ipynb",
+        "tables/03_attitude_analysis_tables.docx",
+    ):
+        rules = " ".join(records[name].rules)
+        assert "attitudes_by_role" in rules, rules
+        # the item non-response table: its cells are also the data dictionary's (either CSV)
+        assert "survey_item_nonresponse" in rules or "survey_data_dictionary" in rules, rules
+    assert "survey_respondents_by_role" in " ".join(records["05_findings_slides.html"].rules)
+    printed = [r for r in result.files if any("printed table(s)" in rule for rule in r.rules)]
+    assert len(printed) >= 16  # 6 HTML pages, 5 notebooks, 5 Word files
+    assert all(r.result.startswith("released") for r in printed)
