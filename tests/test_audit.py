@@ -380,3 +380,96 @@ def test_the_release_is_audited_under_the_runs_own_params_file(tmp_path):
     result = audit.audit_release(tmp_path / "release", params_file=params)
     assert (result.min_count, result.enforced) == (10, False)
     assert audit.audit_release(tmp_path / "release").min_count == 5
+
+
+def _random_system(rng, largest: int = 12) -> tuple[audit.System, list]:
+    """A two-way table with margins (some cells suppressed, one margin unpublished) and an
+    'at least' relation: the kinds of relation the audit builds from a release."""
+    rows, cols = rng.integers(2, 5), rng.integers(2, 5)
+    counts = rng.integers(0, largest, size=(rows, cols))
+    system = audit.System()
+    hidden = []
+    for i in range(rows):
+        for j in range(cols):
+            shown = counts[i, j] == 0 or rng.random() > 0.4
+            system.publish(("c", i, j), int(counts[i, j]) if shown else None, "t")
+            if not shown:
+                hidden.append(("c", i, j))
+        system.publish(("r", i), int(counts[i].sum()), "t")
+        system.equation({("r", i): 1, **{("c", i, j): -1 for j in range(cols)}})
+    for j in range(cols):
+        if j == 0:
+            system.unpublished(("k", j))  # a margin a reader does not see
+        else:
+            system.publish(("k", j), int(counts[:, j].sum()), "t")
+        system.equation({("k", j): 1, **{("c", i, j): -1 for i in range(rows)}})
+    system.at_least({("c", 0, 0): 1, ("c", rows - 1, cols - 1): 1})
+    return system, hidden
+
+
+@pytest.mark.parametrize("rule", [disclosure.Rule("threshold", 5), disclosure.Rule("nhs", 8)])
+def test_intervals_agree_with_scipy_linprog(rule):
+    """The warm-started highspy solves give the interval scipy.optimize.linprog (a separate
+    interface to HiGHS, one cold solve per bound) gives, on 60 random systems."""
+    from scipy.optimize import linprog
+
+    rng = np.random.default_rng(7)
+    slack = 2 if rule.rule == "nhs" else 0
+    checked = 0
+    for _ in range(60):
+        system, hidden = _random_system(rng)
+        got = audit.intervals(system, rule)
+        assert set(got) == set(hidden)
+        unknown = sorted(set(hidden) | system.unknown, key=repr)
+        col = {k: i for i, k in enumerate(unknown)}
+        a_ub, b_ub = [], []
+        for rel, is_eq in [(r, True) for r in system.eq] + [(r, False) for r in system.ge]:
+            coefs, low, high = np.zeros(len(col)), 0.0, 0.0
+            for k, c in rel.items():
+                if k in col:
+                    coefs[col[k]] += c
+                else:
+                    v = system.value[k]
+                    low += c * (max(v - slack, 0) if c > 0 else v + slack)
+                    high += c * (v + slack if c > 0 else max(v - slack, 0))
+            a_ub.append(-coefs), b_ub.append(high)  # coefs.x + const >= 0
+            if is_eq:
+                a_ub.append(coefs), b_ub.append(-low)  # coefs.x + const <= 0
+        bounds = [(1 if k in system.value else 0, None) for k in unknown]
+        for k in hidden:
+            c = np.zeros(len(col))
+            c[col[k]] = 1
+            low = linprog(c, A_ub=a_ub, b_ub=b_ub, bounds=bounds, method="highs")
+            high = linprog(-c, A_ub=a_ub, b_ub=b_ub, bounds=bounds, method="highs")
+            assert got[k][0] == pytest.approx(low.fun, abs=1e-6)
+            assert got[k][1] == (pytest.approx(-high.fun, abs=1e-6) if high.status == 0 else np.inf)
+            checked += 1
+    assert checked > 200
+
+
+def test_intervals_with_a_needed_width_decide_the_same_cells():
+    """Given ``need``, cells shown wide enough by earlier solutions are not solved again: the
+    range reported is inside the exact interval and at least ``need`` wide, and the cells
+    narrower than ``need`` get their exact interval."""
+    rng = np.random.default_rng(11)
+    rule = disclosure.Rule("threshold", 5)
+    skipped = 0
+    for _ in range(60):
+        system, _ = _random_system(rng, largest=40)
+        exact = audit.intervals(system, rule)
+        quick = audit.intervals(system, rule, need=5)
+        for k, (lo, hi) in exact.items():
+            if hi - lo < 5:
+                assert quick[k] == (lo, hi)
+            else:
+                assert lo - 1e-6 <= quick[k][0] and quick[k][1] <= hi + 1e-6
+                assert quick[k][1] - quick[k][0] >= 5
+                skipped += quick[k] != (lo, hi)
+    assert skipped > 0
+
+
+def test_the_solver_prints_nothing(capfd):
+    """HiGHS's banner must not reach stdout (it would land in every notebook's output)."""
+    system, _ = _random_system(np.random.default_rng(3))
+    audit.intervals(system, disclosure.Rule("threshold", 5))
+    assert capfd.readouterr() == ("", "")

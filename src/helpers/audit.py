@@ -14,7 +14,7 @@ docs/disclosure.md:
    unknowns >= 0. A suppressed cell is >= 1 (zeros are shown, so a blank is not a zero); under
    the NHS rule a published count v means a true value in v-2 .. v+2. For every suppressed
    cell the smallest and largest values consistent with all of it are found by linear
-   programming (HiGHS, through scipy.optimize.linprog).
+   programming (HiGHS, through highspy).
 2. **Statistics.** Where a published chi-square test comes with a role x answer table whose
    suppressed cells leave few completions, every integer completion consistent with the
    relations is tried; those whose chi-square, p-value and Cramer's V round to the published
@@ -44,9 +44,9 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import highspy
 import numpy as np
 import pandas as pd
-from scipy.optimize import linprog
 
 from helpers import disclosure
 
@@ -198,20 +198,30 @@ def _components(system: System) -> list[tuple[set, list, list]]:
     return out
 
 
-def intervals(system: System, rule: disclosure.Rule) -> dict:
-    """The feasible interval (low, high) of every suppressed cell, by linear programming."""
+def intervals(system: System, rule: disclosure.Rule, need: float | None = None) -> dict:
+    """The feasible interval (low, high) of every suppressed cell, by linear programming.
+
+    One HiGHS model per connected component of the relations, solved for each suppressed cell's
+    minimum and maximum; each solve starts from the previous one's basis, so a cell costs a few
+    simplex iterations rather than a fresh solve. Values are rounded to 6 decimals (the counts
+    are whole numbers; a vertex reached through another basis can differ in the last bits).
+
+    ``need``: the protection search only asks which cells are narrower than the criterion. With
+    ``need`` given, a cell that the solutions already found show taking values at least ``need``
+    apart gets the range those solutions span (a part of its feasible interval, already wide
+    enough) instead of two solves of its own. The audit passes no ``need``: every interval exact.
+    """
     slack = 2 if rule.rule == "nhs" else 0
     result = {}
     for keys, eqs, ges in _components(system):
-        targets = [k for k in keys if k in system.value and system.value[k] is None]
+        order = sorted(keys, key=repr)  # the same solves in the same order in every process
+        targets = [k for k in order if k in system.value and system.value[k] is None]
         if not targets:
             continue
-        index = {k: i for i, k in enumerate(sorted(keys, key=repr))}
-        n = len(index)
-        bounds = []
-        for k in sorted(keys, key=repr):
-            bounds.append((1, None) if k in system.value else (0, None))
-        a_eq, b_eq, a_ub, b_ub = [], [], [], []
+        index = {k: i for i, k in enumerate(order)}
+        n = len(order)
+        lower = np.array([1.0 if k in system.value else 0.0 for k in order])
+        rows, row_lower, row_upper = [], [], []
 
         def row(rel, n=n, index=index):
             coefs = np.zeros(n)
@@ -226,38 +236,69 @@ def intervals(system: System, rule: disclosure.Rule) -> dict:
                     const_high += c * (hi if c > 0 else lo)
             return coefs, const_low, const_high
 
+        # coefs . x + const = 0 (or >= 0) for some const in [lo, hi] the reader cannot narrow
         for rel in eqs:
             coefs, lo, hi = row(rel)
-            # lo <= -(coefs x) <= hi  i.e. coefs x + const = 0 for some const in [lo, hi]
-            if lo == hi:
-                a_eq.append(coefs)
-                b_eq.append(-lo)
-            else:
-                a_ub.append(coefs)
-                b_ub.append(-lo)
-                a_ub.append(-coefs)
-                b_ub.append(hi)
+            rows.append(coefs), row_lower.append(-hi), row_upper.append(-lo)
         for rel in ges:
             coefs, lo, hi = row(rel)
-            a_ub.append(-coefs)
-            b_ub.append(hi)
-        kw = dict(
-            A_eq=np.array(a_eq) if a_eq else None,
-            b_eq=np.array(b_eq) if b_eq else None,
-            A_ub=np.array(a_ub) if a_ub else None,
-            b_ub=np.array(b_ub) if b_ub else None,
-            bounds=bounds,
-            method="highs",
-        )
+            rows.append(coefs), row_lower.append(-hi), row_upper.append(math.inf)
+        solver = _solver(lower, rows, row_lower, row_upper)
+        seen = {k: [math.inf, -math.inf] for k in targets}
         for k in targets:
-            c = np.zeros(n)
-            c[index[k]] = 1
-            low = linprog(c, **kw)
-            high = linprog(-c, **kw)
-            lo = low.fun if low.status == 0 else (1 if low.status != 2 else math.nan)
-            hi = -high.fun if high.status == 0 else math.inf
-            result[k] = (float(lo), float(hi))
+            if need is not None and seen[k][1] - seen[k][0] >= need:
+                result[k] = (seen[k][0], seen[k][1])
+                continue
+            solver.changeColCost(index[k], 1.0)
+            lo = _solve(solver, highspy.ObjSense.kMinimize, seen, index)
+            hi = _solve(solver, highspy.ObjSense.kMaximize, seen, index)
+            solver.changeColCost(index[k], 0.0)
+            lo = 1.0 if lo is None else lo
+            hi = math.inf if hi is None else hi
+            result[k] = (lo, hi)
     return result
+
+
+def _solver(lower: np.ndarray, rows: list, row_lower: list, row_upper: list):
+    """A HiGHS model over one component: x >= lower, row_lower <= rows . x <= row_upper."""
+    # highspy.Highs switches on its Python callbacks in its constructor, which prints HiGHS's
+    # banner to the process's stdout (into a notebook's output) before any option can be set;
+    # its base class, _Highs (exported by highspy), does not.
+    solver = highspy._Highs()
+    solver.setOptionValue("output_flag", False)
+    n = len(lower)
+    matrix = np.array(rows, dtype=float).reshape(len(rows), n)
+    lp = highspy.HighsLp()
+    lp.num_col_, lp.num_row_ = n, len(rows)
+    lp.col_cost_ = np.zeros(n)
+    lp.col_lower_ = lower
+    lp.col_upper_ = np.full(n, highspy.kHighsInf)
+    lp.row_lower_ = np.array(row_lower, dtype=float)
+    lp.row_upper_ = np.array(row_upper, dtype=float)
+    lp.a_matrix_.format_ = highspy.MatrixFormat.kRowwise
+    lp.a_matrix_.start_ = np.concatenate([[0], np.cumsum(np.count_nonzero(matrix, axis=1))])
+    lp.a_matrix_.index_ = np.nonzero(matrix)[1]
+    lp.a_matrix_.value_ = matrix[np.nonzero(matrix)]
+    solver.passModel(lp)
+    return solver
+
+
+def _solve(solver, sense, seen: dict, index: dict) -> float | None:
+    """The optimum (rounded to 6 decimals) for the current objective; NaN when the relations
+    cannot all hold (published numbers contradict each other); None when there is no optimum
+    (unbounded). Every solution found widens ``seen``: the values each cell has been seen at."""
+    solver.changeObjectiveSense(sense)
+    solver.run()
+    status = solver.getModelStatus()
+    if status == highspy.HighsModelStatus.kOptimal:
+        x = solver.getSolution().col_value
+        for k, span in seen.items():
+            v = x[index[k]]
+            span[0], span[1] = min(span[0], v), max(span[1], v)
+        return round(solver.getInfo().objective_function_value, 6) + 0.0
+    if status in (highspy.HighsModelStatus.kInfeasible, highspy.HighsModelStatus.kUnboundedOrInfeasible):
+        return math.nan if sense == highspy.ObjSense.kMinimize else None
+    return None
 
 
 # ---------------------------------------------------------------------------------------------

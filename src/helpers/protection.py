@@ -231,8 +231,8 @@ def _benders_cut(system: System, true: dict, suppressed: set, cell, rule, index:
 
 
 def _failing(system: System, true: dict, suppressed: set, rule: disclosure.Rule) -> list:
-    bounds = intervals(_status_system(system, true, suppressed, rule), rule)
     need = width_needed(rule)
+    bounds = intervals(_status_system(system, true, suppressed, rule), rule, need=need)
     return sorted((k for k, (lo, hi) in bounds.items() if hi - lo < need), key=repr)
 
 
@@ -342,8 +342,8 @@ def cube_pattern(
 
 def _failing_widths(system: System, true: dict, suppressed: set, rule: disclosure.Rule) -> list:
     """(cell, width) of every suppressed cell narrower than the criterion, narrowest first."""
-    bounds = intervals(_status_system(system, true, suppressed, rule), rule)
     need = width_needed(rule)
+    bounds = intervals(_status_system(system, true, suppressed, rule), rule, need=need)
     return sorted(
         ((k, hi - lo) for k, (lo, hi) in bounds.items() if hi - lo < need), key=lambda t: (t[1], repr(t[0]))
     )
