@@ -57,3 +57,27 @@ def test_short_label_is_optional_and_used_where_space_is_tight(tmp_path):
     )
     demo = load_codebook(DEMO)
     assert demo.variables["att_regulation_punitive"].short == "Regulation is poorly co-ordinated and punitive"
+
+
+def test_validating_a_codebook_does_not_import_the_iri_checker():
+    """jsonschema's optional IRI checker (rfc3987_syntax) costs about a second of CPU to import
+    and the codebook schema has no "format" keyword: a fresh process validating the demo
+    codebook must not import it, must still reject a bad shape, and can import it afterwards."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys\n"
+        "from helpers.files import InputError\n"
+        "from helpers.survey.codebook import load_codebook\n"
+        "from helpers.survey import codebook_schema\n"
+        f"load_codebook({str(DEMO)!r})\n"
+        "assert 'jsonschema' in sys.modules and 'rfc3987_syntax' not in sys.modules\n"
+        "try:\n"
+        "    codebook_schema.validate({'variables': 3}, 'c.yaml')\n"
+        "except InputError as e:\n"
+        "    print(e)\n"
+        "import rfc3987_syntax\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert "c.yaml" in out.stdout and "variables" in out.stdout

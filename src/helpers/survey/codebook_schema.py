@@ -9,6 +9,7 @@ a scale's levels, one role variable, items that exist) is checked by ``load_code
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -160,12 +161,10 @@ def _key_path(error) -> str:
 def validate(raw: Any, path: str | Path) -> None:
     """Raise :class:`InputError` naming the codebook file and the key of the first problem
     (in document order) when ``raw`` (the parsed YAML) does not have the codebook's shape."""
-    from jsonschema import Draft202012Validator
-
     if not isinstance(raw, dict):
         raise InputError(path, "expected a mapping with a 'variables' section")
     errors = sorted(
-        Draft202012Validator(SCHEMA).iter_errors(raw), key=lambda e: [str(p) for p in e.absolute_path]
+        _validator_class()(SCHEMA).iter_errors(raw), key=lambda e: [str(p) for p in e.absolute_path]
     )
     if errors:
         first = min(errors, key=lambda e: len(e.absolute_path))  # the outermost slip explains the rest
@@ -176,6 +175,26 @@ def validate(raw: Any, path: str | Path) -> None:
             else _short(first.instance)
         )
         raise InputError(path, f"{_key_path(first)}: {_expected(first)}{more}", value=value)
+
+
+def _validator_class():
+    """jsonschema's Draft 2020-12 validator, imported without the IRI format checker.
+
+    On its first import jsonschema imports every optional format checker that is installed;
+    rfc3987_syntax (installed with JupyterLab) compiles its grammars then: 1 s of CPU in every
+    kernel that reads a codebook, which is every notebook (row labels come from the codebook).
+    The codebook's schema has no "format" keyword, so that checker is never used: the module
+    is hidden for the duration of the import and restored after, for anyone who wants it.
+    """
+    hide = "jsonschema" not in sys.modules and "rfc3987_syntax" not in sys.modules
+    if hide:
+        sys.modules["rfc3987_syntax"] = None  # importing it now raises ImportError
+    try:
+        from jsonschema import Draft202012Validator
+    finally:
+        if hide:
+            del sys.modules["rfc3987_syntax"]
+    return Draft202012Validator
 
 
 def _short(value: Any) -> Any:
