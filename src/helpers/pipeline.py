@@ -26,7 +26,7 @@ import sys
 import time
 from pathlib import Path
 
-from helpers import paths, release, session
+from helpers import imports, paths, release, session
 
 BUILD = "build"
 
@@ -183,6 +183,11 @@ def _run_stages(
 ):
     """Run ``order`` respecting dependencies, up to ``jobs`` kernels at once; stop at the first failure."""
     from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
+
+    # Imported once here, before the threads (a first import must not race with another), and
+    # without jsonschema's IRI checker, which nbformat's validator would otherwise pull in.
+    with imports.without_iri_checker():
+        import papermill  # noqa: F401
 
     todo = list(order)
     # Longest chains first: a stage with more stages waiting on it starts earlier.

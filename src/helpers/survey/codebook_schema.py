@@ -9,10 +9,10 @@ a scale's levels, one role variable, items that exist) is checked by ``load_code
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 from typing import Any
 
+from helpers import imports
 from helpers.files import InputError
 
 _SCALAR = {"type": ["string", "integer", "number", "boolean"]}
@@ -178,22 +178,10 @@ def validate(raw: Any, path: str | Path) -> None:
 
 
 def _validator_class():
-    """jsonschema's Draft 2020-12 validator, imported without the IRI format checker.
-
-    On its first import jsonschema imports every optional format checker that is installed;
-    rfc3987_syntax (installed with JupyterLab) compiles its grammars then: 1 s of CPU in every
-    kernel that reads a codebook, which is every notebook (row labels come from the codebook).
-    The codebook's schema has no "format" keyword, so that checker is never used: the module
-    is hidden for the duration of the import and restored after, for anyone who wants it.
-    """
-    hide = "jsonschema" not in sys.modules and "rfc3987_syntax" not in sys.modules
-    if hide:
-        sys.modules["rfc3987_syntax"] = None  # importing it now raises ImportError
-    try:
+    """jsonschema's Draft 2020-12 validator (imported without its IRI checker: helpers.imports)."""
+    with imports.without_iri_checker():
         from jsonschema import Draft202012Validator
-    finally:
-        if hide:
-            del sys.modules["rfc3987_syntax"]
+
     return Draft202012Validator
 
 
