@@ -60,6 +60,7 @@ HIERARCHY = {
     ("level", "Board"): [("role", "Chief executive"), ("role", "Medical director")],
     ("level", "Directorate"): [("role", "Clinical director"), ("role", "Directorate manager")],
 }
+ROLE_GROUPS = ("Chief executive", "Medical director", "Clinical director", "Directorate manager")
 OTHER = "(not in the four role groups)"
 LEVEL = re.compile(r"^n_(\d+)$")
 # Column names that mean the same quantity in different tables.
@@ -343,10 +344,14 @@ def add_by_group_table(system: System, table: pd.DataFrame, name: str, key: str 
                 if col in lv or not LEVEL.match(col):
                     system.publish(cell(col, group), _number(row[col]), f"{name}: {item}, {group[1]}, {col}")
                     read += 1
-        # the unpublished group outside the four roles, and every group's row relations
-        everyone = [*groups, ("other", OTHER)]
+        # the unpublished group outside the four roles, role groups the table does not publish
+        # on their own (helpers.publication: a small group published only within its profession
+        # or level; a reader still knows it is part of them), and every group's row relations
+        present = set(groups)
+        absent = [(ROLE_TYPE, r) for r in ROLE_GROUPS if (ROLE_TYPE, r) not in present]
+        everyone = [*groups, *absent, ("other", OTHER)]
         for group in everyone:
-            if group[0] == "other":
+            if group[0] == "other" or group in absent:
                 for col in ["n_respondents", "n_nonsub", "n_valid", *lv, "n_agree", "n_no_answer"]:
                     system.unpublished(cell(col, group))
             if "n_valid" in counts and lv:
@@ -365,9 +370,8 @@ def add_by_group_table(system: System, table: pd.DataFrame, name: str, key: str 
         if positive:
             for group in everyone:
                 system.equation({cell("n_agree", group): 1, **{cell(c, group): -1 for c in positive}})
-        present = set(groups)
         if (("all", ALL)) in present:
-            roles = [g for g in groups if g[0] == ROLE_TYPE]
+            roles = [g for g in groups if g[0] == ROLE_TYPE] + absent
             sumcols = ["n_respondents", "n_nonsub", "n_valid", *lv, "n_agree", "n_no_answer"]
             for col in sumcols:
                 if roles:
@@ -389,25 +393,36 @@ def add_by_group_table(system: System, table: pd.DataFrame, name: str, key: str 
                             }
                         )
         for total, parts in HIERARCHY.items():
-            if total in present and all(p in present for p in parts):
+            if total in present:  # parts not published are unknowns (``absent``)
                 for col in ["n_respondents", "n_nonsub", "n_valid", *lv, "n_agree", "n_no_answer"]:
                     system.equation({cell(col, total): 1, **{cell(col, p): -1 for p in parts}})
     return read
 
 
 def _positive_levels(block: pd.DataFrame, levels: list[str]) -> list[str]:
-    """The run of level columns whose sum is n_agree in every fully published row."""
+    """The run of level columns whose sum is n_agree in every fully published row, if only one
+    run fits every row (a row with suppressed cells rules out a run whose shown cells, each
+    within 2 of its true value, and suppressed cells, each at least 1, cannot sum to n_agree).
+    Several runs fitting (e.g. only rows of zeros but the last level are fully published):
+    no relation is assumed, rather than one the true counts may break."""
     if "n_agree" not in block:
         return []
     values = block[[*levels, "n_agree"]].map(_number)
     full = values.dropna()
+    full = full[(full != 0).any(axis=1)]  # a row of zeros fits every run: it says nothing
     if full.empty:
         return []
+    partial = values[values.isna().any(axis=1) & values["n_agree"].notna()]
     k = len(levels)
+    fits = []
     for cols in [levels[i:] for i in range(k)] + [levels[: i + 1] for i in range(k)] + [[c] for c in levels]:
-        if (full[cols].sum(axis=1) == full["n_agree"]).all():
-            return cols
-    return []
+        if not (full[cols].sum(axis=1) == full["n_agree"]).all():
+            continue
+        part = partial[cols]
+        low = (part.fillna(0) - 2).clip(lower=0).sum(axis=1) + part.isna().sum(axis=1)
+        if (low <= partial["n_agree"] + 2).all() and cols not in fits:
+            fits.append(cols)
+    return fits[0] if len(fits) == 1 else []
 
 
 def add_item_table(system: System, table: pd.DataFrame, name: str, key: str) -> int:
