@@ -139,6 +139,8 @@ def likert_table(
         agree = valid = 0.0
         for g in groups:
             hit = table.index[(table["item"] == item).to_numpy() & (table["group"] == g).to_numpy()]
+            if not len(hit):
+                continue  # a group not published for this item (helpers.publication): no bar
             if len(hit) != 1:
                 raise ValueError(
                     f"likert_table: expected one row for item {item!r}, group {g!r}, found {len(hit)}"
@@ -179,15 +181,14 @@ def likert_table(
                 if drawn:
                     left = left + share
         pooled[item] = agree / valid if valid else -1.0
-    tidy = pd.DataFrame(rows)
+    columns = ["group", "item", "label", "level", "n", "n_valid", "pct", "left", "width", "order", "drawn"]
+    tidy = pd.DataFrame(rows, columns=[c for c in columns if c != "order"])
     ranked = sorted(items, key=lambda i: -pooled[i]) if sort else list(items)
     tidy["order"] = tidy["item"].map({item: pos for pos, item in enumerate(ranked)})
     tidy["level"] = pd.Categorical(tidy["level"], categories=[*levels, SUPPRESSED_LABEL], ordered=True)
     tidy["_g"] = [groups.index(g) for g in tidy["group"]]
     tidy = tidy.sort_values(["order", "_g", "level"], kind="stable").drop(columns="_g")
-    return tidy.reset_index(drop=True)[
-        ["group", "item", "label", "level", "n", "n_valid", "pct", "left", "width", "order", "drawn"]
-    ]
+    return tidy.reset_index(drop=True)[columns]
 
 
 def diverging_likert(

@@ -6,7 +6,7 @@ from __future__ import annotations
 import matplotlib.pyplot as plt
 import pandas as pd
 
-from helpers import disclosure
+from helpers import disclosure, publication
 from helpers.survey.codebook import Codebook
 
 DERIVED = [  # variables the cleaning derives, for the dictionary
@@ -69,6 +69,34 @@ def respondents_by_role(clean: pd.DataFrame) -> pd.DataFrame:
     table["level"] = table["role"].map(dict(zip(clean["role"].astype(str), clean["level"].astype(str))))
     table["pct"] = (100 * table["n"] / table["n"].sum()).round(1)
     return table[["role", "profession", "level", "n", "pct"]]
+
+
+def publish_respondents_by_role(clean: pd.DataFrame, rule: disclosure.Rule) -> pd.DataFrame:
+    """Respondents by role group as published (notebooks 02 and 03): :func:`respondents_by_role`
+    under the release's publication design (:func:`helpers.publication.design_of`): a role
+    group too small to protect, and any group that would give it away by difference, is
+    replaced by the profession or level group that holds it (``role`` then names that group,
+    e.g. "Manager", as the attitude tables do, with its profession or level); counts through
+    :func:`helpers.disclosure.suppress`, each percentage recomputed from the published counts."""
+    table = respondents_by_role(clean)
+    design = publication.design_of(clean, rule)
+    if design.withheld:
+        present = dict(zip(table["role"], table.to_dict("records")))
+        rows = []
+        for gtype, group in design.partition:
+            if gtype == "role":
+                rows.append(present.get(group) or {"role": group, "n": 0})
+            else:
+                members = design.members[group]
+                n = sum(int(present[m]["n"]) for m in members if m in present)
+                rows.append({"role": group, "profession": group if gtype == "profession" else "",
+                             "level": group if gtype == "level" else "", "n": n})  # fmt: skip
+        table = pd.DataFrame(rows, columns=["role", "profession", "level", "n"])
+        table["n"] = table["n"].astype("int64")
+        table["pct"] = 0.0
+    return disclosure.suppress(
+        table, ["n"], derived={"pct": lambda s: (100 * s["n"] / s["n"].sum()).round(1)}, rule=rule
+    )
 
 
 def data_dictionary(clean: pd.DataFrame, codebook: Codebook) -> pd.DataFrame:
@@ -138,14 +166,48 @@ def suppress_small_counts(table: pd.DataFrame, rule: disclosure.Rule) -> pd.Data
     missing counts add up to the respondents, so a suppressed count is protected within its row."""
     parts = [c for c in ("n_valid", "n_non_substantive", "n_no_answer", "n_missing") if c in table]
     pct = {"pct_no_answer": ("n_no_answer", "n_respondents")} if "pct_no_answer" in table else {}
-    protected = disclosure.suppress(
-        table, ["n_respondents", *parts], pct, rule=rule, row_totals={"n_respondents": parts}
-    )
+    hide: list = []
+    while True:
+        protected, _ = disclosure.suppress_with_log(
+            table, ["n_respondents", *parts], pct, rule=rule, row_totals={"n_respondents": parts}, hide=hide
+        )
+        more = _narrow_parts(table, protected, parts, rule)
+        if not more:
+            break
+        hide += more
     if "pct_no_answer" in protected:  # recomputed from the protected counts: keep one decimal
         protected["pct_no_answer"] = protected["pct_no_answer"].map(
             lambda v: round(v, 1) if isinstance(v, float) else v
         )
     return protected
+
+
+def _narrow_parts(table: pd.DataFrame, protected: pd.DataFrame, parts: list[str], rule) -> list:
+    """Cells to suppress besides: in a row whose suppressed parts a reader can bound (respondents
+    minus the shown parts, each suppressed part at least 1) within less than the audit's width,
+    the smallest shown non-zero part (e.g. 1 "Don't know" and 1 no answer, both suppressed, are
+    each exactly 1 when the valid answers are shown: then the valid answers are suppressed too)."""
+    from helpers.audit import width_needed
+
+    slack = 2 if rule.rule == "nhs" else 0
+    need = width_needed(rule)
+    out = []
+    for i in range(len(table)):
+        total = protected.at[i, "n_respondents"]
+        hidden = [c for c in parts if _blank(protected.at[i, c], rule) and not pd.isna(table.at[i, c])]
+        if not hidden or _blank(total, rule):
+            continue
+        shown = [c for c in parts if c not in hidden and not pd.isna(table.at[i, c])]
+        high = float(total) + slack - sum(max(float(protected.at[i, c]) - slack, 0) for c in shown)
+        if high - len(hidden) < need:
+            visible = [c for c in shown if int(table.at[i, c]) > 0]
+            if visible:
+                out.append((i, min(visible, key=lambda c: int(table.at[i, c]))))
+    return out
+
+
+def _blank(value, rule) -> bool:
+    return value is None or (not isinstance(value, str) and pd.isna(value)) or value == rule.marker
 
 
 FLOW_JOIN = "; "

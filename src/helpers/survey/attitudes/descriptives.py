@@ -7,7 +7,7 @@ from collections.abc import Mapping, Sequence
 import numpy as np
 import pandas as pd
 
-from helpers import disclosure, numbers, stats
+from helpers import disclosure, numbers, publication, stats
 from helpers.survey.attitudes.items import (
     ALL,
     HIERARCHY,
@@ -87,10 +87,25 @@ def _equations(block: pd.DataFrame) -> list[tuple[int | None, list[int]]]:
     return eqs
 
 
+def role_design(table: pd.DataFrame, rule: disclosure.Rule) -> publication.RoleDesign:
+    """The release's publication design for role groups (:mod:`helpers.publication`), from the
+    respondents per role group of :func:`by_role`'s table (the same counts as the clean data's,
+    so the same decision as :func:`helpers.publication.design_of` in notebook 02)."""
+    roles = table[table["group_type"] == "role"].drop_duplicates("group")
+    return publication.design(dict(zip(roles["group"], roles["n_respondents"].astype(int))), rule)
+
+
 def protect_by_role(
     table: pd.DataFrame, rule: disclosure.Rule, alpha: float = 0.05
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Disclosure control of :func:`by_role`'s table, one item at a time (docs/disclosure.md).
+
+    Rows are published as :func:`role_design` decides: a role group too small to protect is
+    published only within its profession or level (its rows, and those of any group that would
+    give it away by difference, are left out); the protection still knows their true counts, as
+    unknowns of the relations a reader knows. Per item, the same design is applied to the valid
+    answers too (a group published in the release may have too few answers to one item: its row
+    is left out of that item only).
 
     Published counts per group: respondents, valid (substantive) answers, each level, agreeing.
     Non-substantive answers ("Don't know") are published for all respondents only (notebook
@@ -107,8 +122,18 @@ def protect_by_role(
     (``rule.marker`` None) or marked. Returns (protected table, suppression log with item and
     group; ``reason`` primary or secondary)."""
     out, logs = [], []
+    design = role_design(table, rule)
     for item, block in table.groupby("item", sort=False):
-        block = block.reset_index(drop=True)
+        # the same design on the item's valid answers: a role with many respondents but only
+        # a few substantive answers to this item is, for this item, a small group too
+        roles = block[block["group_type"] == "role"]
+        answered = publication.design(dict(zip(roles["group"], roles["n_valid"].astype(int))), rule)
+        shown = [
+            design.is_published(t, g) and answered.is_published(t, g)
+            for t, g in zip(block["group_type"], block["group"])
+        ]
+        hidden = block[[not v for v in shown]].reset_index(drop=True)
+        block = block[shown].reset_index(drop=True)
         k = len(block["levels"].iloc[0].split("|"))
         levels = block["levels"].iloc[0].split("|")
         lcols = level_columns(k)
@@ -132,7 +157,7 @@ def protect_by_role(
                 )
             ),
         }
-        hide = _item_pattern(block, rule, lcols, positive_cols)
+        hide = _item_pattern(block, rule, lcols, positive_cols, hidden)
         protected, log = disclosure.suppress_with_log(
             block.drop(columns="n_nonsub"), counts, rule=rule, hide=hide, secondary=False, derived=derived
         )
@@ -154,7 +179,9 @@ SECONDARY_REASON = "secondary: hypercube pattern that the intruder's LP audit ca
 _PATTERNS: dict = {}
 
 
-def _item_pattern(block: pd.DataFrame, rule: disclosure.Rule, lcols: list[str], positive: list[str]) -> list:
+def _item_pattern(
+    block: pd.DataFrame, rule: disclosure.Rule, lcols: list[str], positive: list[str], hidden=None
+) -> list:
     """The (row, column) cells of one item's block to suppress besides the primary ones, chosen
     by :func:`helpers.protection.cube_pattern` over every relation a reader knows: the audit's
     own system (:func:`helpers.audit.add_by_group_table`) of the published block, plus the item
@@ -163,7 +190,9 @@ def _item_pattern(block: pd.DataFrame, rule: disclosure.Rule, lcols: list[str], 
     :func:`helpers.survey.describe.suppress_small_counts`: suppressed there, suppressed and
     protected here too; shown there, never suppressed here). Respondents per group are printed
     in the respondents-by-role table: shown unless small. Cached per (rule, block): notebook 03
-    protects the same table for the CSV and for the workbook."""
+    protects the same table for the CSV and for the workbook. ``hidden``: the rows of the role
+    groups not published (:func:`role_design`): unknowns to a reader, their true counts let the
+    moves run through them."""
     from helpers import audit, protection
     from helpers.survey import describe
 
@@ -174,6 +203,7 @@ def _item_pattern(block: pd.DataFrame, rule: disclosure.Rule, lcols: list[str], 
         tuple(lcols),
         tuple(positive),
         tuple(map(tuple, block[cols].astype(str).to_numpy())),
+        () if hidden is None else tuple(map(tuple, hidden[cols].astype(str).to_numpy())),
     )
     if key in _PATTERNS:
         return _PATTERNS[key]
@@ -186,6 +216,11 @@ def _item_pattern(block: pd.DataFrame, rule: disclosure.Rule, lcols: list[str], 
         ("n_no_answer", item, g): float(block.at[i, "n_respondents"] - block.at[i, "n_valid"])
         for g, i in groups.items()
     }
+    for _, row in (hidden if hidden is not None else pd.DataFrame()).iterrows():
+        g = str(row["group"])
+        values[("n_no_answer", item, g)] = float(row["n_respondents"] - row["n_valid"])
+        for q in ("n_respondents", "n_valid", *lcols, "n_agree"):
+            values[(q, "" if q == "n_respondents" else item, g)] = float(row[q])
     primary = {k for k, v in true.items() if rule.is_sensitive(v)}
     shown = {k for k in true if k[0] == "n_respondents" and k not in primary}
     if ALL in groups:
@@ -220,7 +255,11 @@ def _item_pattern(block: pd.DataFrame, rule: disclosure.Rule, lcols: list[str], 
             ("n_no_answer", "n_no_answer"),
         ):
             (primary if str(printed.at[0, col]) == "*" else shown).add((q, item, ALL))
-    moves = _item_moves(item, list(groups), lcols, positive)
+    roles = [
+        *groups,
+        *([] if hidden is None else hidden.loc[hidden["group_type"] == "role", "group"].astype(str)),
+    ]
+    moves = _item_moves(item, roles, lcols, positive)
     pattern = protection.cube_pattern(system, true, primary, rule, moves, values=values, fixed_shown=shown)
     suppressed = set(pattern.suppressed)
     if not pattern.optimal:
@@ -452,7 +491,11 @@ ROLE_TEST_STATISTICS = (
 
 
 def protect_role_tests(
-    tests: pd.DataFrame, protected: pd.DataFrame, rule: disclosure.Rule, adjust: str = "holm"
+    tests: pd.DataFrame,
+    protected: pd.DataFrame,
+    rule: disclosure.Rule,
+    adjust: str = "holm",
+    groups: Sequence[str] | None = None,
 ) -> pd.DataFrame:
     """The role tests as published (issue 13, leak 2: statistics).
 
@@ -470,7 +513,8 @@ def protect_role_tests(
     - else every statistic is withheld (``grouping`` "withheld: suppressed cells").
 
     p-values are adjusted across items again (``p_<adjust>``, ``kw_p_<adjust>``) over what is
-    published."""
+    published. ``groups``: the groups the tests compare (default the role rows; with small roles
+    combined, :meth:`helpers.publication.RoleDesign.groups`)."""
     out = tests.copy()
     out["grouping"] = "role x answer"
     blocks = {item: b for item, b in protected.groupby("item", sort=False)}
@@ -478,7 +522,13 @@ def protect_role_tests(
         block = blocks.get(row["item"])
         if block is None:
             continue
-        roles = block[block["group_type"] == "role"]
+        roles = block[block["group_type"] == "role"] if groups is None else block[block["group"].isin(groups)]
+        if groups is not None and len(roles) < len(groups):  # a group left out for this item
+            for col in ROLE_TEST_STATISTICS:
+                if col in out:
+                    out.at[i, col] = np.nan
+            out.at[i, "grouping"] = "withheld: a group with too few answers"
+            continue
         lcols = [
             c for c in block.columns if c.startswith("n_") and c[2:].isdigit() and block[c].notna().any()
         ]
