@@ -28,10 +28,8 @@ def params_file(tmp_path, min_count: int, rule: str = "threshold"):
     params = yaml.safe_load((paths.project_root() / "params.yaml").read_text(encoding="utf-8"))
     params["disclosure"]["min_count"] = min_count
     params["disclosure"]["rule"] = rule
-    # The intruder audit (issue 13) lists leaks on random instruments (e.g. n_respondents 1-4 in
-    # attitudes_by_role.csv) since params say 'enforce': it reports here, so that these tests
-    # check that every stage runs; the leaks are the audit's to fix, not hidden by it.
-    params["disclosure"]["audit"] = "report"
+    # The intruder audit enforces (issues 11 and 13): a leak fails the release, and so the test.
+    params["disclosure"]["audit"] = "enforce"
     path = tmp_path / f"params_{rule}_{min_count}.yaml"
     path.write_text(yaml.safe_dump(params), encoding="utf-8")
     return path

@@ -182,3 +182,26 @@ def test_lp_recovers_a_small_role_from_every_role_row_and_not_after(tmp_path, mo
     assert audit.audit_release(new, disclosure.Rule("threshold", 5), enforce=True).leaks == []
     for low, high in _small_role_interval(new, CE):
         assert high - low >= 5
+
+
+def test_item_nonresponse_row_too_narrow_suppresses_the_valid_answers_too(tmp_path):
+    """1 "Don't know" and 1 no answer of 19 respondents, 17 valid answers shown: both suppressed
+    cells are exactly 1 (19 - 17 = 2, each at least 1); the valid answers are suppressed too."""
+    table = pd.DataFrame(
+        [{"item": "x", "question": "Q", "n_respondents": 19, "n_valid": 17, "n_non_substantive": 1,
+          "n_no_answer": 1, "pct_no_answer": 5.3}]
+    )  # fmt: skip
+    rule = disclosure.Rule("threshold", 5)
+    out = describe.suppress_small_counts(table, rule)
+    assert out[["n_respondents", "n_valid", "n_non_substantive", "n_no_answer"]].values.tolist() == [
+        [19, "*", "*", "*"]
+    ]
+    system = audit.System()
+    audit.read_table(system, out.astype(str), "survey_item_nonresponse")
+    bounds = audit.intervals(system, rule)
+    assert bounds[("n_nonsub", "x", attitudes.ALL)] == (1.0, 17.0)
+    # the row as suppressed before: each of the two is pinned to 1
+    system = audit.System()
+    old = out.astype(str).assign(n_valid="17")
+    audit.read_table(system, old, "survey_item_nonresponse")
+    assert audit.intervals(system, rule)[("n_nonsub", "x", attitudes.ALL)] == (1.0, 1.0)

@@ -1,0 +1,73 @@
+"""Slow tier (issues 11 and 13): the enforcing intruder audit on generated instruments with tiny
+role groups (0-3 people), in-process: the survey tables notebooks 02 and 03 publish that the LP
+audit reads together (the attitude table, respondents by role, item non-response, the data
+dictionary, the flow, the role recodes), at thresholds 5 and 10 and under the NHS rule. Before
+the publication design for small role groups (helpers.publication) seeds 3, 11 and 42 leaked
+38/41/35, 4/5/18 and 3/6/17 cells; the whole pipeline runs the same audit in
+tests/test_generated_pipeline.py."""
+
+from __future__ import annotations
+
+import pytest
+
+from helpers import audit, disclosure
+from helpers.survey import attitudes as A
+from helpers.survey import cleaning, describe, inputs
+from helpers.synthetic import instruments as S
+
+pytestmark = pytest.mark.slow
+
+RULES = [("threshold", 5), ("threshold", 10), ("nhs", 8)]
+
+
+def release(seed: int, rule: disclosure.Rule, tmp_path):
+    """The published survey tables of one generated instrument, as the notebooks write them."""
+    inst = S.random_instrument(seed)
+    layout = S.LAYOUTS[seed % len(S.LAYOUTS)]
+    S.write_instrument(inst, tmp_path / "data", layout)
+    export, codebook = inputs.load(tmp_path / "data")
+    result = cleaning.clean_survey(
+        export.data, codebook, S.settings_for(layout, inst.codebook), export.source
+    )
+    clean = result.clean
+    by_role, log = A.protect_by_role(
+        A.by_role(clean, A.items_from_codebook(codebook)), disclosure.Rule(rule.rule, rule.min_count, None)
+    )
+    tables = {
+        "attitudes_by_role": A.tidy_numbers(by_role),
+        "attitudes_suppression_summary": A.suppression_summary(log),
+        "survey_respondents_by_role": describe.publish_respondents_by_role(clean, rule),
+        "survey_item_nonresponse": describe.suppress_small_counts(
+            describe.item_nonresponse(clean, codebook), rule
+        ),
+        "survey_data_dictionary": describe.suppress_small_counts(
+            describe.data_dictionary(clean, codebook), rule
+        ),
+        "survey_flow": describe.protect_flow(result.flow, rule),
+        "survey_role_recodes": disclosure.suppress(result.role_recodes, ["n_matched"], rule=rule),
+    }
+    folder = tmp_path / "release"
+    (folder / "tables").mkdir(parents=True)
+    for name, table in tables.items():
+        table.to_csv(folder / "tables" / f"{name}.csv", index=False)
+    return folder
+
+
+TINY_SURVEY = pytest.mark.xfail(
+    strict=True,
+    raises=audit.AuditFailure,
+    reason="11 respondents in all: the All row itself is too small to protect at width 8 or 10 (a "
+    "suppressed level lies in [1, 11 - the other suppressed levels]); such an item is not yet withheld",
+)
+CASES = [
+    pytest.param(seed, name, m, marks=TINY_SURVEY if seed == 3 and m > 5 else ())
+    for seed in (3, 11, 42)
+    for name, m in RULES
+]
+
+
+@pytest.mark.parametrize(("seed", "name", "min_count"), CASES)
+def test_generated_instruments_pass_the_enforcing_audit(tmp_path, seed, name, min_count):
+    rule = disclosure.Rule(name, min_count, "*")
+    result = audit.audit_release(release(seed, rule, tmp_path), rule, enforce=True)
+    assert result.leaks == []
