@@ -241,3 +241,30 @@ def test_the_demo_releases_printed_tables_agree_with_its_csvs(demo_reports):
     printed = [r for r in result.files if any("printed table(s)" in rule for rule in r.rules)]
     assert len(printed) >= 16  # 6 HTML pages, 5 notebooks, 5 Word files
     assert all(r.result.startswith("released") for r in printed)
+
+
+def test_the_qualitative_strands_counts_of_people_are_scanned(tmp_path):
+    """Issue 13, item 6: themes_by_role's participants (and participants in role) are people;
+    a count of 2 shown there fails the audit (the scan read only columns named like counts)."""
+    folder = tmp_path / "release"
+    (folder / "tables").mkdir(parents=True)
+    table = pd.DataFrame(
+        {
+            "theme": ["T", "T", "T"],
+            "role": ["all roles", "board member", "clinical director"],
+            "references": [9, 3, 6],
+            "codings": [9, 3, 6],
+            "participants": [8, 2, 6],
+            "transcripts": [3, 2, 3],
+            "participants_in_role": [12, "*", 7],
+        }
+    )
+    table.to_csv(folder / "tables" / "themes_by_role.csv", index=False)
+    with pytest.raises(audit.AuditFailure) as caught:
+        audit.audit_release(folder, RULE, enforce=True)
+    assert [(leak["file"], leak["cell"]) for leak in caught.value.leaks] == [
+        ("tables/themes_by_role.csv", "row 2, participants")
+    ]
+    # protected as summaries.protect_themes_by_role does: a second role suppressed with it
+    table.assign(participants=[8, "*", "*"]).to_csv(folder / "tables" / "themes_by_role.csv", index=False)
+    assert audit.audit_release(folder, RULE, enforce=True).leaks == []

@@ -627,7 +627,14 @@ NOT_PEOPLE = ("literature_", "prisma_", "code_cooccurrence", "qualitative_accoun
 
 
 # Columns that count people although not named like counts (n, n_*, *_n, count*).
-COUNTS_BY_NAME = {"survey_flow": ["excluded", "remaining"]}
+COUNTS_BY_NAME = {
+    "survey_flow": ["excluded", "remaining"],
+    # the qualitative strand's counts of people (participants are people; references, codings
+    # and transcripts count passages)
+    "themes_by_role": ["participants", "participants_in_role"],
+    "qualitative_codebook": ["participants"],
+    "findings_themes": ["participants", "participants_in_study"],
+}
 
 
 def _numeric(column: pd.Series) -> bool:
@@ -894,8 +901,11 @@ def _audit_printed(
 
     marker = str(rule.marker) if rule.marker is not None else "*"
     people = {Path(rel).stem for rel in tables}
-    sources = printed_tables.sources(csvs, people, marker)
-    for path in sorted(p for p in release_dir.rglob("*") if p.suffix in PRINTED and p.is_file()):
+    sources = printed_tables.sources(csvs, people, marker, COUNTS_BY_NAME)
+    # What readers get is reports/ (decisions.md, 8): a staged release also holds build/executed
+    # (the raw executed notebooks, which stay in the workspace) and data/processed.
+    published = release_dir / "reports" if (release_dir / "reports").is_dir() else release_dir
+    for path in sorted(p for p in published.rglob("*") if p.suffix in PRINTED and p.is_file()):
         rel = path.relative_to(release_dir).as_posix()
         if rel.startswith("provenance/") or rel not in records:
             continue

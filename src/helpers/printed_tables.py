@@ -10,7 +10,8 @@ the clear in any of them is a leak, whatever the CSV says. This module
   ``text/html`` outputs of an executed notebook; :func:`docx_tables`: python-docx);
 * maps each printed table onto the published CSV it reprints (:func:`compare`), with no help
   from the code that drew it: a printed row is a CSV row whose text cells (item, question, group,
-  role...) include every text cell of the printed row; a printed column is a CSV column when its
+  role...) include every text cell of the printed row that identifies it (the stub, the first
+  column, and the cells under a heading of one of the CSV's text columns); a printed column is a CSV column when its
   heading is the column's name or its heading as :func:`helpers.tables.heading` writes it, or a
   group of the CSV when the table is shown wide (one column per group);
 * checks every mapped cell: a cell the CSV suppresses (empty or the marker) must not be printed as
@@ -222,20 +223,23 @@ class Source:
     table: pd.DataFrame
     people: bool
     marker: str = "*"
+    extra_counts: tuple = ()  # columns counting people that are not named like counts
     keys: list[set] = field(default_factory=list)
     postings: dict = field(default_factory=lambda: defaultdict(set))
     columns: dict = field(default_factory=dict)  # normalised heading -> column
+    text_headings: set = field(default_factory=set)  # normalised headings of the text columns
     counts: set = field(default_factory=set)
     values: set = field(default_factory=set)  # every text cell, normalised (group names ...)
 
     def __post_init__(self):
         numeric = _numeric_columns(self.table, self.marker)
-        self.counts = set(disclosure.count_columns(self.table)) & numeric
+        self.counts = (set(disclosure.count_columns(self.table)) | set(self.extra_counts)) & numeric
         for col in self.table.columns:
             if col in numeric:
                 for label in (col, heading(col), str(col).replace("_", " ")):
                     self.columns.setdefault(_norm(label), col)
         text_cols = [c for c in self.table.columns if c not in numeric]
+        self.text_headings = {_norm(x) for c in text_cols for x in (c, heading(c), str(c).replace("_", " "))}
         for i, row in enumerate(self.table[text_cols].itertuples(index=False)):
             keys = {_norm(v) for v in row if str(v).strip()}
             self.keys.append(keys)
@@ -303,8 +307,12 @@ def _map(printed: Printed, source: Source) -> list[tuple]:
     single CSV row of ``source``; csv column None means a wide table's group column."""
     marker = source.marker
     mapped = []
+    # A text cell identifies the row when it is the stub (the first column) or sits under the
+    # heading of one of the CSV's text columns: another text cell ("most often raised by:
+    # clinical director") may name a group without being the row's.
+    keyed = [j == 0 or _norm(h) in source.text_headings for j, h in enumerate(printed.headings)]
     for r, row in enumerate(printed.rows):
-        keys = {_norm(c) for c in row if _is_text(c, marker)}
+        keys = {_norm(c) for j, c in enumerate(row) if _is_text(c, marker) and (j >= len(keyed) or keyed[j])}
         if not keys:
             continue
         base = source.rows_with(keys)
@@ -432,12 +440,16 @@ def _unmatched(printed: Printed, rule: disclosure.Rule) -> list[Finding]:
     return findings
 
 
-def sources(csvs: Mapping[str, Path], people: set, marker: str = "*") -> dict[str, Source]:
+def sources(
+    csvs: Mapping[str, Path], people: set, marker: str = "*", counts_by_name: Mapping | None = None
+) -> dict[str, Source]:
     """Every published CSV indexed for matching; ``people``: the names of those that count people
-    (checked), the others (records, codings) are matched only so that their reprints are known."""
+    (checked), the others (records, codings) are matched only so that their reprints are known;
+    ``counts_by_name``: columns counting people that are not named like counts, per CSV."""
     out = {}
     for name, path in csvs.items():
         table = pd.read_csv(path, dtype=str, keep_default_na=False)
         if len(table):
-            out[name] = Source(name, table, name in people, marker)
+            extra = tuple((counts_by_name or {}).get(name, ()))
+            out[name] = Source(name, table, name in people, marker, extra)
     return out

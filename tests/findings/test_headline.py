@@ -143,6 +143,34 @@ def test_themes_summary_sums_role_rows():
     ]
 
 
+def test_themes_summary_reads_the_published_totals_and_suppressed_roles():
+    """The published themes_by_role (issue 13): a total row per theme ("all roles") and the
+    counts of people under disclosure control. Totals come from the total row (NaN where it is
+    itself suppressed); a suppressed role raised the theme (at least one person)."""
+    t = pd.DataFrame(
+        [
+            ("A", "all roles", 9, 7, 18),
+            ("A", "board member", 3, "*", "*"),
+            ("A", "clinical director", 6, 5, 7),
+            ("A", "participant", 0, 0, "*"),
+            ("B", "all roles", 2, "*", 18),
+            ("B", "board member", 2, "*", "*"),
+            ("B", "clinical director", 0, 0, 7),
+            ("B", "participant", 0, 0, "*"),
+        ],
+        columns=["theme", "role", "references", "participants", "participants_in_role"],
+    )
+    got = headline.themes_summary(t).to_dict("records")
+    assert got[0] == {
+        "theme": "A",
+        "references": 9,
+        "participants": 7,
+        "participants_in_study": 18,
+        "raised_by": "board member, clinical director",
+    }
+    assert got[1]["raised_by"] == "board member" and math.isnan(got[1]["participants"])
+
+
 def test_themes_summary_rejects_non_numeric_counts():
     t = pd.DataFrame([("A", "x", "three", 1)], columns=["theme", "role", "references", "participants"])
     with pytest.raises(

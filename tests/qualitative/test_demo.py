@@ -35,8 +35,10 @@ def test_demo_reads_end_to_end_and_is_marked_synthetic(tmp_path):
     project = refi_qda.read_qdpx(tmp_path / "focus_groups" / "synthetic_focus_groups.qdpx")
     assert "SYNTHETIC" in project.name
     assert all(text.startswith("[SYNTHETIC DATA") for text in project.texts.values())
-    assert list(data.sources["source"]) == ["FG1 (synthetic)"] + [f"INT0{i} (synthetic)" for i in range(1, 8)]
-    assert len(data.participants) == 13 and len(data.codes) == 16
+    assert list(data.sources["source"]) == (
+        ["FG1 (synthetic)"] + [f"INT0{i} (synthetic)" for i in range(1, 8)] + ["FG2 (synthetic)"]
+    )
+    assert len(data.participants) == 18 and len(data.codes) == 16
     # every coding has a speaker, coder A is primary, coder B double-coded some passages
     assert (data.segments["speaker"] != "").all()
     assert data.primary_coder == "coder A"
@@ -48,7 +50,12 @@ def test_demo_reads_end_to_end_and_is_marked_synthetic(tmp_path):
             "coarsen": {"chief executive": "board member", "medical director": "board member"},
         },
     )
-    assert sorted(set(people["role"])) == ["board member", "clinical director", "directorate manager"]
+    assert sorted(set(people["role"])) == [
+        "board member",
+        "clinical director",
+        "directorate manager",
+        "participant",
+    ]
     seg = summaries.annotate(data, people)
     by_role = summaries.themes_by_role(seg, people, summaries.themes_of(data))
     accounting = summaries.accounting(data, by_role)
@@ -76,3 +83,62 @@ def test_no_names_or_emails_reach_the_published_tables(tmp_path):
     assert "@" not in published
     assert "[name]" in published and "[email]" in published
     assert "FG1-P" not in " ".join(quotes["quote"])
+
+
+def test_a_lone_board_member_in_a_focus_group_is_never_singled_out(tmp_path):
+    """Issue 13, item 6: the demo's second focus group (FG2) is directorate staff with one chief
+    executive. "chief executive", and its coarser "board member", would each be held by one
+    person in FG2, so FG2-P5 is published as "participant" (decisions.md, 6: the group is its
+    own context; FG1's chief executive and medical director together stay "board member").
+    Every other label a participant is published under is held by at least min_role_size people
+    in their context; FG2-P5's quotes carry only "participant, focus group"; no attribution has
+    an empty field."""
+    from helpers import config
+    from helpers.qualitative import privacy
+
+    demo.write_demo(tmp_path, seed=20151)
+    settings = config.load_params("params.yaml")["qualitative"]
+    data = segments.load_folder(tmp_path, {})
+    people = summaries.label_participants(data, settings)
+    fg2 = people[people["group"] == "FG2"].set_index("pseudonym")
+    assert fg2["role_group"].to_dict() == {
+        "FG2-P1": "clinical director",
+        "FG2-P2": "clinical director",
+        "FG2-P3": "directorate manager",
+        "FG2-P4": "directorate manager",
+        "FG2-P5": "chief executive",
+    }
+    assert fg2["role"].to_dict() == {
+        "FG2-P1": "clinical director",
+        "FG2-P2": "clinical director",
+        "FG2-P3": "directorate manager",
+        "FG2-P4": "directorate manager",
+        "FG2-P5": "participant",
+    }
+    # FG1's two board members share the coarser label: the coarsening is per group
+    fg1 = people[people["group"] == "FG1"].set_index("pseudonym")["role"]
+    assert (fg1["FG1-P5"], fg1["FG1-P6"]) == ("board member", "board member")
+    # k-anonymity per context for every label but the fallback
+    holders = people.groupby(["context", "role"]).size()
+    k = settings["min_role_size"]
+    small = {key: n for key, n in holders.items() if n < k and key[1] != settings["fallback_label"]}
+    assert small == {}
+    seg = summaries.annotate(data, people)
+    themes = summaries.themes_of(data)
+    scrub = privacy.scrubber_for(people)
+    lone = seg[seg["speaker"] == "FG2-P5"]
+    assert len(lone[lone["use"] == "summary"]) > 0  # the chief executive speaks and is coded
+    theirs = summaries.quotes(lone, themes, scrub, per_theme=50, max_chars=1000)
+    assert len(theirs) > 0 and set(theirs["attribution"]) == {"participant, focus group"}
+    everyone = summaries.quotes(seg, themes, scrub, per_theme=50, max_chars=1000)
+    for text in everyone["attribution"]:
+        fields = text.split(", ")
+        assert (
+            all(f.strip() for f in fields)
+            and "chief executive" not in text
+            and "medical director" not in text
+        )
+    fg2_quotes = summaries.quotes(
+        seg[seg["source"] == "FG2 (synthetic)"], themes, scrub, per_theme=50, max_chars=1000
+    )
+    assert not fg2_quotes["attribution"].str.startswith("board member").any()

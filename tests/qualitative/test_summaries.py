@@ -11,6 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from openpyxl import load_workbook
 
+from helpers import disclosure
 from helpers.qualitative import privacy, segments, summaries
 
 PEOPLE = """pseudonym,role_group,group,setting,name
@@ -82,6 +83,37 @@ def test_published_labels_per_context_without_counts(tiny):
         ["interview", "all interviews", "participant"],
     ]
     assert list(table.columns) == ["setting", "context", "role_labels"]
+
+
+def test_themes_by_role_published_under_the_disclosure_rule(tiny):
+    """Issue 13: participants are people. At threshold 2 (1 suppressed), by hand from the table
+    of test_themes_by_role_by_hand: T1 participants 0 / 2 / 1 of 3 -> the participant's 1 is
+    primary, the clinical directors' 2 secondary (else 3 - 0 - 2 = 1); T2 2 / 0 / 1 of 3 -> 1
+    primary, the board members' 2 secondary. Participants in role 2 / 2 / 1 of 5: the 1
+    primary, the board members' 2 (the first smallest part) secondary, in every theme alike."""
+    data, people, seg = tiny
+    table = summaries.themes_by_role(seg, people, summaries.themes_of(data))
+    published = summaries.protect_themes_by_role(table, disclosure.Rule("threshold", 2, "*"), seg)
+    assert published.values.tolist() == [
+        ["T1", "all roles", 3, 4, 3, 2, 5],
+        ["T1", "board member", 0, 0, 0, 0, "*"],
+        ["T1", "clinical director", 2, 3, "*", 1, 2],
+        ["T1", "participant", 1, 1, "*", 1, "*"],
+        ["T2", "all roles", 3, 3, 3, 2, 5],
+        ["T2", "board member", 2, 2, "*", 1, "*"],
+        ["T2", "clinical director", 0, 0, 0, 0, 2],
+        ["T2", "participant", 1, 1, "*", 1, "*"],
+    ]
+    assert not len(disclosure.violations(published, summaries.PEOPLE_COUNTS, rule="threshold", min_count=2))
+    # the one-line summary ranks a suppressed count under any shown one, ties by references
+    assert summaries.prevalence_notes(published).values.tolist() == [
+        ["T1", 3, 3, 2, "clinical director"],
+        ["T2", 3, 3, 2, "board member"],
+    ]
+    # at threshold 5 every count is small: the totals too
+    five = summaries.protect_themes_by_role(table, disclosure.Rule("threshold", 5, "*"), seg)
+    assert list(five["participants"]) == ["*", 0, "*", "*", "*", "*", 0, "*"]
+    assert list(five["participants_in_role"]) == [5, "*", "*", "*", 5, "*", "*", "*"]
 
 
 def test_themes_by_role_by_hand(tiny):

@@ -218,34 +218,60 @@ def then_and_now(table: pd.DataFrame) -> pd.DataFrame:
     )
 
 
+ALL_ROLES = "all roles"  # the per-theme total row of the published themes_by_role
+
+
 def themes_summary(themes_by_role: pd.DataFrame) -> pd.DataFrame:
-    """Per theme (in the table's order): references and participants summed over the role
-    rows (each participant has one role label, so the sums count distinct people), the number
-    of participants in the study, and the roles that raised the theme."""
+    """Per theme (in the table's order): references and participants in all, the number of
+    participants in the study, and the roles that raised the theme.
+
+    The published table (notebook 04, helpers.qualitative.summaries.protect_themes_by_role)
+    has a total row per theme (role "all roles") and its counts of people pass disclosure
+    control: a role's participants may be suppressed (the marker: at least one person, so the
+    role raised the theme), and the totals are read from the total row (NaN where it is itself
+    suppressed). A table without total rows (an older release) is summed over its role rows
+    (each participant has one role label, so the sums count distinct people)."""
     t = themes_by_role.copy()
-    for col in ("references", "participants"):
-        values = pd.to_numeric(t[col], errors="coerce")
-        bad = values.isna() | (values < 0) | (values != values.round())
-        if bad.any():
-            i = int(bad.to_numpy().nonzero()[0][0])
-            raise ValueError(
-                f"themes_by_role, row {i + 2}, column {col!r}: not a whole count (found {t[col].iloc[i]!r})"
-            )
-        t[col] = values.astype(int)
+    t["references"] = _whole(t, "references")
+    people = pd.to_numeric(t["participants"], errors="coerce")
+    text = t["participants"].astype(str).str.strip()
+    suppressed = people.isna() & text.isin(["", "*", "nan"])
+    _whole(t.assign(participants=people.where(~suppressed, 1)), "participants")
+    t["participants"] = people
+    totals = "role" in t and (t["role"] == ALL_ROLES).any()
     rows = []
     for theme, g in t.groupby("theme", sort=False):
+        parts = g[g["role"] != ALL_ROLES]
+        total = g[g["role"] == ALL_ROLES].iloc[0] if totals else None
         row = {
             "theme": theme,
-            "references": int(g["references"].sum()),
-            "participants": int(g["participants"].sum()),
+            "references": int(total["references"] if totals else parts["references"].sum()),
+            "participants": _count(total["participants"]) if totals else int(parts["participants"].sum()),
         }
         if "participants_in_role" in g:
-            row["participants_in_study"] = int(pd.to_numeric(g["participants_in_role"]).sum())
-        row["raised_by"] = (
-            ", ".join(str(r) for r, n in zip(g["role"], g["participants"]) if n > 0) or "nobody"
-        )
+            in_role = pd.to_numeric(g["participants_in_role"], errors="coerce")
+            row["participants_in_study"] = (
+                _count(in_role[g["role"] == ALL_ROLES].iloc[0]) if totals else int(in_role.sum())
+            )
+        raised = parts["participants"].fillna(1)  # suppressed: at least one person
+        row["raised_by"] = ", ".join(str(r) for r, n in zip(parts["role"], raised) if n > 0) or "nobody"
         rows.append(row)
     return pd.DataFrame(rows)
+
+
+def _count(value):
+    return value if pd.isna(value) else int(value)
+
+
+def _whole(t: pd.DataFrame, col: str) -> pd.Series:
+    values = pd.to_numeric(t[col], errors="coerce")
+    bad = values.isna() | (values < 0) | (values != values.round())
+    if bad.any():
+        i = int(bad.to_numpy().nonzero()[0][0])
+        raise ValueError(
+            f"themes_by_role, row {i + 2}, column {col!r}: not a whole count (found {t[col].iloc[i]!r})"
+        )
+    return values.astype(int)
 
 
 def figure(name: str, strand: str):

@@ -22,7 +22,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from helpers import numbers, stats, workbook
+from helpers import disclosure, numbers, stats, workbook
 from helpers.qualitative import identifiers, privacy
 from helpers.qualitative.segments import CodedData
 
@@ -131,6 +131,40 @@ def themes_by_role(seg: pd.DataFrame, people: pd.DataFrame, themes: list[str]) -
         "codings lost between segments and themes_by_role"
     )
     return table
+
+
+ALL_ROLES = "all roles"
+PEOPLE_COUNTS = ["participants", "participants_in_role"]
+
+
+def protect_themes_by_role(by_role: pd.DataFrame, rule: disclosure.Rule, seg: pd.DataFrame) -> pd.DataFrame:
+    """The published themes_by_role: a total row per theme first (role "all roles": references,
+    codings and participants summed over the roles, each participant having one label;
+    transcripts, the theme's distinct transcripts in ``seg``; ``participants_in_role``, the
+    participants in the study), then the counts of people (``participants``,
+    ``participants_in_role``) through helpers.disclosure under the release's rule: counts 1 ..
+    the rule's upper limit suppressed, the total row protected as a published total of its
+    theme's role rows (no theme left with exactly one suppressed role), rounded under the NHS
+    rule. References, codings and transcripts count passages and transcripts, not people."""
+    rows = []
+    for theme, block in by_role.groupby("theme", sort=False):
+        total = {
+            c: int(block[c].sum()) for c in ("references", "codings", "participants", "participants_in_role")
+        }
+        total["transcripts"] = int(seg.loc[seg["theme"] == theme, "source"].nunique())
+        rows += [{"theme": theme, "role": ALL_ROLES, **total}, *block.to_dict("records")]
+    table = pd.DataFrame(rows, columns=list(by_role.columns))
+    starts = [i for i, role in enumerate(table["role"]) if role == ALL_ROLES] + [len(table)]
+    equations = [(a, list(range(a + 1, b))) for a, b in zip(starts, starts[1:])]
+    out = disclosure.suppress(table, PEOPLE_COUNTS, rule=rule, marker=rule.marker, row_equations=equations)
+    # a role's participants_in_role is one cell printed in every theme: one status everywhere
+    hidden = out["participants_in_role"].astype(str).isin([str(rule.marker), "", "<NA>", "nan"])
+    roles = set(out.loc[hidden & (out["role"] != ALL_ROLES), "role"])
+    out["participants_in_role"] = out["participants_in_role"].astype(object)
+    out.loc[out["role"].isin(roles), "participants_in_role"] = (
+        rule.marker if rule.marker is not None else pd.NA
+    )
+    return out
 
 
 def cooccurrence(seg: pd.DataFrame, codes: pd.DataFrame) -> pd.DataFrame:
@@ -463,18 +497,27 @@ def write_workbook(sheets: dict[str, pd.DataFrame], notes: list[str], name: str 
     return workbook.write_workbook({"About": about, **sheets}, name)
 
 
-def prevalence_notes(by_role: pd.DataFrame) -> pd.DataFrame:
-    """One line per theme: references, participants and transcripts in all, and the role that
-    raised it most (by participants, then references), for the text of the findings."""
+def prevalence_notes(published: pd.DataFrame) -> pd.DataFrame:
+    """One line per theme of the published themes_by_role (:func:`protect_themes_by_role`):
+    references and participants in all (the total row), the roles that raised it and the role
+    that raised it most often, for the text of the findings. Ranked by published participants
+    (a suppressed count, below the threshold, ranks under every shown count and above zero),
+    then references, so the ranking tells nothing that the table hides."""
     rows = []
-    for theme, t in by_role.groupby("theme", sort=False):
-        top = t.sort_values(["participants", "references", "role"], ascending=[False, False, True]).iloc[0]
+    for theme, t in published.groupby("theme", sort=False):
+        total = t[t["role"] == ALL_ROLES]
+        parts = t[t["role"] != ALL_ROLES].copy()
+        shown = pd.to_numeric(parts["participants"], errors="coerce")
+        parts["rank"] = shown.fillna(0.5)  # suppressed: at least one, fewer than any shown count
+        top = parts.sort_values(["rank", "references", "role"], ascending=[False, False, True]).iloc[0]
         rows.append(
             {
                 "theme": theme,
-                "references": int(t["references"].sum()),
-                "participants": int(t["participants"].sum()),
-                "roles_raising": int((t["participants"] > 0).sum()),
+                "references": int(total["references"].iloc[0])
+                if len(total)
+                else int(parts["references"].sum()),
+                "participants": total["participants"].iloc[0] if len(total) else int(shown.sum()),
+                "roles_raising": int((parts["rank"] > 0).sum()),
                 "most_often_raised_by": top["role"] if top["references"] else "",
             }
         )
