@@ -180,3 +180,22 @@ def test_demo_mapping_file_reads_and_is_marked_synthetic():
     m = tri.read_mapping(path)
     assert len(m) == 13 and set(m["judgement"]) == set(tri.JUDGEMENTS)
     assert m["rationale"].str.startswith("SYNTHETIC EXAMPLE").all()
+
+
+def test_figure_labels_each_item_by_its_whole_text_on_at_most_two_lines(tmp_path):
+    path = write(tmp_path, HEADER + "a,Turnover,convergence,\n")
+    grid = tri.matrix(tri.build(tri.read_mapping(path), attitudes(), themes(), mapping_file=path))
+    long_text = (
+        "How would you rate relationships between doctors and managers in your organisation? "
+        "(1 poor to 5 excellent)"
+    )
+    much_longer = " ".join(["Managers in my organisation put patient care first"] * 4)
+    fig = tri.figure(grid, {"a": long_text, "b": much_longer})
+    shown = [t.get_text() for t in fig.axes[0].get_yticklabels()]
+    assert shown[0] == (
+        "How would you rate relationships between doctors and\nmanagers in your organisation? (1 poor to 5 excellent)"
+    )
+    # every word kept, in order, on two lines at most; never an ellipsis
+    for label, text in zip(shown[:2], (long_text, much_longer)):
+        assert label.replace("\n", " ") == text and label.count("\n") <= 1 and "\u2026" not in label
+    assert tri.wrap_label("short") == "short"

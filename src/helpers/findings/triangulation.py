@@ -254,10 +254,28 @@ def counts(long: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame({"judgement": c.index, "cells": c.to_numpy()})
 
 
+LABEL_WIDTH = 56  # characters per line of an item label
+LABEL_LINES = 2  # at most this many lines; a longer label gets longer lines, never an ellipsis
+
+
+def wrap_label(text: str, width: int = LABEL_WIDTH, lines: int = LABEL_LINES) -> str:
+    """The whole ``text`` on at most ``lines`` lines of about ``width`` characters (longer
+    lines where it needs more than ``lines``): a label is wrapped, never shortened."""
+    import textwrap
+
+    text = " ".join(str(text).split())
+    out = textwrap.wrap(text, width) or [""]
+    while len(out) > lines:
+        width += 4
+        out = textwrap.wrap(text, width)
+    return "\n".join(out)
+
+
 def figure(
     grid: pd.DataFrame, labels: dict[str, str] | None = None, title: str = "Survey items x interview themes"
 ):
-    """The matrix as a coloured grid with each cell's judgement written in it."""
+    """The matrix as a coloured grid with each cell's judgement written in it; each survey item
+    labelled by its full text (:func:`wrap_label`), each row as tall as the longest label."""
     import textwrap
 
     import matplotlib.pyplot as plt
@@ -266,7 +284,12 @@ def figure(
 
     labels = labels or {}
     n_rows, n_cols = grid.shape
-    fig, ax = plt.subplots(figsize=(4.2 + 1.25 * n_cols, 1.2 + 0.36 * n_rows))
+    row_labels = [
+        wrap_label("no survey item" if i == NONE_LABEL else (labels.get(i, i) or i)) for i in grid.index
+    ]
+    lines = max((label.count("\n") + 1 for label in row_labels), default=1)
+    width = max((len(line) for label in row_labels for line in label.split("\n")), default=10)
+    fig, ax = plt.subplots(figsize=(0.6 + 0.085 * width + 1.2 * n_cols, 1.4 + n_rows * (0.12 + 0.15 * lines)))
     image = [[to_rgb(COLOURS.get(v, COLOURS[""])) for v in row] for row in grid.to_numpy()]
     ax.imshow(image, aspect="auto")
     for i in range(n_rows):
@@ -279,25 +302,16 @@ def figure(
                     v,
                     ha="center",
                     va="center",
-                    fontsize=8,
+                    fontsize=9,
                     color="black" if v == "silence" else "white",
                 )
     ax.set_xticks(
         range(n_cols),
         [textwrap.fill("no theme" if c == NONE_LABEL else str(c), 14) for c in grid.columns],
-        fontsize=8.5,
+        fontsize=10,
     )
     ax.xaxis.tick_top()
-    ax.set_yticks(
-        range(n_rows),
-        [
-            textwrap.shorten(
-                "no survey item" if i == NONE_LABEL else (labels.get(i, i) or i), 58, placeholder="\u2026"
-            )
-            for i in grid.index
-        ],
-        fontsize=8.5,
-    )
+    ax.set_yticks(range(n_rows), row_labels, fontsize=10, linespacing=1.1)
     ax.set_xticks([x - 0.5 for x in range(1, n_cols)], minor=True)
     ax.set_yticks([y - 0.5 for y in range(1, n_rows)], minor=True)
     ax.grid(which="minor", color="white", linewidth=2)
@@ -306,7 +320,7 @@ def figure(
         spine.set_visible(False)
     handles = [Patch(color=COLOURS[j], label=j) for j in JUDGEMENTS]
     ax.legend(
-        handles=handles, loc="upper center", bbox_to_anchor=(0.5, -0.02), ncol=4, frameon=False, fontsize=8
+        handles=handles, loc="upper center", bbox_to_anchor=(0.5, -0.02), ncol=4, frameon=False, fontsize=9.5
     )
     ax.set_title(title, fontweight="bold", pad=12)
     fig.tight_layout()
