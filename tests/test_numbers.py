@@ -72,3 +72,31 @@ def test_unknown_kind_named():
 def test_as_float_reads_numbers_and_turns_anything_else_into_nan():
     assert numbers.as_float("12.5") == 12.5 and numbers.as_float(3) == 3.0
     assert all(math.isnan(numbers.as_float(v)) for v in ("*", "", None, "suppressed"))
+
+
+def test_differences_in_percentage_points_are_signed_at_one_decimal():
+    # half away from zero (3.45 -> 3.5; Python's round gives 3.5 here only by luck of binary)
+    assert numbers.difference(3.44, -9.94, 15.46) == "+3.4 pp (-9.9 to +15.5)"
+    assert numbers.difference(-13.25) == "-13.3 pp"
+    assert numbers.difference(0.04, None, 2) == "0.0 pp"  # rounds to zero: no sign
+    assert numbers.signed(2.675) == "+2.7" and numbers.signed(float("nan")) == numbers.MISSING_TEXT
+    assert numbers.rounded(2.25, "difference") == 2.3  # round(2.25, 1) would give 2.2
+
+
+def test_every_kind_has_a_text_and_the_table_kinds_keep_their_precision():
+    assert [numbers.text(12.345, k) for k in numbers.KINDS] == [
+        "12",  # count
+        "12%",  # percentage
+        "12.3",  # test_statistic
+        "12.35",  # odds_ratio
+        "12.35",  # effect_size
+        "12.35",  # mean
+        "12.3",  # table_percentage
+        "+12.3",  # difference
+        "12.35",  # design_effect
+        "12.345",  # statistic
+        "12",  # p_value (two significant figures)
+    ]
+    assert numbers.rounded(14.35, "table_percentage") == 14.4 and numbers.design_effect(1.375) == "1.38"
+    with pytest.raises(ValueError, match="unknown kind of number 'pct'"):
+        numbers.text(1, "pct")

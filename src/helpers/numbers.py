@@ -21,6 +21,10 @@ help an intruder reconstruct suppressed cells, see docs/disclosure.md):
 | odds_ratio (and its interval) | 2 decimals, more where 2 would round a significant interval onto 1 |
 | effect_size (Cramér's V, kappa, alpha, correlations) | 2 decimals |
 | mean (scale scores, SDs) | 2 decimals |
+| table_percentage (a percentage or CI bound in a published CSV/XLSX table) | 1 decimal, so a reader can check it against its counts |
+| difference (percentage points between two percentages, and its interval) | 1 decimal, signed |
+| design_effect (design effects of weights and clusters) | 2 decimals |
+| statistic (any other estimate in a published table: SEs, loadings) | 3 decimals |
 """
 
 from __future__ import annotations
@@ -38,6 +42,10 @@ DECIMALS = {
     "odds_ratio": 2,
     "effect_size": 2,
     "mean": 2,
+    "table_percentage": 1,
+    "difference": 1,
+    "design_effect": 2,
+    "statistic": 3,
 }
 KINDS = (*DECIMALS, "p_value")
 P_FLOOR = 0.001
@@ -144,6 +152,31 @@ def p_value(p) -> str:
     return f"{p:#.2g}".rstrip(".")
 
 
+def signed(x, kind: str = "difference") -> str:
+    """A number of ``kind`` with its sign always shown: 3.44 -> '+3.4', -0.04 -> '0.0' (a value
+    that rounds to zero has no sign)."""
+    if _is_missing(x):
+        return MISSING_TEXT
+    value = rounded(float(x), kind)
+    text = _fixed(value, DECIMALS[kind])
+    return text if value == 0 or text.startswith("-") else "+" + text
+
+
+def difference(d, low=None, high=None, *, unit: str = " pp") -> str:
+    """A difference between two percentages in percentage points, with its interval when given:
+    '+13.2 pp (+7.8 to +18.5)'."""
+    if _is_missing(d):
+        return MISSING_TEXT
+    text = signed(d) + unit
+    if low is None or high is None or _is_missing(low) or _is_missing(high):
+        return text
+    return f"{text} ({signed(low)} to {signed(high)})"
+
+
+def design_effect(x) -> str:
+    return _fixed(x, DECIMALS["design_effect"])
+
+
 def effect_size(x) -> str:
     return _fixed(x, DECIMALS["effect_size"])
 
@@ -174,6 +207,22 @@ def odds_ratio(x, low=None, high=None) -> str:
     if low is None or high is None or _is_missing(low) or _is_missing(high):
         return text
     return f"{text} ({interval(low, high, 'odds_ratio')})"
+
+
+def text(value, kind: str) -> str:
+    """The published text of ``value`` as a number of ``kind`` (any of :data:`KINDS`)."""
+    if kind not in KINDS:
+        raise ValueError(f"unknown kind of number {kind!r}; expected one of {', '.join(KINDS)}")
+    named = {
+        "count": count,
+        "percentage": percentage,
+        "p_value": p_value,
+        "odds_ratio": odds_ratio,
+        "difference": signed,
+    }
+    if kind in named:
+        return named[kind](value)
+    return _fixed(value, DECIMALS[kind])
 
 
 def round_table(table: pd.DataFrame, kinds: Mapping[str, str]) -> pd.DataFrame:

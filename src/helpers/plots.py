@@ -23,6 +23,8 @@ import matplotlib.ticker
 import numpy as np
 import pandas as pd
 
+from helpers import numbers
+
 OKABE_ITO = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000"]
 NEUTRAL_GREY = "#D9D9D9"
 # ColorBrewer RdBu (colour-blind safe); darkest at the ends.
@@ -276,14 +278,14 @@ def diverging_likert(
                     ax.text(
                         r["left"] + r["width"] / 2,
                         r["row"],
-                        f"{r['pct']:.0f}",
+                        numbers.percentage(r["pct"], sign=""),
                         ha="center",
                         va="center",
                         fontsize=8,
                         color=_text_colour(colours[level]),
                     )
         for _, r in sub.drop_duplicates("row").sort_values("row").iterrows():
-            n_text = "suppressed" if pd.isna(r["n_valid"]) else f"{int(r['n_valid'])}"
+            n_text = "suppressed" if pd.isna(r["n_valid"]) else numbers.count(r["n_valid"])
             ax.text(
                 1.01,
                 r["row"],

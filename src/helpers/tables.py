@@ -33,7 +33,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from helpers import numbers
+from helpers import files, numbers
 
 SUPPRESSED_NOTE = (
     "{marker} Not shown: fewer than the disclosure threshold, or suppressed so that a small count "
@@ -157,6 +157,8 @@ def _text(value, kind: str, marker: str) -> str:
         return numbers.effect_size(value)
     if kind == "mean":
         return numbers.mean(value)
+    if kind in numbers.KINDS:
+        return numbers.text(value, kind)
     return str(value)
 
 
@@ -329,11 +331,11 @@ def default_spec(table: pd.DataFrame) -> TableSpec:
             stub_label="Question",
             row_labels=labels,
             columns=columns,
-            source=_defaults["source"],
+            source=source_for(table),
         )
     if stub is not None and stub in ITEM_COLUMNS and labels:
-        return TableSpec(stub=stub, stub_label="Question", row_labels=labels, source=_defaults["source"])
-    return TableSpec(stub=stub, stub_label=heading(stub) if stub else "", source=_defaults["source"])
+        return TableSpec(stub=stub, stub_label="Question", row_labels=labels, source=source_for(table))
+    return TableSpec(stub=stub, stub_label=heading(stub) if stub else "", source=source_for(table))
 
 
 def use_row_labels(labels: Mapping[str, str]) -> None:
@@ -382,22 +384,120 @@ def _styler_html(styler) -> str:
     return _frame_html(styler.data)
 
 
-def data_date(params: Mapping) -> tuple[str, str]:
-    """(date, where it comes from) of the data the tables describe: params ``data_date`` when
-    given; else the latest response in the survey export's own metadata (the codebook's
-    ``ended`` column, else Qualtrics' ``EndDate`` or ``RecordedDate``, else ``started``);
-    else the newest input file's modification time. ('', '') when there is none."""
+# The strands of a data folder (sub-folders), as the source notes name their data.
+STRAND_DATA = {
+    "literature": "literature searches",
+    "survey": "survey responses",
+    "focus_groups": "interview and focus-group transcripts",
+}
+
+
+def strand_folder(params: Mapping, strand: str) -> Path:
+    """The data folder's sub-folder of ``strand`` (the literature's may be renamed in params)."""
+    if strand not in STRAND_DATA:
+        raise ValueError(f"unknown strand {strand!r}; expected one of {', '.join(STRAND_DATA)}")
+    name = (params.get("literature") or {}).get("folder", "literature") if strand == "literature" else strand
+    return Path(params["data_dir"]) / str(name)
+
+
+def data_date(params: Mapping, strand: str = "survey") -> tuple[str, str]:
+    """(date, where it comes from) of one strand's data: params ``data_date`` when given (one
+    date, or one per strand: ``{survey: ..., literature: ...}``); else what the strand's own
+    inputs record:
+
+    * survey: the latest response in the export's metadata (the codebook's ``ended`` column,
+      else Qualtrics' ``EndDate`` or ``RecordedDate``, else ``started``);
+    * literature: the latest ``date_searched`` in the searches log;
+    * focus groups: the latest date of the transcripts in the QDA project (REFI-QDA
+      ``modifiedDateTime``/``creationDateTime`` of each source, else the date the project
+      stored with each transcript file);
+
+    else the newest modification time of the strand's files (of the whole data folder when it
+    has no such sub-folder). ('', '') when there is none."""
     given = params.get("data_date")
+    if isinstance(given, Mapping):
+        given = given.get(strand)
     if given:
         return str(given), "params data_date"
     folder = Path(params["data_dir"])
-    found = _cached_survey_date(folder.resolve() if folder.exists() else folder)
+    if strand == "survey":
+        found = _cached_survey_date(folder.resolve() if folder.exists() else folder)
+    else:
+        sub = strand_folder(params, strand)
+        found = _literature_date(sub) if strand == "literature" else _transcripts_date(sub)
     if found:
         return found
-    stamps = [p.stat().st_mtime for p in folder.rglob("*") if p.is_file()] if folder.is_dir() else []
+    sub = strand_folder(params, strand)
+    where, origin = (sub, f"file modification time in {sub.name}/") if sub.is_dir() else (folder, "")
+    stamps = [p.stat().st_mtime for p in where.rglob("*") if p.is_file()] if where.is_dir() else []
     if stamps:
-        return dt.datetime.fromtimestamp(max(stamps), dt.UTC).date().isoformat(), "file modification time"
+        day = dt.datetime.fromtimestamp(max(stamps), dt.UTC).date().isoformat()
+        return day, origin or "file modification time"
     return "", ""
+
+
+def _literature_date(folder: Path) -> tuple[str, str] | None:
+    """The latest ``date_searched`` (ISO dates) in the literature folder's searches log."""
+    import csv
+    import io
+
+    log = folder / "searches_log.csv"
+    if not log.is_file():
+        return None
+    try:
+        rows = list(csv.DictReader(io.StringIO(files.read_text(log).text)))
+    except Exception:  # noqa: BLE001 - the literature stage reports a bad log with its row and column
+        return None
+    dates = pd.to_datetime(
+        pd.Series([r.get("date_searched") or "" for r in rows], dtype=object),
+        errors="coerce",
+        format="ISO8601",
+    ).dropna()
+    if not len(dates):
+        return None
+    return dates.max().date().isoformat(), "latest date_searched in the searches log"
+
+
+def _transcripts_date(folder: Path) -> tuple[str, str] | None:
+    """The latest transcript date of the REFI-QDA projects (.qdpx) in ``folder``: the sources'
+    ``modifiedDateTime`` or ``creationDateTime`` attributes, else the dates stored in the
+    archive with the transcript files (entries dated before 1981 are zip's "no date")."""
+    if not folder.is_dir():
+        return None
+    stamps, origin = [], ""
+    for project in sorted(folder.glob("*.qdpx")):
+        try:
+            import zipfile
+
+            from helpers.qualitative import refi_qda
+
+            members = files.safe_zip_members(project)
+            name = next((m for m in members if m.lower().endswith(".qde")), None)
+            root = refi_qda.parse_xml(files.read_zip_member(project, name), project, name) if name else None
+            attrs = [
+                e.get(a)
+                for e in (root.iter() if root is not None else [])
+                if e.tag.rsplit("}", 1)[-1].endswith("Source")
+                for a in ("modifiedDateTime", "creationDateTime")
+                if e.get(a)
+            ]
+            dates = pd.to_datetime(pd.Series(attrs, dtype=object), errors="coerce", utc=True).dropna()
+            if len(dates):
+                stamps.append(dates.max().date())
+                origin = "latest transcript date in the QDA project"
+                continue
+            with zipfile.ZipFile(project) as archive:
+                stored = [
+                    dt.date(*i.date_time[:3])
+                    for i in archive.infolist()
+                    if i.filename.lower().startswith("sources/") and i.date_time[0] > 1980
+                ]
+            if stored:
+                stamps.append(max(stored))
+                origin = origin or "latest transcript file date stored in the QDA project"
+        except Exception:  # noqa: BLE001 - the focus-group stage reports a bad project itself
+            continue
+    return (max(stamps).isoformat(), origin) if stamps else None
 
 
 def _cached_survey_date(folder: Path) -> tuple[str, str] | None:
@@ -462,28 +562,58 @@ def _survey_date(folder: str) -> tuple[str, str] | None:
     return dates.max().date().isoformat(), f"latest {column} in the survey export"
 
 
-def data_source(params: Mapping) -> str:
-    """The source note of every table: which data, and their date (:func:`data_date`, saying
-    where the date comes from)."""
+def data_source(params: Mapping, strands: str | Sequence[str] | None = None) -> str:
+    """The source note of a table: which data, and the date of each strand it draws on
+    (:func:`data_date`, saying where each date comes from). ``strands``: one strand, several,
+    or None for every strand the data folder holds."""
     from helpers import config
 
     folder = Path(params["data_dir"])
     kind = "synthetic demonstration data" if config.is_synthetic(folder) else "study data"
-    date, origin = data_date(params)
-    dated = f", data dated {date} ({origin})." if date else "."
-    return f"Source: {kind}, data folder {folder.name}{dated}"
+    if strands is None:
+        strands = [s for s in STRAND_DATA if strand_folder(params, s).is_dir()]
+    elif isinstance(strands, str):
+        strands = [strands]
+    dated = []
+    for strand in strands:
+        date, origin = data_date(params, strand)
+        if date:
+            dated.append(f"{STRAND_DATA[strand]} dated {date} ({origin})")
+    return f"Source: {kind}, data folder {folder.name}" + ("; " + "; ".join(dated) if dated else "") + "."
 
 
-_defaults: dict = {"source": "", "row_labels": {}}
+def source_for(table: pd.DataFrame) -> str:
+    """The source note of a displayed table: of the strands it is marked with
+    (:func:`from_strands`), else the notebook's (:func:`use_report_style`)."""
+    marked = table.attrs.get("strands") if hasattr(table, "attrs") else None
+    if marked and _defaults.get("params") is not None:
+        return data_source(_defaults["params"], list(marked))
+    return _defaults["source"]
 
 
-def use_report_style(params: Mapping | None = None, title: str = "") -> WordTables | None:
+def from_strands(table: pd.DataFrame, *strands: str) -> pd.DataFrame:
+    """``table`` marked as drawn from ``strands`` (its source note dates those strands' data)."""
+    for strand in strands:
+        if strand not in STRAND_DATA:
+            raise ValueError(f"unknown strand {strand!r}; expected one of {', '.join(STRAND_DATA)}")
+    table.attrs["strands"] = tuple(strands)
+    return table
+
+
+_defaults: dict = {"source": "", "row_labels": {}, "params": None}
+
+
+def use_report_style(
+    params: Mapping | None = None, title: str = "", strand: str | None = None
+) -> WordTables | None:
     """Every DataFrame (and pandas Styler) a notebook displays renders through :func:`to_html`
     with :func:`default_spec`: no index column, readable headings, numbers via helpers.numbers,
-    the source note of ``params``' data. With a ``title``, every table shown from now on is
+    the source note of ``params``' data, dated by ``strand``'s inputs (every strand's when
+    None; a table marked with :func:`from_strands` dates its own strands). With a ``title``, every table shown from now on is
     also collected for the report's Word document (:func:`write_word`)."""
     if params is not None:
-        _defaults["source"] = data_source(params)
+        _defaults["params"] = dict(params)
+        _defaults["source"] = data_source(params, strand)
         _defaults["row_labels"] = codebook_labels(params)
     book = collect(title) if title else None
     try:

@@ -234,20 +234,31 @@ def test_then_and_now_formatting():
             "group": "All respondents",
             "published": "2002: 47% (approx. n)",
             "this run": "60% (56 to 65)",
-            "difference": "+13.2 pp (+7.9 to +18.1), p<0.001",
+            "difference (95% CI)": "+13.2 pp (+7.9 to +18.1)",
+            "p": "<0.001",
         },
         {
             "measure": "Expect relations to improve",
             "group": "Chief executive",
             "published": "2015: 80% (approx. n)",
             "this run": "80% (69 to 88)",
-            "difference": "",
+            "difference (95% CI)": "\u2013",
+            "p": "\u2013",
         },
         {
             "measure": "other",
             "group": "Clinical director",
             "published": "2002: 37%",
             "this run": "45% (37 to 53)",
-            "difference": "+8.2 pp (-1.5 to +17.6), p=0.096",
+            "difference (95% CI)": "+8.2 pp (-1.5 to +17.6)",
+            "p": "0.096",
         },
     ]
+    # with the adjusted p of the analysis plan's family, a column of its own; p at 2 significant
+    # figures, the floor of a published p (0.001) as "\u22640.001", never "p=0.610"
+    t2 = t.assign(p_value=[0.001, None, 0.61], p_adjusted=[0.001, None, 1.0])
+    out2 = headline.then_and_now(t2)
+    assert out2["p"].tolist() == ["\u22640.001", "\u2013", "0.61"]
+    assert out2["adjusted p"].tolist() == ["\u22640.001", "\u2013", "1.0"]
+    assert headline.fmt_diff(3.44, -9.94, 15.46, 0.61) == "+3.4 pp (-9.9 to +15.5), p 0.61"
+    assert headline.fmt_diff(-0.04, None, None) == "0.0 pp" and headline.fmt_diff(None, 1, 2) == ""

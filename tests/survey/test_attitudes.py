@@ -5,7 +5,7 @@ import pandas as pd
 import pytest
 from scipy import stats as sps
 
-from helpers import disclosure, paths, stats
+from helpers import disclosure, numbers, paths, stats
 from helpers.files import InputError
 from helpers.survey import attitudes as A
 
@@ -165,7 +165,9 @@ def test_protect_by_role_exact_cells_and_passes_the_scan():
         if pd.isna(row["n_agree"]) or pd.isna(row["n_valid"]):
             assert pd.isna(row["pct_agree"]) and pd.isna(row["ci_low"]) and pd.isna(row["ci_high"])
         else:
-            assert row["pct_agree"] == round(100 * row["n_agree"] / row["n_valid"], 1)
+            assert row["pct_agree"] == numbers.rounded(
+                100 * row["n_agree"] / row["n_valid"], "table_percentage"
+            )
     assert set(log.columns) == {"item", "group_type", "group", "column", "value", "reason"}
     assert len(log) == out[COUNTS].isna().sum().sum()
 
@@ -470,7 +472,7 @@ def test_headline_counts_from_the_tables():
     assert "(Brant test, Holm-adjusted p < 0.05) for `a`;" in text[3]
     assert text[4] == (
         "- Chief executive: 79% rated relationships positive in this run against 76% in 2002 "
-        "(difference +3 points, 95% CI -10 to +16)."
+        "(difference +3.4 points, 95% CI -9.9 to +15.5)."  # as the deck's table: helpers.numbers.difference
     )
 
 

@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from helpers import disclosure, paths, plots
+from helpers import disclosure, numbers, paths, plots
 from helpers.survey import attitudes as A
 from helpers.survey import cleaning, inputs
 from helpers.survey import multiple_response as M
@@ -40,8 +40,9 @@ def check_percentages_match_counts(table: pd.DataFrame, seed: int) -> None:
     pct = pd.to_numeric(table["pct_agree"], errors="coerce")
     shown = pct.notna()
     assert (n_agree[shown].notna() & n_valid[shown].notna() & (n_valid[shown] > 0)).all(), seed
-    expected = (100 * n_agree[shown] / n_valid[shown]).round(1)
-    assert np.allclose(pct[shown].round(1), expected), (seed, table.loc[shown, ["item", "group"]])
+    # published at one decimal, half away from zero (helpers.numbers, the one formatter)
+    expected = (100 * n_agree[shown] / n_valid[shown]).map(lambda v: numbers.rounded(v, "table_percentage"))
+    assert np.allclose(pct[shown], expected), (seed, table.loc[shown, ["item", "group"]])
 
 
 def analyse(seed: int, folder, draw: bool = True, models: bool = False, max_battery_items: int = 3) -> dict:

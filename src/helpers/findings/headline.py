@@ -168,54 +168,48 @@ MEASURES = {
 }
 
 
-def fmt_diff(diff, low, high, p_value) -> str:
-    """``+13.2 pp (8.1 to 18.0), p<0.001``; empty when the strand table gives no difference."""
-    d, lo, hi, p = (
-        numbers.as_float(diff),
-        numbers.as_float(low),
-        numbers.as_float(high),
-        numbers.as_float(p_value),
-    )
-    if math.isnan(d):
+def fmt_diff(diff, low, high, p_value=math.nan) -> str:
+    """``+13.2 pp (+8.1 to +18.0)``, with ``, p <0.001`` when a p-value is given, all through
+    helpers.numbers; empty when the strand table gives no difference."""
+    if math.isnan(numbers.as_float(diff)):
         return ""
-    text = f"{d:+.1f} pp"
-    if not (math.isnan(lo) or math.isnan(hi)):
-        text += f" ({lo:+.1f} to {hi:+.1f})"
-    if not math.isnan(p):
-        text += ", p<0.001" if p < 0.001 else f", p={p:.3f}"
-    return text
+    text = numbers.difference(numbers.as_float(diff), numbers.as_float(low), numbers.as_float(high))
+    p = numbers.as_float(p_value)
+    return text if math.isnan(p) else f"{text}, p {numbers.p_value(p)}"
 
 
 def then_and_now(table: pd.DataFrame) -> pd.DataFrame:
-    """The then-vs-now comparison of notebook 03 (``attitudes_then_vs_now.csv``), formatted:
-    measure, group, year, published %, this run's % (95% CI), difference (Newcombe 95% CI), p.
-    Published figures without counts are marked as approximate."""
+    """The then-vs-now comparison of notebook 03 (``attitudes_then_vs_now.csv``), formatted
+    through helpers.numbers: measure, group, year and published %, this run's % (95% CI), the
+    difference in percentage points (Newcombe 95% CI), its p and, where the table gives it, the
+    p adjusted for multiplicity. Published figures without counts are marked as approximate."""
     approx = (
-        table["approximate"].astype(str).str.lower().isin(["true", "1"]) if "approximate" in table else False
+        table["approximate"].astype(str).str.lower().isin(["true", "1"])
+        if "approximate" in table
+        else pd.Series(False, index=table.index)
     )
-    return pd.DataFrame(
+    out = pd.DataFrame(
         {
             "measure": table["measure"].map(lambda m: MEASURES.get(m, m)),
             "group": table["group"],
             "published": [
-                f"{int(y)}: {float(p):.0f}%" + (" (approx. n)" if a else "")
-                for y, p, a in zip(
-                    table["published_year"],
-                    table["published_pct"],
-                    approx if not isinstance(approx, bool) else [False] * len(table),
-                )
+                f"{int(numbers.as_float(y))}: {numbers.percentage(numbers.as_float(p))}"
+                + (" (approx. n)" if a else "")
+                for y, p, a in zip(table["published_year"], table["published_pct"], approx)
             ],
             "this run": [
                 fmt_pct_ci(p, lo, hi) for p, lo, hi in zip(table["pct"], table["ci_low"], table["ci_high"])
             ],
-            "difference": [
-                fmt_diff(d, lo, hi, p)
-                for d, lo, hi, p in zip(
-                    table["diff_pp"], table["diff_ci_low"], table["diff_ci_high"], table["p_value"]
-                )
+            "difference (95% CI)": [
+                fmt_diff(d, lo, hi) or numbers.MISSING_TEXT
+                for d, lo, hi in zip(table["diff_pp"], table["diff_ci_low"], table["diff_ci_high"])
             ],
+            "p": [numbers.p_value(numbers.as_float(p)) for p in table["p_value"]],
         }
     )
+    if "p_adjusted" in table:
+        out["adjusted p"] = [numbers.p_value(numbers.as_float(p)) for p in table["p_adjusted"]]
+    return out
 
 
 ALL_ROLES = "all roles"  # the per-theme total row of the published themes_by_role

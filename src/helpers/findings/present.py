@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from helpers import outputs
+from helpers import outputs, tables
 from helpers.findings import headline, messages, strands, triangulation
 
 
@@ -20,11 +20,22 @@ def note(strand: str):
     return Markdown(strands.missing_note(strand))
 
 
+# The data strand (helpers.tables.STRAND_DATA) each findings strand draws on: a table's source
+# note dates the data it shows, not every strand's.
+DATA_STRANDS = {
+    "literature": ("literature",),
+    "survey": ("survey",),
+    "attitudes": ("survey",),
+    "focus_groups": ("focus_groups",),
+    "triangulation": ("survey", "focus_groups"),
+}
+
+
 def show(table: pd.DataFrame | None, strand: str, columns: list[str] | None = None):
     """The table (optionally some columns), or the missing-strand note."""
     if table is None:
         return note(strand)
-    return plain(table[columns] if columns else table)
+    return plain(table[columns] if columns else table, strand)
 
 
 NO_HEADLINE_ITEMS = (
@@ -81,7 +92,9 @@ def headline_slide(table: pd.DataFrame | None, words: dict | None = None):
     if table is None:
         return note("attitudes")
     labels = {name: label for name, (label, _) in (words or {}).items()}
-    return Markdown(NO_HEADLINE_ITEMS) if table.empty else headline.headline_wide(table, labels)
+    if table.empty:
+        return Markdown(NO_HEADLINE_ITEMS)
+    return tables.from_strands(headline.headline_wide(table, labels), *DATA_STRANDS["attitudes"])
 
 
 # --- each slide's message (helpers.findings.messages): nothing shown when its strand has not run
@@ -198,7 +211,7 @@ def headline_item_figure(items: list[str]):
 
 def then_and_now(table: pd.DataFrame | None):
     """This run against the published 2002 and 2015 figures, formatted for a slide."""
-    return note("attitudes") if table is None else plain(headline.then_and_now(table))
+    return note("attitudes") if table is None else plain(headline.then_and_now(table), "attitudes")
 
 
 def themes(themes_by_role: pd.DataFrame | None) -> pd.DataFrame | None:
@@ -282,9 +295,13 @@ def triangulation_detail(
             "team's rationale": rows["rationale"].to_numpy(),
         }
     )
-    return plain(shown)
+    return plain(shown, "triangulation")
 
 
-def plain(table: pd.DataFrame):
-    """A table for display: no row numbers, no truncated text."""
-    return table.reset_index(drop=True).style.hide(axis="index").format(precision=1, na_rep="")
+def plain(table: pd.DataFrame, strand: str | None = None):
+    """A table for display: no row numbers, no truncated text; its source note dates the data of
+    ``strand`` (a findings strand, :data:`DATA_STRANDS`), else of every strand."""
+    shown = table.reset_index(drop=True)
+    if strand is not None:
+        tables.from_strands(shown, *DATA_STRANDS[strand])
+    return shown.style.hide(axis="index").format(precision=1, na_rep="")

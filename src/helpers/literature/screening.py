@@ -22,7 +22,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from helpers import files, stats
+from helpers import files, numbers, stats
 from helpers.files import InputError
 
 STAGES = ("title_abstract", "full_text")
@@ -264,10 +264,10 @@ def agreement(log: pd.DataFrame, alpha: float = 0.05) -> pd.DataFrame:
                 "single_screened": n_single,
                 "dual_screened": len(dual),
                 "agreements": int((dual["decision_a"] == dual["decision_b"]).sum()),
-                "percent_agreement": round(result.percent_agreement, 1),
-                "kappa": round(result.kappa, 3),
-                "kappa_ci_low": round(result.ci_low, 3),
-                "kappa_ci_high": round(result.ci_high, 3),
+                "percent_agreement": numbers.rounded(result.percent_agreement, "table_percentage"),
+                "kappa": numbers.rounded(result.kappa, "effect_size"),
+                "kappa_ci_low": numbers.rounded(result.ci_low, "effect_size"),
+                "kappa_ci_high": numbers.rounded(result.ci_high, "effect_size"),
                 "conflicts": int(d["conflict"].sum()),
                 "unresolved": int((d["conflict"] & d["final"].isna()).sum()),
             }

@@ -6,7 +6,7 @@ from __future__ import annotations
 import matplotlib.pyplot as plt
 import pandas as pd
 
-from helpers import disclosure, publication
+from helpers import disclosure, numbers, publication
 from helpers.survey.codebook import Codebook
 
 DERIVED = [  # variables the cleaning derives, for the dictionary
@@ -67,7 +67,7 @@ def respondents_by_role(clean: pd.DataFrame) -> pd.DataFrame:
         dict(zip(clean["role"].astype(str), clean["profession"].astype(str)))
     )
     table["level"] = table["role"].map(dict(zip(clean["role"].astype(str), clean["level"].astype(str))))
-    table["pct"] = (100 * table["n"] / table["n"].sum()).round(1)
+    table["pct"] = percentages(table["n"])
     return table[["role", "profession", "level", "n", "pct"]]
 
 
@@ -94,9 +94,13 @@ def publish_respondents_by_role(clean: pd.DataFrame, rule: disclosure.Rule) -> p
         table = pd.DataFrame(rows, columns=["role", "profession", "level", "n"])
         table["n"] = table["n"].astype("int64")
         table["pct"] = 0.0
-    return disclosure.suppress(
-        table, ["n"], derived={"pct": lambda s: (100 * s["n"] / s["n"].sum()).round(1)}, rule=rule
-    )
+    return disclosure.suppress(table, ["n"], derived={"pct": lambda s: percentages(s["n"])}, rule=rule)
+
+
+def percentages(counts: pd.Series) -> pd.Series:
+    """Each count as a percentage of their total, at the published precision of a table's
+    percentages (helpers.numbers, ``table_percentage``)."""
+    return (100 * counts / counts.sum()).map(lambda v: numbers.rounded(v, "table_percentage"))
 
 
 def data_dictionary(clean: pd.DataFrame, codebook: Codebook) -> pd.DataFrame:
@@ -155,7 +159,7 @@ def protect_respondents_by_role(table: pd.DataFrame, rule: disclosure.Rule) -> p
     percentage; under the NHS rule (counts rounded to 5) each percentage is recomputed from the
     published counts over their published total, so that it equals the counts a reader sees."""
     if rule.rule == "nhs":
-        derived = {"pct": lambda t: (100 * t["n"] / t["n"].sum()).round(1)}
+        derived = {"pct": lambda t: percentages(t["n"])}
     else:
         derived = {"pct": ["n"]}
     return disclosure.suppress(table, ["n"], derived=derived, rule=rule)
@@ -177,7 +181,7 @@ def suppress_small_counts(table: pd.DataFrame, rule: disclosure.Rule) -> pd.Data
         hide += more
     if "pct_no_answer" in protected:  # recomputed from the protected counts: keep one decimal
         protected["pct_no_answer"] = protected["pct_no_answer"].map(
-            lambda v: round(v, 1) if isinstance(v, float) else v
+            lambda v: numbers.rounded(v, "table_percentage") if isinstance(v, float) else v
         )
     return protected
 

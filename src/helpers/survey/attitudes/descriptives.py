@@ -170,7 +170,7 @@ def protect_by_role(
     result = pd.concat(out, ignore_index=True)
     for c in ("pct_agree", "ci_low", "ci_high"):
         if rule.marker is None:
-            result[c] = pd.to_numeric(result[c]).round(1)
+            result[c] = pd.to_numeric(result[c]).map(lambda v: numbers.rounded(v, "table_percentage"))
     result.attrs["disclosure"] = disclosure.protected_mark(rule)
     return result, pd.concat(logs, ignore_index=True)
 
@@ -391,11 +391,11 @@ def tidy_numbers(table: pd.DataFrame) -> pd.DataFrame:
         if name.startswith(
             ("pct", "ci_", "diff_", "published_pct", "std_ci", "crude_ci", "rr")
         ) or name.endswith("_pp"):
-            return lambda v: round(v, 1)
+            return lambda v: numbers.rounded(v, "table_percentage")
         kind = number_kind(name)
         if kind is not None:
             return lambda v: numbers.rounded(v, kind)
-        return lambda v: round(v, 3)
+        return lambda v: numbers.rounded(v, "statistic")
 
     out = table.copy()
     if "odds_ratio" in out.columns:  # odds ratios and their CIs: helpers.numbers (issue 14, 3)
@@ -403,7 +403,9 @@ def tidy_numbers(table: pd.DataFrame) -> pd.DataFrame:
     mixed = {"kind", "estimate"} <= set(out.columns)  # the sensitivity table: % or scale mean by row
     if mixed:
         out["estimate"] = [
-            v if pd.isna(v) else (round(v, 1) if str(k).startswith("item") else numbers.rounded(v, "mean"))
+            v
+            if pd.isna(v)
+            else numbers.rounded(v, "table_percentage" if str(k).startswith("item") else "mean")
             for k, v in zip(out["kind"], out["estimate"])
         ]
     for col in out.columns:

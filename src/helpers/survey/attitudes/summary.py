@@ -6,7 +6,7 @@ from collections.abc import Mapping
 
 import pandas as pd
 
-from helpers import disclosure, stats
+from helpers import disclosure, numbers, stats
 from helpers.survey.attitudes.descriptives import tidy_numbers
 from helpers.survey.attitudes.items import ROLES, Item
 
@@ -221,9 +221,9 @@ def headline(
     for _, r in comparison[(comparison["published_year"] == 2002) & comparison["diff_pp"].notna()].iterrows():
         what = labels.get(r["measure"], r["measure"])
         lines.append(
-            f"- {r['group']}: {r['pct']:.0f}% {what} in this run against {r['published_pct']:.0f}% in 2002 "
-            f"(difference {r['diff_pp']:+.0f} points, 95% CI {r['diff_ci_low']:+.0f} to {r['diff_ci_high']:+.0f}"
-            + ("; approximate" if r["approximate"] else "")
-            + ")."
+            f"- {r['group']}: {numbers.percentage(r['pct'])} {what} in this run against "
+            f"{numbers.percentage(r['published_pct'])} in 2002 (difference "
+            f"{numbers.difference(r['diff_pp'], unit=' points')}, 95% CI {numbers.signed(r['diff_ci_low'])} to "
+            f"{numbers.signed(r['diff_ci_high'])}" + ("; approximate" if r["approximate"] else "") + ")."
         )
     return "\n".join(lines)
