@@ -43,6 +43,7 @@ ARGS = [
     "--no-first-run",
 ]
 RAW_REPRS = ("PosixPath", "{'", "NaN", "e+0")
+UNROUNDED = re.compile(r"(?<![\w.])\d+\.\d{5,}(?![\w.])")
 
 
 def chromium_path() -> str | None:
@@ -101,6 +102,14 @@ def test_every_report_and_the_landing_page_render_offline_without_overflow(brows
         for width in widths:
             page, requests = _open(browser, html, width)
             overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+            # what a step prints reads as text: the body's font, not a code font
+            fonts = page.evaluate(
+                """() => { const body = getComputedStyle(document.body).fontFamily;
+                     return Array.from(document.querySelectorAll('.jp-RenderedText pre'))
+                       .map(e => getComputedStyle(e).fontFamily).filter(f => f !== body); }"""
+            )
+            if fonts:
+                problems.append(f"{html.name}: {len(fonts)} printed outputs in a code font ({fonts[0]})")
             if requests:
                 problems.append(f"{html.name}: network requests {requests[:3]}")
             if overflow > 0:
@@ -276,6 +285,9 @@ def test_no_report_shows_a_raw_python_repr(reports):
             if raw in text:
                 at = text.index(raw)
                 problems.append(f"{html.name}: {raw!r} in …{text[max(0, at - 60) : at + 40]!r}")
+        # a number at full floating-point precision (report 03's weighted table showed 60.215053763440864)
+        for found in UNROUNDED.finditer(text):
+            problems.append(f"{html.name}: unrounded number {found.group()} (not through helpers.numbers)")
     assert problems == []
 
 

@@ -96,8 +96,9 @@ def test_figure_geometry_recovers_no_suppressed_cell():
 def test_diverging_likert_labels_and_rows_by_group():
     table = _protected([("a", "CE", 4, [0, 1, 0, 2, 1]), ("a", "CD", 8, [0, 2, 0, 4, 2])])
     fig, tidy = plots.diverging_likert(table, ["a"], LEVELS, groups=["CE", "CD"], min_n=5)
-    texts = [t.get_text() for t in fig.axes[0].texts if t.get_text().startswith("n=")]
-    assert texts == ["n=4: not shown"]
+    # an undrawn row says so inside its empty bar (in the n column it ran into the next panel)
+    assert [t.get_text() for t in fig.axes[0].texts] == ["not shown (n=4)"]
+    assert fig.axes[0].texts[0].get_position() == (0, 0) and fig.axes[0].texts[0].get_ha() == "center"
     assert [t.get_text() for t in fig.axes[1].texts if not t.get_text().startswith("n=")] == []  # < 5 people
     fig2, tidy2 = plots.diverging_likert(table, ["a"], LEVELS, groups=["CE", "CD"], rows="group", min_n=1)
     assert [ax.get_title() for ax in fig2.axes] == ["a"]

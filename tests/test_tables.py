@@ -3,6 +3,7 @@
 import datetime as dt
 import io
 import os
+import re
 import zipfile
 from pathlib import Path
 
@@ -306,3 +307,27 @@ def test_the_survey_date_is_read_once_and_read_again_when_the_export_changes(tmp
     )
     assert tables.data_date({"data_dir": data}) == ("2016-01-05", "latest EndDate in the survey export")
     assert len(calls) == 2
+
+
+def test_row_positions_left_by_a_filter_are_not_shown_and_item_rows_get_their_question():
+    """Report 03's pairwise contrasts (a filtered table) showed its row positions (1, 5, 6 ...) as a
+    first column and the items' variable names."""
+    contrasts = pd.DataFrame(
+        {"item": ["att_a", "att_b", "att_a"], "p_value": [0.5, 0.01, 0.001], "cramers_v": [0.1, 0.23, 0.3]}
+    )
+    tables.use_row_labels({"att_a": "Managers listen", "att_b": "Doctors lead"})
+    try:
+        html = tables._frame_html(contrasts[contrasts["p_value"] < 0.05])
+    finally:
+        tables.use_row_labels({})
+    body = html[html.index("<tbody") :]
+    assert re.findall(r"<t[hd][^>]*>([^<]*)</t[hd]>", body)[:6] == [
+        "Doctors lead",
+        "0.010",
+        "0.23",
+        "Managers listen",
+        "≤0.001",
+        "0.3",
+    ]
+    assert "att_b" not in body and ">1<" not in body and ">2<" not in body
+    assert tables.heading("lr_chi2") == "LR Chi-square"

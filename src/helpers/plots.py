@@ -286,15 +286,27 @@ def diverging_likert(
                     )
         for _, r in sub.drop_duplicates("row").sort_values("row").iterrows():
             n_text = "suppressed" if pd.isna(r["n_valid"]) else numbers.count(r["n_valid"])
-            ax.text(
-                1.01,
-                r["row"],
-                f"n={n_text}" if r["drawn"] else f"n={n_text}: not shown",
-                transform=ax.get_yaxis_transform(),
-                va="center",
-                fontsize=8,
-                color="#333333",
-            )
+            if r["drawn"]:
+                ax.text(
+                    1.01,
+                    r["row"],
+                    f"n={n_text}",
+                    transform=ax.get_yaxis_transform(),
+                    va="center",
+                    fontsize=8,
+                    color="#333333",
+                )
+            else:  # said inside the empty bar, where it cannot run into the next panel
+                ax.text(
+                    0,
+                    r["row"],
+                    f"not shown (n={n_text})",
+                    ha="center",
+                    va="center",
+                    fontsize=8,
+                    color="#555555",
+                    bbox={"facecolor": "white", "edgecolor": "none", "pad": 1},
+                )
         ax.axvline(0, color="#555555", linewidth=0.8)
         ax.set_xlim(-100, 100)
         ax.set_xticks([-100, -50, 0, 50, 100], ["100", "50", "0", "50", "100"])

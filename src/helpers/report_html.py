@@ -32,9 +32,10 @@ from helpers import outputs
 GENERIC_ALT = "No description has been provided for this image"
 
 REPORT_CSS = """
-:root { --report-width: 1100px; }
+:root { --report-width: 1100px;
+  --report-font: system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, sans-serif; }
 body.jp-Notebook { max-width: var(--report-width); margin: 0 auto; padding: 1.5rem 1rem 3rem;
-  font-family: system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, sans-serif; }
+  font-family: var(--report-font); }
 .jp-RenderedHTMLCommon { font-size: 15px; line-height: 1.55; }
 .jp-RenderedHTMLCommon h1 { font-size: 1.9em; line-height: 1.25; }
 .jp-RenderedHTMLCommon h2 { font-size: 1.45em; margin-top: 1.6em; border-bottom: 1px solid #ddd; padding-bottom: 0.2em; }
@@ -46,6 +47,10 @@ body.jp-Notebook { max-width: var(--report-width); margin: 0 auto; padding: 1.5r
 .jp-RenderedHTMLCommon table { font-size: 13px; }
 .jp-RenderedHTMLCommon td, .jp-RenderedHTMLCommon th { max-width: 32em; white-space: normal; vertical-align: top; }
 .jp-OutputArea-output pre { white-space: pre-wrap; word-break: break-word; }
+/* The sentences a step prints (counts, checks, the summary) read as text, not as code output:
+   the body font, wrapped between words at the text's width. */
+.jp-RenderedText pre { font-family: var(--report-font); font-size: 15px; line-height: 1.55; max-width: 50em;
+  word-break: normal; overflow-wrap: break-word; margin: 0.3em 0 0.8em; color: inherit; }
 /* Figures at a readable size: no wider than the column, no taller than the window. */
 .jp-RenderedImage img { max-width: 100%; height: auto; display: block; }
 .jp-OutputArea-prompt, .jp-InputPrompt, .jp-OutputPrompt { display: none; }

@@ -90,6 +90,7 @@ _WORDS = {
     "kw": "Kruskal-Wallis",
     "cramers": "Cramér's",
     "v": "V",
+    "lr": "LR",
 }
 
 
@@ -308,7 +309,7 @@ def show(table: pd.DataFrame, spec: TableSpec | None = None, **kwargs) -> Shown:
 # Columns that name a survey item: a table holding one gets the item's question text as its
 # row label (the codebook's, see :func:`use_row_labels`), and its own ``question`` column, a
 # copy of the same text, is not shown twice.
-ITEM_COLUMNS = ("item", "survey_item")
+ITEM_COLUMNS = ("item", "survey_item", "name")
 ROW_LABELS = "row"  # the stub of a table whose unnamed index holds its row labels
 
 
@@ -366,9 +367,16 @@ def _frame_html(df: pd.DataFrame) -> str:
         df.columns = [" ".join(str(x) for x in col if str(x)) for col in df.columns]
     if _named_index(df) and df.index.nlevels > 1:
         df = df.reset_index()
+    # An unnamed index of labels (e.g. Series.sum().to_frame()) is kept; whole numbers are row
+    # positions left by a filter or a sort (table[table.p < 0.05]), never shown.
     unnamed_labels = (
-        not _named_index(df) and df.index.nlevels == 1 and not isinstance(df.index, pd.RangeIndex)
+        not _named_index(df)
+        and df.index.nlevels == 1
+        and not isinstance(df.index, pd.RangeIndex)
+        and not pd.api.types.is_integer_dtype(df.index)
     )
+    if not _named_index(df) and df.index.nlevels == 1 and pd.api.types.is_integer_dtype(df.index):
+        df = df.reset_index(drop=True)
     if unnamed_labels:  # e.g. Series.sum().to_frame(): the index holds the row labels; keep them
         df = df.rename_axis(ROW_LABELS)
     df.columns = [str(c) for c in df.columns]

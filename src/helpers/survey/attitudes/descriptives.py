@@ -378,6 +378,10 @@ def number_kind(name: str) -> str | None:
         return "effect_size"
     if name == "min_expected":
         return "test_statistic"
+    if name.startswith("design_effect"):
+        return "design_effect"
+    if name in ("mean", "sd") or name.startswith(("mean_", "sd_")):
+        return "mean"  # scale scores and their SDs: 2 decimals (helpers.numbers)
     return None
 
 
