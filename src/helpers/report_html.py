@@ -48,8 +48,9 @@ body.jp-Notebook { max-width: var(--report-width); margin: 0 auto; padding: 1.5r
 .jp-RenderedHTMLCommon td, .jp-RenderedHTMLCommon th { max-width: 32em; white-space: normal; vertical-align: top; }
 .jp-OutputArea-output pre { white-space: pre-wrap; word-break: break-word; }
 /* The sentences a step prints (counts, checks, the summary) read as text, not as code output:
-   the body font, wrapped between words at the text's width. */
-.jp-RenderedText pre { font-family: var(--report-font); font-size: 15px; line-height: 1.55; max-width: 50em;
+   the body font, wrapped between words at the text's width (specific enough to win over
+   JupyterLab's stylesheet, which comes after this one). */
+body.jp-Notebook .jp-OutputArea-output.jp-RenderedText pre { font-family: var(--report-font); font-size: 15px; line-height: 1.55; max-width: 50em;
   word-break: normal; overflow-wrap: break-word; margin: 0.3em 0 0.8em; color: inherit; }
 /* Figures at a readable size: no wider than the column, no taller than the window. */
 .jp-RenderedImage img { max-width: 100%; height: auto; display: block; }
