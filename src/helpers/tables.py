@@ -309,7 +309,7 @@ def show(table: pd.DataFrame, spec: TableSpec | None = None, **kwargs) -> Shown:
 # Columns that name a survey item: a table holding one gets the item's question text as its
 # row label (the codebook's, see :func:`use_row_labels`), and its own ``question`` column, a
 # copy of the same text, is not shown twice.
-ITEM_COLUMNS = ("item", "survey_item", "name")
+ITEM_COLUMNS = ("item", "survey_item")
 ROW_LABELS = "row"  # the stub of a table whose unnamed index holds its row labels
 
 
