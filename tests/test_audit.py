@@ -473,3 +473,26 @@ def test_the_solver_prints_nothing(capfd):
     system, _ = _random_system(np.random.default_rng(3))
     audit.intervals(system, disclosure.Rule("threshold", 5))
     assert capfd.readouterr() == ("", "")
+
+
+def test_positive_levels_are_the_one_run_that_sums_to_n_agree():
+    levels = ["n_1", "n_2", "n_3", "n_4"]
+
+    def block(rows):
+        return pd.DataFrame(rows, columns=[*levels, "n_agree"])
+
+    # the top two levels add up to n_agree in every published row; a suppressed row agrees
+    assert audit._positive_levels(block([["3", "4", "5", "6", "11"], ["1", "", "2", "7", "9"]]), levels) == [
+        "n_3",
+        "n_4",
+    ]
+    # the bottom level alone
+    assert audit._positive_levels(block([["8", "1", "2", "3", "8"]]), levels) == ["n_1"]
+    # zeros everywhere but the last level: the top one, two, three and four levels all fit
+    assert audit._positive_levels(block([["0", "0", "0", "6", "6"]]), levels) == []
+    # nothing published in full
+    assert audit._positive_levels(block([["", "1", "2", "3", "5"]]), levels) == []
+    # a suppressed row that cannot fit (its shown top levels are far above n_agree) rules a run out
+    assert audit._positive_levels(block([["0", "0", "0", "6", "6"], ["", "1", "20", "2", "4"]]), levels) == [
+        "n_4"
+    ]
