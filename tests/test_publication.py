@@ -107,6 +107,8 @@ def test_every_split_has_a_tiny_part_then_only_all_respondents():
     sizes = {CE: 1, MD: 15, CD: 3, DM: 0}
     assert published_rows(sizes) == [ALL, ("role", DM)]  # 0 directorate managers is no one's answer
     assert publication.design(sizes, FIVE).groups() == [DM]
+    table = describe.publish_respondents_by_role(clean_of(sizes), disclosure.Rule("threshold", 5))
+    assert table[["role", "n", "pct"]].values.tolist() == [[DM, 0, 0.0], [describe.COMBINED_ROLES, 19, 100.0]]
 
 
 @pytest.mark.parametrize(

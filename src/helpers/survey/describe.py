@@ -71,12 +71,16 @@ def respondents_by_role(clean: pd.DataFrame) -> pd.DataFrame:
     return table[["role", "profession", "level", "n", "pct"]]
 
 
+COMBINED_ROLES = "Respondents in the other role groups"
+
+
 def publish_respondents_by_role(clean: pd.DataFrame, rule: disclosure.Rule) -> pd.DataFrame:
     """Respondents by role group as published (notebooks 02 and 03): :func:`respondents_by_role`
     under the release's publication design (:func:`helpers.publication.design_of`): a role
     group too small to protect, and any group that would give it away by difference, is
     replaced by the profession or level group that holds it (``role`` then names that group,
-    e.g. "Manager", as the attitude tables do, with its profession or level); counts through
+    e.g. "Manager", as the attitude tables do, with its profession or level; the respondents of
+    roles that no published group holds are one row, :data:`COMBINED_ROLES`); counts through
     :func:`helpers.disclosure.suppress`, each percentage recomputed from the published counts."""
     table = respondents_by_role(clean)
     design = publication.design_of(clean, rule)
@@ -91,6 +95,10 @@ def publish_respondents_by_role(clean: pd.DataFrame, rule: disclosure.Rule) -> p
                 n = sum(int(present[m]["n"]) for m in members if m in present)
                 rows.append({"role": group, "profession": group if gtype == "profession" else "",
                              "level": group if gtype == "level" else "", "n": n})  # fmt: skip
+        covered = {m for _, g in design.partition for m in design.members[g]}
+        rest = sum(int(present[r]["n"]) for r in present if r not in covered)
+        if rest:  # the roles no published group holds: together, never fewer than the limit
+            rows.append({"role": COMBINED_ROLES, "profession": "", "level": "", "n": rest})
         table = pd.DataFrame(rows, columns=["role", "profession", "level", "n"])
         table["n"] = table["n"].astype("int64")
         table["pct"] = 0.0

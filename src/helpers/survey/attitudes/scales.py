@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 
 import numpy as np
 import pandas as pd
@@ -75,17 +75,20 @@ def scale_reliability(
 
 
 def scales_by_role(
-    clean: pd.DataFrame, scores: pd.DataFrame, rule: disclosure.Rule
+    clean: pd.DataFrame, scores: pd.DataFrame, rule: disclosure.Rule, roles: Sequence[str] = ROLES
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Scale scores by role group (n, mean, SD, mean's 95% CI; groups below the disclosure
     threshold left empty) and the comparison across the four roles (ANOVA F with eta-squared,
-    Kruskal-Wallis with epsilon-squared)."""
+    Kruskal-Wallis with epsilon-squared). ``roles``: the groups compared (with small roles
+    combined, :meth:`helpers.publication.RoleDesign.groups` on the role column recoded by
+    :meth:`~helpers.publication.RoleDesign.recode`)."""
     from scipy.stats import t as t_dist
 
     rows, tests = [], []
+    groups = list(roles)
     roles = clean["role"].astype(object)
     for name in scores.columns:
-        for role in ROLES:
+        for role in groups:
             s = scores.loc[roles == role, name].dropna()
             n = len(s)
             half = t_dist.ppf(0.975, n - 1) * s.std(ddof=1) / np.sqrt(n) if n > 1 else np.nan
@@ -100,7 +103,7 @@ def scales_by_role(
                     "ci_high": s.mean() + half if n > 1 else np.nan,
                 }
             )
-        mask = roles.isin(ROLES)
+        mask = roles.isin(groups)
         tests.append({"scale": name, **stats.compare_groups(scores.loc[mask, name], roles[mask])})
     table = pd.DataFrame(rows)
     protected = (
