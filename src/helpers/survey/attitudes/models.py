@@ -11,12 +11,17 @@ import pandas as pd
 from helpers import stats
 from helpers.survey.attitudes.items import ROLES, Item
 
+# The groups a model compares: the four roles, or, where small roles are published only within
+# them (helpers.publication; the role column recoded by RoleDesign.recode), the professions and
+# levels that hold them.
+MODEL_GROUPS = (*ROLES, "Doctor", "Manager", "Board", "Directorate")
+
 
 def _model_frame(
     clean: pd.DataFrame, covariates: Sequence[str], reference_role: str
 ) -> tuple[pd.DataFrame, list[str]]:
-    d = clean[clean["role"].astype(object).isin(ROLES)].copy()
-    present_roles = [r for r in ROLES if (d["role"].astype(object) == r).any()]
+    d = clean[clean["role"].astype(object).isin(MODEL_GROUPS)].copy()
+    present_roles = [r for r in MODEL_GROUPS if (d["role"].astype(object) == r).any()]
     order = [reference_role] + [r for r in present_roles if r != reference_role]
     d["role"] = pd.Categorical(d["role"].astype(object), categories=order)
     present = [c for c in covariates if c in d and d[c].notna().any() and d[c].nunique() > 1]
@@ -28,7 +33,7 @@ def model_reference_role(clean: pd.DataFrame, preferred: str = "Clinical directo
     role group (ties: the first in the study's order); None with fewer than two role groups
     (no role effect can be estimated)."""
     counts = clean["role"].astype(object).value_counts()
-    present = [r for r in ROLES if counts.get(r, 0) > 0]
+    present = [r for r in MODEL_GROUPS if counts.get(r, 0) > 0]
     if len(present) < 2:
         return None
     return preferred if preferred in present else max(present, key=lambda r: counts[r])
