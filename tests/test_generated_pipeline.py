@@ -13,7 +13,7 @@ import pandas as pd
 import pytest
 import yaml
 
-from helpers import check, paths, pipeline, slides
+from helpers import check, disclosure, paths, pipeline, publication, slides
 from helpers.synthetic import instruments as S
 
 pytestmark = pytest.mark.slow
@@ -161,4 +161,16 @@ def test_whole_release_on_generated_instruments(tmp_path, monkeypatch, seed, rul
         assert "Traceback" not in page and not re.search(r"\b\w+Error\b", page), name
     for report in (ws / "reports").glob("0[23]_*.html"):
         assert "Traceback" not in report.read_text(encoding="utf-8"), report.name
+    # Small role groups (helpers.publication): both survey reports say which groups were combined
+    # and why, and no withheld role has a row of its own in the published tables
+    design = publication.design_of(
+        pd.read_parquet(ws / "data/processed/survey_clean.parquet"), disclosure.Rule(rule, min_count)
+    )
+    note = (
+        "are not published on their own" if design.withheld else "Every role group is published on its own."
+    )
+    for report in ("02_survey_cleaning", "03_attitude_analysis"):
+        assert note in (ws / f"reports/{report}.html").read_text(encoding="utf-8"), report
+    respondents = pd.read_csv(ws / "reports/tables/survey_respondents_by_role.csv")
+    assert not set(design.withheld) & (set(by_role["group"]) | set(respondents["role"]))
     assert not (ws / "reports/01_literature_review.html").exists()
