@@ -261,6 +261,15 @@ def _item_pattern(
     ]
     moves = _item_moves(item, roles, lcols, positive)
     pattern = protection.cube_pattern(system, true, primary, rule, moves, values=values, fixed_shown=shown)
+    if not pattern.optimal and ("n_nonsub", item, ALL) in true:
+        # All's valid answers suppressed by the item non-response table (its "Don't know" and
+        # no answer too few to publish apart): the moves that transfer an answer between a
+        # level and All's "Don't know" (each group's no substantive answer) may protect it
+        key, nonsub = ("n_no_answer", item, ALL), ("n_nonsub", item, ALL)
+        more = [{nonsub if k == key else k: v for k, v in m.items()} for m in moves if key in m]
+        pattern = protection.cube_pattern(
+            system, true, primary, rule, moves + more, values=values, fixed_shown=shown
+        )
     suppressed = set(pattern.suppressed)
     if not pattern.optimal:
         # No protecting pattern of moves (tiny groups): the item is published for all

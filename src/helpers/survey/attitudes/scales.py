@@ -105,7 +105,7 @@ def scales_by_role(
             )
         mask = roles.isin(groups)
         tests.append({"scale": name, **stats.compare_groups(scores.loc[mask, name], roles[mask])})
-    table = pd.DataFrame(rows)
+    table = pd.DataFrame(rows, columns=["scale", "group", "n", "mean", "sd", "ci_low", "ci_high"])
     protected = (
         disclosure.suppress(
             table, ["n"], rule=rule, derived={c: ["n"] for c in ("mean", "sd", "ci_low", "ci_high")}
