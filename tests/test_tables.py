@@ -225,10 +225,19 @@ def test_each_strand_is_dated_by_its_own_inputs_saying_from_what(tmp_path):
         "interview and focus-group transcripts dated 2015-01-01 (latest transcript file date stored in the "
         "QDA project)."
     )
-    # one date per strand in params wins for its strand only
+    # one date per strand in params wins for its strand only; one date is the survey's
     given = {"data_dir": demo, "data_date": {"literature": "2016-10-01"}}
     assert tables.data_date(given, "literature") == ("2016-10-01", "params data_date")
     assert tables.data_date(given, "survey") == ("2015-12-18", "latest EndDate in the survey export")
+    one = {"data_dir": demo, "data_date": dt.date(2016, 1, 31)}
+    assert tables.data_date(one, "survey") == ("2016-01-31", "params data_date")
+    assert tables.data_date(one, "literature") == ("2016-09-03", "latest date_searched in the searches log")
+    # params.yaml may say so: the schema takes one date or one per strand, and refuses other keys
+    from helpers import params_schema
+
+    assert params_schema.Params.model_validate({"data_date": {"focus_groups": dt.date(2015, 3, 1)}})
+    with pytest.raises(params_schema.ValidationError):
+        params_schema.Params.model_validate({"data_date": {"interviews": "2015-03-01"}})
 
     # a REFI-QDA project with source dates: the latest of them; a log without dates: file time
     import zipfile

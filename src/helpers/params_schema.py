@@ -96,7 +96,13 @@ class Params(_Section):
     seed: StrictInt | None = None
     # The date the tables' source note gives for the data (e.g. the survey's close); without it,
     # the latest response in the survey export's metadata, else the input files' dates.
-    data_date: StrictStr | datetime.date | None = None
+    # One date (the survey's), or one per strand: {literature: ..., survey: ..., focus_groups: ...}.
+    data_date: (
+        StrictStr
+        | datetime.date
+        | dict[Literal["literature", "survey", "focus_groups"], StrictStr | datetime.date]
+        | None
+    ) = None
     disclosure: Disclosure | None = None
     survey: Survey | None = None
     qualitative: Qualitative | None = None

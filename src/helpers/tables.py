@@ -410,8 +410,8 @@ def strand_folder(params: Mapping, strand: str) -> Path:
 
 def data_date(params: Mapping, strand: str = "survey") -> tuple[str, str]:
     """(date, where it comes from) of one strand's data: params ``data_date`` when given (one
-    date, or one per strand: ``{survey: ..., literature: ...}``); else what the strand's own
-    inputs record:
+    date is the survey's; or one per strand: ``{survey: ..., literature: ...}``); else what the
+    strand's own inputs record:
 
     * survey: the latest response in the export's metadata (the codebook's ``ended`` column,
       else Qualtrics' ``EndDate`` or ``RecordedDate``, else ``started``);
@@ -425,6 +425,8 @@ def data_date(params: Mapping, strand: str = "survey") -> tuple[str, str]:
     given = params.get("data_date")
     if isinstance(given, Mapping):
         given = given.get(strand)
+    elif strand != "survey":
+        given = None  # one date is the survey's (when it closed); the other strands date their own
     if given:
         return str(given), "params data_date"
     folder = Path(params["data_dir"])
