@@ -58,6 +58,8 @@ class Survey(_Section):
     exclude_speeders: StrictBool = False
     straightline_min_items: Positive = 8
     exclude_straightliners: StrictBool = False
+    duplicate_answers_min_items: Positive = 10
+    exclude_duplicate_answers: StrictBool = False
 
 
 class Qualitative(_Section):

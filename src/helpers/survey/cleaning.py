@@ -54,6 +54,8 @@ DEFAULT_SETTINGS = {
     "exclude_speeders": False,
     "straightline_min_items": 8,
     "exclude_straightliners": False,
+    "duplicate_answers_min_items": 10,
+    "exclude_duplicate_answers": False,
 }
 
 
@@ -295,6 +297,46 @@ PLATFORM_DATE_FORMATS = {
     "surveymonkey": "%m/%d/%Y %I:%M:%S %p",
     "jisc": "%Y-%m-%d",
 }
+
+
+def _identical_answers(
+    decoded: dict[str, pd.Series],
+    non_sub: dict[str, pd.Series],
+    multiple: dict[str, pd.DataFrame],
+    keep: pd.Series,
+    codebook: Codebook,
+    min_items: int,
+) -> tuple[pd.Series, pd.Series]:
+    """(flag, first): rows still kept whose answers to every analysable question (every declared
+    variable but text, identifiers, the role and consent) equal another kept row's, with at least
+    ``min_items`` answered (short answer vectors coincide by chance); ``first`` marks the first
+    row of each such group in export order (the one kept if they are excluded)."""
+    skip = {"text", "identifier", "role", "consent"}
+    # Each answer as an integer code (-1: none), compared row against row: factorize is a hash
+    # per value, far cheaper than comparing text (1.5 million rows: issue 8's scale).
+    codes, answered = {}, pd.Series(0, index=keep.index)
+    for name, answer in decoded.items():
+        if codebook.variables[name].type in skip:
+            continue
+        codes[name] = pd.factorize(answer)[0]
+        given = answer.notna()
+        if name in non_sub:  # "Don't know" and no answer differ
+            codes[f"{name} (non-substantive)"] = pd.factorize(non_sub[name])[0]
+            given |= non_sub[name].notna()
+        answered += given
+    for name, ticks in multiple.items():
+        for code in ticks.columns:
+            codes[f"{name}__{code}"] = pd.factorize(ticks[code])[0]
+            answered += ticks[code].notna()
+    none = pd.Series(False, index=keep.index)
+    if not codes:
+        return none, none
+    candidates = pd.DataFrame(codes, index=keep.index)[keep & (answered >= min_items)]
+    copies = candidates.duplicated(keep=False)
+    firsts = copies & ~candidates.duplicated(keep="first")
+    return none | copies.reindex(keep.index, fill_value=False), none | firsts.reindex(
+        keep.index, fill_value=False
+    )
 
 
 def parse_dates(values: pd.Series, codebook: Codebook, column: str, source) -> pd.Series:
@@ -568,10 +610,25 @@ def clean_survey(
         # Python loop (minutes on 1.5 million rows; issue 8).
         same = answers.eq(answers.iloc[:, 0], axis=0).all(axis=1)
         flag_straight |= answers.notna().all(axis=1) & same
+    flag_copy, first_copy = _identical_answers(
+        decoded, non_sub, multiple, keep, codebook, cfg["duplicate_answers_min_items"]
+    )
+    if flag_copy.any():
+        notes.append(
+            f"Identical answers: {int(flag_copy.sum())} respondents in {int(first_copy.sum())} group(s) gave "
+            f"exactly the same answers to every question (at least {cfg['duplicate_answers_min_items']} "
+            "answered), a sign of one person answering twice; flagged (flag_duplicate_answers)."
+        )
     if cfg["exclude_speeders"]:
         exclude("Speeder (excluded by configuration)", flag_speeder, "speeder")
     if cfg["exclude_straightliners"]:
         exclude("Straight-liner (excluded by configuration)", flag_straight, "straight-liner")
+    if cfg["exclude_duplicate_answers"]:
+        exclude(
+            "Identical answers to an earlier response (excluded by configuration)",
+            flag_copy & ~first_copy,
+            "same answers as an earlier row",
+        )
 
     # Build the clean dataset: declared variables only, typed, with a study pseudonym.
     rows = data.index[keep]
@@ -605,6 +662,7 @@ def clean_survey(
     clean["duration_s"] = duration[keep].astype("float64") if duration is not None else np.nan
     clean["flag_speeder"] = flag_speeder[keep].astype(bool)
     clean["flag_straightliner"] = flag_straight[keep].astype(bool)
+    clean["flag_duplicate_answers"] = flag_copy[keep].astype(bool)
     design = None
     if codebook.organisation:
         org = data[codebook.organisation][keep].fillna("").astype("str").str.strip()

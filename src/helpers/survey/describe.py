@@ -30,6 +30,7 @@ DERIVED = [  # variables the cleaning derives, for the dictionary
     ("duration_s", "Time taken, seconds", "number"),
     ("flag_speeder", "Duration below the speeder threshold (params survey.speeder_fraction)", "flag"),
     ("flag_straightliner", "Same answer to every item of a long battery", "flag"),
+    ("flag_duplicate_answers", "Same answers to every question as another respondent", "flag"),
 ]
 
 
