@@ -268,3 +268,34 @@ def test_the_qualitative_strands_counts_of_people_are_scanned(tmp_path):
     # protected as summaries.protect_themes_by_role does: a second role suppressed with it
     table.assign(participants=[8, "*", "*"]).to_csv(folder / "tables" / "themes_by_role.csv", index=False)
     assert audit.audit_release(folder, RULE, enforce=True).leaks == []
+
+
+def test_rows_that_repeat_a_question_are_not_taken_for_the_csv_row(tmp_path):
+    """A model table prints the question on several rows (one per term) with a 'CI low' column;
+    the attitude CSV's rows of that item all have ci_low suppressed (a withheld item). The
+    printed rows are not the CSV's: no CSV cell is identified, nothing is flagged (a generated
+    instrument's release failed on this)."""
+    folder = tmp_path / "release"
+    (folder / "tables").mkdir(parents=True)
+    pd.DataFrame(
+        {
+            "item": ["x", "x", "y"],
+            "question": ["Question X", "Question X", "Question Y"],
+            "group": ["All respondents", "Chief executive", "All respondents"],
+            "n_valid": ["40", "*", "40"],
+            "ci_low": ["", "", "30.1"],
+        }
+    ).to_csv(folder / "tables" / "attitudes_by_role.csv", index=False)
+    model = pd.DataFrame(
+        {
+            "question": ["Question X", "Question X"],
+            "term": ["role[Chief executive]", "role[Medical director]"],
+            "odds_ratio": [0.57, 1.2],
+            "ci_low": [0.32, 0.8],
+        }
+    )
+    spec = tables.TableSpec(
+        stub="question", columns={"term": "Term", "odds_ratio": "Odds ratio", "ci_low": "CI low"}
+    )
+    (folder / "03_attitude_analysis.html").write_text(tables.to_html(model, spec), encoding="utf-8")
+    assert audit.audit_release(folder, RULE, enforce=True).leaks == []

@@ -224,6 +224,7 @@ class Source:
     people: bool
     marker: str = "*"
     extra_counts: tuple = ()  # columns counting people that are not named like counts
+    labels: dict = field(default_factory=dict)  # item or variable name -> question (normalised)
     keys: list[set] = field(default_factory=list)
     postings: dict = field(default_factory=lambda: defaultdict(set))
     columns: dict = field(default_factory=dict)  # normalised heading -> column
@@ -242,6 +243,7 @@ class Source:
         self.text_headings = {_norm(x) for c in text_cols for x in (c, heading(c), str(c).replace("_", " "))}
         for i, row in enumerate(self.table[text_cols].itertuples(index=False)):
             keys = {_norm(v) for v in row if str(v).strip()}
+            keys |= {self.labels[k] for k in keys if k in self.labels}  # item -> its question
             self.keys.append(keys)
             for k in keys:
                 self.postings[k].add(i)
@@ -331,9 +333,16 @@ def _map(printed: Printed, source: Source) -> list[tuple]:
                 continue
             if len(rows) == 1:
                 mapped.append((r, j, next(iter(rows)), col))
-            elif col is not None and len({source.table[col].iat[i] for i in rows}) == 1:
-                mapped.append((r, j, min(rows), col))  # several rows that print the same cell
-    return mapped
+            elif col is not None:
+                values = {str(source.table[col].iat[i]).strip() for i in rows}
+                if len(values) == 1 and _float(next(iter(values))) is not None:
+                    mapped.append((r, j, min(rows), col))  # several rows that print the same number
+    # A CSV cell is printed once per table: one that several printed cells map onto (rows of a
+    # model table that repeat the question, say) was not identified, and is not compared.
+    seen: dict = defaultdict(int)
+    for _, j, i, col in mapped:
+        seen[(i, col if col is not None else j)] += 1
+    return [m for m in mapped if seen[(m[2], m[3] if m[3] is not None else m[1])] == 1]
 
 
 def compare(
@@ -343,15 +352,18 @@ def compare(
     reprints none) and the problems found: a suppressed cell printed, a count printed
     differently, a count printed as suppressed, a wide table's number the CSV row does not
     publish; for a table that reprints no CSV and counts people by role, a count 1 .. upper."""
-    best, best_map = None, []
+    best, best_map, best_score = None, [], 0
     marker = str(rule.marker) if rule.marker is not None else "*"
     keys = {_norm(c) for row in printed.rows for c in row if _is_text(c, marker)}
     for source in sources.values():
         if not keys & source.values:
             continue  # no row of this CSV can be printed here
         mapped = _map(printed, source)
-        if len(mapped) > len(best_map):
-            best, best_map = source, mapped
+        agree, differ = _agreement(printed, source, mapped)
+        # a reprint agrees with its CSV on the numbers both print; a table that only shares row
+        # labels and a heading with a CSV (a model's n beside the table's n) does not
+        if agree > best_score and differ <= agree:
+            best, best_map, best_score = source, mapped, agree
     findings: list[Finding] = []
     if best is None:
         return None, _unmatched(printed, rule)
@@ -410,6 +422,27 @@ def compare(
     return best.name, findings
 
 
+def _agreement(printed: Printed, source: Source, mapped: list) -> tuple[int, int]:
+    """(cells printed as the CSV prints them, numbers printed differently) among ``mapped``."""
+    agree = differ = 0
+    for r, j, i, col in mapped:
+        shown = printed_number(printed.rows[r][j])
+        if col is None:
+            agree += shown is not None
+            continue
+        csv_text = str(source.table[col].iat[i]).strip()
+        if source.suppressed(i, col) or shown is None:
+            if source.suppressed(i, col) and shown is None:
+                agree += 1
+            else:
+                differ += 1  # a number against the marker, either way
+        elif _same(csv_text, shown, exact=col in source.counts):
+            agree += 1
+        else:
+            differ += 1
+    return agree, differ
+
+
 def _row_label(row: list[str], marker: str) -> str:
     texts = [c for c in row if _is_text(c, marker)]
     return (texts[0][:50] if texts else "").strip()
@@ -446,10 +479,19 @@ def sources(
     """Every published CSV indexed for matching; ``people``: the names of those that count people
     (checked), the others (records, codings) are matched only so that their reprints are known;
     ``counts_by_name``: columns counting people that are not named like counts, per CSV."""
+    read = {name: pd.read_csv(path, dtype=str, keep_default_na=False) for name, path in csvs.items()}
+    # a report labels an item's rows by its question (the codebook's, helpers.tables); a CSV
+    # may name the item only: the question of every item or variable a published table gives
+    labels = {}
+    for table in read.values():
+        key = next((c for c in ("item", "variable") if c in table.columns), None)
+        if key and "question" in table.columns:
+            labels.update(
+                {_norm(k): _norm(q) for k, q in zip(table[key], table["question"]) if str(q).strip()}
+            )
     out = {}
-    for name, path in csvs.items():
-        table = pd.read_csv(path, dtype=str, keep_default_na=False)
+    for name, table in read.items():
         if len(table):
             extra = tuple((counts_by_name or {}).get(name, ()))
-            out[name] = Source(name, table, name in people, marker, extra)
+            out[name] = Source(name, table, name in people, marker, extra, labels)
     return out
