@@ -68,6 +68,13 @@ def test_counts_and_identities():
     assert {k: c[k] for k in expected} == expected
     table = prisma.counts_table(c)
     assert list(table.columns) == ["data", "n"] and table["data"].tolist() == prisma.FIELDS
+    shown = prisma.counts_report_table(c)  # the report's words, the same numbers in the same order
+    assert list(shown.columns) == ["PRISMA 2020 step", "n"] and shown["n"].tolist() == table["n"].tolist()
+    assert shown["PRISMA 2020 step"].tolist()[9:11] == [
+        "Duplicate records removed",
+        "Records marked as ineligible by automation tools",
+    ]
+    assert shown["PRISMA 2020 step"].is_unique and set(prisma.FIELD_LABELS) == set(prisma.FIELDS)
     assert prisma.exclusion_reasons_table(c).values.tolist() == [["not empirical", 1], ["wrong setting", 1]]
     db = prisma.database_table(flow).set_index("database")
     # A: a:1, a:2, a:3 (a:3 only in A); B: a:1, a:2, b:3 (b:3 only here); C: a:1, c:2 (c:2 only here)

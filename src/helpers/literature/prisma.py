@@ -44,6 +44,36 @@ FIELDS = [
     "total_studies",
     "total_reports",
 ]
+# The PRISMA 2020 flow diagram's own wording for each field (the template's box texts), for
+# the report; the CSV keeps the field names the PRISMA2020 app reads.
+FIELD_LABELS = {
+    "previous_studies": "Studies included in the previous version of the review",
+    "previous_reports": "Reports of studies included in the previous version of the review",
+    "database_results": "Records identified from databases",
+    "database_specific_results": "Records identified, per database",
+    "register_results": "Records identified from registers",
+    "register_specific_results": "Records identified, per register",
+    "website_results": "Records identified from websites",
+    "organisation_results": "Records identified from organisations",
+    "citations_results": "Records identified by citation searching",
+    "duplicates": "Duplicate records removed",
+    "excluded_automatic": "Records marked as ineligible by automation tools",
+    "excluded_other": "Records removed for other reasons",
+    "records_screened": "Records screened (title and abstract)",
+    "records_excluded": "Records excluded at screening",
+    "dbr_sought_reports": "Reports sought for retrieval",
+    "dbr_notretrieved_reports": "Reports not retrieved",
+    "other_sought_reports": "Reports sought for retrieval (other methods)",
+    "other_notretrieved_reports": "Reports not retrieved (other methods)",
+    "dbr_assessed": "Reports assessed for eligibility",
+    "dbr_excluded": "Reports excluded, with reasons",
+    "other_assessed": "Reports assessed for eligibility (other methods)",
+    "other_excluded": "Reports excluded, with reasons (other methods)",
+    "new_studies": "New studies included in the review",
+    "new_reports": "Reports of new included studies",
+    "total_studies": "Total studies included in the review",
+    "total_reports": "Reports of total included studies",
+}
 STATUSES = (
     "duplicate_removed",
     "excluded_screening",
@@ -236,6 +266,12 @@ def check_prisma(c: dict) -> None:
 def counts_table(c: dict) -> pd.DataFrame:
     """The counts as a ``data,n`` table in the order of the PRISMA2020 template."""
     return pd.DataFrame({"data": FIELDS, "n": [c[f] for f in FIELDS]})
+
+
+def counts_report_table(c: dict) -> pd.DataFrame:
+    """The counts of :func:`counts_table` as the report shows them: each step in the PRISMA 2020
+    diagram's words, in the template's order."""
+    return pd.DataFrame({"PRISMA 2020 step": [FIELD_LABELS[f] for f in FIELDS], "n": [c[f] for f in FIELDS]})
 
 
 def database_table(flow: pd.DataFrame) -> pd.DataFrame:
