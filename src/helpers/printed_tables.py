@@ -27,6 +27,7 @@ docs/disclosure.md.
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 from collections import defaultdict
@@ -47,10 +48,16 @@ ROLE_WORDS = ("chief executive", "medical director", "clinical director", "direc
 COUNT_HEADINGS = {"n", "count", "respondents", "participants", "number", "people"}
 
 
+@functools.lru_cache(maxsize=65536)
+def _norm_text(text: str) -> str:
+    return " ".join(text.replace("\u2212", "-").replace("\xa0", " ").split()).lower()
+
+
 def _norm(text) -> str:
-    return " ".join(str(text).replace("\u2212", "-").replace("\xa0", " ").split()).lower()
+    return _norm_text(str(text))
 
 
+@functools.lru_cache(maxsize=65536)
 def printed_number(text: str) -> tuple[float, int] | None:
     """(value, decimals) of a printed number ("1,234", "60%", "60% (56 to 65)", "−0.5"), or None."""
     found = _NUMBER.match(_norm(text))
@@ -233,6 +240,7 @@ class Source:
     values: set = field(default_factory=set)  # every text cell, normalised (group names ...)
 
     def __post_init__(self):
+        self.cells = {c: [str(v).strip() for v in self.table[c]] for c in self.table.columns}
         numeric = _numeric_columns(self.table, self.marker)
         self.counts = (set(disclosure.count_columns(self.table)) | set(self.extra_counts)) & numeric
         for col in self.table.columns:
@@ -261,7 +269,7 @@ class Source:
         return out
 
     def suppressed(self, i: int, col: str) -> bool:
-        return str(self.table.iat[i, self.table.columns.get_loc(col)]).strip() in ("", self.marker)
+        return self.cells[col][i] in ("", self.marker)
 
 
 def _numeric_columns(table: pd.DataFrame, marker: str) -> set:
@@ -291,6 +299,7 @@ def _same(csv_text: str, printed: tuple[float, int], exact: bool) -> bool:
     return abs(value - x) <= 0.5 * 10**-decimals + 1e-9  # rounded half up or half to even
 
 
+@functools.lru_cache(maxsize=65536)
 def _is_text(cell: str, marker: str) -> bool:
     return printed_number(cell) is None and _norm(cell) not in MISSING and cell.strip() != marker
 
@@ -334,7 +343,7 @@ def _map(printed: Printed, source: Source) -> list[tuple]:
             if len(rows) == 1:
                 mapped.append((r, j, next(iter(rows)), col))
             elif col is not None:
-                values = {str(source.table[col].iat[i]).strip() for i in rows}
+                values = {source.cells[col][i] for i in rows}
                 if len(values) == 1 and _float(next(iter(values))) is not None:
                     mapped.append((r, j, min(rows), col))  # several rows that print the same number
     # A CSV cell is printed once per table: one that several printed cells map onto (rows of a
@@ -380,7 +389,7 @@ def compare(
             ]
             if shown is None or not suppressed:
                 continue
-            published = [best.table[c].iat[i] for c in best.columns.values() if not best.suppressed(i, c)]
+            published = [best.cells[c][i] for c in best.columns.values() if not best.suppressed(i, c)]
             if not any(_same(str(v), shown, exact=False) for v in published):
                 findings.append(
                     Finding(
@@ -393,7 +402,7 @@ def compare(
                     )
                 )
             continue
-        csv_text = str(best.table[col].iat[i]).strip()
+        csv_text = best.cells[col][i]
         where_csv = f"{best.name}.csv row {i + 1}, {col}"
         if best.suppressed(i, col):
             if shown is not None:
@@ -430,7 +439,7 @@ def _agreement(printed: Printed, source: Source, mapped: list) -> tuple[int, int
         if col is None:
             agree += shown is not None
             continue
-        csv_text = str(source.table[col].iat[i]).strip()
+        csv_text = source.cells[col][i]
         if source.suppressed(i, col) or shown is None:
             if source.suppressed(i, col) and shown is None:
                 agree += 1
