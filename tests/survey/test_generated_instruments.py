@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from helpers import disclosure, numbers, paths, plots
+from helpers import disclosure, numbers, paths, plots, publication
 from helpers.survey import attitudes as A
 from helpers.survey import cleaning, inputs
 from helpers.survey import multiple_response as M
@@ -61,6 +61,7 @@ def analyse(seed: int, folder, draw: bool = True, models: bool = False, max_batt
     covariates = A.covariates_from_codebook(codebook)
     rule = rule_for(seed)
     raw = A.by_role(clean, items)
+    design = publication.design_of(clean, rule)  # which role groups are published (notebook 03)
     by_role, log = A.protect_by_role(raw, rule)
     tidy = A.tidy_numbers(by_role)
     check_percentages_match_counts(tidy, seed)
@@ -100,10 +101,10 @@ def analyse(seed: int, folder, draw: bool = True, models: bool = False, max_batt
         assert disclosure.violations(table, rule=rule.rule, min_count=rule.min_count, marker=None).empty, seed
     if draw:  # as notebook 03 draws them: from the protected table
         for names in A.batteries(items).values():
-            plots.diverging_likert(by_role, names, list(items[names[0]].levels), groups=A.ROLES, ncols=2,
+            plots.diverging_likert(by_role, names, list(items[names[0]].levels), groups=design.groups() or [A.ALL], ncols=2,
                                    min_n=rule.min_count, top=len(items[names[0]].positive))  # fmt: skip
         for name in A.single_items(items):
-            plots.diverging_likert(by_role, [name], list(items[name].levels), groups=[A.ALL, *A.ROLES],
+            plots.diverging_likert(by_role, [name], list(items[name].levels), groups=[A.ALL, *design.groups()],
                                    rows="group", top=len(items[name].positive), min_n=rule.min_count)  # fmt: skip
         if note is None:
             plots.then_vs_now(A.then_vs_now_chart_table(by_role, reference))
