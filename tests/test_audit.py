@@ -496,3 +496,43 @@ def test_positive_levels_are_the_one_run_that_sums_to_n_agree():
     assert audit._positive_levels(block([["0", "0", "0", "6", "6"], ["", "1", "20", "2", "4"]]), levels) == [
         "n_4"
     ]
+
+
+def test_weighted_role_tests_are_withheld_where_the_role_table_has_suppressed_cells():
+    """The Rao-Scott statistics follow protect_role_tests' rule: an item whose published role x
+    answer table has a suppressed cell gets no weighted test; the others keep theirs, and the
+    p-values are adjusted again (Holm) over the published ones only."""
+    safe = _block([[10, 30, 20], [12, 20, 40], [25, 30, 13], [18, 22, 35]], item="safe")
+    risky = _block(TRUE, item="risky")  # cells of 1, 2 and 3: suppressed at threshold 5
+    rule = disclosure.Rule("threshold", 5, None)
+    protected, _ = attitudes.protect_by_role(pd.concat([safe, risky], ignore_index=True), rule)
+    tests = pd.DataFrame(
+        {"item": ["safe", "risky"], "n": [275, 254], "chi2": [20.1, 70.2], "F": [6.0, 21.0], "p_value": [0.01, 0.02],
+         "p_holm": [0.02, 0.02]}
+    )  # fmt: skip
+    out = attitudes.protect_design_role_tests(tests, protected, rule)
+    assert out["grouping"].tolist() == ["role x answer", "withheld: suppressed cells"]
+    assert out.loc[0, ["chi2", "F", "p_value"]].tolist() == [20.1, 6.0, 0.01]
+    assert out.loc[1, ["chi2", "F", "p_value"]].isna().all() and out.loc[1, "n"] == 254
+    assert out.loc[0, "p_holm"] == 0.01 and np.isnan(out.loc[1, "p_holm"])  # one published test: unadjusted
+
+
+def test_weighted_role_tests_fall_back_to_agree_or_not_where_those_counts_are_published():
+    """One 'Disagree' of 1 is suppressed, every role's n_agree and n_valid are published: the
+    weighted test published is the role x (agree / not) one given as ``coarse``."""
+    coarse_only = _block([[1, 30, 20], [12, 20, 40], [25, 30, 13], [18, 22, 35]], item="coarse")
+    rule = disclosure.Rule("threshold", 5, None)
+    protected, _ = attitudes.protect_by_role(coarse_only, rule)
+    roles = protected[protected["group_type"] == "role"]
+    assert roles["n_1"].isna().any() and roles[["n_agree", "n_valid"]].notna().all().all()
+    full = pd.DataFrame(
+        {"item": ["coarse"], "chi2": [30.0], "F": [9.0], "p_value": [0.001], "p_holm": [0.001]}
+    )
+    coarse = pd.DataFrame(
+        {"item": ["coarse"], "chi2": [12.5], "F": [4.0], "p_value": [0.03], "p_holm": [0.03]}
+    )
+    out = attitudes.protect_design_role_tests(full, protected, rule, coarse=coarse)
+    assert out["grouping"].tolist() == ["role x agree"]
+    assert out.loc[0, ["chi2", "F", "p_value", "p_holm"]].tolist() == [12.5, 4.0, 0.03, 0.03]
+    without = attitudes.protect_design_role_tests(full, protected, rule)  # no coarse tests given
+    assert without["grouping"].tolist() == ["withheld: suppressed cells"] and without["F"].isna().all()

@@ -266,3 +266,28 @@ def test_demo_organisations_are_plausible_nhs_bodies():
         assert table.loc[table["role"] == role, "org"].is_unique
     size = table["org"].value_counts()
     assert 100 <= len(size) <= 160 and size.mean() > 2.5 and size.max() >= 8
+
+
+def test_design_role_tests_agree_only_is_pearson_on_role_by_agree_with_equal_weights():
+    """With every weight 1 and no clusters, the Rao-Scott X^2 of role x (agree / not) is
+    Pearson's chi-square of that table (scipy.stats.chi2_contingency, no continuity correction)."""
+    from scipy.stats import chi2_contingency
+
+    from helpers.survey import attitudes
+
+    levels = ["Disagree", "Neutral", "Agree", "Strongly agree"]
+    answers = {  # role -> counts of each level
+        "Chief executive": [5, 3, 10, 2],
+        "Medical director": [8, 6, 4, 2],
+        "Clinical director": [12, 5, 6, 1],
+        "Directorate manager": [3, 2, 12, 9],
+    }
+    rows = [(role, lv) for role, counts in answers.items() for lv, k in zip(levels, counts) for _ in range(k)]
+    clean = pd.DataFrame(rows, columns=["role", "q"])
+    clean["q"] = pd.Categorical(clean["q"], categories=levels, ordered=True)
+    item = attitudes.Item("q", "Q?", tuple(levels), ("Agree", "Strongly agree"))
+    out = attitudes.design_role_tests(clean, {"q": item}, pd.Series(1.0, index=clean.index), agree_only=True)
+    agree = [[c[2] + c[3], c[0] + c[1]] for c in answers.values()]
+    expected = chi2_contingency(agree, correction=False)
+    assert out.loc[0, "chi2"] == pytest.approx(expected.statistic, rel=1e-9)
+    assert out.loc[0, "dof"] == 3 and out.loc[0, "n"] == 90

@@ -29,6 +29,7 @@ from helpers.survey.attitudes.descriptives import (  # noqa: F401
     distribution_for_chart,
     protect_by_role,
     protect_counts,
+    protect_design_role_tests,
     protect_role_tests,
     roles_as_columns,
     suppression_summary,

@@ -532,23 +532,16 @@ def protect_role_tests(
     combined, :meth:`helpers.publication.RoleDesign.groups`)."""
     out = tests.copy()
     out["grouping"] = "role x answer"
-    blocks = {item: b for item, b in protected.groupby("item", sort=False)}
+    unsafe = _items_not_testable(protected, rule, groups)
     for i, row in out.iterrows():
-        block = blocks.get(row["item"])
-        if block is None:
+        if row["item"] not in unsafe:
             continue
-        roles = block[block["group_type"] == "role"] if groups is None else block[block["group"].isin(groups)]
-        if groups is not None and len(roles) < len(groups):  # a group left out for this item
+        roles = unsafe[row["item"]]
+        if roles is None:  # a group left out for this item
             for col in ROLE_TEST_STATISTICS:
                 if col in out:
                     out.at[i, col] = np.nan
             out.at[i, "grouping"] = "withheld: a group with too few answers"
-            continue
-        lcols = [
-            c for c in block.columns if c.startswith("n_") and c[2:].isdigit() and block[c].notna().any()
-        ]
-        cells = roles[["n_valid", *lcols]]
-        if not (cells.isna() | (cells.astype(str) == str(rule.marker))).any().any():
             continue
         for col in ROLE_TEST_STATISTICS:
             if col in out:
@@ -575,7 +568,12 @@ def protect_role_tests(
             if col in out:
                 out.at[i, col] = value
         out.at[i, "grouping"] = "role x agree (published counts)"
-    for src, dst in (("p_chi2", f"p_{adjust}"), ("kw_p", f"kw_p_{adjust}")):
+    return _adjust_published(out, (("p_chi2", f"p_{adjust}"), ("kw_p", f"kw_p_{adjust}")), adjust)
+
+
+def _adjust_published(out: pd.DataFrame, pairs, adjust: str) -> pd.DataFrame:
+    """p-values adjusted again across items, over the tests still published."""
+    for src, dst in pairs:
         if src in out and dst in out:
             p = pd.to_numeric(out[src], errors="coerce")
             adjusted = pd.Series(np.nan, index=out.index)
@@ -583,3 +581,79 @@ def protect_role_tests(
                 adjusted[p.notna()] = stats.adjust_pvalues(p[p.notna()], adjust)
             out[dst] = adjusted
     return out
+
+
+def _items_not_testable(
+    protected: pd.DataFrame, rule: disclosure.Rule, groups: Sequence[str] | None
+) -> dict[str, pd.DataFrame | None]:
+    """Items whose published role x answer table has a suppressed cell -> their published group
+    rows (None: a group of ``groups`` is not published for the item at all)."""
+    out: dict[str, pd.DataFrame | None] = {}
+    for item, block in protected.groupby("item", sort=False):
+        roles = block[block["group_type"] == "role"] if groups is None else block[block["group"].isin(groups)]
+        if groups is not None and len(roles) < len(groups):
+            out[item] = None
+            continue
+        lcols = [
+            c for c in block.columns if c.startswith("n_") and c[2:].isdigit() and block[c].notna().any()
+        ]
+        cells = roles[["n_valid", *lcols]]
+        if (cells.isna() | (cells.astype(str) == str(rule.marker))).any().any():
+            out[item] = roles
+    return out
+
+
+DESIGN_TEST_STATISTICS = (
+    "chi2",
+    "delta_mean",
+    "first_order_chi2",
+    "p_first_order",
+    "F",
+    "ndf",
+    "ddf",
+    "p_value",
+)
+
+
+def protect_design_role_tests(
+    tests: pd.DataFrame,
+    protected: pd.DataFrame,
+    rule: disclosure.Rule,
+    adjust: str = "holm",
+    groups: Sequence[str] | None = None,
+    coarse: pd.DataFrame | None = None,
+) -> pd.DataFrame:
+    """The weighted (Rao-Scott) role tests as published, by :func:`protect_role_tests`' rule.
+
+    The Rao-Scott chi-square is the Pearson statistic of the weighted table; with weights raked
+    to published margins (role among them) a reader can reweight completions of the suppressed
+    cells and keep those that reproduce it, the attack the unweighted chi-square allowed. So, for
+    an item whose published role x answer table has a suppressed cell: the test of ``coarse``
+    (the same tests with ``agree_only``: role x agree / not, a table whose counts are all
+    published) where every group's n_agree and n_valid are published (``grouping`` "role x
+    agree"), else withheld. p adjusted again over what is published."""
+    out = tests.copy()
+    out["grouping"] = "role x answer"
+    unsafe = _items_not_testable(protected, rule, groups)
+    coarser = {} if coarse is None else {r["item"]: r for _, r in coarse.iterrows()}
+    for i, row in out.iterrows():
+        item = row["item"]
+        if item not in unsafe:
+            continue
+        roles = unsafe[item]
+        usable = (
+            roles is not None
+            and item in coarser
+            and pd.to_numeric(roles["n_agree"], errors="coerce").notna().all()
+            and pd.to_numeric(roles["n_valid"], errors="coerce").notna().all()
+        )
+        for col in DESIGN_TEST_STATISTICS:
+            if col in out:
+                out.at[i, col] = coarser[item][col] if usable else np.nan
+        if usable:
+            out.at[i, "grouping"] = "role x agree"
+        elif roles is None:
+            out.at[i, "grouping"] = "withheld: a group with too few answers"
+        else:
+            out.at[i, "grouping"] = "withheld: suppressed cells"
+    return _adjust_published(out, (("p_value", f"p_{adjust}"),), adjust)

@@ -68,6 +68,7 @@ def design_role_tests(
     psu: str | None = None,
     roles: Sequence[str] = ROLES,
     adjust: str = "holm",
+    agree_only: bool = False,
 ) -> pd.DataFrame:
     """The role test of the weighted (and clustered) analysis: per item, the Rao-Scott adjusted
     Pearson chi-square of role group x answer level (:func:`.design.rao_scott`) over the
@@ -78,7 +79,9 @@ def design_role_tests(
     (mean generalised design effect), chi2_first and p_first (first-order correction), F, ndf,
     ddf and p_value (second order, F reference: R's ``svychisq`` default, the p reported) and
     ``p_<adjust>`` (``p_value`` adjusted across items). Respondents outside ``roles`` are outside the
-    domain (their PSUs still count)."""
+    domain (their PSUs still count). ``agree_only``: the test of role x (a positive level / another
+    level) instead of role x answer level (the coarser table whose counts are all published where
+    the full one has suppressed cells: :func:`.descriptives.protect_design_role_tests`)."""
     from helpers.survey.attitudes.design import rao_scott
 
     weights = pd.Series(weights).dropna()
@@ -89,7 +92,12 @@ def design_role_tests(
     w = weights.to_numpy(dtype=float)
     rows = []
     for name in items:
-        rs = rao_scott(role, d[name].astype(object), w, psu=cluster)
+        answer = d[name].astype(object)
+        if agree_only:
+            answer = answer.where(
+                answer.isna(), answer.isin(items[name].positive).map({True: "agree", False: "not"})
+            )
+        rs = rao_scott(role, answer, w, psu=cluster)
         rows.append(
             {
                 "item": name,
