@@ -526,13 +526,13 @@ def test_weighted_role_tests_fall_back_to_agree_or_not_where_those_counts_are_pu
     roles = protected[protected["group_type"] == "role"]
     assert roles["n_1"].isna().any() and roles[["n_agree", "n_valid"]].notna().all().all()
     full = pd.DataFrame(
-        {"item": ["coarse"], "chi2": [30.0], "F": [9.0], "p_value": [0.001], "p_holm": [0.001]}
+        {"item": ["coarse"], "chi2": [30.0], "dof": [6], "F": [9.0], "p_value": [0.001], "p_holm": [0.001]}
     )
     coarse = pd.DataFrame(
-        {"item": ["coarse"], "chi2": [12.5], "F": [4.0], "p_value": [0.03], "p_holm": [0.03]}
+        {"item": ["coarse"], "chi2": [12.5], "dof": [3], "F": [4.0], "p_value": [0.03], "p_holm": [0.03]}
     )
     out = attitudes.protect_design_role_tests(full, protected, rule, coarse=coarse)
     assert out["grouping"].tolist() == ["role x agree"]
-    assert out.loc[0, ["chi2", "F", "p_value", "p_holm"]].tolist() == [12.5, 4.0, 0.03, 0.03]
+    assert out.loc[0, ["chi2", "dof", "F", "p_value", "p_holm"]].tolist() == [12.5, 3, 4.0, 0.03, 0.03]
     without = attitudes.protect_design_role_tests(full, protected, rule)  # no coarse tests given
     assert without["grouping"].tolist() == ["withheld: suppressed cells"] and without["F"].isna().all()

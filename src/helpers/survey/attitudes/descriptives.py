@@ -605,6 +605,7 @@ def _items_not_testable(
 
 DESIGN_TEST_STATISTICS = (
     "chi2",
+    "dof",
     "delta_mean",
     "first_order_chi2",
     "p_first_order",
