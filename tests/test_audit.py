@@ -534,5 +534,6 @@ def test_weighted_role_tests_fall_back_to_agree_or_not_where_those_counts_are_pu
     out = attitudes.protect_design_role_tests(full, protected, rule, coarse=coarse)
     assert out["grouping"].tolist() == ["role x agree"]
     assert out.loc[0, ["chi2", "dof", "F", "p_value", "p_holm"]].tolist() == [12.5, 3, 4.0, 0.03, 0.03]
+    assert out.to_csv(index=False).splitlines()[1].startswith("coarse,12.5,3,4.0,")  # dof whole, not 3.0
     without = attitudes.protect_design_role_tests(full, protected, rule)  # no coarse tests given
     assert without["grouping"].tolist() == ["withheld: suppressed cells"] and without["F"].isna().all()

@@ -657,4 +657,6 @@ def protect_design_role_tests(
             out.at[i, "grouping"] = "withheld: a group with too few answers"
         else:
             out.at[i, "grouping"] = "withheld: suppressed cells"
+    if "dof" in out:  # whole numbers, blank where withheld (not 3.0)
+        out["dof"] = pd.to_numeric(out["dof"], errors="coerce").round().astype("Int64")
     return _adjust_published(out, (("p_value", f"p_{adjust}"),), adjust)
