@@ -180,3 +180,20 @@ def test_data_dictionary_lists_the_columns_and_the_answered_counts(codebook):
     assert table.loc["sources", "source_column"] == "N_1, N_2, N_3"
     assert table.loc["sources"].iloc[-3:].tolist() == [4, 0, 1]  # answered, non-substantive, missing
     assert table.loc["channels", "source_column"] == "CH"
+
+
+def test_the_published_mentions_tables_of_a_codebook(codebook):
+    """Notebook 03's section: every tick-all question of the codebook, in its order, protected,
+    with percentages at one decimal (2 of 3 respondents = 66.7)."""
+    assert [v.name for v in M.variables(codebook)] == ["sources", "channels"]
+    clean = clean_survey(export(), codebook, {"duplicate_keys": []}, "export.csv").clean
+    table = M.published(clean, codebook.variables["channels"], disclosure.Rule("threshold", 1, marker=None))
+    assert table["pct_respondents"].tolist() == [50.0, 75.0, 50.0]
+    three = clean.iloc[:3]  # r1 (a, b), r2 (b), r3 (nothing): base 2
+    small = M.published(three, codebook.variables["channels"], disclosure.Rule("threshold", 1, marker=None))
+    assert small["n_base"].tolist() == [2, 2, 2] and small["pct_respondents"].tolist() == [50.0, 100.0, 0.0]
+    r1_r2_r4 = clean.iloc[[0, 1, 3]]  # base 3: Email 2, Intranet 3, Meetings 1
+    shares = M.published(
+        r1_r2_r4, codebook.variables["channels"], disclosure.Rule("threshold", 1, marker=None)
+    )
+    assert shares["pct_respondents"].tolist() == [66.7, 100.0, 33.3]

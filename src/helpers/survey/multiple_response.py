@@ -17,6 +17,18 @@ from helpers.survey.cleaning import option_column
 from helpers.survey.codebook import Variable
 
 COLUMNS = ["option", "n_mentions", "n_base", "pct_respondents"]
+SKIPPED = "*Skipped for this instrument: the codebook declares no tick-all (`multiple`) question.*"
+
+
+def variables(codebook) -> list[Variable]:
+    """The codebook's tick-all-that-apply questions, in its order."""
+    return [v for v in codebook.variables.values() if v.type == "multiple"]
+
+
+def published(clean: pd.DataFrame, var: Variable, rule: disclosure.Rule) -> pd.DataFrame:
+    """The mentions table of ``var`` as published: protected by ``rule``, percentages at the
+    published precision (:mod:`helpers.numbers`)."""
+    return numbers.round_table(protect(mentions(clean, var), rule), {"pct_respondents": "table_percentage"})
 
 
 def mentions(clean: pd.DataFrame, var: Variable) -> pd.DataFrame:
