@@ -253,8 +253,8 @@ def render(reports: Path, records: list[dict], now: str, git: dict) -> str:
         f"<style>{CSS}</style></head><body>",
         "<h1>Doctors and managers in the NHS: the study at a glance</h1>",
         "<p>How NHS doctors and managers see each other and their roles: a rapid review, a web survey of "
-        "chief executives, medical directors, clinical directors and directorate managers, interviews and a "
-        "focus group, brought together for a findings seminar.</p>",
+        "chief executives, medical directors, clinical directors and directorate managers, interviews and "
+        "focus groups, brought together for a findings seminar.</p>",
     ]
     data_dirs = sorted({str(r["parameters"].get("data_dir")) for r in records})
     synthetic = [d for d in data_dirs if d and (Path(d) / "SYNTHETIC.md").is_file()]
