@@ -45,7 +45,7 @@ CHECKLISTS: tuple[tuple[str, str, tuple[tuple[str, str, str | None], ...]], ...]
             (
                 "13",
                 "Questionnaires submitted with an atypical timestamp",
-                f"{CLEAN}#Speeders-and-straight-liners",
+                f"{CLEAN}#Speeders,-straight-liners-and-identical-answers",
             ),
             (
                 "14",
