@@ -176,7 +176,9 @@ def test_attitude_stage_uses_organisations_as_psus_and_publishes_none(workspace,
     html = (workspace / "reports/03_attitude_analysis.html").read_text(encoding="utf-8")
     assert "organisations as primary sampling units" in html
     tests = pd.read_csv(workspace / "reports/tables/attitudes_weighted_role_tests.csv")
-    assert tests["ddf"].notna().all() and (tests["n"] > 400).all()
+    published = ~tests["grouping"].str.startswith("withheld")  # none where a role cell is suppressed
+    assert published.sum() >= 10 and tests.loc[published, "ddf"].notna().all() and (tests["n"] > 400).all()
+    assert tests.loc[~published, "ddf"].isna().all()
     sensitivity = pd.read_csv(workspace / "reports/tables/attitudes_sensitivity.csv")
     assert set(sensitivity.loc[sensitivity["rule"] == "weighted", "roles_differ"]) <= {"yes", "no"}
     for path in (workspace / "reports").rglob("*"):
