@@ -89,7 +89,7 @@ def analyse(seed: int, folder, draw: bool = True, models: bool = False, max_batt
     marked, _ = A.protect_by_role(raw, disclosure.Rule(rule.rule, rule.min_count, marker="*"))
     sheets = A.workbook_sheets({"by_role": marked, "role_tests": tests, "scale_reliability": reliability,
                                 "scales_by_role": scales_by_role, "then_vs_now": then_now}, rule, covariates)  # fmt: skip
-    for var in codebook.of_type("multiple"):  # tick-all questions (plain CSV and XLSX layouts)
+    for var in codebook.of_type("multiple"):  # tick-all questions (JISC, plain CSV and XLSX layouts)
         counted = M.mentions(clean, var)
         base = clean[[f"{var.name}__{c}" for c in var.labels]].notna().any(axis=1).sum()
         assert (counted["n_base"] == base).all() and counted["n_mentions"].le(base).all(), seed
@@ -199,3 +199,53 @@ def test_each_layout_is_read_as_its_platform(tmp_path, layout):
     export, codebook = inputs.load(folder)
     expected = {"qualtrics-text": "qualtrics"}.get(layout, layout)
     assert export.platform == expected
+
+
+@pytest.mark.parametrize(("seed", "unticked"), [(11, ""), (18, ""), (4, "0")])
+def test_jisc_layout_writes_grids_and_tick_all_as_0_1_columns(tmp_path, seed, unticked):
+    """JISC Online Surveys exports a grid as an empty question column then one 0/1 column per
+    statement and answer (``Q5_1_a_1``), a tick-all question as one 0/1 column per option
+    (``Q8_1``), some surveys with blanks for boxes not ticked (input-formats.md 1.3): the
+    generated JISC export does, its codebook declares them with ``columns``, and cleaning gives
+    each grid item the answer drawn for it."""
+    inst = S.random_instrument(seed, max_battery_items=2)
+    folder = S.write_instrument(inst, tmp_path, "jisc")
+    export, codebook = inputs.load(folder)
+    grid_items = [v for v in codebook.likert_items if v.battery]
+    drawn_items = [n for n, v in inst.codebook["variables"].items() if v.get("battery")]
+    assert [v.name for v in grid_items] == drawn_items and (len(drawn_items) > 0) == (seed != 4)
+    for var in grid_items:
+        assert var.one_hot and var.source == f"[{var.name}]"
+        original = inst.codebook["variables"][var.name]["source"]  # Q5_2: grid 5, statement 2
+        grid, statement = original.split("_")
+        letters = "abcdefghijklmnop"[: len(var.value_labels)]
+        assert list(var.columns) == list(var.value_labels)
+        assert list(var.columns.values()) == [f"{grid}_{statement}_{x}_1" for x in letters]
+        assert export.data[grid].eq("").all()  # the grid's own column, empty as in real exports
+        first_code, first_column = next(iter(var.columns.items()))  # the key file names each column
+        assert export.questions[
+            first_column
+        ] == f"For each statement ({var.battery.replace('_', ' ')}): - " + (
+            f"{var.question} - {var.value_labels[first_code]}"
+        )
+        ticks = export.data[list(var.columns.values())]
+        assert set(ticks.stack()) <= {"1", unticked} and ticks.eq("1").sum(axis=1).le(1).all()
+    (tick_all,) = codebook.of_type("multiple")
+    assert list(tick_all.columns.values()) == [
+        f"{c.rsplit('_', 1)[0]}_{k}" for k, c in tick_all.columns.items()
+    ]
+    assert set(export.data[list(tick_all.columns.values())].stack()) == {"1", unticked}
+    result = cleaning.clean_survey(
+        export.data, codebook, S.settings_for("jisc", inst.codebook), export.source
+    )
+    kept = inst.responses[(inst.responses["status"] == "0") & (inst.responses["progress"] == "100")]
+    kept.index = export.data.index  # the export's rows (source_row 2, 3, ...) in the drawn order
+    kept = kept.drop(result.exclusions["source_row"])  # the clean rows, in the export's order
+    assert len(kept) == len(result.clean) > 0
+    for var in grid_items:
+        drawn = kept[inst.codebook["variables"][var.name]["source"]].map(var.value_labels)
+        decoded = result.clean[var.name].astype(object)
+        if var.scale.non_substantive:
+            decoded = decoded.fillna(result.clean[f"{var.name}_nonsub"].astype(object))
+        assert decoded.notna().sum() > len(decoded) // 2, var.name
+        assert decoded.fillna("").tolist() == drawn.fillna("").tolist(), var.name

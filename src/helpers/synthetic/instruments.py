@@ -11,8 +11,10 @@ groups of 0-3 people or many, groups where everyone gives the top answer (100%) 
 :func:`random_instrument` draws the instrument (codebook as a dict, answers as codes);
 :func:`write_instrument` writes ``<folder>/survey/codebook.yaml`` and the export in one of
 :data:`LAYOUTS`: Qualtrics (numeric values, choice text, legacy two-row header), SurveyMonkey
-(two header rows, answer text), JISC Online Surveys (coded results file with its key file),
-plain CSV and XLSX. Everything is synthetic (e-mails at example.org).
+(two header rows, answer text), JISC Online Surveys (coded results file with its key file:
+batteries as grids of one-hot 0/1 columns and a tick-all question as 0/1 columns, as JISC
+exports them), plain CSV and XLSX (categoricals one-hot, a tick-all question). Everything is
+synthetic (e-mails at example.org).
 """
 
 from __future__ import annotations
@@ -453,16 +455,15 @@ def write_instrument(inst: Instrument, folder: str | Path, layout: str) -> Path:
         keep = (resp["status"] == "0") & (resp["progress"] == "100")
         meta = pd.DataFrame({"URN": [f"651771-651762-{66577157 + i}" for i in range(len(resp))]})
         done = pd.DataFrame({"CompletionDate": stamp(resp["ended"], "%Y-%m-%d")})
+        body, key = _jisc_columns(inst, cb, body)
         table = pd.concat([meta, body, done], axis=1)[keep.to_numpy()]
         base = f"results-for-generated-{inst.seed}-2026-03-30-1200"
         path = out / f"{base}.en.csv"
         _write_csv(path, [list(table.columns)] + table.astype(str).values.tolist())
-        key = [["URN", "Unique Response Number"]]
-        for c in question_cols:
-            key.append([c, inst.questions[c]])
-            key += [[str(k), str(v)] for k, v in _column_labels(inst, c).items()]
-        key.append(["CompletionDate", "Submission date"])
-        _write_csv(out / f"{base}-key.en.csv", key)
+        _write_csv(
+            out / f"{base}-key.en.csv",
+            [["URN", "Unique Response Number"], *key, ["CompletionDate", "Submission date"]],
+        )
         cb["metadata"] = {"response_id": "URN"}
         cb.pop("identifiers", None)
         cb["survey"]["export"] = path.name
@@ -517,6 +518,61 @@ TICK_ALL = ("multi_channels", "How do you hear about the board's decisions? (tic
             {"1": "Email", "2": "Intranet", "3": "Meetings", "4": "Word of mouth"})  # fmt: skip
 
 
+def _ticked_options(inst: Instrument, n: int) -> np.ndarray:
+    """The tick-all question's answers: ``n`` rows, one 0/1 column per option, seeded."""
+    rng = np.random.default_rng(inst.seed + 7)
+    labels = TICK_ALL[2]
+    return rng.random((n, len(labels))) < rng.uniform(0.1, 0.9, size=len(labels))
+
+
+def _jisc_columns(inst: Instrument, cb: dict, body: pd.DataFrame) -> tuple[pd.DataFrame, list[list[str]]]:
+    """The coded results columns and key rows of JISC Online Surveys, as its real exports have
+    them (../shared/reference/input-formats.md 1.3): a single-answer question is one column of
+    codes (``Q3``, key: the question, then its code rows); a battery is a grid, an empty
+    ``Q5`` column then one 0/1 column per statement and answer, ``Q5_<statement>_<letter>_1``
+    (key: ``Q5_2_a`` with the statement, then ``"1"`` with the answer's label), no box ticked
+    for a blank answer; the tick-all question is one 0/1 column per option, ``Q9_<code>``.
+    Some exports write blanks instead of 0 for boxes not ticked (the data owners report it):
+    a seeded half of the generated instruments do. The codebook's variables follow: grid items
+    and the tick-all question are declared with ``columns: {code: column}``."""
+    rng = np.random.default_rng(inst.seed + 11)
+    unticked = "" if rng.random() < 0.5 else "0"
+    by_source = {spec["source"]: spec for spec in cb["variables"].values() if "source" in spec}
+    out: dict[str, pd.Series] = {}
+    key: list[list[str]] = []
+    for c in body.columns:
+        spec = by_source.get(c)
+        if spec is None or "battery" not in spec or "_" not in c:  # a single-answer column
+            out[c] = body[c]
+            key.append([c, inst.questions[c]])
+            key += [[str(k), str(v)] for k, v in _column_labels(inst, c).items()]
+            continue
+        grid, statement = c.split("_", 1)
+        if grid not in out:
+            out[grid] = pd.Series("", index=body.index)
+            key.append([grid, f"For each statement ({spec['battery'].replace('_', ' ')}):"])
+        answers = body[c].astype(str).str.strip()
+        spec.pop("source")
+        spec["columns"] = {}
+        for letter, (code, label) in zip("abcdefghijklmnop", _column_labels(inst, c).items()):
+            column = f"{grid}_{statement}_{letter}_1"
+            spec["columns"][str(code)] = column
+            out[column] = (answers == str(code)).map({True: "1", False: unticked})
+            key += [[f"{grid}_{statement}_{letter}", inst.questions[c]], ["1", str(label)]]
+    number = 1 + max(int(c[1:].split("_")[0]) for c in body.columns)
+    name, question, labels = TICK_ALL
+    ticked = _ticked_options(inst, len(body))
+    spec = {"type": "multiple", "question": question, "labels": dict(labels), "columns": {}}
+    key.append([f"Q{number}", question])
+    for j, (code, label) in enumerate(labels.items()):
+        column = f"Q{number}_{code}"
+        spec["columns"][code] = column
+        out[column] = pd.Series(np.where(ticked[:, j], "1", unticked), index=body.index)
+        key.append([code, label])
+    cb["variables"][name] = spec
+    return pd.DataFrame(out, index=body.index), key
+
+
 def _tick_boxes(inst: Instrument, cb: dict, body: pd.DataFrame) -> pd.DataFrame:
     """Plain CSV and XLSX exports carry the tick-box types: each categorical variable as one
     0/1 column per code (a one-hot grid, ``columns:`` in the codebook: no box ticked for an
@@ -532,8 +588,7 @@ def _tick_boxes(inst: Instrument, cb: dict, body: pd.DataFrame) -> pd.DataFrame:
         for code, column in spec["columns"].items():
             body[column] = (answers == str(code)).astype(int).astype(str)
     name, question, labels = TICK_ALL
-    rng = np.random.default_rng(inst.seed + 7)
-    ticked = rng.random((len(body), len(labels))) < rng.uniform(0.1, 0.9, size=len(labels))
+    ticked = _ticked_options(inst, len(body))
     spec = {"type": "multiple", "question": question, "labels": dict(labels), "columns": {}}
     for j, code in enumerate(labels):
         column = f"M1_{code}"
