@@ -165,9 +165,15 @@ def check_survey(data_dir: Path, params: dict) -> Report:
     except (InputError, ValueError) as exc:
         report.problem(exc)
         return report
+    steps = result.flow[result.flow["excluded"] > 0]
     report.note(
         f"cleaning: {len(export.data)} responses = {len(result.clean)} analysable + "
         f"{len(result.exclusions)} excluded"
+        + (
+            " (" + "; ".join(f"{s}: {n}" for s, n in zip(steps["step"], steps["excluded"])) + ")"
+            if len(steps)
+            else ""
+        )
     )
     report.notes += [f"cleaning: {n}" for n in result.notes]
     _check_attitude_sections(codebook, result.clean, report)

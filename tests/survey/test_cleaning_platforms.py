@@ -124,3 +124,19 @@ def test_without_progress_partials_are_found_from_the_answered_share(tiny_codebo
         [5, "Partial response (answered below 80% of the required items)", "answered 50% of required items"]
     ]
     assert any("no progress column" in n for n in result.notes)
+
+
+def test_notes_name_the_codebook_entry_that_is_missing_not_the_export(tiny_codebook_path):
+    """The export may well have a Status column and an end time that the codebook leaves out
+    (a developer session following docs/bring-your-own-survey.md was told "the export has no
+    response-status column" of a Qualtrics export that has one): say what to declare."""
+    text = tiny_codebook_path.read_text(encoding="utf-8").replace("  status: Status\n", "")
+    tiny_codebook_path.write_text(text, encoding="utf-8")
+    cb = codebook(tiny_codebook_path)
+    result = clean_survey(export(ROWS), cb, {"duplicate_keys": []}, "e.csv")
+    assert result.notes == [
+        "The codebook declares no response-status column (metadata: status): no preview/test/spam "
+        "filter applied.",
+        "The codebook declares no duration column and no start and end times (metadata: duration, "
+        "or started and ended): speeders cannot be flagged.",
+    ]

@@ -137,11 +137,15 @@ def test_rendered_draft_loads_once_the_role_is_chosen_and_lists_each_todo(tiny_q
     out.write_text(text, encoding="utf-8")
     todos = cd.pending_decisions(out)
     assert [t.split(": ", 2)[2] for t in todos] == [
-        "TODO role: choose the variable that holds the respondent's role: set its type to role,",
-        "TODO reversed items: mark negatively worded likert items `reverse: true`.",
-        "TODO published figures: add published_comparison (measure -> item and levels) or leave it out.",
-        "TODO agreement: the codes of scale_att counted as agreement",
-    ]
+        "TODO role: choose the variable that holds the respondent's role: set its type to role, map its "
+        "codes to the study's role groups (labels), add other_code/other_text and role_rules; then delete "
+        "this line.",
+        "TODO reversed items: mark negatively worded likert items `reverse: true` (or none); then delete "
+        "this line.",
+        "TODO published figures: add published_comparison (measure -> item and levels) or leave it out; "
+        "then delete this line.",
+        "TODO agreement: list the codes of scale_att counted as agreement",
+    ]  # each decision whole on one line: make check prints it as it stands
     assert todos[0].startswith("draft.yaml line 4: decision still to make: ")
     with pytest.raises(InputError, match="exactly one variable must have type 'role'"):
         load_codebook(out)
@@ -362,3 +366,36 @@ def test_demo_qsf_leaves_out_the_trashed_question_and_the_text_block():
     sources = [v.source for v in draft.variables]
     assert "Q11" not in sources and "Q0" not in sources
     assert sources[:3] == ["Q1", "Q2", "Q2_7_TEXT"] and len(sources) == 23
+
+
+@needs_fixtures
+def test_real_qsf_draft_reads_as_a_new_user_needs_it(tmp_path):
+    """What a developer session following docs/bring-your-own-survey.md tripped over on the
+    QualtricsTools dummy survey: matrix questions carried their <style> sheet as text; every
+    text-entry question was commented as "Other, please specify"; the end time was left out
+    although the export has no duration column (so speeders could not be flagged); the
+    export's e-mail column was not declared (so duplicates could not be detected)."""
+    survey = tmp_path / "survey"
+    survey.mkdir()
+    name = "QualtricsTools_Dummy_Enhancement_Sample_Survey"
+    shutil.copy(FIXTURES / f"{name}.qsf", survey / "survey.qsf")
+    shutil.copy(FIXTURES / f"{name}.csv", survey / "export.csv")
+    draft = cd.draft_from_qsf(survey / "survey.qsf", cd._beside_export(survey / "survey.qsf"))
+    by_source = {v.source: v for v in draft.variables}
+    assert by_source["program_agree_fit"].question == (
+        "Please rate your agreement with the following statements: - "
+        "I think this program will be a good fit for my academic interests"
+    )
+    assert not [v.source for v in draft.variables if "{" in v.question or "border" in v.question]
+    assert by_source["Q3"].comment == "" and by_source["te_numeric_good"].comment == ""
+    assert draft.metadata == {
+        "status": "Status",
+        "finished": "Finished",
+        "started": "StartDate",
+        "ended": "EndDate",
+        "response_id": "ResponseID",
+    }
+    assert draft.identifiers == {"email": "RecipientEmail"}
+    text = cd.render(draft)
+    assert "identifiers:  # used only to find duplicate respondents, never written out\n  email: " in text
+    assert yaml.safe_load(text)["identifiers"] == {"email": "RecipientEmail"}

@@ -467,7 +467,10 @@ def clean_survey(
         drop = {s.casefold() for s in cfg["drop_status"]}
         exclude("Preview, test or spam response", label.str.casefold().isin(drop), "status: " + label)
     else:
-        notes.append("The export has no response-status column: no preview/test/spam filter applied.")
+        notes.append(
+            "The codebook declares no response-status column (metadata: status): no preview/test/spam "
+            "filter applied."
+        )
 
     # 2. Consent.
     consent_vars = codebook.of_type("consent")
@@ -587,8 +590,8 @@ def clean_survey(
         notes.append("No duration column: duration derived from the start and end times.")
     elif duration is None:
         notes.append(
-            "No duration column and no start and end times (metadata duration, or started and ended): "
-            "speeders cannot be flagged."
+            "The codebook declares no duration column and no start and end times (metadata: duration, "
+            "or started and ended): speeders cannot be flagged."
         )
     if duration is not None:
         complete = keep & (

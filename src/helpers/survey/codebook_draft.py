@@ -47,8 +47,11 @@ METADATA_COLUMNS = {
     "finished": ("Finished",),
     "duration": ("Duration (in seconds)", "Duration__in_seconds_"),
     "started": ("StartDate",),
+    "ended": ("EndDate",),  # declared only where there is no duration column (it is derived)
     "response_id": ("ResponseId", "ResponseID"),
 }
+# Export columns that identify a person: declared under ``identifiers`` (duplicate detection).
+IDENTIFIER_COLUMNS = {"email": ("RecipientEmail", "EmailAddress")}
 NON_SUBSTANTIVE = re.compile(
     r"don.?t know|not applicable|\bn/?a\b|prefer not|no opinion|not sure|unsure|can.?t say|decline",
     re.IGNORECASE,
@@ -80,6 +83,7 @@ class Draft:
     platform: str | None
     export: str | None = None
     metadata: dict[str, str] = field(default_factory=dict)
+    identifiers: dict[str, str] = field(default_factory=dict)
     missing_codes: list[str] = field(default_factory=list)
     scales: dict[str, tuple[dict[str, str], dict[str, str]]] = field(default_factory=dict)
     variables: list[DraftVariable] = field(default_factory=list)
@@ -92,7 +96,8 @@ class Draft:
 
 def plain(text) -> str:
     """Question or choice HTML as one line of plain text."""
-    text = re.sub(r"<br\s*/?>|</p>|</div>", " ", str(text or ""), flags=re.IGNORECASE)
+    text = re.sub(r"<(style|script)\b.*?</\1\s*>", " ", str(text or ""), flags=re.IGNORECASE | re.DOTALL)
+    text = re.sub(r"<br\s*/?>|</p>|</div>", " ", text, flags=re.IGNORECASE)
     text = html.unescape(re.sub(r"<[^>]+>", "", text))
     return re.sub(r"\s+", " ", text).strip()
 
@@ -312,15 +317,11 @@ def draft_from_qsf(path: Path, export=None) -> Draft:
                 f"{len(trashed_cols)} export column(s) belong to questions not in the survey's blocks "
                 f"(trashed or deleted): left out: {', '.join(trashed_cols[:10])}"
             )
-        present = set(export.data.columns)
-        for field_name, names in METADATA_COLUMNS.items():
-            hit = next((n for n in names if n in present), None)
-            if hit:
-                draft.metadata[field_name] = hit
+        _metadata_and_identifiers(draft, export)
     else:
         for q in questions:
             columns += [(c, q, parts, None) for c, parts in q.conventional_columns()]
-        draft.metadata = {k: v[0] for k, v in METADATA_COLUMNS.items()}
+        draft.metadata = {k: v[0] for k, v in METADATA_COLUMNS.items() if k != "ended"}
 
     # Qualtrics' "seen but unanswered" code, unless some choice uses -99 as its recode value.
     if not any("-99" in q.recode.values() for q in questions):
@@ -337,10 +338,26 @@ def draft_from_qsf(path: Path, export=None) -> Draft:
             var.labels, var.non_substantive = _split_labels(labels)
             if not var.labels:  # every choice reads as non-substantive: keep them as labels
                 var.labels, var.non_substantive = labels, {}
-        if kind == "text" and parts and parts[-1].upper() == "TEXT":
+        if kind == "text" and len(parts) > 1 and parts[-1].upper() == "TEXT" and q.has_text_entry(parts[0]):
             var.comment = '"Other, please specify" text'
         draft.variables.append(var)
     return draft
+
+
+def _metadata_and_identifiers(draft: Draft, export) -> None:
+    """The metadata fields and identifiers whose conventional columns the export has; the end
+    time only where no duration column exists (the cleaning then derives the duration)."""
+    present = set(export.data.columns)
+    for field_name, names in METADATA_COLUMNS.items():
+        hit = next((n for n in names if n in present), None)
+        if hit:
+            draft.metadata[field_name] = hit
+    if "duration" in draft.metadata:
+        draft.metadata.pop("ended", None)
+    for name, names in IDENTIFIER_COLUMNS.items():
+        hit = next((n for n in names if n in present), None)
+        if hit:
+            draft.identifiers[name] = hit
 
 
 def _battery_name(tag: str) -> str:
@@ -365,12 +382,8 @@ def draft_from_labelled(path: Path) -> Draft:
 
     export, meta = read_labelled(path)
     draft = Draft(title=path.stem, source=path, platform=None, export=path.name)
-    present = set(export.data.columns)
-    for field_name, names in METADATA_COLUMNS.items():
-        hit = next((n for n in names if n in present), None)
-        if hit:
-            draft.metadata[field_name] = hit
-    meta_columns = set(draft.metadata.values())
+    _metadata_and_identifiers(draft, export)
+    meta_columns = set(draft.metadata.values()) | set(draft.identifiers.values())
     missing_codes: list[str] = []
     label_sets: dict[tuple, list[str]] = {}
     for column in export.data.columns:
@@ -449,10 +462,9 @@ def render(draft: Draft) -> str:
         f"# Codebook DRAFTED by `make codebook` from {draft.source.name}: check every entry.",
         "# Decisions only the analyst can make are marked TODO, one per line; `make check`",
         "# reports each TODO as a problem until it is resolved and its TODO removed.",
-        "# TODO role: choose the variable that holds the respondent's role: set its type to role,",
-        "#   map its codes to the study's role groups, add other_code/other_text and role_rules.",
-        "# TODO reversed items: mark negatively worded likert items `reverse: true`.",
-        "# TODO published figures: add published_comparison (measure -> item and levels) or leave it out.",
+        "# TODO role: choose the variable that holds the respondent's role: set its type to role, map its codes to the study's role groups (labels), add other_code/other_text and role_rules; then delete this line.",
+        "# TODO reversed items: mark negatively worded likert items `reverse: true` (or none); then delete this line.",
+        "# TODO published figures: add published_comparison (measure -> item and levels) or leave it out; then delete this line.",
     ]
     out += [f"# note: {n}" for n in draft.notes]
     out += ["survey:", f"  title: {_q(draft.title)}"]
@@ -469,14 +481,17 @@ def render(draft: Draft) -> str:
     if draft.metadata:
         out.append("metadata:")
         out += [f"  {k}: {_q(v)}" for k, v in draft.metadata.items()]
+    if draft.identifiers:
+        out.append("identifiers:  # used only to find duplicate respondents, never written out")
+        out += [f"  {k}: {_q(v)}" for k, v in draft.identifiers.items()]
     if draft.scales:
         out.append("scales:")
         for name, (levels, non) in draft.scales.items():
             out.append(f"  {name}:")
-            out.append(f"    levels: {_mapping(levels)}  # in scale order, low to high: check")
+            out.append(f"    levels: {_mapping(levels)}  # as the survey lists them: put them low to high")
             if non:
                 out.append(f"    non_substantive: {_mapping(non)}")
-            out.append(f"    positive: []  # TODO agreement: the codes of {name} counted as agreement")
+            out.append(f"    positive: []  # TODO agreement: list the codes of {name} counted as agreement")
     out.append("variables:" if draft.variables else "variables: {}  # no question columns found")
     for var in draft.variables:
         out.append(f"  {var.name}:{'  # ' + var.comment if var.comment else ''}")
