@@ -55,6 +55,42 @@ def pipeline_runs(tmp_path_factory) -> PipelineRuns:
     return PipelineRuns(tmp_path_factory)
 
 
+# The test files that read the shared end-to-end run. `make test` distributes test files over
+# pytest-xdist workers (--dist loadfile), and a session fixture lives once per worker: two of
+# these files on two workers would run the whole pipeline twice. The scheduler below sends them
+# to one worker as one unit of work, first, so the run (the longest single piece of the fast
+# tier) overlaps the unit tests on the other worker. tests/test_conftest.py checks this list
+# against the files that ask for the fixture.
+SHARED_RUN_FILES = frozenset(
+    {
+        "tests/test_audit_printed.py",
+        "tests/test_browser.py",
+        "tests/test_determinism.py",
+        "tests/test_privacy_audit.py",
+        "tests/test_published_notebooks.py",
+    }
+)
+SHARED_RUN_SCOPE = "shared end-to-end run"
+
+
+def pytest_xdist_make_scheduler(config, log):
+    if config.getvalue("dist") != "loadfile":
+        return None
+    from xdist.scheduler import LoadFileScheduling
+
+    class SharedRunFirst(LoadFileScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            path = nodeid.split("::", 1)[0]
+            return SHARED_RUN_SCOPE if path in SHARED_RUN_FILES else path
+
+        def _assign_work_unit(self, node) -> None:
+            if SHARED_RUN_SCOPE in self.workqueue:
+                self.workqueue.move_to_end(SHARED_RUN_SCOPE, last=False)
+            super()._assign_work_unit(node)
+
+    return SharedRunFirst(config, log)
+
+
 # The fast tier (`make test` sets TEST_TIER=fast) runs each property test on at most this many
 # generated examples; `make test-all` runs the counts written in the tests (docs/testing.md).
 FAST_EXAMPLES = 25
