@@ -235,6 +235,8 @@ def test_the_demo_releases_printed_tables_agree_with_its_csvs(demo_reports):
     ):
         rules = " ".join(records[name].rules)
         assert "attitudes_by_role" in rules and "attitudes_role_tests" in rules, rules
+        # issue 15: the sensitivity table, its rows by question text, is compared with its CSV
+        assert "attitudes_sensitivity" in rules, rules
     assert "survey_item_nonresponse" in " ".join(records["02_survey_cleaning.html"].rules)
     assert "survey_respondents_by_role" in " ".join(records["05_findings_slides.html"].rules)
     printed = [r for r in result.files if any("printed table(s)" in rule for rule in r.rules)]
@@ -298,3 +300,125 @@ def test_rows_that_repeat_a_question_are_not_taken_for_the_csv_row(tmp_path):
     )
     (folder / "03_attitude_analysis.html").write_text(tables.to_html(model, spec), encoding="utf-8")
     assert audit.audit_release(folder, RULE, enforce=True).leaks == []
+
+
+# Issue 15: the sensitivity table is printed with its rows labelled by question text (or the
+# scale's label), not by variable name. Labelled, its rows share their text with the role-effect
+# table's; matched by guess, its printed n landed on that table's blank (suppressed) n. The table
+# now names the CSV it reprints, and the audit compares it with that CSV only.
+SENSITIVITY = pd.DataFrame(
+    {
+        "kind": ["item % agreeing"] * 4 + ["scale mean"],
+        "name": ["x", "x", "y", "y", "s"],
+        "label": ["Question X", "Question X", "Question Y", "Question Y", "Scale S"],
+        "rule": ["main analysis", "don't know as neutral"] * 2 + ["complete cases"],
+        "n": ["443", "", "*", "", ""],  # y's main-analysis n (4) suppressed, its estimates withheld
+        "estimate": ["60.2", "48.8", "*", "*", "3.4"],
+        "majority": ["yes", "no", "", "", "yes"],
+        "roles_differ": ["yes", "yes", "no", "no", "no"],
+        "changes": ["", "majority view", "", "", ""],
+    }
+)
+ROLE_EFFECT = pd.DataFrame(
+    {
+        "item": ["x", "y"],
+        "question": ["Question X", "Question Y"],
+        "n": ["", "200"],  # x's model n withheld
+        "lr_chi2": ["19.9", "3.1"],
+        "p_value": ["0.001", "0.38"],
+    }
+)
+
+
+def _sensitivity_release(tmp_path: Path, printed: pd.DataFrame, kind: str, declared: bool = True) -> Path:
+    from helpers.survey.attitudes import sensitivity
+
+    folder = tmp_path / "release"
+    (folder / "tables").mkdir(parents=True)
+    SENSITIVITY.to_csv(folder / "tables" / "attitudes_sensitivity.csv", index=False)
+    ROLE_EFFECT.to_csv(folder / "tables" / "attitudes_ordinal_role_effect.csv", index=False)
+    numeric = [float(v) if v.replace(".", "", 1).isdigit() else v for v in printed["estimate"]]
+    shown = sensitivity.shown(printed.assign(estimate=numeric))
+    if not declared:
+        shown.spec.reprints = ""
+    if kind == "docx":
+        book = tables.WordTables("Attitudes: tables")
+        book.add(shown.table, shown.spec)
+        (folder / "tables" / "03_attitude_analysis_tables.docx").write_bytes(book.docx_bytes())
+    else:
+        (folder / "03_attitude_analysis.html").write_text(shown._repr_html_(), encoding="utf-8")
+    return folder
+
+
+def _as_printed(cells=None) -> pd.DataFrame:
+    """The sensitivity rows as the notebook shows them (numbers, suppressed cells as the marker)."""
+    table = SENSITIVITY.astype(object)
+    for (row, column), value in (cells or {}).items():
+        table.loc[row, column] = value
+    table["n"] = [int(v) if str(v).isdigit() else v for v in table["n"]]
+    table["n"] = table["n"].replace("", None)
+    return table
+
+
+@pytest.mark.parametrize("kind", ["html", "docx"])
+def test_the_sensitivity_table_by_question_text_is_compared_with_its_own_csv(tmp_path, kind):
+    from helpers.survey.attitudes import sensitivity
+
+    folder = _sensitivity_release(tmp_path, _as_printed(), kind)
+    printed = printed_tables.read(next(folder.rglob("03_attitude_analysis*.*")), "03")
+    (table,) = printed
+    assert table.reprints == "attitudes_sensitivity"
+    assert [r[0] for r in table.rows] == SENSITIVITY["label"].tolist()  # question text, not x/y
+    assert "x" not in {c for r in table.rows for c in r}
+    result = audit.audit_release(folder, RULE, enforce=True)
+    assert result.leaks == []
+    record = next(f for f in result.files if f.path.startswith(("03", "tables/03")))
+    assert any("(1 table(s) of people: attitudes_sensitivity)" in r for r in record.rules), record.rules
+    assert sensitivity.CSV_NAME == "attitudes_sensitivity"
+
+
+@pytest.mark.parametrize("kind", ["html", "docx"])
+def test_a_suppressed_sensitivity_n_printed_in_the_clear_fails(tmp_path, kind):
+    """The planted leak: y's main-analysis n (4, suppressed in the CSV) printed."""
+    folder = _sensitivity_release(tmp_path, _as_printed({(2, "n"): 4}), kind)
+    with pytest.raises(audit.AuditFailure) as caught:
+        audit.audit_release(folder, RULE, enforce=True)
+    (leak,) = caught.value.leaks
+    assert leak["value"] == "4"
+    assert leak["cell"].endswith("row 3 (Question Y), column 'n'")
+    assert leak["problem"] == "attitudes_sensitivity.csv row 3, n is suppressed; printed in the clear"
+
+
+def test_the_declaration_decides_which_csv_not_the_best_guess(tmp_path):
+    """Matched by guess, a printed table goes to the CSV that agrees with most of its numbers. A
+    second published table with the same rows that prints y's n (here a copy that does) would
+    take the printed 4 as agreeing, and the leak against the sensitivity CSV would go unseen;
+    the declared table is compared with the sensitivity CSV, and the 4 is found."""
+    folder = _sensitivity_release(tmp_path, _as_printed({(2, "n"): 4}), "html", declared=False)
+    SENSITIVITY.assign(n=["443", "", "4", "", ""]).to_csv(
+        folder / "tables" / "attitudes_a_copy.csv", index=False
+    )
+    (table,) = printed_tables.read(folder / "03_attitude_analysis.html", "03")
+    people = {"attitudes_sensitivity", "attitudes_a_copy", "attitudes_ordinal_role_effect"}
+    csvs = {p.stem: p for p in sorted((folder / "tables").glob("*.csv"))}
+    sources = printed_tables.sources(csvs, people)
+    assert printed_tables.compare(table, sources, RULE) == ("attitudes_a_copy", [])  # missed
+    table.reprints = "attitudes_sensitivity"
+    name, findings = printed_tables.compare(table, sources, RULE)
+    assert name == "attitudes_sensitivity" and [f.value for f in findings] == ["4"]
+
+
+def test_a_declared_reprint_its_numbers_contradict_is_a_finding(tmp_path):
+    """A table that says it reprints a CSV but prints other numbers fails (a wrong declaration
+    must not hide a table from the audit)."""
+    folder = _sensitivity_release(tmp_path, _as_printed(), "html")
+    (table,) = printed_tables.read(folder / "03_attitude_analysis.html", "03")
+    sources = printed_tables.sources(
+        {p.stem: p for p in (folder / "tables").glob("*.csv")}, {"attitudes_sensitivity"}
+    )
+    table.reprints = "attitudes_ordinal_role_effect"
+    _, findings = printed_tables.compare(table, sources, RULE)
+    assert [f.problem for f in findings] == [
+        "declared a reprint of attitudes_ordinal_role_effect.csv, but none of its numbers could be "
+        "placed in that CSV (rows or headings it does not have)"
+    ]

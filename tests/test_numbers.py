@@ -100,3 +100,31 @@ def test_every_kind_has_a_text_and_the_table_kinds_keep_their_precision():
     assert numbers.rounded(14.35, "table_percentage") == 14.4 and numbers.design_effect(1.375) == "1.38"
     with pytest.raises(ValueError, match="unknown kind of number 'pct'"):
         numbers.text(1, "pct")
+
+
+def test_effect_sizes_keep_their_trailing_zeros():
+    """Issue 15: an effect size is printed at 2 decimals whatever its value (0.30, not 0.3)."""
+    assert [numbers.effect_size(v) for v in (0.3, 0.1, 1.0, 0.0, -0.2, 0.125, 0.995)] == [
+        "0.30",
+        "0.10",
+        "1.00",
+        "0.00",
+        "-0.20",
+        "0.13",  # half away from zero
+        "1.00",
+    ]
+    assert numbers.text(0.3, "effect_size") == "0.30"
+
+
+def test_the_kind_of_a_published_column_from_its_name():
+    """One place says which columns hold effect sizes, so every table shows them alike."""
+    kinds = {c: numbers.kind_of(c) for c in ("cramers_v", "kappa", "alpha", "eta_squared", "omega")}
+    assert set(kinds.values()) == {"effect_size"}
+    assert numbers.kind_of("kappa_ci_low") == numbers.kind_of("alpha_ci_high") == "effect_size"
+    # an interval's bounds are the estimate's kind only where the table's one estimate says so
+    assert numbers.kind_of("ci_low", ["code", "kappa", "ci_low", "ci_high"]) == "effect_size"
+    assert numbers.kind_of("ci_low", ["item", "pct", "ci_low"]) is None
+    assert numbers.kind_of("ci_low") is None
+    assert numbers.kind_of("design_effect") == "design_effect" and numbers.kind_of("sd") == "mean"
+    assert numbers.kind_of("lr_chi2") == numbers.kind_of("F") == "test_statistic"
+    assert numbers.kind_of("question") is None and numbers.kind_of("v_df") is None

@@ -172,3 +172,35 @@ def test_forest_positions_and_log_axis():
     segments = sorted(tuple(np.round(seg[:, 0], 6)) for coll in ax.collections for seg in coll.get_segments())
     assert segments == [(0.3, 0.9), (0.9, 2.5), (1.2, 3.0)]
     plt.close(fig)
+
+
+def test_a_group_with_no_respondents_gets_no_panel_and_the_note_names_it():
+    """Issue 15: a role group with 0 respondents had its own panel reading 'not shown (n=0)' on
+    every row; the panel is left out and the figure's note (and the alt text, from the same
+    sentence) says which group had no respondents. A suppressed n still shows as 'not shown'."""
+    table = _protected(
+        [
+            ("a", "CE", 0, [0, 0, 0, 0, 0]),
+            ("b", "CE", 0, [0, 0, 0, 0, 0]),
+            ("a", "CD", 20, [0, 5, 5, 5, 5]),
+            ("b", "CD", 20, [5, 5, 5, 5, 0]),
+            ("a", "MD", None, [None, None, None, None, None]),
+            ("b", "MD", 12, [2, 2, 2, 3, 3]),
+        ]
+    )
+    fig, tidy = plots.diverging_likert(table, ["a", "b"], LEVELS, groups=["CE", "CD", "MD"], min_n=5)
+    assert [ax.get_title() for ax in fig.axes if ax.get_visible()] == ["CD", "MD"]
+    texts = [t.get_text() for ax in fig.axes for t in ax.texts]
+    assert "not shown (n=0)" not in texts and texts.count("not shown (n=suppressed)") == 1
+    assert [t.get_text() for t in fig.texts] == ["CE has no respondents (n=0) and is not shown."]
+    assert plots.no_respondents(tidy) == ["CE"]  # the tidy table still holds the group's rows
+    assert plots.no_respondents_note(tidy) == "CE has no respondents (n=0) and is not shown."
+    plt.close(fig)
+    # one bar per group: the group's bar is left out of each item's panel
+    fig, _ = plots.diverging_likert(table, ["b"], LEVELS, groups=["CE", "CD", "MD"], rows="group", min_n=5)
+    assert [t.get_text() for t in fig.axes[0].get_yticklabels()] == ["CD", "MD"]
+    plt.close(fig)
+    two = table.assign(n_valid=table["n_valid"].where(table["group"] != "MD", 0))
+    tidy2 = plots.likert_table(two, ["a", "b"], LEVELS, groups=["CE", "CD", "MD"])
+    assert plots.no_respondents_note(tidy2) == "CE and MD have no respondents (n=0) and are not shown."
+    assert plots.no_respondents_note(tidy2[tidy2["group"] == "CD"]) == ""

@@ -83,7 +83,8 @@ def test_default_display_hides_the_index_and_formats_numbers():
     df = pd.DataFrame({"records_parsed": [16, 20], "kappa_ci_low": [-0.018, np.nan], "p_holm": [1.0, 0.04]})
     html = tables._frame_html(df)
     assert "Records parsed" in html and "Kappa CI low" in html and "p (Holm)" in html
-    assert "-0.018" in html and "–" in html and ">1.0<" in html and ">0.040<" in html
+    # kappa's interval is an effect size: 2 decimals (helpers.numbers.kind_of)
+    assert "-0.02" in html and "–" in html and ">1.0<" in html and ">0.040<" in html
     assert "NaN" not in html and "1.000000e+00" not in html
     assert ">0<" not in html  # no 0-based index column
 
@@ -336,7 +337,25 @@ def test_row_positions_left_by_a_filter_are_not_shown_and_item_rows_get_their_qu
         "0.23",
         "Managers listen",
         "≤0.001",
-        "0.3",
+        "0.30",  # an effect size keeps its trailing zero (issue 15)
     ]
     assert "att_b" not in body and ">1<" not in body and ">2<" not in body
     assert tables.heading("lr_chi2") == "LR Chi-square"
+
+
+def test_effect_sizes_shown_at_two_decimals_with_their_trailing_zeros():
+    """Issue 15: Cramér's V 0.3 was shown '0.3' (an already-rounded value of unknown kind); an
+    effect size is '0.30' in every table, its interval bounds too where it is the estimate."""
+    tests = pd.DataFrame({"item": ["a"], "chi2": [12.0], "cramers_v": [0.3], "eta_squared": [0.1]})
+    assert tables.cells(tests, tables.default_spec(tests)).iloc[0].tolist() == ["a", "12.0", "0.30", "0.10"]
+    agreement = pd.DataFrame({"code": ["c"], "kappa": [0.5], "ci_low": [0.2], "ci_high": [0.8]})
+    assert tables.cells(agreement, tables.default_spec(agreement)).iloc[0].tolist() == [
+        "c",
+        "0.50",
+        "0.20",
+        "0.80",
+    ]
+    # a percentage's interval is not an effect size: shown as published
+    pct = pd.DataFrame({"item": ["a"], "pct": [60.2], "ci_low": [55.1], "ci_high": [64.4]})
+    assert tables.cells(pct, tables.default_spec(pct)).iloc[0].tolist() == ["a", "60.2", "55.1", "64.4"]
+    assert ">0.30<" in tables._frame_html(tests)

@@ -19,7 +19,7 @@ help an intruder reconstruct suppressed cells, see docs/disclosure.md):
 | test_statistic (chi-square, z, t) | 1 decimal |
 | p_value | 2 significant figures; below 0.001 as "<0.001" |
 | odds_ratio (and its interval) | 2 decimals, more where 2 would round a significant interval onto 1 |
-| effect_size (Cramér's V, kappa, alpha, correlations) | 2 decimals |
+| effect_size (Cramér's V, kappa, alpha, correlations) | 2 decimals, trailing zeros kept ("0.30") |
 | mean (scale scores, SDs) | 2 decimals |
 | table_percentage (a percentage or CI bound in a published CSV/XLSX table) | 1 decimal, so a reader can check it against its counts |
 | difference (percentage points between two percentages, and its interval) | 1 decimal, signed |
@@ -240,6 +240,54 @@ def round_table(table: pd.DataFrame, kinds: Mapping[str, str]) -> pd.DataFrame:
                 lambda v, kind=kind: rounded(v, kind) if isinstance(v, (int, float, np.number)) else v
             )
     return out
+
+
+# Columns of published tables that hold effect sizes and reliability coefficients (2 decimals,
+# trailing zeros kept: 0.30, not 0.3), and the estimates whose interval columns ("ci_low",
+# "ci_high") are on the same scale.
+EFFECT_SIZE_COLUMNS = frozenset(
+    {
+        "cramers_v",
+        "eta_squared",
+        "epsilon_squared",
+        "alpha",
+        "omega",
+        "alpha_if_deleted",
+        "kappa",
+        "delta_mean",
+        "rank_biserial",
+        "cohens_d",
+        "hedges_g",
+        "icc",
+    }
+)
+# Test statistics (chi-square, z, F, H, t): 1 decimal ("12.0", not "12")
+TEST_STATISTIC_COLUMNS = frozenset(
+    {"chi2", "lr_chi2", "first_order_chi2", "ordinal_z", "z", "t", "f", "h", "kw_h"}
+)
+_EFFECT_SIZE_CI = tuple(f"{c}_ci_{end}" for c in sorted(EFFECT_SIZE_COLUMNS) for end in ("low", "high"))
+
+
+def kind_of(column: str, columns=()) -> str | None:
+    """The kind of number a published column holds, from its name: test statistics, effect sizes and their
+    interval bounds (``kappa``, ``kappa_ci_low``; ``ci_low``/``ci_high`` of a table whose only
+    estimate is an effect size, given ``columns``, the table's other columns), design effects,
+    means; None when the name does not say (the caller decides)."""
+    name = str(column).lower()
+    if name in EFFECT_SIZE_COLUMNS or name.startswith(_EFFECT_SIZE_CI):
+        return "effect_size"
+    if name in TEST_STATISTIC_COLUMNS or name.endswith(("_chi2", "_z")):
+        return "test_statistic"
+    if name in ("ci_low", "ci_high"):
+        estimates = {str(c).lower() for c in columns} & (EFFECT_SIZE_COLUMNS | {"odds_ratio", "pct", "mean"})
+        if len(estimates) == 1 and next(iter(estimates)) in EFFECT_SIZE_COLUMNS:
+            return "effect_size"
+        return None
+    if name.startswith("design_effect"):
+        return "design_effect"
+    if name in ("mean", "sd") or name.startswith(("mean_", "sd_")):
+        return "mean"
+    return None
 
 
 def published(x) -> str:

@@ -230,6 +230,10 @@ def diverging_likert(
         sort=sort and rows == "item",
         min_n=min_n,
     )
+    empty = no_respondents(tidy)
+    full = tidy
+    if empty and len(empty) < tidy["group"].nunique():
+        tidy = tidy[~tidy["group"].isin(empty)].copy()  # no panel (or bar) of "not shown (n=0)"
     groups = list(dict.fromkeys(tidy["group"]))
     if rows == "group":
         tidy["panel"], tidy["row"] = tidy["label"], tidy["group"].map({g: i for i, g in enumerate(groups)})
@@ -328,9 +332,33 @@ def diverging_likert(
     if title:
         fig.suptitle(textwrap.fill(title, max(40, int(11 * fig.get_figwidth()))), fontweight="bold")
     height = fig.get_figheight()
-    fig.tight_layout(rect=(0, 0.6 / height, 1, 1 - (0.3 / height if title else 0)))
+    note = no_respondents_note(full) if len(groups) < full["group"].nunique() else ""
+    bottom = 0.6 + (0.3 if note else 0)
+    if note:
+        fig.text(0.01, 0.005, note, ha="left", va="bottom", fontsize=9, color="#333333")
+        fig.legends[0].set_bbox_to_anchor((0.5, 0.3 / height))
+    fig.tight_layout(rect=(0, bottom / height, 1, 1 - (0.3 / height if title else 0)))
     fig.subplots_adjust(wspace=0.3)
-    return fig, tidy.drop(columns=["panel", "row"])
+    return fig, full.drop(columns=["panel", "row"], errors="ignore")
+
+
+def no_respondents(tidy: pd.DataFrame) -> list[str]:
+    """The groups of a :func:`likert_table` with no respondents: a published ``n_valid`` of 0
+    on every item (a suppressed n is not 0: it is drawn as "not shown")."""
+    n = pd.to_numeric(tidy["n_valid"], errors="coerce")
+    zero = (n == 0).groupby(tidy["group"], sort=False).all()
+    return [str(g) for g, is_zero in zero.items() if is_zero]
+
+
+def no_respondents_note(tidy: pd.DataFrame) -> str:
+    """The sentence a chart's note and alt text carry for its groups with no respondents
+    (:func:`no_respondents`, left out of the chart); '' when there is none."""
+    empty = no_respondents(tidy)
+    if not empty:
+        return ""
+    names = empty[0] if len(empty) == 1 else ", ".join(empty[:-1]) + " and " + empty[-1]
+    verb = "has" if len(empty) == 1 else "have"
+    return f"{names} {verb} no respondents (n=0) and {'is' if len(empty) == 1 else 'are'} not shown."
 
 
 def _error_lengths(estimate, low, high) -> np.ndarray:

@@ -8,8 +8,11 @@ the clear in any of them is a leak, whatever the CSV says. This module
 * extracts every table a published file prints, as text cells (:func:`html_tables`: HTML reports
   and the deck, speaker notes included, parsed with lxml; :func:`notebook_tables`: the
   ``text/html`` outputs of an executed notebook; :func:`docx_tables`: python-docx);
-* maps each printed table onto the published CSV it reprints (:func:`compare`), with no help
-  from the code that drew it: a printed row is a CSV row whose text cells (item, question, group,
+* maps each printed table onto the published CSV it reprints (:func:`compare`). A table that
+  names the CSV it reprints (``data-reprints`` on an HTML table, "Reprints <name>.csv" as a Word
+  table's description: :attr:`helpers.tables.TableSpec.reprints`) is compared with that CSV and
+  no other; a declaration that its numbers contradict is itself a finding. Any other table is
+  mapped with no help from the code that drew it: a printed row is a CSV row whose text cells (item, question, group,
   role...) include every text cell of the printed row that identifies it (the stub, the first
   column, and the cells under a heading of one of the CSV's text columns); a printed column is a CSV column when its
   heading is the column's name or its heading as :func:`helpers.tables.heading` writes it, or a
@@ -38,7 +41,7 @@ from pathlib import Path
 import pandas as pd
 
 from helpers import disclosure
-from helpers.tables import heading
+from helpers.tables import REPRINTS_ATTRIBUTE, REPRINTS_PREFIX, heading
 
 # A printed number: optional comparison sign, a signed number with thousands separators, an
 # optional percent sign, then optionally an interval in brackets ("60% (56 to 65)").
@@ -78,6 +81,7 @@ class Printed:
     where: str
     headings: list[str]
     rows: list[list[str]] = field(default_factory=list)
+    reprints: str = ""  # the CSV the table says it reprints (helpers.tables.TableSpec.reprints)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -132,11 +136,11 @@ def html_tables(html: str, where: str) -> list[Printed]:
             heads = _grid(head)
             title = heads[0][0] if heads and heads[0] and len(set(heads[0])) == 1 else ""
         label = f"{where} table {n}" + (f" ({title[:60]})" if title else "")
-        found.append(_printed(_grid(head), _grid(body), label))
+        found.append(_printed(_grid(head), _grid(body), label, table.get(REPRINTS_ATTRIBUTE) or ""))
     return found
 
 
-def _printed(head: list[list[str]], body: list[list[str]], where: str) -> Printed:
+def _printed(head: list[list[str]], body: list[list[str]], where: str, reprints: str = "") -> Printed:
     width = max((len(r) for r in head + body), default=0)
     # a row of one cell spanning the table (a title, spanner or source note) is not a row of data
     body = [r for r in body if len(set(r)) > 1 or width == 1]
@@ -146,7 +150,7 @@ def _printed(head: list[list[str]], body: list[list[str]], where: str) -> Printe
             continue  # the title row
         for j, text in enumerate(row):
             headings[j] = text
-    return Printed(where, headings, [r + [""] * (width - len(r)) for r in body])
+    return Printed(where, headings, [r + [""] * (width - len(r)) for r in body], reprints.strip())
 
 
 def notebook_tables(path: Path, where: str) -> list[Printed]:
@@ -203,8 +207,15 @@ def docx_tables(path: Path, where: str) -> list[Printed]:
         while k < len(rows) and bold[k]:
             k += 1
         k = min(max(k, 1), len(rows))
-        found.append(_printed(rows[:k], rows[k:], f"{where} table {n}"))
+        described = table.find(f"{W}tblPr/{W}tblDescription")
+        text = described.get(f"{W}val", "") if described is not None else ""
+        declared = text[len(REPRINTS_PREFIX) : -len(".csv")] if _declares(text) else ""
+        found.append(_printed(rows[:k], rows[k:], f"{where} table {n}", declared))
     return found
+
+
+def _declares(description: str) -> bool:
+    return description.startswith(REPRINTS_PREFIX) and description.endswith(".csv")
 
 
 def read(path: Path, where: str) -> list[Printed]:
@@ -363,21 +374,52 @@ def compare(
     publish; for a table that reprints no CSV and counts people by role, a count 1 .. upper."""
     best, best_map, best_score = None, [], 0
     marker = str(rule.marker) if rule.marker is not None else "*"
-    keys = {_norm(c) for row in printed.rows for c in row if _is_text(c, marker)}
-    for source in sources.values():
-        if not keys & source.values:
-            continue  # no row of this CSV can be printed here
-        mapped = _map(printed, source)
-        agree, differ = _agreement(printed, source, mapped)
-        # a reprint agrees with its CSV on the numbers both print; a table that only shares row
-        # labels and a heading with a CSV (a model's n beside the table's n) does not
-        if agree > best_score and differ <= agree:
-            best, best_map, best_score = source, mapped, agree
     findings: list[Finding] = []
+    declared = sources.get(printed.reprints) if printed.reprints else None
+    if declared is not None:
+        # the table names the CSV it reprints: compared with that one, never matched by guess
+        # onto another that shares its row labels (issue 15: the sensitivity table's rows,
+        # labelled by question text, matched the role-effect table's)
+        best, best_map = declared, _map(printed, declared)
+        agree, differ = _agreement(printed, declared, best_map)
+        numbers_printed = any(printed_number(c) for row in printed.rows for c in row)
+        if not best_map and numbers_printed:
+            findings.append(
+                Finding(
+                    printed.where,
+                    "the whole table",
+                    f"declared a reprint of {declared.name}.csv, but none of its numbers could be "
+                    "placed in that CSV (rows or headings it does not have)",
+                    "",
+                    declared.name,
+                )
+            )
+        elif differ > agree:
+            findings.append(
+                Finding(
+                    printed.where,
+                    "the whole table",
+                    f"declared a reprint of {declared.name}.csv, but {differ} of its "
+                    f"{agree + differ} numbers mapped onto that CSV differ from it",
+                    "",
+                    declared.name,
+                )
+            )
+    else:
+        keys = {_norm(c) for row in printed.rows for c in row if _is_text(c, marker)}
+        for source in sources.values():
+            if not keys & source.values:
+                continue  # no row of this CSV can be printed here
+            mapped = _map(printed, source)
+            agree, differ = _agreement(printed, source, mapped)
+            # a reprint agrees with its CSV on the numbers both print; a table that only shares
+            # row labels and a heading with a CSV (a model's n beside the table's n) does not
+            if agree > best_score and differ <= agree:
+                best, best_map, best_score = source, mapped, agree
     if best is None:
         return None, _unmatched(printed, rule)
     if not best.people:
-        return best.name, []
+        return best.name, findings
     marker = best.marker
     for r, j, i, col in best_map:
         text = printed.rows[r][j]

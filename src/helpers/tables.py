@@ -64,8 +64,14 @@ class TableSpec:
     marker: str = "*"
     name: str = ""
     nowrap: Sequence[str] = ()  # columns kept on one line ("60% (55 to 64)" never broken)
+    # the published CSV (its name, without .csv) this table reprints, when it reprints one: the
+    # renderers record it (HTML ``data-reprints``, Word's table description) so the printed-table
+    # audit (helpers.printed_tables) compares the table with that CSV instead of guessing
+    reprints: str = ""
 
     def __post_init__(self):
+        if self.reprints and not re.fullmatch(r"[A-Za-z0-9_.-]+", self.reprints):
+            raise ValueError(f"TableSpec: reprints {self.reprints!r} is not a published table's name")
         for column, kind in self.kinds.items():
             if kind not in KINDS:
                 raise ValueError(f"TableSpec: column {column!r} has unknown kind {kind!r}")
@@ -105,8 +111,10 @@ def heading(column: str) -> str:
     return " ".join(out)
 
 
-def guess_kind(column: str, values: pd.Series) -> str:
-    """The kind of number a column holds, from its name (used when a spec gives none)."""
+def guess_kind(column: str, values: pd.Series, columns: Sequence[str] = ()) -> str:
+    """The kind of number a column holds, from its name (used when a spec gives none);
+    ``columns``: the table's columns (an interval's bounds take the kind of its estimate,
+    :func:`helpers.numbers.kind_of`)."""
     name = str(column).lower()
     if not (pd.api.types.is_numeric_dtype(values) or values.dtype == object):
         return "text"
@@ -120,6 +128,9 @@ def guess_kind(column: str, values: pd.Series) -> str:
         ("n_", "records_", "hits_")
     ):
         return "count"
+    named = numbers.kind_of(name, columns)
+    if named is not None:
+        return named
     if pd.api.types.is_integer_dtype(values):
         return "count"
     return "number"
@@ -180,7 +191,9 @@ def cells(table: pd.DataFrame, spec: TableSpec) -> pd.DataFrame:
         raise KeyError(f"table {spec.name or spec.title!r}: no column {', '.join(map(str, missing))}")
     out = pd.DataFrame(index=range(len(df)))
     for column in columns:
-        kind = spec.kinds.get(column) or ("text" if column in spec.pct_ci else guess_kind(column, df[column]))
+        kind = spec.kinds.get(column) or (
+            "text" if column in spec.pct_ci else guess_kind(column, df[column], list(df.columns))
+        )
         values = df[column]
         if column == spec.stub and spec.row_labels:
             values = values.map(lambda v: spec.row_labels.get(v, v))
@@ -274,11 +287,17 @@ def _looks_numeric(values: pd.Series) -> bool:
 
 
 _IMPORT = re.compile(r"@import\s+url\([^)]*\)\s*;?", re.I)
+REPRINTS_ATTRIBUTE = "data-reprints"  # on <table>: the published CSV the table reprints
+REPRINTS_PREFIX = "Reprints "  # a Word table's description: "Reprints attitudes_sensitivity.csv"
 
 
 def to_html(table: pd.DataFrame, spec: TableSpec) -> str:
-    """Self-contained HTML of the table (great_tables; any web-font @import removed)."""
-    return _IMPORT.sub("", to_gt(table, spec).as_raw_html(inline_css=False))
+    """Self-contained HTML of the table (great_tables; any web-font @import removed); the
+    ``<table>`` carries ``data-reprints="<name>"`` when the spec names the CSV it reprints."""
+    html = _IMPORT.sub("", to_gt(table, spec).as_raw_html(inline_css=False))
+    if spec.reprints:
+        html = html.replace("<table", f'<table {REPRINTS_ATTRIBUTE}="{spec.reprints}"', 1)
+    return html
 
 
 class Shown:
@@ -316,7 +335,26 @@ ROW_LABELS = "row"  # the stub of a table whose unnamed index holds its row labe
 def default_spec(table: pd.DataFrame) -> TableSpec:
     """The presentation of a table nobody specified: headings from the column names, a named
     index as the stub, kinds guessed from the column names. A table with an item column
-    (:data:`ITEM_COLUMNS`) whose names the codebook knows is labelled by the question text."""
+    (:data:`ITEM_COLUMNS`) whose names the codebook knows is labelled by the question text; a
+    table marked with :func:`reprints` records the CSV it reprints."""
+    spec = _default_spec(table)
+    marked = table.attrs.get("reprints") if hasattr(table, "attrs") else None
+    if marked:
+        spec.reprints = str(marked)
+        spec.__post_init__()
+    return spec
+
+
+def reprints(table: pd.DataFrame, name: str) -> pd.DataFrame:
+    """``table`` marked as a reprint of the published CSV ``name`` (as written by
+    :func:`helpers.outputs.write_table`): shown, it tells the printed-table audit which CSV to
+    compare it with (:attr:`TableSpec.reprints`)."""
+    TableSpec(reprints=name)  # checks the name
+    table.attrs["reprints"] = name
+    return table
+
+
+def _default_spec(table: pd.DataFrame) -> TableSpec:
     stub = None
     if _named_index(table) and table.index.nlevels == 1:
         stub = str(table.index.name)
@@ -687,10 +725,26 @@ def to_docx(document, table: pd.DataFrame, spec: TableSpec) -> None:
             for para in cell.paragraphs:
                 for run in para.runs:
                     run.font.size = Pt(9)
+    if spec.reprints:
+        _describe(grid, f"{REPRINTS_PREFIX}{spec.reprints}.csv")
     for note in [*footnotes(shown, spec), *([spec.source] if spec.source else [])]:
         para = document.add_paragraph(note)
         for run in para.runs:
             run.font.size = Pt(8)
+
+
+def _describe(grid, text: str) -> None:
+    """Set a Word table's description (its alt text, ``w:tblDescription``, the last child of
+    ``w:tblPr`` in the schema's order)."""
+    from docx.oxml.ns import qn
+    from docx.oxml.parser import OxmlElement
+
+    props = grid._tbl.tblPr
+    for old in props.findall(qn("w:tblDescription")):
+        props.remove(old)
+    element = OxmlElement("w:tblDescription")
+    element.set(qn("w:val"), text)
+    props.append(element)
 
 
 class WordTables:

@@ -469,7 +469,9 @@ def test_headline_counts_from_the_tables():
     )
     assert text[1] == "- The four role groups differed (chi-square, Holm-adjusted p < 0.05) on 1 of 2 items."
     assert "answers to 1 of 2 items" in text[2]
-    assert "(Brant test, Holm-adjusted p < 0.05) for `a`;" in text[3]
+    # issue 15: items by the codebook's question text, never the variable name
+    assert "(Brant test, Holm-adjusted p < 0.05) for \u201cStatement A\u201d;" in text[3]
+    assert "`a`" not in text[3]
     assert text[4] == (
         "- Chief executive: 79% rated relationships positive in this run against 76% in 2002 "
         "(difference +3.4 points, 95% CI -9.9 to +15.5)."  # as the deck's table: helpers.numbers.difference

@@ -192,6 +192,8 @@ def test_sensitivity_table_by_hand_and_marks_changed_conclusions():
     out = sensitivity.sensitivity(clean, {"a": item}, {}, weights=w)
     est = dict(zip(out["rule"], out["estimate"]))
     assert out["rule"].tolist()[0] == "main analysis"
+    # issue 15: each row carries the label a report prints (the question), beside the name
+    assert set(out["label"]) == {"A?"} and list(out.columns[:3]) == ["kind", "name", "label"]
     assert est["main analysis"] == pytest.approx(100 * 13 / 20)
     assert est["speeders and straight-liners excluded"] == pytest.approx(100 * 9 / 16)
     assert est["don't know as neutral"] == pytest.approx(100 * 13 / 24)  # DK in the denominator

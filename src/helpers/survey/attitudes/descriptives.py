@@ -357,16 +357,7 @@ def roles_as_columns(clean: pd.DataFrame, item: str, roles: Sequence[str] = ROLE
 
 
 TEST_STATISTICS = {"chi2", "lr_chi2", "ordinal_z", "z", "t", "F", "H", "kw_h", "statistic", "ndf", "ddf"}
-EFFECT_SIZES = {
-    "cramers_v",
-    "eta_squared",
-    "epsilon_squared",
-    "alpha",
-    "omega",
-    "alpha_if_deleted",
-    "kappa",
-    "delta_mean",
-}
+EFFECT_SIZES = numbers.EFFECT_SIZE_COLUMNS  # 2 decimals (helpers.numbers)
 # Counts of people or invitations: whole numbers (helpers.numbers 'count'), never '465.0'
 COUNTS = {"n", "invited", "ineligible", "eligible", "complete", "partial", "unmatched", "respondents"}
 

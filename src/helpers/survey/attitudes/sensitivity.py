@@ -34,7 +34,10 @@ from helpers.survey.attitudes.role_differences import design_role_tests, role_te
 from helpers.survey.attitudes.scales import scale_scores
 
 MAIN = "main analysis"
-COLUMNS = ["kind", "name", "rule", "n", "estimate", "majority", "roles_differ", "changes"]
+KIND_WORDS = {"item % agreeing": "% agreeing", "scale mean": "mean score"}  # as a report prints them
+# ``label``: the item's question (the codebook's) or the scale's label, as reports print the row
+COLUMNS = ["kind", "name", "label", "rule", "n", "estimate", "majority", "roles_differ", "changes"]
+CSV_NAME = "attitudes_sensitivity"  # the published table (reports/tables/attitudes_sensitivity.csv)
 
 
 def _dont_know_as_neutral(clean: pd.DataFrame, items: Mapping[str, Item]) -> pd.DataFrame:
@@ -71,6 +74,7 @@ def _item_rows(
             {
                 "kind": "item % agreeing",
                 "name": name,
+                "label": item.question or name,
                 "rule": rule,
                 "n": int(ok.sum()),
                 "estimate": est,
@@ -95,6 +99,7 @@ def _scale_rows(clean, items, scales, rule, min_share, alpha):
             {
                 "kind": "scale mean",
                 "name": s,
+                "label": scales[s].label or s,
                 "rule": rule,
                 "n": int(scores[s].notna().sum()),
                 "estimate": mean,
@@ -159,6 +164,48 @@ def sensitivity(
     # how many respondents a rule removed (a count that may be small)
     table["n"] = table["n"].where(table["rule"] == MAIN)
     return table[COLUMNS].reset_index(drop=True)
+
+
+def shown(table: pd.DataFrame):
+    """The sensitivity table (or some of its rows, protected and rounded as published) as a
+    report shows it: each row labelled by its question or scale, the variable names left to the
+    CSV; marked as the reprint of :data:`CSV_NAME` for the printed-table audit."""
+    from helpers import numbers, tables
+
+    def estimate(kind, value):
+        if isinstance(value, str) or pd.isna(value):
+            return value  # the suppression marker; a missing value is shown as a dash
+        if kind == "scale mean":
+            return numbers.mean(value)
+        return numbers.text(value, "table_percentage") + "%"
+
+    table = table.assign(
+        estimate=[estimate(k, v) for k, v in zip(table["kind"], table["estimate"])],
+        kind=table["kind"].map(KIND_WORDS).fillna(table["kind"]),
+    )
+    columns = {
+        "kind": "Estimate of",
+        "rule": "Rule",
+        "n": "n",
+        "estimate": "Estimate",
+        "majority": "Majority view",
+        "roles_differ": "Role groups differ",
+        "changes": "Conclusion that changes",
+    }
+    spec = tables.TableSpec(
+        stub="label",
+        stub_label="Item or scale",
+        columns=columns,
+        kinds={"n": "count", "estimate": "text"},
+        notes=(
+            "Estimate: % agreeing (of those answering substantively) for an item, the mean score "
+            "for a scale. n is given for the main analysis only.",
+        ),
+        source=tables.source_for(table),
+        name=CSV_NAME,
+        reprints=CSV_NAME,
+    )
+    return tables.show(table, spec)
 
 
 def protect(table: pd.DataFrame, rule) -> pd.DataFrame:

@@ -141,6 +141,12 @@ def workbook_sheets(
     return sheets
 
 
+def _question(items: Mapping[str, Item], name: str) -> str:
+    """An item as readers know it: the codebook's question text (its name when it has none)."""
+    item = items.get(name)
+    return (item.question if item is not None and item.question else name).rstrip()
+
+
 def headline(
     by_role_table: pd.DataFrame,
     tests: pd.DataFrame,
@@ -208,7 +214,7 @@ def headline(
         doubtful = omni[omni["p_adj"] < alpha]["item"].tolist()
         lines.append(
             f"- The proportional-odds assumption was doubtful (Brant test, Holm-adjusted p < {alpha}) for "
-            + (", ".join(f"`{i}`" for i in doubtful) if doubtful else "no item")
+            + ("; ".join(f"\u201c{_question(items, i)}\u201d" for i in doubtful) if doubtful else "no item")
             + "; for those items read the odds ratios as averages over the cut-points."
         )
     labels = {
