@@ -193,9 +193,34 @@ def test_figure_labels_each_item_by_its_whole_text_on_at_most_two_lines(tmp_path
     fig = tri.figure(grid, {"a": long_text, "b": much_longer})
     shown = [t.get_text() for t in fig.axes[0].get_yticklabels()]
     assert shown[0] == (
-        "How would you rate relationships between doctors and\nmanagers in your organisation? (1 poor to 5 excellent)"
+        "How would you rate relationships between doctors and managers in your\norganisation? (1 poor to 5 excellent)"
     )
     # every word kept, in order, on two lines at most; never an ellipsis
     for label, text in zip(shown[:2], (long_text, much_longer)):
         assert label.replace("\n", " ") == text and label.count("\n") <= 1 and "\u2026" not in label
     assert tri.wrap_label("short") == "short"
+
+
+def test_the_grid_is_sized_for_a_slide_and_its_text_for_reading():
+    """Issue 15: on the 1280 x 720 slide the grid's labels read at about 10 px. Fifteen items
+    on single lines and six themes: the figure fits 1200 x 560 px (the deck's frame) at a scale
+    where the labels are at least 14 px and the judgements 11 px."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    items = [f"Statement number {i} about doctors and managers in my organisation" for i in range(15)]
+    themes = ["Combining clinical and managerial work", "Professional identity", "B", "C", "D", "no theme"]
+    grid = pd.DataFrame("", index=items, columns=themes)
+    grid.iloc[0, 0] = "complementarity"
+    fig = tri.figure(grid)
+    w, h = (x * 150 for x in fig.get_size_inches())  # saved at 150 dpi (helpers.outputs)
+    scale = min(560 / h, 1200 / w)
+    assert scale * tri.FONT["label"] * 150 / 72 >= 14 and scale * tri.FONT["cell"] * 150 / 72 >= 11
+    assert all(t.get_fontsize() == tri.FONT["label"] for t in fig.axes[0].get_yticklabels())
+    assert [t.get_text().count("\n") for t in fig.axes[0].get_yticklabels()] == [0] * 15
+    # the longest judgement fits inside its cell
+    fig.canvas.draw()
+    cell = next(t for t in fig.axes[0].texts if t.get_text() == "complementarity")
+    box = cell.get_window_extent()
+    left, right = fig.axes[0].transData.transform([(-0.5, 0), (0.5, 0)])[:, 0]
+    assert left <= box.x0 and box.x1 <= right

@@ -245,8 +245,9 @@ def triangulate(mapping_file, attitudes: pd.DataFrame | None, themes_by_role: pd
     return long, grid
 
 
-def triangulation_figure(long: pd.DataFrame | None, grid: pd.DataFrame | None):
-    """The matrix drawn and saved as ``reports/figures/triangulation_matrix.png/svg``."""
+def triangulation_figure(long: pd.DataFrame | None, grid: pd.DataFrame | None, words: dict | None = None):
+    """The matrix drawn and saved as ``reports/figures/triangulation_matrix.png/svg``; each item
+    by its short label where ``words`` (:func:`item_words`) gives one, else its question."""
     if grid is None:
         from IPython.display import Markdown
 
@@ -257,6 +258,7 @@ def triangulation_figure(long: pd.DataFrame | None, grid: pd.DataFrame | None):
     labels = dict(
         zip(long["survey_item"], long["question"].where(long["question"] != "", long["survey_item"]))
     )
+    labels |= {name: label for name, (label, _) in (words or {}).items() if name in labels and label}
     fig = triangulation.figure(grid, labels)
     n_items, n_themes = grid.shape
     return outputs.save_figure(

@@ -254,7 +254,7 @@ def counts(long: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame({"judgement": c.index, "cells": c.to_numpy()})
 
 
-LABEL_WIDTH = 56  # characters per line of an item label
+LABEL_WIDTH = 72  # characters per line of an item label
 LABEL_LINES = 2  # at most this many lines; a longer label gets longer lines, never an ellipsis
 
 
@@ -271,11 +271,17 @@ def wrap_label(text: str, width: int = LABEL_WIDTH, lines: int = LABEL_LINES) ->
     return "\n".join(out)
 
 
-def figure(
-    grid: pd.DataFrame, labels: dict[str, str] | None = None, title: str = "Survey items x interview themes"
-):
+# Type sizes (points) of the grid: read on a 1280 x 720 slide, where the deck fits the figure
+# into 560 px of height (helpers.slides), and in report 05 at 100 dpi.
+FONT = {"label": 12, "theme": 12, "cell": 10, "legend": 11, "title": 12}
+
+
+def figure(grid: pd.DataFrame, labels: dict[str, str] | None = None, title: str = ""):
     """The matrix as a coloured grid with each cell's judgement written in it; each survey item
-    labelled by its full text (:func:`wrap_label`), each row as tall as the longest label."""
+    labelled by its text (:func:`wrap_label`: the codebook's short label where the caller gives
+    it, else the whole question), each row as tall as the longest label. Sized so that its text
+    is about 15 px high on a 1280 x 720 slide for up to 15 items of single-line labels (the
+    report and the deck name the figure in their heading: no title unless given)."""
     import textwrap
 
     import matplotlib.pyplot as plt
@@ -289,7 +295,13 @@ def figure(
     ]
     lines = max((label.count("\n") + 1 for label in row_labels), default=1)
     width = max((len(line) for label in row_labels for line in label.split("\n")), default=10)
-    fig, ax = plt.subplots(figsize=(0.6 + 0.085 * width + 1.2 * n_cols, 1.4 + n_rows * (0.12 + 0.15 * lines)))
+    char = FONT["label"] / 72 * 0.52  # inches per character of the label font (average)
+    fig, ax = plt.subplots(
+        figsize=(
+            0.4 + char * width + 1.3 * n_cols,
+            1.2 + (0.3 if title else 0) + n_rows * (0.1 + 0.19 * lines),
+        ),
+    )
     image = [[to_rgb(COLOURS.get(v, COLOURS[""])) for v in row] for row in grid.to_numpy()]
     ax.imshow(image, aspect="auto")
     for i in range(n_rows):
@@ -302,16 +314,16 @@ def figure(
                     v,
                     ha="center",
                     va="center",
-                    fontsize=9,
+                    fontsize=FONT["cell"],
                     color="black" if v == "silence" else "white",
                 )
     ax.set_xticks(
         range(n_cols),
         [textwrap.fill("no theme" if c == NONE_LABEL else str(c), 14) for c in grid.columns],
-        fontsize=10,
+        fontsize=FONT["theme"],
     )
     ax.xaxis.tick_top()
-    ax.set_yticks(range(n_rows), row_labels, fontsize=10, linespacing=1.1)
+    ax.set_yticks(range(n_rows), row_labels, fontsize=FONT["label"], linespacing=1.05)
     ax.set_xticks([x - 0.5 for x in range(1, n_cols)], minor=True)
     ax.set_yticks([y - 0.5 for y in range(1, n_rows)], minor=True)
     ax.grid(which="minor", color="white", linewidth=2)
@@ -320,8 +332,14 @@ def figure(
         spine.set_visible(False)
     handles = [Patch(color=COLOURS[j], label=j) for j in JUDGEMENTS]
     ax.legend(
-        handles=handles, loc="upper center", bbox_to_anchor=(0.5, -0.02), ncol=4, frameon=False, fontsize=9.5
+        handles=handles,
+        loc="upper center",
+        bbox_to_anchor=(0.5, -0.01),
+        ncol=4,
+        frameon=False,
+        fontsize=FONT["legend"],
     )
-    ax.set_title(title, fontweight="bold", pad=12)
+    if title:
+        ax.set_title(title, fontweight="bold", pad=10, fontsize=FONT["title"])
     fig.tight_layout()
     return fig
