@@ -443,7 +443,18 @@ def test_headline_counts_from_the_tables():
             "pct_agree": [90.0, 50.0, 10.0, 40.0, 20.0, 60.0, 5.0, 70.0],
         }
     )
-    tests = pd.DataFrame({"item": ["a", "b"], "p_value": [0.001, 0.2], "p_holm": [0.002, 0.2]})
+    # the role tests' columns in the published order: p_monte_carlo and p_chi2 before p_holm
+    # (issue 15: the count of items that differ read p_monte_carlo, mostly empty, and said 0 of
+    # 15 under a sentence ranking the 8 items that differed)
+    tests = pd.DataFrame(
+        {
+            "item": ["a", "b"],
+            "p_value": [0.001, 0.2],
+            "p_monte_carlo": [None, None],
+            "p_chi2": [0.001, 0.2],
+            "p_holm": [0.002, 0.2],
+        }
+    )
     effect = pd.DataFrame({"item": ["a", "b"], "p_value": [0.01, 0.5], "p_holm": [0.02, 0.5]})
     brant = pd.DataFrame({"item": ["a", "b"], "term": "omnibus", "p_value": [0.001, 0.9]})
     comparison = pd.DataFrame(

@@ -188,9 +188,8 @@ def headline(
             + ", ".join(f"{r.lower()}s on {bottom[r]}" for r in ROLES if bottom[r])
             + "."
         )
-    holm = [c for c in tests.columns if c.startswith("p_") and not c.startswith("p_value")]
-    if holm:
-        sig = tests[pd.to_numeric(tests[holm[0]]) < alpha]["item"].tolist()
+    if adjusted:  # the same adjusted p as above (not p_monte_carlo or p_chi2, which come first)
+        sig = tests[pd.to_numeric(tests[adjusted]) < alpha]["item"].tolist()
         lines.append(
             f"- The four role groups differed (chi-square, Holm-adjusted p < {alpha}) on {len(sig)} of {len(tests)} items."
         )
