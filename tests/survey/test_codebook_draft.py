@@ -117,8 +117,7 @@ def test_qsf_draft_declares_questions_choices_recodes_matrix_and_other_text(tiny
         ("role_7_TEXT", "text"),
         ("att_1", "likert"),
         ("att_2", "likert"),
-        ("why_3", "categorical"),
-        ("why_4", "categorical"),
+        ("", "multiple"),  # the multiple-answer question: one variable over its 0/1 columns
         ("years", "text"),
     ]  # block order, the descriptive-text block and the trashed question left out
     role, other, att1 = draft.variables[0], draft.variables[1], draft.variables[2]
@@ -127,7 +126,9 @@ def test_qsf_draft_declares_questions_choices_recodes_matrix_and_other_text(tiny
     assert other.question == "What is your current role? - Other, please specify - Text"
     assert att1.question == "How far do you agree? - Managers listen" and att1.battery == "att"
     assert draft.scales == {"scale_att": ({"1": "Disagree", "5": "Agree"}, {"9": "Don't know"})}
-    assert draft.variables[4].labels == {"1": "Selected"} and draft.variables[4].question == "Why? - Pay"
+    why = draft.variables[4]
+    assert (why.name, why.question, why.columns) == ("why", "Why?", {"3": "why_3", "4": "why_4"})
+    assert why.labels == {"3": "Pay", "4": "Status"}  # recode values, as the export names the columns
     assert draft.missing_codes == ["-99"]
 
 
@@ -205,7 +206,7 @@ def test_make_codebook_cli_writes_outside_the_data_folder_only(tiny_qsf, tmp_pat
     out = tmp_path.parent / (tmp_path.name + "_out") / "draft.yaml"
     assert cd.main([str(tiny_qsf.parent), "--out", str(out)]) == 0
     printed = capsys.readouterr().out
-    assert "Drafted 7 variables from survey.qsf" in printed and "4 decisions are marked TODO" in printed
+    assert "Drafted 6 variables from survey.qsf" in printed and "4 decisions are marked TODO" in printed
     assert str(tiny_qsf.parent / "codebook.yaml") in printed
     assert out.read_text(encoding="utf-8") == cd.render(cd.draft_from_qsf(tiny_qsf))
     assert cd.main([str(tiny_qsf.parent), "--out", str(tmp_path / "codebook.yaml")]) == 1
@@ -227,13 +228,13 @@ needs_fixtures = pytest.mark.skipif(not FIXTURES.is_dir(), reason="../shared/fix
         (
             "QualtricsTools_Dummy_Enhancement_Sample_Survey.qsf",
             "QualtricsTools_Dummy_Enhancement_Sample_Survey.csv",
-            45,
+            27,  # 45 columns: two multiple-answer questions of 10 options each are 2 variables
             5,
         ),
         (
             "QualtricsTools_Long_Exhaustive_Sample_Survey.qsf",
             "QualtricsTools_Long_Exhaustive_Sample_Survey.csv",
-            353,
+            241,  # 353 columns: its multiple-answer questions and matrices are one variable each
             8,
         ),
         (
@@ -261,7 +262,8 @@ def test_real_qsf_drafts_every_exported_question_column_and_checks_clean(
     exported = read_export(survey / "export.csv")
     draft = cd.draft_from_qsf(survey / "survey.qsf", cd._beside_export(survey / "survey.qsf"))
     question_columns = [c for c in exported.data.columns if exported.import_ids.get(c, "").startswith("QID")]
-    assert [v.source for v in draft.variables] == question_columns
+    drafted = [c for v in draft.variables for c in (list(v.columns.values()) or [v.source])]
+    assert sorted(drafted) == sorted(question_columns) and len(drafted) == len(question_columns)
     assert len(draft.variables) == n_vars
     (survey / "codebook.yaml").write_text(cd.render(draft), encoding="utf-8")
     report = check.check_survey(tmp_path, {"survey": {}})

@@ -197,3 +197,26 @@ def test_the_published_mentions_tables_of_a_codebook(codebook):
         r1_r2_r4, codebook.variables["channels"], disclosure.Rule("threshold", 1, marker=None)
     )
     assert shares["pct_respondents"].tolist() == [66.7, 100.0, 33.3]
+
+
+def test_seen_but_unanswered_code_in_tick_boxes_is_no_box_ticked(tmp_path):
+    """Qualtrics writes the seen-but-unanswered code (-99, ``survey.missing_codes``) in every
+    option column of a multiple-answer question the respondent saw and left blank (the
+    QualtricsTools dummy survey does): no box ticked, for tick-all questions (columns or one
+    cell) and single answers over 0/1 columns alike; any other value is still refused."""
+    path = tmp_path / "codebook.yaml"
+    path.write_text(
+        CODEBOOK.replace("survey: {title: tick boxes}", "survey: {title: t, missing_codes: [-99]}")
+    )
+    codebook = load_codebook(path)
+    rows = dict(ROWS)
+    rows[5] = ["r3", "100", "3", "-99", "-99", "-99", "", "", "-99", "-99", "-99", "-99"]
+    result = clean_survey(export(rows), codebook, {"duplicate_keys": []}, "export.csv")
+    r3 = result.clean.iloc[2]
+    assert pd.isna(r3["trust"]) and [pd.isna(r3[f"sources__{c}"]) for c in "123"] == [True] * 3
+    assert [pd.isna(r3[f"channels__{c}"]) for c in "abc"] == [True] * 3
+    rows[5][8] = "-98"
+    with pytest.raises(InputError) as caught:
+        clean_survey(export(rows), codebook, {"duplicate_keys": []}, "export.csv")
+    assert (caught.value.row, caught.value.column, caught.value.value) == (5, "N_1", "-98")
+    assert "or 0/empty (not ticked) or a missing code (-99)" in str(caught.value)

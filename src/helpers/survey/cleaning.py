@@ -156,20 +156,25 @@ TICKED = frozenset({"1", "1.0", "true", "yes", "x", "checked", "selected"})
 UNTICKED = frozenset({"", "0", "0.0", "false", "no"})
 
 
-def _ticks(data: pd.DataFrame, columns: dict[str, str], var: Variable, source) -> pd.DataFrame:
+def _ticks(
+    data: pd.DataFrame, columns: dict[str, str], var: Variable, source, missing: tuple[str, ...] = ()
+) -> pd.DataFrame:
     """The tick-box columns ``{code: column}`` as booleans (one column per code); a cell that is
-    neither ticked (1) nor unticked (0 or empty) stops the run naming its rows and column."""
+    neither ticked (1) nor unticked (0 or empty) nor one of the codebook's ``missing_codes``
+    (Qualtrics writes -99 for a question seen but not answered: no box ticked) stops the run
+    naming its rows and column."""
     out = {}
+    unticked = UNTICKED | {str(code).strip().casefold() for code in missing}
     for code, column in columns.items():
         raw = data[column].fillna("").astype("str")
         text = raw.str.strip().str.casefold()
-        bad = ~text.isin(TICKED | UNTICKED)
+        bad = ~text.isin(TICKED | unticked)
         if bad.any():
             rows = data.index[bad].tolist()
             raise InputError(
                 source,
                 f"variable {var.name!r}: a tick-box column holds something other than 1 (ticked) "
-                "or 0/empty (not ticked)",
+                "or 0/empty (not ticked)" + (f" or a missing code ({', '.join(missing)})" if missing else ""),
                 row=rows if len(rows) > 1 else rows[0],
                 column=column,
                 value=raw[bad].iloc[0],
@@ -188,7 +193,7 @@ def combine_one_hot(data: pd.DataFrame, codebook: Codebook, source: Path | str =
         return data
     data = data.copy()
     for var in one_hot:
-        ticks = _ticks(data, var.columns, var, source)
+        ticks = _ticks(data, var.columns, var, source, codebook.missing_codes)
         many = ticks.sum(axis=1) > 1
         if many.any():
             rows = data.index[many].tolist()
@@ -208,16 +213,19 @@ def combine_one_hot(data: pd.DataFrame, codebook: Codebook, source: Path | str =
     return data
 
 
-def decode_multiple(data: pd.DataFrame, var: Variable, source: Path | str = "<export>") -> pd.DataFrame:
+def decode_multiple(
+    data: pd.DataFrame, var: Variable, source: Path | str = "<export>", missing: tuple[str, ...] = ()
+) -> pd.DataFrame:
     """A multiple-response (tick-all) question: one boolean column per option (codes, in the
     order of its labels), True ticked, False not, <NA> in the rows that answered nothing (no box
     ticked, or an empty cell). Options come from 0/1 columns (``columns``) or from one cell of
     codes or labels separated by ``delimiter``; an unknown option stops the run."""
     if var.columns:
-        ticks = _ticks(data, var.columns, var, source)
+        ticks = _ticks(data, var.columns, var, source, missing)
         ticks = ticks[[c for c in var.labels if c in ticks.columns]]
     else:
         raw = data[var.source].fillna("").astype("str").str.strip()
+        raw = raw.where(~raw.isin(missing), "")  # seen but not answered: nothing ticked
         lookup = {code.casefold(): code for code in var.labels}
         lookup |= {label.strip().casefold(): code for code, label in var.labels.items()}
         codes, distinct = pd.factorize(raw)
@@ -435,7 +443,7 @@ def clean_survey(
         if var.type in {"text", "identifier"}:
             continue
         if var.type == "multiple":
-            multiple[var.name] = decode_multiple(data, var, source)
+            multiple[var.name] = decode_multiple(data, var, source, codebook.missing_codes)
             continue
         if var.type == "number":
             decoded[var.name] = _numeric(data, var.source, source, var.name)

@@ -5,7 +5,8 @@ by hand is slow and error-prone. This module drafts the codebook from
 
 * a Qualtrics survey file (``.qsf``, JSON): questions in block order, trashed questions left
   out; single-answer questions -> ``categorical`` with their **recode values** as codes;
-  multiple-answer questions -> one ``categorical`` per choice (``1`` = selected); matrices ->
+  multiple-answer questions (and each statement of a multiple-answer matrix) -> one
+  ``multiple`` variable over its 0/1 columns (``columns: {code: column}``); matrices ->
   ``likert`` items of one battery with the matrix's answers as the scale; "Other, please
   specify" choices -> a ``text`` variable for their ``_TEXT`` column; sliders, rank orders,
   constant sums and timers -> ``number``; anything else -> ``text``. When the export sits
@@ -74,6 +75,7 @@ class DraftVariable:
     scale: str | None = None
     battery: str | None = None
     comment: str = ""
+    columns: dict[str, str] = field(default_factory=dict)  # multiple: option code -> its 0/1 column
 
 
 @dataclass
@@ -259,12 +261,7 @@ class _Question:
         if self.type == "MC" and self.selector in SINGLE and not parts:
             return "categorical", self.text, self.choice_labels(), "single"
         if self.type == "MC" and self.selector in MULTIPLE and len(parts) == 1 and parts[0] in self.choices:
-            return (
-                "categorical",
-                f"{self.text} - {self.choice_label(parts[0])}",
-                {"1": "Selected"},
-                "multiple",
-            )
+            return "multiple", self.text, {self.code(parts[0]): self.choice_label(parts[0])}, "multiple"
         if self.is_matrix_single and len(parts) == 1 and parts[0] in self.choices:
             return "likert", f"{self.text} - {self.choice_label(parts[0])}", self.answer_labels(), "matrix"
         if (
@@ -274,8 +271,8 @@ class _Question:
             and parts[0] in self.choices
             and parts[1] in self.answers
         ):
-            question = f"{self.text} - {self.choice_label(parts[0])} - {self.answer_label(parts[1])}"
-            return "categorical", question, {"1": "Selected"}, "multiple"
+            question = f"{self.text} - {self.choice_label(parts[0])}"
+            return "multiple", question, {self.code(parts[1]): self.answer_label(parts[1])}, "multiple"
         if self.type in NUMBER_TYPES:
             label = self.choice_label(parts[0]) if parts and parts[0] in self.choices else " ".join(parts)
             return "number", f"{self.text} - {label}" if label else self.text, {}, "number"
@@ -327,8 +324,20 @@ def draft_from_qsf(path: Path, export=None) -> Draft:
     if not any("-99" in q.recode.values() for q in questions):
         draft.missing_codes = ["-99"]
     taken: set[str] = set()
+    ticks: dict[tuple[str, str], DraftVariable] = {}  # one multiple-response variable per question
     for column, q, parts, sbs in columns:
         vtype, question, labels, kind = q.variable(column, parts, sbs)
+        if kind == "multiple":  # one 0/1 column per option: gathered into one `multiple` variable
+            key = (q.qid, question)
+            if key not in ticks:
+                stem = q.tag if len(parts) == 1 else f"{q.tag}_{q.statement_suffix(parts[0])}"
+                ticks[key] = DraftVariable(_name(stem, taken), "", "multiple", question)
+                ticks[key].comment = "tick all that apply: one 0/1 column per option"
+                draft.variables.append(ticks[key])
+            (code, label), var = next(iter(labels.items())), ticks[key]
+            var.columns[code] = column
+            var.labels = _unique_labels({**var.labels, code: label})
+            continue
         var = DraftVariable(_name(column, taken), column, vtype, question)
         if kind == "matrix":
             sub, non = _split_labels(labels)
@@ -341,6 +350,11 @@ def draft_from_qsf(path: Path, export=None) -> Draft:
         if kind == "text" and len(parts) > 1 and parts[-1].upper() == "TEXT" and q.has_text_entry(parts[0]):
             var.comment = '"Other, please specify" text'
         draft.variables.append(var)
+    for var in ticks.values():  # a single tick box ("I agree"): one column, 1 when ticked
+        if len(var.columns) == 1:
+            (code, column), label = next(iter(var.columns.items())), next(iter(var.labels.values()))
+            var.source, var.type, var.columns, var.comment = column, "categorical", {}, ""
+            var.question, var.labels = f"{var.question} - {label}", {"1": "Selected"}
     return draft
 
 
@@ -495,7 +509,10 @@ def render(draft: Draft) -> str:
     out.append("variables:" if draft.variables else "variables: {}  # no question columns found")
     for var in draft.variables:
         out.append(f"  {var.name}:{'  # ' + var.comment if var.comment else ''}")
-        out.append(f"    source: {_q(var.source)}")
+        if var.columns:
+            out.append(f"    columns: {_mapping(var.columns)}")
+        else:
+            out.append(f"    source: {_q(var.source)}")
         out.append(f"    type: {var.type}")
         if var.question:
             out.append(f"    question: {_q(var.question[:300])}")
