@@ -422,3 +422,34 @@ def test_a_declared_reprint_its_numbers_contradict_is_a_finding(tmp_path):
         "declared a reprint of attitudes_ordinal_role_effect.csv, but none of its numbers could be "
         "placed in that CSV (rows or headings it does not have)"
     ]
+
+
+def test_codes_printed_in_words_still_identify_their_rows(tmp_path):
+    """A then-and-now table printed with its measures in words (helpers.tables.display_text) is
+    still compared with its CSV, which keeps the codes: the planted suppressed count is found."""
+    folder = tmp_path / "release"
+    (folder / "tables").mkdir(parents=True)
+    pd.DataFrame(
+        {
+            "measure": ["relationship_positive", "relationship_positive"],
+            "group": ["Chief executive", "Medical director"],
+            "n_agree": ["*", "40"],
+            "n_valid": ["12", "60"],
+        }
+    ).to_csv(folder / "tables" / "attitudes_then_vs_now.csv", index=False)
+    printed = pd.DataFrame(
+        {
+            "measure": ["relationship_positive", "relationship_positive"],
+            "group": ["Chief executive", "Medical director"],
+            "n_agree": [3, 40],
+            "n_valid": [12, 60],
+        }
+    )
+    html = tables._frame_html(printed)
+    assert "Rate relationships positive (4-5)" in html and "relationship_positive" not in html
+    (folder / "03_attitude_analysis.html").write_text(html, encoding="utf-8")
+    with pytest.raises(audit.AuditFailure) as caught:
+        audit.audit_release(folder, RULE, enforce=True)
+    (leak,) = caught.value.leaks
+    assert leak["value"] == "3"
+    assert leak["problem"] == "attitudes_then_vs_now.csv row 1, n_agree is suppressed; printed in the clear"

@@ -359,3 +359,28 @@ def test_effect_sizes_shown_at_two_decimals_with_their_trailing_zeros():
     pct = pd.DataFrame({"item": ["a"], "pct": [60.2], "ci_low": [55.1], "ci_high": [64.4]})
     assert tables.cells(pct, tables.default_spec(pct)).iloc[0].tolist() == ["a", "60.2", "55.1", "64.4"]
     assert ">0.30<" in tables._frame_html(tests)
+
+
+def test_codes_in_text_cells_are_written_in_words_where_a_report_prints_them():
+    """Issue 15: model terms ('org_type[Health board]'), family names ('role_effect') and the
+    then-and-now measures ('relationship_positive') read like a notebook dump in report 03."""
+    table = pd.DataFrame(
+        {
+            "item": ["a"],
+            "collinear_terms_dropped": ["org_type[Health board], nation[Wales]"],
+            "term": ["role[Chief executive]"],
+            "family": ["weighted_role_tests"],
+            "measure": ["relationship_positive"],
+            "note": ["kept_as_written"],
+        }
+    )
+    assert tables.cells(table, tables.default_spec(table)).iloc[0].tolist() == [
+        "a",
+        "Org type: Health board, Nation: Wales",
+        "Role: Chief executive",
+        "weighted role tests",
+        "Rate relationships positive (4-5)",
+        "kept_as_written",  # other columns (a data dictionary's names) are left as they are
+    ]
+    assert tables.display_text("measure", "some_new_measure") == "some new measure"
+    assert tables.display_text("family", "Holm") == "Holm"

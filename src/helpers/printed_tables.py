@@ -41,7 +41,7 @@ from pathlib import Path
 import pandas as pd
 
 from helpers import disclosure
-from helpers.tables import REPRINTS_ATTRIBUTE, REPRINTS_PREFIX, heading
+from helpers.tables import REPRINTS_ATTRIBUTE, REPRINTS_PREFIX, TEXT_FORMATS, display_text, heading
 
 # A printed number: optional comparison sign, a signed number with thousands separators, an
 # optional percent sign, then optionally an interval in brackets ("60% (56 to 65)").
@@ -260,8 +260,10 @@ class Source:
                     self.columns.setdefault(_norm(label), col)
         text_cols = [c for c in self.table.columns if c not in numeric]
         self.text_headings = {_norm(x) for c in text_cols for x in (c, heading(c), str(c).replace("_", " "))}
+        shown = [c for c in text_cols if c in TEXT_FORMATS]  # codes a report writes in words
         for i, row in enumerate(self.table[text_cols].itertuples(index=False)):
             keys = {_norm(v) for v in row if str(v).strip()}
+            keys |= {_norm(display_text(c, self.cells[c][i])) for c in shown if self.cells[c][i]}
             keys |= {self.labels[k] for k in keys if k in self.labels}  # item -> its question
             self.keys.append(keys)
             for k in keys:

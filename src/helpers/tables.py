@@ -174,6 +174,47 @@ def _text(value, kind: str, marker: str) -> str:
     return str(value)
 
 
+_TERM = re.compile(r"^([A-Za-z_][A-Za-z0-9_]*)\[(.*)\]$")
+
+
+def _terms(text: str) -> str:
+    """Model terms as a reader reads them: 'org_type[Health board], nation[Wales]' ->
+    'Org type: Health board, Nation: Wales' (patsy's ``name[level]``)."""
+    out = []
+    for part in str(text).split(", "):
+        found = _TERM.match(part.strip())
+        out.append(f"{heading(found[1])}: {found[2]}" if found else part)
+    return ", ".join(out)
+
+
+def _measure(text: str) -> str:
+    from helpers.findings.headline import MEASURES
+
+    return MEASURES.get(text, _words(text))
+
+
+def _words(text: str) -> str:
+    """A code of a fixed vocabulary written with underscores ('role_effect') in words."""
+    return str(text).replace("_", " ") if re.fullmatch(r"[a-z0-9]+(_[a-z0-9]+)+", str(text)) else str(text)
+
+
+# Text columns whose cells are codes a report writes in words (the CSVs keep the codes; the
+# printed-table audit reads both forms, helpers.printed_tables).
+TEXT_FORMATS = {
+    "term": _terms,
+    "collinear_terms_dropped": _terms,
+    "unstable_cutpoint_terms": _terms,
+    "family": _words,
+    "measure": _measure,
+}
+
+
+def display_text(column: str, value: str) -> str:
+    """The text a report prints for a text cell of ``column`` (:data:`TEXT_FORMATS`)."""
+    fmt = TEXT_FORMATS.get(str(column))
+    return fmt(value) if fmt is not None and isinstance(value, str) and value else value
+
+
 def cells(table: pd.DataFrame, spec: TableSpec) -> pd.DataFrame:
     """The table as the text a reader sees: the stub first, then the spec's columns in order,
     every number formatted by :mod:`helpers.numbers`; no index."""
@@ -197,6 +238,8 @@ def cells(table: pd.DataFrame, spec: TableSpec) -> pd.DataFrame:
         values = df[column]
         if column == spec.stub and spec.row_labels:
             values = values.map(lambda v: spec.row_labels.get(v, v))
+        if str(column) in TEXT_FORMATS:
+            values = values.map(lambda v, c=str(column): display_text(c, v))
         out[str(column)] = [_text(v, kind, spec.marker) for v in values]
     return out
 
