@@ -751,15 +751,19 @@ def to_docx(document, table: pd.DataFrame, spec: TableSpec) -> None:
             idx = [columns.index(c) for c in cols]
             cell = grid.cell(0, min(idx)).merge(grid.cell(0, max(idx)))
             cell.text = label
+    # Cells are reached row by row: python-docx's grid.cell(i, j) rebuilds the list of every
+    # cell of the table on each call, which made a report's Word tables quadratic (tens of
+    # seconds for notebook 03's).
+    rows = [row.cells for row in grid.rows]
     for j, column in enumerate(columns):
-        grid.cell(header_rows - 1, j).text = labels[column]
+        rows[header_rows - 1][j].text = labels[column]
         for i in range(header_rows):
-            for run in grid.cell(i, j).paragraphs[0].runs:
+            for run in rows[i][j].paragraphs[0].runs:
                 run.bold = True
     numeric = {c for c in columns if c != spec.stub and _looks_numeric(shown[c])}
-    for i, row in enumerate(shown.itertuples(index=False), start=header_rows):
+    for cells_of_row, row in zip(rows[header_rows:], shown.itertuples(index=False), strict=True):
         for j, value in enumerate(row):
-            para = grid.cell(i, j).paragraphs[0]
+            para = cells_of_row[j].paragraphs[0]
             para.text = value
             if columns[j] in numeric:
                 para.alignment = WD_ALIGN_PARAGRAPH.RIGHT
