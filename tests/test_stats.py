@@ -174,6 +174,27 @@ def test_proportional_odds_with_two_levels_equals_logistic_regression():
     assert fit.odds_ratios["p_value"].tolist() == pytest.approx(logit.pvalues[["B", "C"]].tolist(), rel=1e-3)
 
 
+def test_ordered_logit_fits_exactly_as_statsmodels_plain_ordered_model():
+    from statsmodels.miscmodels.ordinal_model import OrderedModel
+
+    rng = np.random.default_rng(11)
+    d = _ordinal_sample(rng, 300, {"A": 0.0, "B": 0.9, "C": -0.4})
+    X = pd.get_dummies(d["role"], drop_first=True, dtype=float)
+    kwargs = dict(method="bfgs", disp=False, maxiter=5000, gtol=1e-8)
+    ours = stats.ordered_logit(d["y"], X).fit(**kwargs)
+    plain = OrderedModel(d["y"], X, distr="logit").fit(**kwargs)
+    # Bit for bit: the same cdf values, so the same optimiser path and the same estimates.
+    np.testing.assert_array_equal(ours.params.to_numpy(), plain.params.to_numpy())
+    np.testing.assert_array_equal(ours.bse.to_numpy(), plain.bse.to_numpy())
+    assert ours.llf == plain.llf
+    x = np.array([-np.inf, -40.0, -1.5, 0.0, 2.0, 40.0, np.inf])
+    model = stats.ordered_logit(d["y"], X)
+    np.testing.assert_array_equal(model.cdf(x), sps.logistic.cdf(x))
+    np.testing.assert_array_equal(model.pdf(x), sps.logistic.pdf(x))
+    # The fit's log-likelihood is reported for likelihood-ratio tests.
+    assert stats.proportional_odds(d, "y", ["role"]).llf == plain.llf
+
+
 def test_proportional_odds_recovers_a_planted_role_effect():
     rng = np.random.default_rng(20151)
     effects = {"Medical director": 0.0, "Chief executive": 1.0, "Clinical director": -0.7}

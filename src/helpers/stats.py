@@ -338,6 +338,39 @@ def _holm(p: np.ndarray) -> np.ndarray:
 # ---------------------------------------------------------------------------------------------
 
 
+def ordered_logit(endog, exog):
+    """statsmodels' OrderedModel with the logit link, its cdf and pdf evaluated directly.
+
+    scipy's generic ``rv_continuous.cdf`` checks its arguments on every call, and a fit calls it
+    thousands of times (the score is a numerical derivative of the log-likelihood): that wrapper
+    was most of the fitting time. scipy's logistic cdf is ``expit`` and its pdf is computed
+    below by scipy's own formula, so the fits are the same to the last bit
+    (tests/test_stats.py compares them with the plain OrderedModel).
+    """
+    return _ordered_logit_class()(endog, exog, distr="logit")
+
+
+_ORDERED_LOGIT = None
+
+
+def _ordered_logit_class():
+    global _ORDERED_LOGIT
+    if _ORDERED_LOGIT is None:
+        from scipy.special import expit
+        from statsmodels.miscmodels.ordinal_model import OrderedModel
+
+        class OrderedLogit(OrderedModel):
+            def cdf(self, x):
+                return expit(x)
+
+            def pdf(self, x):
+                y = -np.abs(x)  # scipy.stats.logistic._logpdf, exponentiated
+                return np.exp(y - 2.0 * np.log1p(np.exp(y)))
+
+        _ORDERED_LOGIT = OrderedLogit
+    return _ORDERED_LOGIT
+
+
 @dataclass
 class OrdinalFit:
     """A proportional-odds fit: odds ratios of P(higher level) with Wald 95% CIs, the fit's
@@ -351,6 +384,7 @@ class OrdinalFit:
     brant: pd.DataFrame  # term ("omnibus" first), chi2, dof, p_value
     converged: bool
     dropped: dict
+    llf: float = float("nan")  # log-likelihood at the estimates (for likelihood-ratio tests)
 
 
 def design_matrix(data: pd.DataFrame, predictors, reference: dict | None = None) -> pd.DataFrame:
@@ -470,8 +504,6 @@ def proportional_odds(
     the cut-point logits (empty tables; for simulations).
     """
 
-    from statsmodels.miscmodels.ordinal_model import OrderedModel
-
     y = data[outcome]
     if not (isinstance(y.dtype, pd.CategoricalDtype) and y.cat.ordered):
         raise ValueError(f"proportional_odds: outcome {outcome!r} must be an ordered Categorical")
@@ -493,7 +525,7 @@ def proportional_odds(
     z = norm.ppf(1 - alpha / 2)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        res = OrderedModel(endog, X, distr="logit").fit(method="bfgs", disp=False, maxiter=5000, gtol=1e-8)
+        res = ordered_logit(endog, X).fit(method="bfgs", disp=False, maxiter=5000, gtol=1e-8)
         converged = bool(res.mle_retvals.get("converged", True))
         params = res.params[X.columns]
         se = res.bse[X.columns]
@@ -541,7 +573,15 @@ def proportional_odds(
             columns=["term", "cut", "odds_ratio", "ci_low", "ci_high", "p_value", "unstable"],
         )
     return OrdinalFit(
-        outcome, int(len(sample)), [str(c) for c in present], table, cuts, brant, converged, dropped
+        outcome,
+        int(len(sample)),
+        [str(c) for c in present],
+        table,
+        cuts,
+        brant,
+        converged,
+        dropped,
+        float(res.llf),
     )
 
 

@@ -73,10 +73,9 @@ def ordinal_models(
         sample = d.dropna(subset=[name, "role", *present])
         full = stats.proportional_odds(sample, name, ["role", *present])
         reduced = stats.proportional_odds(sample, name, present) if present else None
-        llf_full = _loglik(sample, name, ["role", *present])
-        llf_reduced = _loglik(sample, name, present)
+        llf_reduced = reduced.llf if reduced is not None else _thresholds_only_loglik(sample[name])
+        lr = 2 * (full.llf - llf_reduced)
         dof = int(full.odds_ratios["term"].str.startswith("role[").sum())
-        lr = 2 * (llf_full - llf_reduced)
         ors.append(full.odds_ratios.assign(item=name, n=full.n))
         effects.append(
             {
@@ -113,26 +112,12 @@ def ordinal_models(
     }
 
 
-def _loglik(sample: pd.DataFrame, outcome: str, predictors: Sequence[str]) -> float:
-    """Log-likelihood of the proportional-odds model (thresholds only when no predictors)."""
-    import warnings
-
-    from statsmodels.miscmodels.ordinal_model import OrderedModel
-
-    y = sample[outcome]
-    present = [c for c in y.cat.categories if (y == c).any()]
-    endog = pd.Series(
-        pd.Categorical(y.astype(str), categories=[str(c) for c in present], ordered=True), index=sample.index
-    )
-    if not predictors:
-        counts = endog.value_counts().to_numpy(float)
-        return float((counts * np.log(counts / counts.sum())).sum())
-    X = stats.design_matrix(sample, predictors)
-    X = X.loc[:, X.std(ddof=0) > 0]
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        res = OrderedModel(endog, X, distr="logit").fit(method="bfgs", disp=False, maxiter=5000, gtol=1e-8)
-    return float(res.llf)
+def _thresholds_only_loglik(y: pd.Series) -> float:
+    """Log-likelihood of the proportional-odds model with no predictors: the thresholds alone
+    reproduce the observed level shares, so it is sum(n_k log(n_k / n)) over levels present."""
+    counts = y.value_counts().to_numpy(float)
+    counts = counts[counts > 0]
+    return float((counts * np.log(counts / counts.sum())).sum())
 
 
 def role_odds_ratios_for_chart(odds_ratios: pd.DataFrame, items: Mapping[str, Item]) -> pd.DataFrame:
