@@ -97,6 +97,7 @@ def analyse(seed: int, folder, draw: bool = True, models: bool = False, max_batt
             expected = 100 * counted["n_mentions"] / base
         assert np.allclose(counted["pct_respondents"], expected, equal_nan=True), seed
         M.protect(counted, rule)
+        assert M.base_note(M.published(clean, var, rule)).startswith("Base: the ")  # as notebook 03 says it
     for table in (tidy, A.tidy_numbers(tests), A.tidy_numbers(then_now)):
         assert disclosure.violations(table, rule=rule.rule, min_count=rule.min_count, marker=None).empty, seed
     if draw:  # as notebook 03 draws them: from the protected table

@@ -220,3 +220,22 @@ def test_seen_but_unanswered_code_in_tick_boxes_is_no_box_ticked(tmp_path):
         clean_survey(export(rows), codebook, {"duplicate_keys": []}, "export.csv")
     assert (caught.value.row, caught.value.column, caught.value.value) == (5, "N_1", "-98")
     assert "or 0/empty (not ticked) or a missing code (-99)" in str(caught.value)
+
+
+@pytest.mark.parametrize("marker", [None, "*"])
+def test_base_note_of_a_published_table_whose_base_is_suppressed(codebook, marker):
+    """Found running `make all` on a real JISC export (2 analysable respondents): report 03
+    stopped with "float() argument must be a string or a real number, not 'NAType'" when the
+    base was suppressed. The base is said to be withheld, never printed."""
+    clean = clean_survey(export(), codebook, {"duplicate_keys": []}, "export.csv").clean
+    table = M.published(
+        clean.iloc[:2], codebook.variables["sources"], disclosure.Rule("threshold", 5, marker=marker)
+    )
+    base = table["n_base"].tolist()
+    assert base == ["*"] * 3 if marker else pd.isna(base).all()  # suppressed: marked, or empty
+    assert M.base_note(table) == (
+        "Base: the respondents who ticked at least one option; their number is withheld under the "
+        "disclosure rule. Percentages are of respondents, so they may add to more than 100%."
+    )
+    shown = M.published(clean, codebook.variables["sources"], disclosure.Rule("threshold", 1, marker=marker))
+    assert M.base_note(shown).startswith("Base: the 4 respondents who ticked at least one option.")

@@ -390,9 +390,10 @@ def test_jisc_without_key_is_read_with_a_note(tmp_path):
     assert export.questions["Q2_1"] == "Q2_1"
     assert export.value_labels == {}
     assert export.notes == [
-        "no JISC key file given or found beside the results (<name>-key.<lang>.csv): "
-        "question texts and value labels are not available"
-    ]
+        "no JISC key file given or found beside the results (looked for "
+        "results-for-nhs-survey-2020-11-06-1613-key.en.csv, or the same survey, date and language at "
+        "another minute): question texts and value labels are not available"
+    ]  # the name to look for: a key downloaded in another language or on another day is not it
 
 
 def test_jisc_key_parsing(tmp_path):

@@ -54,11 +54,21 @@ def mentions(clean: pd.DataFrame, var: Variable) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=COLUMNS)
 
 
+WITHHELD_BASE = (
+    "Base: the respondents who ticked at least one option; their number is withheld under the "
+    "disclosure rule. Percentages are of respondents, so they may add to more than 100%."
+)
+
+
 def base_note(table: pd.DataFrame) -> str:
-    """The sentence stating the base under a mentions table."""
+    """The sentence stating the base under a mentions table (of a published table too: a base
+    suppressed by the disclosure rule, empty or marked, is said to be withheld, not printed)."""
     base = table["n_base"].iloc[0] if len(table) else 0
+    number = pd.to_numeric(pd.Series([base], dtype=object), errors="coerce").iloc[0]
+    if pd.isna(number):
+        return WITHHELD_BASE
     return (
-        f"Base: the {numbers.count(base)} respondents who ticked at least one option. Percentages are "
+        f"Base: the {numbers.count(number)} respondents who ticked at least one option. Percentages are "
         "of respondents, so they may add to more than 100%."
     )
 

@@ -836,9 +836,12 @@ def read_export(
     if chosen == "jisc":
         key_path = Path(key_file) if key_file is not None else find_jisc_key(path)
         if key_path is None:
+            match = _JISC_RESULTS.match(path.name)
+            wanted = f"{match['base']}-key.{match['lang']}.csv" if match else "<name>-key.<lang>.csv"
             notes.append(
-                "no JISC key file given or found beside the results "
-                "(<name>-key.<lang>.csv): question texts and value labels are not available"
+                f"no JISC key file given or found beside the results (looked for {wanted}, or the "
+                "same survey, date and language at another minute): question texts and value labels "
+                "are not available"
             )
         else:
             if key_file is None:
