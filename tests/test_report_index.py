@@ -170,7 +170,7 @@ def test_landing_page_headlines_come_from_the_published_tables(reports):
     assert said["Findings"] == [
         "Survey and interviews converge on 2 of the 3 pairs compared and are dissonant on 1."
     ]
-    assert said["Interviews and focus group"] == [
+    assert said["Interviews and focus groups"] == [
         "2 themes; \u201cExternal pressures\u201d was raised by the most participants: 11 of 13."
     ]
     assert said["Survey"] == []

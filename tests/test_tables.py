@@ -384,3 +384,7 @@ def test_codes_in_text_cells_are_written_in_words_where_a_report_prints_them():
     ]
     assert tables.display_text("measure", "some_new_measure") == "some new measure"
     assert tables.display_text("family", "Holm") == "Holm"
+    assert tables.display_text("stage", "title_abstract") == "title and abstract"
+    assert tables.display_text("status", "not_retrieved") == "not retrieved"
+    assert tables.display_text("rule", "don't know as neutral") == "don't know as neutral"
+    assert tables.display_text("rule", r"chief exec|\bceo\b") == r"chief exec|\bceo\b"

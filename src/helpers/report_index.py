@@ -150,7 +150,7 @@ DOCUMENTS = (
     ),
     (
         "04_focus_group_themes.html",
-        "Interviews and focus group",
+        "Interviews and focus groups",
         "The themes by role, how codes occur together, illustrative quotes and the agreement between coders.",
     ),
     (
@@ -179,7 +179,7 @@ DOCUMENTS = (
 STRANDS = (
     ("Rapid review", "prisma_flow", "01_literature_review.html"),
     ("Survey", "attitudes_then_vs_now", "03_attitude_analysis.html"),
-    ("Interviews and focus group", "code_cooccurrence", "04_focus_group_themes.html"),
+    ("Interviews and focus groups", "code_cooccurrence", "04_focus_group_themes.html"),
     ("Findings", "triangulation_matrix", "05_findings.html"),
 )
 
@@ -224,7 +224,7 @@ def headlines(reports: Path) -> dict[str, list[str]]:
     themes = _csv(reports, "findings_themes")
     if themes is not None and {"theme", "participants", "references", "raised_by"} <= set(themes.columns):
         # the theme raised by the most participants (not the table's first row)
-        out["Interviews and focus group"].append(
+        out["Interviews and focus groups"].append(
             f"{numbers.count(len(themes))} themes; {messages.themes(themes).headline}."
         )
     triangulation = _csv(reports, "triangulation")

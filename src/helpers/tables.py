@@ -193,9 +193,21 @@ def _measure(text: str) -> str:
     return MEASURES.get(text, _words(text))
 
 
+# Codes whose plain words are not just the code without underscores.
+VOCABULARY = {
+    "title_abstract": "title and abstract",
+    "excluded_full_text": "excluded at full text",
+    "excluded_screening": "excluded at title and abstract",
+    "title_year_author": "title, year and author",
+}
+
+
 def _words(text: str) -> str:
     """A code of a fixed vocabulary written with underscores ('role_effect') in words."""
-    return str(text).replace("_", " ") if re.fullmatch(r"[a-z0-9]+(_[a-z0-9]+)+", str(text)) else str(text)
+    text = str(text)
+    if text in VOCABULARY:
+        return VOCABULARY[text]
+    return text.replace("_", " ") if re.fullmatch(r"[a-z0-9]+(_[a-z0-9]+)+", text) else text
 
 
 # Text columns whose cells are codes a report writes in words (the CSVs keep the codes; the
@@ -206,6 +218,9 @@ TEXT_FORMATS = {
     "unstable_cutpoint_terms": _terms,
     "family": _words,
     "measure": _measure,
+    "stage": _words,  # screening stages (title_abstract, full_text)
+    "status": _words,  # screening outcomes (excluded_full_text, not_retrieved)
+    "rule": _words,  # de-duplication rules (title_year_author, manual_merge)
 }
 
 

@@ -69,3 +69,52 @@ def test_respondents_by_role_under_the_nhs_rule_recomputes_percentages_from_publ
     assert pd.isna(nhs["pct"].iloc[2])
     threshold = describe.protect_respondents_by_role(table, disclosure.Rule("threshold", 5))
     assert threshold["n"].tolist() == [11, 14, "*"] and threshold["pct"].tolist() == [39.3, 50.0, "*"]
+
+
+def test_the_cleaning_settings_are_shown_in_words_with_their_params_key():
+    """Issue 15: report 02 showed params.yaml's survey section as a Series: snake_case keys,
+    True/False and a dict's repr."""
+    from helpers import tables
+    from helpers.survey import describe as D
+
+    shown = D.settings(
+        {
+            "require_consent": True,
+            "exclude_speeders": False,
+            "drop_status": ["Survey Preview", "Spam"],
+            "then_and_now": {"new_sample": False, "coverage_variable": "nation"},
+            "design": {"psu": None},
+            "some_new_setting": 3,
+        }
+    )
+    cells = tables.cells(shown, tables.default_spec(shown))
+    assert cells.values.tolist() == [
+        ["Consent required", "yes", "require_consent"],
+        ["Speeders excluded", "no", "exclude_speeders"],
+        ["Response statuses dropped (preview, test, spam)", "Survey Preview, Spam", "drop_status"],
+        [
+            "Comparison with the published figures",
+            "New sample: no; Coverage variable: nation",
+            "then_and_now",
+        ],
+        ["Survey design", "Primary sampling unit: –", "design"],
+        ["Some new setting", "3", "some_new_setting"],
+    ]
+    assert tables.heading(D.KEY_COLUMN) == "Key in params.yaml"
+
+
+def test_respondents_flagged_by_each_check_by_name():
+    clean = pd.DataFrame(
+        {
+            "flag_speeder": [True, False, True],
+            "flag_straightliner": [False, None, True],
+            "flag_duplicate_answers": [False, False, False],
+        }
+    )
+    table = describe.flagged(clean)
+    assert table.index.name == "check"
+    assert table["respondents flagged"].to_dict() == {
+        "Speeders": 2,
+        "Straight-liners": 1,
+        "Identical answers to another respondent": 0,
+    }

@@ -8,6 +8,7 @@ import pandas as pd
 
 from helpers import disclosure, numbers, publication
 from helpers.survey.codebook import Codebook
+from helpers.tables import heading
 
 DERIVED = [  # variables the cleaning derives, for the dictionary
     ("respondent", "Study pseudonym (assigned in export order after cleaning)", "identifier (pseudonym)"),
@@ -36,6 +37,71 @@ DERIVED = [  # variables the cleaning derives, for the dictionary
 
 def _labels_text(mapping: dict[str, str]) -> str:
     return "; ".join(f"{code} = {label}" for code, label in mapping.items())
+
+
+# The survey settings of params.yaml as a methods section names them.
+SETTINGS = {
+    "drop_status": "Response statuses dropped (preview, test, spam)",
+    "require_consent": "Consent required",
+    "min_progress": "Partial responses: minimum progress (%)",
+    "exclude_unclassified_role": "Roles outside the four groups excluded",
+    "duplicate_keys": "Duplicate respondents matched on",
+    "speeder_fraction": "Speeders: below this fraction of the median duration",
+    "exclude_speeders": "Speeders excluded",
+    "straightline_min_items": "Straight-liners: at least this many items answered alike",
+    "exclude_straightliners": "Straight-liners excluded",
+    "duplicate_answers_min_items": "Identical answers: at least this many items compared",
+    "exclude_duplicate_answers": "Respondents with identical answers excluded",
+    "then_and_now": "Comparison with the published figures",
+    "design": "Survey design",
+}
+
+
+KEY_COLUMN = "key in params.yaml"
+SUB_SETTINGS = {
+    "psu": "Primary sampling unit",
+    "new_sample": "New sample",
+    "coverage_variable": "Coverage variable",
+}
+
+
+def _setting_text(value) -> str:
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if value is None or value == "" or value == [] or value == {}:
+        return numbers.MISSING_TEXT
+    if isinstance(value, dict):
+        return "; ".join(f"{SUB_SETTINGS.get(k, heading(k))}: {_setting_text(v)}" for k, v in value.items())
+    if isinstance(value, (list, tuple)):
+        return ", ".join(_setting_text(v) for v in value)
+    return str(value)
+
+
+def settings(survey_params: dict) -> pd.DataFrame:
+    """The survey's cleaning settings as a table a reader can follow: each setting in words,
+    its value (yes/no, lists joined, sub-settings named) and its key in ``params.yaml``."""
+    rows = [
+        {"setting": SETTINGS.get(key, heading(key)), "value": _setting_text(value), KEY_COLUMN: key}
+        for key, value in survey_params.items()
+    ]
+    return pd.DataFrame(rows, columns=["setting", "value", KEY_COLUMN]).set_index("setting")
+
+
+FLAGS = {
+    "flag_speeder": "Speeders",
+    "flag_straightliner": "Straight-liners",
+    "flag_duplicate_answers": "Identical answers to another respondent",
+}
+
+
+def flagged(clean: pd.DataFrame) -> pd.DataFrame:
+    """Respondents flagged by each quality check of the cleaning (:data:`FLAGS`), by name."""
+    counts = {
+        words: int(clean[flag].fillna(False).astype(bool).sum())
+        for flag, words in FLAGS.items()
+        if flag in clean
+    }
+    return pd.DataFrame({"respondents flagged": counts}).rename_axis("check")
 
 
 def item_nonresponse(clean: pd.DataFrame, codebook: Codebook) -> pd.DataFrame:
