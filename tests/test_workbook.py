@@ -89,3 +89,20 @@ def test_write_workbook_goes_to_reports_tables(tmp_path, monkeypatch):
     assert path.read_bytes() == workbook.workbook_bytes(_tables())
     with pytest.raises(ValueError, match="no tables"):
         workbook.write_workbook({}, "empty")
+
+
+def test_effect_sizes_and_test_statistics_show_their_decimals_in_excel():
+    """Issue 15: an effect size of 0.3 showed as 0.3 in the workbook (Excel's General format);
+    the cell keeps the published value and shows 0.30, a chi-square 12.0."""
+    import io
+
+    import openpyxl
+
+    from helpers import workbook
+
+    table = pd.DataFrame({"item": ["a"], "chi2": [12.0], "cramers_v": [0.3], "n": [40], "pct": [60.2]})
+    wb = openpyxl.load_workbook(io.BytesIO(workbook.workbook_bytes({"tests": table})))
+    row = {c.column_letter: c for c in wb["tests"][2]}
+    assert (row["B"].value, row["B"].number_format) == (12.0, "0.0")
+    assert (row["C"].value, row["C"].number_format) == (0.3, "0.00")
+    assert row["D"].number_format == row["E"].number_format == "General"

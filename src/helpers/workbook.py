@@ -29,7 +29,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 from openpyxl.writer.excel import ExcelWriter
 
-from helpers import outputs, paths
+from helpers import numbers, outputs, paths
 
 FIXED_TIME = dt.datetime(2000, 1, 1, 0, 0, 0)
 FORMULA_START = outputs.FORMULA_START  # one definition: helpers.outputs.is_formula
@@ -70,13 +70,22 @@ def _sheet_name(name: str, used: set[str]) -> str:
     return candidate
 
 
+# Excel's display format for the kinds of number that have fixed decimals (helpers.numbers):
+# an effect size of 0.3 shows as 0.30, a chi-square of 12 as 12.0; the stored value is unchanged.
+FORMATS = {"effect_size": "0.00", "test_statistic": "0.0", "design_effect": "0.00", "mean": "0.00"}
+
+
 def _write_rows(ws, rows):
     bold = Font(bold=True)
+    header = [str(h) for h in rows[0]] if rows else []
+    formats = {c: FORMATS.get(numbers.kind_of(h, header)) for c, h in enumerate(header, start=1)}
     for r, row in enumerate(rows, start=1):
         for c, value in enumerate(row, start=1):
             stored, as_text = _cell_value(value)
             cell = ws.cell(row=r, column=c)
             cell.value = stored
+            if r > 1 and isinstance(stored, float) and formats.get(c):
+                cell.number_format = formats[c]
             if as_text:
                 cell.data_type = "s"
                 cell.quotePrefix = True
