@@ -401,3 +401,60 @@ def test_real_qsf_draft_reads_as_a_new_user_needs_it(tmp_path):
     text = cd.render(draft)
     assert "identifiers:  # used only to find duplicate respondents, never written out\n  email: " in text
     assert yaml.safe_load(text)["identifiers"] == {"email": "RecipientEmail"}
+
+
+# --------------------------------------------------------------------------------------------
+# JISC Online Surveys: coded results + key file
+
+
+@pytest.mark.parametrize("seed", [11, 18])
+def test_jisc_draft_declares_grids_tick_all_and_single_answers_as_generated(tmp_path, seed):
+    """A generated JISC export (helpers.synthetic.instruments: grids of one-hot columns, a
+    tick-all question, single answers with arbitrary codes) drafts back to what the generator
+    declared: each grid row a likert item over its one-hot columns (one battery per grid, the
+    answers as the scale, "Don't know" apart), the tick-all question a multiple over its
+    columns, every single answer a categorical with the key's codes."""
+    from helpers.synthetic import instruments as S
+
+    inst = S.random_instrument(seed, max_battery_items=2)
+    folder = S.write_instrument(inst, tmp_path / "data", "jisc")
+    written = yaml.safe_load((folder / "survey" / "codebook.yaml").read_text(encoding="utf-8"))
+    draft = cd.draft(cd.find_definition(folder))
+    assert draft.title == f"generated-{seed}" and draft.metadata == {"response_id": "URN"}
+    drafted = {tuple(v.columns.values()) or (v.source,): v for v in draft.variables}
+    for name, spec in written["variables"].items():
+        var = drafted[tuple(spec["columns"].values()) if "columns" in spec else (spec["source"],)]
+        if spec["type"] == "likert" and "columns" in spec:
+            scale = written["scales"][spec["scale"]]
+            levels, non = draft.scales[var.scale]
+            grid = next(iter(spec["columns"].values())).split("_")[0]  # Q5 of Q5_1_a_1
+            assert var.type == "likert" and var.battery == grid.lower(), name
+            assert list(levels.values()) == list(scale["levels"].values()), name
+            assert list(non.values()) == list((scale.get("non_substantive") or {}).values()), name
+        elif spec["type"] == "multiple":
+            assert (var.type, list(var.labels.values())) == ("multiple", list(spec["labels"].values()))
+        elif spec["type"] == "text":
+            assert var.type == "text"
+        elif spec["type"] == "likert":  # a single question: its scale's codes, as categorical
+            scale = written["scales"][spec["scale"]]
+            assert var.type == "categorical" and {**var.labels, **var.non_substantive} == {
+                **scale["levels"],
+                **(scale.get("non_substantive") or {}),
+            }
+        else:
+            assert var.type == "categorical" and {**var.labels, **var.non_substantive} == spec["labels"], name
+    (folder / "survey" / "codebook.yaml").write_text(cd.render(draft), encoding="utf-8")
+    problems = [str(p) for p in check.check_survey(folder, {"survey": {}}).problems]
+    assert problems and all("decision still to make: TODO" in p for p in problems)
+
+
+def test_jisc_draft_without_its_key_file_says_which_file_it_needs(tmp_path):
+    from helpers.synthetic import instruments as S
+
+    folder = S.write_instrument(S.random_instrument(4), tmp_path / "data", "jisc")
+    (key,) = (folder / "survey").glob("*-key.en.csv")
+    key.unlink()
+    with pytest.raises(InputError) as caught:
+        cd.draft(cd.find_definition(folder))
+    assert "drafting a JISC codebook needs the key file beside the results, named " in str(caught.value)
+    assert "<results name>-key.<lang>.csv" in str(caught.value)
