@@ -755,6 +755,33 @@ def _numeric_cols(table: pd.DataFrame) -> set:
     return {c for c in table.columns if _numeric(table[c]) and any(_number(v) is not None for v in table[c])}
 
 
+def entirely_suppressed(table: pd.DataFrame, rule: disclosure.Rule, key: str = "item") -> list[dict]:
+    """Items of a by-group table suppressed entirely although their total is not below the
+    threshold (issue 13: "no table of the release is suppressed entirely unless its total is
+    itself below the threshold"; such an item is withheld instead): no row shows a non-zero
+    level or number agreeing, while the All row shows its valid answers."""
+    levels = [c for c in table.columns if LEVEL.match(c)]
+    answers = [*levels, *(["n_agree"] if "n_agree" in table.columns else [])]
+    out = []
+    for item, block in table.groupby(key, sort=False):
+        total = block.loc[block["group"] == ALL, "n_valid"].map(_number) if "n_valid" in block else []
+        if not len(total) or total.iloc[0] is None or math.isnan(total.iloc[0]) or total.iloc[0] == 0:
+            continue
+        values = block[answers].map(_number)
+        suppressed = block[answers].map(lambda v: str(v).strip() in ("", "*", str(rule.marker)))
+        if not ((values.fillna(0) > 0) & ~suppressed).any().any():
+            out.append(
+                {
+                    "cell": f"{item}: every answer count",
+                    "problem": (
+                        f"suppressed entirely while its valid answers ({total.iloc[0]:g}) are shown: "
+                        "the item should be withheld"
+                    ),
+                }
+            )
+    return out
+
+
 def width_needed(rule: disclosure.Rule) -> int:
     return NHS_WIDTH if rule.rule == "nhs" else int(rule.min_count)
 
@@ -822,6 +849,11 @@ def audit_release(
             record.result = "FAIL"
         n, how = read_table(system, table, path.stem)
         record.rules.append(f"LP audit ({how})")
+        if how.startswith("by-group"):
+            record.rules.append("no item suppressed entirely unless its total is below the threshold")
+            for problem in entirely_suppressed(table, rule):
+                primary_leaks.append({"file": rel, **problem})
+                record.result = "FAIL"
     csvs = {
         p.stem: p
         for p in sorted(release_dir.rglob("*.csv"))
@@ -847,6 +879,18 @@ def audit_release(
             primary_leaks.append({"file": rel, **problem})
             record.result = "FAIL"
     _audit_printed(release_dir, records, tables, csvs, rule, primary_leaks)
+    withheld = csvs.get("survey_withheld_items")
+    if withheld is not None:  # a row per withheld item (helpers.survey.attitudes.withholding)
+        for row in pd.read_csv(withheld, dtype=str, keep_default_na=False).itertuples():
+            result.files.append(
+                FileRecord(
+                    f"(withheld) {row.item}",
+                    "withheld item",
+                    ["no pattern of suppression protects it: left out of every table, figure and statistic"],
+                    "withheld",
+                    note=row.reason,
+                )
+            )
     bounds = intervals(system, rule)
     for key, (lo, hi) in bounds.items():
         w = hi - lo

@@ -123,3 +123,9 @@ from helpers.survey.attitudes.weighting import (  # noqa: F401
     load_margins,
     weighted_agreement,
 )
+from helpers.survey.attitudes.withholding import (  # noqa: F401
+    drop_withheld,
+    withheld_items,
+    without_withheld,
+)
+from helpers.survey.attitudes.withholding import note as withheld_note  # noqa: F401

@@ -56,6 +56,21 @@ def by_role(clean: pd.DataFrame, items: Mapping[str, Item], alpha: float = 0.05)
                 row[f"n_{i + 1}"] = int(counts[i]) if i < k else np.nan
             row["n_agree"] = int(counts[positive].sum())
             rows.append(row)
+    if not rows:  # no item (all withheld, or none in the codebook): the columns, no row
+        columns = [
+            "item",
+            "question",
+            "group_type",
+            "group",
+            "levels",
+            "n_respondents",
+            "n_nonsub",
+            "n_valid",
+        ]
+        rows = pd.DataFrame(
+            {c: pd.Series(dtype=object if c in columns[:5] else "int64") for c in [*columns, "n_agree"]}
+        )
+        return _add_percentages(rows, alpha)
     return _add_percentages(pd.DataFrame(rows), alpha)
 
 
@@ -122,6 +137,13 @@ def protect_by_role(
     (``rule.marker`` None) or marked. Returns (protected table, suppression log with item and
     group; ``reason`` primary or secondary)."""
     out, logs = [], []
+    if not len(table):  # no item: nothing to protect
+        empty = table.drop(columns="n_nonsub", errors="ignore")
+        empty.attrs["disclosure"] = disclosure.protected_mark(rule)
+        log = pd.DataFrame(
+            {c: pd.Series(dtype=object) for c in ("item", "group_type", "group", "column", "value", "reason")}
+        )
+        return empty, log
     design = role_design(table, rule)
     for item, block in table.groupby("item", sort=False):
         # the same design on the item's valid answers: a role with many respondents but only
@@ -157,7 +179,11 @@ def protect_by_role(
                 )
             ),
         }
-        hide = _item_pattern(block, rule, lcols, positive_cols, hidden)
+        hide, _, alone = _item_protection(block, rule, lcols, positive_cols, hidden)
+        if alone:  # published for all respondents only (docs/disclosure.md, "Items withheld")
+            hidden = _role_rows(pd.concat([block, hidden], ignore_index=True))
+            block = block[block["group_type"] == "all"].reset_index(drop=True)
+            hide = _item_pattern(block, rule, lcols, positive_cols, hidden)
         protected, log = disclosure.suppress_with_log(
             block.drop(columns="n_nonsub"), counts, rule=rule, hide=hide, secondary=False, derived=derived
         )
@@ -175,6 +201,13 @@ def protect_by_role(
     return result, pd.concat(logs, ignore_index=True)
 
 
+def _role_rows(table: pd.DataFrame) -> pd.DataFrame:
+    """The role rows of an item's block, in :data:`ROLES` order (one cache key wherever the
+    All row is protected on its own)."""
+    roles = table[table["group_type"] == "role"]
+    return roles.sort_values("group", key=lambda g: g.map(ROLES.index)).reset_index(drop=True)
+
+
 SECONDARY_REASON = "secondary: hypercube pattern that the intruder's LP audit cannot narrow"
 _PATTERNS: dict = {}
 
@@ -182,6 +215,13 @@ _PATTERNS: dict = {}
 def _item_pattern(
     block: pd.DataFrame, rule: disclosure.Rule, lcols: list[str], positive: list[str], hidden=None
 ) -> list:
+    """The cells to suppress (see :func:`_item_protection`)."""
+    return _item_protection(block, rule, lcols, positive, hidden)[0]
+
+
+def _item_protection(
+    block: pd.DataFrame, rule: disclosure.Rule, lcols: list[str], positive: list[str], hidden=None
+) -> tuple[list, bool, bool]:
     """The (row, column) cells of one item's block to suppress besides the primary ones, chosen
     by :func:`helpers.protection.cube_pattern` over every relation a reader knows: the audit's
     own system (:func:`helpers.audit.add_by_group_table`) of the published block, plus the item
@@ -192,7 +232,11 @@ def _item_pattern(
     in the respondents-by-role table: shown unless small. Cached per (rule, block): notebook 03
     protects the same table for the CSV and for the workbook. ``hidden``: the rows of the role
     groups not published (:func:`role_design`): unknowns to a reader, their true counts let the
-    moves run through them."""
+    moves run through them. Returns (the cells, whether the pattern of moves protects every
+    suppressed cell, ``alone``: no pattern protects the block, or the one found suppresses every
+    answer of all respondents although their valid answers are not below the threshold, so the
+    item is to be published for all respondents only: :func:`protect_by_role` then protects the
+    All row on its own, the other rows hidden)."""
     from helpers import audit, protection
     from helpers.survey import describe
 
@@ -271,17 +315,25 @@ def _item_pattern(
             system, true, primary, rule, moves + more, values=values, fixed_shown=shown
         )
     suppressed = set(pattern.suppressed)
-    if not pattern.optimal:
-        # No protecting pattern of moves (tiny groups): the item is published for all
-        # respondents only; every non-zero count of the other groups is suppressed.
+    protected = bool(pattern.optimal)
+    answers = [(q, item, ALL) for q in [*lcols, "n_agree"] if true.get((q, item, ALL), 0) > 0]
+    entirely = (
+        bool(answers)
+        and all(k in suppressed for k in answers)
+        and not rule.is_sensitive(true.get(("n_valid", item, ALL)))
+    )
+    alone = (not protected or entirely) and ALL in groups and len(groups) > 1
+    if not protected:
+        # No protecting pattern of moves (tiny groups): every non-zero count of the other groups
+        # suppressed; the caller publishes the All row alone instead (``alone``)
         suppressed |= {k for k, v in true.items() if k[2] != ALL and k not in shown and v > 0}
     hide = sorted(
         (groups[k[2]], k[0])
         for k in suppressed
         if k[0] in block.columns and k[0] not in ("n_respondents", "n_nonsub") and k[2] in groups
     )
-    _PATTERNS[key] = hide
-    return hide
+    _PATTERNS[key] = (hide, protected, alone)
+    return _PATTERNS[key]
 
 
 def _item_moves(item: str, groups: list[str], lcols: list[str], positive: list[str]) -> list[dict]:
