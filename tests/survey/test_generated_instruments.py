@@ -102,7 +102,7 @@ def analyse(seed: int, folder, draw: bool = True, models: bool = False, max_batt
         assert disclosure.violations(table, rule=rule.rule, min_count=rule.min_count, marker=None).empty, seed
     if draw:  # as notebook 03 draws them: from the protected table
         for names in A.batteries(items).values():
-            plots.diverging_likert(by_role, names, list(items[names[0]].levels), groups=design.groups() or [A.ALL], ncols=2,
+            plots.diverging_likert(by_role, names, list(items[names[0]].levels), groups=A.chart_groups(by_role, names, design.groups()), ncols=2,
                                    min_n=rule.min_count, top=len(items[names[0]].positive))  # fmt: skip
         for name in A.single_items(items):
             plots.diverging_likert(by_role, [name], list(items[name].levels), groups=[A.ALL, *design.groups()],

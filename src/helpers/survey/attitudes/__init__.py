@@ -26,6 +26,7 @@ from helpers.survey.attitudes.contrasts import (  # noqa: F401
 )
 from helpers.survey.attitudes.descriptives import (  # noqa: F401
     by_role,
+    chart_groups,
     distribution_for_chart,
     protect_by_role,
     protect_counts,

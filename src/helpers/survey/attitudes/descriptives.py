@@ -388,6 +388,14 @@ def _positive_columns(block: pd.DataFrame, levels: list[str]) -> list[str]:
     raise ValueError(f"item {block['item'].iloc[0]!r}: n_agree is not a run of levels")
 
 
+def chart_groups(table: pd.DataFrame, names: Sequence[str], groups: Sequence[str]) -> list[str]:
+    """The panels of a battery's chart: the ``groups`` that the protected ``table`` publishes for
+    at least one of the items ``names``, else all respondents alone (every item of the battery
+    published for all respondents only: docs/disclosure.md, "Items withheld")."""
+    present = set(table.loc[table["item"].isin(list(names)), "group"])
+    return [g for g in groups if g in present] or [ALL]
+
+
 def distribution_for_chart(
     clean: pd.DataFrame, items: Mapping[str, Item], group: str = "role"
 ) -> pd.DataFrame:
