@@ -91,8 +91,8 @@ def test_a_lone_board_member_in_a_focus_group_is_never_singled_out(tmp_path):
     person in FG2, so FG2-P5 is published as "participant" (decisions.md, 6: the group is its
     own context; FG1's chief executive and medical director together stay "board member").
     Every other label a participant is published under is held by at least min_role_size people
-    in their context; FG2-P5's quotes carry only "participant, focus group"; no attribution has
-    an empty field."""
+    in their context; FG2-P5, the only "participant" in FG2, is never quoted (their passages
+    counted); no attribution has an empty field."""
     from helpers import config
     from helpers.qualitative import privacy
 
@@ -128,8 +128,15 @@ def test_a_lone_board_member_in_a_focus_group_is_never_singled_out(tmp_path):
     scrub = privacy.scrubber_for(people)
     lone = seg[seg["speaker"] == "FG2-P5"]
     assert len(lone[lone["use"] == "summary"]) > 0  # the chief executive speaks and is coded
-    theirs = summaries.quotes(lone, themes, scrub, per_theme=50, max_chars=1000)
-    assert len(theirs) > 0 and set(theirs["attribution"]) == {"participant, focus group"}
+    # stricter than the label alone (issue 13, item 6): FG2-P5 is FG2's only "participant", so a
+    # reader who knows FG2's make-up knows who it is; their words are never quoted, and counted
+    assert not people.set_index("pseudonym").at["FG2-P5", "quotable"]
+    assert people.loc[people["pseudonym"] != "FG2-P5", "quotable"].all()
+    assert summaries.quotes(lone, themes, scrub, per_theme=50, max_chars=1000).empty
+    frame = summaries.framework_matrix(seg, people, themes, scrub).set_index("participant")
+    assert {v.split(": ", 1)[1] for v in frame.loc["FG2-P5"].drop("role") if v} == {summaries.UNQUOTED}
+    n = lone.loc[lone["use"] == "summary", "segment_id"].nunique()
+    assert summaries.unquoted_passages(seg) == lone["segment_id"].nunique() >= n > 0
     everyone = summaries.quotes(seg, themes, scrub, per_theme=50, max_chars=1000)
     for text in everyone["attribution"]:
         fields = text.split(", ")

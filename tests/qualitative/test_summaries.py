@@ -255,12 +255,13 @@ def test_quotes_and_framework_are_scrubbed_and_role_only(tiny):
     data, people, seg = tiny
     scrub = privacy.scrubber_for(people)
     quotes = summaries.quotes(seg, ["T1", "T2"], scrub, per_theme=2)
+    # I1, the only interviewee, is the only "participant" among the interviews: never quoted
     assert quotes.values.tolist() == [
         ["T1", "clinical director", "focus group", "clinical director, focus group", "[name] said so"],
-        ["T1", "participant", "interview", "participant, interview", "eee"],
+        ["T1", "clinical director", "focus group", "clinical director, focus group", "bbb"],
         ["T2", "board member", "focus group", "board member, focus group", "ccc"],
         ["T2", "board member", "focus group", "board member, focus group", "ddd"],
-    ]  # "eee" was quoted for T1 and T2 has others
+    ]
     assert "P1" not in " ".join(quotes["quote"]) and "Ann" not in " ".join(quotes["quote"])
     frame = summaries.framework_matrix(seg, people, ["T1", "T2"], scrub)
     assert frame.values.tolist() == [
@@ -268,9 +269,56 @@ def test_quotes_and_framework_are_scrubbed_and_role_only(tiny):
         ["P4", "board member", "", "1 ref: ddd"],
         ["P1", "clinical director", "1 ref: [name] said so", ""],
         ["P2", "clinical director", "1 ref: bbb", ""],
-        ["I1", "participant", "1 ref: eee", "1 ref: eee"],
+        ["I1", "participant", f"1 ref: {summaries.UNQUOTED}", f"1 ref: {summaries.UNQUOTED}"],
     ]
     assert scrub.replaced_names == 2
+    assert summaries.unquoted_passages(seg) == 1  # I1's one passage "eee", coded twice
+    table = summaries.accounting(data, summaries.themes_by_role(seg, people, ["T1", "T2"]), unquoted=1)
+    assert table.values.tolist()[-1] == [
+        "coded passages not quoted: the only participant with their label in their group",
+        1,
+    ]
+
+
+LONE = """pseudonym,role_group,group,setting,name
+A1,clinical director,FG1,focus group,
+A2,clinical director,FG1,focus group,
+A3,chief executive,FG1,focus group,
+A4,chief executive,FG1,focus group,
+B1,directorate manager,FG2,focus group,
+B2,directorate manager,FG2,focus group,
+B3,chief executive,FG2,focus group,
+"""
+LONE_SEGMENTS = """source,speaker,code,text,start,end,coder
+FG1,A1,T1 > a,we agree,0,10,A
+FG1,A3,T1 > a,the board decided,20,30,A
+FG2,B1,T1 > a,on the wards,0,10,A
+FG2,B3,T1 > a,as the one who signs the budget,20,40,A
+FG2,B3,T1 > b,I told the regulator,50,70,A
+"""
+
+
+def test_a_lone_chief_executive_whose_fallback_label_is_unique_is_not_quoted(tmp_path):
+    """A tiny synthetic project: FG2 is two directorate managers and one chief executive. Before:
+    B3 was published as "participant" and quoted; a reader who knows FG2 had one chief executive
+    knows who "participant, focus group" in FG2 is. After: B3 (the only "participant" in FG2) is
+    not quoted, the framework matrix shows their references without excerpts, and the 2 passages
+    are counted; FG1's two chief executives share "chief executive" and are quoted."""
+    (tmp_path / "coded_segments.csv").write_text(LONE_SEGMENTS, encoding="utf-8")
+    (tmp_path / "participants.csv").write_text(LONE, encoding="utf-8")
+    data = segments.load_folder(tmp_path, {})
+    people = summaries.label_participants(data, RULE).set_index("pseudonym")
+    assert people.loc["B3", ["role", "quotable"]].tolist() == ["participant", False]
+    assert people["quotable"].drop("B3").all()
+    seg = summaries.annotate(data, people.reset_index())
+    scrub = privacy.scrubber_for(people.reset_index())
+    quotes = summaries.quotes(seg, ["T1"], scrub, per_theme=10)
+    assert sorted(quotes["quote"]) == ["on the wards", "the board decided", "we agree"]
+    assert "participant" not in set(quotes["role"])
+    frame = summaries.framework_matrix(seg, people.reset_index(), ["T1"], scrub).set_index("participant")
+    assert frame.at["B3", "T1"] == f"2 refs: {summaries.UNQUOTED}"
+    assert summaries.unquoted_passages(seg) == 2
+    assert summaries.unquoted_note(seg).startswith("2 coded passages of 1 participant not quoted")
 
 
 def test_workbook_neutralises_formulas_and_is_byte_stable():

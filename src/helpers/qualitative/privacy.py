@@ -7,7 +7,10 @@ point at one person (the only chief executive in the group), so it is coarsened:
 1. label = role group if at least ``min_role_size`` people in the context hold it, else
    ``coarsen[role group]`` (params.yaml ``qualitative.coarsen``), else ``fallback_label``;
 2. if fewer than ``min_role_size`` people in the context end up with that label, it becomes
-   ``fallback_label`` (e.g. "participant").
+   ``fallback_label`` (e.g. "participant");
+3. if fewer than ``min_role_size`` people in the context hold the fallback label too, the label
+   still singles the participant out: their words are not quoted (:func:`singled_out`; the
+   passages left out are counted in the accounting table).
 
 Scrubbing. Before a quote or excerpt reaches a report it is scanned for the participants' names
 (the table's ``name`` column: the full name and each part of three letters or more, matched
@@ -61,6 +64,22 @@ def role_labels(
     size2 = first.groupby([context, first]).transform("size")
     out = first.where(size2 >= k, fallback)
     return out.where(out.fillna("").astype(str).str.strip() != "", fallback)
+
+
+def singled_out(
+    participants: pd.DataFrame, rule: dict | None = None, sources: Mapping[str, str] | None = None
+) -> pd.Series:
+    """True for each participant whose published label (:func:`role_labels`) fewer than
+    ``min_role_size`` people hold in their context, the fallback label included: the lone chief
+    executive of a focus group of directorate staff is published as "participant", the only
+    "participant" there, so a reader who knows the group's make-up knows who said it. Such a
+    participant's words are not quoted (issue 13, item 6; decisions.md, 6 made stricter):
+    :func:`helpers.qualitative.summaries.quotes` and ``framework_matrix`` leave them out and
+    count them."""
+    k = int((rule or {}).get("min_role_size", 2))
+    labels = role_labels(participants, rule, sources)
+    context = context_of(participants, sources)
+    return labels.groupby([context, labels]).transform("size") < k
 
 
 def attribution(role, setting=None) -> str:

@@ -44,6 +44,7 @@ def label_participants(data: CodedData, rule: dict | None = None) -> pd.DataFram
     )
     people["role"] = privacy.role_labels(people, rule, sources) if len(people) else pd.Series(dtype=object)
     people["context"] = privacy.context_of(people, sources) if len(people) else pd.Series(dtype=object)
+    people["quotable"] = ~privacy.singled_out(people, rule, sources) if len(people) else pd.Series(dtype=bool)
     return people
 
 
@@ -71,7 +72,33 @@ def annotate(data: CodedData, people: pd.DataFrame) -> pd.DataFrame:
     seg["role"] = seg["speaker"].map(info["role"]).astype(object).fillna(UNATTRIBUTED)
     seg["role_group"] = seg["speaker"].map(info["role_group"]).astype(object).fillna(UNATTRIBUTED)
     seg["setting"] = seg["speaker"].map(info["setting"]).astype(object).fillna("")
+    quotable = info["quotable"] if "quotable" in info else pd.Series(True, index=info.index)
+    seg["quotable"] = seg["speaker"].map(quotable).astype(object).fillna(True).astype(bool)
     return seg
+
+
+UNQUOTED = "[not quoted: the only participant with this label in their group]"
+
+
+def unquoted_note(seg: pd.DataFrame) -> str:
+    """One sentence for the report: whose words are not quoted, and how many passages."""
+    n = unquoted_passages(seg)
+    if not n:
+        return "Every participant's label is shared by at least min_role_size people in their group: all may be quoted."
+    who = seg.loc[~seg["quotable"].astype(bool) & (seg["speaker"] != ""), "speaker"].nunique()
+    return (
+        f"{n} coded passage{'s' if n != 1 else ''} of {who} participant{'s' if who != 1 else ''} "
+        "not quoted: even after coarsening, their published label is held by fewer than "
+        "min_role_size people in their group (or among the interviews), so it would still point at them."
+    )
+
+
+def unquoted_passages(seg: pd.DataFrame) -> int:
+    """Coded passages (distinct selections) not quoted because their speaker is singled out by
+    their label in their group (:func:`helpers.qualitative.privacy.singled_out`)."""
+    if "quotable" not in seg:
+        return 0
+    return int(seg.loc[~seg["quotable"].astype(bool), "segment_id"].nunique())
 
 
 def _role_order(roles) -> list[str]:
@@ -267,7 +294,10 @@ def framework_matrix(
             if t.empty:
                 row[theme] = ""
                 continue
-            bits = [privacy.shorten(scrub(x), excerpt_chars) for x in t["text"].head(per_cell)]
+            if "quotable" in t and not t["quotable"].astype(bool).all():
+                bits = [UNQUOTED]  # singled out by their label in their group: never quoted
+            else:
+                bits = [privacy.shorten(scrub(x), excerpt_chars) for x in t["text"].head(per_cell)]
             row[theme] = f"{len(t)} ref{'s' if len(t) != 1 else ''}: " + " | ".join(bits)
         rows.append(row)
     return pd.DataFrame(rows, columns=["participant", "role", *themes])
@@ -279,6 +309,8 @@ def quotes(
     """Illustrative quotes per theme, one role at a time so that the roles are heard in turn;
     within a role the longest passage that fits in ``max_chars`` first. Role label only."""
     rows, used = [], set()
+    if "quotable" in seg:  # a participant singled out by their label is never quoted
+        seg = seg[seg["quotable"].astype(bool)]
     for theme in themes:
         t = seg[seg["theme"] == theme].drop_duplicates("segment_id").copy()
         t["words"] = t["text"].map(lambda x: " ".join(x.split()))
@@ -455,9 +487,13 @@ def multi_coder_agreement(data: CodedData) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=columns)
 
 
-def accounting(data: CodedData, by_role: pd.DataFrame, scrub: privacy.Scrubber | None = None) -> pd.DataFrame:
+def accounting(
+    data: CodedData, by_role: pd.DataFrame, scrub: privacy.Scrubber | None = None, unquoted: int | None = None
+) -> pd.DataFrame:
     """Where every coding read went (and, given the scrubber, how many identifiers it replaced in
-    quotes and excerpts, by kind). Raises AssertionError if any coding is unaccounted for."""
+    quotes and excerpts, by kind; given ``unquoted`` (:func:`unquoted_passages`), how many coded
+    passages were not quoted because their speaker's label singles them out in their group).
+    Raises AssertionError if any coding is unaccounted for."""
     seg = data.segments
     summary = int((seg["use"] == "summary").sum())
     agree = int((seg["use"] == "agreement").sum())
@@ -478,6 +514,10 @@ def accounting(data: CodedData, by_role: pd.DataFrame, scrub: privacy.Scrubber |
             (f"identifiers replaced in quotes and excerpts: {label}", int(scrub.counts[kind]))
             for kind, label in identifiers.LABELS.items()
         ]
+    if unquoted is not None:
+        rows.append(
+            ("coded passages not quoted: the only participant with their label in their group", unquoted)
+        )
     assert len(seg) == summary + agree == in_table + agree, (
         f"codings read ({len(seg)}) != summarised ({in_table}) + agreement-only ({agree})"
     )
