@@ -1,0 +1,70 @@
+"""Statistics checked for inversion (issue 13, leak class 2; docs/disclosure.md, "Which published
+statistics the enumeration attack checks"): with the published counts and at its published
+precision, can a statistic give back a suppressed cell? Each test recovers the cell from the
+statistic computed without the protection and fails to with it."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from helpers import disclosure, publication
+from helpers.survey import attitudes
+
+CE, MD, CD, DM = publication.ROLES
+PROFESSION = {CE: "Manager", DM: "Manager", MD: "Doctor", CD: "Doctor"}
+LEVEL = {CE: "Board", MD: "Board", CD: "Directorate", DM: "Directorate"}
+LEVELS = ("Disagree", "Neutral", "Agree")
+ITEMS = {"x": attitudes.Item("x", "Q", LEVELS, ("Agree",))}
+FIVE = disclosure.Rule("threshold", 5, None)
+# answers per role: (disagree, neutral, agree); chief executives: 2 agree (suppressed)
+ANSWERS = {CE: (10, 8, 2), MD: (9, 6, 10), CD: (12, 7, 11), DM: (6, 9, 15)}
+
+
+def clean() -> pd.DataFrame:
+    roles, answers = [], []
+    for role, counts in ANSWERS.items():
+        for level, n in zip(LEVELS, counts):
+            roles += [role] * n
+            answers += [level] * n
+    return pd.DataFrame(
+        {
+            "role": pd.Categorical(roles, categories=list(publication.ROLES)),
+            "profession": [PROFESSION[r] for r in roles],
+            "level": [LEVEL[r] for r in roles],
+            "x": pd.Categorical(answers, categories=list(LEVELS)),
+        }
+    )
+
+
+def published_value(table: pd.DataFrame, group: str, col: str):
+    v = attitudes.tidy_numbers(table).set_index("group").at[group, col]
+    return None if pd.isna(v) else float(v)
+
+
+def test_pairwise_contrasts_cannot_give_back_a_suppressed_count():
+    """Without the protection (contrasts from the raw table), the chief executives' % agreeing,
+    published to 1 decimal beside their published valid answers (20), gives their 2 agreeing
+    back exactly. With it (from the protected table, as notebook 03), every contrast touching
+    the chief executives is empty, and the others use only published counts: every completion
+    of the suppressed cells gives the same contrast table."""
+    raw = attitudes.by_role(clean(), ITEMS)
+    protected, _ = attitudes.protect_by_role(raw, FIVE)
+    assert published_value(protected, CE, "n_agree") is None  # suppressed
+    n_valid = published_value(protected, CE, "n_valid")
+    assert n_valid == 20
+    leaky = attitudes.tidy_numbers(attitudes.pairwise_contrasts(raw))
+    pct = leaky.loc[leaky["group_1"] == CE, "pct_1"].iloc[0]
+    candidates = [x for x in range(int(n_valid) + 1) if round(100 * x / n_valid, 1) == pct]
+    assert candidates == [2]  # recovered
+    safe = attitudes.tidy_numbers(attitudes.pairwise_contrasts(protected))
+    touching = (safe["group_1"] == CE) | (safe["group_2"] == CE)
+    assert (
+        safe.loc[touching, ["pct_1", "pct_2", "diff_pp", "ci_low", "ci_high", "p_value"]].isna().all().all()
+    )
+    # the published pairs are a function of published counts only: changing a suppressed cell
+    # (the chief executives' agreeing, with the cells that move with it) changes nothing
+    moved = protected.copy()
+    moved.loc[moved["group"] == CE, "n_agree"] = np.nan
+    again = attitudes.tidy_numbers(attitudes.pairwise_contrasts(moved))
+    pd.testing.assert_frame_equal(again, safe)
