@@ -68,3 +68,52 @@ def test_pairwise_contrasts_cannot_give_back_a_suppressed_count():
     moved.loc[moved["group"] == CE, "n_agree"] = np.nan
     again = attitudes.tidy_numbers(attitudes.pairwise_contrasts(moved))
     pd.testing.assert_frame_equal(again, safe)
+
+
+def test_sensitivity_dont_know_as_neutral_cannot_give_back_a_suppressed_dont_know():
+    """All respondents: 30 agree, 10 neutral, 20 disagree (60 valid answers, printed), 3 "Don't
+    know" and 7 no answer (both suppressed in the item non-response table: [1, 9] each). Without
+    the protection the sensitivity table's "don't know as neutral" estimate, 30 / 63 = 47.6 at 1
+    decimal, leaves one "Don't know" count that fits: 3. With it that estimate is withheld (the
+    main one, 30 / 60 from printed counts, stays)."""
+    from helpers.survey import describe
+
+    answers = ["Agree"] * 30 + ["Neutral"] * 10 + ["Disagree"] * 20 + [None] * 10
+    roles = ([CE, MD, CD, DM] * 18)[:70]
+    data = pd.DataFrame(
+        {
+            "role": pd.Categorical(roles, categories=list(publication.ROLES)),
+            "profession": [PROFESSION[r] for r in roles],
+            "level": [LEVEL[r] for r in roles],
+            "x": pd.Categorical(answers, categories=list(LEVELS)),
+            "x_nonsub": [None] * 60 + ["Don't know"] * 3 + [None] * 7,
+        }
+    )
+    table = attitudes.sensitivity_table(data, ITEMS, {})
+    nonresponse = pd.DataFrame(
+        [{"item": "x", "n_respondents": 70, "n_valid": 60, "n_non_substantive": 3, "n_no_answer": 7}]
+    )
+    nonresponse = describe.suppress_small_counts(nonresponse, disclosure.Rule("threshold", 5))
+    assert nonresponse.loc[0, ["n_valid", "n_non_substantive", "n_no_answer"]].tolist() == [60, "*", "*"]
+    published, _ = attitudes.protect_by_role(attitudes.by_role(data, ITEMS), FIVE)
+    n_agree = published_value(published, attitudes.ALL, "n_agree")
+    assert n_agree == 30
+    leaky = attitudes.tidy_numbers(attitudes.protect_sensitivity(table, FIVE)).set_index("rule")
+    estimate = float(leaky.at["don't know as neutral", "estimate"])
+    assert [dk for dk in range(1, 10) if round(100 * n_agree / (60 + dk), 1) == estimate] == [3]
+    safe = attitudes.protect_sensitivity(table, FIVE, published=published, nonresponse=nonresponse)
+    safe = attitudes.tidy_numbers(safe).set_index("rule")
+    assert (
+        pd.isna(safe.at["don't know as neutral", "estimate"])
+        and safe.at["don't know as neutral", "majority"] == ""
+    )
+    assert float(safe.at["main analysis", "estimate"]) == 50.0
+    # an All row whose n_agree the attitude table suppresses (say, as a secondary cell): the main
+    # estimate at 1 decimal with its printed n (60) gives it back; protected, every rule's
+    # estimate of the item is withheld
+    main = float(leaky.at["main analysis", "estimate"])
+    assert [x for x in range(61) if round(100 * x / 60, 1) == main] == [30]
+    hidden = published.copy()
+    hidden.loc[hidden["group"] == attitudes.ALL, "n_agree"] = np.nan
+    safe = attitudes.protect_sensitivity(table, FIVE, published=hidden, nonresponse=nonresponse)
+    assert safe["estimate"].isna().all() and set(safe["majority"]) == {""}

@@ -208,16 +208,59 @@ def shown(table: pd.DataFrame):
     return tables.show(table, spec)
 
 
-def protect(table: pd.DataFrame, rule) -> pd.DataFrame:
+def protect(
+    table: pd.DataFrame,
+    rule,
+    published: pd.DataFrame | None = None,
+    nonresponse: pd.DataFrame | None = None,
+) -> pd.DataFrame:
     """Disclosure control of the sensitivity table: ``n`` (main analysis rows only) follows
-    ``rule``; where an estimate's main-analysis ``n`` is suppressed, its estimate and majority
-    view are withheld under every rule (an estimate from a small count reveals it)."""
+    ``rule``; an estimate is withheld (with its majority view, and "majority view" left out of
+    ``changes``) where, beside the counts the release publishes, it would give a suppressed
+    count back (issue 13; tests/survey/test_inversion.py):
+
+    - every rule of an item whose main-analysis ``n`` is suppressed, or whose All row's
+      n_agree or n_valid the published attitude table ``published`` suppresses: the main
+      estimate is n_agree / n_valid at 1 decimal, and the alternatives differ from it by a few
+      respondents only;
+    - "don't know as neutral" of an item whose non-substantive answers the published item
+      non-response table ``nonresponse`` suppresses (or whose valid answers it suppresses):
+      the estimate is n_agree / (n_valid + n_non_substantive) (the middle level not agreeing),
+      so with n_agree and n_valid printed it gives the suppressed "Don't know" count back.
+    """
     from helpers import disclosure
 
     out = disclosure.suppress(table.reset_index(drop=True), ["n"], rule=rule)
     main = out["rule"] == MAIN
     hidden = out.loc[main & table["n"].reset_index(drop=True).notna() & out["n"].isna(), ["kind", "name"]]
-    withheld = out.set_index(["kind", "name"]).index.isin(list(hidden.itertuples(index=False, name=None)))
+    keys = set(hidden.itertuples(index=False, name=None))
+    if published is not None:
+        everyone = published[published["group_type"] == "all"].set_index("item")
+        for item in everyone.index:
+            if _blank(everyone.at[item, "n_agree"], rule) or _blank(everyone.at[item, "n_valid"], rule):
+                keys.add(("item % agreeing", item))
+    withheld = out.set_index(["kind", "name"]).index.isin(list(keys))
+    if nonresponse is not None:
+        rows = nonresponse.set_index("item")
+        unsafe = {
+            i
+            for i in rows.index
+            if _blank(rows.at[i, "n_non_substantive"], rule) or _blank(rows.at[i, "n_valid"], rule)
+        }
+        withheld |= (out["rule"] == "don't know as neutral").to_numpy() & out["name"].isin(unsafe).to_numpy()
     out["estimate"] = out["estimate"].astype(object).where(~withheld, None)
     out.loc[withheld, "majority"] = ""
+    out.loc[withheld, "changes"] = [
+        ", ".join(c for c in str(v).split(", ") if c and c != "majority view")
+        for v in out.loc[withheld, "changes"]
+    ]
     return out
+
+
+def _blank(value, rule) -> bool:
+    """A published cell suppressed: empty, NaN or the rule's marker."""
+    return (
+        value is None
+        or (not isinstance(value, str) and pd.isna(value))
+        or str(value).strip() in ("", "*", str(rule.marker))
+    )
