@@ -121,6 +121,39 @@ def test_respondents_lists_groups_and_never_adds_a_suppressed_count():
     )
 
 
+def test_respondents_when_small_role_groups_are_combined():
+    """Issue 15 (a generated instrument's deck): '19 respondents: 19 respondents in the other
+    role groups'."""
+    from helpers.survey import describe
+
+    assert messages.COMBINED_ROLES == describe.COMBINED_ROLES
+    alone = pd.DataFrame({"role": ["Directorate manager", describe.COMBINED_ROLES], "n": [0, 19]})
+    assert messages.respondents(alone).headline == (
+        "19 respondents; no role group is large enough to show on its own"
+    )
+    mixed = pd.DataFrame({"role": ["Clinical director", describe.COMBINED_ROLES], "n": [150, 12]})
+    assert messages.respondents(mixed).headline == (
+        "162 respondents: 150 clinical directors and 12 in the other role groups"
+    )
+
+
+def test_a_figure_the_survey_does_not_have_is_named_in_words(tmp_path, monkeypatch):
+    """A slide never names a file or a stage ('No `attitudes_then_vs_now` figure for this
+    instrument (stage 03_attitude_analysis did not draw it)')."""
+    from helpers.findings import headline, strands
+
+    monkeypatch.setattr(strands, "figure_path", lambda name: tmp_path / f"{name}.png")
+    monkeypatch.setattr(strands, "has_run", lambda strand: True)
+    shown = headline.figure("attitudes_then_vs_now", "attitudes").data
+    assert (
+        shown
+        == "*No chart of the comparison with the published figures (the codebook maps none) for this survey.*"
+    )
+    assert headline.figure("attitudes_workload_by_role", "attitudes").data == (
+        "*No chart of the answers by role group for this survey.*"
+    )
+
+
 def then_now(p_adjusted, now=60.2):
     return pd.DataFrame(
         {
@@ -258,3 +291,12 @@ def test_the_deck_takes_the_message_as_heading_and_its_numbers_as_notes():
     assert not any("Why we asked" in t for _, _, t in texts)  # the explanation stays in the report
     shown = next(c for c in out.cells if c.cell_type == "code")
     assert [o.data for o in shown.outputs] == [{"text/html": "<table></table>"}]  # the message left the body
+
+
+def test_no_comparison_rows_is_said_not_shown_as_an_empty_table():
+    from helpers.findings import present
+
+    empty = pd.DataFrame(columns=["measure", "group", "published_year", "published_pct", "pct"])
+    assert present.then_and_now(empty).data == (
+        "*The survey's codebook maps no published figure: there is nothing to compare.*"
+    )

@@ -268,6 +268,22 @@ def _whole(t: pd.DataFrame, col: str) -> pd.Series:
     return values.astype(int)
 
 
+FIGURE_WORDS = {
+    "attitudes_then_vs_now": "the comparison with the published figures (the codebook maps none)",
+    "attitudes_battery_by_role": "the statements by role group",
+    "prisma_flow": "the PRISMA flow",
+}
+
+
+def figure_words(name: str) -> str:
+    """What a strand's figure shows, in words (a slide never names a file or a stage)."""
+    if name in FIGURE_WORDS:
+        return FIGURE_WORDS[name]
+    if name.startswith("attitudes_") and name.endswith("_by_role"):
+        return "the answers by role group"
+    return "this figure"
+
+
 def figure(name: str, strand: str):
     """A strand's published figure (reports/figures/<name>.png) for display, read through
     helpers.files so provenance lists it; a plain note when the strand has not run."""
@@ -279,9 +295,7 @@ def figure(name: str, strand: str):
             return Markdown(strands.missing_note(strand))
         if name in strands.STRANDS[strand].figures:
             raise files.InputError(path, f"figure missing although stage {strands.STRANDS[strand].stage} ran")
-        return Markdown(
-            f"*No `{name}` figure for this instrument (stage {strands.STRANDS[strand].stage} did not draw it).*"
-        )
+        return Markdown(f"*No chart of {figure_words(name)} for this survey.*")
     png = files.read_bytes(path)
     alt = outputs.figure_description(png) or f"Figure {name.replace('_', ' ')} from the {strand} strand"
     return outputs.SavedFigure([path], png, alt, outputs.display_width(png))

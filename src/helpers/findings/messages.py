@@ -239,16 +239,28 @@ def role_tests_summary(
     return Message(sentence, notes)
 
 
+COMBINED_ROLES = "Respondents in the other role groups"  # helpers.survey.describe.COMBINED_ROLES
+
+
 def respondents(table: pd.DataFrame) -> Message:
     """'472 respondents: 68 chief executives, 94 medical directors, ...' (groups with no one
     left out; a suppressed count is not added up)."""
     n = pd.to_numeric(table["n"], errors="coerce")
     shown = [(g, v) for g, v in zip(table["role"], n) if not math.isnan(v) and v > 0]
     suppressed = [g for g, v in zip(table["role"], n) if math.isnan(v)]
-    parts = [f"{numbers.count(v)} {plural(g) if v != 1 else str(g).lower()}" for g, v in shown]
+    parts = [
+        f"{numbers.count(v)} in the other role groups"
+        if g == COMBINED_ROLES
+        else f"{numbers.count(v)} {plural(g) if v != 1 else str(g).lower()}"
+        for g, v in shown
+    ]
     listed = parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1] if parts else ""
     if suppressed:
         sentence = f"Respondents by role: {listed}; {len(suppressed)} small group(s) not shown"
+    elif [g for g, _ in shown] == [COMBINED_ROLES]:
+        # every role group too small to show on its own (helpers.survey.describe combines them)
+        total = sum(v for _, v in shown)
+        sentence = f"{numbers.count(total)} respondents; no role group is large enough to show on its own"
     else:
         total = sum(v for _, v in shown)
         sentence = f"{numbers.count(total)} respondents: {listed}"

@@ -211,7 +211,13 @@ def headline_item_figure(items: list[str]):
 
 def then_and_now(table: pd.DataFrame | None):
     """This run against the published 2002 and 2015 figures, formatted for a slide."""
-    return note("attitudes") if table is None else plain(headline.then_and_now(table), "attitudes")
+    if table is None:
+        return note("attitudes")
+    if not len(table):
+        from IPython.display import Markdown
+
+        return Markdown("*The survey's codebook maps no published figure: there is nothing to compare.*")
+    return plain(headline.then_and_now(table), "attitudes")
 
 
 def themes(themes_by_role: pd.DataFrame | None) -> pd.DataFrame | None:
