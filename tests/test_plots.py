@@ -204,3 +204,24 @@ def test_a_group_with_no_respondents_gets_no_panel_and_the_note_names_it():
     tidy2 = plots.likert_table(two, ["a", "b"], LEVELS, groups=["CE", "CD", "MD"])
     assert plots.no_respondents_note(tidy2) == "CE and MD have no respondents (n=0) and are not shown."
     assert plots.no_respondents_note(tidy2[tidy2["group"] == "CD"]) == ""
+
+
+def test_a_chart_whose_groups_all_have_no_respondents_falls_back_to_all_respondents():
+    """A generated survey published only 'Directorate manager' (n=0) as a role group: its chart
+    was one panel of 'not shown (n=0)'. All respondents are drawn instead, the empty group
+    named in the note."""
+    table = _protected(
+        [
+            ("a", "All", 19, [5, 5, 4, 5, 0]),
+            ("a", "DM", 0, [0, 0, 0, 0, 0]),
+        ]
+    )
+    assert plots.groups_to_draw(table, ["DM"], "All") == ["All", "DM"]
+    assert plots.groups_to_draw(table, [], "All") == ["All"]
+    assert plots.groups_to_draw(table, ["All"], "x") == ["All"]
+    fig, tidy = plots.diverging_likert(
+        table, ["a"], LEVELS, groups=plots.groups_to_draw(table, ["DM"], "All")
+    )
+    assert [ax.get_title() for ax in fig.axes if ax.get_visible()] == ["All"]
+    assert [t.get_text() for t in fig.texts] == ["DM has no respondents (n=0) and is not shown."]
+    plt.close(fig)

@@ -254,7 +254,10 @@ def diverging_likert(
         ncols,
         sharey=True,
         squeeze=False,
-        figsize=(label_width + 3.3 * ncols, nrows * (0.9 + 0.5 * n_rows) + 0.4),
+        figsize=(
+            label_width + 3.3 * ncols,
+            nrows * (0.9 + 0.5 * n_rows) + 0.4 + (0.6 if tidy is not full else 0),
+        ),
     )
     axes = list(grid.flat)
     for ax in axes[len(panels) :]:
@@ -340,6 +343,17 @@ def diverging_likert(
     fig.tight_layout(rect=(0, bottom / height, 1, 1 - (0.3 / height if title else 0)))
     fig.subplots_adjust(wspace=0.3)
     return fig, full.drop(columns=["panel", "row"], errors="ignore")
+
+
+def groups_to_draw(table: pd.DataFrame, groups: Sequence[str], fallback: str) -> list[str]:
+    """The panels of a chart of ``groups`` (one per group): ``groups`` when one of them has
+    respondents in ``table`` (the protected long table), else ``fallback`` (all respondents)
+    first, so that a survey whose published role groups have no one still gets a chart, and
+    the empty groups are named in its note (:func:`no_respondents_note`)."""
+    groups = list(groups)
+    n = pd.to_numeric(table.loc[table["group"].isin(groups), "n_valid"], errors="coerce")
+    someone = bool((n.isna() | (n > 0)).any()) if len(n) else False
+    return groups if someone else [fallback, *groups]
 
 
 def no_respondents(tidy: pd.DataFrame) -> list[str]:
