@@ -191,3 +191,21 @@ def test_checklist_links_point_at_headings_that_exist(reports):
     assert '<a href="01_literature_review.html#Screening">' in html
     assert "04_focus_group_themes.html" not in html  # no link to a report that is not there
     assert html.count("<h4>") == 4 and "for the team to fill" in html
+
+
+def test_a_suppressed_headline_estimate_is_said_in_words(reports):
+    """Issue 15 (a generated instrument's landing page): '– of – respondents agreeing'."""
+    (reports / "tables" / "findings_headline.csv").write_text(
+        "item,question,group,n_valid,pct_agree,ci_low,ci_high\nq1,Statement 1,All respondents,*,*,,\n",
+        encoding="utf-8",
+    )
+    assert report_index.headlines(reports)["Survey"] == [
+        "\u201cStatement 1\u201d: the share agreeing is not shown (too few answers to publish)."
+    ]
+    (reports / "tables" / "findings_headline.csv").write_text(
+        "item,question,group,n_valid,pct_agree,ci_low,ci_high\nq1,Statement 1,All respondents,40,60.2,45.1,73.6\n",
+        encoding="utf-8",
+    )
+    assert report_index.headlines(reports)["Survey"] == [
+        "60% (45 to 74) of 40 respondents agreeing or positive: \u201cStatement 1\u201d."
+    ]

@@ -213,6 +213,12 @@ def headlines(reports: Path) -> dict[str, list[str]]:
     ):
         first = headline[headline["group"] == "All respondents"].head(1)
         for row in first.itertuples():
+            if any(numbers.as_float(v) != numbers.as_float(v) for v in (row.pct_agree, row.n_valid)):
+                # suppressed (or not estimable): said so, never printed as "– of –"
+                out["Survey"].append(
+                    f"\u201c{row.question}\u201d: the share agreeing is not shown (too few answers to publish)."
+                )
+                continue
             try:
                 out["Survey"].append(
                     f"{numbers.percentage_ci(float(row.pct_agree), float(row.ci_low), float(row.ci_high))} "
