@@ -300,3 +300,31 @@ def test_no_comparison_rows_is_said_not_shown_as_an_empty_table():
     assert present.then_and_now(empty).data == (
         "*The survey's codebook maps no published figure: there is nothing to compare.*"
     )
+
+
+def test_a_withheld_headline_item_is_left_out_and_named(tmp_path, monkeypatch):
+    """A generated survey's stage 05 failed: a headline item withheld by notebook 02/03
+    (helpers.survey.attitudes.withholding) is in no attitudes table. It is left out of the
+    headline figures and the slide names it."""
+    from pathlib import Path
+
+    from helpers.findings import present, strands
+
+    monkeypatch.setattr(strands, "table_path", lambda name: tmp_path / f"{name}.csv")
+    params = {"data_dir": Path(__file__).resolve().parents[2] / "data" / "raw" / "demo"}
+    declared = [
+        "relationship_quality",
+        "relationship_change",
+        "att_regulation_punitive",
+        "att_cost_quality_tension",
+    ]
+    assert present.headline_items(params) == declared
+    (tmp_path / "survey_withheld_items.csv").write_text(
+        "item,question,reason\natt_regulation_punitive,Regulation is punitive,no protection\n",
+        encoding="utf-8",
+    )
+    assert present.headline_items(params) == [d for d in declared if d != "att_regulation_punitive"]
+    assert present.withheld_note(params).data == (
+        "*Not shown: \u201cRegulation is punitive\u201d (withheld from every table: too few answers to "
+        "publish them safely).*"
+    )

@@ -53,7 +53,38 @@ def headline_items(params) -> list[str]:
     path = survey_inputs.survey_folder(params["data_dir"]) / survey_inputs.CODEBOOK_NAME
     if not path.is_file():
         return []
-    return list(load_codebook(path).headline_items)
+    withheld = set(withheld_items()["item"])
+    return [i for i in load_codebook(path).headline_items if i not in withheld]
+
+
+def withheld_items() -> pd.DataFrame:
+    """The survey items withheld from every table (``survey_withheld_items.csv``, written by
+    notebook 02 only when one is withheld: helpers.survey.attitudes.withholding)."""
+    path = strands.table_path("survey_withheld_items")
+    if not path.is_file():
+        return pd.DataFrame(columns=["item", "question", "reason"])
+    return strands.read_table("survey_withheld_items")
+
+
+def withheld_note(params):
+    """Which declared headline items are withheld (too few answers to publish), or nothing."""
+    from IPython.display import Markdown
+
+    from helpers.survey import inputs as survey_inputs
+    from helpers.survey.codebook import load_codebook
+
+    path = survey_inputs.survey_folder(params["data_dir"]) / survey_inputs.CODEBOOK_NAME
+    declared = list(load_codebook(path).headline_items) if path.is_file() else []
+    withheld = withheld_items()
+    named = [q or i for i, q in zip(withheld["item"], withheld["question"]) if i in declared]
+    if not named:
+        return NOTHING
+    return Markdown(
+        "*Not shown: "
+        + "; ".join(f"\u201c{q}\u201d" for q in named)
+        + " (withheld from every table: too few "
+        "answers to publish them safely).*"
+    )
 
 
 def headline_figures(attitudes: pd.DataFrame | None, items: list[str]) -> pd.DataFrame | None:
