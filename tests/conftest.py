@@ -66,6 +66,7 @@ SHARED_RUN_FILES = frozenset(
         "tests/test_audit_printed.py",
         "tests/test_browser.py",
         "tests/test_determinism.py",
+        "tests/test_pipeline.py",
         "tests/test_privacy_audit.py",
         "tests/test_published_notebooks.py",
     }
