@@ -147,6 +147,10 @@ def _execute(stage: str, root: Path, staged_release: Path, data_dir: str, params
             kernel_manager_class=_kernel_manager(env, str(paths.project_root()), stderr),
             progress_bar=False,
             log_output=False,
+            # The executed notebook is written once, at the end (or with the error, on a
+            # failure), not after every cell: papermill's per-cell saves rewrote the whole
+            # growing notebook (1.7 MB for stage 03) about twice per cell, in this process.
+            request_save_on_cell_execute=False,
         )
     _render_html(nb, staged / "reports" / f"{stage}.html")
     # The executed notebook, published beside its report (linked from the landing page): only
