@@ -117,3 +117,39 @@ def test_sensitivity_dont_know_as_neutral_cannot_give_back_a_suppressed_dont_kno
     hidden.loc[hidden["group"] == attitudes.ALL, "n_agree"] = np.nan
     safe = attitudes.protect_sensitivity(table, FIVE, published=hidden, nonresponse=nonresponse)
     assert safe["estimate"].isna().all() and set(safe["majority"]) == {""}
+
+
+def test_like_for_like_standardised_figure_cannot_narrow_a_suppressed_role_count():
+    """The standardised % is sum over roles of the 2002 share x the role's % agreeing. The
+    published table gives the roles' agreeing counts up to one free number t (chief executives
+    t, directorate managers 17 - t, medical directors 12 - t, clinical directors 9 + t; each
+    suppressed count at least 1): t in 1 .. 11. The standardised figure at 1 decimal keeps
+    fewer than 5 of them, the true 2 among them. Given the published table, it is withheld."""
+    from helpers.survey.attitudes import then_and_now
+
+    data = clean()
+    reference = pd.DataFrame(
+        [{"survey_year": 2002, "group": attitudes.ALL, "item": "x", "measure": "x_agree",
+          "levels_counted": "Agree", "pct_published": 47.0}]
+    )  # fmt: skip
+    sample = pd.DataFrame({"group": list(publication.ROLES), "respondents": [103, 168, 445, 376]})
+    s = dict(zip(publication.ROLES, np.array([103, 168, 445, 376]) / 1092))
+    protected, _ = attitudes.protect_by_role(attitudes.by_role(data, ITEMS), FIVE)
+    agree = {g: published_value(protected, g, "n_agree") for g in ("Manager", "Board", "Doctor", CE)}
+    assert agree == {"Manager": 17, "Board": 12, "Doctor": 21, CE: None}
+    valid = {r: published_value(protected, r, "n_valid") for r in publication.ROLES}
+    leaky = attitudes.tidy_numbers(then_and_now.like_for_like_2002(data, reference, sample, ITEMS, None, 5))
+    std = float(leaky.at[0, "pct_standardised"])
+
+    def standardised(t):
+        counts = {CE: t, DM: 17 - t, MD: 12 - t, CD: 9 + t}
+        return round(100 * sum(s[r] * counts[r] / valid[r] for r in counts), 1)
+
+    feasible = [t for t in range(21) if min(t, 17 - t, 12 - t, 9 + t) >= 1]
+    assert (min(feasible), max(feasible)) == (1, 11)  # 10 wide from the table alone
+    kept = [t for t in feasible if standardised(t) == std]
+    assert 2 in kept and max(kept) - min(kept) < 5  # narrowed below the protection width
+    safe = then_and_now.like_for_like_2002(data, reference, sample, ITEMS, None, 5, published=protected)
+    assert safe[["pct_standardised", "std_ci_low", "std_ci_high"]].isna().all().all()
+    assert safe["pct_crude"].notna().all()  # All's counts are printed
+    assert safe.at[0, "note"] == "standardised figures withheld: a role's counts are suppressed"

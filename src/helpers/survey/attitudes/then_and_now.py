@@ -287,6 +287,19 @@ def _standardised(
     return 100 * est, 100 * max(est - half, 0.0), 100 * min(est + half, 1.0), n
 
 
+def _roles_suppressed(published: pd.DataFrame, item: str, roles: list[str], wanted: list[str]) -> bool:
+    """A role of ``roles`` has no row of ``item`` in the published attitude table, or its valid
+    answers or a count of a level the measure counts (``wanted``) is suppressed there (the
+    standardised % uses only those)."""
+    block = published[(published["item"] == item) & (published["group_type"] == "role")].set_index("group")
+    if any(r not in block.index for r in roles) or not len(block):
+        return True
+    levels = str(block["levels"].iloc[0]).split("|")
+    cols = ["n_valid", *[f"n_{i + 1}" for i, level in enumerate(levels) if level in wanted]]
+    cells = block.loc[roles, cols]
+    return bool((cells.isna() | cells.astype(str).isin(["", "*"])).any().any())
+
+
 # The columns of like_for_like_2002, also when no 2002 measure can be compared (an instrument
 # without a published-figures mapping): protect_counts needs `n` even in an empty table.
 LIKE_FOR_LIKE_COLUMNS = [
@@ -303,14 +316,20 @@ def like_for_like_2002(
     coverage_variable: str | None,
     min_count: int,
     alpha: float = 0.05,
+    published: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """This run's pooled figures for each 2002 measure published for all respondents, side by
     side: crude (all respondents, Wilson CI), standardised to the 2002 role mix, and both again
     restricted to the nations the 2002 survey covered (``coverage_variable`` of the codebook;
     no restriction when None or absent). Percentages of those answering substantively; ``n``
     is the number answering. Restricted figures are withheld (NaN, ``note``) when the
-    respondents left out number 1 to ``min_count`` - 1, since all minus restricted would reveal
-    them."""
+    respondents left out, or those of them counted or not counted, number 1 to ``min_count`` - 1,
+    since all minus restricted would reveal them (issue 13). Given ``published`` (the protected
+    attitude table), the standardised figures of an item are withheld where a role's row of that
+    item is not published or its valid answers or a counted level are suppressed: the
+    standardised % is a known linear
+    combination of the roles' counts (shares from 2002), and at 1 decimal it gives a single
+    suppressed role count back (tests/survey/test_inversion.py)."""
     from scipy.stats import norm
 
     z = norm.ppf(1 - alpha / 2)
@@ -334,7 +353,9 @@ def like_for_like_2002(
             else pd.Series(True, index=clean.index)
         )
         left_out = int((answered & ~in_gb).sum())
-        withhold = 0 < left_out < min_count
+        counted_out = int(y[~in_gb].fillna(0).sum())
+        withhold = any(0 < v < min_count for v in (left_out, counted_out, left_out - counted_out))
+        unsafe_std = published is not None and _roles_suppressed(published, item, list(shares.index), wanted)
         for restricted in (False, True):
             mask = in_gb if restricted else pd.Series(True, index=clean.index)
             sub, yy = clean[mask], y[mask]
@@ -355,6 +376,9 @@ def like_for_like_2002(
                 "std_ci_high": s_high,
                 "note": "",
             }
+            if unsafe_std:
+                row["pct_standardised"] = row["std_ci_low"] = row["std_ci_high"] = np.nan
+                row["note"] = "standardised figures withheld: a role's counts are suppressed"
             if restricted and withhold:
                 for c in (
                     "n",
