@@ -55,7 +55,11 @@ def role_tests(
                 "kw_p": kw_p,
             }
         )
-    out = pd.DataFrame(rows)
+    columns = ["item", "question", "n", "chi2", "dof", "p_value", "p_monte_carlo", "p_chi2", "min_expected",
+               "cramers_v", "v_df", "v_magnitude", "kw_h", "kw_p"]  # fmt: skip
+    out = pd.DataFrame(rows, columns=columns)  # no item (all withheld): the columns, no row
+    if not len(out):
+        return out.assign(**{f"p_{adjust}": pd.Series(dtype=float), f"kw_p_{adjust}": pd.Series(dtype=float)})
     out[f"p_{adjust}"] = stats.adjust_pvalues(out["p_chi2"], adjust)
     out[f"kw_p_{adjust}"] = stats.adjust_pvalues(out["kw_p"], adjust)
     return out

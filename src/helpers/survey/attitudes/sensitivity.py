@@ -135,7 +135,7 @@ def sensitivity(
     if scales:
         rows += _scale_rows(clean, items, scales, MAIN, 0.75, alpha)
         rows += _scale_rows(clean, items, scales, "complete cases", 1.0, alpha)
-    table = pd.DataFrame(rows)
+    table = pd.DataFrame(rows, columns=[c for c in COLUMNS if c != "changes"])  # no item: columns only
     table["changes"] = ""
     for _, block in table.groupby(["kind", "name"], sort=False):
         base = block[block["rule"] == MAIN].iloc[0]
