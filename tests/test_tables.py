@@ -147,6 +147,7 @@ def test_headings_from_column_names():
         "Cramér's V",
         "n",
     ]
+    assert [tables.heading(c) for c in ("rr1", "rr2")] == ["RR1", "RR2"]  # issue 15: were 'Rr1', 'Rr2'
 
 
 def test_item_rows_are_labelled_by_the_codebook_question_everywhere(monkeypatch):

@@ -97,6 +97,8 @@ _WORDS = {
     "cramers": "Cramér's",
     "v": "V",
     "lr": "LR",
+    "rr1": "RR1",  # AAPOR response rates
+    "rr2": "RR2",
 }
 
 
