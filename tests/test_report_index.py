@@ -209,3 +209,28 @@ def test_a_suppressed_headline_estimate_is_said_in_words(reports):
     assert report_index.headlines(reports)["Survey"] == [
         "60% (45 to 74) of 40 respondents agreeing or positive: \u201cStatement 1\u201d."
     ]
+
+
+def test_strands_the_release_skipped_get_an_absent_card_and_no_card_is_empty(reports):
+    # The runner records a stage skipped for an absent strand as publishing nothing; the
+    # provenance names the data folder by its last part only ("own_survey"), which cannot be
+    # looked at again, so the records are what say which strands were absent.
+    published = reports.parent / "build" / "published"
+    published.mkdir(parents=True)
+    (published / "01_literature_review.txt").write_text("\n", encoding="utf-8")
+    (published / "04_focus_group_themes.txt").write_text("\n", encoding="utf-8")
+    (published / "02_survey_cleaning.txt").write_text("reports/02_survey.html\n", encoding="utf-8")
+    write_records(reports, record("02_survey", data_dir="own_survey"))
+    page = report_index.render(
+        reports, report_index.load_records(reports / "provenance"), "now", {"commit": None, "dirty": None}
+    )
+    cards = re.findall(r'<section class="strand">(.*?)</section>', page, flags=re.S)
+    assert [re.sub(r"<[^>]+>", "", c.split("</h3>")[0]) for c in cards] == [
+        "Rapid review",
+        "Interviews and focus groups",
+        "Findings",
+    ]
+    assert "no <code>literature/</code> folder" in cards[0]
+    assert "no <code>focus_groups/</code> folder" in cards[1]
+    # 05_findings.html exists but has no headline table or figure here: the card says so.
+    assert 'No headline figure in this run: see <a href="05_findings.html">the report</a>.' in cards[2]

@@ -239,6 +239,21 @@ def headlines(reports: Path) -> dict[str, list[str]]:
     return out
 
 
+def skipped_strands(root: Path) -> dict[str, str]:
+    """{stage: its input folder} for the stages the last release skipped because their strand was
+    absent: the runner records such a stage as publishing nothing (an empty
+    ``build/published/<stage>.txt``). The provenance records name the data folder by its last
+    part only (no path of this machine), so that folder cannot be looked at again."""
+    from helpers import release
+
+    skipped = {}
+    for stage, folder in session.STAGE_FOLDERS.items():
+        record = Path(root) / release.RECORDS / f"{stage}.txt"
+        if record.is_file() and not record.read_text(encoding="utf-8").split():
+            skipped[stage] = folder
+    return skipped
+
+
 def _thumbnail(reports: Path, figure: str, link: str) -> str:
     png = reports / "figures" / f"{figure}.png"
     if not png.is_file():
@@ -277,6 +292,7 @@ def render(reports: Path, records: list[dict], now: str, git: dict) -> str:
     for d in data_dirs:
         if d and d != "None" and paths.resolve(d).is_dir():
             absent.update(session.absent_stages(d))
+    absent.update({s: f for s, f in skipped_strands(reports.parent).items() if s not in absent})
     for name, figure, link in STRANDS:
         if not (reports / link).is_file():
             stage = link.removesuffix(".html")
@@ -287,8 +303,11 @@ def render(reports: Path, records: list[dict], now: str, git: dict) -> str:
                 )
             continue
         out.append(f'<section class="strand"><h3><a href="{_e(link)}">{_e(name)}</a></h3>')
-        out += [f"<p>{_e(line)}</p>" for line in said.get(name, [])]
-        out.append(_thumbnail(reports, figure, link) + "</section>")
+        lines, thumbnail = said.get(name, []), _thumbnail(reports, figure, link)
+        out += [f"<p>{_e(line)}</p>" for line in lines]
+        if not lines and not thumbnail:  # never an empty card
+            out.append(f'<p>No headline figure in this run: see <a href="{_e(link)}">the report</a>.</p>')
+        out.append(thumbnail + "</section>")
     out.append('</div><h2>Reports, deck and data</h2><dl class="docs">')
     for rel, title, what in DOCUMENTS:
         if (reports / rel).is_file():
