@@ -46,9 +46,10 @@ def test_absent_strands_are_named_as_absent(workspace, tmp_path):
         "not run yet: its findings are missing from this report",
         "not run yet: its findings are missing from this report",
     ]
+    # read on the seminar deck too: no folder or stage name (the status table above has the folder)
     assert strands.missing_note("literature") == (
-        "**Rapid literature review: absent.** The data folder has no `literature/` folder, so stage "
-        "`01_literature_review` was skipped and this section is empty; the findings use the strands present."
+        "**Rapid literature review: not part of this run.** Its data were not supplied, so this "
+        "section is empty; the findings use the strands present."
     )
     assert "Interviews and focus groups: not available." in strands.missing_note("focus_groups")
     strands.status()  # without a data folder nothing is declared absent

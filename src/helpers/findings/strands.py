@@ -183,12 +183,14 @@ def read_table(name: str, strand: str | None = None) -> pd.DataFrame | None:
 
 
 def missing_note(strand: str) -> str:
-    """The plain sentence shown in place of a strand's findings when it has not run."""
+    """The plain sentence shown in place of a strand's findings when it has not run. An absent
+    strand's sentence is read on the seminar deck too, so it names no folder or stage (the
+    report's strand status table says which folder was missing)."""
     s = STRANDS[strand]
     if s.stage in _ABSENT:
         return (
-            f"**{s.title}: absent.** The data folder has no `{_ABSENT[s.stage]}/` folder, so stage "
-            f"`{s.stage}` was skipped and this section is empty; the findings use the strands present."
+            f"**{s.title}: not part of this run.** Its data were not supplied, so this section is "
+            "empty; the findings use the strands present."
         )
     return (
         f"**{s.title}: not available.** Stage `{s.stage}` has not run on this data folder, so its "
