@@ -292,7 +292,7 @@ def render(reports: Path, records: list[dict], now: str, git: dict) -> str:
     for d in data_dirs:
         if d and d != "None" and paths.resolve(d).is_dir():
             absent.update(session.absent_stages(d))
-    absent.update({s: f for s, f in skipped_strands(reports.parent).items() if s not in absent})
+    absent = {**skipped_strands(reports.parent), **absent}  # the data folder's own answer first
     for name, figure, link in STRANDS:
         if not (reports / link).is_file():
             stage = link.removesuffix(".html")

@@ -6,6 +6,7 @@ same way; the tests check each against a hand computation.
 
 from __future__ import annotations
 
+import functools
 import warnings
 from dataclasses import dataclass
 
@@ -350,25 +351,21 @@ def ordered_logit(endog, exog):
     return _ordered_logit_class()(endog, exog, distr="logit")
 
 
-_ORDERED_LOGIT = None
-
-
+@functools.cache
 def _ordered_logit_class():
-    global _ORDERED_LOGIT
-    if _ORDERED_LOGIT is None:
-        from scipy.special import expit
-        from statsmodels.miscmodels.ordinal_model import OrderedModel
+    """Defined on first use: statsmodels' ordinal module is imported only when a model is fitted."""
+    from scipy.special import expit
+    from statsmodels.miscmodels.ordinal_model import OrderedModel
 
-        class OrderedLogit(OrderedModel):
-            def cdf(self, x):
-                return expit(x)
+    class OrderedLogit(OrderedModel):
+        def cdf(self, x):
+            return expit(x)
 
-            def pdf(self, x):
-                y = -np.abs(x)  # scipy.stats.logistic._logpdf, exponentiated
-                return np.exp(y - 2.0 * np.log1p(np.exp(y)))
+        def pdf(self, x):
+            y = -np.abs(x)  # scipy.stats.logistic._logpdf, exponentiated
+            return np.exp(y - 2.0 * np.log1p(np.exp(y)))
 
-        _ORDERED_LOGIT = OrderedLogit
-    return _ORDERED_LOGIT
+    return OrderedLogit
 
 
 @dataclass
