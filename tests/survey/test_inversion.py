@@ -153,3 +153,64 @@ def test_like_for_like_standardised_figure_cannot_narrow_a_suppressed_role_count
     assert safe[["pct_standardised", "std_ci_low", "std_ci_high"]].isna().all().all()
     assert safe["pct_crude"].notna().all()  # All's counts are printed
     assert safe.at[0, "note"] == "standardised figures withheld: a role's counts are suppressed"
+
+
+def _flagged_sample(flagged_agree: int, flagged_not: int) -> pd.DataFrame:
+    """60 respondents (15 per role), 30 agreeing and 30 not (the All row's counts, printed);
+    the first flagged_agree + flagged_not are speeders, flagged_agree of them agreeing."""
+    answers = ["Agree"] * flagged_agree + ["Disagree"] * flagged_not
+    answers += ["Agree"] * (30 - flagged_agree) + ["Neutral"] * 10 + ["Disagree"] * (20 - flagged_not)
+    roles = [publication.ROLES[i % 4] for i in range(60)]
+    return pd.DataFrame(
+        {
+            "role": pd.Categorical(roles, categories=list(publication.ROLES)),
+            "profession": [PROFESSION[r] for r in roles],
+            "level": [LEVEL[r] for r in roles],
+            "x": pd.Categorical(answers, categories=list(LEVELS)),
+            "flag_speeder": [True] * (flagged_agree + flagged_not)
+            + [False] * (60 - flagged_agree - flagged_not),
+            "flag_straightliner": False,
+        }
+    )
+
+
+def test_sensitivity_excluded_estimate_cannot_give_back_how_a_few_flagged_respondents_answered():
+    """6 speeders (report 02 prints how many were flagged), 2 of them agreeing. All's 30 agreeing
+    of 60 valid answers are printed. Without the protection the "speeders and straight-liners
+    excluded" estimate, 28 / 54 = 51.9 at 1 decimal, leaves one pair (speeders agreeing, speeders
+    answering) of the 28 pairs a reader can form with at most 6 speeders: (2, 6), i.e. 2 agreed
+    and 4 did not. With it that estimate (and its majority view) is withheld, and its role
+    difference stays; with 5 speeders agreeing and 5 not (both publishable counts) it is shown."""
+    data = _flagged_sample(2, 4)
+    table = attitudes.sensitivity_table(data, ITEMS, {})
+    published, _ = attitudes.protect_by_role(attitudes.by_role(data, ITEMS), FIVE)
+    assert (
+        published_value(published, attitudes.ALL, "n_agree"),
+        published_value(published, attitudes.ALL, "n_valid"),
+    ) == (30, 60)
+    excluded = "speeders and straight-liners excluded"
+    leaky = attitudes.tidy_numbers(table).set_index("rule")  # at its published precision
+    estimate = float(leaky.at[excluded, "estimate"])
+    assert estimate == 51.9
+    pairs = [
+        (a, v) for v in range(7) for a in range(v + 1) if round(100 * (30 - a) / (60 - v), 1) == estimate
+    ]
+    assert pairs == [(2, 6)]  # recovered: 2 of the 6 speeders agreed, 4 did not
+    answers = attitudes.excluded_answers(data, ITEMS)
+    assert answers.to_dict("records") == [{"item": "x", "n_valid": 6, "n_agree": 2}]
+    safe = attitudes.protect_sensitivity(table, FIVE, published=published, excluded=answers)
+    safe = attitudes.tidy_numbers(safe).set_index("rule")
+    assert pd.isna(safe.at[excluded, "estimate"]) and safe.at[excluded, "majority"] == ""
+    assert float(safe.at["main analysis", "estimate"]) == 50.0
+    assert float(safe.at["don't know as neutral", "estimate"]) == 50.0  # no "Don't know" here
+    # not told how the flagged respondents answered: the rule's estimates are withheld
+    for blind in (None, answers.iloc[:0]):
+        out = attitudes.protect_sensitivity(table, FIVE, published=published, excluded=blind)
+        assert pd.isna(out.set_index("rule").at[excluded, "estimate"])
+    # 5 agreeing and 5 not: both counts publishable, the estimate (25 / 50) is shown
+    data = _flagged_sample(5, 5)
+    table = attitudes.sensitivity_table(data, ITEMS, {})
+    shown = attitudes.protect_sensitivity(
+        table, FIVE, published=published, excluded=attitudes.excluded_answers(data, ITEMS)
+    )
+    assert float(attitudes.tidy_numbers(shown).set_index("rule").at[excluded, "estimate"]) == 50.0

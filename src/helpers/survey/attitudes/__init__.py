@@ -98,6 +98,7 @@ from helpers.survey.attitudes.scales import (  # noqa: F401
     scale_scores,
     scales_by_role,
 )
+from helpers.survey.attitudes.sensitivity import excluded_answers  # noqa: F401
 from helpers.survey.attitudes.sensitivity import protect as protect_sensitivity  # noqa: F401
 from helpers.survey.attitudes.sensitivity import sensitivity as sensitivity_table  # noqa: F401
 from helpers.survey.attitudes.sensitivity import shown as show_sensitivity  # noqa: F401

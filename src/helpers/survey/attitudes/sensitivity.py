@@ -34,6 +34,8 @@ from helpers.survey.attitudes.role_differences import design_role_tests, role_te
 from helpers.survey.attitudes.scales import scale_scores
 
 MAIN = "main analysis"
+EXCLUDED = "speeders and straight-liners excluded"
+FLAGS = ("flag_speeder", "flag_straightliner")  # the cleaning's flags the EXCLUDED rule leaves out
 KIND_WORDS = {"item % agreeing": "% agreeing", "scale mean": "mean score"}  # as a report prints them
 # ``label``: the item's question (the codebook's) or the scale's label, as reports print the row
 COLUMNS = ["kind", "name", "label", "rule", "n", "estimate", "majority", "roles_differ", "changes"]
@@ -123,10 +125,8 @@ def sensitivity(
     the weighted rule); None leaves the weighted rule out. ``psu``: the column of ``clean``
     holding the organisation identifier (the weighted rule's primary sampling unit), or None."""
     rows = _item_rows(clean, items, MAIN, alpha)
-    flags = [c for c in ("flag_speeder", "flag_straightliner") if c in clean]
-    if flags:
-        keep = ~clean[flags].fillna(False).astype(bool).any(axis=1)
-        rows += _item_rows(clean[keep], items, "speeders and straight-liners excluded", alpha)
+    if any(c in clean for c in FLAGS):
+        rows += _item_rows(clean[~_flagged(clean)], items, EXCLUDED, alpha)
     rows += _item_rows(_dont_know_as_neutral(clean, items), items, "don't know as neutral", alpha)
     if weights is not None:
         w = pd.Series(weights).reindex(clean.index)
@@ -166,6 +166,34 @@ def sensitivity(
     return table[COLUMNS].reset_index(drop=True)
 
 
+def _flagged(clean: pd.DataFrame) -> pd.Series:
+    """The respondents the cleaning flagged as speeders or straight-liners (the EXCLUDED rule)."""
+    flags = [c for c in FLAGS if c in clean]
+    if not flags:
+        return pd.Series(False, index=clean.index)
+    return clean[flags].fillna(False).astype(bool).any(axis=1)
+
+
+def excluded_answers(clean: pd.DataFrame, items: Mapping[str, Item]) -> pd.DataFrame:
+    """The answers of the respondents the "speeders and straight-liners excluded" rule leaves
+    out, per item: ``item``, ``n_valid`` (substantive answers) and ``n_agree``. Not published:
+    :func:`protect` uses them to decide whether that rule's estimate may be (the main estimate
+    minus it is their answers)."""
+    flagged = clean[_flagged(clean)]
+    rows = []
+    for name, item in items.items():
+        answers = flagged[name].astype(object) if name in flagged else pd.Series([], dtype=object)
+        valid = answers.notna()
+        rows.append(
+            {
+                "item": name,
+                "n_valid": int(valid.sum()),
+                "n_agree": int(answers[valid].isin(item.positive).sum()),
+            }
+        )
+    return pd.DataFrame(rows, columns=["item", "n_valid", "n_agree"])
+
+
 def shown(table: pd.DataFrame):
     """The sensitivity table (or some of its rows, protected and rounded as published) as a
     report shows it: each row labelled by its question or scale, the variable names left to the
@@ -200,6 +228,9 @@ def shown(table: pd.DataFrame):
         notes=(
             "Estimate: % agreeing (of those answering substantively) for an item, the mean score "
             "for a scale. n is given for the main analysis only.",
+            "An empty estimate is withheld: beside the published counts it would give back a count "
+            "too small to publish (e.g. with speeders and straight-liners excluded, how many of "
+            "them agreed, or did not, by difference from the main analysis).",
         ),
         source=tables.source_for(table),
         name=CSV_NAME,
@@ -213,6 +244,7 @@ def protect(
     rule,
     published: pd.DataFrame | None = None,
     nonresponse: pd.DataFrame | None = None,
+    excluded: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """Disclosure control of the sensitivity table: ``n`` (main analysis rows only) follows
     ``rule``; an estimate is withheld (with its majority view, and "majority view" left out of
@@ -226,7 +258,13 @@ def protect(
     - "don't know as neutral" of an item whose non-substantive answers the published item
       non-response table ``nonresponse`` suppresses (or whose valid answers it suppresses):
       the estimate is n_agree / (n_valid + n_non_substantive) (the middle level not agreeing),
-      so with n_agree and n_valid printed it gives the suppressed "Don't know" count back.
+      so with n_agree and n_valid printed it gives the suppressed "Don't know" count back;
+    - "speeders and straight-liners excluded" of an item whose flagged respondents (their
+      answers ``excluded``, :func:`excluded_answers`) who agree, or who answer substantively and
+      do not agree, number 1 .. the rule's upper limit: the estimate is (n_agree - a) /
+      (n_valid - v) with All's n_agree and n_valid printed and the flagged group's size in
+      report 02, so a and v (how the few flagged respondents answered) follow by difference.
+      Without ``excluded`` every estimate of that rule is withheld.
     """
     from helpers import disclosure
 
@@ -248,6 +286,19 @@ def protect(
             if _blank(rows.at[i, "n_non_substantive"], rule) or _blank(rows.at[i, "n_valid"], rule)
         }
         withheld |= (out["rule"] == "don't know as neutral").to_numpy() & out["name"].isin(unsafe).to_numpy()
+    by_difference = (out["rule"] == EXCLUDED) & (out["kind"] == "item % agreeing")
+    if excluded is not None:
+        flagged = excluded.set_index("item")
+        small = {
+            i
+            for i in flagged.index
+            if any(
+                1 <= n <= rule.upper
+                for n in (flagged.at[i, "n_agree"], flagged.at[i, "n_valid"] - flagged.at[i, "n_agree"])
+            )
+        }
+        by_difference &= out["name"].isin(small) | ~out["name"].isin(set(flagged.index))
+    withheld |= by_difference.to_numpy()
     out["estimate"] = out["estimate"].astype(object).where(~withheld, None)
     out.loc[withheld, "majority"] = ""
     out.loc[withheld, "changes"] = [

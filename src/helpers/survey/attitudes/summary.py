@@ -78,7 +78,7 @@ SHEET_TITLES = {
     ),
     "sensitivity": (
         "Sensitivity of the conclusions to the analysis rules",
-        "Main analysis against: speeders and straight-liners excluded; don't know as the neutral level; weighted; complete-case scales. 'changes' names a conclusion (majority view, role difference) that differs from the main analysis.",
+        "Main analysis against: speeders and straight-liners excluded; don't know as the neutral level; weighted; complete-case scales. 'changes' names a conclusion (majority view, role difference) that differs from the main analysis. An empty estimate is withheld: beside the published counts it would give back a count too small to publish.",
     ),
     "response_rates": (
         "Response rates (AAPOR RR1, RR2)",
