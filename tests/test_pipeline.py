@@ -169,3 +169,27 @@ def test_attitude_stage_uses_organisations_as_psus_and_publishes_none(workspace,
             assert not leaked and b"orgcode" not in data, (
                 f"{path.name} carries organisation codes {leaked[:3]}"
             )
+
+
+def test_every_published_file_is_in_exactly_one_stage_record(one_run):
+    # Reports are rendered while later stages run (helpers.pipeline._write_reports) and added to
+    # their stage's record afterwards: a file missing from every record would never be withdrawn
+    # by a later release, and one in two records would be withdrawn by the wrong stage.
+    workspace, _, _ = one_run
+    from helpers import release
+
+    owners: dict[str, list[str]] = {}
+    for record in sorted((workspace / release.RECORDS).glob("*.txt")):
+        for rel in release.read_record(workspace, record.stem):
+            owners.setdefault(rel, []).append(record.stem)
+    published = {
+        p.relative_to(workspace).as_posix()
+        for sub in ("data/processed", "reports", "build/executed")
+        for p in (workspace / sub).rglob("*")
+        if p.is_file()
+    }
+    assert sorted(rel for rel in published if len(owners.get(rel, [])) != 1) == []
+    for stage in pipeline.stages():
+        assert {f"reports/{stage}.html", f"reports/notebooks/{stage}.ipynb"} <= {
+            rel for rel, names in owners.items() if stage in names
+        }, stage

@@ -121,9 +121,9 @@ def _log_failure(root: Path, stage: str, exc: BaseException) -> tuple[str, Path]
     return reason.strip(), log
 
 
-def _execute(stage: str, root: Path, staged_release: Path, data_dir: str, params_file: str) -> Path:
+def _execute(stage: str, root: Path, staged_release: Path, data_dir: str, params_file: str):
     """Run one notebook into ``build/staging/<stage>``, reading earlier stages' outputs from the
-    staged release; render its report. Returns the staging folder."""
+    staged release. Returns the staging folder and the executed notebook."""
     import papermill
 
     notebook = paths.project_root() / "notebooks" / f"{stage}.ipynb"
@@ -151,18 +151,30 @@ def _execute(stage: str, root: Path, staged_release: Path, data_dir: str, params
             # failure), not after every cell: papermill's per-cell saves rewrote the whole
             # growing notebook (1.7 MB for stage 03) about twice per cell, in this process.
             request_save_on_cell_execute=False,
+            # Every output is on disk when the last cell's reply arrives; a graceful shutdown
+            # waited about 1.2 s per stage for the kernel's interpreter to tear itself down.
+            shutdown_kernel="immediate",
         )
-    _render_html(nb, staged / "reports" / f"{stage}.html")
-    # The executed notebook, published beside its report (linked from the landing page): only
-    # what the report shows, and no absolute path of this machine (helpers.published_notebooks).
+    return staged, nb
+
+
+def _write_reports(nb, stage: str, root: Path, staged_release: Path, data_dir: str) -> list[str]:
+    """A finished stage's HTML report and its published notebook, written into the staged
+    release; returns their paths. Nothing downstream reads them, so they are written while the
+    next stages run, off the critical path."""
     from helpers import published_notebooks
 
+    report = f"reports/{stage}.html"
+    _render_html(nb, staged_release / report)
+    # The executed notebook, published beside its report (linked from the landing page): only
+    # what the report shows, and no absolute path of this machine (helpers.published_notebooks).
+    notebook = f"{published_notebooks.FOLDER}/{stage}.ipynb"
     published_notebooks.write(
         nb,
-        staged / published_notebooks.FOLDER / f"{stage}.ipynb",
+        staged_release / notebook,
         forbidden=[str(paths.project_root()), str(paths.resolve(data_dir)), str(root.resolve())],
     )
-    return staged
+    return [report, notebook]
 
 
 def _merge(staged: Path, staged_release: Path, stage: str) -> list[str]:
@@ -185,7 +197,8 @@ def _write_record(staged_release: Path, name: str, files: list[str]) -> None:
 def _run_stages(
     order: list[str], every: list[str], root: Path, staged_release: Path, data_dir, params_file, jobs, say
 ):
-    """Run ``order`` respecting dependencies, up to ``jobs`` kernels at once; stop at the first failure."""
+    """Run ``order`` respecting dependencies, up to ``jobs`` kernels at once; stop at the first
+    failure. A stage's report is rendered in a thread of its own while later stages run."""
     from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
 
     # Imported once here, before the threads (a first import must not race with another), and
@@ -193,13 +206,24 @@ def _run_stages(
     with imports.without_iri_checker():
         import papermill  # noqa: F401
 
+    from helpers import published_notebooks, report_html  # noqa: F401 (imported before the threads)
+
     todo = list(order)
     # Longest chains first: a stage with more stages waiting on it starts earlier.
     weight = {s: len(downstream({s}, every) & set(order)) for s in order}
     running: dict = {}
+    rendering: dict = {}
     done: set[str] = set()
     failure = None
-    with ThreadPoolExecutor(max_workers=jobs) as pool:
+
+    def failed(stage: str, exc: BaseException) -> None:
+        nonlocal failure
+        if failure is None:  # keep the first failure; let the others finish
+            reason, log = _log_failure(root, stage, exc)
+            failure = StageFailed(stage, reason, log)
+
+    # Rendering is pure Python (it holds the GIL), so one thread does it all, in finishing order.
+    with ThreadPoolExecutor(max_workers=jobs) as pool, ThreadPoolExecutor(max_workers=1) as renderer:
         while todo or running:
             if failure is None:
                 ready = [s for s in todo if not (upstream(s, every) & set(order)) - done]
@@ -207,23 +231,26 @@ def _run_stages(
                 for s in ready[: jobs - len(running)]:
                     todo.remove(s)
                     running[pool.submit(_timed, _execute, s, root, staged_release, data_dir, params_file)] = s
-            elif not running:
-                break
             if not running:
                 break
             finished, _ = wait(running, return_when=FIRST_COMPLETED)
             for future in finished:
                 s = running.pop(future)
                 try:
-                    staged, seconds = future.result()
-                except Exception as exc:  # keep the first failure; let the others finish
-                    if failure is None:
-                        reason, log = _log_failure(root, s, exc)
-                        failure = StageFailed(s, reason, log)
+                    (staged, nb), seconds = future.result()
+                except Exception as exc:
+                    failed(s, exc)
                     continue
                 files = _merge(staged, staged_release, s)
                 done.add(s)
                 say(f"{s}: ran in {seconds:.1f} s, staged {len(files)} files")
+                job = renderer.submit(_write_reports, nb, s, root, staged_release, data_dir)
+                rendering[job] = (s, files)
+        for job, (s, files) in rendering.items():
+            try:
+                _write_record(staged_release, s, sorted(files + job.result()))
+            except Exception as exc:
+                failed(s, exc)
     if failure is not None:
         raise failure
 
