@@ -214,3 +214,43 @@ def test_sensitivity_excluded_estimate_cannot_give_back_how_a_few_flagged_respon
         table, FIVE, published=published, excluded=attitudes.excluded_answers(data, ITEMS)
     )
     assert float(attitudes.tidy_numbers(shown).set_index("rule").at[excluded, "estimate"]) == 50.0
+
+
+def test_weighted_estimate_cannot_narrow_a_suppressed_role_count():
+    """Raked to the frame's eligible people by role (40, 100, 200, 150: printed in the
+    response-rates table), the weights are constant within a role, eligible / respondents, both
+    printed, so the weighted % agreeing is sum_r eligible_r x (agreeing_r / valid_r) / 490. The
+    published table leaves the roles' agreeing counts one free number t (chief executives t,
+    directorate managers 17 - t, medical directors 12 - t, clinical directors 9 + t): t in
+    1 .. 11. The weighted % at 1 decimal (computed by design.weighted_estimates) keeps 1 and 2
+    (the true 2): 1 wide instead of 10. Protected (attitudes.protect_weighted, and the sensitivity table's weighted row), the
+    weighted figures of the item are withheld; the unweighted % (All's printed counts) stays."""
+    data = clean()
+    eligible = pd.Series({CE: 40.0, MD: 100.0, CD: 200.0, DM: 150.0})
+    protected, _ = attitudes.protect_by_role(attitudes.by_role(data, ITEMS), FIVE)
+    valid = {r: published_value(protected, r, "n_valid") for r in publication.ROLES}
+    assert valid == {CE: 20, MD: 25, CD: 30, DM: 30}  # every role answered every item
+    assert published_value(protected, CE, "n_agree") is None
+    weighted, summary = attitudes.weighted_estimates(data, ITEMS, {"role": eligible.rename(index=str)}, FIVE)
+    leaky = attitudes.tidy_numbers(weighted)
+    pct = float(leaky.at[0, "pct_weighted"])
+
+    def weighted_pct(t):  # by hand, from printed numbers only
+        agree = {CE: t, DM: 17 - t, MD: 12 - t, CD: 9 + t}
+        return round(100 * sum(eligible[r] * agree[r] / valid[r] for r in agree) / eligible.sum(), 1)
+
+    feasible = [t for t in range(21) if min(t, 17 - t, 12 - t, 9 + t) >= 1]
+    assert (min(feasible), max(feasible)) == (1, 11)
+    assert [t for t in feasible if weighted_pct(t) == pct] == [1, 2]  # narrowed below 5 wide
+    safe = attitudes.protect_weighted(weighted, protected)
+    assert safe[["pct_weighted", "ci_low", "ci_high", "design_effect"]].isna().all().all()
+    assert attitudes.tidy_numbers(safe).at[0, "pct_unweighted"] == 36.2  # All's printed 38 / 105
+    # the sensitivity table's weighted estimate is the same figure: withheld too
+    table = attitudes.sensitivity_table(data, ITEMS, {}, weights=summary["weights"])
+    leaky = attitudes.tidy_numbers(table).set_index("rule")
+    assert float(leaky.at["weighted", "estimate"]) == pct
+    safe = attitudes.protect_sensitivity(table, FIVE, published=protected).set_index("rule")
+    assert pd.isna(safe.at["weighted", "estimate"]) and safe.at["weighted", "majority"] == ""
+    # every role's counts printed (a larger survey): the weighted figures are published
+    shown = attitudes.protect_weighted(weighted, protected.assign(n_agree=protected["n_agree"].fillna(1)))
+    assert shown["pct_weighted"].notna().all()

@@ -123,6 +123,7 @@ from helpers.survey.attitudes.then_and_now import (  # noqa: F401
 from helpers.survey.attitudes.weighting import (  # noqa: F401
     MARGINS_FILE,
     load_margins,
+    protect_weighted,
     weighted_agreement,
 )
 from helpers.survey.attitudes.withholding import (  # noqa: F401

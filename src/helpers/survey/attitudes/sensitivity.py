@@ -35,6 +35,7 @@ from helpers.survey.attitudes.scales import scale_scores
 
 MAIN = "main analysis"
 EXCLUDED = "speeders and straight-liners excluded"
+WEIGHTED = "weighted"
 FLAGS = ("flag_speeder", "flag_straightliner")  # the cleaning's flags the EXCLUDED rule leaves out
 KIND_WORDS = {"item % agreeing": "% agreeing", "scale mean": "mean score"}  # as a report prints them
 # ``label``: the item's question (the codebook's) or the scale's label, as reports print the row
@@ -131,7 +132,7 @@ def sensitivity(
     if weights is not None:
         w = pd.Series(weights).reindex(clean.index)
         has = w.notna()
-        rows += _item_rows(clean[has], items, "weighted", alpha, w[has].to_numpy(), psu)
+        rows += _item_rows(clean[has], items, WEIGHTED, alpha, w[has].to_numpy(), psu)
     if scales:
         rows += _scale_rows(clean, items, scales, MAIN, 0.75, alpha)
         rows += _scale_rows(clean, items, scales, "complete cases", 1.0, alpha)
@@ -264,7 +265,9 @@ def protect(
       do not agree, number 1 .. the rule's upper limit: the estimate is (n_agree - a) /
       (n_valid - v) with All's n_agree and n_valid printed and the flagged group's size in
       report 02, so a and v (how the few flagged respondents answered) follow by difference.
-      Without ``excluded`` every estimate of that rule is withheld.
+      Without ``excluded`` every estimate of that rule is withheld;
+    - "weighted" of an item whose role rows ``published`` does not all show with their n_agree
+      and n_valid (:func:`.weighting.roles_not_shown`: the weighted % narrows them).
     """
     from helpers import disclosure
 
@@ -278,6 +281,10 @@ def protect(
             if _blank(everyone.at[item, "n_agree"], rule) or _blank(everyone.at[item, "n_valid"], rule):
                 keys.add(("item % agreeing", item))
     withheld = out.set_index(["kind", "name"]).index.isin(list(keys))
+    if published is not None:  # the weighted % narrows the roles' counts it does not show
+        from helpers.survey.attitudes.weighting import roles_not_shown
+
+        withheld |= ((out["rule"] == WEIGHTED) & out["name"].isin(roles_not_shown(published))).to_numpy()
     if nonresponse is not None:
         rows = nonresponse.set_index("item")
         unsafe = {

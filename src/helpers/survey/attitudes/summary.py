@@ -74,7 +74,7 @@ SHEET_TITLES = {
     ),
     "weighted": (
         "Weighted agreement",
-        "Raking to the sampling frame's eligible invited people (or to population margins without a frame); Taylor-linearised 95% CI (organisations as PSUs where identified); design effect against simple random sampling.",
+        "Raking to the sampling frame's eligible invited people (or to population margins without a frame); Taylor-linearised 95% CI (organisations as PSUs where identified); design effect against simple random sampling. Weighted figures withheld where a role group's agreeing or valid answers are suppressed (they would narrow them).",
     ),
     "sensitivity": (
         "Sensitivity of the conclusions to the analysis rules",

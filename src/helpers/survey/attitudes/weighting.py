@@ -94,3 +94,46 @@ def weighted_agreement(
         "effective_n": n_eff,
         "variables": vars_,
     }
+
+
+WEIGHTED_FIGURES = ("pct_weighted", "ci_low", "ci_high", "design_effect")  # of attitudes_weighted
+
+
+def roles_not_shown(published: pd.DataFrame) -> set[str]:
+    """Items of the published attitude table (``published``: protected, suppressed cells empty
+    or the marker) for which some role group with respondents has no row, or a row whose
+    ``n_agree`` or ``n_valid`` is suppressed.
+
+    A weighted % agreeing is sum_r w_r a_r / sum_r w_r v_r over the respondents; raked to the
+    frame's role groups the weights are constant within a role, w_r = eligible_r / n_r, and the
+    reader has both (the response-rates table and respondents by role). So where the table leaves
+    the roles' agreeing (or valid) counts some freedom (a suppressed cell, or a role withheld
+    within its profession or level), the weighted figure at 1 decimal takes most of it away
+    (tests/survey/test_inversion.py). Raked to role and nation the weights also depend on the
+    unpublished role x nation counts; an intruder can approximate them from the printed
+    margins, so the same rule is applied whatever the raking variables (issue 13)."""
+    from helpers.survey.attitudes.items import ROLES
+
+    out = set()
+    for item, block in published.groupby("item", sort=False):
+        rows = block[block["group_type"] == "role"].set_index("group")  # a role with none: zeros
+        if not set(ROLES) <= set(rows.index):
+            out.add(item)
+            continue
+        counts = rows.loc[list(ROLES), ["n_agree", "n_valid"]].apply(pd.to_numeric, errors="coerce")
+        if counts.isna().any().any():
+            out.add(item)
+    return out
+
+
+def protect_weighted(table: pd.DataFrame, published: pd.DataFrame) -> pd.DataFrame:
+    """The weighted agreement table (:func:`.design.weighted_estimates`) with the weighted
+    figures (:data:`WEIGHTED_FIGURES`) of an item withheld where the published attitude table
+    does not show every role group's agreeing and valid counts (:func:`roles_not_shown`): the
+    weighted % would narrow them. The unweighted % (All's printed counts) stays."""
+    hidden = table["item"].isin(roles_not_shown(published))
+    out = table.copy()
+    for c in WEIGHTED_FIGURES:
+        if c in out:
+            out[c] = out[c].astype(float).where(~hidden)
+    return out
