@@ -453,3 +453,68 @@ def test_codes_printed_in_words_still_identify_their_rows(tmp_path):
     (leak,) = caught.value.leaks
     assert leak["value"] == "3"
     assert leak["problem"] == "attitudes_then_vs_now.csv row 1, n_agree is suppressed; printed in the clear"
+
+
+def test_tables_printed_in_the_codebooks_words_are_still_compared_with_their_csvs(tmp_path):
+    """Report 03 prints scales by their codebook label and model terms by the covariates'
+    wording (helpers.tables), which the CSVs keep as codes: the planted printed counts are still
+    found (a scale's label is learnt from the reliability CSV; a row's list of dropped terms
+    describes it and does not have to match)."""
+    folder = tmp_path / "release"
+    (folder / "tables").mkdir(parents=True)
+    pd.DataFrame(
+        {
+            "scale": ["working_relationship", "engaged"],
+            "label": ["Working relationship", "Clinical engagement"],
+            "k": ["6", "4"],
+            "n": ["335", "388"],
+            "reversed": ["att_b", ""],
+        }
+    ).to_csv(folder / "tables" / "attitudes_scale_reliability.csv", index=False)
+    pd.DataFrame(
+        {
+            "scale": ["working_relationship", "engaged"],
+            "group": ["Chief executive"] * 2,
+            "n": ["*", "63"],
+            "mean": ["", "3.7"],
+        }
+    ).to_csv(folder / "tables" / "attitudes_scales_by_role.csv", index=False)
+    pd.DataFrame(
+        {
+            "item": ["att_a", "att_b"],
+            "question": ["Managers listen", "Doctors lead"],
+            "n": ["*", "465"],
+            "converged": ["True", "True"],
+            "collinear_terms_dropped": ["org_type[Health board]", ""],
+        }
+    ).to_csv(folder / "tables" / "attitudes_ordinal_role_effect.csv", index=False)
+    tables.use_row_labels(
+        {"att_a": "Managers listen", "att_b": "Doctors lead"},
+        scales={"working_relationship": "Working relationship", "engaged": "Clinical engagement"},
+        short={"att_b": "Doctors lead"},
+        terms={"org_type": "Organisation type"},
+    )
+    try:
+        by_role = pd.DataFrame(
+            {"scale": ["working_relationship", "engaged"], "group": ["Chief executive"] * 2, "n": [4, 63]}
+        )
+        effect = pd.DataFrame(
+            {
+                "item": ["att_a", "att_b"],
+                "n": [4, 465],
+                "converged": [True, True],  # printed "yes": a CSV's True is read as "yes" too
+                "collinear_terms_dropped": ["org_type[Health board]", ""],
+            }
+        )
+        html = tables._frame_html(by_role) + tables._frame_html(effect)
+    finally:
+        tables.use_row_labels({})
+    assert "Working relationship" in html and "Organisation type: Health board" in html
+    assert "working_relationship" not in html and "org_type" not in html
+    (folder / "03_attitude_analysis.html").write_text(html, encoding="utf-8")
+    with pytest.raises(audit.AuditFailure) as caught:
+        audit.audit_release(folder, RULE, enforce=True)
+    assert sorted((leak["value"], leak["problem"]) for leak in caught.value.leaks) == [
+        ("4", "attitudes_ordinal_role_effect.csv row 1, n is suppressed; printed in the clear"),
+        ("4", "attitudes_scales_by_role.csv row 1, n is suppressed; printed in the clear"),
+    ]

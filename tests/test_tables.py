@@ -389,3 +389,96 @@ def test_codes_in_text_cells_are_written_in_words_where_a_report_prints_them():
     assert tables.display_text("status", "not_retrieved") == "not retrieved"
     assert tables.display_text("rule", "don't know as neutral") == "don't know as neutral"
     assert tables.display_text("rule", r"chief exec|\bceo\b") == r"chief exec|\bceo\b"
+
+
+@pytest.fixture
+def scale_wording():
+    tables.use_row_labels(
+        {"att_a": "Managers listen to doctors", "att_b": "Managers obstruct good care, often"},
+        scales={"working_relationship": "Working relationship", "engaged": "Clinical engagement"},
+        short={"att_a": "Managers listen", "att_b": "Managers obstruct care, often"},
+        terms={"org_type": "Organisation type", "years_in_role": "Years in role"},
+    )
+    yield
+    tables.use_row_labels({})
+
+
+def _body(html: str) -> list[str]:
+    body = html[html.index("<tbody") :]
+    return [t.strip() for t in re.findall(r"<t[hd][^>]*>([^<]*)</t[hd]>", body)]
+
+
+def test_scale_tables_name_each_scale_by_its_label_and_reversed_items_by_their_short_labels(scale_wording):
+    """Report 03's reliability table named the scales by their codebook codes
+    ('working_relationship') beside a 'Label' column, and listed reversed items by variable name."""
+    reliability = pd.DataFrame(
+        {
+            "scale": ["working_relationship", "engaged"],
+            "label": ["Working relationship", "Clinical engagement"],
+            "k": [6, 4],
+            "n": [335, 388],
+            "alpha": [0.8712, 0.78],
+            "reversed": ["att_b, att_a", ""],
+        }
+    )
+    spec = tables.default_spec(reliability)
+    assert (spec.stub, spec.stub_label) == ("scale", "Scale")
+    shown = tables.cells(reliability, spec)
+    assert list(shown.columns) == ["scale", "k", "n", "alpha", "reversed"]
+    assert shown.values.tolist() == [
+        ["Working relationship", "6", "335", "0.87", "Managers obstruct care, often; Managers listen"],
+        ["Clinical engagement", "4", "388", "0.78", ""],
+    ]
+    html = tables._frame_html(reliability)
+    assert ">Items<" in html and ">Reversed items<" in html and ">Label<" not in html
+    assert "working_relationship" not in html and "att_b" not in html
+    # the mean scores by role, pivoted with the scale as the index: rows by label
+    means = pd.DataFrame(
+        {"Chief executive": [3.95, 3.73]}, index=pd.Index(["working_relationship", "engaged"], name="scale")
+    )
+    assert _body(tables._frame_html(means)) == ["Working relationship", "3.95", "Clinical engagement", "3.73"]
+
+
+def test_model_terms_use_the_codebooks_wording_of_each_covariate(scale_wording):
+    """The ordinal models' terms were headed by the variable name ('Org type: Health board')
+    instead of the codebook's wording of the covariate."""
+    effect = pd.DataFrame(
+        {
+            "item": ["att_a"],
+            "n": [465],
+            "collinear_terms_dropped": ["org_type[Health board], org_type[Other]"],
+            "unstable_cutpoint_terms": ["years_in_role[4 to 6 years], nation[Wales]"],
+        }
+    )
+    shown = tables.cells(effect, tables.default_spec(effect))
+    assert shown.values.tolist() == [
+        [
+            "Managers listen to doctors",
+            "465",
+            "Organisation type: Health board, Organisation type: Other",
+            "Years in role: 4 to 6 years, Nation: Wales",  # a covariate without wording: its name
+        ]
+    ]
+    assert tables.display_text("term", "role[Chief executive]") == "Role: Chief executive"
+
+
+def test_the_codebook_gives_the_wording_of_scales_items_and_covariates():
+    wording = tables.codebook_wording({"data_dir": paths.project_root() / "data" / "raw" / "demo"})
+    assert wording["scales"] == {
+        "working_relationship": "Working relationship",
+        "clinical_engagement": "Clinical engagement",
+        "system_pressure": "System pressure",
+    }
+    assert wording["terms"] == {
+        "nation": "Nation",
+        "years_in_role": "Years in role",
+        "org_type": "Organisation type",
+    }
+    assert wording["labels"]["att_managers_obstruct"] == "Managers get in the way of good clinical care"
+    assert wording["short"]["att_managers_obstruct"] == "Managers get in the way of good clinical care"
+    assert tables.codebook_wording({"data_dir": Path("/nonexistent")}) == {
+        "labels": {},
+        "scales": {},
+        "short": {},
+        "terms": {},
+    }

@@ -49,6 +49,12 @@ _NUMBER = re.compile(r"^[<>≤≥]?\s*([-+]?\d[\d,]*(?:\.\d+)?)\s*%?(?:\s*\(.*\)
 MISSING = {"–", "-", "—", ""}
 ROLE_WORDS = ("chief executive", "medical director", "clinical director", "directorate manager")
 COUNT_HEADINGS = {"n", "count", "respondents", "participants", "number", "people"}
+# Text columns that describe a row rather than name it, printed in the codebook's words
+# (helpers.tables: model terms by the covariates' wording, a scale's reversed items by their
+# short labels), which the published CSV does not hold: they do not identify the row.
+# A CSV's booleans as a report prints them (helpers.tables: "yes" / "no").
+_BOOLEAN_WORDS = {"true": "yes", "false": "no"}
+DESCRIBING = frozenset({"collinear_terms_dropped", "unstable_cutpoint_terms", "reversed"})
 
 
 @functools.lru_cache(maxsize=65536)
@@ -259,12 +265,18 @@ class Source:
                 for label in (col, heading(col), str(col).replace("_", " ")):
                     self.columns.setdefault(_norm(label), col)
         text_cols = [c for c in self.table.columns if c not in numeric]
-        self.text_headings = {_norm(x) for c in text_cols for x in (c, heading(c), str(c).replace("_", " "))}
+        self.text_headings = {
+            _norm(x)
+            for c in text_cols
+            if c not in DESCRIBING
+            for x in (c, heading(c), str(c).replace("_", " "))
+        }
         shown = [c for c in text_cols if c in TEXT_FORMATS]  # codes a report writes in words
         for i, row in enumerate(self.table[text_cols].itertuples(index=False)):
             keys = {_norm(v) for v in row if str(v).strip()}
             keys |= {_norm(display_text(c, self.cells[c][i])) for c in shown if self.cells[c][i]}
             keys |= {self.labels[k] for k in keys if k in self.labels}  # item -> its question
+            keys |= {_BOOLEAN_WORDS[k] for k in keys if k in _BOOLEAN_WORDS}  # True printed as "yes"
             self.keys.append(keys)
             for k in keys:
                 self.postings[k].add(i)
@@ -533,15 +545,15 @@ def sources(
     (checked), the others (records, codings) are matched only so that their reprints are known;
     ``counts_by_name``: columns counting people that are not named like counts, per CSV."""
     read = {name: pd.read_csv(path, dtype=str, keep_default_na=False) for name, path in csvs.items()}
-    # a report labels an item's rows by its question (the codebook's, helpers.tables); a CSV
-    # may name the item only: the question of every item or variable a published table gives
+    # a report labels an item's rows by its question and a scale's by its label (the codebook's,
+    # helpers.tables); a CSV may name the item or scale only: the question of every item or
+    # variable, and the label of every scale, that a published table gives
     labels = {}
     for table in read.values():
-        key = next((c for c in ("item", "variable") if c in table.columns), None)
-        if key and "question" in table.columns:
-            labels.update(
-                {_norm(k): _norm(q) for k, q in zip(table[key], table["question"]) if str(q).strip()}
-            )
+        for key, text in (("item", "question"), ("variable", "question"), ("scale", "label")):
+            if key in table.columns and text in table.columns:
+                labels.update({_norm(k): _norm(q) for k, q in zip(table[key], table[text]) if str(q).strip()})
+                break
     out = {}
     for name, table in read.items():
         if len(table):

@@ -181,12 +181,26 @@ _TERM = re.compile(r"^([A-Za-z_][A-Za-z0-9_]*)\[(.*)\]$")
 
 def _terms(text: str) -> str:
     """Model terms as a reader reads them: 'org_type[Health board], nation[Wales]' ->
-    'Org type: Health board, Nation: Wales' (patsy's ``name[level]``)."""
+    'Organisation type: Health board, Nation: Wales' (patsy's ``name[level]``; the levels are
+    already the codebook's value labels). A covariate is named by the codebook's wording of it
+    (its ``covariates`` section, :func:`use_report_style`), else by its name in words."""
+    wording = _defaults.get("term_labels") or {}
     out = []
     for part in str(text).split(", "):
         found = _TERM.match(part.strip())
-        out.append(f"{heading(found[1])}: {found[2]}" if found else part)
+        out.append(f"{wording.get(found[1]) or heading(found[1])}: {found[2]}" if found else part)
     return ", ".join(out)
+
+
+def _item_list(text: str) -> str:
+    """Survey items named in one cell ('att_a, att_b': a scale's reversed items) as a reader
+    knows them: each item's short label (else its question) from the codebook, separated by
+    semicolons (a label may hold a comma); a name the codebook does not know stays as it is."""
+    labels = _defaults.get("short_labels") or {}
+    names = [n.strip() for n in str(text).split(",") if n.strip()]
+    if not labels or not any(n in labels for n in names):
+        return text
+    return "; ".join(labels.get(n, n) for n in names)
 
 
 def _measure(text: str) -> str:
@@ -223,6 +237,7 @@ TEXT_FORMATS = {
     "stage": _words,  # screening stages (title_abstract, full_text)
     "status": _words,  # screening outcomes (excluded_full_text, not_retrieved)
     "rule": _words,  # de-duplication rules (title_year_author, manual_merge)
+    "reversed": _item_list,  # a multi-item scale's reverse-scored items
 }
 
 
@@ -389,6 +404,7 @@ def show(table: pd.DataFrame, spec: TableSpec | None = None, **kwargs) -> Shown:
 # row label (the codebook's, see :func:`use_row_labels`), and its own ``question`` column, a
 # copy of the same text, is not shown twice.
 ITEM_COLUMNS = ("item", "survey_item")
+SCALE_COLUMN = "scale"  # names a multi-item scale: labelled by the codebook's scale label
 ROW_LABELS = "row"  # the stub of a table whose unnamed index holds its row labels
 
 
@@ -414,10 +430,40 @@ def reprints(table: pd.DataFrame, name: str) -> pd.DataFrame:
     return table
 
 
+# Headings of a multi-item scale's table (report 03's reliability table) that say more than the
+# column names do.
+SCALE_HEADINGS = {"k": "Items", "reversed": "Reversed items"}
+
+
+def _scale_spec(table: pd.DataFrame, stub: str, labels: Mapping[str, str]) -> TableSpec:
+    """A table of multi-item scales: one row per scale, named by the codebook's label (its
+    ``label`` column, the same text, not shown twice), reversed items by their short labels."""
+    columns = {
+        str(c): SCALE_HEADINGS.get(str(c)) or heading(c) for c in table.columns if c not in (stub, "label")
+    }
+    return TableSpec(
+        stub=stub,
+        stub_label="Scale",
+        row_labels=dict(labels),
+        columns=columns,
+        source=source_for(table),
+    )
+
+
 def _default_spec(table: pd.DataFrame) -> TableSpec:
     stub = None
     if _named_index(table) and table.index.nlevels == 1:
         stub = str(table.index.name)
+    scales = _defaults.get("scale_labels") or {}
+    if scales and (
+        stub == SCALE_COLUMN
+        or (
+            stub is None
+            and SCALE_COLUMN in table.columns
+            and table[SCALE_COLUMN].astype(str).isin(list(scales)).any()
+        )
+    ):
+        return _scale_spec(table, SCALE_COLUMN, scales)
     labels = _defaults.get("row_labels") or {}
     key = next(
         (c for c in ITEM_COLUMNS if c in table.columns and table[c].astype(str).isin(list(labels)).any()),
@@ -437,26 +483,58 @@ def _default_spec(table: pd.DataFrame) -> TableSpec:
     return TableSpec(stub=stub, stub_label=heading(stub) if stub else "", source=source_for(table))
 
 
-def use_row_labels(labels: Mapping[str, str]) -> None:
-    """Label every item row of the tables shown from now on by ``labels`` (item name -> text)."""
+def use_row_labels(
+    labels: Mapping[str, str],
+    *,
+    scales: Mapping[str, str] | None = None,
+    short: Mapping[str, str] | None = None,
+    terms: Mapping[str, str] | None = None,
+) -> None:
+    """Label every item row of the tables shown from now on by ``labels`` (item name -> text);
+    ``scales``: multi-item scale name -> label; ``short``: item name -> short label (items listed
+    in a cell); ``terms``: model covariate name -> its wording (model terms)."""
     _defaults["row_labels"] = dict(labels)
+    _defaults["scale_labels"] = dict(scales or {})
+    _defaults["short_labels"] = dict(short or {})
+    _defaults["term_labels"] = dict(terms or {})
 
 
-def codebook_labels(params: Mapping) -> dict[str, str]:
-    """Item name -> question text, for every variable of the survey codebook that has one
-    (empty when the data folder has no survey codebook or it cannot be read: the survey stage
-    reports that itself)."""
+def _codebook(params: Mapping):
+    """The survey codebook of ``params``' data folder, or None (no survey codebook, or one the
+    survey stage will report as unreadable)."""
     try:
         from helpers.survey import inputs as survey_inputs
         from helpers.survey.codebook import load_codebook
 
         path = survey_inputs.survey_folder(params["data_dir"]) / survey_inputs.CODEBOOK_NAME
         if not path.is_file():
-            return {}
-        book = load_codebook(path)
+            return None
+        return load_codebook(path)
     except Exception:  # noqa: BLE001 - a bad codebook is the survey stage's error to report
-        return {}
-    return {name: v.question for name, v in book.variables.items() if v.question}
+        return None
+
+
+def codebook_labels(params: Mapping) -> dict[str, str]:
+    """Item name -> question text, for every variable of the survey codebook that has one
+    (empty when the data folder has no survey codebook or it cannot be read: the survey stage
+    reports that itself)."""
+    return codebook_wording(params)["labels"]
+
+
+def codebook_wording(params: Mapping) -> dict[str, dict[str, str]]:
+    """What the survey codebook calls things, for the row labels of :func:`use_row_labels`:
+    ``labels`` (variable -> question), ``scales`` (multi-item scale -> label), ``short``
+    (variable -> short label, else question) and ``terms`` (covariate -> its wording, first
+    letter capitalised: 'org_type' -> 'Organisation type'). Empty without a readable codebook."""
+    book = _codebook(params)
+    if book is None:
+        return {"labels": {}, "scales": {}, "short": {}, "terms": {}}
+    return {
+        "labels": {name: v.question for name, v in book.variables.items() if v.question},
+        "scales": {name: s.label for name, s in book.multi_item_scales.items()},
+        "short": {name: v.short for name, v in book.variables.items() if v.short},
+        "terms": {name: w[:1].upper() + w[1:] for name, w in book.covariates.items() if w},
+    }
 
 
 def _frame_html(df: pd.DataFrame) -> str:
@@ -708,7 +786,14 @@ def from_strands(table: pd.DataFrame, *strands: str) -> pd.DataFrame:
     return table
 
 
-_defaults: dict = {"source": "", "row_labels": {}, "params": None}
+_defaults: dict = {
+    "source": "",
+    "row_labels": {},
+    "scale_labels": {},
+    "short_labels": {},
+    "term_labels": {},
+    "params": None,
+}
 
 
 def use_report_style(
@@ -722,7 +807,10 @@ def use_report_style(
     if params is not None:
         _defaults["params"] = dict(params)
         _defaults["source"] = data_source(params, strand)
-        _defaults["row_labels"] = codebook_labels(params)
+        wording = codebook_wording(params)
+        use_row_labels(
+            wording["labels"], scales=wording["scales"], short=wording["short"], terms=wording["terms"]
+        )
     book = collect(title) if title else None
     try:
         from IPython import get_ipython

@@ -17,6 +17,7 @@ def test_tiny_codebook_is_read(tiny_codebook_path):
         "9": "Don't know",
     }
     assert cb.multi_item_scales["s"].reverse == ("a2",)
+    assert cb.multi_item_scales["s"].label == "S"  # no label given: the code in words
     assert cb.missing_codes == ("-99",)
     assert cb.identifiers == {"email": "Email"}
     assert cb.source_columns() == [
@@ -104,3 +105,21 @@ def test_unknown_platform_is_refused(tmp_path, tiny_codebook_path):
     with pytest.raises(InputError, match="survey.platform must be one of") as err:
         load_codebook(path)
     assert "'auto'" in str(err.value)
+
+
+def test_a_scale_without_a_label_is_named_by_its_code_in_words(tiny_codebook_path):
+    """Report 03 named such a scale by its code ('working_relationship') in every table."""
+    text = tiny_codebook_path.read_text(encoding="utf-8")
+    tiny_codebook_path.write_text(
+        text.replace(
+            "s: {items: [a1, a2], reverse: [a2]}",
+            "working_relationship: {items: [a1, a2]}\n"
+            "  engaged: {label: Clinical engagement, items: [a1, a2]}",
+        ),
+        encoding="utf-8",
+    )
+    scales = load_codebook(tiny_codebook_path).multi_item_scales
+    assert [(s.name, s.label) for s in scales.values()] == [
+        ("working_relationship", "Working relationship"),
+        ("engaged", "Clinical engagement"),
+    ]

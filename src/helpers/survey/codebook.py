@@ -345,7 +345,7 @@ def load_codebook(path: str | Path, *, require_role: bool = True) -> Codebook:
                 f"multi_item_scales {name!r}: items must be two or more likert variables, reverse a subset of them",
                 value=missing or list(reverse),
             )
-        multi[name] = MultiItemScale(name, str(spec.get("label", name)), items, reverse)
+        multi[name] = MultiItemScale(name, str(spec.get("label") or humanised(name)), items, reverse)
 
     covariates = _covariates(raw.get("covariates"), variables, path)
     comparison = _published_comparison(raw.get("published_comparison"), variables, path)
@@ -408,6 +408,13 @@ def _columns(
 
 
 COVARIATE_TYPES = {"categorical", "ordinal", "number"}
+
+
+def humanised(code: str) -> str:
+    """A code as words, for a reader: 'working_relationship' -> 'Working relationship' (the
+    label of a multi-item scale the codebook gives no ``label``)."""
+    words = " ".join(str(code).replace("_", " ").split())
+    return words[:1].upper() + words[1:]
 
 
 def _covariates(spec: Any, variables: dict[str, Variable], path: Path) -> dict[str, str]:
