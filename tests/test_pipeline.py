@@ -161,7 +161,12 @@ def test_attitude_stage_uses_organisations_as_psus_and_publishes_none(workspace,
     assert published.sum() >= 10 and tests.loc[published, "ddf"].notna().all() and (tests["n"] > 400).all()
     assert tests.loc[~published, "ddf"].isna().all()
     sensitivity = pd.read_csv(workspace / "reports/tables/attitudes_sensitivity.csv")
-    assert set(sensitivity.loc[sensitivity["rule"] == "weighted", "roles_differ"]) <= {"yes", "no"}
+    # issue 13: the weighted rule's "roles differ" is the published weighted test's conclusion
+    said = sensitivity[sensitivity["rule"] == "weighted"].set_index("name")["roles_differ"]
+    expected = tests.set_index("item")["p_adjusted"].map(
+        lambda p: "not assessed" if pd.isna(p) else "yes" if p < 0.05 else "no"
+    )
+    assert said.reindex(expected.index).tolist() == expected.tolist() and "not assessed" in set(said)
     for path in (workspace / "reports").rglob("*"):
         if path.is_file():
             data = path.read_bytes().lower()

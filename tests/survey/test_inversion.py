@@ -254,3 +254,55 @@ def test_weighted_estimate_cannot_narrow_a_suppressed_role_count():
     # every role's counts printed (a larger survey): the weighted figures are published
     shown = attitudes.protect_weighted(weighted, protected.assign(n_agree=protected["n_agree"].fillna(1)))
     assert shown["pct_weighted"].notna().all()
+
+
+def test_roles_differ_is_said_only_from_a_published_role_test():
+    """A two-level item (disagree / agree): chief executives 2 of 20 agree (suppressed), and the
+    published table leaves the roles' agreeing counts one free number t (chief executives t,
+    medical directors 12 - t, clinical directors 9 + t, directorate managers 17 - t): t in
+    1 .. 11, so the role test is withheld (attitudes_role_tests, "withheld: suppressed cells").
+    Before, the sensitivity table still said "roles differ: yes" from the chi-square of the raw
+    table (p = 0.035): a reader keeps the t whose chi-square (scipy's chi2_contingency, an
+    independent computation) has p < 0.05, {1, 2, 8, 9, 10, 11}, and learns that the chief
+    executives' count is not 3 .. 7. Given the published tests, every rule says "not assessed"."""
+    from scipy.stats import chi2_contingency
+
+    two = ("Disagree", "Agree")
+    items = {"x": attitudes.Item("x", "Q", two, ("Agree",))}
+    answers = {CE: (18, 2), MD: (15, 10), CD: (19, 11), DM: (15, 15)}
+    roles = [r for r, (no, yes) in answers.items() for _ in range(no + yes)]
+    values = [a for no, yes in answers.values() for a in ["Disagree"] * no + ["Agree"] * yes]
+    data = pd.DataFrame(
+        {
+            "role": pd.Categorical(roles, categories=list(publication.ROLES)),
+            "profession": [PROFESSION[r] for r in roles],
+            "level": [LEVEL[r] for r in roles],
+            "x": pd.Categorical(values, categories=list(two)),
+        }
+    )
+    protected, _ = attitudes.protect_by_role(attitudes.by_role(data, items), FIVE)
+    assert [published_value(protected, r, "n_agree") for r in publication.ROLES] == [None] * 4
+    agree = {g: published_value(protected, g, "n_agree") for g in ("Manager", "Board", "Doctor")}
+    assert agree == {"Manager": 17, "Board": 12, "Doctor": 21}
+    tests = attitudes.protect_counts(attitudes.role_tests(data, items), FIVE)
+    tests = attitudes.protect_role_tests(tests, protected, FIVE)
+    assert tests.at[0, "grouping"].startswith("withheld") and pd.isna(tests.at[0, "p_holm"])
+    before = attitudes.sensitivity_table(data, items, {}).set_index("rule")
+    assert before.at["main analysis", "roles_differ"] == "yes"
+    valid = {CE: 20, MD: 25, CD: 30, DM: 30}
+
+    def p(t):
+        counts = {CE: t, MD: 12 - t, CD: 9 + t, DM: 17 - t}
+        return chi2_contingency([[counts[r], valid[r] - counts[r]] for r in counts], correction=False)[1]
+
+    feasible = [t for t in range(21) if min(t, 12 - t, 9 + t, 17 - t) >= 1]
+    assert feasible == list(range(1, 12))
+    assert [t for t in feasible if p(t) < 0.05] == [1, 2, 8, 9, 10, 11]  # 3 .. 7 ruled out
+    after = attitudes.sensitivity_table(data, items, {}, tests=tests)
+    assert set(after["roles_differ"]) == {"not assessed"} and set(after["changes"]) == {""}
+    # a published test: the main analysis says what it says (at its adjusted p), and the other
+    # rules test the same table; without tests, as before
+    shown = tests.assign(grouping="role x agree (published counts)", p_holm=0.2)
+    after = attitudes.sensitivity_table(data, items, {}, tests=shown).set_index("rule")
+    assert after.at["main analysis", "roles_differ"] == "no"  # 0.2, as published (raw: 0.035)
+    assert after.at["don't know as neutral", "roles_differ"] == "yes"  # role x agree, p 0.035

@@ -55,16 +55,65 @@ def _dont_know_as_neutral(clean: pd.DataFrame, items: Mapping[str, Item]) -> pd.
     return out
 
 
+def groupings(tests: pd.DataFrame | None, items: Mapping[str, Item]) -> dict[str, str | None]:
+    """Per item, the table its published role test is of (column ``grouping`` of
+    attitudes_role_tests or attitudes_weighted_role_tests): "answer" (role x answer), "agree"
+    (role x agree / not) or None (withheld, or no test published). Without ``tests``: "answer"."""
+    if tests is None:
+        return dict.fromkeys(items, "answer")
+    kind = dict(zip(tests["item"], tests["grouping"].astype(str))) if "grouping" in tests else {}
+    out = {}
+    for name in items:
+        g = kind.get(name, "answer" if "grouping" not in tests and name in set(tests["item"]) else None)
+        out[name] = None if g is None or g.startswith("withheld") else ("agree" if "agree" in g else "answer")
+    return out
+
+
+def _agree_only(data: pd.DataFrame, items: Mapping[str, Item]):
+    """``data`` and ``items`` with each item's answers as agree / not agree (a 2-level item)."""
+    levels = ("not agree", "agree")
+    out, coarse = data.copy(), {}
+    for name, item in items.items():
+        answer = data[name].astype(object)
+        binary = answer.isin(item.positive).map({True: "agree", False: "not agree"}).where(answer.notna())
+        out[name] = pd.Categorical(binary, categories=list(levels), ordered=True)
+        coarse[name] = Item(name, item.question, levels, ("agree",))
+    return out, coarse
+
+
+def _role_p(data, items, roles, grouping, weights=None, psu=None) -> pd.Series:
+    """Per item the role test's p (unadjusted) on the table ``grouping`` says; NaN where None."""
+    p = pd.Series(np.nan, index=list(items), dtype=float)
+    for kind in ("answer", "agree"):
+        subset = {n: i for n, i in items.items() if grouping.get(n, "answer") == kind}
+        if not subset:
+            continue
+        if weights is None:
+            d, its = (data, subset) if kind == "answer" else _agree_only(data, subset)
+            t = role_tests(d, its, roles=roles)
+            p.loc[t["item"]] = t["p_chi2"].to_numpy(dtype=float)
+        else:
+            w = pd.Series(weights, index=data.index)
+            t = design_role_tests(data, subset, w, psu, roles=roles, agree_only=kind == "agree")
+            p.loc[t["item"]] = t["p_value"].to_numpy(dtype=float)
+    return p
+
+
 def _item_rows(
-    data: pd.DataFrame, items: Mapping[str, Item], rule: str, alpha: float, weights=None, psu=None
+    data: pd.DataFrame,
+    items: Mapping[str, Item],
+    rule: str,
+    alpha: float,
+    weights=None,
+    psu=None,
+    roles=ROLES,
+    grouping: Mapping[str, str | None] | None = None,
 ):
-    tests = (
-        role_tests(data, items)
-        if weights is None
-        else design_role_tests(data, items, pd.Series(weights, index=data.index), psu)
-    )
+    grouping = dict.fromkeys(items, "answer") if grouping is None else grouping
+    p = _role_p(data, items, roles, grouping, weights, psu).dropna()
+    adjusted = dict(zip(p.index, stats.adjust_pvalues(p.tolist(), "holm"))) if len(p) else {}
     rows = []
-    for i, (name, item) in enumerate(items.items()):
+    for name, item in items.items():
         ok = data[name].notna()
         y = data[name].astype(object).isin(item.positive).astype(float).where(ok)
         if weights is None:
@@ -72,7 +121,7 @@ def _item_rows(
         else:
             w = pd.Series(weights, index=data.index).where(ok)
             est = 100 * float((y * w).sum() / w.sum()) if ok.any() else np.nan
-        differs = bool(tests["p_holm"].iloc[i] < alpha) if np.isfinite(tests["p_holm"].iloc[i]) else None
+        differs = bool(adjusted[name] < alpha) if np.isfinite(adjusted.get(name, np.nan)) else None
         rows.append(
             {
                 "kind": "item % agreeing",
@@ -88,10 +137,32 @@ def _item_rows(
     return rows
 
 
-def _scale_rows(clean, items, scales, rule, min_share, alpha):
+def _published_conclusions(rows: list[dict], tests: pd.DataFrame, alpha: float) -> None:
+    """Set each row's ``roles_differ`` to the published test's conclusion at its adjusted p
+    (``p_adjusted``, else the first ``p_<method>`` column); None (not assessed) where it is
+    withheld or the item has no published test."""
+    column = (
+        "p_adjusted"
+        if "p_adjusted" in tests
+        else next(
+            (
+                c
+                for c in tests.columns
+                if c.startswith("p_") and c not in ("p_value", "p_chi2", "p_monte_carlo", "p_first_order")
+            ),
+            None,
+        )
+    )
+    p = pd.to_numeric(tests.set_index("item")[column], errors="coerce") if column else pd.Series(dtype=float)
+    for row in rows:
+        value = p.get(row["name"], np.nan)
+        row["roles_differ"] = bool(value < alpha) if np.isfinite(value) else None
+
+
+def _scale_rows(clean, items, scales, rule, min_share, alpha, groups=ROLES):
     scores = scale_scores(clean, items, scales, min_share=min_share)
     roles = clean["role"].astype(object)
-    mask = roles.isin(ROLES)
+    mask = roles.isin(list(groups))
     p = [stats.compare_groups(scores.loc[mask, s], roles[mask])["p_anova"] for s in scores.columns]
     adjusted = stats.adjust_pvalues(p, "holm")
     rows = []
@@ -120,22 +191,56 @@ def sensitivity(
     weights: pd.Series | None = None,
     alpha: float = 0.05,
     psu: str | None = None,
+    roles=ROLES,
+    tests: pd.DataFrame | None = None,
+    weighted_tests: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """The sensitivity table (columns :data:`COLUMNS`), main analysis first for each estimate.
     ``weights``: raking weights indexed like ``clean`` (respondents without a weight left out of
     the weighted rule); None leaves the weighted rule out. ``psu``: the column of ``clean``
-    holding the organisation identifier (the weighted rule's primary sampling unit), or None."""
-    rows = _item_rows(clean, items, MAIN, alpha)
+    holding the organisation identifier (the weighted rule's primary sampling unit), or None.
+
+    ``roles``: the published role groups (``clean["role"]`` recoded to them: notebook 03's
+    ``grouped``). ``tests`` / ``weighted_tests``: the published role tests
+    (attitudes_role_tests, attitudes_weighted_role_tests, protected and adjusted): "roles
+    differ" of the main analysis (of the weighted rule) is then the published test's conclusion
+    at its adjusted p, "not assessed" where that test is withheld, and every alternative rule
+    tests the same table as the published test (role x answer, or role x agree where the full
+    table has suppressed cells), or none where it is withheld (issue 13: no statement from a
+    test that is not published)."""
+    grouping = groupings(tests, items)
+    rows = _item_rows(clean, items, MAIN, alpha, roles=roles, grouping=grouping)
+    if tests is not None:
+        _published_conclusions(rows, tests, alpha)
     if any(c in clean for c in FLAGS):
-        rows += _item_rows(clean[~_flagged(clean)], items, EXCLUDED, alpha)
-    rows += _item_rows(_dont_know_as_neutral(clean, items), items, "don't know as neutral", alpha)
+        rows += _item_rows(clean[~_flagged(clean)], items, EXCLUDED, alpha, roles=roles, grouping=grouping)
+    rows += _item_rows(
+        _dont_know_as_neutral(clean, items),
+        items,
+        "don't know as neutral",
+        alpha,
+        roles=roles,
+        grouping=grouping,
+    )
     if weights is not None:
         w = pd.Series(weights).reindex(clean.index)
         has = w.notna()
-        rows += _item_rows(clean[has], items, WEIGHTED, alpha, w[has].to_numpy(), psu)
+        weighted = _item_rows(
+            clean[has],
+            items,
+            WEIGHTED,
+            alpha,
+            w[has].to_numpy(),
+            psu,
+            roles,
+            groupings(weighted_tests, items),
+        )
+        if weighted_tests is not None:
+            _published_conclusions(weighted, weighted_tests, alpha)
+        rows += weighted
     if scales:
-        rows += _scale_rows(clean, items, scales, MAIN, 0.75, alpha)
-        rows += _scale_rows(clean, items, scales, "complete cases", 1.0, alpha)
+        rows += _scale_rows(clean, items, scales, MAIN, 0.75, alpha, roles)
+        rows += _scale_rows(clean, items, scales, "complete cases", 1.0, alpha, roles)
     table = pd.DataFrame(rows, columns=[c for c in COLUMNS if c != "changes"])  # no item: columns only
     table["changes"] = ""
     for _, block in table.groupby(["kind", "name"], sort=False):
@@ -308,9 +413,17 @@ def protect(
     withheld |= by_difference.to_numpy()
     out["estimate"] = out["estimate"].astype(object).where(~withheld, None)
     out.loc[withheld, "majority"] = ""
+    # an alternative rule's estimate withheld: its role test says nothing either (one bit of a
+    # test on the same data, e.g. all respondents but the few flagged ones)
+    silent = withheld & (out["rule"] != MAIN).to_numpy()
+    out.loc[silent, "roles_differ"] = "not assessed"
     out.loc[withheld, "changes"] = [
-        ", ".join(c for c in str(v).split(", ") if c and c != "majority view")
-        for v in out.loc[withheld, "changes"]
+        ", ".join(
+            c
+            for c in str(v).split(", ")
+            if c and c != "majority view" and not (quiet and c == "role difference")
+        )
+        for v, quiet in zip(out.loc[withheld, "changes"], silent[withheld])
     ]
     return out
 
