@@ -198,3 +198,22 @@ def test_every_published_file_is_in_exactly_one_stage_record(one_run):
         assert {f"reports/{stage}.html", f"reports/notebooks/{stage}.ipynb"} <= {
             rel for rel, names in owners.items() if stage in names
         }, stage
+
+
+def test_every_table_of_the_workbook_is_listed_by_its_title(one_run):
+    """all_tables.xlsx's contents listed the demo's tables by CSV name: each is now listed by its
+    title (helpers.findings.all_tables.title_of), none by its name in words, beside its sheet."""
+    from openpyxl import load_workbook
+
+    from helpers import tables
+
+    workspace = one_run[0]
+    book = load_workbook(workspace / "reports/tables/all_tables.xlsx", read_only=True)
+    rows = list(book["Contents"].iter_rows(values_only=True))
+    book.close()
+    assert rows[0][:3] == ("table", "sheet", "rows")
+    listed = {sheet: title for title, sheet, *_ in rows[1:]}
+    assert len(listed) == len(list((workspace / "reports/tables").glob("*.csv")))
+    assert [s for s, t in listed.items() if t in (tables.heading(s), s)] == []
+    assert listed["attitudes_scale_reliability"] == "Scale reliability"
+    assert listed["survey_respondents_by_role"] == "Respondents by role group"

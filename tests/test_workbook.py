@@ -38,9 +38,20 @@ def test_workbook_layout_notes_and_markers(tmp_path):
     assert ws["A1"].font.b and ws.freeze_panes == "A2"
     contents = [[c.value for c in r] for r in wb["Contents"].iter_rows()]
     assert contents == [
-        ["sheet", "title", "rows", "notes"],
-        ["by_role", "Agreement by role", 3, "Cells of 1-4 suppressed (*). Source: demo."],
-        ["risky_name_with_chars", None, 5, None],
+        ["table", "sheet", "rows", "notes"],
+        ["Agreement by role", "by_role", 3, "Cells of 1-4 suppressed (*). Source: demo."],
+        ["risky_name_with_chars", "risky_name_with_chars", 5, None],  # untitled: its sheet's name
+    ]
+
+
+def test_the_contents_list_each_table_by_its_title_linked_to_its_sheet():
+    """The contents sheet listed the sheets by name (a CSV's name in all_tables.xlsx) and the
+    title second: a reader looks for a table by its title."""
+    wb = load_workbook(io.BytesIO(workbook.workbook_bytes(_tables())))
+    links = [(c.value, c.hyperlink.location) for c in wb["Contents"]["A"][1:]]
+    assert links == [
+        ("Agreement by role", "'by_role'!A1"),
+        ("risky_name_with_chars", "'risky_name_with_chars'!A1"),
     ]
 
 

@@ -3,7 +3,8 @@
 :func:`write_workbook` takes the strand's tables (already through :mod:`helpers.disclosure`)
 and writes ``reports/tables/<name>.xlsx``:
 
-* a first sheet ``Contents`` listing each sheet, its title, its number of rows and its notes;
+* a first sheet ``Contents`` listing each table by its title (a link to its sheet), the sheet's
+  name beside it, its number of rows and its notes;
 * one sheet per table: header row (bold, frozen), the rows, then a blank row and the notes
   (source, suppression rule, definitions) in column A;
 * missing values are empty cells; suppression markers are kept as text;
@@ -27,11 +28,14 @@ import numpy as np
 import pandas as pd
 from openpyxl import Workbook
 from openpyxl.styles import Font
+from openpyxl.worksheet.hyperlink import Hyperlink
 from openpyxl.writer.excel import ExcelWriter
 
 from helpers import numbers, outputs, paths
 
 FIXED_TIME = dt.datetime(2000, 1, 1, 0, 0, 0)
+# The Contents sheet: one row per table, by its title (untitled: the sheet's name), linked to its sheet.
+CONTENTS_HEADER = ("table", "sheet", "rows", "notes")
 FORMULA_START = outputs.FORMULA_START  # one definition: helpers.outputs.is_formula
 _BAD_SHEET_CHARS = re.compile(r"[\[\]:*?/\\]")
 
@@ -99,7 +103,7 @@ def build_workbook(sheets: Mapping[str, Sheet | pd.DataFrame]) -> Workbook:
     contents = wb.active
     contents.title = "Contents"
     used = {"contents"}
-    listing = [("sheet", "title", "rows", "notes")]
+    listing = [CONTENTS_HEADER]
     for name, sheet in sheets.items():
         sheet = sheet if isinstance(sheet, Sheet) else Sheet(sheet)
         sheet_name = _sheet_name(name, used)
@@ -111,8 +115,17 @@ def build_workbook(sheets: Mapping[str, Sheet | pd.DataFrame]) -> Workbook:
             rows += [[]] + [[f"Note: {note}"] for note in sheet.notes]
         _write_rows(ws, rows)
         ws.freeze_panes = "A2"
-        listing.append((sheet_name, sheet.title, len(table), " ".join(sheet.notes)))
+        listing.append((sheet.title or sheet_name, sheet_name, len(table), " ".join(sheet.notes)))
     _write_rows(contents, listing)
+    for row, (_, sheet_name, _, _) in enumerate(listing[1:], start=2):
+        title = contents.cell(row=row, column=1)
+        title.hyperlink = Hyperlink(
+            ref=title.coordinate, location=f"'{sheet_name}'!A1", display=str(title.value)
+        )
+        title.style = "Hyperlink"
+    contents.column_dimensions["A"].width = min(80, max(12, *(len(str(r[0])) + 2 for r in listing)))
+    contents.column_dimensions["B"].width = min(33, max(8, *(len(str(r[1])) + 2 for r in listing)))
+    contents.freeze_panes = "A2"
     wb.properties.created = FIXED_TIME
     wb.properties.modified = FIXED_TIME
     wb.properties.creator = "helpers.workbook"

@@ -23,7 +23,10 @@ def workspace(tmp_path, monkeypatch):
 def test_one_sheet_per_csv_with_formulas_as_text(workspace):
     path, listing = all_tables.write_all_tables()
     assert path == workspace / "reports" / "tables" / "all_tables.xlsx"
-    assert listing.to_dict("records") == [{"table": "a_table", "rows": 1}, {"table": "b_table", "rows": 5}]
+    assert listing.to_dict("records") == [
+        {"table": "A table", "sheet": "a_table", "rows": 1},
+        {"table": "B table", "sheet": "b_table", "rows": 5},
+    ]
     wb = load_workbook(path)
     assert wb.sheetnames == ["Contents", "a_table", "b_table"]
     ws = wb["b_table"]
@@ -73,3 +76,24 @@ def test_own_tables_are_not_listed_as_inputs(workspace):
     all_tables.write_all_tables()
     read = {p.name for p in files.inputs_read()}
     assert "b_table.csv" in read and "triangulation.csv" not in read
+
+
+def test_the_contents_sheet_lists_each_table_by_its_title_with_its_sheet_beside_it(workspace):
+    """all_tables.xlsx listed its sheets by CSV name ('attitudes_scale_reliability'), the title
+    being that name with spaces."""
+    tables = workspace / "reports" / "tables"
+    (tables / "attitudes_scale_reliability.csv").write_text("scale,n\nwork,335\n", encoding="utf-8")
+    (tables / "attitudes_suppression_summary.csv").write_text("item,primary\na,1\n", encoding="utf-8")
+    (tables / "mentions_sources.csv").write_text("option,n_mentions\nWeb,12\n", encoding="utf-8")
+    (tables / "survey_flow.csv").write_text("step,remaining\nall,10\n", encoding="utf-8")
+    path, _ = all_tables.write_all_tables(questions={"sources": "Where do you get news?"})
+    contents = [[c.value for c in row[:3]] for row in load_workbook(path)["Contents"].iter_rows()]
+    assert contents == [  # strand by strand, as the reports run; tables of no strand last
+        ["table", "sheet", "rows"],
+        ["From the survey export to the analysable respondents", "survey_flow", 1],
+        ["Scale reliability", "attitudes_scale_reliability", 1],
+        ["Suppressed cells per item", "attitudes_suppression_summary", 1],
+        ["Respondents ticking each option: Where do you get news?", "mentions_sources", 1],
+        ["A table", "a_table", 1],  # a table nobody titled: its name in words
+        ["B table", "b_table", 5],
+    ]
