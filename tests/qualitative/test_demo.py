@@ -133,8 +133,16 @@ def test_a_lone_board_member_in_a_focus_group_is_never_singled_out(tmp_path):
     assert not people.set_index("pseudonym").at["FG2-P5", "quotable"]
     assert people.loc[people["pseudonym"] != "FG2-P5", "quotable"].all()
     assert summaries.quotes(lone, themes, scrub, per_theme=50, max_chars=1000).empty
-    frame = summaries.framework_matrix(seg, people, themes, scrub).set_index("participant")
-    assert {v.split(": ", 1)[1] for v in frame.loc["FG2-P5"].drop("role") if v} == {summaries.UNQUOTED}
+    # the framework matrix: no row under FG2-P5 (the pseudonym names FG2), their references
+    # folded into one row without a pseudonym or an excerpt (issue 13)
+    frame = summaries.framework_matrix(seg, people, themes, scrub)
+    assert "FG2-P5" not in set(frame["participant"])
+    folded = frame[frame["role"] == summaries.NOT_LISTED]
+    assert folded["participant"].tolist() == [""]
+    cells = {t: v for t, v in folded.iloc[0].drop(["participant", "role"]).items() if v}
+    assert {v.split(": ", 1)[1] for v in cells.values()} == {summaries.UNQUOTED}
+    refs = lone[lone["use"] == "summary"].drop_duplicates(["theme", "segment_id"]).groupby("theme").size()
+    assert {t: int(v.split(" ref")[0]) for t, v in cells.items()} == refs.to_dict()
     n = lone.loc[lone["use"] == "summary", "segment_id"].nunique()
     assert summaries.unquoted_passages(seg) == lone["segment_id"].nunique() >= n > 0
     everyone = summaries.quotes(seg, themes, scrub, per_theme=50, max_chars=1000)

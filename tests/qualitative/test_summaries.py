@@ -269,8 +269,8 @@ def test_quotes_and_framework_are_scrubbed_and_role_only(tiny):
         ["P4", "board member", "", "1 ref: ddd"],
         ["P1", "clinical director", "1 ref: [name] said so", ""],
         ["P2", "clinical director", "1 ref: bbb", ""],
-        ["I1", "participant", f"1 ref: {summaries.UNQUOTED}", f"1 ref: {summaries.UNQUOTED}"],
-    ]
+        ["", summaries.NOT_LISTED, f"1 ref: {summaries.UNQUOTED}", f"1 ref: {summaries.UNQUOTED}"],
+    ]  # I1 (the only interviewee: its pseudonym says so) folded into an unlisted row (issue 13)
     assert scrub.replaced_names == 2
     assert summaries.unquoted_passages(seg) == 1  # I1's one passage "eee", coded twice
     table = summaries.accounting(data, summaries.themes_by_role(seg, people, ["T1", "T2"]), unquoted=1)
@@ -302,8 +302,8 @@ def test_a_lone_chief_executive_whose_fallback_label_is_unique_is_not_quoted(tmp
     """A tiny synthetic project: FG2 is two directorate managers and one chief executive. Before:
     B3 was published as "participant" and quoted; a reader who knows FG2 had one chief executive
     knows who "participant, focus group" in FG2 is. After: B3 (the only "participant" in FG2) is
-    not quoted, the framework matrix shows their references without excerpts, and the 2 passages
-    are counted; FG1's two chief executives share "chief executive" and are quoted."""
+    not quoted, the framework matrix shows their references without excerpts or pseudonym, and
+    the 2 passages are counted; FG1's two chief executives share "chief executive" and are quoted."""
     (tmp_path / "coded_segments.csv").write_text(LONE_SEGMENTS, encoding="utf-8")
     (tmp_path / "participants.csv").write_text(LONE, encoding="utf-8")
     data = segments.load_folder(tmp_path, {})
@@ -315,8 +315,9 @@ def test_a_lone_chief_executive_whose_fallback_label_is_unique_is_not_quoted(tmp
     quotes = summaries.quotes(seg, ["T1"], scrub, per_theme=10)
     assert sorted(quotes["quote"]) == ["on the wards", "the board decided", "we agree"]
     assert "participant" not in set(quotes["role"])
-    frame = summaries.framework_matrix(seg, people.reset_index(), ["T1"], scrub).set_index("participant")
-    assert frame.at["B3", "T1"] == f"2 refs: {summaries.UNQUOTED}"
+    frame = summaries.framework_matrix(seg, people.reset_index(), ["T1"], scrub)
+    assert "B3" not in set(frame["participant"])  # before: B3, "participant", 2 refs
+    assert frame.values.tolist()[-1] == ["", summaries.NOT_LISTED, f"2 refs: {summaries.UNQUOTED}"]
     assert summaries.unquoted_passages(seg) == 2
     assert summaries.unquoted_note(seg).startswith("2 coded passages of 1 participant not quoted")
 

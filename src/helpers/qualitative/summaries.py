@@ -78,6 +78,8 @@ def annotate(data: CodedData, people: pd.DataFrame) -> pd.DataFrame:
 
 
 UNQUOTED = "[not quoted: the only participant with this label in their group]"
+# the framework matrix's one row for them (no pseudonym: it names their group)
+NOT_LISTED = "not listed: label unique in their group"
 
 
 def unquoted_note(seg: pd.DataFrame) -> str:
@@ -281,12 +283,23 @@ def framework_matrix(
 ) -> pd.DataFrame:
     """Participants x themes (Framework method): each cell "n refs: excerpt | excerpt", scrubbed.
 
-    Rows: each participant (pseudonym and published role label), then "unattributed" if any."""
+    Rows: each participant (pseudonym and published role label); then the participants whose
+    label singles them out in their group (``quotable`` False: :func:`privacy.singled_out`)
+    folded into one row with no pseudonym (their pseudonym names their group, e.g. FG2-P5) and
+    no excerpt, role :data:`NOT_LISTED`, their references counted (issue 13); then
+    "unattributed" if any."""
     rows = []
-    listed = list(people.sort_values(["role", "pseudonym"]).itertuples())
+    quotable = (
+        people["quotable"].astype(bool) if "quotable" in people else pd.Series(True, index=people.index)
+    )
+    listed = list(people[quotable].sort_values(["role", "pseudonym"]).itertuples())
+    hidden = set(people.loc[~quotable, "pseudonym"])
+    folded = seg[seg["speaker"].isin(hidden)] if hidden else seg.iloc[:0]
     unattributed = seg[seg["speaker"] == ""]
-    for who, role, part in [(p.pseudonym, p.role, seg[seg["speaker"] == p.pseudonym]) for p in listed] + (
-        [("", UNATTRIBUTED, unattributed)] if len(unattributed) else []
+    for who, role, part in (
+        [(p.pseudonym, p.role, seg[seg["speaker"] == p.pseudonym]) for p in listed]
+        + ([("", NOT_LISTED, folded.assign(quotable=False))] if hidden else [])
+        + ([("", UNATTRIBUTED, unattributed)] if len(unattributed) else [])
     ):
         row = {"participant": who, "role": role}
         for theme in themes:
