@@ -130,3 +130,58 @@ def test_scales_using_a_withheld_item_are_withheld_and_the_reports_say_so():
         "threshold. Multi-item scales withheld with them: Rota and ward."
     )
     assert attitudes.withheld_note(withheld.iloc[:0]) == ""
+
+
+def test_notebook_03_runs_in_process_when_every_item_is_withheld():
+    """The fast tier's version of the slow tier's generated instruments 104, 107 and 203: a
+    survey whose only item is withheld (q at threshold 10). What notebook 03 does after
+    withholding runs with no item: every table keeps its columns, with no row; the sensitivity
+    table, the weighted tables (a frame by role), the role tests, contrasts and the summary
+    sentences say nothing rather than fail."""
+    rule = disclosure.Rule("threshold", 10, None)
+    clean = tiny().assign(flag_speeder=False, flag_straightliner=False)
+    withheld = attitudes.withheld_items(clean, {"q": ITEMS["q"]}, rule)
+    assert withheld["item"].tolist() == ["q"]
+    items, scales = attitudes.without_withheld({"q": ITEMS["q"]}, {}, withheld)
+    assert items == {} and scales == {}
+    design = publication.design_of(clean, rule)
+    grouped = clean.assign(role=design.recode(clean["role"]))
+    by_role, log = attitudes.protect_by_role(attitudes.by_role(clean, items), rule)
+    assert len(by_role) == 0 and {"item", "group", "n_valid", "n_agree"} <= set(by_role.columns)
+    assert len(attitudes.suppression_summary(log)) == 0
+    tests = attitudes.protect_counts(attitudes.role_tests(grouped, items, roles=design.groups()), rule)
+    tests = attitudes.protect_role_tests(tests, by_role, rule, groups=design.groups())
+    tests = attitudes.adjust_family(tests, "role_tests", attitudes.load_plan(None), "p_chi2")
+    assert len(tests) == 0 and {"item", "p_holm", "grouping", "p_adjusted"} <= set(tests.columns)
+    contrasts = attitudes.pairwise_contrasts(by_role)
+    assert len(contrasts) == 0
+    margins = {"role": pd.Series({CE: 30.0, MD: 30.0, CD: 30.0, DM: 20.0})}
+    weighted, weighting = attitudes.weighted_estimates(clean, items, margins, rule)
+    weighted = attitudes.protect_weighted(weighted, by_role)
+    assert len(weighted) == 0 and {"item", "pct_weighted"} <= set(weighted.columns)
+    weighted_tests = attitudes.design_role_tests(grouped, items, weighting["weights"], roles=design.groups())
+    coarse = attitudes.design_role_tests(
+        grouped, items, weighting["weights"], roles=design.groups(), agree_only=True
+    )
+    weighted_tests = attitudes.protect_design_role_tests(
+        weighted_tests, by_role, rule, groups=design.groups(), coarse=coarse
+    )
+    weighted_tests = attitudes.adjust_family(
+        attitudes.protect_counts(weighted_tests, rule), "weighted_role_tests", attitudes.load_plan(None)
+    )
+    assert len(weighted_tests) == 0 and {"p_holm", "grouping"} <= set(weighted_tests.columns)
+    sensitivity = attitudes.sensitivity_table(
+        grouped, items, scales, weights=weighting["weights"], roles=design.groups(), tests=tests,
+        weighted_tests=weighted_tests,
+    )  # fmt: skip
+    sensitivity = attitudes.protect_sensitivity(
+        sensitivity, rule, published=by_role, excluded=attitudes.excluded_answers(clean, items)
+    )
+    assert len(sensitivity) == 0 and list(sensitivity.columns) == attitudes.sensitivity.COLUMNS
+    text = attitudes.headline(by_role, tests, None, None, None, items)
+    assert "nan" not in text
+    sheets = attitudes.workbook_sheets({"by_role": by_role, "role_tests": tests, "weighted": weighted,
+                                        "sensitivity": sensitivity}, rule)  # fmt: skip
+    assert {name: len(sheet.table) for name, sheet in sheets.items()} == dict.fromkeys(sheets, 0)
+    for table in (by_role, tests, weighted, sensitivity):
+        attitudes.tidy_numbers(table).to_csv(index=False)  # writes (a header line)

@@ -242,7 +242,8 @@ def weighted_estimates(
                 "design_effect": est.deff,
             }
         )
-    table = pd.DataFrame(rows)
+    columns = ["item", "n_valid", "pct_unweighted", "pct_weighted", "ci_low", "ci_high", "design_effect"]
+    table = pd.DataFrame(rows, columns=columns)  # no item (all withheld): the columns, no row
     derived = {
         c: ["n_valid"] for c in ("pct_unweighted", "pct_weighted", "ci_low", "ci_high", "design_effect")
     }

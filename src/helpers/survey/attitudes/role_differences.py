@@ -117,6 +117,8 @@ def design_role_tests(
                 "p_value": rs.p_f,
             }
         )
-    out = pd.DataFrame(rows)
-    out[f"p_{adjust}"] = stats.adjust_pvalues(out["p_value"], adjust)
+    columns = ["item", "n", "chi2", "dof", "delta_mean", "first_order_chi2", "p_first_order", "F", "ndf", "ddf",
+               "p_value"]  # fmt: skip
+    out = pd.DataFrame(rows, columns=columns)  # no item (all withheld): the columns, no row
+    out[f"p_{adjust}"] = stats.adjust_pvalues(out["p_value"], adjust) if len(out) else pd.Series(dtype=float)
     return out
