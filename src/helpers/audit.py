@@ -408,7 +408,13 @@ def _positive_levels(block: pd.DataFrame, levels: list[str]) -> list[str]:
     if "n_agree" not in block:
         return []
     # numpy, not pandas: up to 3 x 11 runs per item, for every item of every table audited
-    values = block[[*levels, "n_agree"]].map(_number).to_numpy(dtype=float)
+    return positive_run(block[[*levels, "n_agree"]].map(_number).to_numpy(dtype=float), levels)
+
+
+def positive_run(values: np.ndarray, levels: list[str]) -> list[str]:
+    """:func:`_positive_levels` of a block's counts: one row per group, the level columns then
+    n_agree, NaN where suppressed (also the attitude table's protection, which builds this
+    system without a DataFrame: helpers.survey.attitudes.descriptives._block_system)."""
     missing = np.isnan(values).any(axis=1)
     full = values[~missing & (values != 0).any(axis=1)]  # a row of zeros fits every run: it says nothing
     if not len(full):

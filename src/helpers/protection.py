@@ -299,7 +299,7 @@ def cube_pattern(
     published = set(true)
     need = width_needed(rule)
     blocked = {k for k in true if true[k] == 0} | set(fixed_shown)
-    usable = [m for m in moves if not (set(m) & blocked) and all(k in values for k in m)]
+    usable = [m for m in moves if blocked.isdisjoint(m) and m.keys() <= values.keys()]
     through = defaultdict(list)
     for m in usable:
         for k in m:

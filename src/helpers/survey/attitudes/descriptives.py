@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping, Sequence
 
 import numpy as np
@@ -135,8 +136,14 @@ def protect_by_role(
     Directorate = CD + DM) and checked by the intruder's LP audit. Percentages and CIs are
     recomputed from the published counts and left empty where a count they use is suppressed
     (``rule.marker`` None) or marked. Returns (protected table, suppression log with item and
-    group; ``reason`` primary or secondary)."""
-    out, logs = [], []
+    group; ``reason`` primary or secondary).
+
+    Each item's rows and level columns are what they were when the items were protected and
+    concatenated one by one (an item with fewer levels has no value in the others' extra level
+    columns; a level column the first item lacks comes after the percentages, where
+    ``pd.concat`` put it); the items are decided one by one on plain Python rows (the pattern
+    cached, :func:`_item_protection`) and the counts suppressed in one call for the whole table
+    (issue 11: this function was most of a generated instrument's analysis)."""
     if not len(table):  # no item: nothing to protect
         empty = table.drop(columns="n_nonsub", errors="ignore")
         empty.attrs["disclosure"] = disclosure.protected_mark(rule)
@@ -145,60 +152,123 @@ def protect_by_role(
         )
         return empty, log
     design = role_design(table, rule)
-    for item, block in table.groupby("item", sort=False):
+    level_cols = [c for c in table.columns if c.startswith("n_") and c[2:].isdigit()]
+    columns = {c: table[c].to_numpy() for c in ("group_type", "group", "n_respondents", "n_nonsub", "n_valid", "n_agree", *level_cols)}  # fmt: skip
+    positions: dict = {}
+    for i, name in enumerate(table["item"].to_numpy(dtype=object)):
+        positions.setdefault(name, []).append(i)
+    levels_of = table["levels"].to_numpy(dtype=object)
+    kept, hide_all, item_columns = [], [], []
+    for item, rows in positions.items():
         # the same design on the item's valid answers: a role with many respondents but only
         # a few substantive answers to this item is, for this item, a small group too
-        roles = block[block["group_type"] == "role"]
-        answered = publication.design(dict(zip(roles["group"], roles["n_valid"].astype(int))), rule)
+        answered = publication.design(
+            {columns["group"][i]: int(columns["n_valid"][i]) for i in rows if columns["group_type"][i] == "role"}, rule
+        )  # fmt: skip
         shown = [
-            design.is_published(t, g) and answered.is_published(t, g)
-            for t, g in zip(block["group_type"], block["group"])
+            i
+            for i in rows
+            if design.is_published(columns["group_type"][i], columns["group"][i])
+            and answered.is_published(columns["group_type"][i], columns["group"][i])
         ]
-        hidden = block[[not v for v in shown]].reset_index(drop=True)
-        block = block[shown].reset_index(drop=True)
-        k = len(block["levels"].iloc[0].split("|"))
-        levels = block["levels"].iloc[0].split("|")
-        lcols = level_columns(k)
-        block = block.drop(
-            columns=[c for c in block.columns if c.startswith("n_") and c[2:].isdigit() and c not in lcols]
-        )
-        positive_cols = _positive_columns(block, levels)
-        counts = ["n_respondents", "n_valid", *lcols, "n_agree"]
-        derived = {
-            "pct_agree": lambda s: np.where(s["n_valid"] > 0, 100 * s["n_agree"] / s["n_valid"], np.nan),
-            "ci_low": lambda s: (
-                100
-                * np.asarray(
-                    stats.wilson_ci(s["n_agree"].to_numpy(), s["n_valid"].to_numpy(), alpha)[0], float
-                )
-            ),
-            "ci_high": lambda s: (
-                100
-                * np.asarray(
-                    stats.wilson_ci(s["n_agree"].to_numpy(), s["n_valid"].to_numpy(), alpha)[1], float
-                )
-            ),
-        }
-        hide, _, alone = _item_protection(block, rule, lcols, positive_cols, hidden)
+        hidden = [i for i in rows if i not in shown]
+        levels = levels_of[shown[0]].split("|")
+        lcols = level_columns(len(levels))
+        block, hidden_rows = _rows(columns, shown, lcols), _rows(columns, hidden, lcols)
+        positive = _positive_of(block, levels, item)
+        hide, _, alone = _protection(block, rule, tuple(lcols), tuple(positive), hidden_rows)
         if alone:  # published for all respondents only (docs/disclosure.md, "Items withheld")
-            hidden = _role_rows(pd.concat([block, hidden], ignore_index=True))
-            block = block[block["group_type"] == "all"].reset_index(drop=True)
-            hide = _item_pattern(block, rule, lcols, positive_cols, hidden)
-        protected, log = disclosure.suppress_with_log(
-            block.drop(columns="n_nonsub"), counts, rule=rule, hide=hide, secondary=False, derived=derived
-        )
-        log["reason"] = log["reason"].where(log["reason"].str.startswith("primary"), SECONDARY_REASON)
-        log.insert(0, "group", block.loc[log["row"], "group"].to_numpy())
-        log.insert(0, "group_type", block.loc[log["row"], "group_type"].to_numpy())
-        log.insert(0, "item", item)
-        out.append(protected)
-        logs.append(log.drop(columns="row"))
-    result = pd.concat(out, ignore_index=True)
+            roles = sorted(
+                (r for r in (*block, *hidden_rows) if r[0] == "role"), key=lambda r: ROLES.index(r[1])
+            )
+            shown = [i for i in shown if columns["group_type"][i] == "all"]
+            hide, _, _ = _protection(
+                _rows(columns, shown, lcols), rule, tuple(lcols), tuple(positive), tuple(roles)
+            )
+        hide_all += [(len(kept) + r, c) for r, c in hide]
+        kept += shown
+        item_columns.append(lcols)
+    cols = [
+        c
+        for c in table.columns
+        if c != "n_nonsub" and (c not in level_cols or any(c in lc for lc in item_columns))
+    ]
+    block = table.take(kept).reset_index(drop=True)[cols]
+    protected, log = disclosure.suppress_with_log(
+        block, ["n_respondents", "n_valid", *[c for c in cols if c in level_cols], "n_agree"], rule=rule,
+        hide=hide_all, secondary=False, derived=_percentages(alpha),
+    )  # fmt: skip
+    order = []  # the columns in the order pd.concat of the items' tables gives them
+    for lcols in item_columns:
+        order += [c for c in cols if (c not in level_cols or c in lcols) and c not in order]
+    result = protected if order == cols else protected[order]
+    log["reason"] = log["reason"].where(log["reason"].str.startswith("primary"), SECONDARY_REASON)
+    where = log["row"].to_numpy(dtype=int)
+    log.insert(0, "group", block["group"].to_numpy(dtype=object)[where])
+    log.insert(0, "group_type", block["group_type"].to_numpy(dtype=object)[where])
+    # (an empty log's item column as the items' empty logs concatenated had it: text)
+    log.insert(
+        0, "item", block["item"].to_numpy(dtype=object)[where] if len(log) else str(block["item"].iloc[0])
+    )
+    if len(log) and log["item"].nunique() < len(positions):  # as concatenating empty logs typed it
+        log = log.astype({c: object for c in ("group_type", "group", "row", "column", "value", "reason")})
     for c in ("pct_agree", "ci_low", "ci_high"):
         if rule.marker is None:
             result[c] = pd.to_numeric(result[c]).map(lambda v: numbers.rounded(v, "table_percentage"))
     result.attrs["disclosure"] = disclosure.protected_mark(rule)
-    return result, pd.concat(logs, ignore_index=True)
+    return result, log.drop(columns="row")
+
+
+def _percentages(alpha: float) -> dict:
+    """The columns recomputed from the published counts (:func:`protect_by_role`)."""
+
+    def wilson(s, side):
+        return 100 * np.asarray(
+            stats.wilson_ci(s["n_agree"].to_numpy(), s["n_valid"].to_numpy(), alpha)[side], float
+        )
+
+    return {
+        "pct_agree": lambda s: np.where(s["n_valid"] > 0, 100 * s["n_agree"] / s["n_valid"], np.nan),
+        "ci_low": lambda s: wilson(s, 0),
+        "ci_high": lambda s: wilson(s, 1),
+    }
+
+
+# One row of an item's block as the protection reads it: (group_type, group, n_respondents,
+# n_nonsub, n_valid, (n_1, .., n_k), n_agree), plain Python values (hashable: the cache key)
+def _rows(columns: Mapping[str, np.ndarray], positions: Sequence[int], lcols: Sequence[str]) -> tuple:
+    return tuple(
+        (
+            str(columns["group_type"][i]),
+            str(columns["group"][i]),
+            int(columns["n_respondents"][i]),
+            int(columns["n_nonsub"][i]),
+            int(columns["n_valid"][i]),
+            tuple(int(columns[c][i]) for c in lcols),
+            int(columns["n_agree"][i]),
+        )
+        for i in positions
+    )
+
+
+def _rows_of(block: pd.DataFrame | None, lcols: Sequence[str]) -> tuple:
+    if block is None:
+        return ()
+    names = ("group_type", "group", "n_respondents", "n_nonsub", "n_valid", "n_agree", *lcols)
+    return _rows({c: block[c].to_numpy() for c in names}, range(len(block)), lcols)
+
+
+def _positive_of(rows: tuple, levels: list[str], item: str) -> list[str]:
+    """:func:`_positive_columns` of rows."""
+    k = len(levels)
+    counts = np.array([r[5] for r in rows], dtype="float64").reshape(len(rows), k)
+    n_agree = np.array([r[6] for r in rows])
+    lcols = level_columns(k)
+    candidates = [range(i, k) for i in range(k)] + [range(i + 1) for i in range(k)] + [[i] for i in range(k)]
+    for idx in candidates:
+        if (counts[:, list(idx)].sum(axis=1) == n_agree).all():
+            return [lcols[i] for i in idx]
+    raise ValueError(f"item {item!r}: n_agree is not a run of levels")
 
 
 def _role_rows(table: pd.DataFrame) -> pd.DataFrame:
@@ -210,6 +280,7 @@ def _role_rows(table: pd.DataFrame) -> pd.DataFrame:
 
 SECONDARY_REASON = "secondary: hypercube pattern that the intruder's LP audit cannot narrow"
 _PATTERNS: dict = {}
+_ITEM = "item"  # the item's name inside the protection's own system: the pattern does not depend on it
 
 
 def _item_pattern(
@@ -237,51 +308,36 @@ def _item_protection(
     answer of all respondents although their valid answers are not below the threshold, so the
     item is to be published for all respondents only: :func:`protect_by_role` then protects the
     All row on its own, the other rows hidden)."""
-    from helpers import audit, protection
-    from helpers.survey import describe
+    return _protection(_rows_of(block, lcols), rule, tuple(lcols), tuple(positive), _rows_of(hidden, lcols))
 
-    cols = ["group_type", "group", "n_respondents", "n_nonsub", "n_valid", *lcols]
-    key = (
-        rule.rule,
-        int(rule.min_count),
-        tuple(lcols),
-        tuple(positive),
-        tuple(map(tuple, block[cols].astype(str).to_numpy())),
-        () if hidden is None else tuple(map(tuple, hidden[cols].astype(str).to_numpy())),
-    )
+
+def _protection(block: tuple, rule: disclosure.Rule, lcols: tuple, positive: tuple, hidden: tuple):
+    """:func:`_item_protection` of rows (:func:`_rows`)."""
+    from helpers import protection
+
+    key = (rule.rule, int(rule.min_count), lcols, positive, block, hidden)
     if key in _PATTERNS:
         return _PATTERNS[key]
-    item = str(block["item"].iloc[0])
-    system = audit.System()
-    audit.add_by_group_table(system, block.drop(columns="n_nonsub").astype(object), "protect")
+    item = _ITEM
+    system = _block_system(block, lcols)
     true = {k: float(v) for k, v in system.value.items()}
-    groups = {g: i for i, g in enumerate(block["group"])}
-    values = {
-        ("n_no_answer", item, g): float(block.at[i, "n_respondents"] - block.at[i, "n_valid"])
-        for g, i in groups.items()
-    }
-    for _, row in (hidden if hidden is not None else pd.DataFrame()).iterrows():
-        g = str(row["group"])
-        values[("n_no_answer", item, g)] = float(row["n_respondents"] - row["n_valid"])
-        for q in ("n_respondents", "n_valid", *lcols, "n_agree"):
-            values[(q, "" if q == "n_respondents" else item, g)] = float(row[q])
+    groups = {r[1]: i for i, r in enumerate(block)}
+    values = {("n_no_answer", item, r[1]): float(r[2] - r[4]) for r in block}
+    for r in hidden:
+        g = r[1]
+        values[("n_no_answer", item, g)] = float(r[2] - r[4])
+        values[("n_respondents", "", g)] = float(r[2])
+        values[("n_valid", item, g)] = float(r[4])
+        for q, v in zip(lcols, r[5]):
+            values[(q, item, g)] = float(v)
+        values[("n_agree", item, g)] = float(r[6])
     primary = {k for k, v in true.items() if rule.is_sensitive(v)}
     shown = {k for k in true if k[0] == "n_respondents" and k not in primary}
     if ALL in groups:
-        row = block.iloc[groups[ALL]]
-        nonsub = int(row["n_nonsub"])
-        no_answer = int(row["n_respondents"] - row["n_valid"] - nonsub)
-        one = pd.DataFrame(
-            [
-                {
-                    "n_respondents": int(row["n_respondents"]),
-                    "n_valid": int(row["n_valid"]),
-                    "n_non_substantive": nonsub,
-                    "n_no_answer": no_answer,
-                }
-            ]
-        )
-        printed = describe.suppress_small_counts(one, disclosure.Rule(rule.rule, rule.min_count, "*"))
+        row = block[groups[ALL]]
+        nonsub = row[3]
+        no_answer = row[2] - row[4] - nonsub
+        printed = _printed_for_all(rule.rule, int(rule.min_count), row[2], row[4], nonsub, no_answer)
         system.equation(
             {
                 ("n_respondents", "", ALL): 1,
@@ -293,24 +349,17 @@ def _item_protection(
         system.unknown.discard(("n_no_answer", item, ALL))
         true[("n_nonsub", item, ALL)] = float(nonsub)
         true[("n_no_answer", item, ALL)] = float(no_answer)
-        for col, q in (
-            ("n_valid", "n_valid"),
-            ("n_non_substantive", "n_nonsub"),
-            ("n_no_answer", "n_no_answer"),
-        ):
-            (primary if str(printed.at[0, col]) == "*" else shown).add((q, item, ALL))
-    roles = [
-        *groups,
-        *([] if hidden is None else hidden.loc[hidden["group_type"] == "role", "group"].astype(str)),
-    ]
-    moves = _item_moves(item, roles, lcols, positive)
+        for q, suppressed in zip(("n_valid", "n_nonsub", "n_no_answer"), printed):
+            (primary if suppressed else shown).add((q, item, ALL))
+    roles = frozenset([*groups, *(r[1] for r in hidden if r[0] == "role")])
+    moves = _moves(roles, lcols, positive)
     pattern = protection.cube_pattern(system, true, primary, rule, moves, values=values, fixed_shown=shown)
     if not pattern.optimal and ("n_nonsub", item, ALL) in true:
         # All's valid answers suppressed by the item non-response table (its "Don't know" and
         # no answer too few to publish apart): the moves that transfer an answer between a
         # level and All's "Don't know" (each group's no substantive answer) may protect it
-        key, nonsub = ("n_no_answer", item, ALL), ("n_nonsub", item, ALL)
-        more = [{nonsub if k == key else k: v for k, v in m.items()} for m in moves if key in m]
+        key_, nonsub_ = ("n_no_answer", item, ALL), ("n_nonsub", item, ALL)
+        more = [{nonsub_ if k == key_ else k: v for k, v in m.items()} for m in moves if key_ in m]
         pattern = protection.cube_pattern(
             system, true, primary, rule, moves + more, values=values, fixed_shown=shown
         )
@@ -327,13 +376,108 @@ def _item_protection(
         # No protecting pattern of moves (tiny groups): every non-zero count of the other groups
         # suppressed; the caller publishes the All row alone instead (``alone``)
         suppressed |= {k for k, v in true.items() if k[2] != ALL and k not in shown and v > 0}
-    hide = sorted(
-        (groups[k[2]], k[0])
-        for k in suppressed
-        if k[0] in block.columns and k[0] not in ("n_respondents", "n_nonsub") and k[2] in groups
-    )
+    published = {"n_valid", *lcols, "n_agree"}  # the block's count columns besides respondents
+    hide = sorted((groups[k[2]], k[0]) for k in suppressed if k[0] in published and k[2] in groups)
     _PATTERNS[key] = (hide, protected, alone)
     return _PATTERNS[key]
+
+
+_PRINTED: dict = {}
+
+
+def _printed_for_all(rule: str, min_count: int, respondents: int, valid: int, nonsub: int, no_answer: int):
+    """Whether notebook 02's item non-response table suppresses All's valid, non-substantive
+    and no-answer counts (:func:`helpers.survey.describe.suppress_small_counts`)."""
+    key = (rule, min_count, respondents, valid, nonsub, no_answer)
+    if key not in _PRINTED:
+        from helpers.survey import describe
+
+        one = pd.DataFrame(
+            [
+                {
+                    "n_respondents": respondents,
+                    "n_valid": valid,
+                    "n_non_substantive": nonsub,
+                    "n_no_answer": no_answer,
+                }
+            ]
+        )
+        printed = describe.suppress_small_counts(one, disclosure.Rule(rule, min_count, "*"))
+        _PRINTED[key] = tuple(
+            str(printed.at[0, c]) == "*" for c in ("n_valid", "n_non_substantive", "n_no_answer")
+        )
+    return _PRINTED[key]
+
+
+def _block_system(block: tuple, lcols: tuple):
+    """The audit's system of one item's published block (rows, :func:`_rows`), as
+    :func:`helpers.audit.add_by_group_table` reads the published table: the same cells, values,
+    unknowns and relations in the same order (tests/survey/test_protect_by_role_pinned.py
+    compares them), without building and scanning a DataFrame per item."""
+    from helpers import audit
+
+    item = _ITEM
+    system = audit.System()
+
+    def cell(q, group):
+        return (q, "" if q == "n_respondents" else item, group[1])
+
+    groups = [(r[0], r[1]) for r in block]
+    for r, group in zip(block, groups):
+        system.value[cell("n_respondents", group)] = float(r[2])
+        system.value[cell("n_valid", group)] = float(r[4])
+        for q, v in zip(lcols, r[5]):
+            system.value[cell(q, group)] = float(v)
+        system.value[cell("n_agree", group)] = float(r[6])
+    present = set(groups)
+    absent = [(audit.ROLE_TYPE, r) for r in audit.ROLE_GROUPS if (audit.ROLE_TYPE, r) not in present]
+    everyone = [*groups, *absent, ("other", audit.OTHER)]
+    quantities = ["n_respondents", "n_nonsub", "n_valid", *lcols, "n_agree", "n_no_answer"]
+    for group in everyone:
+        if group[0] == "other" or group in absent:
+            for q in quantities:
+                system.unknown.add(cell(q, group))
+        if lcols:
+            system.eq.append({cell("n_valid", group): 1, **{cell(c, group): -1 for c in lcols}})
+        system.unknown.add(cell("n_no_answer", group))
+    values = np.array([[*r[5], r[6]] for r in block], dtype=float).reshape(len(block), len(lcols) + 1)
+    positive = audit.positive_run(values, list(lcols))
+    if positive:
+        for group in everyone:
+            system.eq.append({cell("n_agree", group): 1, **{cell(c, group): -1 for c in positive}})
+    if ("all", ALL) in present:
+        roles = [g for g in groups if g[0] == audit.ROLE_TYPE] + absent
+        for q in quantities:
+            if roles:
+                system.eq.append(
+                    {
+                        cell(q, ("all", ALL)): 1,
+                        **{cell(q, g): -1 for g in roles},
+                        cell(q, ("other", audit.OTHER)): -1,
+                    }
+                )
+            for gtype in ("profession", "level"):
+                parts = [g for g in groups if g[0] == gtype]
+                if parts:
+                    system.eq.append(
+                        {
+                            cell(q, ("all", ALL)): 1,
+                            **{cell(q, g): -1 for g in parts},
+                            cell(q, ("other", audit.OTHER)): -1,
+                        }
+                    )
+    for total, parts in audit.HIERARCHY.items():
+        if total in present:
+            for q in quantities:
+                system.eq.append({cell(q, total): 1, **{cell(q, p): -1 for p in parts}})
+    return system
+
+
+@functools.cache
+def _moves(groups: frozenset, lcols: tuple, positive: tuple) -> list[dict]:
+    """:func:`_item_moves` for the protection's own item name, once per kind of block (the same
+    list object each time: not to be changed by the caller)."""
+    return _item_moves(_ITEM, list(groups), list(lcols), list(positive))
 
 
 def _item_moves(item: str, groups: list[str], lcols: list[str], positive: list[str]) -> list[dict]:

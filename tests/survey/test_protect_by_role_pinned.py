@@ -1,0 +1,93 @@
+"""The attitude table's disclosure control, pinned byte for byte on generated instruments.
+
+:func:`helpers.survey.attitudes.protect_by_role` was rewritten for speed (issue 11: 200 generated
+instruments in the fast tier) without changing any published output. These digests were taken
+from the implementation before that rewrite (commit 9b5a060) and must not move: every column,
+its order and dtype, every cell, the suppression log and the table's disclosure mark, with the
+marker left empty (the CSV) and with "*" (the workbook). The seeds cover what the rewrite
+touches: items of different numbers of levels in one table (a level column the first item lacks
+comes last, as ``pd.concat`` of the items put it), role groups not published on their own (their
+true counts as unknowns), items published for all respondents only, a block no pattern protects,
+the NHS rule, and a rule that suppresses nothing. A change that is meant to change the published
+table must say so and update the digests."""
+
+import hashlib
+
+import pytest
+
+from helpers import disclosure
+from helpers.survey import attitudes as A
+from helpers.survey import cleaning, inputs
+from helpers.synthetic import instruments as S
+
+RULES = [("threshold", 1), ("threshold", 5), ("threshold", 10), ("nhs", 8)]  # as the fast tier's
+PINNED = {
+    1: "86c91e2958b886efb15eb35b14275d41c96b2bf85bf7d90a4eac8056f474879b",
+    2: "887ed7f5d5f11c373a8c0130de93c53808b8e97476dd4012b345bf4a6846e34b",
+    3: "e2bb5068f7f439267ef696bbd58d9c077dec376c6558de709dfa5d0ab459fa4d",
+    4: "5eb4aae747173ebb474557be582a9b543c056f51a8f2ba21fa6d01dfaede9957",
+    11: "9b9e41576fa7aabcc5ab2928b8b1bcea8c09a3e9a69f78aebe7522ac59a3f629",
+    57: "930a89114553c8ed4635dfd24f9968d84f9b770d9b07905ff49b8b860ccf9cd1",
+}
+
+
+def _text(frame) -> str:
+    return "\n".join([repr(list(frame.columns)), repr([str(d) for d in frame.dtypes]), repr(frame.attrs),
+                      frame.to_csv(index=True)])  # fmt: skip
+
+
+def digest(seed: int, folder) -> str:
+    inst = S.random_instrument(seed, max_battery_items=2)
+    layout = S.LAYOUTS[seed % len(S.LAYOUTS)]
+    S.write_instrument(inst, folder, layout)
+    export, codebook = inputs.load(folder)
+    clean = cleaning.clean_survey(
+        export.data, codebook, S.settings_for(layout, inst.codebook), export.source
+    ).clean
+    raw = A.by_role(clean, A.items_from_codebook(codebook))
+    name, min_count = RULES[seed % len(RULES)]
+    parts = []
+    for marker in (None, "*"):
+        table, log = A.protect_by_role(raw, disclosure.Rule(name, min_count, marker=marker))
+        parts += [_text(table), _text(log)]
+    return hashlib.sha256("\n".join(parts).encode()).hexdigest()
+
+
+@pytest.mark.parametrize("seed", sorted(PINNED))
+def test_protected_attitude_table_is_unchanged(tmp_path, seed):
+    assert digest(seed, tmp_path) == PINNED[seed]
+
+
+@pytest.mark.parametrize("seed", [1, 3, 7, 57])
+def test_block_system_is_the_audits_own(tmp_path, seed):
+    """The protection builds each item's system from plain rows (``_block_system``); it must be
+    the system :func:`helpers.audit.add_by_group_table` reads from the published block: the same
+    cells and values in the same order, the same unknowns, the same relations in the same order
+    (the LP's rows), for every item and for the role groups left out (unknowns)."""
+    from helpers import audit
+    from helpers.survey.attitudes import descriptives as D
+
+    inst = S.random_instrument(seed, max_battery_items=2)
+    layout = S.LAYOUTS[seed % len(S.LAYOUTS)]
+    S.write_instrument(inst, tmp_path, layout)
+    export, codebook = inputs.load(tmp_path)
+    clean = cleaning.clean_survey(
+        export.data, codebook, S.settings_for(layout, inst.codebook), export.source
+    ).clean
+    raw = A.by_role(clean, A.items_from_codebook(codebook))
+    compared = 0
+    for _, block in raw.groupby("item", sort=False):
+        lcols = [f"n_{i}" for i in range(1, len(block["levels"].iloc[0].split("|")) + 1)]
+        for rows in (block, block[block["group_type"].isin(["all", "profession"])], block.iloc[:1]):
+            rows = rows.drop(
+                columns=[c for c in raw.columns if c.startswith("n_") and c[2:].isdigit() and c not in lcols]
+            )
+            expected = audit.System()
+            audit.add_by_group_table(
+                expected, rows.assign(item=D._ITEM).drop(columns="n_nonsub").astype(object), "protect"
+            )
+            got = D._block_system(D._rows_of(rows.reset_index(drop=True), lcols), tuple(lcols))
+            assert list(got.value.items()) == list(expected.value.items())
+            assert got.eq == expected.eq and got.ge == expected.ge and got.unknown == expected.unknown
+            compared += 1
+    assert compared >= 3
