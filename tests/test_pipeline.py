@@ -1,6 +1,7 @@
 """End to end: the stage runner on the demo survey, failure atomicity, determinism."""
 
 import hashlib
+import json
 import shutil
 
 import pandas as pd
@@ -217,3 +218,13 @@ def test_every_table_of_the_workbook_is_listed_by_its_title(one_run):
     assert [s for s, t in listed.items() if t in (tables.heading(s), s)] == []
     assert listed["attitudes_scale_reliability"] == "Scale reliability"
     assert listed["survey_respondents_by_role"] == "Respondents by role group"
+
+
+def test_warm_kernels_left_no_trace_in_the_executed_notebooks(one_run):
+    # In `make all`, stages 03 and 05 run in warm kernels (they wait for others): the warm-up
+    # leaves no trace, and the execution counts run 1, 2, 3, ... as in a fresh kernel.
+    workspace, _, _ = one_run
+    for stage in ("03_attitude_analysis", "05_findings"):
+        nb = json.loads((workspace / "build" / "executed" / f"{stage}.ipynb").read_text(encoding="utf-8"))
+        counts = [c["execution_count"] for c in nb["cells"] if c["cell_type"] == "code"]
+        assert counts == list(range(1, len(counts) + 1)), stage

@@ -6,7 +6,8 @@
 Make decides what is stale (``build/stamps/<stage>``: a stale stage's stamp is removed by its
 make rule) and hands the list to ``release`` in one call. Under the workspace lock the runner
 adds the stages downstream of a stale one, runs them in dependency order, independent stages
-side by side (one kernel each, up to the number of cores), builds the seminar deck and the
+side by side (one kernel each, up to the number of cores; a free core starts the kernel of a
+stage still waiting for another and does its imports: helpers.kernels), builds the seminar deck and the
 index page in the same process, audits the whole staged release (``build/release/``: the new
 outputs beside the unchanged ones) and only then publishes it in one unit (helpers.release).
 A failed stage or audit publishes nothing: every previous output stays byte-identical, the
@@ -26,7 +27,7 @@ import sys
 import time
 from pathlib import Path
 
-from helpers import imports, paths, release, session
+from helpers import imports, kernels, paths, release, session
 
 BUILD = "build"
 
@@ -80,23 +81,6 @@ def downstream(chosen: set[str], every: list[str]) -> set[str]:
     return {s for s in every if upstream(s, every) & chosen}
 
 
-def _kernel_manager(env: dict[str, str], cwd: str, stderr=None):
-    """A kernel manager class whose kernels get ``env`` and ``cwd`` (threads cannot share
-    os.environ or the working directory, so papermill's ``cwd`` is not used); the kernel's own
-    stderr (its start-up warnings) goes to ``stderr``, a file in build/logs."""
-    from jupyter_client import AsyncKernelManager
-
-    class StageKernelManager(AsyncKernelManager):
-        async def start_kernel(self, **kw):
-            kw["env"] = {**env, **kw.get("env", {})} if kw.get("env") else dict(env)
-            kw.setdefault("cwd", cwd)
-            if stderr is not None:
-                kw.setdefault("stderr", stderr)
-            return await super().start_kernel(**kw)
-
-    return StageKernelManager
-
-
 def _log_failure(root: Path, stage: str, exc: BaseException) -> tuple[str, Path]:
     """The one-line reason (the notebook's own error, e.g. InputError naming file, row and
     column) and the log file holding the full traceback."""
@@ -121,40 +105,76 @@ def _log_failure(root: Path, stage: str, exc: BaseException) -> tuple[str, Path]
     return reason.strip(), log
 
 
-def _execute(stage: str, root: Path, staged_release: Path, data_dir: str, params_file: str):
-    """Run one notebook into ``build/staging/<stage>``, reading earlier stages' outputs from the
-    staged release. Returns the staging folder and the executed notebook."""
-    import papermill
+def _stage_kernel(stage: str, root: Path, staged_release: Path) -> dict:
+    """Where a stage's kernel runs: its environment (the staged release it reads, the staging
+    folder it writes), the working directory and the log file for the kernel's own stderr."""
+    staged = root / BUILD / "staging" / stage
+    kernel_log = root / LOGS / f"{stage}.kernel.log"
+    kernel_log.parent.mkdir(parents=True, exist_ok=True)
+    env = {**os.environ, "HELPERS_WORKSPACE": str(staged_release), "HELPERS_STAGING": str(staged)}
+    return {"env": env, "cwd": str(paths.project_root()), "log": kernel_log}
 
-    notebook = paths.project_root() / "notebooks" / f"{stage}.ipynb"
+
+def _notebook(stage: str) -> Path:
+    return paths.project_root() / "notebooks" / f"{stage}.ipynb"
+
+
+def _warm(stage: str, root: Path, staged_release: Path):
+    """Start ``stage``'s kernel, with its imports done, before its turn (helpers.kernels)."""
+    where = _stage_kernel(stage, root, staged_release)
+    stderr = open(where["log"], "w", encoding="utf-8")  # closed when the stage has run
+    try:
+        return kernels.warm(_notebook(stage), where["env"], where["cwd"], stderr), stderr
+    except BaseException:
+        stderr.close()
+        raise
+
+
+def _discard(warming) -> None:
+    """Kill a warm kernel whose stage did not run (a failure upstream stopped the release)."""
+    try:
+        km, stderr = warming.result()
+    except Exception:  # it never started; nothing to stop
+        return
+    try:
+        kernels.kill(km)
+    finally:
+        stderr.close()
+
+
+def _execute(stage: str, root: Path, staged_release: Path, data_dir: str, params_file: str, warming=None):
+    """Run one notebook into ``build/staging/<stage>``, reading earlier stages' outputs from the
+    staged release, in its warm kernel if ``warming`` (a future of ``_warm``) started one, else
+    in a fresh kernel. Returns the staging folder and the executed notebook."""
     staged = root / BUILD / "staging" / stage
     shutil.rmtree(staged, ignore_errors=True)
     staged.mkdir(parents=True)
     executed = staged / BUILD / "executed" / f"{stage}.ipynb"
     executed.parent.mkdir(parents=True)
-    env = {**os.environ, "HELPERS_WORKSPACE": str(staged_release), "HELPERS_STAGING": str(staged)}
-    kernel_log = root / LOGS / f"{stage}.kernel.log"
-    kernel_log.parent.mkdir(parents=True, exist_ok=True)
-    with open(kernel_log, "w", encoding="utf-8") as stderr:
-        nb = papermill.execute_notebook(
-            str(notebook),
-            str(executed),
-            parameters={
-                "data_dir": str(paths.resolve(data_dir)),
-                "params_file": str(paths.resolve(params_file)),
-            },
-            kernel_name="python3",
-            kernel_manager_class=_kernel_manager(env, str(paths.project_root()), stderr),
-            progress_bar=False,
-            log_output=False,
-            # The executed notebook is written once, at the end (or with the error, on a
-            # failure), not after every cell: papermill's per-cell saves rewrote the whole
-            # growing notebook (1.7 MB for stage 03) about twice per cell, in this process.
-            request_save_on_cell_execute=False,
-            # Every output is on disk when the last cell's reply arrives; a graceful shutdown
-            # waited about 1.2 s per stage for the kernel's interpreter to tear itself down.
-            shutdown_kernel="immediate",
-        )
+    where = _stage_kernel(stage, root, staged_release)
+    km = None
+    if warming is not None:
+        try:
+            km, stderr = warming.result()
+        except Exception:  # a cold kernel meets the same problem and reports it
+            km = None
+    if km is None:
+        stderr = open(where["log"], "w", encoding="utf-8")
+    parameters = {"data_dir": str(paths.resolve(data_dir)), "params_file": str(paths.resolve(params_file))}
+    try:
+        with stderr:
+            nb = kernels.execute(
+                _notebook(stage),
+                executed,
+                parameters,
+                env=where["env"],
+                cwd=where["cwd"],
+                stderr=stderr,
+                km=km,
+            )
+    finally:
+        if km is not None and km.has_kernel:  # papermill stopped before it took the kernel over
+            kernels.kill(km)
     return staged, nb
 
 
@@ -197,21 +217,30 @@ def _write_record(staged_release: Path, name: str, files: list[str]) -> None:
 def _run_stages(
     order: list[str], every: list[str], root: Path, staged_release: Path, data_dir, params_file, jobs, say
 ):
-    """Run ``order`` respecting dependencies, up to ``jobs`` kernels at once; stop at the first
-    failure. A stage's report is rendered in a thread of its own while later stages run."""
+    """Run ``order`` respecting dependencies, up to ``jobs`` kernels busy at once; stop at the
+    first failure.
+
+    A free core goes to the most important piece of work: a stage whose inputs are ready, or
+    warming the kernel of a stage whose inputs are still being computed (helpers.kernels), so
+    that its start-up and imports are done when its turn comes. Stages with more stages waiting
+    on them come first; warming a stage's kernel comes just before running a stage with as many
+    waiting on it (it shortens the longest chain). A stage's report is rendered in a thread of
+    its own while later stages run."""
     from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
 
     # Imported once here, before the threads (a first import must not race with another), and
     # without jsonschema's IRI checker, which nbformat's validator would otherwise pull in.
     with imports.without_iri_checker():
         import papermill  # noqa: F401
-
+        import papermill.engines  # noqa: F401
     from helpers import published_notebooks, report_html  # noqa: F401 (imported before the threads)
 
     todo = list(order)
+    in_order = set(order)
     # Longest chains first: a stage with more stages waiting on it starts earlier.
-    weight = {s: len(downstream({s}, every) & set(order)) for s in order}
+    weight = {s: len(downstream({s}, every) & in_order) for s in order}
     running: dict = {}
+    warming: dict = {}  # stage -> future of its warm kernel
     rendering: dict = {}
     done: set[str] = set()
     failure = None
@@ -222,30 +251,57 @@ def _run_stages(
             reason, log = _log_failure(root, stage, exc)
             failure = StageFailed(stage, reason, log)
 
+    def next_work() -> list[tuple[str, str]]:
+        started = set(running.values())
+        work = []
+        for s in todo:
+            waiting_for = upstream(s, every) & in_order - done
+            if not waiting_for:
+                work.append((-weight[s], 1, s, "run"))
+            elif s not in warming and waiting_for <= started:
+                work.append((-weight[s] - 0.5, 0, s, "warm"))
+        return [(s, kind) for *_, s, kind in sorted(work)]
+
     # Rendering is pure Python (it holds the GIL), so one thread does it all, in finishing order.
-    with ThreadPoolExecutor(max_workers=jobs) as pool, ThreadPoolExecutor(max_workers=1) as renderer:
-        while todo or running:
-            if failure is None:
-                ready = [s for s in todo if not (upstream(s, every) & set(order)) - done]
-                ready.sort(key=lambda s: (-weight[s], s))
-                for s in ready[: jobs - len(running)]:
+    with (
+        ThreadPoolExecutor(max_workers=jobs) as pool,
+        ThreadPoolExecutor(max_workers=jobs) as warmer,
+        ThreadPoolExecutor(max_workers=1) as renderer,
+    ):
+        try:
+            while todo or running:
+                warm_pending = {f for s, f in warming.items() if s in todo and not f.done()}
+                # One piece at a time: starting a stage can make its successor's kernel warmable.
+                while failure is None and len(running) + len(warm_pending) < jobs and (work := next_work()):
+                    s, kind = work[0]
+                    if kind == "warm":
+                        warming[s] = warmer.submit(_warm, s, root, staged_release)
+                        warm_pending.add(warming[s])
+                        continue
                     todo.remove(s)
-                    running[pool.submit(_timed, _execute, s, root, staged_release, data_dir, params_file)] = s
-            if not running:
-                break
-            finished, _ = wait(running, return_when=FIRST_COMPLETED)
-            for future in finished:
-                s = running.pop(future)
-                try:
-                    (staged, nb), seconds = future.result()
-                except Exception as exc:
-                    failed(s, exc)
-                    continue
-                files = _merge(staged, staged_release, s)
-                done.add(s)
-                say(f"{s}: ran in {seconds:.1f} s, staged {len(files)} files")
-                job = renderer.submit(_write_reports, nb, s, root, staged_release, data_dir)
-                rendering[job] = (s, files)
+                    job = pool.submit(
+                        _timed, _execute, s, root, staged_release, data_dir, params_file, warming.get(s)
+                    )
+                    running[job] = s
+                if not running:
+                    break
+                finished, _ = wait(set(running) | warm_pending, return_when=FIRST_COMPLETED)
+                for future in finished & set(running):
+                    s = running.pop(future)
+                    try:
+                        (staged, nb), seconds = future.result()
+                    except Exception as exc:
+                        failed(s, exc)
+                        continue
+                    files = _merge(staged, staged_release, s)
+                    done.add(s)
+                    say(f"{s}: ran in {seconds:.1f} s, staged {len(files)} files")
+                    job = renderer.submit(_write_reports, nb, s, root, staged_release, data_dir)
+                    rendering[job] = (s, files)
+        finally:
+            for s in todo:  # stages that never ran: their warm kernels are stopped
+                if s in warming:
+                    _discard(warming[s])
         for job, (s, files) in rendering.items():
             try:
                 _write_record(staged_release, s, sorted(files + job.result()))
