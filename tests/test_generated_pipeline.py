@@ -155,6 +155,9 @@ def test_whole_release_on_generated_instruments(tmp_path, monkeypatch, seed, rul
     assert "absent: the data folder has no literature/ folder, so this strand is skipped" in findings
     assert "absent: the data folder has no focus_groups/ folder, so this strand is skipped" in findings
     deck = (ws / "reports/05_findings_slides.html").read_text(encoding="utf-8")
+    # the deck has no slide of one sentence for an absent strand: it names them once (issue 15)
+    assert "not part of this run" not in deck and "Triangulation: not available" not in deck
+    assert deck.count("the rapid literature review (its data were not supplied)") == 1
     index = (ws / "reports/index.html").read_text(encoding="utf-8")
     assert "Absent: the data folder has no <code>literature/</code> folder" in index
     for name, page in [("05", findings), ("deck", deck), ("index", index)]:

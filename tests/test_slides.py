@@ -178,3 +178,72 @@ def test_prepare_lays_the_deck_out_for_the_seminar():
     assert slides.data_checksum(records) == slides.data_checksum(
         records + [{"inputs": [{"path": "data/processed/y.parquet", "sha256": "d" * 64}]}]
     )
+
+
+def _absent_output(text: str, what: str, why: str):
+    """An output as the findings notebook stores helpers.findings.strands.absent(...)."""
+    return nbformat.v4.new_output(
+        "display_data",
+        data={"text/markdown": text, "text/plain": "<IPython.core.display.Markdown object>"},
+        metadata={"text/markdown": {"deck": {"absent": {"what": what, "why": why}}}},
+    )
+
+
+def test_slides_with_nothing_but_an_absent_note_are_dropped_and_what_is_absent_is_named_once():
+    """A run with nothing to compare showed two near-empty 'No published figure' slides, and each
+    absent strand a slide of one sentence: such slides are dropped; the title and closing slides
+    say once what this run lacks."""
+    nb = nbformat.v4.new_notebook(metadata={"papermill": {"parameters": {"data_dir": "/nowhere"}}})
+    slide = {"slideshow": {"slide_type": "slide"}}
+    comparison = ("the comparison with the 2002 and 2015 surveys", "the codebook maps no published figure")
+    review = ("the rapid literature review", "its data were not supplied")
+    chart, table = nbformat.v4.new_code_cell("figure()"), nbformat.v4.new_code_cell("table()")
+    chart.outputs = [_absent_output("*No chart of the comparison.*", *comparison)]
+    table.outputs = [_absent_output("*Nothing to compare.*", *comparison)]
+    flow = nbformat.v4.new_code_cell("prisma()")
+    flow.outputs = [_absent_output("**Rapid literature review: not part of this run.**", *review)]
+    kept = nbformat.v4.new_code_cell("respondents()")
+    kept.outputs = [
+        nbformat.v4.new_output("display_data", data={"text/html": "<table><tr><td>12</td></tr></table>"}),
+        _absent_output("*No chart of the answers by role group.*", "a chart", "not drawn"),
+    ]
+    nb.cells = [
+        nbformat.v4.new_markdown_cell("# Intro", metadata=slide),
+        nbformat.v4.new_markdown_cell("## Who answered\nThe respondents.", metadata=slide),
+        kept,
+        nbformat.v4.new_markdown_cell("## Then and now\nThe 2002 figures.", metadata=slide),
+        chart,
+        nbformat.v4.new_markdown_cell("## Then and now: the differences", metadata=slide),
+        table,
+        nbformat.v4.new_markdown_cell("## What the literature led us to expect", metadata=slide),
+        flow,
+    ]
+    out = slides.prepare(nb, [])
+    headings = [c.source.splitlines()[0] for c in out.cells if slides._slide_type(c) == "slide"]
+    assert headings == ["# Doctors and managers in the NHS", "## Who answered", "## About these results"]
+    assert out.cells[0].source.splitlines()[-1] == (
+        "Not in this run: the comparison with the 2002 and 2015 surveys and the rapid literature review."
+    )
+    assert out.cells[-1].source.splitlines()[3] == (
+        "- Not in this run: the comparison with the 2002 and 2015 surveys (the codebook maps no published "
+        "figure); the rapid literature review (its data were not supplied)."
+    )
+    # a slide that shows evidence keeps its absent note beside it; the speaker notes stay
+    assert [c.cell_type for c in out.cells[1:4]] == ["markdown", "markdown", "code"]
+    assert out.cells[2].metadata["slideshow"]["slide_type"] == "notes"
+
+
+def test_a_run_with_everything_names_nothing_absent():
+    nb = nbformat.v4.new_notebook(metadata={"papermill": {"parameters": {"data_dir": "/nowhere"}}})
+    slide = {"slideshow": {"slide_type": "slide"}}
+    nb.cells = [
+        nbformat.v4.new_markdown_cell("# Intro", metadata=slide),
+        nbformat.v4.new_markdown_cell("## Headline", metadata=slide),
+    ]
+    out = slides.prepare(nb, [])
+    assert "Not in this run" not in out.cells[0].source and "Not in this run" not in out.cells[-1].source
+    assert [c.source.splitlines()[0] for c in out.cells] == [
+        "# Doctors and managers in the NHS",
+        "## Headline",
+        "## About these results",
+    ]

@@ -338,7 +338,10 @@ def prepare(nb, records: list[dict] | None = None):
       notes (press S), with the numbers the slide shows;
     * pipeline internals (the strands' run status, the provenance listing) are left to the
       written report; a closing "About these results" slide gives the commit and one checksum
-      of the data instead."""
+      of the data instead;
+    * a slide with nothing to show but a note that its evidence is not in this run (a strand
+      without data, no published figure to compare with) is dropped; what the run lacks is
+      named once, on the title slide and on the closing slide (:func:`drop_empty_slides`)."""
     import copy
 
     import nbformat
@@ -356,11 +359,7 @@ def prepare(nb, records: list[dict] | None = None):
         if synthetic
         else "Study data."
     )
-    title = nbformat.v4.new_markdown_cell(
-        f"# {STUDY_TITLE}\n\n{DECK_SUBTITLE}\n\n{ended}\n\n**{status}**",
-        metadata={"slideshow": {"slide_type": "slide"}},
-    )
-    cells = [title]
+    cells = []
     skipping = False
     for i, cell in enumerate(nb.cells):
         kind = _slide_type(cell)
@@ -389,23 +388,96 @@ def prepare(nb, records: list[dict] | None = None):
     commit = next(
         (r["code"].get("commit") for r in reversed(records) if r.get("code", {}).get("commit")), None
     )
+    cells, absent = drop_empty_slides(apply_messages(cells))
+    lacking = f"Not in this run: {_listed([a['what'] for a in absent])}." if absent else ""
+    title = nbformat.v4.new_markdown_cell(
+        f"# {STUDY_TITLE}\n\n{DECK_SUBTITLE}\n\n{ended}\n\n**{status}**"
+        + (f"\n\n{lacking}" if lacking else ""),
+        metadata={"slideshow": {"slide_type": "slide"}},
+    )
     about = [
         "## About these results",
         "",
         f"- {status}",
-        f"- Code version (git commit): `{(commit or 'unknown')[:12]}`",
     ]
+    if absent:
+        about.append(
+            "- Not in this run: "
+            + "; ".join(f"{a['what']}" + (f" ({a['why']})" if a.get("why") else "") for a in absent)
+            + "."
+        )
+    about.append(f"- Code version (git commit): `{(commit or 'unknown')[:12]}`")
     if records:
         about.append(f"- Data checksum (SHA-256 over every input file): `{data_checksum(records)[:16]}`")
     about += [
         "- Every number is taken from the strands' published tables, after disclosure control.",
         "- Methods, assumptions and caveats, and the full provenance: the written reports and `index.html`.",
     ]
-    cells.append(
-        nbformat.v4.new_markdown_cell("\n".join(about), metadata={"slideshow": {"slide_type": "slide"}})
-    )
-    nb.cells = apply_messages(cells)
+    closing = nbformat.v4.new_markdown_cell("\n".join(about), metadata={"slideshow": {"slide_type": "slide"}})
+    nb.cells = [title, *cells, closing]
     return nb
+
+
+def _listed(names: list[str]) -> str:
+    """'a', 'a and b', 'a, b and c'."""
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+
+
+def deck_absent(output) -> dict | None:
+    """What an output says is not in this run (helpers.findings.strands.absent: output metadata
+    ``deck.absent`` with ``what`` and ``why``), or None."""
+    meta = output.get("metadata") or {}
+    for found in (meta.get("deck"), (meta.get("text/markdown") or {}).get("deck")):
+        if isinstance(found, dict) and isinstance(found.get("absent"), dict) and found["absent"].get("what"):
+            return found["absent"]
+    return None
+
+
+def _shows(output) -> bool:
+    """Whether an output puts anything on the slide."""
+    if output.get("output_type") == "stream":
+        return bool(str(output.get("text", "")).strip())
+    data = output.get("data") or {}
+    return any(str(v).strip() for k, v in data.items() if k != "text/plain") or bool(
+        str(data.get("text/plain", "")).strip()
+    )
+
+
+def drop_empty_slides(cells: list) -> tuple[list, list[dict]]:
+    """The slides that have something to show, and what the others said is not in this run.
+
+    A slide whose only evidence is a note that its strand, chart or comparison is not in this run
+    (:func:`deck_absent`) is dropped: a run with nothing to compare, or without a strand, would
+    otherwise show near-empty slides of one sentence each. What each dropped slide lacked is
+    returned once (by ``what``, in slide order) for the title and closing slides to name."""
+    slides: list[list] = []
+    for cell in cells:
+        if _slide_type(cell) == "slide" or not slides:
+            slides.append([])
+        slides[-1].append(cell)
+    kept, absent, seen = [], [], set()
+    for slide in slides:
+        marks, evidence = [], False
+        for k, cell in enumerate(slide):
+            kind = _slide_type(cell)
+            if cell.cell_type == "markdown":
+                heading = k == 0 and cell.source.lstrip().startswith("#")
+                evidence |= kind not in ("notes", "skip") and not heading and bool(cell.source.strip())
+                continue
+            for output in cell.get("outputs", []):
+                mark = deck_absent(output)
+                if mark is not None:
+                    marks.append(mark)
+                elif _shows(output):
+                    evidence = True
+        if marks and not evidence:
+            for mark in marks:
+                if mark["what"] not in seen:
+                    seen.add(mark["what"])
+                    absent.append({"what": mark["what"], "why": mark.get("why", "")})
+            continue
+        kept += slide
+    return kept, absent
 
 
 def deck_message(output) -> dict | None:

@@ -328,3 +328,47 @@ def test_a_withheld_headline_item_is_left_out_and_named(tmp_path, monkeypatch):
         "*Not shown: \u201cRegulation is punitive\u201d (withheld from every table: too few answers to "
         "publish them safely).*"
     )
+
+
+def test_notes_of_what_a_run_lacks_are_marked_for_the_deck(tmp_path, monkeypatch):
+    """The deck drops a slide with nothing but such a note and names what is absent once
+    (helpers.slides.drop_empty_slides): the note carries what is absent and why."""
+    from helpers.findings import headline, present, strands
+
+    monkeypatch.setattr(strands, "figure_path", lambda name: tmp_path / f"{name}.png")
+    monkeypatch.setattr(strands, "has_run", lambda s: getattr(s, "key", s) != "literature")
+    monkeypatch.setattr(strands, "_ABSENT", {"01_literature_review": "literature"})
+    empty = pd.DataFrame(columns=["measure", "group", "published_year", "published_pct", "pct"])
+    shown = [
+        headline.figure("attitudes_then_vs_now", "attitudes"),
+        headline.figure("attitudes_workload_by_role", "attitudes"),
+        present.then_and_now(empty),
+        present.prisma_flow(),
+        present.triangulation_figure(None, None),
+        present.triangulation_detail(None),
+        present.headline_item_figure([]),
+    ]
+    assert [s.metadata["deck"]["absent"] for s in shown] == [
+        {
+            "what": "the comparison with the 2002 and 2015 surveys",
+            "why": "the codebook maps no published figure",
+        },
+        {
+            "what": "the chart of the first headline statement by role group",
+            "why": "drawn only for a statement outside a battery",
+        },
+        {
+            "what": "the comparison with the 2002 and 2015 surveys",
+            "why": "the codebook maps no published figure",
+        },
+        {"what": "the rapid literature review", "why": "its data were not supplied"},
+        {
+            "what": "the triangulation of the survey and the interviews",
+            "why": "it needs both strands and the team's mapping file",
+        },
+        {
+            "what": "the triangulation of the survey and the interviews",
+            "why": "it needs both strands and the team's mapping file",
+        },
+        {"what": "headline figures", "why": "the survey codebook declares no headline items"},
+    ]

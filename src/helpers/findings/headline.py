@@ -275,6 +275,19 @@ FIGURE_WORDS = {
 }
 
 
+# A missing figure as the deck names it, once, among what this run lacks: (what, why).
+FIGURE_ABSENT = {
+    "attitudes_then_vs_now": (
+        "the comparison with the 2002 and 2015 surveys",
+        "the codebook maps no published figure",
+    ),
+}
+BY_ROLE_ABSENT = (
+    "the chart of the first headline statement by role group",
+    "drawn only for a statement outside a battery",
+)
+
+
 def figure_words(name: str) -> str:
     """What a strand's figure shows, in words (a slide never names a file or a stage)."""
     if name in FIGURE_WORDS:
@@ -287,15 +300,18 @@ def figure_words(name: str) -> str:
 def figure(name: str, strand: str):
     """A strand's published figure (reports/figures/<name>.png) for display, read through
     helpers.files so provenance lists it; a plain note when the strand has not run."""
-    from IPython.display import Markdown
 
     path = strands.figure_path(name)
     if not path.is_file():
         if not strands.has_run(strand):
-            return Markdown(strands.missing_note(strand))
+            return strands.missing(strand)
         if name in strands.STRANDS[strand].figures:
             raise files.InputError(path, f"figure missing although stage {strands.STRANDS[strand].stage} ran")
-        return Markdown(f"*No chart of {figure_words(name)} for this survey.*")
+        by_role = name.startswith("attitudes_") and name.endswith("_by_role")
+        what, why = FIGURE_ABSENT.get(name) or (
+            BY_ROLE_ABSENT if by_role else (f"the chart of {figure_words(name)}", "not drawn for this survey")
+        )
+        return strands.absent(f"*No chart of {figure_words(name)} for this survey.*", what, why)
     png = files.read_bytes(path)
     alt = outputs.figure_description(png) or f"Figure {name.replace('_', ' ')} from the {strand} strand"
     return outputs.SavedFigure([path], png, alt, outputs.display_width(png))

@@ -15,9 +15,8 @@ from helpers.findings import headline, messages, strands, triangulation
 
 
 def note(strand: str):
-    from IPython.display import Markdown
-
-    return Markdown(strands.missing_note(strand))
+    """The missing strand's note (marked for the deck: :func:`helpers.findings.strands.absent`)."""
+    return strands.missing(strand)
 
 
 # The data strand (helpers.tables.STRAND_DATA) each findings strand draws on: a table's source
@@ -41,6 +40,20 @@ def show(table: pd.DataFrame | None, strand: str, columns: list[str] | None = No
 NO_HEADLINE_ITEMS = (
     "**Headline figures: none declared.** The survey codebook has no `headline_items` (the Likert "
     "items to show here); the full tables are in notebook 03's report."
+)
+
+
+def no_headline_items():
+    return strands.absent(
+        NO_HEADLINE_ITEMS, "headline figures", "the survey codebook declares no headline items"
+    )
+
+
+# The comparison with the published figures, as the deck names it when there is none.
+NO_COMPARISON = ("the comparison with the 2002 and 2015 surveys", "the codebook maps no published figure")
+NO_TRIANGULATION = (
+    "the triangulation of the survey and the interviews",
+    "it needs both strands and the team's mapping file",
 )
 
 
@@ -118,13 +131,12 @@ def item_words(params) -> dict[str, tuple[str, tuple[str, ...]]]:
 
 
 def headline_slide(table: pd.DataFrame | None, words: dict | None = None):
-    from IPython.display import Markdown
 
     if table is None:
         return note("attitudes")
     labels = {name: label for name, (label, _) in (words or {}).items()}
     if table.empty:
-        return Markdown(NO_HEADLINE_ITEMS)
+        return no_headline_items()
     return tables.from_strands(headline.headline_wide(table, labels), *DATA_STRANDS["attitudes"])
 
 
@@ -224,7 +236,7 @@ def headline_bullets(table: pd.DataFrame | None, attitudes: pd.DataFrame | None,
     if table is None:
         return note("attitudes")
     if table.empty:
-        return Markdown(NO_HEADLINE_ITEMS)
+        return no_headline_items()
     role_tests = strands.read_table("attitudes_role_tests")
     labels = {name: label for name, (label, _) in (words or {}).items()}
     return Markdown("\n".join(headline.sentences(table, attitudes, role_tests=role_tests, labels=labels)))
@@ -233,10 +245,9 @@ def headline_bullets(table: pd.DataFrame | None, attitudes: pd.DataFrame | None,
 def headline_item_figure(items: list[str]):
     """The chart by role of the first headline item (drawn by notebook 03 for items outside a
     battery), or a note when there is none."""
-    from IPython.display import Markdown
 
     if not items:
-        return Markdown(NO_HEADLINE_ITEMS)
+        return no_headline_items()
     return headline.figure(f"attitudes_{items[0]}_by_role", "attitudes")
 
 
@@ -245,9 +256,9 @@ def then_and_now(table: pd.DataFrame | None):
     if table is None:
         return note("attitudes")
     if not len(table):
-        from IPython.display import Markdown
-
-        return Markdown("*The survey's codebook maps no published figure: there is nothing to compare.*")
+        return strands.absent(
+            "*The survey's codebook maps no published figure: there is nothing to compare.*", *NO_COMPARISON
+        )
     return plain(headline.then_and_now(table), "attitudes")
 
 
@@ -286,11 +297,10 @@ def triangulation_figure(long: pd.DataFrame | None, grid: pd.DataFrame | None, w
     """The matrix drawn and saved as ``reports/figures/triangulation_matrix.png/svg``; each item
     by its short label where ``words`` (:func:`item_words`) gives one, else its question."""
     if grid is None:
-        from IPython.display import Markdown
-
-        return Markdown(
+        return strands.absent(
             "**Triangulation: not available.** It needs the attitudes and the interview strands and "
-            "the team's mapping file (`findings/triangulation_map.csv` in the data folder)."
+            "the team's mapping file (`findings/triangulation_map.csv` in the data folder).",
+            *NO_TRIANGULATION,
         )
     labels = dict(
         zip(long["survey_item"], long["question"].where(long["question"] != "", long["survey_item"]))
@@ -313,9 +323,7 @@ def triangulation_detail(
     """The pairs judged so, each survey item by its label (the codebook's short label, else its
     question), with the survey evidence and the team's rationale."""
     if long is None:
-        from IPython.display import Markdown
-
-        return Markdown("**Triangulation: not available.**")
+        return strands.absent("**Triangulation: not available.**", *NO_TRIANGULATION)
     rows = long[long["judgement"].isin(judgements)]
     if not len(rows):
         from IPython.display import Markdown

@@ -196,3 +196,28 @@ def missing_note(strand: str) -> str:
         f"**{s.title}: not available.** Stage `{s.stage}` has not run on this data folder, so its "
         f"outputs are missing and this section is empty. Run `make {s.key}` (or `make all`)."
     )
+
+
+# What each strand's findings are, as a sentence names them ("Not in this run: the survey results").
+IN_WORDS = {
+    "literature": "the rapid literature review",
+    "survey": "the survey",
+    "attitudes": "the survey results",
+    "focus_groups": "the interviews and focus groups",
+}
+
+
+def absent(text: str, what: str, why: str = ""):
+    """The note shown where the evidence of a section is not in this run: the report shows
+    ``text``; the seminar deck (helpers.slides) drops a slide that has nothing else to show and
+    names ``what`` (``why``) once instead, on its title and closing slides (output metadata
+    ``deck.absent``)."""
+    from IPython.display import Markdown
+
+    return Markdown(text, metadata={"deck": {"absent": {"what": what, "why": why}}})
+
+
+def missing(strand: str):
+    """:func:`missing_note` of ``strand``, marked as absent for the deck (:func:`absent`)."""
+    why = "its data were not supplied" if STRANDS[strand].stage in _ABSENT else "its stage has not run"
+    return absent(missing_note(strand), IN_WORDS[strand], why)
