@@ -537,3 +537,29 @@ def test_weighted_role_tests_fall_back_to_agree_or_not_where_those_counts_are_pu
     assert out.to_csv(index=False).splitlines()[1].startswith("coarse,12.5,3,4.0,")  # dof whole, not 3.0
     without = attitudes.protect_design_role_tests(full, protected, rule)  # no coarse tests given
     assert without["grouping"].tolist() == ["withheld: suppressed cells"] and without["F"].isna().all()
+
+
+def test_sheets_are_read_as_openpyxl_reads_them(tmp_path):
+    """The audit reads workbooks with python-calamine for speed; openpyxl (values_only) is the
+    reference: the same rows, an empty cell None, whole numbers int, titles above the table."""
+    from openpyxl import Workbook, load_workbook
+
+    book = Workbook()
+    first = book.active
+    first.title = "Contents"
+    first.append(["Every table", None, None])
+    first.append([])
+    first.append(["item", "n", "pct"])
+    first.append(["att_a", 12, 41.7])
+    first.append(["att_b", None, "*"])
+    first.append(["All", 0, True])
+    second = book.create_sheet("by_role")
+    second["B2"] = "starts at B2"
+    second["D4"] = 3.0
+    path = tmp_path / "book.xlsx"
+    book.save(path)
+    reference = load_workbook(path, read_only=True, data_only=True)
+    expected = {sheet.title: list(sheet.iter_rows(values_only=True)) for sheet in reference.worksheets}
+    reference.close()
+    assert audit._sheets(path) == expected
+    assert audit._sheets(path)["Contents"][3] == ("att_a", 12, 41.7)

@@ -677,81 +677,99 @@ def _blank(value, marker: str) -> bool:
     return value is None or (isinstance(value, str) and value.strip() in ("", marker))
 
 
+def _sheets(path: Path) -> dict[str, list[tuple]]:
+    """Every sheet of a workbook as rows of cell values, as openpyxl gives them with
+    ``values_only`` (an empty cell None, a whole number an int), read with python-calamine: a
+    compiled reader, about 100 times faster than openpyxl on the published workbooks, which was
+    a third of the audit's time."""
+    from python_calamine import CalamineWorkbook
+
+    def value(cell):
+        if cell == "":
+            return None
+        if isinstance(cell, float) and cell.is_integer():
+            return int(cell)
+        return cell
+
+    book = CalamineWorkbook.from_path(str(path))
+    try:
+        return {
+            name: [
+                tuple(value(c) for c in row)
+                for row in book.get_sheet_by_name(name).to_python(skip_empty_area=False)
+            ]
+            for name in book.sheet_names
+        }
+    finally:
+        book.close()
+
+
 def workbook_agrees(path: Path, csvs: Mapping[str, Path], marker: str = "*") -> tuple[list[dict], str]:
     """Compare every sheet of a published workbook that reprints a published CSV with that CSV,
     cell by cell: a cell suppressed in one must be suppressed (empty or the marker) in the other,
     and a count printed in both must be the same number. Returns (problems, note); the note
     names the sheets that reprint no CSV (not compared)."""
-    from openpyxl import load_workbook
-
     problems: list[dict] = []
     unmatched = []
-    book = load_workbook(path, read_only=True, data_only=True)
-    try:
-        for sheet in book.worksheets:
-            name = _sheet_table_name(sheet.title, path.stem, csvs)
-            if name is None:
-                if sheet.title.lower() not in ("contents", "about"):
-                    unmatched.append(sheet.title)
-                continue
-            table = pd.read_csv(csvs[name], dtype=str, keep_default_na=False)
-            columns = [str(c) for c in table.columns]
-            rows = list(sheet.iter_rows(values_only=True))
-            start = next(
-                (
-                    i
-                    for i, r in enumerate(rows)
-                    if [str(v) if v is not None else "" for v in r[: len(columns)]] == columns
-                ),
-                None,
+    for title, rows in _sheets(path).items():
+        name = _sheet_table_name(title, path.stem, csvs)
+        if name is None:
+            if title.lower() not in ("contents", "about"):
+                unmatched.append(title)
+            continue
+        table = pd.read_csv(csvs[name], dtype=str, keep_default_na=False)
+        columns = [str(c) for c in table.columns]
+        start = next(
+            (
+                i
+                for i, r in enumerate(rows)
+                if [str(v) if v is not None else "" for v in r[: len(columns)]] == columns
+            ),
+            None,
+        )
+        if start is None:
+            unmatched.append(title)
+            continue
+        counts = set(disclosure.count_columns(table)) | set(COUNTS_BY_NAME.get(name, []))
+        body = rows[start + 1 : start + 1 + len(table)]
+        for i, (csv_row, xl_row) in enumerate(zip(table.to_numpy(dtype=object).tolist(), body)):
+            for j, col in enumerate(columns):
+                text = str(csv_row[j]).strip()
+                value = xl_row[j] if j < len(xl_row) else None
+                where = f"sheet {title!r} row {i + 1}, {col}"
+                csv_number = _number(text)
+                xl_number = value if isinstance(value, (int, float)) else _number(value)
+                if (
+                    text in ("", marker)
+                    and not _blank(value, marker)
+                    and col in counts | _numeric_cols(table)
+                ):
+                    problems.append(
+                        {
+                            "cell": where,
+                            "problem": "suppressed in the CSV, printed in the workbook",
+                            "value": value,
+                        }
+                    )
+                elif csv_number is not None and _blank(value, marker):
+                    problems.append(
+                        {
+                            "cell": where,
+                            "problem": "printed in the CSV, suppressed in the workbook",
+                            "value": text,
+                        }
+                    )
+                elif col in counts and csv_number is not None and xl_number is not None:
+                    if abs(float(xl_number) - csv_number) > 1e-9:
+                        problems.append({"cell": where, "problem": f"the CSV prints {text}", "value": value})
+        if len(body) != len(table):
+            problems.append(
+                {
+                    "cell": f"sheet {title!r}",
+                    "problem": f"{len(body)} rows, the CSV {len(table)}",
+                    "value": "",
+                }
             )
-            if start is None:
-                unmatched.append(sheet.title)
-                continue
-            counts = set(disclosure.count_columns(table)) | set(COUNTS_BY_NAME.get(name, []))
-            body = rows[start + 1 : start + 1 + len(table)]
-            for i, (csv_row, xl_row) in enumerate(zip(table.itertuples(index=False), body)):
-                for j, col in enumerate(columns):
-                    text = str(csv_row[j]).strip()
-                    value = xl_row[j] if j < len(xl_row) else None
-                    where = f"sheet {sheet.title!r} row {i + 1}, {col}"
-                    csv_number = _number(text)
-                    xl_number = value if isinstance(value, (int, float)) else _number(value)
-                    if (
-                        text in ("", marker)
-                        and not _blank(value, marker)
-                        and col in counts | _numeric_cols(table)
-                    ):
-                        problems.append(
-                            {
-                                "cell": where,
-                                "problem": "suppressed in the CSV, printed in the workbook",
-                                "value": value,
-                            }
-                        )
-                    elif csv_number is not None and _blank(value, marker):
-                        problems.append(
-                            {
-                                "cell": where,
-                                "problem": "printed in the CSV, suppressed in the workbook",
-                                "value": text,
-                            }
-                        )
-                    elif col in counts and csv_number is not None and xl_number is not None:
-                        if abs(float(xl_number) - csv_number) > 1e-9:
-                            problems.append(
-                                {"cell": where, "problem": f"the CSV prints {text}", "value": value}
-                            )
-            if len(body) != len(table):
-                problems.append(
-                    {
-                        "cell": f"sheet {sheet.title!r}",
-                        "problem": f"{len(body)} rows, the CSV {len(table)}",
-                        "value": "",
-                    }
-                )
-    finally:
-        book.close()
     note = f"sheets that reprint no published CSV (not compared): {', '.join(unmatched)}" if unmatched else ""
     return problems, note
 
