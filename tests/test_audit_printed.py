@@ -518,3 +518,94 @@ def test_tables_printed_in_the_codebooks_words_are_still_compared_with_their_csv
         ("4", "attitudes_ordinal_role_effect.csv row 1, n is suppressed; printed in the clear"),
         ("4", "attitudes_scales_by_role.csv row 1, n is suppressed; printed in the clear"),
     ]
+
+
+# Issue 13: numbers in the reports' sentences (prose, speaker notes, notebook markdown and
+# printed lines, Word paragraphs) are read back: a count of people the rule suppresses, stated in
+# words, fails the release like one printed in a table.
+def _prose_file(kind: str, sentence: str):
+    if kind == "html":
+        return f"<html><body><h1>Report</h1><p>{sentence}</p><table><tr><td>3 people</td></tr></table></body></html>"
+    if kind == "deck":
+        return (
+            "<html><body><div class='reveal'><div class='slides'><section><h2>Who answered</h2>"
+            f"<aside class='notes'><p>Say: {sentence}</p></aside></section></div></div></body></html>"
+        )
+    if kind == "notebook":
+        nb = json.loads(_notebook(PUBLISHED))
+        nb["cells"][0]["source"] = ["# Survey\n", "Some words.\n"]
+        nb["cells"][1]["outputs"].append(
+            {"output_type": "stream", "name": "stdout", "text": [sentence + "\n"]}
+        )
+        return json.dumps(nb)
+    import io
+
+    import docx
+
+    document = docx.Document()
+    document.add_paragraph(sentence)
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return buffer.getvalue()
+
+
+PROSE_FILES = {
+    "html": "04_focus_group_themes.html",
+    "deck": "05_findings_slides.html",
+    "notebook": "notebooks/04_focus_group_themes.ipynb",
+    "docx": "tables/04_focus_group_themes_tables.docx",
+}
+
+
+@pytest.mark.parametrize("kind", list(PROSE_FILES))
+def test_a_small_count_of_people_stated_in_the_text_fails_the_release(tmp_path, kind):
+    """Before, the audit read only tables: report 04 said "2 coded passages of 1 participant not
+    quoted" (the focus group's lone chief executive) and the release passed. Now a whole number
+    followed by a word for people ("3 chief executives", "1 participant", "4 of 60 respondents")
+    is held to the primary rule wherever a reader sees text; numbers inside tables are left to
+    the table comparison (the table's "3 people" here is not read as prose)."""
+    folder = tmp_path / "release"
+    (folder / "tables").mkdir(parents=True)
+    PUBLISHED.to_csv(folder / "tables" / "survey_respondents_by_role.csv", index=False)
+    target = folder / PROSE_FILES[kind]
+    target.parent.mkdir(parents=True, exist_ok=True)
+    sentence = "Of the board, 3 chief executives agreed; 12 medical directors and 0 respondents did not."
+    content = _prose_file(kind, sentence)
+    target.write_bytes(content) if isinstance(content, bytes) else target.write_text(
+        content, encoding="utf-8"
+    )
+    with pytest.raises(audit.AuditFailure) as caught:
+        audit.audit_release(folder, RULE, enforce=True)
+    leaks = [leak for leak in caught.value.leaks if leak["file"] == PROSE_FILES[kind]]
+    assert [(leak["value"], leak["problem"]) for leak in leaks] == [
+        (3, "a count of people (3) stated in the text: counts 1-4 are never shown")
+    ]
+    assert "3 chief executives agreed" in leaks[0]["cell"]
+    fine = _prose_file(
+        kind, "Of the board, 12 chief executives agreed; 0 respondents did not; 3 of 15 items."
+    )
+    target.write_bytes(fine) if isinstance(fine, bytes) else target.write_text(fine, encoding="utf-8")
+    result = audit.audit_release(folder, RULE, enforce=True)
+    record = next(f for f in result.files if f.path == PROSE_FILES[kind])
+    assert (
+        record.result == "released" and "text outside tables: no count of people 1-4 stated" in record.rules
+    )
+
+
+def test_counts_of_people_in_words_are_found_as_a_reader_reads_them():
+    text = (
+        "On 2 of the 4 headline statements Doctor-manager relationships were rated. 3 chief "
+        "executives agreed; 4 of 60 respondents did not; 0 respondents were left out; 12 "
+        "respondents; 0.5 respondents; 1,234 people; 2 coded passages of 1 participant; effective n "
+        "469 of 472; 3% of doctors."
+    )
+    assert [n for n, _ in disclosure.prose_counts(text, RULE)] == [3, 4, 1]
+    assert [n for n, _ in disclosure.prose_counts(text, disclosure.Rule("nhs", 8))] == [3, 4, 1]
+    assert [n for n, _ in disclosure.prose_counts(text, disclosure.Rule("threshold", 1))] == []
+    # the same matcher says them as the tables do
+    assert disclosure.protect_text(
+        "Identical answers: 2 respondents in 1 group(s); 12 respondents.", RULE
+    ) == ("Identical answers: fewer than 5 respondents in 1 group(s); 12 respondents.")
+    assert disclosure.protect_text("3 of 60 chief executives", disclosure.Rule("nhs", 8)) == (
+        "fewer than 8 of 60 chief executives"
+    )

@@ -128,3 +128,11 @@ def test_the_kind_of_a_published_column_from_its_name():
     assert numbers.kind_of("design_effect") == "design_effect" and numbers.kind_of("sd") == "mean"
     assert numbers.kind_of("lr_chi2") == numbers.kind_of("F") == "test_statistic"
     assert numbers.kind_of("question") is None and numbers.kind_of("v_df") is None
+
+
+def test_a_count_of_people_in_a_sentence_follows_the_rule():
+    from helpers import disclosure
+
+    five, nhs = disclosure.Rule("threshold", 5), disclosure.Rule("nhs", 8)
+    assert [numbers.people(n, five) for n in (0, 3, 5, 1234)] == ["0", "fewer than 5", "5", "1,234"]
+    assert [numbers.people(n, nhs) for n in (0, 7, 8, 472)] == ["0", "fewer than 8", "10", "470"]

@@ -999,6 +999,18 @@ def _audit_printed(
                     }
                 )
                 record.result = "FAIL"
+        stated = disclosure.prose_counts(printed_tables.prose_text(path), rule)
+        record.rules.append(f"text outside tables: no count of people 1-{rule.upper} stated")
+        for n, words in stated:
+            leaks.append(
+                {
+                    "file": rel,
+                    "cell": f"text: \u2026{words}\u2026",
+                    "problem": f"a count of people ({n}) stated in the text: counts 1-{rule.upper} are never shown",
+                    "value": n,
+                }
+            )
+            record.result = "FAIL"
         if found:
             record.rules.append(
                 f"{len(found)} printed table(s) compared cell by cell with the CSV they reprint "

@@ -469,3 +469,51 @@ def violations(
                     row = flags[flags].index[0]
                     problems.append((row, col, str(table.at[row, col]), "only suppressed cell of its group"))
     return pd.DataFrame(problems, columns=["row", "column", "value", "problem"])
+
+
+# Prose: a count of people is a whole number followed (after "of <total>" and up to two
+# describing words) by a noun for people. Longest nouns first, so "chief executives" wins.
+PEOPLE_NOUNS = (
+    "respondents", "respondent", "people", "persons", "person", "participants", "participant",
+    "interviewees", "interviewee", "chief executives", "chief executive", "medical directors",
+    "medical director", "clinical directors", "clinical director", "directorate managers",
+    "directorate manager", "doctors", "doctor", "managers", "manager", "speeders", "speeder",
+    "straight-liners", "straight-liner", "board members", "board member",
+)  # fmt: skip
+_PROSE_COUNT = re.compile(
+    r"(?<![\w.,%+\-])(\d{1,3}(?:,\d{3})+|\d+)(?![\w.%]|,\d)"  # a whole number (not 0.5, 5%, 2nd, 1,234's part)
+    r"(?:\s+(?:of|out of)\s+(?:the\s+)?\d[\d,]*)?"  # "3 of 15 ..."
+    r"\s+(?:[a-z]+\s+){0,2}?"  # up to two describing words ("eligible", "coded")
+    r"(?<![\w-])("
+    + "|".join(sorted(map(re.escape, PEOPLE_NOUNS), key=len, reverse=True))
+    + r")(?![\w-])",  # not "doctor-manager"
+    re.IGNORECASE,
+)
+
+
+def prose_counts(text: str, rule: Rule) -> list[tuple[int, str]]:
+    """Counts of people the text states that the primary rule suppresses (1 .. the rule's upper
+    limit), each with the words around it: [(count, snippet)]."""
+    found = []
+    for m in _PROSE_COUNT.finditer(text):
+        n = int(m.group(1).replace(",", ""))
+        if rule.is_sensitive(n):
+            found.append((n, text[max(0, m.start() - 40) : m.end() + 20].strip()))
+    return found
+
+
+def protect_text(text: str, rule: Rule) -> str:
+    """``text`` with every count of people that ``rule`` suppresses (:func:`prose_counts`)
+    replaced by "fewer than <the rule's limit + 1>", as a sentence should say it."""
+
+    def replace(m: re.Match) -> str:
+        n = int(m.group(1).replace(",", ""))
+        if not rule.is_sensitive(n):
+            return m.group(0)
+        return (
+            m.group(0)[: m.start(1) - m.start(0)]
+            + f"fewer than {rule.upper + 1}"
+            + m.group(0)[m.end(1) - m.start(0) :]
+        )
+
+    return _PROSE_COUNT.sub(replace, text)

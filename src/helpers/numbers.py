@@ -100,6 +100,18 @@ def count(n) -> str:
     return f"{int(round(float(n))):,}"
 
 
+def people(n, rule) -> str:
+    """A count of people in a sentence, as the tables publish it under ``rule``
+    (helpers.disclosure.Rule): "fewer than 5" (the rule's limit + 1) where the rule suppresses it,
+    else its published value (rounded to 5 under the NHS rule), as :func:`count` writes it."""
+    if _is_missing(n):
+        return MISSING_TEXT
+    value = int(round(float(n)))
+    if rule.is_sensitive(value):
+        return f"fewer than {rule.upper + 1}"
+    return count(rule.shown(value))
+
+
 def _fixed(value, decimals: int) -> str:
     if _is_missing(value):
         return MISSING_TEXT

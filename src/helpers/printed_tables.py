@@ -24,8 +24,10 @@ the clear in any of them is a leak, whatever the CSV says. This module
 
 A printed table that reprints no CSV and counts people by role group (a role name in its rows,
 a column headed like a count) is held to the primary rule: no count 1 .. the rule's upper limit.
-Prose (markdown, the speaker notes' sentences, printed text) is not mapped to cells; see
-docs/disclosure.md.
+Prose (markdown, the speaker notes' sentences, printed text) is not mapped to cells, but it is
+read (:func:`prose_text`): a whole number stated as a count of people ("1 participant", "3 chief
+executives", "4 of 60 respondents": helpers.disclosure.prose_counts) is held to the primary rule, no count
+1 .. the rule's upper limit; see docs/disclosure.md.
 """
 
 from __future__ import annotations
@@ -560,3 +562,42 @@ def sources(
             extra = tuple((counts_by_name or {}).get(name, ()))
             out[name] = Source(name, table, name in people, marker, extra, labels)
     return out
+
+
+def prose_text(path: Path) -> str:
+    """The text a published file shows outside its tables, whitespace collapsed: an HTML page's
+    (the deck's slides and speaker notes included; tables, scripts, styles and SVG left out), a
+    notebook's markdown cells and its markdown and printed (stream) outputs, a Word document's
+    paragraphs outside tables."""
+    from lxml import etree
+    from lxml import html as lxml_html
+
+    path = Path(path)
+    if path.suffix in (".html", ".htm"):
+        doc = lxml_html.fromstring(path.read_bytes())
+        for node in doc.xpath("//table|//script|//style|//svg|//*[local-name()='svg']"):
+            node.drop_tree()
+        return " ".join(doc.text_content().split())
+    if path.suffix == ".ipynb":
+        nb = json.loads(path.read_text(encoding="utf-8"))
+        parts = []
+        for cell in nb.get("cells", []):
+            if cell.get("cell_type") == "markdown":
+                parts.append("".join(cell.get("source", "")))
+            for out in cell.get("outputs", []):
+                data = out.get("data", {})
+                if "text/markdown" in data:
+                    parts.append("".join(data["text/markdown"]))
+                elif out.get("output_type") == "stream":
+                    parts.append("".join(out.get("text", "")))
+        return " ".join(" ".join(parts).split())
+    if path.suffix == ".docx":
+        import zipfile
+
+        with zipfile.ZipFile(path) as archive:
+            root = etree.fromstring(archive.read("word/document.xml"))
+        w = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+        body = root.find(f"{w}body")
+        paragraphs = [] if body is None else body.findall(f"{w}p")  # tables' paragraphs are under w:tbl
+        return " ".join(" ".join("".join(t.text or "" for t in p.iter(f"{w}t")) for p in paragraphs).split())
+    return ""

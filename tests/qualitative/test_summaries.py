@@ -319,7 +319,10 @@ def test_a_lone_chief_executive_whose_fallback_label_is_unique_is_not_quoted(tmp
     assert "B3" not in set(frame["participant"])  # before: B3, "participant", 2 refs
     assert frame.values.tolist()[-1] == ["", summaries.NOT_LISTED, f"2 refs: {summaries.UNQUOTED}"]
     assert summaries.unquoted_passages(seg) == 2
-    assert summaries.unquoted_note(seg).startswith("2 coded passages of 1 participant not quoted")
+    # how many participants is not said (a count of people, here 1: issue 13, prose read by the audit)
+    assert summaries.unquoted_note(seg).startswith(
+        "2 coded passages not quoted: each is by a participant whose"
+    )
 
 
 def test_workbook_neutralises_formulas_and_is_byte_stable():

@@ -87,11 +87,11 @@ def unquoted_note(seg: pd.DataFrame) -> str:
     n = unquoted_passages(seg)
     if not n:
         return "Every participant's label is shared by at least min_role_size people in their group: all may be quoted."
-    who = seg.loc[~seg["quotable"].astype(bool) & (seg["speaker"] != ""), "speaker"].nunique()
+    # how many participants is not said: a count of people, often 1 (issue 13; the audit reads prose)
     return (
-        f"{n} coded passage{'s' if n != 1 else ''} of {who} participant{'s' if who != 1 else ''} "
-        "not quoted: even after coarsening, their published label is held by fewer than "
-        "min_role_size people in their group (or among the interviews), so it would still point at them."
+        f"{n} coded passage{'s' if n != 1 else ''} not quoted: each is by a participant whose "
+        "published label, even after coarsening, is held by fewer than min_role_size people in "
+        "their group (or among the interviews), so it would still point at them."
     )
 
 
