@@ -225,3 +225,45 @@ def test_a_chart_whose_groups_all_have_no_respondents_falls_back_to_all_responde
     assert [ax.get_title() for ax in fig.axes if ax.get_visible()] == ["All"]
     assert [t.get_text() for t in fig.texts] == ["DM has no respondents (n=0) and is not shown."]
     plt.close(fig)
+
+
+def test_a_titled_one_statement_battery_has_room_for_its_legend_and_title():
+    """A generated survey's battery of one statement: the chart was too short for its title,
+    panel title, two-row legend and note; matplotlib printed 'Tight layout not applied' (with a
+    file path) into report 03, and the title ran over the panel's."""
+    import warnings
+
+    table = _protected(
+        [
+            ("a", "All", 19, [None, None, None, None, None]),
+            ("a", "CE", 0, [0, 0, 0, 0, 0]),
+        ]
+    )
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        fig, _ = plots.diverging_likert(
+            table, ["a"], LEVELS, groups=["All", "CE"], min_n=5, title="Set target: statements by role group"
+        )
+        fig.canvas.draw()
+    renderer = fig.canvas.get_renderer()
+    title = fig._suptitle.get_window_extent(renderer)
+    panel = fig.axes[0].title.get_window_extent(renderer)
+    assert title.y0 >= panel.y1  # the figure's title sits above the panel's, not over it
+    legend = fig.legends[0].get_window_extent(renderer)
+    axis_label = fig.axes[0].xaxis.label.get_window_extent(renderer)
+    assert legend.y1 <= axis_label.y0  # the legend sits under the axis label
+    plt.close(fig)
+
+
+def test_the_legend_gives_every_level_its_colour_even_when_no_bar_shows_it():
+    """Report 03 on a generated survey: levels with no segment ('Never', 'Often', '3 of 6'...)
+    were all drawn in matplotlib's default blue in the legend."""
+    from matplotlib.colors import to_hex
+
+    table = _protected([("a", "All", 40, [None, None, 10, 20, 6])])
+    fig, _ = plots.diverging_likert(table, ["a"], LEVELS, groups=["All"], min_n=5)
+    legend = fig.legends[0]
+    assert [t.get_text() for t in legend.get_texts()] == [*LEVELS, plots.SUPPRESSED_LABEL]
+    shown = [to_hex(h.get_facecolor()).upper() for h in legend.legend_handles]
+    assert shown == [*plots.likert_colours(5), plots.SUPPRESSED_COLOUR]
+    plt.close(fig)

@@ -234,3 +234,24 @@ def test_strands_the_release_skipped_get_an_absent_card_and_no_card_is_empty(rep
     assert "no <code>focus_groups/</code> folder" in cards[1]
     # 05_findings.html exists but has no headline table or figure here: the card says so.
     assert 'No headline figure in this run: see <a href="05_findings.html">the report</a>.' in cards[2]
+
+
+def test_word_files_and_notebooks_are_linked_by_their_reports_titles(reports):
+    """The landing page linked them by file name ('03_attitude_analysis_tables')."""
+    for name in ("tables/02_survey_cleaning_tables.docx", "tables/03_attitude_analysis_tables.docx"):
+        (reports / name).write_bytes(b"x")
+    (reports / "notebooks").mkdir()
+    (reports / "notebooks" / "03_attitude_analysis.ipynb").write_text("{}", encoding="utf-8")
+    write_records(reports, record("02_survey"))
+    page = report_index.render(
+        reports,
+        report_index.load_records(reports / "provenance"),
+        "2026-11-27T10:00:00+00:00",
+        {"commit": "f"},
+    )
+    top = page.split("<details>")[0]
+    assert re.findall(r'<a href="(tables/[^"]+\.docx|notebooks/[^"]+)">([^<]+)</a>', top) == [
+        ("tables/02_survey_cleaning_tables.docx", "Survey data preparation"),
+        ("tables/03_attitude_analysis_tables.docx", "Survey results"),
+        ("notebooks/03_attitude_analysis.ipynb", "Survey results"),
+    ]

@@ -249,6 +249,11 @@ def diverging_likert(
     ncols = max(1, min(ncols or len(panels), len(panels)))
     nrows = -(-len(panels) // ncols)
     label_width = 0.075 * wrap
+    has_hidden = (tidy["level"] == SUPPRESSED_LABEL).any()
+    # the legend's rows (4 entries a row) beyond the first, and the title: room of their own, so
+    # that a one-item chart's legend and title do not run into its axis and its panel's title
+    legend_extra = 0.25 * (-(-(len(levels) + bool(has_hidden)) // 4) - 1)
+    title_room = 0.45 if title else 0
     fig, grid = plt.subplots(
         nrows,
         ncols,
@@ -256,13 +261,12 @@ def diverging_likert(
         squeeze=False,
         figsize=(
             label_width + 3.3 * ncols,
-            nrows * (0.9 + 0.5 * n_rows) + 0.4 + (0.6 if tidy is not full else 0),
+            nrows * (0.9 + 0.5 * n_rows) + 0.4 + (0.6 if tidy is not full else 0) + legend_extra + title_room,
         ),
     )
     axes = list(grid.flat)
     for ax in axes[len(panels) :]:
         ax.set_visible(False)
-    has_hidden = (tidy["level"] == SUPPRESSED_LABEL).any()
     for ax, panel in zip(axes, panels):
         sub = tidy[tidy["panel"] == panel]
         for level in [*levels, SUPPRESSED_LABEL]:
@@ -323,7 +327,20 @@ def diverging_likert(
         row[0].set_yticks(range(n_rows), [textwrap.fill(str(t), wrap) for t in row_labels])
         row[0].tick_params(axis="y", labelleft=True)
     axes[0].set_ylim(n_rows - 0.5, -0.5)
-    handles, names = axes[0].get_legend_handles_labels()
+    # the legend from the scale itself: a level no bar shows (all suppressed, or nobody gave it)
+    # keeps its colour; matplotlib's handle of an empty bar set took the default blue
+    from matplotlib.patches import Patch
+
+    names = [*levels, *([SUPPRESSED_LABEL] if has_hidden else [])]
+    handles = [
+        Patch(
+            facecolor=colours[n],
+            edgecolor="white",
+            hatch="///" if n == SUPPRESSED_LABEL else None,
+            label=n,
+        )
+        for n in names
+    ]
     fig.legend(
         handles,
         names,
@@ -336,11 +353,11 @@ def diverging_likert(
         fig.suptitle(textwrap.fill(title, max(40, int(11 * fig.get_figwidth()))), fontweight="bold")
     height = fig.get_figheight()
     note = no_respondents_note(full) if len(groups) < full["group"].nunique() else ""
-    bottom = 0.6 + (0.3 if note else 0)
+    bottom = 0.6 + legend_extra + (0.3 if note else 0)
     if note:
         fig.text(0.01, 0.005, note, ha="left", va="bottom", fontsize=9, color="#333333")
         fig.legends[0].set_bbox_to_anchor((0.5, 0.3 / height))
-    fig.tight_layout(rect=(0, bottom / height, 1, 1 - (0.3 / height if title else 0)))
+    fig.tight_layout(rect=(0, bottom / height, 1, 1 - (title_room / height if title else 0)))
     fig.subplots_adjust(wspace=0.3)
     return fig, full.drop(columns=["panel", "row"], errors="ignore")
 

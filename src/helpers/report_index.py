@@ -175,6 +175,13 @@ DOCUMENTS = (
     ),
 )
 
+
+def report_title(stage: str) -> str:
+    """A stage's report as the landing page names it ('03_attitude_analysis' -> 'Survey
+    results', :data:`DOCUMENTS`); a stage without a listed report: its name."""
+    return next((title for path, title, _ in DOCUMENTS if path == f"{stage}.html"), stage)
+
+
 # Each strand at a glance: its key figure and the headline read from its published tables.
 STRANDS = (
     ("Rapid review", "prisma_flow", "01_literature_review.html"),
@@ -318,7 +325,10 @@ def render(reports: Path, records: list[dict], now: str, git: dict) -> str:
     if words:
         out.append(
             "<dt>Tables in Word</dt><dd>Each report's tables, titled and footnoted, ready to paste: "
-            + ", ".join(f'<a href="{_e(_rel(p, reports))}">{_e(p.stem)}</a>' for p in words)
+            + ", ".join(
+                f'<a href="{_e(_rel(p, reports))}">{_e(report_title(p.stem.removesuffix("_tables")))}</a>'
+                for p in words
+            )
             + ".</dd>"
         )
     executed = (
@@ -328,7 +338,7 @@ def render(reports: Path, records: list[dict], now: str, git: dict) -> str:
         out.append(
             "<dt>Executed notebooks</dt><dd>Each report's notebook with its code and outputs, to open in "
             "JupyterLab (<code>make lab</code>) or any notebook viewer: "
-            + ", ".join(f'<a href="{_e(_rel(p, reports))}">{_e(p.stem)}</a>' for p in executed)
+            + ", ".join(f'<a href="{_e(_rel(p, reports))}">{_e(report_title(p.stem))}</a>' for p in executed)
             + ".</dd>"
         )
     out.append("</dl>")

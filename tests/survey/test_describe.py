@@ -118,3 +118,34 @@ def test_respondents_flagged_by_each_check_by_name():
         "Straight-liners": 1,
         "Identical answers to another respondent": 0,
     }
+
+
+def test_the_flow_chart_wraps_merged_steps_and_says_which_count_is_suppressed():
+    """On a small generated survey every step was merged into one label of 120 characters: the
+    chart squeezed its bars into a corner, the report printed matplotlib's 'Tight layout not
+    applied' warning with a file path, and the row whose 19 remaining are published said only
+    'suppressed'."""
+    import warnings
+
+    import matplotlib.pyplot as plt
+
+    step = (
+        "Preview, test or spam response; Partial response (progress below 80%); Duplicate "
+        "respondent; Role not in the study's four groups"
+    )
+    flow = pd.DataFrame(
+        {"step": ["Responses in the export", step], "excluded": [0, None], "remaining": [None, 19]},
+        dtype=object,
+    )
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # no tight-layout warning
+        fig = describe.flow_figure(flow)
+    ax = fig.axes[0]
+    assert [t.get_text() for t in ax.get_yticklabels()] == [
+        "Responses in the export",
+        "Preview, test or spam response;\nPartial response (progress below 80%);\n"
+        "Duplicate respondent; Role not in the\nstudy's four groups",
+    ]
+    assert [t.get_text() for t in ax.texts] == ["suppressed (small numbers)", "19   (excluded: suppressed)"]
+    plt.close(fig)
+    assert describe.flow_note(22, 3) == "22   (-3)" and describe.flow_note(22, 0) == "22"

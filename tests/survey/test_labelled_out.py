@@ -48,6 +48,8 @@ def test_round_trip_same_values_and_labels(cleaned, staging, fmt, reader):
     result = write_sav_dta(clean, codebook)
     assert [p.name for p in result.paths] == ["survey_clean.sav", "survey_clean.dta"]
     assert result.truncations.empty
+    # report 02 says so in a sentence rather than printing an empty table
+    assert result.shown().data == "Every name and label fits both formats: nothing had to be shortened."
     back, meta = reader(str(staging / "data" / "processed" / f"survey_clean.{fmt}"))
     assert list(back.columns) == list(clean.columns)
     labelled = {c: v for c, v in meta.variable_value_labels.items()}
@@ -74,6 +76,7 @@ def test_stata_limits_truncate_and_list_every_change(cleaned, staging):
     clean = clean.rename(columns={"a2": "a_very_long_variable_name_that_stata_cannot_hold"})
     result = write_sav_dta(clean, codebook)
     rows = result.truncations.to_dict("records")
+    assert list(result.shown().columns) == ["format", "column", "what"] and len(result.shown()) == len(rows)
     assert rows == [
         {
             "format": "dta",

@@ -347,14 +347,31 @@ def _row_at(yi: int, n: int) -> int:
     return n - 1 - yi
 
 
+FLOW_LABEL_WIDTH = 38  # characters per line of a step's label (merged steps wrap, never squeeze the bars)
+
+
+def flow_note(remaining, excluded) -> str:
+    """The text beside a step's bar: '19   (-3)'; a suppressed count said in words."""
+    if remaining is None or pd.isna(remaining):
+        return "suppressed (small numbers)"
+    if excluded is None or pd.isna(excluded):
+        return f"{int(remaining)}   (excluded: suppressed)"
+    return f"{int(remaining)}" + (f"   (-{int(excluded)})" if excluded else "")
+
+
 def flow_figure(flow: pd.DataFrame):
-    """The flow of responses from the export to the analysable dataset, as a bar chart."""
-    blank = flow["excluded"].isna() | flow["remaining"].isna()
+    """The flow of responses from the export to the analysable dataset, as a bar chart; each
+    step's label wrapped to :data:`FLOW_LABEL_WIDTH` characters a line."""
+    import textwrap
+
+    notes = [flow_note(r, e) for r, e in zip(flow["remaining"], flow["excluded"])]
+    labels = [textwrap.fill(str(step), FLOW_LABEL_WIDTH) for step in flow["step"]]
+    lines = sum(max(1, label.count("\n") + 1) for label in labels)
     flow = flow.assign(
         excluded=pd.to_numeric(flow["excluded"]).fillna(0).astype(int),
         remaining=pd.to_numeric(flow["remaining"]).fillna(0).astype(int),
     )
-    fig, ax = plt.subplots(figsize=(8, 0.55 * len(flow) + 1.2))
+    fig, ax = plt.subplots(figsize=(8, 0.55 * max(len(flow), 0.6 * lines) + 1.2))
     y = range(len(flow))[::-1]
     ax.barh(list(y), flow["remaining"], color="#4477AA", height=0.6, label="remaining")
     ax.barh(
@@ -366,11 +383,7 @@ def flow_figure(flow: pd.DataFrame):
         label="excluded by the step",
     )
     for yi, (_, row) in zip(y, flow.iterrows()):
-        note = (
-            "suppressed (small numbers)"
-            if blank.iloc[_row_at(yi, len(flow))]
-            else f"{row['remaining']}" + (f"   (-{row['excluded']})" if row["excluded"] else "")
-        )
+        note = notes[_row_at(yi, len(flow))]
         ax.text(
             row["remaining"] + row["excluded"] + flow["remaining"].max() * 0.01,
             yi,
@@ -378,7 +391,7 @@ def flow_figure(flow: pd.DataFrame):
             va="center",
             fontsize=10,
         )
-    ax.set_yticks(list(y), flow["step"], fontsize=10)
+    ax.set_yticks(list(y), labels, fontsize=10)
     ax.set_xlim(0, flow["remaining"].max() * 1.2)
     ax.set_xlabel("Responses remaining after the step (excluded by the step in brackets)")
     ax.spines[["top", "right"]].set_visible(False)

@@ -49,11 +49,23 @@ class Labelled:
     value_labels: dict[str, dict[int, str]]
 
 
+NO_TRUNCATIONS = "Every name and label fits both formats: nothing had to be shortened."
+
+
 @dataclass
 class LabelledWrite:
     paths: list[Path]
     truncations: pd.DataFrame
     notes: list[str] = field(default_factory=list)
+
+    def shown(self):
+        """What report 02 shows: the changes a format's limits forced (format, column, what), or
+        a sentence saying there were none (never an empty table)."""
+        if len(self.truncations):
+            return self.truncations[["format", "column", "what"]]
+        from IPython.display import Markdown
+
+        return Markdown(NO_TRUNCATIONS)
 
 
 def _codes_for(column: str, categories: list[str], codebook: Codebook) -> dict[str, int]:
