@@ -118,6 +118,14 @@ def test_respondents_flagged_by_each_check_by_name():
         "Straight-liners": 1,
         "Identical answers to another respondent": 0,
     }
+    # as report 02 prints it (issue 13): counts 1 .. the rule's limit are the marker, zeros shown
+    from helpers import disclosure
+
+    printed = describe.flagged(clean, disclosure.Rule("threshold", 5, "*"))["respondents flagged"]
+    assert printed.tolist() == ["*", "*", 0]
+    clean = pd.DataFrame({"flag_speeder": [True] * 12, "flag_straightliner": [True] * 4 + [False] * 8})
+    nhs = describe.flagged(clean, disclosure.Rule("nhs", 8, "*"))["respondents flagged"]
+    assert nhs.tolist() == [10, "*"]
 
 
 def test_the_flow_chart_wraps_merged_steps_and_says_which_count_is_suppressed():

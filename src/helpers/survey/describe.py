@@ -94,14 +94,23 @@ FLAGS = {
 }
 
 
-def flagged(clean: pd.DataFrame) -> pd.DataFrame:
-    """Respondents flagged by each quality check of the cleaning (:data:`FLAGS`), by name."""
+def flagged(clean: pd.DataFrame, rule=None) -> pd.DataFrame:
+    """Respondents flagged by each quality check of the cleaning (:data:`FLAGS`), by name. With
+    ``rule`` (helpers.disclosure.Rule), as report 02 prints them: a count the rule suppresses
+    (1 .. its upper limit) is the rule's marker, the others its published values (rounded to 5
+    under the NHS rule). The checks overlap and no total is printed, so no other cell gives a
+    suppressed one back (issue 13: the demo printed 4 straight-liners)."""
     counts = {
         words: int(clean[flag].fillna(False).astype(bool).sum())
         for flag, words in FLAGS.items()
         if flag in clean
     }
-    return pd.DataFrame({"respondents flagged": counts}).rename_axis("check")
+    table = pd.DataFrame({"respondents flagged": counts}).rename_axis("check")
+    if rule is None:
+        return table
+    marker = "" if rule.marker is None else rule.marker
+    shown = [marker if rule.is_sensitive(n) else rule.shown(n) for n in table["respondents flagged"]]
+    return table.assign(**{"respondents flagged": pd.Series(shown, index=table.index, dtype=object)})
 
 
 def item_nonresponse(clean: pd.DataFrame, codebook: Codebook) -> pd.DataFrame:
