@@ -455,11 +455,14 @@ def test_model_terms_use_the_codebooks_wording_of_each_covariate(scale_wording):
         [
             "Managers listen to doctors",
             "465",
-            "Organisation type: Health board, Organisation type: Other",
+            "Organisation type: Health board, Other",  # a covariate's levels named once
             "Years in role: 4 to 6 years, Nation: Wales",  # a covariate without wording: its name
         ]
     ]
     assert tables.display_text("term", "role[Chief executive]") == "Role: Chief executive"
+    assert tables.display_text(
+        "collinear_terms_dropped", "nation[Scotland], nation[Wales], org_type[Other]"
+    ) == ("Nation: Scotland, Wales; Organisation type: Other")
 
 
 def test_the_codebook_gives_the_wording_of_scales_items_and_covariates():

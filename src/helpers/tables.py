@@ -183,13 +183,24 @@ def _terms(text: str) -> str:
     """Model terms as a reader reads them: 'org_type[Health board], nation[Wales]' ->
     'Organisation type: Health board, Nation: Wales' (patsy's ``name[level]``; the levels are
     already the codebook's value labels). A covariate is named by the codebook's wording of it
-    (its ``covariates`` section, :func:`use_report_style`), else by its name in words."""
+    (its ``covariates`` section, :func:`use_report_style`), else by its name in words; its
+    levels listed together are named once ('Organisation type: Health board, Other; Nation:
+    Wales')."""
     wording = _defaults.get("term_labels") or {}
-    out = []
+    groups: list[tuple[str | None, list[str]]] = []  # (covariate, its levels) in order
     for part in str(text).split(", "):
         found = _TERM.match(part.strip())
-        out.append(f"{wording.get(found[1]) or heading(found[1])}: {found[2]}" if found else part)
-    return ", ".join(out)
+        name, level = (found[1], found[2]) if found else (None, part)
+        if name is not None and groups and groups[-1][0] == name:
+            groups[-1][1].append(level)  # 'Organisation type: Health board, Other'
+        else:
+            groups.append((name, [level]))
+    parts = [
+        f"{wording.get(name) or heading(name)}: {', '.join(levels)}" if name else levels[0]
+        for name, levels in groups
+    ]
+    merged = any(len(levels) > 1 for _, levels in groups)
+    return ("; " if merged else ", ").join(parts)
 
 
 def _item_list(text: str) -> str:

@@ -372,3 +372,15 @@ def test_notes_of_what_a_run_lacks_are_marked_for_the_deck(tmp_path, monkeypatch
         },
         {"what": "headline figures", "why": "the survey codebook declares no headline items"},
     ]
+
+
+def test_the_respondents_slide_leaves_out_a_role_group_nobody_is_in():
+    """The deck's 'who answered' table ended with 'Other – – 0 0' (the headline already leaves
+    such a group out); a suppressed count keeps its row."""
+    from helpers.findings import present
+
+    table = pd.DataFrame(
+        {"role": ["Chief executive", "Medical director", "Other"], "n": [68, "*", 0], "pct": [14.4, "*", 0.0]}
+    )
+    shown = present.respondents(table).data
+    assert shown["role"].tolist() == ["Chief executive", "Medical director"]

@@ -37,6 +37,16 @@ def show(table: pd.DataFrame | None, strand: str, columns: list[str] | None = No
     return plain(table[columns] if columns else table, strand)
 
 
+def respondents(table: pd.DataFrame | None):
+    """The respondents by role group for the findings and the slide: a role group nobody is in
+    (n 0: 'Other' on the demo) is left out, as the slide's headline leaves it out; a suppressed
+    count stays (its row shows the marker)."""
+    if table is None:
+        return note("survey")
+    n = pd.to_numeric(table["n"], errors="coerce")
+    return show(table[~(n == 0)], "survey")
+
+
 NO_HEADLINE_ITEMS = (
     "**Headline figures: none declared.** The survey codebook has no `headline_items` (the Likert "
     "items to show here); the full tables are in notebook 03's report."
