@@ -391,6 +391,20 @@ def test_random_tables_keep_both_margins_and_hypergeometric_means():
     assert np.allclose(sims.mean(axis=0), np.outer([5, 7, 3], [4, 6, 5]) / 15, atol=0.08)
 
 
+def test_random_tables_draws_are_pinned():
+    """The exact tables drawn for a seed (digests taken before random_tables kept the later
+    columns' totals as a running suffix sum instead of summing them per cell, issue 11): the
+    Monte Carlo p-values published in the role tests must not move."""
+    import hashlib
+
+    digests = []
+    for rows, cols in [([5, 7, 3], [4, 6, 5]), ([1, 0, 9, 4], [3, 3, 2, 2, 4]), ([30, 2], [10, 12, 10])]:
+        tables = stats.random_tables(rows, cols, 500, np.random.default_rng(7))
+        digests.append(hashlib.sha256(tables.tobytes()).hexdigest()[:16])
+    assert digests == ["d95794f0fac74c65", "4014f786776fbfe1", "fb8f848c188c4be6"]
+    assert stats.chi2_monte_carlo(np.array([[3, 1, 0], [0, 2, 5], [1, 1, 1]])) == 0.0872
+
+
 def test_cramers_v_thresholds_scale_with_df():
     # Cohen's w thresholds / sqrt(df*): a 4 x 5 table (df* = 3) gives about 0.06 / 0.17 / 0.29.
     assert stats.cramers_v_thresholds(3) == pytest.approx(

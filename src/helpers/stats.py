@@ -232,8 +232,11 @@ def random_tables(row_totals, col_totals, size: int, rng: np.random.Generator) -
     out = np.zeros((size, r, c), dtype=np.int64)
     for i in range(r - 1):
         need = np.full(size, row_totals[i], dtype=np.int64)
+        # what the later columns still hold: within a row only column j changes at step j, so
+        # the totals of the columns after j are the row's starting suffix sums
+        later_of = np.cumsum(col_rem[:, ::-1], axis=1)[:, ::-1]
         for j in range(c - 1):
-            later = col_rem[:, j + 1 :].sum(axis=1)
+            later = later_of[:, j + 1]
             x = rng.hypergeometric(col_rem[:, j], later, need) if need.any() else np.zeros(size, np.int64)
             out[:, i, j] = x
             col_rem[:, j] -= x
