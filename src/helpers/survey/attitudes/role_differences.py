@@ -20,14 +20,20 @@ from helpers.survey.attitudes.items import ROLES, Item, item_codes
 
 
 def role_tests(
-    clean: pd.DataFrame, items: Mapping[str, Item], roles: Sequence[str] = ROLES, adjust: str = "holm"
+    clean: pd.DataFrame,
+    items: Mapping[str, Item],
+    roles: Sequence[str] = ROLES,
+    adjust: str = "holm",
+    replicates: int = 9999,
 ) -> pd.DataFrame:
     """Per item, across the role groups: Pearson chi-square, its asymptotic and (where any
     expected count is below 5) Monte Carlo p, ``p_chi2`` (the one reported: Monte Carlo where
     expected counts are small), Cramér's V with the df* its size depends on and its size in words
     (Cohen's thresholds scaled to df*), the smallest expected count, and the Kruskal-Wallis H and
     p of the answer codes. ``p_chi2`` and ``kw_p`` are adjusted across items (``adjust``: holm or
-    fdr_bh) as ``p_<adjust>`` and ``kw_p_<adjust>``."""
+    fdr_bh) as ``p_<adjust>`` and ``kw_p_<adjust>``. ``replicates``: of the Monte Carlo p (the
+    release uses the default; the fast tier's 200 generated instruments, which check the tables'
+    shape and disclosure, not the p-values, draw fewer)."""
     role = pd.Categorical(clean["role"].astype(object), categories=list(roles)).codes
     rows = []
     for name, item in items.items():
@@ -35,7 +41,7 @@ def role_tests(
         codes = item_codes(clean[name], item.levels, name)
         both = (role >= 0) & (codes >= 0)  # role x level table by bincount (a fast crosstab)
         table = np.bincount(role[both] * k + codes[both], minlength=len(roles) * k).reshape(len(roles), k)
-        res = stats.association(table)
+        res = stats.association(table, replicates)
         h, kw_p, _ = stats.kruskal_wallis(codes[both], role[both])
         rows.append(
             {
