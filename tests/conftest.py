@@ -72,6 +72,9 @@ SHARED_RUN_FILES = frozenset(
     }
 )
 SHARED_RUN_SCOPE = "shared end-to-end run"
+# The longest test file besides the shared run (200 generated instruments in-process, issue 11):
+# handed out second, so it starts at once on the other worker instead of last on either.
+LONG_FILES = ("tests/survey/test_generated_instruments.py",)
 
 
 def pytest_xdist_make_scheduler(config, log):
@@ -85,8 +88,9 @@ def pytest_xdist_make_scheduler(config, log):
             return SHARED_RUN_SCOPE if path in SHARED_RUN_FILES else path
 
         def _assign_work_unit(self, node) -> None:
-            if SHARED_RUN_SCOPE in self.workqueue:
-                self.workqueue.move_to_end(SHARED_RUN_SCOPE, last=False)
+            for scope in (*LONG_FILES, SHARED_RUN_SCOPE):  # the shared run first, then the long files
+                if scope in self.workqueue:
+                    self.workqueue.move_to_end(scope, last=False)
             super()._assign_work_unit(node)
 
     return SharedRunFirst(config, log)
