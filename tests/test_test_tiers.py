@@ -91,5 +91,26 @@ def test_the_shared_run_files_go_to_one_worker_first_and_other_files_stay_whole(
     }
 
 
+def test_the_generated_instruments_file_starts_at_once_on_the_other_worker():
+    """The 200 generated instruments in-process (the longest file besides the shared run) are
+    handed out second, so they do not start last on a worker that has finished everything else."""
+    conftest = _conftest()
+    collection = [  # xdist hands out files with more tests first: here the others have more
+        *[f"tests/literature/test_dedup.py::test_{x}" for x in "awxy"],
+        "tests/survey/test_generated_instruments.py::test_b",
+        "tests/survey/test_generated_instruments.py::test_c",
+        "tests/test_audit_printed.py::test_d",
+        *[f"tests/test_numbers.py::test_{x}" for x in "efg"],
+    ]
+    scheduler = conftest.pytest_xdist_make_scheduler(_Config("loadfile"), None)
+    workers = [_Worker("gw0"), _Worker("gw1")]
+    for worker in workers:
+        scheduler.add_node(worker)
+        scheduler.add_node_collection(worker, collection)
+    scheduler.schedule()
+    assert [collection[i] for i in workers[0].sent[0]] == ["tests/test_audit_printed.py::test_d"]
+    assert [collection[i] for i in workers[1].sent[0]] == collection[4:6]
+
+
 def test_other_distribution_modes_keep_xdists_own_scheduler():
     assert _conftest().pytest_xdist_make_scheduler(_Config("load"), None) is None
