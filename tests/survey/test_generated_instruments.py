@@ -23,7 +23,7 @@ from helpers.synthetic import instruments as S
 matplotlib.use("Agg")
 
 N_INSTRUMENTS = 210
-N_FAST = 60  # issue 11 asks for 200: about 75 s CPU today, over the fast tier's 90 s (docs/testing.md)
+N_FAST = 80  # issue 11 asks for 200: about 75 s CPU today, over the fast tier's 90 s (docs/testing.md)
 N_MODELLED = 21  # model fitting (about 0.6 s an item) on the first ones, one item each
 RULES = [("threshold", 1), ("threshold", 5), ("threshold", 10), ("nhs", 8)]
 REFERENCE = A.load_reference(paths.reference("published_figures.csv"))
