@@ -477,6 +477,13 @@ def test_headline_counts_from_the_tables():
         "substantively) was among chief executives on 1; the lowest among clinical directors on 1."
     )
     assert text[1] == "- The four role groups differed (chi-square, Holm-adjusted p < 0.05) on 1 of 2 items."
+    # issue 13: a withheld test (no p) is not counted among the items that did not differ
+    withheld = tests.assign(**{c: [tests[c].iloc[0], np.nan] for c in tests.columns if c.startswith("p_")})
+    said = A.headline(by_role, withheld, None, None, None, {"a": ITEMS["att_a"], "b": ITEMS["att_b"]})
+    assert said.splitlines()[1] == (
+        "- The four role groups differed (chi-square, Holm-adjusted p < 0.05) on 1 of the 1 items whose test "
+        "is published (1 withheld: their role table has suppressed cells)."
+    )
     assert "answers to 1 of 2 items" in text[2]
     # issue 15: items by the codebook's question text, never the variable name
     assert "(Brant test, Holm-adjusted p < 0.05) for \u201cStatement A\u201d;" in text[3]

@@ -189,9 +189,15 @@ def headline(
             + "."
         )
     if adjusted:  # the same adjusted p as above (not p_monte_carlo or p_chi2, which come first)
-        sig = tests[pd.to_numeric(tests[adjusted]) < alpha]["item"].tolist()
+        p = pd.to_numeric(tests[adjusted], errors="coerce")
+        sig = tests[p < alpha]["item"].tolist()
+        withheld = int(p.isna().sum())  # a test withheld (issue 13) is counted as neither
         lines.append(
             f"- The four role groups differed (chi-square, Holm-adjusted p < {alpha}) on {len(sig)} of {len(tests)} items."
+            if not withheld
+            else f"- The four role groups differed (chi-square, Holm-adjusted p < {alpha}) on {len(sig)} of the "
+            f"{len(tests) - withheld} items whose test is published ({withheld} withheld: their role table has "
+            "suppressed cells)."
         )
     adj = (
         []
