@@ -221,6 +221,7 @@ def test_slides_with_nothing_but_an_absent_note_are_dropped_and_what_is_absent_i
     out = slides.prepare(nb, [])
     headings = [c.source.splitlines()[0] for c in out.cells if slides._slide_type(c) == "slide"]
     assert headings == ["# Doctors and managers in the NHS", "## Who answered", "## About these results"]
+    assert out.cells[0].source.splitlines()[2] == "Findings of the survey and the interviews, for the seminar"
     assert out.cells[0].source.splitlines()[-1] == (
         "Not in this run: the comparison with the 2002 and 2015 surveys and the rapid literature review."
     )
@@ -242,6 +243,7 @@ def test_a_run_with_everything_names_nothing_absent():
     ]
     out = slides.prepare(nb, [])
     assert "Not in this run" not in out.cells[0].source and "Not in this run" not in out.cells[-1].source
+    assert slides.DECK_SUBTITLE in out.cells[0].source
     assert [c.source.splitlines()[0] for c in out.cells] == [
         "# Doctors and managers in the NHS",
         "## Headline",

@@ -391,7 +391,7 @@ def prepare(nb, records: list[dict] | None = None):
     cells, absent = drop_empty_slides(apply_messages(cells))
     lacking = f"Not in this run: {_listed([a['what'] for a in absent])}." if absent else ""
     title = nbformat.v4.new_markdown_cell(
-        f"# {STUDY_TITLE}\n\n{DECK_SUBTITLE}\n\n{ended}\n\n**{status}**"
+        f"# {STUDY_TITLE}\n\n{subtitle([a['what'] for a in absent])}\n\n{ended}\n\n**{status}**"
         + (f"\n\n{lacking}" if lacking else ""),
         metadata={"slideshow": {"slide_type": "slide"}},
     )
@@ -416,6 +416,23 @@ def prepare(nb, records: list[dict] | None = None):
     closing = nbformat.v4.new_markdown_cell("\n".join(about), metadata={"slideshow": {"slide_type": "slide"}})
     nb.cells = [title, *cells, closing]
     return nb
+
+
+def subtitle(absent: list[str]) -> str:
+    """The title slide's subtitle, naming the strands this run has ('Findings of the survey, for
+    the seminar' when the review and the interviews are absent: ``absent`` holds what
+    :func:`drop_empty_slides` found missing)."""
+    from helpers.findings.strands import IN_WORDS
+
+    parts = [
+        ("the review", IN_WORDS["literature"]),
+        ("the survey", IN_WORDS["survey"]),
+        ("the interviews", IN_WORDS["focus_groups"]),
+    ]
+    present = [words for words, what in parts if what not in absent]
+    if len(present) == len(parts) or not present:
+        return DECK_SUBTITLE
+    return f"Findings of {_listed(present)}, for the seminar"
 
 
 def _listed(names: list[str]) -> str:

@@ -262,3 +262,26 @@ def test_then_and_now_formatting():
     assert out2["adjusted p"].tolist() == ["\u22640.001", "\u2013", "1.0"]
     assert headline.fmt_diff(3.44, -9.94, 15.46, 0.61) == "+3.4 pp (-9.9 to +15.5), p 0.61"
     assert headline.fmt_diff(-0.04, None, None) == "0.0 pp" and headline.fmt_diff(None, 1, 2) == ""
+
+
+def test_a_suppressed_pooled_share_is_said_in_words():
+    """A generated survey's bullet read 'suppressed of those who answered (base suppressed)
+    agreeing or positive'."""
+    a = attitudes()
+    a.loc[a["item"] == "r", ["n_valid", "n_agree", "pct_agree", "ci_low", "ci_high"]] = None
+    t = headline.headline_table(a, ["r"], ("all",))
+    assert headline.sentences(t, a, role_tests=pd.DataFrame({"item": ["r"], "p_holm": [1.0]})) == [
+        "- *Regulation*: the share agreeing or positive is not shown (too few answers to publish it "
+        "safely); the role groups did not differ significantly (Holm-adjusted)."  # p = 1: tested
+    ]
+
+
+def test_a_withheld_role_test_is_not_read_as_no_difference():
+    """The generated survey's slide said 'The role groups were not tested on the headline
+    statements' above a bullet saying they 'did not differ significantly'."""
+    t = headline.headline_table(attitudes(), ["r"], ("all",))
+    withheld = pd.DataFrame({"item": ["r"], "p_holm": [float("nan")]})
+    assert headline.sentences(t, attitudes(), role_tests=withheld) == [
+        "- *Regulation*: 88% (85 to 91) of the 400 who answered agreeing or positive; the role groups were "
+        "not tested on it."
+    ]

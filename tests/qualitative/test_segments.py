@@ -253,3 +253,20 @@ def test_participants_xlsx_and_broken_workbook(tmp_path):
     with pytest.raises(InputError, match="cannot read the workbook") as err:
         segments.read_participants(broken)
     assert err.value.file == str(broken)
+
+
+def test_the_reading_log_is_shown_as_lines_the_level_only_where_it_is_not_info():
+    """Report 04 showed the log as a table whose first column read 'info' on every row."""
+    log = [
+        {"level": "info", "count": 85, "message": "codings attributed to a speaker by selection case"},
+        {
+            "level": "warning",
+            "count": 2,
+            "message": "cases linked to selections but not in the participants table",
+        },
+    ]
+    assert segments.log_note(log).data == (
+        "- 85 codings attributed to a speaker by selection case\n"
+        "- **Warning:** 2 cases linked to selections but not in the participants table"
+    )
+    assert segments.log_note([]).data == "Every coded passage was read and attributed without a note."

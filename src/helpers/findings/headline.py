@@ -122,6 +122,9 @@ def base_text(n_valid, n_respondents=None) -> str:
     return f"of the {numbers.count(n)} who answered"
 
 
+SUPPRESSED_SHARE = "the share agreeing or positive is not shown (too few answers to publish it safely)"
+
+
 def sentences(
     headline: pd.DataFrame,
     attitudes: pd.DataFrame,
@@ -138,7 +141,9 @@ def sentences(
         question = (labels or {}).get(item) or (rows["question"].iloc[0] if "question" in rows else item)
         pooled = rows[rows["group_type"] == pooled_type]
         text = f"- *{question}*: "
-        if len(pooled):
+        if len(pooled) and math.isnan(numbers.as_float(pooled["pct_agree"].iloc[0])):
+            text += SUPPRESSED_SHARE  # not 'suppressed of those who answered (base suppressed) agreeing'
+        elif len(pooled):
             full = attitudes[(attitudes["item"] == item) & (attitudes["group_type"] == pooled_type)]
             total = full["n_respondents"].iloc[0] if "n_respondents" in full and len(full) else None
             text += f"{pooled['estimate'].iloc[0]} {base_text(pooled['n_valid'].iloc[0], total)} agreeing or positive"
@@ -149,7 +154,18 @@ def sentences(
             hi, lo = (headline_row(attitudes, item, g) for g in ends)
             text += f"; highest among {ends[0].lower()}s ({hi}), lowest among {ends[1].lower()}s ({lo})"
         elif role_tests is not None and item in set(role_tests["item"]):
-            text += "; the role groups did not differ significantly (Holm-adjusted)"
+            column = next((c for c in ("p_adjusted", "p_holm") if c in role_tests), None)
+            p = (
+                numbers.as_float(role_tests.loc[role_tests["item"] == item, column].iloc[0])
+                if column
+                else math.nan
+            )
+            # a withheld test (its table has suppressed cells) is no evidence that the groups agree
+            text += (
+                "; the role groups were not tested on it"
+                if math.isnan(p)
+                else "; the role groups did not differ significantly (Holm-adjusted)"
+            )
         out.append(text + ".")
     return out
 

@@ -327,6 +327,21 @@ def _turn_label(text: str, start: int) -> str:
     return match.group(1) if match else ""
 
 
+def log_note(log: list[dict]):
+    """What report 04 shows of the reading log: one line per entry, 'count message', the level
+    named only where it is not 'info' ('**Warning:** 2 passages ...'); a sentence when empty."""
+    from IPython.display import Markdown
+
+    if not log:
+        return Markdown("Every coded passage was read and attributed without a note.")
+    lines = []
+    for entry in log:
+        level = str(entry.get("level", "info"))
+        prefix = "" if level == "info" else f"**{level.capitalize()}:** "
+        lines.append(f"- {prefix}{entry.get('count', '')} {entry.get('message', '')}".rstrip())
+    return Markdown("\n".join(lines))
+
+
 def attribute_speakers(project: refi_qda.Project, known: set[str], log: list[dict]) -> pd.Series:
     """The speaker (a participant pseudonym) of each coding in ``project.segments``, or "".
 
