@@ -473,7 +473,7 @@ def _block_system(block: tuple, lcols: tuple):
     return system
 
 
-@functools.cache
+@functools.lru_cache(maxsize=16)  # a few MB each (thousands of moves): bounded
 def _moves(groups: frozenset, lcols: tuple, positive: tuple) -> list[dict]:
     """:func:`_item_moves` for the protection's own item name, once per kind of block (the same
     list object each time: not to be changed by the caller)."""
