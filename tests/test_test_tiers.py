@@ -59,6 +59,18 @@ class _Worker:
         pass
 
 
+def _schedule(conftest, collection: list[str]):
+    """The project's scheduler on two fake workers that collected ``collection``, after its
+    first round of hand-outs."""
+    scheduler = conftest.pytest_xdist_make_scheduler(_Config("loadfile"), None)
+    workers = [_Worker("gw0"), _Worker("gw1")]
+    for worker in workers:
+        scheduler.add_node(worker)
+        scheduler.add_node_collection(worker, collection)
+    scheduler.schedule()
+    return scheduler, workers
+
+
 def test_the_shared_run_files_go_to_one_worker_first_and_other_files_stay_whole():
     conftest = _conftest()
     collection = [
@@ -71,12 +83,7 @@ def test_the_shared_run_files_go_to_one_worker_first_and_other_files_stay_whole(
         "tests/test_privacy_audit.py::test_g",
         "tests/test_published_notebooks.py::test_h",
     ]
-    scheduler = conftest.pytest_xdist_make_scheduler(_Config("loadfile"), None)
-    workers = [_Worker("gw0"), _Worker("gw1")]
-    for worker in workers:
-        scheduler.add_node(worker)
-        scheduler.add_node_collection(worker, collection)
-    scheduler.schedule()
+    scheduler, workers = _schedule(conftest, collection)
 
     first_unit = [collection[i] for i in workers[0].sent[0]]
     assert first_unit == [
@@ -92,7 +99,7 @@ def test_the_shared_run_files_go_to_one_worker_first_and_other_files_stay_whole(
 
 
 def test_the_generated_instruments_file_starts_at_once_on_the_other_worker():
-    """The 200 generated instruments in-process (the longest file besides the shared run) are
+    """The generated instruments in-process (the longest file besides the shared run) are
     handed out second, so they do not start last on a worker that has finished everything else."""
     conftest = _conftest()
     collection = [  # xdist hands out files with more tests first: here the others have more
@@ -102,12 +109,7 @@ def test_the_generated_instruments_file_starts_at_once_on_the_other_worker():
         "tests/test_audit_printed.py::test_d",
         *[f"tests/test_numbers.py::test_{x}" for x in "efg"],
     ]
-    scheduler = conftest.pytest_xdist_make_scheduler(_Config("loadfile"), None)
-    workers = [_Worker("gw0"), _Worker("gw1")]
-    for worker in workers:
-        scheduler.add_node(worker)
-        scheduler.add_node_collection(worker, collection)
-    scheduler.schedule()
+    scheduler, workers = _schedule(conftest, collection)
     assert [collection[i] for i in workers[0].sent[0]] == ["tests/test_audit_printed.py::test_d"]
     assert [collection[i] for i in workers[1].sent[0]] == collection[4:6]
 
