@@ -157,3 +157,29 @@ def test_the_flow_chart_wraps_merged_steps_and_says_which_count_is_suppressed():
     assert [t.get_text() for t in ax.texts] == ["suppressed (small numbers)", "19   (excluded: suppressed)"]
     plt.close(fig)
     assert describe.flow_note(22, 3) == "22   (-3)" and describe.flow_note(22, 0) == "22"
+
+
+def test_the_accounting_sentence_prints_counts_as_the_flow_table_publishes_them():
+    # A generated survey printed "22 responses in the export = 19 analysable + 3 excluded" while
+    # survey_flow.csv left the 22 and the 3 empty: 3 excluded people, printed in words.
+    five = Rule("threshold", 5, None)
+    assert describe.accounted_for(22, 19, 3, five) == (
+        "Analysable responses: 19; excluded: fewer than 5 (the export's size is not published: "
+        "with the analysable count it would give the number excluded)."
+    )
+    assert "22" not in describe.accounted_for(22, 19, 3, five)
+    assert (
+        describe.accounted_for(472, 453, 19, five)
+        == "Responses in the export: 472; analysable: 453; excluded: 19."
+    )
+    assert (
+        describe.accounted_for(19, 19, 0, five) == "Responses in the export: 19; analysable: 19; excluded: 0."
+    )
+    nhs = Rule("nhs", 8, None)
+    assert (
+        describe.accounted_for(472, 453, 19, nhs)
+        == "Responses in the export: 470; analysable: 455; excluded: 20."
+    )
+    assert describe.accounted_for(30, 24, 6, nhs).startswith(
+        "Analysable responses: 25; excluded: fewer than 8 "
+    )

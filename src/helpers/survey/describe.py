@@ -301,6 +301,21 @@ def _blank(value, rule) -> bool:
 FLOW_JOIN = "; "
 
 
+def accounted_for(n_export: int, n_clean: int, n_excluded: int, rule: disclosure.Rule) -> str:
+    """The sentence that accounts for every response, with the counts as the published flow
+    table gives them (numbers.people: "fewer than 5" where the rule suppresses a count, rounded
+    to 5 under the NHS rule). Where the number excluded is suppressed, the export's size is not
+    printed either: with the analysable count it would give the number back by subtraction, as
+    :func:`protect_flow` leaves both empty."""
+    clean, excluded = numbers.people(n_clean, rule), numbers.people(n_excluded, rule)
+    if rule.is_sensitive(n_excluded):
+        return (
+            f"Analysable responses: {clean}; excluded: {excluded} (the export's size is not "
+            "published: with the analysable count it would give the number excluded)."
+        )
+    return f"Responses in the export: {numbers.people(n_export, rule)}; analysable: {clean}; excluded: {excluded}."
+
+
 def protect_flow(flow: pd.DataFrame, rule: disclosure.Rule) -> pd.DataFrame:
     """The flow of responses as published: a cleaning step that excluded 1 .. ``rule.upper``
     responses is merged with the step before it (the next one when it is the first step that
