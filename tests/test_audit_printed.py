@@ -602,6 +602,8 @@ def test_counts_of_people_in_words_are_found_as_a_reader_reads_them():
     assert [n for n, _ in disclosure.prose_counts(text, RULE)] == [3, 4, 1]
     assert [n for n, _ in disclosure.prose_counts(text, disclosure.Rule("nhs", 8))] == [3, 4, 1]
     assert [n for n, _ in disclosure.prose_counts(text, disclosure.Rule("threshold", 1))] == []
+    # a response is a person's: "3 partial responses" says how many people left the survey early
+    assert [n for n, _ in disclosure.prose_counts("3 partial responses; 40 responses", RULE)] == [3]
     # the same matcher says them as the tables do
     assert disclosure.protect_text(
         "Identical answers: 2 respondents in 1 group(s); 12 respondents.", RULE

@@ -479,6 +479,8 @@ PEOPLE_NOUNS = (
     "medical director", "clinical directors", "clinical director", "directorate managers",
     "directorate manager", "doctors", "doctor", "managers", "manager", "speeders", "speeder",
     "straight-liners", "straight-liner", "board members", "board member",
+    # a survey response is a person's (one per respondent after de-duplication)
+    "responses", "response",
 )  # fmt: skip
 _PROSE_COUNT = re.compile(
     r"(?<![\w.,%+\-])(\d{1,3}(?:,\d{3})+|\d+)(?![\w.%]|,\d)"  # a whole number (not 0.5, 5%, 2nd, 1,234's part)
