@@ -13,8 +13,7 @@ import pytest
 
 from helpers import disclosure
 from helpers.survey import attitudes as A
-from helpers.survey import cleaning, inputs
-from helpers.synthetic import instruments as S
+from tests.generated import read_and_clean
 
 _spec = importlib.util.spec_from_file_location(
     "disclosure_reference", Path(__file__).with_name("disclosure_reference.py")
@@ -121,13 +120,8 @@ def test_random_tables_exercise_suppression():
 def test_generated_instruments_attitude_tables_are_the_same(seed, tmp_path, monkeypatch):
     """protect_by_role (the attitude tables, row totals and row equations) on generated
     instruments, each under one rule (all four across the seeds), with the marker and without."""
-    inst = S.random_instrument(seed)
-    layout = S.LAYOUTS[seed % len(S.LAYOUTS)]
-    S.write_instrument(inst, tmp_path, layout)
-    export, codebook = inputs.load(tmp_path)
-    clean = cleaning.clean_survey(
-        export.data, codebook, S.settings_for(layout, inst.codebook), export.source
-    ).clean
+    _, _, _, codebook, result = read_and_clean(seed, tmp_path)
+    clean = result.clean
     raw = A.by_role(clean, A.items_from_codebook(codebook))
     for rule_name, min_count in RULES[seed : seed + 1]:
         for marker in (None, "*"):

@@ -14,8 +14,8 @@ import pytest
 
 from helpers import audit, disclosure
 from helpers.survey import attitudes as A
-from helpers.survey import cleaning, describe, inputs
-from helpers.synthetic import instruments as S
+from helpers.survey import describe
+from tests.generated import read_and_clean
 
 pytestmark = pytest.mark.slow
 
@@ -24,13 +24,7 @@ RULES = [("threshold", 5), ("threshold", 10), ("nhs", 8)]
 
 def release(seed: int, rule: disclosure.Rule, tmp_path):
     """The published survey tables of one generated instrument, as the notebooks write them."""
-    inst = S.random_instrument(seed)
-    layout = S.LAYOUTS[seed % len(S.LAYOUTS)]
-    S.write_instrument(inst, tmp_path / "data", layout)
-    export, codebook = inputs.load(tmp_path / "data")
-    result = cleaning.clean_survey(
-        export.data, codebook, S.settings_for(layout, inst.codebook), export.source
-    )
+    inst, layout, export, codebook, result = read_and_clean(seed, tmp_path / "data")
     clean = result.clean
     withheld = A.withheld_items(clean, A.items_from_codebook(codebook), rule)  # as notebooks 02 and 03
     items, _ = A.without_withheld(A.items_from_codebook(codebook), {}, withheld)

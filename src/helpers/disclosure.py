@@ -506,7 +506,9 @@ def prose_counts(text: str, rule: Rule) -> list[tuple[int, str]]:
 
 def protect_text(text: str, rule: Rule) -> str:
     """``text`` with every count of people that ``rule`` suppresses (:func:`prose_counts`)
-    replaced by "fewer than <the rule's limit + 1>", as a sentence should say it."""
+    replaced by "fewer than <the rule's limit + 1>", as a sentence should say it
+    (numbers.people)."""
+    from helpers import numbers
 
     def replace(m: re.Match) -> str:
         n = int(m.group(1).replace(",", ""))
@@ -514,7 +516,7 @@ def protect_text(text: str, rule: Rule) -> str:
             return m.group(0)
         return (
             m.group(0)[: m.start(1) - m.start(0)]
-            + f"fewer than {rule.upper + 1}"
+            + numbers.people(n, rule)
             + m.group(0)[m.end(1) - m.start(0) :]
         )
 

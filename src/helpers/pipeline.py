@@ -7,8 +7,8 @@ Make decides what is stale (``build/stamps/<stage>``: a stale stage's stamp is r
 make rule) and hands the list to ``release`` in one call. Under the workspace lock the runner
 adds the stages downstream of a stale one, runs them in dependency order, independent stages
 side by side (one kernel each, up to the number of cores; a free core starts the kernel of a
-stage still waiting for another and does its imports: helpers.kernels), builds the seminar deck and the
-index page in the same process, audits the whole staged release (``build/release/``: the new
+stage still waiting for another and does its imports: helpers.kernels), builds the seminar
+deck and the index page in the same process, audits the whole staged release (``build/release/``: the new
 outputs beside the unchanged ones) and only then publishes it in one unit (helpers.release).
 A failed stage or audit publishes nothing: every previous output stays byte-identical, the
 first line of the message is the error itself, and the full traceback goes to

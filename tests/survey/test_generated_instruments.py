@@ -19,6 +19,7 @@ from helpers.survey import attitudes as A
 from helpers.survey import cleaning, inputs
 from helpers.survey import multiple_response as M
 from helpers.synthetic import instruments as S
+from tests.generated import read_and_clean
 
 matplotlib.use("Agg")
 
@@ -55,13 +56,7 @@ def analyse(
 ) -> dict:
     """What notebooks 02 and 03 do, in-process, for one generated instrument (``replicates``: of
     the role tests' Monte Carlo p, fewer in the fast tier)."""
-    inst = S.random_instrument(seed, max_battery_items=max_battery_items)
-    layout = S.LAYOUTS[seed % len(S.LAYOUTS)]
-    S.write_instrument(inst, folder, layout)
-    export, codebook = inputs.load(folder)
-    result = cleaning.clean_survey(
-        export.data, codebook, S.settings_for(layout, inst.codebook), export.source
-    )
+    inst, layout, export, codebook, result = read_and_clean(seed, folder, max_battery_items=max_battery_items)
     assert len(result.clean) + len(result.exclusions) == len(export.data), seed
     assert result.flow["remaining"].iloc[-1] == len(result.clean)
     clean = result.clean

@@ -17,8 +17,7 @@ import pytest
 
 from helpers import disclosure
 from helpers.survey import attitudes as A
-from helpers.survey import cleaning, inputs
-from helpers.synthetic import instruments as S
+from tests.generated import read_and_clean
 
 RULES = [("threshold", 1), ("threshold", 5), ("threshold", 10), ("nhs", 8)]  # as the fast tier's
 PINNED = {
@@ -37,13 +36,8 @@ def _text(frame) -> str:
 
 
 def digest(seed: int, folder) -> str:
-    inst = S.random_instrument(seed, max_battery_items=2)
-    layout = S.LAYOUTS[seed % len(S.LAYOUTS)]
-    S.write_instrument(inst, folder, layout)
-    export, codebook = inputs.load(folder)
-    clean = cleaning.clean_survey(
-        export.data, codebook, S.settings_for(layout, inst.codebook), export.source
-    ).clean
+    _, _, _, codebook, result = read_and_clean(seed, folder, max_battery_items=2)
+    clean = result.clean
     raw = A.by_role(clean, A.items_from_codebook(codebook))
     name, min_count = RULES[seed % len(RULES)]
     parts = []
@@ -67,13 +61,8 @@ def test_block_system_is_the_audits_own(tmp_path, seed):
     from helpers import audit
     from helpers.survey.attitudes import descriptives as D
 
-    inst = S.random_instrument(seed, max_battery_items=2)
-    layout = S.LAYOUTS[seed % len(S.LAYOUTS)]
-    S.write_instrument(inst, tmp_path, layout)
-    export, codebook = inputs.load(tmp_path)
-    clean = cleaning.clean_survey(
-        export.data, codebook, S.settings_for(layout, inst.codebook), export.source
-    ).clean
+    _, _, _, codebook, result = read_and_clean(seed, tmp_path, max_battery_items=2)
+    clean = result.clean
     raw = A.by_role(clean, A.items_from_codebook(codebook))
     compared = 0
     for _, block in raw.groupby("item", sort=False):
