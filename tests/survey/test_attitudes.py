@@ -534,3 +534,34 @@ def test_tidy_numbers_odds_ratio_intervals_two_decimals_never_rounded_onto_one()
         [1.59, 1.03, 2.46],
         [1.41, 1.0004, 1.99],
     ]
+
+
+def test_protect_by_role_orders_columns_identifiers_levels_summary():
+    """Two items with different answer levels, the first with fewer (3 vs 5): the published
+    table's columns are the identifiers, the level columns in scale order, then the summary
+    (issue 11; before, n_4 and n_5, which the first item lacks, came after ci_high)."""
+    quality = ("Poor", "Fair", "Good")
+    items = {
+        "q_first": A.Item("q_first", "First", quality, ("Good",)),
+        "q_second": A.Item("q_second", "Second", AGREE, ("Agree", "Strongly agree")),
+    }
+    roles = [r for r in ROLES[:4] for _ in range(4)]
+    clean = pd.DataFrame(
+        {
+            "respondent": [f"R{i}" for i in range(16)],
+            "role": pd.Categorical(roles, categories=ROLES),
+            "profession": pd.Categorical([PROF[r] for r in roles], categories=["Doctor", "Manager"]),
+            "level": pd.Categorical([LEVEL[r] for r in roles], categories=["Board", "Directorate"]),
+            "q_first": pd.Categorical(["Poor", "Fair", "Good", "Good"] * 4, categories=quality, ordered=True),
+            "q_second": pd.Categorical(list(AGREE[:4]) * 4, categories=AGREE, ordered=True),
+        }
+    )
+    out, log = A.protect_by_role(A.by_role(clean, items), disclosure.Rule("threshold", 1, marker=None))
+    assert list(out.columns) == [
+        "item", "question", "group_type", "group", "levels", "n_respondents", "n_valid",
+        "n_1", "n_2", "n_3", "n_4", "n_5", "n_agree", "pct_agree", "ci_low", "ci_high",
+    ]  # fmt: skip
+    assert log.empty  # threshold 1 suppresses nothing: the order is not the suppression's doing
+    all_rows = out[out["group_type"] == "all"][["n_1", "n_2", "n_3", "n_4", "n_5", "n_agree"]]
+    cells = [[None if pd.isna(v) else int(v) for v in row] for row in all_rows.to_numpy(dtype=object)]
+    assert cells == [[4, 4, 8, None, None, 8], [4, 4, 4, 4, 0, 4]]  # the first item: no n_4, n_5

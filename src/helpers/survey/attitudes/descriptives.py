@@ -138,12 +138,14 @@ def protect_by_role(
     (``rule.marker`` None) or marked. Returns (protected table, suppression log with item and
     group; ``reason`` primary or secondary).
 
-    Each item's rows and level columns are what they were when the items were protected and
-    concatenated one by one (an item with fewer levels has no value in the others' extra level
-    columns; a level column the first item lacks comes after the percentages, where
-    ``pd.concat`` put it); the items are decided one by one on plain Python rows (the pattern
-    cached, :func:`_item_protection`) and the counts suppressed in one call for the whole table
-    (issue 11: this function was most of a generated instrument's analysis)."""
+    Columns in a deliberate order (issue 11): the identifiers (item .. levels), the counts of
+    respondents and valid answers, the level columns ``n_1 .. n_k`` in scale order (k: the most
+    levels any published item has; an item with fewer levels has no value in the extra ones),
+    then ``n_agree, pct_agree, ci_low, ci_high``. (Until issue 11 a level column the first item
+    lacked came after ``ci_high``, where ``pd.concat`` of the items' tables put it.) The items
+    are decided one by one on plain Python rows (the pattern cached, :func:`_item_protection`)
+    and the counts suppressed in one call for the whole table (issue 11: this function was most
+    of a generated instrument's analysis)."""
     if not len(table):  # no item: nothing to protect
         empty = table.drop(columns="n_nonsub", errors="ignore")
         empty.attrs["disclosure"] = disclosure.protected_mark(rule)
@@ -198,10 +200,11 @@ def protect_by_role(
         block, ["n_respondents", "n_valid", *[c for c in cols if c in level_cols], "n_agree"], rule=rule,
         hide=hide_all, secondary=False, derived=_percentages(alpha),
     )  # fmt: skip
-    order = []  # the columns in the order pd.concat of the items' tables gives them
-    for lcols in item_columns:
-        order += [c for c in cols if (c not in level_cols or c in lcols) and c not in order]
-    result = protected if order == cols else protected[order]
+    summary = ("n_agree", "pct_agree", "ci_low", "ci_high")
+    levels_used = sorted((c for c in cols if c in level_cols), key=lambda c: int(c[2:]))
+    order = [c for c in cols if c not in level_cols and c not in summary] + levels_used
+    order += [c for c in cols if c in summary]
+    result = protected if list(protected.columns) == order else protected[order]
     log["reason"] = log["reason"].where(log["reason"].str.startswith("primary"), SECONDARY_REASON)
     where = log["row"].to_numpy(dtype=int)
     log.insert(0, "group", block["group"].to_numpy(dtype=object)[where])
