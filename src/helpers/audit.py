@@ -96,6 +96,9 @@ class AuditResult:
     files: list[FileRecord] = field(default_factory=list)
     intervals: list[dict] = field(default_factory=list)
     leaks: list[dict] = field(default_factory=list)
+    # per protected table (an item's block of the attitude table): the suppression pattern's
+    # cost beside a lower bound on the least cost (attitudes_suppression_summary.csv)
+    protection: list[dict] = field(default_factory=list)
 
     enforced: bool = True
 
@@ -126,6 +129,7 @@ class AuditResult:
             "enforced": self.enforced,
             "leaks": self.leaks,
             "files": [vars(f) for f in self.files],
+            "protection_cost": self.protection,
         }
 
 
@@ -806,6 +810,48 @@ def entirely_suppressed(table: pd.DataFrame, rule: disclosure.Rule, key: str = "
     return out
 
 
+def protection_costs(summary: pd.DataFrame, table: str) -> list[dict]:
+    """One entry per protected table (an item's block of ``table``) from the suppression
+    summary: cells suppressed (primary + secondary), and where the summary has them the lower
+    bound on the least cost of a protecting pattern, the gap and the minimum
+    (helpers.survey.attitudes.suppression_optimality)."""
+
+    def whole(v):
+        return None if pd.isna(v) else int(v)
+
+    out = []
+    for row in summary.to_dict("records"):
+        entry = {
+            "table": f"{table}: {row['item']}",
+            "cost": whole(row["primary"]) + whole(row["secondary"]),
+            "primary": whole(row["primary"]),
+            "secondary": whole(row["secondary"]),
+        }
+        if "lower_bound" in row:
+            entry["lower_bound"] = whole(row["lower_bound"])
+            entry["gap"] = whole(row.get("gap"))
+            entry["minimum"] = whole(row.get("minimum"))
+            entry["optimal"] = entry["gap"] == 0
+        out.append(entry)
+    return out
+
+
+def optimality_note(summary: pd.DataFrame) -> str:
+    """'; lower bound on the least cost 160 (gap 30); the pattern is a minimum for 7 of 12
+    items' from a suppression summary with the optimality columns (else '')."""
+    if "lower_bound" not in summary.columns or not len(summary):
+        return ""
+    known = summary["lower_bound"].notna()
+    bound = int(summary.loc[known, "lower_bound"].sum())
+    gap = int((summary.loc[known, "primary"] + summary.loc[known, "secondary"]).sum()) - bound
+    optimal = int((summary["gap"] == 0).sum())
+    none = "" if known.all() else f"; {int((~known).sum())} item(s) with no protecting pattern"
+    return (
+        f"; lower bound on the least cost {bound} (gap {gap}); "
+        f"the pattern is a minimum for {optimal} of {len(summary)} items{none}"
+    )
+
+
 def width_needed(rule: disclosure.Rule) -> int:
     return NHS_WIDTH if rule.rule == "nhs" else int(rule.min_count)
 
@@ -890,9 +936,10 @@ def audit_release(
         if {"primary", "secondary"} <= set(cost.columns):
             p, q = int(cost["primary"].sum()), int(cost["secondary"].sum())
             records[by_role].note = (
-                f"protection cost: {p + q} cells suppressed, {p} primary + {q} secondary "
-                f"(per item: {summary.relative_to(release_dir).as_posix()})"
+                f"protection cost: {p + q} cells suppressed, {p} primary + {q} secondary"
+                f"{optimality_note(cost)} (per item: {summary.relative_to(release_dir).as_posix()})"
             )
+            result.protection = protection_costs(cost, Path(by_role).stem)
     for path in sorted(release_dir.rglob("*.xlsx")):
         rel = path.relative_to(release_dir).as_posix()
         found, note = workbook_agrees(path, csvs, str(rule.marker) if rule.marker is not None else "*")
@@ -1044,10 +1091,54 @@ def write_record(result: AuditResult, out_dir: Path) -> list[Path]:
         f"narrowest interval: {data['narrowest_interval']}.</p>"
         "<table><thead><tr><th>File</th><th>Kind</th><th>Rules applied</th><th>Result</th>"
         "<th>Suppressed cells</th><th>Narrowest interval</th></tr></thead><tbody>"
-        f"{rows}</tbody></table></body></html>\n",
+        f"{rows}</tbody></table>{_protection_html(data['protection_cost'])}</body></html>\n",
         encoding="utf-8",
     )
     return [js, html]
+
+
+def _protection_html(costs: list[dict]) -> str:
+    """The record's table of the protection's cost per protected table, with the lower bound
+    on the least cost and the gap where the suppression summary gives them."""
+    if not costs:
+        return ""
+    bounds = any("lower_bound" in c for c in costs)
+
+    def cell(v):
+        return "" if v is None else _esc(v)
+
+    head = "<th>Protected table</th><th>Cells suppressed</th><th>Primary</th><th>Secondary</th>"
+    if bounds:
+        head += "<th>Lower bound on the least cost</th><th>Gap</th><th>Least cost found</th><th>Minimum?</th>"
+    rows = []
+    for c in costs:
+        row = (
+            f"<td>{_esc(c['table'])}</td><td>{c['cost']}</td><td>{c['primary']}</td><td>{c['secondary']}</td>"
+        )
+        if bounds:
+            if c.get("optimal"):
+                verdict = "yes"
+            elif c.get("lower_bound") is None:
+                verdict = "no protecting pattern"
+            elif c.get("minimum") is not None and c["minimum"] < c["cost"]:
+                verdict = "no: a cheaper pattern exists"
+            else:
+                verdict = "not known"
+            row += (
+                f"<td>{cell(c.get('lower_bound'))}</td><td>{cell(c.get('gap'))}</td>"
+                f"<td>{cell(c.get('minimum'))}</td><td>{verdict}</td>"
+            )
+        rows.append(f"<tr>{row}</tr>")
+    return (
+        "<h2>Secondary suppression: cost and optimality gap per protected table</h2>"
+        "<p>Cost: the cells of the table suppressed (primary + secondary). Lower bound: no pattern "
+        "that protects the table (every suppressed cell's interval at least the criterion wide) "
+        "suppresses fewer cells (helpers.protection.lower_bound: the optimum of a relaxation solved "
+        "with HiGHS; docs/disclosure.md). Gap: cost minus the bound; 0 means the pattern is a "
+        "minimum. Least cost found: a protecting pattern of that cost exists (the relaxation's "
+        "own pattern passed the audit), where known.</p>"
+        f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>"
+    )
 
 
 def _esc(text) -> str:

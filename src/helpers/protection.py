@@ -347,3 +347,210 @@ def _failing_widths(system: System, true: dict, suppressed: set, rule: disclosur
     return sorted(
         ((k, hi - lo) for k, (lo, hi) in bounds.items() if hi - lo < need), key=lambda t: (t[1], repr(t[0]))
     )
+
+
+# ---------------------------------------------------------------------------------------------
+# How far from the minimum is a pattern? A lower bound on the cost of every protecting pattern
+
+
+@dataclass
+class CostBound:
+    """The cost of a suppression pattern beside a lower bound on the least cost of any
+    protecting pattern (:func:`lower_bound`). ``optimum``: the least cost itself, where the
+    relaxation's own pattern passes the audit (it is then a protecting pattern of that cost);
+    None where it was not reached. ``lower_bound`` None: no pattern protects the table."""
+
+    cost: int
+    lower_bound: int | None
+    optimum: int | None
+    rounds: int
+
+    @property
+    def gap(self) -> int | None:
+        return None if self.lower_bound is None else max(self.cost - self.lower_bound, 0)
+
+    @property
+    def optimal(self) -> bool:
+        return self.gap == 0
+
+
+def _unknown_values(system: System, true: dict, values: dict) -> dict:
+    """True values of the cells a reader does not see and the caller did not give, worked out
+    from the relations (each holds for the true values): a relation with one cell of unknown
+    value gives it. Cells left undetermined are absent."""
+    known = {**{k: float(v) for k, v in values.items()}, **{k: float(v) for k, v in true.items()}}
+    changed = True
+    while changed:
+        changed = False
+        for rel in system.eq:
+            missing = [k for k in rel if k not in known]
+            if len(missing) == 1:
+                u = missing[0]
+                known[u] = -sum(a * known[k] for k, a in rel.items() if k != u) / rel[u]
+                changed = True
+    return known
+
+
+def _bound_relations(system: System, published: set) -> list[dict]:
+    """The relations of ``system`` (equations) and the difference of every two whose
+    unpublished cells are the same with the same coefficients (All = doctors + managers + the
+    rest and All = board + directorate + the rest give doctors + managers = board +
+    directorate): each holds for every table a reader thinks possible."""
+    out = [dict(rel) for rel in system.eq]
+    by_part: dict = defaultdict(list)
+    for rel in system.eq:
+        part = frozenset((k, a) for k, a in rel.items() if k not in published)
+        if part:
+            by_part[part].append(rel)
+    for rels in by_part.values():
+        for i, a in enumerate(rels):
+            for b in rels[i + 1 :]:
+                diff = {k: a.get(k, 0) - b.get(k, 0) for k in {**a, **b}}
+                diff = {k: v for k, v in diff.items() if v}
+                if diff:
+                    out.append(diff)
+    return out
+
+
+def lower_bound(
+    system: System,
+    true: dict,
+    primary: set,
+    rule: disclosure.Rule,
+    suppressed: set,
+    fixed_shown: set | frozenset = frozenset(),
+    values: dict | None = None,
+    cost_cells: set | None = None,
+    rounds: int = 2,
+) -> CostBound:
+    """The cost of the pattern ``suppressed`` (how many of ``cost_cells`` it suppresses; default
+    every published cell) beside a lower bound on the least cost of ANY pattern that passes the
+    intruder's audit (:func:`helpers.audit.intervals`: every suppressed cell at least
+    :func:`helpers.audit.width_needed` wide) among the patterns the protection may choose:
+    every primary cell suppressed, zeros and ``fixed_shown`` cells shown.
+
+    The bound is the optimum of a relaxation, a covering MILP solved by HiGHS
+    (scipy.optimize.milp): minimise the cost subject to conditions that every protecting
+    pattern meets. Why each is necessary: take a pattern the audit accepts, a suppressed cell c
+    and one relation R, sum_j a_j y_j = 0, a reader knows (a published relation, or the
+    difference of two with the same unpublished cells). The audit's feasible set lies inside
+    the larger set defined by R alone, with a suppressed cell >= 1, an unpublished one >= 0 and
+    a published count within s of its printed value (s = 0; 2 under the NHS rule, whose
+    printed value is itself within 2 of the true one, so within 2 s of it), so c's interval is
+    at most as wide as over that larger set. Write r_j = |a_j / a_c| and call a cell of R
+    "free" if it is suppressed or unpublished. Over R alone:
+
+    - (A) if no other cell of R is free, R fixes c up to the published cells' slack: width <=
+      2 s sum_j r_j. So, where R has no unpublished cell,
+      W x_c <= 2 s sum_{j != c} r_j (1 - x_j) + W sum_{j != c} x_j
+      (with s = 0: no relation holds exactly one suppressed cell).
+    - (B) if every free cell j != c has a coefficient of c's sign, c rises only as far as
+      they can fall (a suppressed cell to 1, an unpublished one to 0; v: true values) and
+      falls to 1 at most: width <= (v_c - 1) + sum_free r_j (v_j - lb_j) + 2 s
+      sum_published r_j. So, where no unpublished cell of R has the other sign,
+      (W - (v_c - 1) - sum_unpublished r_u v_u) x_c <= sum_{j same sign} min(r_j (v_j - 1), W)
+      x_j + W sum_{j other sign} x_j + 2 s sum_j r_j (1 - x_j).
+
+    A free cell of the other sign may leave c unbounded along R: (B) then asks nothing. Each
+    inequality holds for every protecting pattern, so the relaxation's optimum is at most the
+    least protecting cost. Then up to ``rounds`` - 1 times the relaxation's own optimal pattern
+    is audited: if it passes, it is a protecting pattern and its cost is the minimum
+    (``optimum``); else each of its cells narrower than W gets :func:`_frontier`'s cut (a
+    protecting pattern that suppresses c suppresses one of the cells now shown that share a
+    relation with c's free component: suppressing none of them leaves c's component a part of
+    today's, with some of today's suppressed cells fixed at their values, so c's interval no
+    wider than today's, which is too narrow), which every protecting pattern satisfies, and
+    the MILP is solved again. The loop stops as
+    soon as the bound reaches the pattern's cost (it is then optimal). Costs are whole numbers:
+    the bound is the MILP's optimum rounded up (HiGHS's dual bound where a node limit stopped
+    it).
+    """
+    need = float(width_needed(rule))
+    slack = 2.0 if rule.rule == "nhs" else 0.0
+    values = dict(values or {})
+    keys = sorted(true, key=repr)
+    index = {k: i for i, k in enumerate(keys)}
+    cost_cells = set(true) if cost_cells is None else set(cost_cells)
+    unknown_cells = set(cost_cells) - set(true)
+    if unknown_cells:
+        raise ValueError(f"cost cells that are not published cells: {sorted(unknown_cells, key=repr)[:3]}")
+    cost_now = sum(1 for k in suppressed if k in cost_cells)
+    n = len(keys)
+    lower = np.zeros(n)
+    upper = np.ones(n)
+    for k in keys:
+        if true[k] == 0 or k in fixed_shown:
+            upper[index[k]] = 0
+        if k in primary:
+            lower[index[k]] = 1
+    if (lower > upper).any():
+        return CostBound(cost_now, None, None, 0)
+    known = _unknown_values(system, true, values)
+    rows: list[np.ndarray] = []
+    limits: list[float] = []
+    for rel in _bound_relations(system, set(true)):
+        hidden = [(k, a) for k, a in rel.items() if k not in index]
+        for c, a_c in rel.items():
+            if c not in index or upper[index[c]] == 0:
+                continue
+            others = [
+                (j, a, abs(a / a_c), (a > 0) == (a_c > 0)) for j, a in rel.items() if j != c and j in index
+            ]
+            if not hidden:  # (A)
+                row, limit = np.zeros(n), 0.0
+                row[index[c]] += need
+                for j, _a, r, _same in others:
+                    row[index[j]] -= need - 2 * slack * r
+                    limit += 2 * slack * r
+                rows.append(row)
+                limits.append(limit)
+            if any((a > 0) != (a_c > 0) or k not in known for k, a in hidden):
+                continue  # (B) asks nothing
+            room = sum(abs(a / a_c) * known[k] for k, a in hidden)
+            lhs = need - (true[c] - 1) - room
+            if lhs <= 0:
+                continue
+            row, limit = np.zeros(n), 0.0
+            row[index[c]] += lhs
+            for j, _a, r, same in others:
+                gain = min(r * (true[j] - 1), need) if same else need
+                row[index[j]] -= gain - 2 * slack * r
+                limit += 2 * slack * r
+            rows.append(row)
+            limits.append(limit)
+    cost = np.array([1.0 if k in cost_cells else 0.0 for k in keys])
+    candidates = {k for k in keys if upper[index[k]] == 1}
+    bound, optimum, done = None, None, 0
+    for _ in range(max(int(rounds), 1)):
+        done += 1
+        constraints = [LinearConstraint(np.array(rows), -np.inf, np.array(limits))] if rows else []
+        res = milp(
+            cost,
+            integrality=np.ones(n),
+            bounds=Bounds(lower, upper),
+            constraints=constraints,
+            options={"node_limit": 20000},
+        )
+        if res.status == 2:  # infeasible: no pattern meets the necessary conditions
+            return CostBound(cost_now, None, None, done)
+        best = res.fun if res.status == 0 else getattr(res, "mip_dual_bound", None)
+        if best is None or not np.isfinite(best):
+            break
+        bound = max(bound or 0, int(np.ceil(best - 1e-6)))
+        if bound >= cost_now or res.status != 0 or res.x is None:
+            break
+        pattern = {keys[i] for i in range(n) if res.x[i] > 0.5}
+        failing = _failing(system, true, pattern, rule)
+        if not failing:
+            optimum = bound
+            break
+        for c in failing:
+            row = np.zeros(n)
+            for j in _frontier(system, c, pattern, candidates):
+                row[index[j]] -= 1
+            row[index[c]] += 1
+            rows.append(row)
+            limits.append(0.0)
+    if bound == cost_now:
+        optimum = cost_now  # the pattern reaches the bound: it is a minimum
+    return CostBound(cost_now, bound, optimum, done)

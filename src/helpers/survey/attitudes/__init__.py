@@ -33,6 +33,7 @@ from helpers.survey.attitudes.descriptives import (  # noqa: F401
     protect_design_role_tests,
     protect_role_tests,
     roles_as_columns,
+    suppression_optimality,
     suppression_summary,
     tidy_numbers,
 )

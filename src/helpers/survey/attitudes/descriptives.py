@@ -153,40 +153,9 @@ def protect_by_role(
             {c: pd.Series(dtype=object) for c in ("item", "group_type", "group", "column", "value", "reason")}
         )
         return empty, log
-    design = role_design(table, rule)
     level_cols = [c for c in table.columns if c.startswith("n_") and c[2:].isdigit()]
-    columns = {c: table[c].to_numpy() for c in ("group_type", "group", "n_respondents", "n_nonsub", "n_valid", "n_agree", *level_cols)}  # fmt: skip
-    positions: dict = {}
-    for i, name in enumerate(table["item"].to_numpy(dtype=object)):
-        positions.setdefault(name, []).append(i)
-    levels_of = table["levels"].to_numpy(dtype=object)
     kept, hide_all, item_columns = [], [], []
-    for item, rows in positions.items():
-        # the same design on the item's valid answers: a role with many respondents but only
-        # a few substantive answers to this item is, for this item, a small group too
-        answered = publication.design(
-            {columns["group"][i]: int(columns["n_valid"][i]) for i in rows if columns["group_type"][i] == "role"}, rule
-        )  # fmt: skip
-        shown = [
-            i
-            for i in rows
-            if design.is_published(columns["group_type"][i], columns["group"][i])
-            and answered.is_published(columns["group_type"][i], columns["group"][i])
-        ]
-        hidden = [i for i in rows if i not in shown]
-        levels = levels_of[shown[0]].split("|")
-        lcols = level_columns(len(levels))
-        block, hidden_rows = _rows(columns, shown, lcols), _rows(columns, hidden, lcols)
-        positive = _positive_of(block, levels, item)
-        hide, _, alone = _protection(block, rule, tuple(lcols), tuple(positive), hidden_rows)
-        if alone:  # published for all respondents only (docs/disclosure.md, "Items withheld")
-            roles = sorted(
-                (r for r in (*block, *hidden_rows) if r[0] == "role"), key=lambda r: ROLES.index(r[1])
-            )
-            shown = [i for i in shown if columns["group_type"][i] == "all"]
-            hide, _, _ = _protection(
-                _rows(columns, shown, lcols), rule, tuple(lcols), tuple(positive), tuple(roles)
-            )
+    for _item, shown, lcols, _args, hide in _item_decisions(table, rule):
         hide_all += [(len(kept) + r, c) for r, c in hide]
         kept += shown
         item_columns.append(lcols)
@@ -213,13 +182,57 @@ def protect_by_role(
     log.insert(
         0, "item", block["item"].to_numpy(dtype=object)[where] if len(log) else str(block["item"].iloc[0])
     )
-    if len(log) and log["item"].nunique() < len(positions):  # as concatenating empty logs typed it
+    if len(log) and log["item"].nunique() < len(item_columns):  # as concatenating empty logs typed it
         log = log.astype({c: object for c in ("group_type", "group", "row", "column", "value", "reason")})
     for c in ("pct_agree", "ci_low", "ci_high"):
         if rule.marker is None:
             result[c] = pd.to_numeric(result[c]).map(lambda v: numbers.rounded(v, "table_percentage"))
     result.attrs["disclosure"] = disclosure.protected_mark(rule)
     return result, log.drop(columns="row")
+
+
+def _item_decisions(table: pd.DataFrame, rule: disclosure.Rule):
+    """(item, published row positions, level columns, :func:`_protection`'s arguments, cells to
+    hide) of every item of :func:`by_role`'s table, as :func:`protect_by_role` publishes them."""
+    design = role_design(table, rule)
+    level_cols = [c for c in table.columns if c.startswith("n_") and c[2:].isdigit()]
+    columns = {c: table[c].to_numpy() for c in ("group_type", "group", "n_respondents", "n_nonsub", "n_valid", "n_agree", *level_cols)}  # fmt: skip
+    positions: dict = {}
+    for i, name in enumerate(table["item"].to_numpy(dtype=object)):
+        positions.setdefault(name, []).append(i)
+    levels_of = table["levels"].to_numpy(dtype=object)
+    for item, rows in positions.items():
+        yield item, *_item_decision(item, rows, columns, levels_of, design, rule)
+
+
+def _item_decision(item, rows, columns, levels_of, design, rule: disclosure.Rule):
+    """One item of :func:`protect_by_role`: the positions of its published rows, its level
+    columns, the arguments of the :func:`_protection` call whose pattern is published (the
+    item's block, or its All row alone) and that pattern's cells to hide."""
+    # the same design on the item's valid answers: a role with many respondents but only
+    # a few substantive answers to this item is, for this item, a small group too
+    answered = publication.design(
+        {columns["group"][i]: int(columns["n_valid"][i]) for i in rows if columns["group_type"][i] == "role"}, rule
+    )  # fmt: skip
+    shown = [
+        i
+        for i in rows
+        if design.is_published(columns["group_type"][i], columns["group"][i])
+        and answered.is_published(columns["group_type"][i], columns["group"][i])
+    ]
+    hidden = [i for i in rows if i not in shown]
+    levels = levels_of[shown[0]].split("|")
+    lcols = level_columns(len(levels))
+    block, hidden_rows = _rows(columns, shown, lcols), _rows(columns, hidden, lcols)
+    positive = _positive_of(block, levels, item)
+    args = (block, rule, tuple(lcols), tuple(positive), hidden_rows)
+    hide, _, alone = _protection(*args)
+    if alone:  # published for all respondents only (docs/disclosure.md, "Items withheld")
+        roles = sorted((r for r in (*block, *hidden_rows) if r[0] == "role"), key=lambda r: ROLES.index(r[1]))
+        shown = [i for i in shown if columns["group_type"][i] == "all"]
+        args = (_rows(columns, shown, lcols), rule, tuple(lcols), tuple(positive), tuple(roles))
+        hide, _, _ = _protection(*args)
+    return shown, lcols, args, hide
 
 
 def _percentages(alpha: float) -> dict:
@@ -322,6 +335,44 @@ def _protection(block: tuple, rule: disclosure.Rule, lcols: tuple, positive: tup
     if key in _PATTERNS:
         return _PATTERNS[key]
     item = _ITEM
+    system, true, primary, shown, values = _problem(block, rule, lcols, hidden)
+    groups = {r[1]: i for i, r in enumerate(block)}
+    roles = frozenset([*groups, *(r[1] for r in hidden if r[0] == "role")])
+    moves = _moves(roles, lcols, positive)
+    pattern = protection.cube_pattern(system, true, primary, rule, moves, values=values, fixed_shown=shown)
+    if not pattern.optimal and ("n_nonsub", item, ALL) in true:
+        # All's valid answers suppressed by the item non-response table (its "Don't know" and
+        # no answer too few to publish apart): the moves that transfer an answer between a
+        # level and All's "Don't know" (each group's no substantive answer) may protect it
+        key_, nonsub_ = ("n_no_answer", item, ALL), ("n_nonsub", item, ALL)
+        more = [{nonsub_ if k == key_ else k: v for k, v in m.items()} for m in moves if key_ in m]
+        pattern = protection.cube_pattern(
+            system, true, primary, rule, moves + more, values=values, fixed_shown=shown
+        )
+    suppressed = set(pattern.suppressed)
+    protected = bool(pattern.optimal)
+    answers = [(q, item, ALL) for q in [*lcols, "n_agree"] if true.get((q, item, ALL), 0) > 0]
+    entirely = (
+        bool(answers)
+        and all(k in suppressed for k in answers)
+        and not rule.is_sensitive(true.get(("n_valid", item, ALL)))
+    )
+    alone = (not protected or entirely) and ALL in groups and len(groups) > 1
+    if not protected:
+        # No protecting pattern of moves (tiny groups): every non-zero count of the other groups
+        # suppressed; the caller publishes the All row alone instead (``alone``)
+        suppressed |= {k for k, v in true.items() if k[2] != ALL and k not in shown and v > 0}
+    published = {"n_valid", *lcols, "n_agree"}  # the block's count columns besides respondents
+    hide = sorted((groups[k[2]], k[0]) for k in suppressed if k[0] in published and k[2] in groups)
+    _PATTERNS[key] = (hide, protected, alone)
+    return _PATTERNS[key]
+
+
+def _problem(block: tuple, rule: disclosure.Rule, lcols: tuple, hidden: tuple):
+    """The protection problem of one item's block (:func:`_protection`): the reader's system,
+    the true counts of the published cells, the primary cells, the cells printed elsewhere
+    (shown) and the true counts of the hidden rows' cells."""
+    item = _ITEM
     system = _block_system(block, lcols)
     true = {k: float(v) for k, v in system.value.items()}
     groups = {r[1]: i for i, r in enumerate(block)}
@@ -354,35 +405,7 @@ def _protection(block: tuple, rule: disclosure.Rule, lcols: tuple, positive: tup
         true[("n_no_answer", item, ALL)] = float(no_answer)
         for q, suppressed in zip(("n_valid", "n_nonsub", "n_no_answer"), printed):
             (primary if suppressed else shown).add((q, item, ALL))
-    roles = frozenset([*groups, *(r[1] for r in hidden if r[0] == "role")])
-    moves = _moves(roles, lcols, positive)
-    pattern = protection.cube_pattern(system, true, primary, rule, moves, values=values, fixed_shown=shown)
-    if not pattern.optimal and ("n_nonsub", item, ALL) in true:
-        # All's valid answers suppressed by the item non-response table (its "Don't know" and
-        # no answer too few to publish apart): the moves that transfer an answer between a
-        # level and All's "Don't know" (each group's no substantive answer) may protect it
-        key_, nonsub_ = ("n_no_answer", item, ALL), ("n_nonsub", item, ALL)
-        more = [{nonsub_ if k == key_ else k: v for k, v in m.items()} for m in moves if key_ in m]
-        pattern = protection.cube_pattern(
-            system, true, primary, rule, moves + more, values=values, fixed_shown=shown
-        )
-    suppressed = set(pattern.suppressed)
-    protected = bool(pattern.optimal)
-    answers = [(q, item, ALL) for q in [*lcols, "n_agree"] if true.get((q, item, ALL), 0) > 0]
-    entirely = (
-        bool(answers)
-        and all(k in suppressed for k in answers)
-        and not rule.is_sensitive(true.get(("n_valid", item, ALL)))
-    )
-    alone = (not protected or entirely) and ALL in groups and len(groups) > 1
-    if not protected:
-        # No protecting pattern of moves (tiny groups): every non-zero count of the other groups
-        # suppressed; the caller publishes the All row alone instead (``alone``)
-        suppressed |= {k for k, v in true.items() if k[2] != ALL and k not in shown and v > 0}
-    published = {"n_valid", *lcols, "n_agree"}  # the block's count columns besides respondents
-    hide = sorted((groups[k[2]], k[0]) for k in suppressed if k[0] in published and k[2] in groups)
-    _PATTERNS[key] = (hide, protected, alone)
-    return _PATTERNS[key]
+    return system, true, primary, shown, values
 
 
 _PRINTED: dict = {}
@@ -655,14 +678,63 @@ def _round_odds_ratios(table: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def suppression_summary(log: pd.DataFrame) -> pd.DataFrame:
+OPTIMALITY_COLUMNS = ["lower_bound", "gap", "minimum"]
+
+
+def suppression_optimality(table: pd.DataFrame, rule: disclosure.Rule, rounds: int = 1) -> pd.DataFrame:
+    """How far each item's suppression pattern (:func:`protect_by_role`) is from the least
+    cost: one row per item, ``item, cost, lower_bound, gap, minimum``. ``cost``: the cells of
+    the item's published rows that the pattern suppresses (respondents, valid answers, levels,
+    agreeing: the suppression summary's primary + secondary); ``lower_bound``: a number of
+    cells that no pattern protecting the item (the audit's criterion on the item's own system,
+    as the protection checks it) can go below, :func:`helpers.protection.lower_bound` (the
+    optimum of a relaxation solved by HiGHS, proof in its docstring); ``gap`` = cost -
+    lower_bound (0: the pattern is a minimum); ``minimum``: the least cost itself where the
+    relaxation's own pattern protects the item or the pattern reaches the bound (else empty).
+    For an item published for all respondents only, the problem is that row's. ``rounds``:
+    MILP solves per item (the first with the static conditions, then with cuts)."""
+    from helpers import protection
+
+    columns = ["item", "cost", *OPTIMALITY_COLUMNS]
+    out = []
+    for item, _shown, lcols, args, _hide in _item_decisions(table, rule) if len(table) else ():
+        block, _rule, _lcols, _positive, hidden = args
+        system, true, primary, shown, values = _problem(block, rule, tuple(lcols), hidden)
+        hide = _protection(*args)[0]
+        groups = [r[1] for r in block]
+        counted = {"n_respondents", "n_valid", *lcols, "n_agree"}
+        cells = {k for k in true if k[0] in counted and k[2] in groups}
+        suppressed = {k for k in primary if k in cells} | {(q, _ITEM, groups[r]) for r, q in hide}
+        bound = protection.lower_bound(
+            system, true, primary, rule, suppressed, shown, values, cells, rounds=rounds
+        )  # fmt: skip
+        out.append(
+            {
+                "item": item,
+                "cost": bound.cost,
+                "lower_bound": bound.lower_bound,
+                "gap": bound.gap,
+                "minimum": bound.optimum,
+            }
+        )
+    result = pd.DataFrame(out, columns=columns)
+    return result.astype({c: "Int64" for c in columns[1:]})
+
+
+def suppression_summary(log: pd.DataFrame, optimality: pd.DataFrame | None = None) -> pd.DataFrame:
     """Where cells were suppressed and why, without the suppressed values (publishable):
     one row per item with suppressed cells, columns ``item, primary, secondary``. With nothing
     suppressed (e.g. ``min_count: 1``) the table is empty but keeps its columns, so it can be
-    written and read back (issue 11, failure 4)."""
+    written and read back (issue 11, failure 4). With ``optimality``
+    (:func:`suppression_optimality` of the same table and rule), also ``lower_bound, gap,
+    minimum`` per item; its cost must be the item's primary + secondary (ValueError if not)."""
     columns = ["item", "primary", "secondary"]
     if log is None or not len(log):
-        return pd.DataFrame({c: pd.Series(dtype=object if c == "item" else int) for c in columns})
+        empty = pd.DataFrame({c: pd.Series(dtype=object if c == "item" else int) for c in columns})
+        if optimality is not None:
+            for c in OPTIMALITY_COLUMNS:
+                empty[c] = pd.Series(dtype="Int64")
+        return empty
     kind = log["reason"].str.split(":").str[0]
     table = (
         log.assign(kind=kind)
@@ -679,7 +751,18 @@ def suppression_summary(log: pd.DataFrame) -> pd.DataFrame:
         if c not in table:
             table[c] = 0
     table.columns.name = None
-    return table[[*columns, *[c for c in table.columns if c not in columns]]]
+    table = table[[*columns, *[c for c in table.columns if c not in columns]]]
+    if optimality is None:
+        return table
+    merged = table.merge(optimality, on="item", how="left", validate="one_to_one")
+    wrong = merged[merged["cost"].fillna(-1).astype(int) != merged["primary"] + merged["secondary"]]
+    if len(wrong):
+        row = wrong.iloc[0]
+        raise ValueError(
+            f"item {row['item']!r}: the optimality table counts {row['cost']} suppressed cells, "
+            f"the suppression log {row['primary'] + row['secondary']}: not the same table and rule"
+        )
+    return merged.drop(columns="cost")
 
 
 def protect_counts(
