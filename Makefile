@@ -126,7 +126,7 @@ audit: $(ENV_STAMP) ## Intruder audit of the published reports/ (issue 13, docs/
 check: $(ENV_STAMP) ## Validate an input folder (DATA=...) and list every problem, without running the analysis
 	@$(BIN)/python -m helpers.release --what "make check" -- helpers.check $(DATA) --params $(PARAMS)
 
-codebook: $(ENV_STAMP) ## Draft a codebook from a Qualtrics .qsf or SPSS/Stata file (DATA=file or folder; OUT=build/codebook_draft.yaml)
+codebook: $(ENV_STAMP) ## Draft a codebook from a .qsf, SPSS/Stata, JISC, SurveyMonkey or CSV/XLSX export (DATA=file or folder; OUT=build/codebook_draft.yaml)
 	$(BIN)/python -m helpers.survey.codebook_draft $(DATA) --out $(or $(OUT),$(BUILD)/codebook_draft.yaml)
 
 deposit: $(ENV_STAMP) ## A deposit copy of the clean survey data for an archive (after make survey): written to build/deposit only if k-anonymous (params deposit:)

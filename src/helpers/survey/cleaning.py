@@ -160,14 +160,22 @@ def _ticks(
     data: pd.DataFrame, columns: dict[str, str], var: Variable, source, missing: tuple[str, ...] = ()
 ) -> pd.DataFrame:
     """The tick-box columns ``{code: column}`` as booleans (one column per code); a cell that is
-    neither ticked (1) nor unticked (0 or empty) nor one of the codebook's ``missing_codes``
-    (Qualtrics writes -99 for a question seen but not answered: no box ticked) stops the run
-    naming its rows and column."""
+    neither ticked (1, or the option's own label: SurveyMonkey writes the label of a ticked
+    option in its column) nor unticked (0 or empty) nor one of the codebook's
+    ``missing_codes`` (Qualtrics writes -99 for a question seen but not answered: no box
+    ticked) stops the run naming its rows and column."""
     out = {}
     unticked = UNTICKED | {str(code).strip().casefold() for code in missing}
+    labels = var.value_labels
     for code, column in columns.items():
         raw = data[column].fillna("").astype("str")
         text = raw.str.strip().str.casefold()
+        own = labels.get(code, "")
+        if own:  # the option's label, compared as answers are (case, spaces, quotes), once per distinct cell
+            distinct = pd.Series(pd.unique(raw), dtype="str")
+            hits = distinct[_normalise_text(distinct).eq(_normalise_text(pd.Series([own])).iloc[0])]
+            if len(hits):
+                text = text.mask(raw.isin(hits), "1")
         bad = ~text.isin(TICKED | unticked)
         if bad.any():
             rows = data.index[bad].tolist()
@@ -391,6 +399,14 @@ def parse_dates(values: pd.Series, codebook: Codebook, column: str, source) -> p
     return parsed
 
 
+def _times(data: pd.DataFrame, column: str, codebook: Codebook, source, notes: list[str]) -> pd.Series:
+    """A start or end time column: Excel serial numbers (a re-saved sheet, e.g. SurveyMonkey
+    2018's ``43290.53487``) are converted and noted; else the declared or platform format."""
+    if files.is_excel_serial(data[column]):
+        return files.parse_datetimes(data[column], source, column, notes)
+    return parse_dates(data[column], codebook, column, source)
+
+
 def classify_roles(
     role: pd.Series, other_text: pd.Series | None, var: Variable, codebook: Codebook
 ) -> tuple[pd.Series, pd.DataFrame]:
@@ -558,11 +574,7 @@ def clean_survey(
             )
         answered = pd.DataFrame({n: s.notna() for n, s in decoded.items()}).sum(axis=1)
         started = (
-            (  # Excel serial numbers (a re-saved sheet) are converted and noted; else the declared format
-                files.parse_datetimes(data[meta["started"]], source, meta["started"], notes)
-                if files.is_excel_serial(data[meta["started"]])
-                else parse_dates(data[meta["started"]], codebook, meta["started"], source)
-            )
+            _times(data, meta["started"], codebook, source, notes)
             if "started" in meta
             else pd.Series(pd.NaT, index=data.index)
         )
@@ -592,8 +604,10 @@ def clean_survey(
     flag_speeder = pd.Series(False, index=data.index)
     duration = _numeric(data, meta["duration"], source, "duration in seconds") if "duration" in meta else None
     if duration is None and "started" in meta and "ended" in meta:
-        start = parse_dates(data[meta["started"]], codebook, meta["started"], source)
-        end = parse_dates(data[meta["ended"]], codebook, meta["ended"], source)
+        seen: list[str] = []
+        start = _times(data, meta["started"], codebook, source, seen)
+        end = _times(data, meta["ended"], codebook, source, seen)
+        notes += [n for n in seen if n not in notes]  # the start's note once, if the duplicates' step made it
         duration = (end - start).dt.total_seconds()
         notes.append("No duration column: duration derived from the start and end times.")
     elif duration is None:

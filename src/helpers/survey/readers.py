@@ -136,6 +136,9 @@ class SurveyExport:
     encoding: str  # utf-8, utf-8-sig, utf-16, cp1252 or xlsx
     notes: list[str]  # tolerated quirks, with counts
     value_labels: dict[str, dict[str, str]] = field(default_factory=dict)  # JISC key: code -> label
+    # SurveyMonkey: column ID -> (its question's row-1 text, carried right; its row-2 sub-label),
+    # which says which columns are one question (make codebook groups them); else empty
+    parts: dict[str, tuple[str, str]] = field(default_factory=dict)
 
 
 # --------------------------------------------------------------------------------------------
@@ -567,6 +570,7 @@ def _surveymonkey_header(rows, notes):
     repeated = sum(1 for t, s in zip(texts, subs) if t.strip() and s == t)
     metadata = [t for t, s in zip(texts, subs) if t.strip() and s == t]
     ids, questions = [], []
+    parts = [(text.strip(), "" if sub == text else sub.strip()) for text, sub in zip(filled, subs)]
     for text, number, sub in zip(filled, numbers, subs):
         if not sub.strip() or sub == text:
             ids.append(text)
@@ -576,7 +580,7 @@ def _surveymonkey_header(rows, notes):
             questions.append(f"{text} - {sub}" if text.strip() else sub)
     if repeated:
         notes.append(f"row 2 repeats the row-1 text in {repeated} column(s) (e.g. {metadata[0]!r})")
-    return ids, questions
+    return ids, questions, parts
 
 
 # --------------------------------------------------------------------------------------------
@@ -816,7 +820,7 @@ def read_export(
     if chosen == "qualtrics":
         raw_ids, questions_list, import_list = _qualtrics_header(header_rows, path, notes)
     elif chosen == "surveymonkey":
-        raw_ids, questions_list = _surveymonkey_header(header_rows, notes)
+        raw_ids, questions_list, parts_list = _surveymonkey_header(header_rows, notes)
     elif chosen == "qualtrics-legacy":
         raw_ids, questions_list = header_rows[0], header_rows[1]
     else:
@@ -824,6 +828,7 @@ def read_export(
     ids = _finish_ids(list(raw_ids), notes)
     questions = {i: (q if q.strip() else i) for i, q in zip(ids, questions_list)}
     import_ids = {i: v for i, v in zip(ids, import_list) if v}
+    parts = dict(zip(ids, parts_list)) if chosen == "surveymonkey" else {}
 
     data = body.copy()
     data.columns = ids
@@ -864,4 +869,5 @@ def read_export(
         encoding=encoding,
         notes=notes,
         value_labels=value_labels,
+        parts=parts,
     )
