@@ -520,18 +520,10 @@ def chi_square_completions(
 
     row_sums = np.asarray(published["row_sums"], float)
     col_sums = np.asarray(published["col_sums"], float)
-    holes = list(zip(*np.where(np.isnan(counts))))
-    if not holes:
-        return [counts]
-    rem_row = row_sums - np.nansum(counts, axis=1)
-    rem_col = col_sums - np.nansum(counts, axis=0)
     n = row_sums.sum()
     expected = np.outer(row_sums, col_sums) / n
     keep = expected > 0
     dof = (np.count_nonzero(row_sums) - 1) * (np.count_nonzero(col_sums) - 1)
-    rows_with_holes = sorted({r for r, _ in holes})
-    found: list[np.ndarray] = []
-    tried = 0
 
     def fits(table) -> bool:
         chi2 = float((((table - expected) ** 2)[keep] / expected[keep]).sum())
@@ -546,6 +538,35 @@ def chi_square_completions(
             v = math.sqrt(chi2 / (n * m)) if m > 0 else math.nan
             ok &= round(v, published.get("v_decimals", 2)) == published["cramers_v"]
         return bool(ok)
+
+    return table_completions(counts, row_sums, col_sums, fits, limit)
+
+
+def table_completions(
+    counts: np.ndarray, row_sums, col_sums, fits=None, limit: int = 200_000
+) -> list[np.ndarray] | None:
+    """Every completion of a table (NaN = suppressed cell, >= 1) whose row and column sums are
+    ``row_sums`` and ``col_sums`` and for which ``fits(table)`` is true (every one where
+    ``fits`` is None): the intruder's enumeration, walked row by row over the compositions of
+    each row's remainder so the margins hold by construction. None when it would try more than
+    ``limit`` tables."""
+    counts = np.asarray(counts, float)
+    row_sums = np.asarray(row_sums, float)
+    col_sums = np.asarray(col_sums, float)
+    if counts.shape != (len(row_sums), len(col_sums)):
+        raise ValueError(
+            f"table_completions: a {counts.shape[0]} x {counts.shape[1]} table with "
+            f"{len(row_sums)} row sums and {len(col_sums)} column sums"
+        )
+    fits = fits or (lambda table: True)
+    holes = list(zip(*np.where(np.isnan(counts))))
+    if not holes:
+        return [counts] if fits(counts) else []
+    rem_row = row_sums - np.nansum(counts, axis=1)
+    rem_col = col_sums - np.nansum(counts, axis=0)
+    rows_with_holes = sorted({r for r, _ in holes})
+    found: list[np.ndarray] = []
+    tried = 0
 
     def compositions(total, caps):
         """Every way to write ``total`` as len(caps) parts, each 1 .. its cap."""

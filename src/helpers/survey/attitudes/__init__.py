@@ -74,14 +74,21 @@ from helpers.survey.attitudes.items import (  # noqa: F401
     single_items,
 )
 from helpers.survey.attitudes.models import (  # noqa: F401
+    MODEL_AGREE,
+    MODEL_FULL,
+    MODEL_WITHHELD,
     beside_proportional_odds,
+    data_for_models,
     failing_brant,
+    groupings_note,
+    model_groupings,
     model_reference_role,
     models_note,
     ordinal_models,
     partial_odds_models,
     partial_proportional_odds,
     role_odds_ratios_for_chart,
+    with_groupings,
 )
 from helpers.survey.attitudes.multiplicity import (  # noqa: F401
     PLAN_FILE,

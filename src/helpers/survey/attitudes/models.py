@@ -112,6 +112,106 @@ def ordinal_models(
     }
 
 
+MODEL_FULL = "role x answer"
+MODEL_AGREE = "role x agree (published counts)"
+MODEL_WITHHELD = "withheld: suppressed cells"
+MODEL_WITHHELD_GROUP = "withheld: a group with too few answers"
+AGREE_LEVELS = ("Not agreeing", "Agreeing")
+
+
+def model_groupings(
+    items: Mapping[str, Item], protected: pd.DataFrame, rule, groups: Sequence[str] | None = None
+) -> dict[str, str]:
+    """Which outcome each item's ordinal model may use (issue 13, item 3: statistics), from the
+    published attitude table ``protected`` (:func:`protect_by_role`) and the groups the models
+    compare (``groups``: :meth:`helpers.publication.RoleDesign.groups`; default the role rows).
+
+    A model of the answers on role is a function of the role x answer table when it has no
+    covariate, and close to one when it has: published with the table's margins, its odds
+    ratios, intervals, likelihood-ratio chi-square, Brant tests and cut-point logits at their
+    published precision each keep one completion of a suppressed cell (tests/survey/
+    test_model_inversion.py recovers a chief executives' 2 from any one of them, and the
+    completion nearest to a covariate-adjusted model is the true one). So, per item:
+
+    - ``MODEL_FULL``: no suppressed cell among the groups' answers: the model of the answers;
+    - ``MODEL_AGREE``: a suppressed cell, but every group's n_agree and n_valid printed: the
+      model of agreeing or not (a binary logit, the proportional-odds model with two levels).
+      Its data hold each respondent's group, covariates and whether they agreed, never which
+      level they chose, so the suppressed cells enter it only through their sums n_agree and
+      n_valid - n_agree, which are printed: whatever its precision, it narrows nothing;
+    - ``MODEL_WITHHELD``: a group's n_agree or n_valid suppressed; ``MODEL_WITHHELD_GROUP``: a
+      group not published for the item: no model."""
+    from helpers.survey.attitudes.descriptives import _items_not_testable
+
+    published = set(protected["item"]) if len(protected) else set()
+    missing = [name for name in items if name not in published]
+    if missing:
+        raise ValueError(f"model_groupings: item(s) {missing} not in the published attitude table")
+    unsafe = _items_not_testable(protected, rule, groups)
+    out = {}
+    for name in items:
+        if name not in unsafe:
+            out[name] = MODEL_FULL
+            continue
+        roles = unsafe[name]
+        if roles is None:
+            out[name] = MODEL_WITHHELD_GROUP
+            continue
+        counts = roles[["n_agree", "n_valid"]].astype(object)
+        blank = counts.isna() | (counts.astype(str) == str(rule.marker))
+        out[name] = MODEL_WITHHELD if blank.any().any() else MODEL_AGREE
+    return out
+
+
+def data_for_models(
+    clean: pd.DataFrame, items: Mapping[str, Item], groupings: Mapping[str, str]
+) -> tuple[pd.DataFrame, dict[str, Item]]:
+    """The data and items :func:`ordinal_models` fits, as :func:`model_groupings` decides: an
+    item modelled on agreement has its answers recoded to :data:`AGREE_LEVELS` (its positive
+    levels agreeing, its other levels not; no answer stays missing); a withheld item is left
+    out."""
+    data = clean.copy()
+    out = {}
+    for name, item in items.items():
+        grouping = groupings[name]
+        if grouping == MODEL_FULL:
+            out[name] = item
+        elif grouping == MODEL_AGREE:
+            answers = clean[name].astype(object)
+            agree = answers.isin(list(item.positive))
+            values = np.where(answers.isna(), None, np.where(agree, AGREE_LEVELS[1], AGREE_LEVELS[0]))
+            data[name] = pd.Categorical(values, categories=list(AGREE_LEVELS), ordered=True)
+            out[name] = Item(name, item.question, AGREE_LEVELS, (AGREE_LEVELS[1],), item.battery)
+    return data, out
+
+
+def with_groupings(role_effect: pd.DataFrame, groupings: Mapping[str, str]) -> pd.DataFrame:
+    """The role-effect table with a ``grouping`` column (the outcome each model used)."""
+    return role_effect.assign(grouping=role_effect["item"].map(dict(groupings)))
+
+
+def groupings_note(groupings: Mapping[str, str]) -> str:
+    """One sentence on the items modelled on agreement and the items whose model is withheld
+    (Markdown; '' when every item is modelled on its answers)."""
+    agree = [n for n, g in groupings.items() if g == MODEL_AGREE]
+    withheld = [n for n, g in groupings.items() if g.startswith("withheld")]
+    parts = []
+    if agree:
+        parts.append(
+            f"{len(agree)} item(s) have suppressed cells in their role table and are modelled on "
+            f"agreeing or not (a binary logit), which uses only counts the table prints: {', '.join(agree)}"
+        )
+    if withheld:
+        parts.append(
+            f"the model of {len(withheld)} item(s) is withheld (a group's number agreeing or "
+            f"answering is suppressed): {', '.join(withheld)}"
+        )
+    if not parts:
+        return ""
+    text = "; ".join(parts)
+    return f"**Disclosure control of the models**: {text[0].upper()}{text[1:]} (docs/disclosure.md)."
+
+
 def _thresholds_only_loglik(y: pd.Series) -> float:
     """Log-likelihood of the proportional-odds model with no predictors: the thresholds alone
     reproduce the observed level shares, so it is sum(n_k log(n_k / n)) over levels present."""
