@@ -72,9 +72,24 @@ SHARED_RUN_FILES = frozenset(
     }
 )
 SHARED_RUN_SCOPE = "shared end-to-end run"
-# The longest test file besides the shared run (200 generated instruments in-process, issue 11):
-# handed out second, so it starts at once on the other worker instead of last on either.
-LONG_FILES = ("tests/survey/test_generated_instruments.py",)
+# The generated instruments in-process (issue 11), one test per seed: the longest piece of the
+# fast tier besides the shared run. One file is one unit of work under --dist loadfile, so one
+# worker would run them all; their seeds are handed out instead in chunks of CHUNK_SEEDS, one
+# unit of work each, right after the shared run: the other worker starts on them at once and the
+# first to finish the shared run joins in; the short files fill in the end.
+CHUNKED = ("tests/survey/test_generated_instruments.py::test_generated_instrument_in_process",)
+CHUNK_SEEDS = 20
+
+
+def _scope_of(nodeid: str) -> str:
+    """The unit of work of a test: the shared run, a chunk of generated seeds, or its file."""
+    path = nodeid.split("::", 1)[0]
+    if path in SHARED_RUN_FILES:
+        return SHARED_RUN_SCOPE
+    test, _, param = nodeid.partition("[")
+    if test in CHUNKED and param[: param.find("-")].isdigit():
+        return f"{test}[chunk {int(param[: param.find('-')]) // CHUNK_SEEDS}]"
+    return path
 
 
 def pytest_xdist_make_scheduler(config, log):
@@ -84,16 +99,22 @@ def pytest_xdist_make_scheduler(config, log):
 
     class SharedRunFirst(LoadFileScheduling):
         def _split_scope(self, nodeid: str) -> str:
-            path = nodeid.split("::", 1)[0]
-            return SHARED_RUN_SCOPE if path in SHARED_RUN_FILES else path
+            return _scope_of(nodeid)
 
         def _assign_work_unit(self, node) -> None:
-            for scope in (*LONG_FILES, SHARED_RUN_SCOPE):  # the shared run first, then the long files
+            # the shared run first, then the chunks of generated seeds in their order
+            chunks = sorted((s for s in self.workqueue if s.startswith(CHUNKED)), key=_chunk_number)
+            for scope in (*reversed(chunks), SHARED_RUN_SCOPE):
                 if scope in self.workqueue:
                     self.workqueue.move_to_end(scope, last=False)
             super()._assign_work_unit(node)
 
     return SharedRunFirst(config, log)
+
+
+def _chunk_number(scope: str) -> tuple[str, int]:
+    test, _, chunk = scope.partition("[chunk ")
+    return test, int(chunk.rstrip("]"))
 
 
 # The fast tier (`make test` sets TEST_TIER=fast) runs each property test on at most this many

@@ -98,20 +98,50 @@ def test_the_shared_run_files_go_to_one_worker_first_and_other_files_stay_whole(
     }
 
 
-def test_the_generated_instruments_file_starts_at_once_on_the_other_worker():
-    """The generated instruments in-process (the longest file besides the shared run) are
-    handed out second, so they do not start last on a worker that has finished everything else."""
+def test_the_generated_seeds_go_out_in_chunks_right_after_the_shared_run():
+    """The generated instruments in-process (one test per seed, the longest piece besides the
+    shared run) are handed out in chunks of CHUNK_SEEDS seeds, in seed order, right after the
+    shared run: the other worker starts on them at once, both workers share them, and the rest
+    of their file stays one unit of work."""
     conftest = _conftest()
-    collection = [  # xdist hands out files with more tests first: here the others have more
+    assert conftest.CHUNK_SEEDS == 20
+    gen = "tests/survey/test_generated_instruments.py"
+    seeds = [
+        f"{gen}::test_generated_instrument_in_process[{s}-{'csv' if s % 2 else 'jisc'}]" for s in range(45)
+    ]
+    collection = [  # xdist hands out files with more tests first: the seeds' file has the most
         *[f"tests/literature/test_dedup.py::test_{x}" for x in "awxy"],
-        "tests/survey/test_generated_instruments.py::test_b",
-        "tests/survey/test_generated_instruments.py::test_c",
-        "tests/test_audit_printed.py::test_d",
+        *seeds,
+        f"{gen}::test_generator_is_seeded",
+        *[f"tests/test_audit_printed.py::test_{x}" for x in "bcd"],
         *[f"tests/test_numbers.py::test_{x}" for x in "efg"],
     ]
     scheduler, workers = _schedule(conftest, collection)
-    assert [collection[i] for i in workers[0].sent[0]] == ["tests/test_audit_printed.py::test_d"]
-    assert [collection[i] for i in workers[1].sent[0]] == collection[4:6]
+    assert [collection[i] for i in workers[0].sent[0]] == [
+        f"tests/test_audit_printed.py::test_{x}" for x in "bcd"
+    ]
+    assert len(workers[0].sent) == len(workers[1].sent) == 1  # more than 2 tests each: no second unit yet
+    assert [collection[i] for i in workers[1].sent[0]] == seeds[:20]
+    assert list(scheduler.workqueue) == [
+        f"{gen}::test_generated_instrument_in_process[chunk 1]",
+        f"{gen}::test_generated_instrument_in_process[chunk 2]",
+        "tests/literature/test_dedup.py",
+        "tests/test_numbers.py",
+        gen,
+    ]
+    assert list(scheduler.workqueue.values())[1] == dict.fromkeys(seeds[40:], False)
+    assert list(scheduler.workqueue.values())[4] == {f"{gen}::test_generator_is_seeded": False}
+
+
+def test_other_parametrized_tests_stay_in_their_file():
+    scope = _conftest()._scope_of
+    assert scope("tests/test_numbers.py::test_e[3-csv]") == "tests/test_numbers.py"
+    assert scope(
+        "tests/survey/test_generated_instruments.py::test_each_layout_is_read_as_its_platform[csv]"
+    ) == ("tests/survey/test_generated_instruments.py")
+    assert scope(
+        "tests/survey/test_generated_instruments.py::test_generated_instrument_in_process[57-csv]"
+    ) == ("tests/survey/test_generated_instruments.py::test_generated_instrument_in_process[chunk 2]")
 
 
 def test_other_distribution_modes_keep_xdists_own_scheduler():

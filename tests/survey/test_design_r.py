@@ -2,6 +2,7 @@
 (Lumley), on the same data and on the package's api data. Skipped with a message where R or
 its survey package is absent (Debian: apt-get install r-cran-survey; .ci/run installs it)."""
 
+import functools
 import shutil
 import subprocess
 
@@ -15,6 +16,7 @@ from helpers.survey.attitudes import design
 pytestmark = pytest.mark.slow
 
 
+@functools.cache
 def _r_available() -> bool:
     if not shutil.which("Rscript"):
         return False
@@ -22,9 +24,16 @@ def _r_available() -> bool:
     return done.returncode == 0
 
 
-needs_r = pytest.mark.skipif(
-    not _r_available(), reason="R's survey package is not installed (apt-get install r-cran-survey)"
-)
+@pytest.fixture
+def r_survey():
+    """Skips the test where R or its survey package is absent. Asked when a test runs, not when
+    the file is collected: a check at import started R in each `make test` worker (about 2-4 s
+    of its start) for a file whose tests are all in the slow tier."""
+    if not _r_available():
+        pytest.skip("R's survey package is not installed (apt-get install r-cran-survey)")
+
+
+needs_r = pytest.mark.usefixtures("r_survey")
 
 
 def run_r(code: str) -> str:
