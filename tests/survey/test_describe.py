@@ -183,3 +183,21 @@ def test_the_accounting_sentence_prints_counts_as_the_flow_table_publishes_them(
     assert describe.accounted_for(30, 24, 6, nhs).startswith(
         "Analysable responses: 25; excluded: fewer than 8 "
     )
+
+
+def test_item_nonresponse_without_likert_items_has_its_columns_and_no_row():
+    """An instrument with no Likert item (a plain export whose answers are codes, drafted by
+    `make codebook` as categoricals): notebook 02's non-response table is empty but has its
+    columns, so dropping withheld items from it works (before: KeyError 'item', stage 02 failed)."""
+    from types import SimpleNamespace
+
+    from helpers import disclosure
+    from helpers.survey import attitudes
+
+    clean = pd.DataFrame({"role": pd.Categorical(["Chief executive"])})
+    table = describe.item_nonresponse(clean, SimpleNamespace(likert_items=[]))
+    assert list(table.columns) == [
+        "item", "question", "n_respondents", "n_valid", "n_non_substantive", "n_no_answer", "pct_no_answer",
+    ]  # fmt: skip
+    withheld = attitudes.withheld_items(clean, {}, disclosure.Rule())
+    assert len(attitudes.drop_withheld(table, withheld)) == 0

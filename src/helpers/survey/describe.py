@@ -132,7 +132,16 @@ def item_nonresponse(clean: pd.DataFrame, codebook: Codebook) -> pd.DataFrame:
                 "pct_no_answer": round(100 * missing / len(clean), 1) if len(clean) else float("nan"),
             }
         )
-    return pd.DataFrame(rows)
+    columns = [
+        "item",
+        "question",
+        "n_respondents",
+        "n_valid",
+        "n_non_substantive",
+        "n_no_answer",
+        "pct_no_answer",
+    ]
+    return pd.DataFrame(rows, columns=columns)  # no Likert item: the columns, no row
 
 
 def respondents_by_role(clean: pd.DataFrame) -> pd.DataFrame:
