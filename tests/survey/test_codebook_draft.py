@@ -139,8 +139,8 @@ def test_rendered_draft_loads_once_the_role_is_chosen_and_lists_each_todo(tiny_q
     todos = cd.pending_decisions(out)
     assert [t.split(": ", 2)[2] for t in todos] == [
         "TODO role: choose the variable that holds the respondent's role: set its type to role, map its "
-        "codes to the study's role groups (labels), add other_code/other_text and role_rules; then delete "
-        "this line.",
+        "codes to the study's role groups (as labels, or under `groups` keeping the export's wording as "
+        "labels), add other_code/other_text and role_rules; then delete this line.",
         "TODO reversed items: mark negatively worded likert items `reverse: true` (or none); then delete "
         "this line.",
         "TODO published figures: add published_comparison (measure -> item and levels) or leave it out; "

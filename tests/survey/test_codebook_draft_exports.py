@@ -470,3 +470,53 @@ def test_excel_serial_start_and_end_dates_give_the_duration(tmp_path):
     assert [n for n in result.notes if n.startswith("Speeders")] == [
         "Speeders: duration below 0.33 x the median of complete responses (2160 s), i.e. under 713 s."
     ]
+
+
+def test_a_role_answered_in_the_teams_own_wording_maps_to_the_groups(tmp_path):
+    """A SurveyMonkey export holds the answers' text; a role question worded the team's way
+    (CEO, Consultant ...) keeps that wording as its labels and maps each code to a study group
+    under `groups` (two answers may share a group). Before, the role's labels had to be the
+    groups and a text export's cells could not be decoded."""
+    wording = ["CEO", "Medical director", "Consultant", "Service manager", "Deputy CEO", "Other"]
+    rows = [list(r) for r in SM_ROWS]
+    for row, answer in zip(rows, wording):
+        row[8] = answer
+    folder = _folder(tmp_path, "export.csv", [SM_ROW1, SM_ROW2, *rows])
+    draft = cd.draft(cd.find_definition(folder))
+    role = next(v for v in draft.variables if v.name == "your_role")
+    assert role.labels == {"1": "CEO", "2": "Consultant", "3": "Deputy CEO", "4": "Medical director",
+                           "5": "Other", "6": "Service manager"}  # fmt: skip
+    groups = {1: "Chief executive", 2: "Clinical director", 3: "Chief executive", 4: "Medical director",
+              5: "Other", 6: "Directorate manager"}  # fmt: skip
+    decisions = {"variables": {"your_role": {"type": "role", "groups": groups}}}
+    assert _resolve(folder, draft, decisions) == []
+    export, codebook = inputs.load(folder)
+    result = cleaning.clean_survey(export.data, codebook, {"duplicate_keys": ["email"]}, export.source)
+    # row 7 (Deputy CEO) repeats row 3's e-mail and is dropped; "Other" is not one of the four
+    assert result.clean["role"].astype(str).tolist() == [
+        "Chief executive", "Medical director", "Clinical director", "Directorate manager",
+    ]  # fmt: skip
+    # Without `groups`, the wording is refused with what to do.
+    raw = cd.apply_decisions(cd.render(draft), {"variables": {"your_role": {"type": "role"}}})
+    (folder / "survey" / "codebook.yaml").write_text(yaml.safe_dump(raw, sort_keys=False), encoding="utf-8")
+    with pytest.raises(InputError) as caught:
+        load_codebook(folder / "survey" / "codebook.yaml")
+    assert "or keep the export's wording as labels and map each code to a group under `groups`" in str(
+        caught.value
+    )
+
+
+@pytest.mark.parametrize(
+    "spec, message",
+    [
+        ({"type": "categorical", "groups": {1: "Other"}}, "groups: only the role variable maps its answers"),
+        ({"type": "role", "groups": {1: "Chief executive", 2: "Boss"}}, r"groups: each must be one of .* \(found \['Boss'\]\)"),
+        ({"type": "role", "groups": {1: "Chief executive"}}, r"give a group for each code of its labels.*\(found \['2'\]\)"),
+    ],
+)  # fmt: skip
+def test_role_groups_are_checked(tmp_path, spec, message):
+    path = tmp_path / "codebook.yaml"
+    variable = {"source": "Q1", "labels": {1: "CEO", 2: "Consultant"}, **spec}
+    path.write_text(yaml.safe_dump({"variables": {"job": variable}}), encoding="utf-8")
+    with pytest.raises(InputError, match=message):
+        load_codebook(path, require_role=False)

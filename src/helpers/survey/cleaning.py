@@ -9,7 +9,7 @@ leak: they are used for duplicate detection and then dropped.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -468,7 +468,11 @@ def clean_survey(
 
     role_var = codebook.role
     other_text = data[role_var.other_text] if role_var.other_text else None
-    roles, role_log = classify_roles(decoded[role_var.name], other_text, role_var, codebook)
+    answers = decoded[role_var.name]
+    if role_var.groups:  # the export's own wording -> the study's groups (codebook `groups`)
+        answers = answers.map({role_var.labels[c]: g for c, g in role_var.groups.items()})
+        role_var = replace(role_var, labels=dict(role_var.groups))
+    roles, role_log = classify_roles(answers, other_text, role_var, codebook)
 
     keep = pd.Series(True, index=data.index)
     exclusions: list[pd.DataFrame] = []

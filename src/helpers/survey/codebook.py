@@ -82,6 +82,9 @@ class Variable:
     # the options of a multiple-response question; empty when the answer is in ``source``.
     columns: dict[str, str] = field(default_factory=dict)
     delimiter: str | None = None  # multiple response in one cell: the codes' separator
+    # role: code -> the study's role group, where ``labels`` hold the export's own wording
+    # ("Consultant", "Chief Executive Officer"); empty when the labels are the groups
+    groups: dict[str, str] = field(default_factory=dict)
 
     @property
     def label(self) -> str:
@@ -279,11 +282,15 @@ def load_codebook(path: str | Path, *, require_role: bool = True) -> Codebook:
         labels = _codes(spec.get("labels"), f"variable {name!r} labels", path)
         if vtype in {"categorical", "ordinal", "role", "consent", "multiple"} and not labels:
             raise InputError(path, f"variable {name!r}: {vtype} variables need 'labels'")
-        if vtype == "role":
+        groups = _groups(spec, vtype, name, labels, path)
+        if vtype == "role" and not groups:
             unknown = sorted(set(labels.values()) - set(ROLE_GROUPS))
             if unknown:
                 raise InputError(
-                    path, f"variable {name!r}: role labels must be among {ROLE_GROUPS}", value=unknown
+                    path,
+                    f"variable {name!r}: role labels must be among {ROLE_GROUPS} (or keep the export's "
+                    "wording as labels and map each code to a group under `groups`)",
+                    value=unknown,
                 )
         consent_code = _code_text(spec["consent_code"]) if "consent_code" in spec else None
         if vtype == "consent" and consent_code not in labels:
@@ -311,6 +318,7 @@ def load_codebook(path: str | Path, *, require_role: bool = True) -> Codebook:
             short_label=str(spec.get("short_label", "")),
             columns=columns,
             delimiter=str(spec.get("delimiter", ",")) if vtype == "multiple" and not columns else None,
+            groups=groups,
         )
     roles = [name for name, v in variables.items() if v.type == "role"]
     if len(roles) > 1 or (require_role and not roles):
@@ -374,6 +382,28 @@ def load_codebook(path: str | Path, *, require_role: bool = True) -> Codebook:
         encoding=str(survey["encoding"]) if survey.get("encoding") else None,
         organisation=str((raw.get("design") or {}).get("organisation") or "") or None,
     )
+
+
+def _groups(spec: dict, vtype: str, name: str, labels: dict[str, str], path: Path) -> dict[str, str]:
+    """``groups: {code: study role group}``: the role's answers worded as the export words
+    them (``labels``), each code mapped to one of the study's groups (several codes may share
+    a group)."""
+    if "groups" not in spec:
+        return {}
+    where = f"variable {name!r} groups"
+    if vtype != "role":
+        raise InputError(path, f"{where}: only the role variable maps its answers to groups")
+    out = {_code_text(code): str(group) for code, group in spec["groups"].items()}
+    unknown = sorted({g for g in out.values() if g not in ROLE_GROUPS})
+    if unknown:
+        raise InputError(path, f"{where}: each must be one of {ROLE_GROUPS}", value=unknown)
+    if set(out) != set(labels):
+        raise InputError(
+            path,
+            f"{where}: give a group for each code of its labels, and no other code",
+            value=sorted(set(out) ^ set(labels)),
+        )
+    return out
 
 
 def _columns(

@@ -80,6 +80,7 @@ SCHEMA: dict[str, Any] = {
                     "question": {"type": "string"},
                     "short_label": {"type": "string", "minLength": 1, "maxLength": 60},
                     "labels": _CODES,
+                    "groups": _CODES,
                     "non_substantive": _CODES,
                     "scale": {"type": "string"},
                     "battery": {"type": "string"},
