@@ -970,7 +970,7 @@ def audit_release(
         for problem in found:
             primary_leaks.append({"file": rel, **problem})
             record.result = "FAIL"
-    _audit_printed(release_dir, records, tables, csvs, rule, primary_leaks)
+    stated = _audit_printed(release_dir, records, tables, csvs, rule, primary_leaks)
     withheld = csvs.get("survey_withheld_items")
     if withheld is not None:  # a row per withheld item (helpers.survey.attitudes.withholding)
         for row in pd.read_csv(withheld, dtype=str, keep_default_na=False).itertuples():
@@ -984,6 +984,9 @@ def audit_release(
                 )
             )
     bounds = intervals(system, rule)
+    for problem in stated_group_counts(system, bounds, stated):
+        primary_leaks.append(problem)
+        records[problem["file"]].result = "FAIL"
     for key, (lo, hi) in bounds.items():
         w = hi - lo
         entry = {
@@ -1032,10 +1035,12 @@ def _audit_printed(
     csvs: Mapping[str, Path],
     rule: disclosure.Rule,
     leaks: list,
-) -> None:
+) -> list[tuple[str, str, int, str]]:
     """Every table the HTML reports, the deck (slides and speaker notes), the published notebooks
     and the Word documents print, compared cell by cell with the CSV it reprints
-    (helpers.printed_tables); a suppressed cell printed in the clear is a leak."""
+    (helpers.printed_tables); a suppressed cell printed in the clear is a leak. Returns the
+    counts the text states for a role group, (file, group, count, words), for
+    :func:`stated_group_counts`."""
     from helpers import printed_tables
 
     marker = str(rule.marker) if rule.marker is not None else "*"
@@ -1044,6 +1049,7 @@ def _audit_printed(
     # What readers get is reports/ (decisions.md, 8): a staged release also holds build/executed
     # (the raw executed notebooks, which stay in the workspace) and data/processed.
     published = release_dir / "reports" if (release_dir / "reports").is_dir() else release_dir
+    stated_groups = []
     for path in sorted(p for p in published.rglob("*") if p.suffix in PRINTED and p.is_file()):
         rel = path.relative_to(release_dir).as_posix()
         if rel.startswith("provenance/") or rel not in records:
@@ -1067,7 +1073,9 @@ def _audit_printed(
                     }
                 )
                 record.result = "FAIL"
-        stated = disclosure.prose_counts(printed_tables.prose_text(path), rule)
+        prose = printed_tables.prose_text(path)
+        stated = disclosure.prose_counts(prose, rule)
+        stated_groups += [(rel, *found) for found in disclosure.prose_group_counts(prose)]
         record.rules.append(f"text outside tables: no count of people 1-{rule.upper} stated")
         for n, words in stated:
             leaks.append(
@@ -1085,6 +1093,46 @@ def _audit_printed(
                 f"({len(matched)} table(s) of people: {', '.join(sorted(matched)) or 'none'}); "
                 f"{unmatched} reprint no CSV (primary rule where they count people by role)"
             )
+    return stated_groups
+
+
+def stated_group_counts(system: System, bounds: Mapping, stated: Iterable[tuple]) -> list[dict]:
+    """Counts the text states for a role group ((file, group, count, words):
+    disclosure.prose_group_counts), compared with the cells the tables publish for that group:
+    a count that is no published cell of the group but lies in the feasible interval of one of
+    its suppressed cells (``bounds``: the LP audit's) may be that cell, repeated in words; it
+    fails the release, naming the cell. A count equal to a published cell of the group repeats
+    it; one that fits no cell of the group is something else (a sum, a weighted figure)."""
+    published: dict = defaultdict(set)
+    suppressed: dict = defaultdict(list)
+    for key, value in system.value.items():
+        group = key[-1] if isinstance(key, tuple) and key else None
+        if value is None:
+            suppressed[group].append(key)
+        else:
+            published[group].add(float(value))
+    problems = []
+    for file, group, n, words in stated:
+        key_group = OTHER if group == "Other" else group
+        if float(n) in published[key_group]:
+            continue
+        for key in sorted(suppressed[key_group], key=repr):
+            lo, hi = bounds.get(key, (math.nan, math.nan))
+            if lo <= n <= hi:
+                problems.append(
+                    {
+                        "file": file,
+                        "cell": f"text: \u2026{words}\u2026",
+                        "problem": (
+                            f"a count of {group} ({n}) stated in the text is no cell the tables "
+                            f"publish for that group and may be its suppressed cell "
+                            f"{' / '.join(map(str, key))} (feasible {lo:g} to {hi:g})"
+                        ),
+                        "value": n,
+                    }
+                )
+                break
+    return problems
 
 
 def write_record(result: AuditResult, out_dir: Path) -> list[Path]:

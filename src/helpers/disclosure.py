@@ -493,15 +493,118 @@ _PROSE_COUNT = re.compile(
 )
 
 
+# Words that, straight after a count ("19 analysable + 3 excluded") or as the label before one
+# ("analysable: 472; excluded: 49"), say that it counts responses (people) in an accounting.
+ACCOUNTING_WORDS = (
+    "analysable", "analyzable", "excluded", "removed", "dropped", "flagged", "remaining",
+    "eligible", "ineligible", "invited", "responded", "answered", "agreeing",
+)  # fmt: skip
+# Nouns for what is not people: an accounting word after one labels records, not responses
+# ("Records excluded at screening: 3")
+NOT_PEOPLE_NOUNS = (
+    "records",
+    "reports",
+    "studies",
+    "duplicates",
+    "passages",
+    "codings",
+    "references",
+    "items",
+)
+_NUMBER = r"(?<![\w.,%+\-])(\d{1,3}(?:,\d{3})+|\d+)(?![\w%]|[.,]\d)"
+_PEOPLE = "|".join(sorted(map(re.escape, PEOPLE_NOUNS), key=len, reverse=True))
+_ACCOUNTING = "|".join(ACCOUNTING_WORDS)
+_ROLE_LABELS = (
+    "chief executive", "medical director", "clinical director", "directorate manager", "doctor",
+    "manager", "board", "directorate", "all respondents", "other",
+)  # fmt: skip
+# The other forms a report prints a count of people in (issue 13, item 3), each a pattern whose
+# numbered groups are counts:
+_PROSE_FORMS = (
+    # "19 analysable", "+ 3 excluded": a count straight before an accounting word
+    re.compile(_NUMBER + r"\s+(?:" + _ACCOUNTING + r")(?![\w-])", re.IGNORECASE),
+    # "analysable: 472", "Responses in the export: 521", "Chief executive: 68 (14%)",
+    # "participants: 15 of 18": a label for people, a colon, a count (not a percentage)
+    re.compile(
+        r"(?<![\w-])"
+        + "".join(f"(?<!{w} )" for w in NOT_PEOPLE_NOUNS)
+        + r"(?:"
+        + _PEOPLE
+        + "|"
+        + _ACCOUNTING
+        + "|"
+        + "|".join(_ROLE_LABELS)
+        + r")"
+        r"(?![\w-])(?:\s+[a-z']+){0,3}\s*:\s*" + _NUMBER + r"(?:\s+(?:of|out of)\s+" + _NUMBER + ")?",
+        re.IGNORECASE,
+    ),
+    # "53 of 67 who answered", "12 who answered": a count (of a total) of people ("who")
+    re.compile(_NUMBER + r"(?:\s+(?:of|out of)\s+" + _NUMBER + r")?\s+who(?![\w-])", re.IGNORECASE),
+    # "n 146", "n = 3", "(n=12)": a sample size
+    re.compile(r"(?<![\w'])n\s?=?\s?" + _NUMBER, re.IGNORECASE),
+)
+
+
+def _stated_counts(text: str) -> list[tuple[int, int, int, str]]:
+    """Every count of people the text states, in any form a report prints one: (start, end,
+    count, snippet), in the order of the text, each number once."""
+    found: dict[int, tuple[int, int, int, str]] = {}
+
+    def add(m: re.Match, group: int):
+        if m.group(group) is None:
+            return
+        start, end = m.span(group)
+        if start not in found:
+            snippet = " ".join(text[max(0, m.start() - 40) : m.end() + 20].split())
+            found[start] = (start, end, int(m.group(group).replace(",", "")), snippet)
+
+    for m in _PROSE_COUNT.finditer(text):
+        add(m, 1)
+    for form in _PROSE_FORMS:
+        for m in form.finditer(text):
+            for group in range(1, (form.groups or 0) + 1):
+                add(m, group)
+    return [found[k] for k in sorted(found)]
+
+
 def prose_counts(text: str, rule: Rule) -> list[tuple[int, str]]:
     """Counts of people the text states that the primary rule suppresses (1 .. the rule's upper
-    limit), each with the words around it: [(count, snippet)]."""
-    found = []
-    for m in _PROSE_COUNT.finditer(text):
-        n = int(m.group(1).replace(",", ""))
-        if rule.is_sensitive(n):
-            found.append((n, text[max(0, m.start() - 40) : m.end() + 20].strip()))
-    return found
+    limit), each with the words around it: [(count, snippet)]. A count of people is a whole
+    number followed (after "of <total>" and up to two describing words) by a word for people
+    ("3 chief executives", "4 of 60 respondents"), or in one of the other forms the reports
+    print: straight before an accounting word ("19 analysable + 3 excluded"), after a label for
+    people and a colon ("analysable: 472", "Chief executive: 68 (14%)", "participants: 15 of
+    18"), before "who" ("53 of 67 who answered": both), or as a sample size ("n 146")."""
+    return [(n, snippet) for _s, _e, n, snippet in _stated_counts(text) if rule.is_sensitive(n)]
+
+
+def prose_group_counts(text: str) -> list[tuple[str, int, str]]:
+    """Counts of people the text states for a role group (or all respondents), to compare with
+    the tables that publish that group's counts: [(group, count, snippet)], the group as the
+    tables write it ("Chief executive"). A count belongs to a group when its clause (text up to
+    '.', ';' or a line break) starts with the group's label and a colon ("Chief executive: 79%
+    (68 to 87), 53 of 67 who answered"), or when the group's plural follows it ("68 chief
+    executives")."""
+    out = []
+    groups = {label: label[0].upper() + label[1:] for label in _ROLE_LABELS}
+    groups["all respondents"] = "All respondents"
+    clauses = re.finditer(r"[^.;\n]+(?:\.\d[^.;\n]*)*", text)
+    counts = _stated_counts(text)
+    for clause in clauses:
+        head = re.match(r"\s*(" + "|".join(_ROLE_LABELS) + r")s?\s*:", clause.group(0), re.IGNORECASE)
+        for start, _end, n, snippet in counts:
+            if not clause.start() <= start < clause.end():
+                continue
+            after = text[_end : _end + 40].lower()
+            noun = re.match(
+                r"\s+(chief executive|medical director|clinical director|directorate manager)s?(?![\w-])",
+                after,
+            )
+            if noun:
+                out.append((groups[noun.group(1)], n, snippet))
+            elif head and head.group(1).lower() != "other":
+                out.append((groups[head.group(1).lower()], n, snippet))
+    return out
 
 
 def protect_text(text: str, rule: Rule) -> str:

@@ -564,20 +564,33 @@ def sources(
     return out
 
 
+BLOCKS = ("p", "h1", "h2", "h3", "h4", "h5", "h6", "li", "div", "section", "aside", "br", "dt", "dd", "blockquote", "pre", "figcaption", "caption", "title")  # fmt: skip
+
+
 def prose_text(path: Path) -> str:
-    """The text a published file shows outside its tables, whitespace collapsed: an HTML page's
-    (the deck's slides and speaker notes included; tables, scripts, styles and SVG left out), a
-    notebook's markdown cells and its markdown and printed (stream) outputs, a Word document's
-    paragraphs outside tables."""
+    """The text a published file shows outside its tables, whitespace collapsed within a line:
+    an HTML page's (the deck's slides and speaker notes included; tables, scripts, styles and
+    SVG left out; each block element, a heading or paragraph, its own line, so that a heading
+    does not run into the sentence after it), a notebook's markdown cells and its markdown and
+    printed (stream) outputs, a Word document's paragraphs outside tables (a line each)."""
     from lxml import etree
     from lxml import html as lxml_html
+
+    def lines(text: str) -> str:
+        return "\n".join(line for line in (" ".join(raw.split()) for raw in text.split("\n")) if line)
 
     path = Path(path)
     if path.suffix in (".html", ".htm"):
         doc = lxml_html.fromstring(path.read_bytes())
         for node in doc.xpath("//table|//script|//style|//svg|//*[local-name()='svg']"):
             node.drop_tree()
-        return " ".join(doc.text_content().split())
+        for node in doc.iter(*BLOCKS):
+            node.tail = "\n" + (node.tail or "")
+            if len(node):
+                node[-1].tail = (node[-1].tail or "") + "\n"
+            else:
+                node.text = (node.text or "") + "\n"
+        return lines(doc.text_content())
     if path.suffix == ".ipynb":
         nb = json.loads(path.read_text(encoding="utf-8"))
         parts = []
@@ -590,7 +603,7 @@ def prose_text(path: Path) -> str:
                     parts.append("".join(data["text/markdown"]))
                 elif out.get("output_type") == "stream":
                     parts.append("".join(out.get("text", "")))
-        return " ".join(" ".join(parts).split())
+        return lines("\n".join(parts))
     if path.suffix == ".docx":
         import zipfile
 
@@ -599,5 +612,5 @@ def prose_text(path: Path) -> str:
         w = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
         body = root.find(f"{w}body")
         paragraphs = [] if body is None else body.findall(f"{w}p")  # tables' paragraphs are under w:tbl
-        return " ".join(" ".join("".join(t.text or "" for t in p.iter(f"{w}t")) for p in paragraphs).split())
+        return lines("\n".join("".join(t.text or "" for t in p.iter(f"{w}t")) for p in paragraphs))
     return ""
