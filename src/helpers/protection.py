@@ -544,6 +544,8 @@ def lower_bound(
         if not failing:
             optimum = bound
             break
+        if done == max(int(rounds), 1):
+            break  # no further round to use the cuts
         for c in failing:
             row = np.zeros(n)
             for j in _frontier(system, c, pattern, candidates):
