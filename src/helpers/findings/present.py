@@ -19,7 +19,7 @@ def note(strand: str):
     return strands.missing(strand)
 
 
-# The data strand (helpers.tables.STRAND_DATA) each findings strand draws on: a table's source
+# The data strand (helpers.source_notes.STRAND_DATA) each findings strand draws on: a table's source
 # note dates the data it shows, not every strand's.
 DATA_STRANDS = {
     "literature": ("literature",),
