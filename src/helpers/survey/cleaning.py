@@ -9,6 +9,7 @@ leak: they are used for duplicate detection and then dropped.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -90,6 +91,22 @@ def _normalise_text(values: pd.Series) -> pd.Series:
     )
 
 
+_NORMALISED: dict[str, str] = {}
+
+
+def _normalised(values: Sequence[str]) -> list[str]:
+    """:func:`_normalise_text` of each string, remembered per process: the same labels and codes
+    recur in every variable of a scale and every export, and a pandas call per variable cost
+    most of a small survey's cleaning (issue 11). Each new value goes through
+    :func:`_normalise_text` itself (all of them in one call), so the result is the same."""
+    new = [v for v in dict.fromkeys(values) if v not in _NORMALISED]
+    if new:
+        if len(_NORMALISED) + len(new) > 100_000:  # bounded: a large export's free text
+            _NORMALISED.clear()
+        _NORMALISED.update(zip(new, _normalise_text(pd.Series(new, dtype="str")).tolist()))
+    return [_NORMALISED[v] for v in values]
+
+
 def check_columns(data: pd.DataFrame, codebook: Codebook, source: Path | str) -> None:
     """Every column the codebook names must be in the export."""
     missing = [c for c in codebook.source_columns() if c not in data.columns]
@@ -117,7 +134,7 @@ def decode_variable(
         lookup[code] = label
     norm_lookup = {k.casefold(): v for k, v in lookup.items()}
     labels = list(lookup.values())  # normalised in one call, not one Series per label
-    norm_lookup.update(dict(zip(_normalise_text(pd.Series(labels, dtype="str")), labels)))
+    norm_lookup.update(dict(zip(_normalised(labels), labels)))
     # Decode each distinct cell once, then expand to the rows by position: a column holds a
     # handful of distinct values, so a 1.5-million-row export costs a few takes (issue 8).
     # factorize lists the distinct values in order of first appearance, so the first unknown
@@ -125,7 +142,7 @@ def decode_variable(
     codes, distinct = pd.factorize(raw)
     distinct = pd.Series(distinct, dtype="str")
     missing = distinct.eq("") | distinct.isin(codebook.missing_codes)
-    decoded = _normalise_text(distinct).map(norm_lookup)
+    decoded = pd.Series(_normalised(distinct.tolist()), index=distinct.index, dtype="str").map(norm_lookup)
     unknown = ~missing & decoded.isna()
     if unknown.any():
         bad_value = distinct[unknown].iloc[0]
@@ -173,7 +190,8 @@ def _ticks(
         own = labels.get(code, "")
         if own:  # the option's label, compared as answers are (case, spaces, quotes), once per distinct cell
             distinct = pd.Series(pd.unique(raw), dtype="str")
-            hits = distinct[_normalise_text(distinct).eq(_normalise_text(pd.Series([own])).iloc[0])]
+            target = _normalised([str(own)])[0]
+            hits = distinct[[v == target for v in _normalised(distinct.tolist())]]
             if len(hits):
                 text = text.mask(raw.isin(hits), "1")
         bad = ~text.isin(TICKED | unticked)
