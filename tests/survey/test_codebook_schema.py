@@ -77,7 +77,8 @@ def test_validating_a_codebook_does_not_import_the_iri_checker():
         "    codebook_schema.validate({'variables': 3}, 'c.yaml')\n"
         "except InputError as e:\n"
         "    print(e)\n"
-        "import rfc3987_syntax\n"
+        "import importlib.util\n"  # not poisoned: a None left in sys.modules makes find_spec raise
+        "assert importlib.util.find_spec('rfc3987_syntax') is not None\n"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert "c.yaml" in out.stdout and "variables" in out.stdout
