@@ -111,3 +111,31 @@ def test_a_sentence_that_repeats_a_suppressed_cell_fails_the_release(tmp_path):
             "that group and may be its suppressed cell n_2 / q / Chief executive (feasible 7 to 16)",
         )
     ]
+
+
+@pytest.mark.parametrize(
+    ("text", "differences"),
+    [
+        # the export's size beside the analysable responses gives the excluded back
+        ("Responses in the export: 22; analysable: 19.", [3]),
+        ("22 responses in the export = 19 analysable.", [3]),
+        # stated, the 3 is the primary rule's (prose_counts), not counted twice
+        ("22 responses in the export = 19 analysable + 3 excluded.", []),
+        ("Responses in the export: 521; analysable: 472; excluded: 49.", []),
+        # role groups' counts, and non-response beside the valid answers, are not differenced
+        ("Chief executive: 68 (14%). Medical director: 70 (20%).", []),
+        ("the 465 of 472 respondents who answered", []),
+        ("Responses in the export: 22.\nAnalysable: 19.", []),
+    ],
+)
+def test_a_count_given_back_by_the_difference_of_two_stated_together(text, differences):
+    assert [d for d, _ in disclosure.prose_differences(text, RULE)] == differences
+
+
+def test_an_accounting_sentence_that_gives_a_count_back_fails_the_release(tmp_path):
+    folder = _release(tmp_path, "Responses in the export: 22; analysable: 19.")
+    with pytest.raises(audit.AuditFailure) as caught:
+        audit.audit_release(folder, RULE, enforce=True)
+    assert [leak["problem"] for leak in caught.value.leaks] == [
+        "two counts of responses stated together differ by 3: a count of people 1-4 given back by difference"
+    ]

@@ -1077,6 +1077,19 @@ def _audit_printed(
         stated = disclosure.prose_counts(prose, rule)
         stated_groups += [(rel, *found) for found in disclosure.prose_group_counts(prose)]
         record.rules.append(f"text outside tables: no count of people 1-{rule.upper} stated")
+        for n, words in disclosure.prose_differences(prose, rule):
+            leaks.append(
+                {
+                    "file": rel,
+                    "cell": f"text: \u2026{words}\u2026",
+                    "problem": (
+                        f"two counts of responses stated together differ by {n}: a count of people "
+                        f"1-{rule.upper} given back by difference"
+                    ),
+                    "value": n,
+                }
+            )
+            record.result = "FAIL"
         for n, words in stated:
             leaks.append(
                 {

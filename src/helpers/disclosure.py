@@ -578,6 +578,41 @@ def prose_counts(text: str, rule: Rule) -> list[tuple[int, str]]:
     return [(n, snippet) for _s, _e, n, snippet in _stated_counts(text) if rule.is_sensitive(n)]
 
 
+_ACCOUNTED = re.compile(
+    r"(?:(?<![\w-])(?:responses|" + _ACCOUNTING + r")(?![\w-])(?:\s+[a-z']+){0,3}\s*[:=]\s*" + _NUMBER + ")"
+    r"|(?:"
+    + _NUMBER
+    + r"\s+(?:responses\s+)?(?:[a-z]+\s+){0,3}?(?:responses|"
+    + _ACCOUNTING
+    + r")(?![\w-]))",
+    re.IGNORECASE,
+)
+
+
+def prose_differences(text: str, rule: Rule) -> list[tuple[int, str]]:
+    """Counts an accounting of responses gives back by difference: within one line, two counts
+    of responses ("Responses in the export: 22; analysable: 19", "22 responses in the export =
+    19 analysable") whose difference the rule suppresses (1 .. its upper limit) and the line does
+    not state itself (so the primary rule did not see it): [(difference, snippet)]. Only counts
+    labelled as responses or by an accounting word are paired: role groups' counts differ by
+    small numbers without anyone being singled out."""
+    found = []
+    for line in text.split("\n"):
+        counts = []
+        for m in _ACCOUNTED.finditer(line):
+            value = m.group(1) or m.group(2)
+            counts.append(int(value.replace(",", "")))
+        stated = {n for _s, _e, n, _w in _stated_counts(line)}
+        seen = set()
+        for i, a in enumerate(counts):
+            for b in counts[i + 1 :]:
+                d = abs(a - b)
+                if rule.is_sensitive(d) and d not in stated and d not in seen:
+                    seen.add(d)
+                    found.append((d, " ".join(line[:160].split())))
+    return found
+
+
 def prose_group_counts(text: str) -> list[tuple[str, int, str]]:
     """Counts of people the text states for a role group (or all respondents), to compare with
     the tables that publish that group's counts: [(group, count, snippet)], the group as the
