@@ -60,3 +60,13 @@ def test_a_changed_cell_or_dtype_changes_the_digest():
     assert G.digests({"t": table.astype({"n_valid": "float64"})})["t"] != digest
     assert G.digests({"t": table[["n_valid", "item", "pct_agree"]]})["t"] != digest
     assert G.digests({"t": table.copy()})["t"] == digest
+
+
+def test_the_protect_by_role_pins_are_among_these():
+    """tests/survey/test_protect_by_role_pinned.py's digests (slow tier) pin the same seeds'
+    protected tables and logs; the fast tier pins them here (both markers, every column)."""
+    from tests.survey import test_protect_by_role_pinned as P
+
+    for seed in P.PINNED:
+        assert seed in PINNED and {"by_role", "log", "by_role_marked", "log_marked"} <= set(PINNED[seed])
+        assert G.RULES[seed % len(G.RULES)] == P.RULES[seed % len(P.RULES)]
