@@ -48,6 +48,15 @@ def models_note(clean: pd.DataFrame, items: Mapping[str, Item]) -> str | None:
     return None
 
 
+def no_models_note(model_note: str | None) -> str:
+    """What the sections that follow the ordinal models (the Brant test, the partial
+    proportional-odds models) print when no model is published: ``model_note`` (why the models
+    are skipped) when there is one, otherwise a pointer to the note above (e.g. every item's
+    model withheld by the disclosure rule). Never None, so the notebook never displays
+    ``Markdown(None)``, whose text is the object's repr."""
+    return model_note or "No ordinal model is published (see the note above), so there is no Brant test."
+
+
 def ordinal_models(
     clean: pd.DataFrame,
     items: Mapping[str, Item],

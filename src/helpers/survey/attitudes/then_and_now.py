@@ -98,6 +98,25 @@ def comparison_note(codebook, reference: pd.DataFrame) -> str | None:
     return None
 
 
+def sample_note(new_sample: bool) -> str:
+    """What the then-and-now table's ``comparison`` column rests on, from params
+    ``survey.then_and_now.new_sample`` of this run (Markdown)."""
+    if new_sample:
+        return (
+            "This run's respondents are a new sample, independent of the 2002 and 2015 surveys' "
+            "(params `survey.then_and_now.new_sample: true`): every row with known counts is compared "
+            "by an independent-samples test (column `comparison`), and the tests form the "
+            "`then_vs_now` family of the analysis plan."
+        )
+    return (
+        "This run's respondents *are* the 2015 survey's (params `survey.then_and_now.new_sample: "
+        "false`): the 2015 rows are then descriptive, the difference without an interval or test "
+        "(column `comparison`), since an independent-samples test of a sample against itself is wrong. "
+        "Set `new_sample: true` for a new survey round. The tests of the remaining rows form the "
+        "`then_vs_now` family of the analysis plan."
+    )
+
+
 def this_run_measures(protected: pd.DataFrame, reference: pd.DataFrame) -> pd.DataFrame:
     """This run's count for each reference measure and group, from the protected by-role
     table (so nothing suppressed there reappears here): measure, group, x, n."""
