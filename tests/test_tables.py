@@ -378,3 +378,14 @@ def test_the_codebook_gives_the_wording_of_scales_items_and_covariates():
         "short": {},
         "terms": {},
     }
+
+
+def test_a_dash_shown_in_a_table_is_footnoted_and_only_then():
+    # A newcomer's report showed "–" cells with only "*" explained under the table.
+    df = pd.DataFrame({"records_parsed": [16, 20], "kappa_ci_low": [-0.018, np.nan]})
+    html = tables._frame_html(df)
+    assert (
+        "– No value: none exists for this cell (not applicable, or not computable from the "
+        "answers), or it is withheld by the statistical disclosure control (the text says which)."
+    ) in html
+    assert "No value:" not in tables._frame_html(df.iloc[:1])

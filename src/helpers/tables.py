@@ -39,6 +39,10 @@ SUPPRESSED_NOTE = (
     "{marker} Not shown: fewer than the disclosure threshold, or suppressed so that a small count "
     "cannot be worked out from the other cells (statistical disclosure control)."
 )
+MISSING_NOTE = (
+    "{dash} No value: none exists for this cell (not applicable, or not computable from the "
+    "answers), or it is withheld by the statistical disclosure control (the text says which)."
+)
 PCT_CI = "pct_ci"  # a composite kind: "% (95% CI)" from three columns
 KINDS = (*numbers.KINDS, PCT_CI, "text", "number", "year")
 
@@ -299,6 +303,8 @@ def footnotes(shown: pd.DataFrame, spec: TableSpec) -> list[str]:
     notes = list(spec.notes)
     if _has_marker(shown, spec.marker):
         notes.append(SUPPRESSED_NOTE.format(marker=spec.marker))
+    if bool((shown == numbers.MISSING_TEXT).to_numpy().any()):
+        notes.append(MISSING_NOTE.format(dash=numbers.MISSING_TEXT))
     return notes
 
 
