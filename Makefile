@@ -24,6 +24,10 @@ DATA_STAMP := $(BUILD)/data_dir.txt
 ifneq ($(shell cat $(DATA_STAMP) 2>/dev/null),$(abspath $(DATA)))
 DATA_CHANGED := FORCE
 endif
+# So is the parameters file: PARAMS=another file reruns everything, even when it is older.
+ifneq ($(shell cat $(BUILD)/params_file.txt 2>/dev/null),$(abspath $(PARAMS)))
+DATA_CHANGED := FORCE
+endif
 HELPERS_SRC := $(shell find src/helpers -type f \( -name '*.py' -o -name '*.yaml' -o -name '*.csv' -o -name '*.tpl' \) 2>/dev/null)
 REFERENCE   := $(shell find data/reference -type f 2>/dev/null)
 # Every file of one strand's input folder (file names must not contain spaces).

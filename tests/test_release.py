@@ -358,3 +358,23 @@ def test_absent_strands_are_skipped_with_a_note_and_their_old_outputs_withdrawn(
     ).read_text() == "02_survey_cleaning from survey_only\n"
     assert all((ws / "build/stamps" / s).is_file() for s in every)
     assert pipeline.run_release(None, str(survey_only), stream=io.StringIO()) == []
+
+
+def test_another_parameters_file_reruns_everything_even_when_it_is_older(fake_runner, tmp_path):
+    """PARAMS=another file: the published outputs came from other settings (a threshold of 10,
+    say), so every stage reruns, as for another data folder. make compares the file's path with
+    build/params_file.txt for the same reason: an older file's modification time leaves every
+    stamp newer than it, and make alone would find nothing stale."""
+    ws, every, data = fake_runner.ws, pipeline.stages(), str(fake_runner.data / "a")
+    other = tmp_path / "params10.yaml"
+    other.write_text((paths.project_root() / "params.yaml").read_text(encoding="utf-8"), encoding="utf-8")
+    os.utime(other, (0, 0))  # older than every stamp
+    assert pipeline.run_release(None, data) == every
+    assert pipeline.run_release([], data) == []
+    assert pipeline.run_release([], data, str(other)) == every
+    assert (ws / "build/params_file.txt").read_text().strip() == str(other)
+    assert pipeline.run_release([], data, str(other)) == []
+    assert pipeline.run_release([], data) == every  # and back
+    makefile = (paths.project_root() / "Makefile").read_text(encoding="utf-8")
+    assert "ifneq ($(shell cat $(BUILD)/params_file.txt 2>/dev/null),$(abspath $(PARAMS)))" in makefile
+    assert str(pipeline.PARAMS_STAMP) == "build/params_file.txt"

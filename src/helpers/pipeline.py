@@ -45,6 +45,9 @@ def _render_html(nb, target: Path) -> None:
 
 STAMPS = Path(BUILD) / "stamps"
 DATA_STAMP = Path(BUILD) / "data_dir.txt"
+# The parameters file of the published release: another file (PARAMS=) reruns everything, as
+# another data folder does (its modification time alone says nothing: it may be older).
+PARAMS_STAMP = Path(BUILD) / "params_file.txt"
 LOGS = Path(BUILD) / "logs"
 # The last stage reads every other stage's outputs; the deck and the index are built from it.
 FINAL = "05_findings"
@@ -353,8 +356,8 @@ def run_release(
     ``requested``: stages make found stale (None: every stage). A requested stage reruns when
     its stamp is missing (make removed it) or ``force``; its stale upstream stages rerun too,
     and, unless ``only``, every stage downstream of one that reruns. A data folder other than
-    the published one reruns everything. The deck and index are rebuilt when the final stage
-    reruns or ``deck`` is true; ``deck=False`` never builds them."""
+    the published one, or a parameters file other than the published one's, reruns everything.
+    The deck and index are rebuilt when the final stage reruns or ``deck`` is true; ``deck=False`` never builds them."""
     stream = stream or sys.stdout
 
     def say(line: str) -> None:
@@ -364,15 +367,20 @@ def run_release(
     every = stages()
     requested = every if requested is None else [s for s in every if s in set(requested)]
     data_abs = os.path.abspath(paths.resolve(data_dir))
+    params_abs = os.path.abspath(paths.resolve(params_file))
     jobs = jobs or len(os.sched_getaffinity(0))
     with release.workspace_lock(root, what):
         release.recover(root)
         stamp = root / DATA_STAMP
+        params_stamp = root / PARAMS_STAMP
         same_data = stamp.is_file() and stamp.read_text(encoding="utf-8").strip() == data_abs
+        same_params = (
+            params_stamp.is_file() and params_stamp.read_text(encoding="utf-8").strip() == params_abs
+        )
         if force:
             run = set(requested)
-        elif not same_data:
-            run = set(every)  # the published outputs came from another data folder
+        elif not (same_data and same_params):
+            run = set(every)  # the published outputs came from another data folder or parameters
         else:
             wanted = set(requested).union(*(upstream(s, every) for s in requested))
             run = {s for s in wanted if not (root / STAMPS / s).exists()}
@@ -424,6 +432,9 @@ def run_release(
         if not same_data or not stamp.is_file():
             stamp.parent.mkdir(parents=True, exist_ok=True)
             stamp.write_text(data_abs + "\n", encoding="utf-8")
+        if not same_params:
+            params_stamp.parent.mkdir(parents=True, exist_ok=True)
+            params_stamp.write_text(params_abs + "\n", encoding="utf-8")
         for s in [*order, *absent]:  # what make compares: the time this run started reading its inputs
             target = root / STAMPS / s
             target.parent.mkdir(parents=True, exist_ok=True)
