@@ -814,6 +814,7 @@ def protect_role_tests(
     out = tests.copy()
     out["grouping"] = "role x answer"
     unsafe = _items_not_testable(protected, rule, groups)
+    _withhold_hidden_totals(out, protected)
     for i, row in out.iterrows():
         if row["item"] not in unsafe:
             continue
@@ -852,6 +853,14 @@ def protect_role_tests(
     return _adjust_published(out, (("p_chi2", f"p_{adjust}"), ("kw_p", f"kw_p_{adjust}")), adjust)
 
 
+def _withhold_hidden_totals(out: pd.DataFrame, protected: pd.DataFrame) -> None:
+    """A test's ``n`` is the valid answers of the groups it compares, every respondent analysed:
+    the All row's ``n_valid``. Where that cell is suppressed, ``n`` is blank too (in place)."""
+    if "n" in out:
+        hidden = out["item"].astype(str).isin(all_row_hidden(protected, ["n_valid"]))
+        out["n"] = out["n"].astype(float).where(~hidden)
+
+
 def _adjust_published(out: pd.DataFrame, pairs, adjust: str) -> pd.DataFrame:
     """p-values adjusted again across items, over the tests still published."""
     for src, dst in pairs:
@@ -862,6 +871,25 @@ def _adjust_published(out: pd.DataFrame, pairs, adjust: str) -> pd.DataFrame:
                 adjusted[p.notna()] = stats.adjust_pvalues(p[p.notna()], adjust)
             out[dst] = adjusted
     return out
+
+
+def all_row_hidden(published: pd.DataFrame, columns: Sequence[str]) -> set[str]:
+    """Items whose All-respondents row of the published attitude table (``published``:
+    protected, suppressed cells empty or the marker) is missing or has one of ``columns``
+    suppressed. A figure printed elsewhere that equals such a cell (a test's ``n``: the valid
+    answers of every group compared), or gives it back with another printed number (a % of the
+    valid answers beside their n), must then be withheld too: a cell has one status wherever it
+    appears (issue 13)."""
+    hidden = set()
+    for item, block in published.groupby("item", sort=False):
+        row = block[block["group_type"] == "all"]
+        if row.empty:
+            hidden.add(str(item))
+            continue
+        cells = row.iloc[0].reindex(list(columns))
+        if any(pd.isna(pd.to_numeric(v, errors="coerce")) for v in cells):
+            hidden.add(str(item))
+    return hidden
 
 
 def _items_not_testable(
@@ -917,6 +945,7 @@ def protect_design_role_tests(
     out = tests.copy()
     out["grouping"] = "role x answer"
     unsafe = _items_not_testable(protected, rule, groups)
+    _withhold_hidden_totals(out, protected)
     coarser = {} if coarse is None else {r["item"]: r for _, r in coarse.iterrows()}
     for i, row in out.iterrows():
         item = row["item"]

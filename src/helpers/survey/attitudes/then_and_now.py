@@ -319,6 +319,19 @@ def _roles_suppressed(published: pd.DataFrame, item: str, roles: list[str], want
     return bool((cells.isna() | cells.astype(str).isin(["", "*"])).any().any())
 
 
+def _all_suppressed(published: pd.DataFrame, item: str, wanted: list[str]) -> bool:
+    """The All-respondents row of ``item`` is not published, or its valid answers or a count of
+    a level the measure counts (``wanted``) is suppressed there: the crude figures are that
+    row's counts (n = n_valid, % = the counted levels over it), so they would print them."""
+    block = published[(published["item"] == item) & (published["group_type"] == "all")]
+    if block.empty:
+        return True
+    levels = str(block["levels"].iloc[0]).split("|")
+    cols = ["n_valid", *[f"n_{i + 1}" for i, level in enumerate(levels) if level in wanted]]
+    cells = block.iloc[0].reindex(cols)
+    return any(pd.isna(pd.to_numeric(v, errors="coerce")) for v in cells)
+
+
 # The columns of like_for_like_2002, also when no 2002 measure can be compared (an instrument
 # without a published-figures mapping): protect_counts needs `n` even in an empty table.
 LIKE_FOR_LIKE_COLUMNS = [
@@ -345,8 +358,9 @@ def like_for_like_2002(
     respondents left out, or those of them counted or not counted, number 1 to ``min_count`` - 1,
     since all minus restricted would reveal them (issue 13). Given ``published`` (the protected
     attitude table), the standardised figures of an item are withheld where a role's row of that
-    item is not published or its valid answers or a counted level are suppressed: the
-    standardised % is a known linear
+    item is not published or its valid answers or a counted level are suppressed, and the
+    crude figures (n, %, CI) where the All-respondents row's are (they are that row's counts,
+    :func:`_all_suppressed`): the standardised % is a known linear
     combination of the roles' counts (shares from 2002), and at 1 decimal it gives a single
     suppressed role count back (tests/survey/test_inversion.py)."""
     from scipy.stats import norm
@@ -375,6 +389,7 @@ def like_for_like_2002(
         counted_out = int(y[~in_gb].fillna(0).sum())
         withhold = any(0 < v < min_count for v in (left_out, counted_out, left_out - counted_out))
         unsafe_std = published is not None and _roles_suppressed(published, item, list(shares.index), wanted)
+        unsafe_crude = published is not None and _all_suppressed(published, item, wanted)
         for restricted in (False, True):
             mask = in_gb if restricted else pd.Series(True, index=clean.index)
             sub, yy = clean[mask], y[mask]
@@ -398,6 +413,12 @@ def like_for_like_2002(
             if unsafe_std:
                 row["pct_standardised"] = row["std_ci_low"] = row["std_ci_high"] = np.nan
                 row["note"] = "standardised figures withheld: a role's counts are suppressed"
+            if unsafe_crude:  # n and % are All's valid answers and counted levels: one status
+                for c in ("n", "pct_crude", "crude_ci_low", "crude_ci_high"):
+                    row[c] = np.nan
+                row["note"] = "withheld: the counts it comes from are suppressed"
+                if unsafe_std:
+                    row["note"] = "withheld: the counts they come from are suppressed"
             if restricted and withhold:
                 for c in (
                     "n",

@@ -130,10 +130,18 @@ def protect_weighted(table: pd.DataFrame, published: pd.DataFrame) -> pd.DataFra
     """The weighted agreement table (:func:`.design.weighted_estimates`) with the weighted
     figures (:data:`WEIGHTED_FIGURES`) of an item withheld where the published attitude table
     does not show every role group's agreeing and valid counts (:func:`roles_not_shown`): the
-    weighted % would narrow them. The unweighted % (All's printed counts) stays."""
+    weighted % would narrow them. The unweighted % and n_valid (All's counts) stay where All's
+    n_valid and n_agree are printed, and are withheld where either is suppressed."""
+    from helpers.survey.attitudes.descriptives import all_row_hidden
+
     hidden = table["item"].isin(roles_not_shown(published))
     out = table.copy()
     for c in WEIGHTED_FIGURES:
         if c in out:
             out[c] = out[c].astype(float).where(~hidden)
+    # n_valid and the unweighted % are All's valid and agreeing counts: one status with them
+    all_hidden = table["item"].astype(str).isin(all_row_hidden(published, ["n_valid", "n_agree"]))
+    for c in ("n_valid", "pct_unweighted"):
+        if c in out:
+            out[c] = out[c].astype(float).where(~all_hidden)
     return out
