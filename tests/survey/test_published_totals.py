@@ -86,3 +86,33 @@ def test_weighted_estimates_unweighted_figures_follow_the_all_row(published):
     assert descriptives.all_row_hidden(shown, ["n_valid", "n_agree"]) == set()
     kept = weighting.protect_weighted(table, shown)
     assert kept.at[0, "n_valid"] == 105  # printed in the attitude table: stays
+
+
+def test_the_audit_reads_a_role_tests_n_as_the_roles_valid_answers(data, published):
+    """The intruder audit relates a role test's n to the attitude table (audit.add_test_table):
+    the test's n as computed before the protection narrows the All row's suppressed n_valid to
+    105..107 (and the audit fails the release); the published n (blank) adds nothing."""
+    from helpers import audit
+
+    tests = attitudes.role_tests(data, ITEMS, replicates=99)
+    shown = attitudes.tidy_numbers(published).astype(object)
+    key = ("n_valid", "x", attitudes.ALL)
+    intervals = {}
+    for label, table in (("before", tests), ("after", attitudes.protect_role_tests(tests, published, FIVE))):
+        system = audit.System()
+        audit.add_by_group_table(system, shown, "attitudes_by_role")
+        # the item non-response table, as survey_item_nonresponse publishes it (2 not answering)
+        nonresponse = pd.DataFrame(
+            {"item": ["x"], "n_respondents": [N_RESPONDENTS], "n_valid": [None], "n_non_substantive": [0],
+             "n_no_answer": [None]}
+        ).astype(object)  # fmt: skip
+        audit.read_table(system, nonresponse, "survey_item_nonresponse")
+        _, how = audit.read_table(
+            system, attitudes.tidy_numbers(table).astype(object), "attitudes_role_tests"
+        )
+        assert how == "role tests: n = the roles' valid answers"
+        intervals[label] = audit.intervals(system, FIVE)[key]
+    low, high = intervals["before"]
+    assert low <= 105 <= high and high - low < 5  # narrowed: 105 to 107 (the respondents)
+    low, high = intervals["after"]
+    assert low <= 105 <= high and high - low >= 5
