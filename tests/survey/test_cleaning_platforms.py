@@ -140,3 +140,7 @@ def test_notes_name_the_codebook_entry_that_is_missing_not_the_export(tiny_codeb
         "The codebook declares no duration column and no start and end times (metadata: duration, "
         "or started and ended): speeders cannot be flagged.",
     ]
+    assert result.not_checked == {
+        "flag_straightliner": "not checked: no battery has at least 8 items "
+        "(params survey.straightline_min_items; the longest has 2 items)"
+    }

@@ -128,6 +128,23 @@ def test_respondents_flagged_by_each_check_by_name():
     assert nhs.tolist() == [10, "*"]
 
 
+def test_a_check_that_could_not_run_is_not_checked_not_zero():
+    # No battery of 8 items: the newcomer's report 02 printed "Straight-liners 0".
+    from helpers import disclosure
+
+    clean = pd.DataFrame({"flag_speeder": [False] * 6, "flag_straightliner": [False] * 6})
+    printed = describe.flagged(
+        clean, disclosure.Rule("threshold", 5, "*"), not_checked={"flag_straightliner": "not checked: why"}
+    )
+    assert printed["respondents flagged"].tolist() == [0, "not checked: why"]
+    assert describe.flagged(clean, not_checked={"flag_straightliner": "not checked: why"})[
+        "respondents flagged"
+    ].tolist() == [
+        0,
+        "not checked: why",
+    ]
+
+
 def test_the_flow_chart_wraps_merged_steps_and_says_which_count_is_suppressed():
     """On a small generated survey every step was merged into one label of 120 characters: the
     chart squeezed its bars into a corner, the report printed matplotlib's 'Tight layout not

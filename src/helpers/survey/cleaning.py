@@ -71,6 +71,22 @@ class CleaningResult:
     # one). Kept apart from ``clean`` so that no output built from the clean data (.sav/.dta,
     # data package, deposit, data dictionary) can carry it: design only, never published.
     design: pd.DataFrame | None = None
+    # Quality flags (clean-data column names) whose check could not run on this instrument, e.g.
+    # flag_straightliner when no battery is long enough: report 02 says "not checked", not 0.
+    # Kept out of ``notes`` (whose wording the generated instruments pin) and printed in the table.
+    not_checked: dict[str, str] = field(default_factory=dict)
+
+
+def straightline_note(codebook: Codebook, min_items: int) -> str | None:
+    """Why straight-lining is not checked (no battery has ``min_items`` items), or None when it is."""
+    sizes = [len(codebook.battery(b)) for b in codebook.batteries]
+    if any(n >= min_items for n in sizes):
+        return None
+    longest = f"the longest has {max(sizes)} items" if sizes else "the codebook declares no battery"
+    return (
+        f"not checked: no battery has at least {min_items} items "
+        f"(params survey.straightline_min_items; {longest})"
+    )
 
 
 def option_column(name: str, code: str) -> str:
@@ -560,7 +576,7 @@ def clean_survey(
                 "answered " + share.round(0).map(lambda v: f"{v:g}").astype("str") + "% of required items",
             )
             notes.append(
-                f"The export has no progress column: partial responses are those answering fewer than "
+                "The export has no progress column: partial responses are those answering fewer than "
                 f"{threshold:g}% of the {len(required)} required items."
             )
         else:
@@ -648,6 +664,7 @@ def clean_survey(
             f"({median:g} s), i.e. under {cfg['speeder_fraction'] * median:.0f} s."
         )
     flag_straight = pd.Series(False, index=data.index)
+    unchecked_straight = straightline_note(codebook, cfg["straightline_min_items"])
     for battery in codebook.batteries:
         items = [v.name for v in codebook.battery(battery)]
         if len(items) < cfg["straightline_min_items"]:
@@ -734,4 +751,12 @@ def clean_survey(
     assert len(clean) + len(excluded) == n_raw, "raw rows != clean + excluded"
     assert excluded["source_row"].is_unique
     assert flow_df["remaining"].iloc[-1] == len(clean)
-    return CleaningResult(clean, excluded, flow_df, role_log, notes, design)
+    return CleaningResult(
+        clean,
+        excluded,
+        flow_df,
+        role_log,
+        notes,
+        design,
+        {"flag_straightliner": unchecked_straight} if unchecked_straight else {},
+    )

@@ -3,6 +3,8 @@ respondents, and the data dictionary generated from the codebook and the data.""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 import matplotlib.pyplot as plt
 import pandas as pd
 
@@ -94,22 +96,31 @@ FLAGS = {
 }
 
 
-def flagged(clean: pd.DataFrame, rule=None) -> pd.DataFrame:
+def flagged(clean: pd.DataFrame, rule=None, not_checked: Mapping[str, str] | None = None) -> pd.DataFrame:
     """Respondents flagged by each quality check of the cleaning (:data:`FLAGS`), by name. With
     ``rule`` (helpers.disclosure.Rule), as report 02 prints them: a count the rule suppresses
     (1 .. its upper limit) is the rule's marker, the others its published values (rounded to 5
     under the NHS rule). The checks overlap and no total is printed, so no other cell gives a
-    suppressed one back (issue 13: the demo printed 4 straight-liners)."""
-    counts = {
-        words: int(clean[flag].fillna(False).astype(bool).sum())
-        for flag, words in FLAGS.items()
-        if flag in clean
-    }
+    suppressed one back (issue 13: the demo printed 4 straight-liners). A check named in
+    ``not_checked`` (flag column: why, CleaningResult.not_checked) shows that text ("not checked:
+    ..."), never 0."""
+    present = [flag for flag in FLAGS if flag in clean]
+    counts = {FLAGS[flag]: int(clean[flag].fillna(False).astype(bool).sum()) for flag in present}
     table = pd.DataFrame({"respondents flagged": counts}).rename_axis("check")
-    if rule is None:
+    unchecked = dict(not_checked or {})
+    if rule is None and not unchecked:
         return table
-    marker = "" if rule.marker is None else rule.marker
-    shown = [marker if rule.is_sensitive(n) else rule.shown(n) for n in table["respondents flagged"]]
+    marker = "" if rule is None or rule.marker is None else rule.marker
+    shown = [
+        unchecked[flag]
+        if flag in unchecked
+        else n
+        if rule is None
+        else marker
+        if rule.is_sensitive(n)
+        else rule.shown(n)
+        for flag, n in zip(present, table["respondents flagged"], strict=True)
+    ]
     return table.assign(**{"respondents flagged": pd.Series(shown, index=table.index, dtype=object)})
 
 
