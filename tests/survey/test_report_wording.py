@@ -45,3 +45,22 @@ def test_then_and_now_note_follows_the_runs_new_sample_setting():
         if c["cell_type"] == "markdown"
     )
     assert "new_sample:\nfalse`)" not in markdown and "*are* the 2015 survey's" not in markdown
+
+
+def test_model_and_scale_sentences_are_printed_only_when_those_sections_ran():
+    # The newcomer's report said "Odds ratios ... (below ...)" with no model published, and
+    # "Mean scale scores by role group (above ...)" under a skipped scales section.
+    assert attitudes.odds_ratios_intro("Clinical director").startswith(
+        "Odds ratios for each role group against clinical directors (below; the full table"
+    )
+    assert attitudes.odds_ratios_intro("Directorate manager").endswith("than directorate managers did.")
+    assert attitudes.SCALE_TESTS_INTRO.startswith("Mean scale scores by role group (below;")
+    cells = json.loads(NOTEBOOK_03.read_text(encoding="utf-8"))["cells"]
+    markdown = "\n".join("".join(c["source"]) for c in cells if c["cell_type"] == "markdown")
+    for instrument_bound in (
+        "Odds ratios for each role group",
+        "Mean scale scores by role group",
+        "1 (strongly disagree)",
+    ):
+        assert instrument_bound not in markdown
+    assert _code(NOTEBOOK_03).count("Markdown(scales_note)") == 1  # the skipped note printed once

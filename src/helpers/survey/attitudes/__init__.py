@@ -85,6 +85,7 @@ from helpers.survey.attitudes.models import (  # noqa: F401
     model_reference_role,
     models_note,
     no_models_note,
+    odds_ratios_intro,
     ordinal_models,
     partial_odds_models,
     partial_proportional_odds,
@@ -102,6 +103,7 @@ from helpers.survey.attitudes.role_differences import (  # noqa: F401
     role_tests,
 )
 from helpers.survey.attitudes.scales import (  # noqa: F401
+    SCALE_TESTS_INTRO,
     item_scores,
     scale_reliability,
     scale_scores,

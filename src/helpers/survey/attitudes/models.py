@@ -48,6 +48,15 @@ def models_note(clean: pd.DataFrame, items: Mapping[str, Item]) -> str | None:
     return None
 
 
+def odds_ratios_intro(reference_role: str) -> str:
+    """The sentence above the odds-ratio chart, shown only when a model is published."""
+    return (
+        f"Odds ratios for each role group against {reference_role.lower()}s (below; the full table, with "
+        "the covariates' odds ratios, is `attitudes_ordinal_odds_ratios.csv`). Points right of the line "
+        f"mean that group gave higher answers (more agreement, or a better rating) than {reference_role.lower()}s did."
+    )
+
+
 def no_models_note(model_note: str | None) -> str:
     """What the sections that follow the ordinal models (the Brant test, the partial
     proportional-odds models) print when no model is published: ``model_note`` (why the models

@@ -10,6 +10,12 @@ import pandas as pd
 from helpers import disclosure, stats
 from helpers.survey.attitudes.items import ROLES, Item, Scale
 
+SCALE_TESTS_INTRO = (
+    "Mean scale scores by role group (below; the full table, `attitudes_scales_by_role.csv`, has n, SD "
+    "and 95% CIs), then the comparison across the role groups: one-way ANOVA with eta-squared, and the "
+    "Kruskal-Wallis test with epsilon-squared, which does not assume normal scores."
+)
+
 
 def item_scores(clean: pd.DataFrame, items: Mapping[str, Item], scale: Scale) -> pd.DataFrame:
     """Items of a scale coded 1..k (reverse-coded items run k..1)."""
