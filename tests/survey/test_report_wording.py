@@ -64,3 +64,12 @@ def test_model_and_scale_sentences_are_printed_only_when_those_sections_ran():
     ):
         assert instrument_bound not in markdown
     assert _code(NOTEBOOK_03).count("Markdown(scales_note)") == 1  # the skipped note printed once
+
+
+def test_notebook_03_markdown_states_no_fact_of_the_demonstration_instrument():
+    # A team's survey was told its covariates were "in the demonstration: nation, years in role
+    # and organisation type" and agreement was "4 or 5 on the 1-5 scale, as in 2002".
+    cells = json.loads(NOTEBOOK_03.read_text(encoding="utf-8"))["cells"]
+    markdown = "\n".join("".join(c["source"]) for c in cells if c["cell_type"] == "markdown")
+    for demo_fact in ("in the demonstration:", "1-5 scale, as in 2002", "health boards are exactly"):
+        assert demo_fact not in markdown.replace("\n", " ")
