@@ -611,3 +611,29 @@ def test_counts_of_people_in_words_are_found_as_a_reader_reads_them():
     assert disclosure.protect_text("3 of 60 chief executives", disclosure.Rule("nhs", 8)) == (
         "fewer than 8 of 60 chief executives"
     )
+
+
+def test_blanks_agreeing_with_blanks_do_not_make_a_guessed_reprint(tmp_path):
+    """A table of agreement by role prints each item's n (All's n_valid: '*', '*', 19); the role
+    tests print n blank where that cell is suppressed and 0 for a test of a group with nobody in
+    it. Blanks against blanks are no evidence that one reprints the other: guessed onto the role
+    tests, the 19 was a false 'prints 0' that stopped a generated instrument's release."""
+    printed = pd.DataFrame({"Statement": ["Beds", "Workload", "Leaders"], "n": ["*", "*", "19"]})
+    folder = tmp_path / "tables"
+    folder.mkdir()
+    pd.DataFrame(
+        {
+            "item": ["beds", "workload", "leaders"],
+            "question": ["Beds", "Workload", "Leaders"],
+            "n": ["", "", "0"],
+        }
+    ).to_csv(folder / "attitudes_role_tests.csv", index=False)
+    spec = tables.TableSpec(title="Respondents agreeing, by role group", stub="Statement")
+    (tmp_path / "03.html").write_text(
+        f"<html><body>{tables.to_html(printed, spec)}</body></html>", encoding="utf-8"
+    )
+    (table,) = printed_tables.read(tmp_path / "03.html", "03")
+    sources = printed_tables.sources(
+        {"attitudes_role_tests": folder / "attitudes_role_tests.csv"}, {"attitudes_role_tests"}
+    )
+    assert printed_tables.compare(table, sources, RULE) == (None, [])

@@ -479,10 +479,10 @@ def add_role_table(system: System, table: pd.DataFrame, name: str) -> int:
 
 
 def add_test_table(system: System, table: pd.DataFrame, name: str) -> int:
-    """The role tests: a test's ``n`` is every valid answer of the respondents in the four role
-    groups (the groups it compares partition them), the sum of the role rows' ``n_valid``: one
-    relation per item, so a test's n printed beside a suppressed cell is read for what it
-    gives back. A blank n (a withheld test) is not a cell."""
+    """The role tests: a test's ``n`` is the valid answers of the groups it compares, which lie
+    within the four role groups (a small role may be left out of the design): at most the sum
+    of the role rows' ``n_valid``, one relation per item, so a test's n printed beside a
+    suppressed cell is read for what it gives back. A blank n (a withheld test) is not a cell."""
     read = 0
     for _, row in table.iterrows():
         value = _number(row["n"])
@@ -491,7 +491,7 @@ def add_test_table(system: System, table: pd.DataFrame, name: str) -> int:
         item = str(row["item"])
         key = ("n_tested", item, name)
         system.publish(key, value, f"{name}: {item}, n")
-        system.equation({key: 1, **{("n_valid", item, r): -1 for r in ROLE_GROUPS}})
+        system.at_least({key: -1, **{("n_valid", item, r): 1 for r in ROLE_GROUPS}})
         read += 1
     return read
 
@@ -517,7 +517,7 @@ def read_table(system: System, table: pd.DataFrame, name: str) -> tuple[int, str
             system, table, name, key
         ), "item table: respondents = valid + non-substantive + none"
     if {"item", "n"} <= cols and name.endswith("role_tests"):
-        return add_test_table(system, table, name), "role tests: n = the roles' valid answers"
+        return add_test_table(system, table, name), "role tests: n <= the roles' valid answers"
     if {"role", "n"} <= cols and "group" not in cols:
         return add_role_table(system, table, name), "respondents by role"
     return add_plain_table(system, table, name), "counts audited cell by cell (no known relation)"

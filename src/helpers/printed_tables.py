@@ -428,9 +428,12 @@ def compare(
                 continue  # no row of this CSV can be printed here
             mapped = _map(printed, source)
             agree, differ = _agreement(printed, source, mapped)
+            numbers = _agreement(printed, source, mapped, numbers_only=True)[0]
             # a reprint agrees with its CSV on the numbers both print; a table that only shares
-            # row labels and a heading with a CSV (a model's n beside the table's n) does not
-            if agree > best_score and differ <= agree:
+            # row labels and a heading with a CSV (a model's n beside the table's n) does not,
+            # nor one whose only agreement is blanks against blanks (a withheld test's n beside
+            # a suppressed n_valid)
+            if agree > best_score and differ <= agree and numbers > 0:
                 best, best_map, best_score = source, mapped, agree
     if best is None:
         return None, _unmatched(printed, rule)
@@ -489,8 +492,9 @@ def compare(
     return best.name, findings
 
 
-def _agreement(printed: Printed, source: Source, mapped: list) -> tuple[int, int]:
-    """(cells printed as the CSV prints them, numbers printed differently) among ``mapped``."""
+def _agreement(printed: Printed, source: Source, mapped: list, numbers_only: bool = False) -> tuple[int, int]:
+    """(cells printed as the CSV prints them, numbers printed differently) among ``mapped``;
+    with ``numbers_only``, a blank printed where the CSV is blank does not count as agreeing."""
     agree = differ = 0
     for r, j, i, col in mapped:
         shown = printed_number(printed.rows[r][j])
@@ -500,7 +504,7 @@ def _agreement(printed: Printed, source: Source, mapped: list) -> tuple[int, int
         csv_text = source.cells[col][i]
         if source.suppressed(i, col) or shown is None:
             if source.suppressed(i, col) and shown is None:
-                agree += 1
+                agree += not numbers_only
             else:
                 differ += 1  # a number against the marker, either way
         elif _same(csv_text, shown, exact=col in source.counts):
