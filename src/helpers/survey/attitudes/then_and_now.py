@@ -323,13 +323,14 @@ def _all_suppressed(published: pd.DataFrame, item: str, wanted: list[str]) -> bo
     """The All-respondents row of ``item`` is not published, or its valid answers or a count of
     a level the measure counts (``wanted``) is suppressed there: the crude figures are that
     row's counts (n = n_valid, % = the counted levels over it), so they would print them."""
-    block = published[(published["item"] == item) & (published["group_type"] == "all")]
+    from helpers.survey.attitudes.descriptives import all_row_hidden
+
+    block = published[published["item"] == item]
     if block.empty:
         return True
     levels = str(block["levels"].iloc[0]).split("|")
     cols = ["n_valid", *[f"n_{i + 1}" for i, level in enumerate(levels) if level in wanted]]
-    cells = block.iloc[0].reindex(cols)
-    return any(pd.isna(pd.to_numeric(v, errors="coerce")) for v in cells)
+    return item in all_row_hidden(block, cols)
 
 
 # The columns of like_for_like_2002, also when no 2002 measure can be compared (an instrument
