@@ -123,7 +123,9 @@ def test_the_kind_of_a_published_column_from_its_name():
     assert numbers.kind_of("kappa_ci_low") == numbers.kind_of("alpha_ci_high") == "effect_size"
     # an interval's bounds are the estimate's kind only where the table's one estimate says so
     assert numbers.kind_of("ci_low", ["code", "kappa", "ci_low", "ci_high"]) == "effect_size"
-    assert numbers.kind_of("ci_low", ["item", "pct", "ci_low"]) is None
+    assert numbers.kind_of("ci_low", ["item", "pct", "ci_low"]) == "table_percentage"
+    assert numbers.kind_of("ci_low", ["item", "odds_ratio", "pct_x", "ci_low"]) is None
+    assert numbers.kind_of("ci_low", ["scale", "mean", "ci_low"]) is None
     assert numbers.kind_of("ci_low") is None
     assert numbers.kind_of("design_effect") == "design_effect" and numbers.kind_of("sd") == "mean"
     assert numbers.kind_of("lr_chi2") == numbers.kind_of("F") == "test_statistic"
@@ -136,3 +138,46 @@ def test_a_count_of_people_in_a_sentence_follows_the_rule():
     five, nhs = disclosure.Rule("threshold", 5), disclosure.Rule("nhs", 8)
     assert [numbers.people(n, five) for n in (0, 3, 5, 1234)] == ["0", "fewer than 5", "5", "1,234"]
     assert [numbers.people(n, nhs) for n in (0, 7, 8, 472)] == ["0", "fewer than 8", "10", "470"]
+
+
+def test_a_percentage_column_keeps_its_published_decimal_in_every_report_table():
+    """The newcomer's like-for-like table printed 'Std CI high' 63 beside 'Std CI low' 53.3: a
+    column the name guess did not know was printed as an unknown number (trailing zeros dropped).
+    Every percentage column (and its interval's bounds) is a table_percentage: 1 decimal, kept."""
+    from helpers import tables
+
+    table = pd.DataFrame(
+        {
+            "measure": ["m"],
+            "published_2002_pct": [47.0],
+            "n": [465],
+            "pct_crude": [60.0],
+            "crude_ci_low": [55.7],
+            "crude_ci_high": [64.0],
+            "pct_standardised": [58.3],
+            "std_ci_low": [53.3],
+            "std_ci_high": [63.0],
+            "diff_pp": [-2.0],
+            "rr1": [40.0],
+        }
+    )
+    shown = tables.cells(table, tables.TableSpec())
+    assert shown.iloc[0].tolist() == [
+        "m",
+        "47.0",
+        "465",
+        "60.0",
+        "55.7",
+        "64.0",
+        "58.3",
+        "53.3",
+        "63.0",
+        "-2.0",
+        "40.0",
+    ]
+    by_role = pd.DataFrame(
+        {"item": ["q"], "n_valid": [40], "pct_agree": [60.0], "ci_low": [45.0], "ci_high": [73.6]}
+    )
+    assert tables.cells(by_role, tables.TableSpec()).iloc[0].tolist() == ["q", "40", "60.0", "45.0", "73.6"]
+    odds = pd.DataFrame({"term": ["CE"], "odds_ratio": [2.0], "ci_low": [1.1], "ci_high": [3.0]})
+    assert tables.cells(odds, tables.TableSpec()).iloc[0].tolist()[2:] == ["1.1", "3"]  # not percentages

@@ -2,6 +2,7 @@
 
 import json
 import re
+from pathlib import Path
 
 import pytest
 
@@ -200,15 +201,48 @@ def test_a_suppressed_headline_estimate_is_said_in_words(reports):
         encoding="utf-8",
     )
     assert report_index.headlines(reports)["Survey"] == [
-        "\u201cStatement 1\u201d: the share agreeing is not shown (too few answers to publish)."
+        "\u201cStatement 1\u201d: the share who agree or answer positively is not shown (suppressed: too "
+        "few answers, or a small count it would let a reader work out)."
+    ]
+    # the newcomer's outlook item: the share named by the codebook's published-comparison measure
+    phrases = {"q1": "expect relations to improve"}
+    assert report_index.headlines(reports, phrases)["Survey"] == [
+        "\u201cStatement 1\u201d: the share who expect relations to improve is not shown (suppressed: "
+        "too few answers, or a small count it would let a reader work out)."
     ]
     (reports / "tables" / "findings_headline.csv").write_text(
         "item,question,group,n_valid,pct_agree,ci_low,ci_high\nq1,Statement 1,All respondents,40,60.2,45.1,73.6\n",
         encoding="utf-8",
     )
     assert report_index.headlines(reports)["Survey"] == [
-        "60% (45 to 74) of 40 respondents agreeing or positive: \u201cStatement 1\u201d."
+        "60% (45 to 74) of 40 respondents agree or answer positively: \u201cStatement 1\u201d."
     ]
+    assert report_index.headlines(reports, phrases)["Survey"] == [
+        "60% (45 to 74) of 40 respondents expect relations to improve: \u201cStatement 1\u201d."
+    ]
+
+
+def test_the_share_is_named_by_the_codebooks_published_comparison_measure(tmp_path):
+    """The newcomer's landing page read 'the share agreeing' of 'Next year, will relations get
+    better, stay the same or get worse?': the measure that counts the item's positive levels
+    names it; an item no measure counts is named by its counted answers."""
+    from helpers.findings import messages, present
+    from helpers.survey.codebook import Comparison
+
+    comparisons = {
+        "relationship_improve": Comparison("relationship_improve", "outlook", ("Get better",)),
+        "relationship_deteriorate": Comparison("relationship_deteriorate", "outlook", ("Get worse",)),
+    }
+    assert messages.share_phrase("outlook", ("Get better",), comparisons) == "expect relations to improve"
+    assert messages.share_phrase("outlook", ("Get worse",), comparisons) == "expect relations to deteriorate"
+    assert messages.share_phrase("outlook", ("Stay the same", "Get better"), comparisons) == (
+        "answer \u2018Stay the same\u2019 or \u2018Get better\u2019"
+    )
+    assert messages.share_phrase("other", ("Agree", "Strongly agree"), comparisons) == "agree"
+    demo = present.share_phrases(Path(__file__).resolve().parents[1] / "data" / "raw" / "demo")
+    assert demo["relationship_quality"] == "rate relationships positive (4-5)"
+    assert demo["relationship_change"] == "expect relations to improve"
+    assert present.share_phrases(tmp_path) == {}
 
 
 def test_strands_the_release_skipped_get_an_absent_card_and_no_card_is_empty(reports):

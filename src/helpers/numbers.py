@@ -280,21 +280,35 @@ TEST_STATISTIC_COLUMNS = frozenset(
 _EFFECT_SIZE_CI = tuple(f"{c}_ci_{end}" for c in sorted(EFFECT_SIZE_COLUMNS) for end in ("low", "high"))
 
 
+# Columns of a published table that hold a percentage (or a difference of percentages, or a
+# bound of their interval), by the start or end of their name: rounded and printed as
+# ``table_percentage`` (1 decimal, trailing zero kept: "63.0" beside "53.3", never "63").
+PERCENTAGE_PREFIXES = ("pct", "published_pct", "std_ci", "crude_ci", "diff_", "rr", "ci_level")
+PERCENTAGE_SUFFIXES = ("_pp", "_pct")
+
+
 def kind_of(column: str, columns=()) -> str | None:
     """The kind of number a published column holds, from its name: test statistics, effect sizes and their
     interval bounds (``kappa``, ``kappa_ci_low``; ``ci_low``/``ci_high`` of a table whose only
-    estimate is an effect size, given ``columns``, the table's other columns), design effects,
-    means; None when the name does not say (the caller decides)."""
+    estimate is an effect size, given ``columns``, the table's other columns), percentages
+    (:data:`PERCENTAGE_PREFIXES`; ``ci_low``/``ci_high`` of a table whose estimates are
+    percentages and no odds ratio, mean or effect size), design effects, means; None when the
+    name does not say (the caller decides)."""
     name = str(column).lower()
     if name in EFFECT_SIZE_COLUMNS or name.startswith(_EFFECT_SIZE_CI):
         return "effect_size"
     if name in TEST_STATISTIC_COLUMNS or name.endswith(("_chi2", "_z")):
         return "test_statistic"
     if name in ("ci_low", "ci_high"):
-        estimates = {str(c).lower() for c in columns} & (EFFECT_SIZE_COLUMNS | {"odds_ratio", "pct", "mean"})
+        names = {str(c).lower() for c in columns}
+        estimates = names & (EFFECT_SIZE_COLUMNS | {"odds_ratio", "pct", "mean"})
         if len(estimates) == 1 and next(iter(estimates)) in EFFECT_SIZE_COLUMNS:
             return "effect_size"
+        if not estimates - {"pct"} and any(n.startswith("pct") for n in names):
+            return "table_percentage"
         return None
+    if name.startswith(PERCENTAGE_PREFIXES) or name.endswith(PERCENTAGE_SUFFIXES):
+        return "table_percentage"
     if name.startswith("design_effect"):
         return "design_effect"
     if name in ("mean", "sd") or name.startswith(("mean_", "sd_")):

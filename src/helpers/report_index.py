@@ -203,10 +203,14 @@ def _csv(reports: Path, name: str):
         return None
 
 
-def headlines(reports: Path) -> dict[str, list[str]]:
+def headlines(reports: Path, phrases: dict[str, str] | None = None) -> dict[str, list[str]]:
     """One or two headline sentences per strand, from its published tables (numbers through
-    helpers.numbers); a strand whose tables are missing has none."""
+    helpers.numbers); a strand whose tables are missing has none. ``phrases``: item -> what its
+    share counts, in words (:func:`helpers.findings.present.share_phrases`: the codebook's
+    published-comparison measure, else its counted answers); "agree or answer positively" for an
+    item it does not name."""
     from helpers import numbers
+    from helpers.findings import headline as findings_headline
 
     out: dict[str, list[str]] = {name: [] for name, _, _ in STRANDS}
     from helpers.findings import messages
@@ -220,16 +224,18 @@ def headlines(reports: Path) -> dict[str, list[str]]:
     ):
         first = headline[headline["group"] == "All respondents"].head(1)
         for row in first.itertuples():
+            phrase = (phrases or {}).get(str(getattr(row, "item", ""))) or "agree or answer positively"
             if any(numbers.as_float(v) != numbers.as_float(v) for v in (row.pct_agree, row.n_valid)):
                 # suppressed (or not estimable): said so, never printed as "– of –"
                 out["Survey"].append(
-                    f"\u201c{row.question}\u201d: the share agreeing is not shown (too few answers to publish)."
+                    f"\u201c{row.question}\u201d: the share who {phrase} is not shown "
+                    f"({findings_headline.NOT_SHOWN_WHY})."
                 )
                 continue
             try:
                 out["Survey"].append(
                     f"{numbers.percentage_ci(float(row.pct_agree), float(row.ci_low), float(row.ci_high))} "
-                    f"of {numbers.count(float(row.n_valid))} respondents agreeing or positive: "
+                    f"of {numbers.count(float(row.n_valid))} respondents {phrase}: "
                     f"\u201c{row.question}\u201d."
                 )
             except ValueError:
@@ -244,6 +250,19 @@ def headlines(reports: Path) -> dict[str, list[str]]:
     if triangulation is not None and {"judgement", "origin"} <= set(triangulation.columns):
         out["Findings"].append(messages.triangulation(triangulation).headline + ".")
     return out
+
+
+def share_phrases(data_dirs) -> dict[str, str]:
+    """What each survey item's share counts, in words, from the codebook of the (first) data
+    folder that has one (:func:`helpers.findings.present.share_phrases`); empty without one."""
+    from helpers.findings import present
+
+    for d in data_dirs:
+        if d and d != "None" and paths.resolve(d).is_dir():
+            phrases = present.share_phrases(paths.resolve(d))
+            if phrases:
+                return phrases
+    return {}
 
 
 def skipped_strands(root: Path) -> dict[str, str]:
@@ -294,7 +313,7 @@ def render(reports: Path, records: list[dict], now: str, git: dict) -> str:
     for note in disagreements(records):
         out.append(f'<p class="warn">{_e(note)}</p>')
     out.append('<h2>Each strand at a glance</h2><div class="strands">')
-    said = headlines(reports)
+    said = headlines(reports, share_phrases(data_dirs))
     absent = {}  # stage -> its input folder, absent from the data folder the stages read
     for d in data_dirs:
         if d and d != "None" and paths.resolve(d).is_dir():

@@ -76,7 +76,13 @@ def _sheet_name(name: str, used: set[str]) -> str:
 
 # Excel's display format for the kinds of number that have fixed decimals (helpers.numbers):
 # an effect size of 0.3 shows as 0.30, a chi-square of 12 as 12.0; the stored value is unchanged.
-FORMATS = {"effect_size": "0.00", "test_statistic": "0.0", "design_effect": "0.00", "mean": "0.00"}
+FORMATS = {
+    "effect_size": "0.00",
+    "test_statistic": "0.0",
+    "design_effect": "0.00",
+    "mean": "0.00",
+    "table_percentage": "0.0",
+}
 
 
 def _write_rows(ws, rows):

@@ -271,9 +271,12 @@ def test_a_suppressed_pooled_share_is_said_in_words():
     a.loc[a["item"] == "r", ["n_valid", "n_agree", "pct_agree", "ci_low", "ci_high"]] = None
     t = headline.headline_table(a, ["r"], ("all",))
     assert headline.sentences(t, a, role_tests=pd.DataFrame({"item": ["r"], "p_holm": [1.0]})) == [
-        "- *Regulation*: the share agreeing or positive is not shown (too few answers to publish it "
-        "safely); the role groups did not differ significantly (Holm-adjusted)."  # p = 1: tested
+        "- *Regulation*: the share agreeing or positive is not shown (suppressed: too few answers, or a "
+        "small count it would let a reader work out); the role groups did not differ significantly "
+        "(Holm-adjusted)."  # p = 1: tested
     ]
+    # the newcomer's run: 'too few answers' beside a table publishing 25 agreeing of 60
+    # respondents (its base suppressed only to protect a small level): the reason names both
 
 
 def test_a_withheld_role_test_is_not_read_as_no_difference():

@@ -309,6 +309,8 @@ def test_a_withheld_headline_item_is_left_out_and_named(tmp_path, monkeypatch):
     from pathlib import Path
 
     from helpers.findings import present, strands
+    from helpers.survey.attitudes import withholding
+    from helpers.survey.attitudes.withholding import ENTIRELY
 
     monkeypatch.setattr(strands, "table_path", lambda name: tmp_path / f"{name}.csv")
     params = {"data_dir": Path(__file__).resolve().parents[2] / "data" / "raw" / "demo"}
@@ -319,15 +321,21 @@ def test_a_withheld_headline_item_is_left_out_and_named(tmp_path, monkeypatch):
         "att_cost_quality_tension",
     ]
     assert present.headline_items(params) == declared
-    (tmp_path / "survey_withheld_items.csv").write_text(
-        "item,question,reason\natt_regulation_punitive,Regulation is punitive,no protection\n",
-        encoding="utf-8",
+    withheld = pd.DataFrame(
+        {"item": ["att_regulation_punitive"], "question": ["Regulation is punitive"], "reason": [ENTIRELY]}
     )
+    withheld.to_csv(tmp_path / "survey_withheld_items.csv", index=False)
     assert present.headline_items(params) == [d for d in declared if d != "att_regulation_punitive"]
+    # the newcomer's run: report 05 said 'too few answers' where report 02 said every answer
+    # count would be suppressed although the valid answers are not below the threshold; now both
+    # print the one sentence of helpers.survey.attitudes.withholding.note, with notebook 02's reason
     assert present.withheld_note(params).data == (
-        "*Not shown: \u201cRegulation is punitive\u201d (withheld from every table: too few answers to "
-        "publish them safely).*"
+        "*Not shown among the headline items: 1 item withheld from every table, figure and statistic "
+        "of this release, because no pattern of suppression protects it (docs/disclosure.md): "
+        "\u2018Regulation is punitive\u2019 (att_regulation_punitive): every answer count for all "
+        "respondents would be suppressed, although its valid answers are not below the threshold.*"
     )
+    assert present.withheld_note(params).data.endswith(withholding.note(withheld) + "*")
 
 
 def test_notes_of_what_a_run_lacks_are_marked_for_the_deck(tmp_path, monkeypatch):

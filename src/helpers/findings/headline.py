@@ -122,7 +122,12 @@ def base_text(n_valid, n_respondents=None) -> str:
     return f"of the {numbers.count(n)} who answered"
 
 
-SUPPRESSED_SHARE = "the share agreeing or positive is not shown (too few answers to publish it safely)"
+# Why a share is not shown: the table's suppression footnote in a few words. A share is suppressed
+# when its counts are too small to publish, or to keep a small count in the same row from being
+# worked out (helpers.tables.SUPPRESSED_NOTE); which of the two is not said (that would tell a
+# reader whether the number answering is below the threshold).
+NOT_SHOWN_WHY = "suppressed: too few answers, or a small count it would let a reader work out"
+SUPPRESSED_SHARE = f"the share agreeing or positive is not shown ({NOT_SHOWN_WHY})"
 
 
 def sentences(

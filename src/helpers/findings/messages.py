@@ -95,6 +95,19 @@ def answer_phrase(positive: Sequence[str]) -> str:
     return "answer " + (quoted[0] if len(quoted) == 1 else ", ".join(quoted[:-1]) + " or " + quoted[-1])
 
 
+def share_phrase(item: str, positive: Sequence[str], comparisons: Mapping | None = None) -> str:
+    """What an item's share counts, for "respondents who ...": the measure of the codebook's
+    published comparison (``published_comparison``: measure -> item and levels) that counts
+    exactly the item's ``positive`` levels, in words ("expect relations to improve", from
+    :data:`helpers.findings.headline.MEASURES`); else :func:`answer_phrase` of the levels."""
+    wanted = {str(p) for p in positive}
+    for measure, comparison in (comparisons or {}).items():
+        if comparison.item == item and wanted and {str(v) for v in comparison.levels} == wanted:
+            label = headline.MEASURES.get(measure) or str(measure).replace("_", " ")
+            return label[:1].lower() + label[1:]
+    return answer_phrase(positive)
+
+
 def adjusted_p(role_tests: pd.DataFrame | None, item: str) -> float:
     """The strand's multiplicity-adjusted p of the test across role groups for ``item``
     (``p_adjusted``, from the analysis plan; else ``p_holm``); NaN when there is none."""

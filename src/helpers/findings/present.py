@@ -90,24 +90,47 @@ def withheld_items() -> pd.DataFrame:
 
 
 def withheld_note(params):
-    """Which declared headline items are withheld (too few answers to publish), or nothing."""
+    """Which declared headline items are withheld, and why, or nothing: the sentence reports 02
+    and 03 print (:func:`helpers.survey.attitudes.withholding.note`), for those items only, with
+    the reason notebook 02 recorded in ``survey_withheld_items.csv`` (one reason, from one
+    function: the findings never give a withheld item a reason of their own)."""
     from IPython.display import Markdown
 
     from helpers.survey import inputs as survey_inputs
+    from helpers.survey.attitudes import withholding
     from helpers.survey.codebook import load_codebook
 
     path = survey_inputs.survey_folder(params["data_dir"]) / survey_inputs.CODEBOOK_NAME
     declared = list(load_codebook(path).headline_items) if path.is_file() else []
     withheld = withheld_items()
-    named = [q or i for i, q in zip(withheld["item"], withheld["question"]) if i in declared]
-    if not named:
+    named = withheld[withheld["item"].isin(declared)]
+    if not len(named):
         return NOTHING
-    return Markdown(
-        "*Not shown: "
-        + "; ".join(f"\u201c{q}\u201d" for q in named)
-        + " (withheld from every table: too few "
-        "answers to publish them safely).*"
-    )
+    return Markdown(f"*Not shown among the headline items: {withholding.note(named)}*")
+
+
+def share_phrases(data_dir) -> dict[str, str]:
+    """item -> what its share counts, in words (:func:`helpers.findings.messages.share_phrase`:
+    the codebook's published-comparison measure where one counts the item's positive levels),
+    for every Likert item of the survey codebook in ``data_dir``; empty without one."""
+    from pathlib import Path
+
+    from helpers.files import InputError
+    from helpers.survey import inputs as survey_inputs
+    from helpers.survey.codebook import load_codebook
+
+    path = Path(data_dir) / "survey" / survey_inputs.CODEBOOK_NAME
+    if not path.is_file():
+        return {}
+    try:
+        codebook = load_codebook(path)
+    except InputError:  # the stages said so already; the landing page keeps its generic words
+        return {}
+    return {
+        name: messages.share_phrase(name, v.scale.positive if v.scale else (), codebook.published_comparison)
+        for name, v in codebook.variables.items()
+        if v.type == "likert"
+    }
 
 
 def headline_figures(attitudes: pd.DataFrame | None, items: list[str]) -> pd.DataFrame | None:

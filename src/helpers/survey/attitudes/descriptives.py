@@ -622,9 +622,10 @@ def tidy_numbers(table: pd.DataFrame) -> pd.DataFrame:
     or absent one left empty; text untouched."""
 
     def rounder(name):
-        if name.startswith(
-            ("pct", "ci_", "diff_", "published_pct", "std_ci", "crude_ci", "rr")
-        ) or name.endswith("_pp"):
+        # the percentage columns of helpers.numbers.kind_of, and every other CI bound (``ci_``)
+        if name.startswith((*numbers.PERCENTAGE_PREFIXES, "ci_")) or name.endswith(
+            numbers.PERCENTAGE_SUFFIXES
+        ):
             return lambda v: numbers.rounded(v, "table_percentage")
         kind = number_kind(name)
         if kind is not None:
