@@ -161,7 +161,9 @@ def check_survey(data_dir: Path, params: dict) -> Report:
         return report
     # Everything declared decodes: run the cleaning steps for what remains (numbers, settings).
     try:
-        result = cleaning.clean_survey(export.data, codebook, params.get("survey"), export.source)
+        result = cleaning.clean_survey(
+            export.data, codebook, params.get("survey"), export.source, platform=export.platform
+        )
     except (InputError, ValueError) as exc:
         report.problem(exc)
         return report

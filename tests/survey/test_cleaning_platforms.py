@@ -144,3 +144,51 @@ def test_notes_name_the_codebook_entry_that_is_missing_not_the_export(tiny_codeb
         "flag_straightliner": "not checked: no battery has at least 8 items "
         "(params survey.straightline_min_items; the longest has 2 items)"
     }
+
+
+def _surveymonkey_codebook(path, extra_variables=""):
+    """The tiny codebook as a SurveyMonkey export declares it: no status, progress or duration."""
+    text = path.read_text(encoding="utf-8")
+    for line in ("  status: Status\n", "  progress: Progress\n", "  duration: Duration (in seconds)\n"):
+        text = text.replace(line, "")
+    text = text.replace("survey:\n", "survey:\n  platform: surveymonkey\n")
+    path.write_text(text.replace("role_rules:\n", extra_variables + "role_rules:\n"), encoding="utf-8")
+    return load_codebook(path)
+
+
+def test_surveymonkey_notes_say_what_was_done_not_ask_for_columns_it_lacks(tiny_codebook_path):
+    """SurveyMonkey exports have no status or progress column (issue 11, newcomer run): the notes
+    say so and what was done instead (no status filter; partials by the answered share of the
+    Likert items), never "declare metadata: status" as for a Qualtrics export that has one."""
+    cb = _surveymonkey_codebook(tiny_codebook_path)
+    result = clean_survey(export(ROWS), cb, {"min_progress": 80, "duplicate_keys": []}, "e.csv")
+    assert result.notes[:2] == [
+        "SurveyMonkey exports have no response-status column, so preview, test and spam responses cannot "
+        "be told apart in the export: no status filter applied (delete any test responses in SurveyMonkey "
+        "before exporting).",
+        "SurveyMonkey exports have no progress column: partial responses are those answering fewer than "
+        "80% (params survey.min_progress) of the 2 Likert items (the codebook marks none required: true).",
+    ]
+    assert not any("metadata: status" in n for n in result.notes)
+    # the export's platform as read decides when the codebook leaves survey.platform out
+    text = tiny_codebook_path.read_text(encoding="utf-8").replace("  platform: surveymonkey\n", "")
+    tiny_codebook_path.write_text(text, encoding="utf-8")
+    plain = load_codebook(tiny_codebook_path)
+    settings = {"min_progress": 80, "duplicate_keys": []}
+    notes = clean_survey(export(ROWS), plain, settings, "e.csv", platform="surveymonkey").notes
+    assert notes[:2] == result.notes[:2]
+    other = clean_survey(export(ROWS), plain, settings, "e.csv", platform="csv").notes
+    assert other[0].startswith("The codebook declares no response-status column (metadata: status)")
+
+
+def test_surveymonkey_progress_note_names_the_items_marked_required(tiny_codebook_path):
+    text = tiny_codebook_path.read_text(encoding="utf-8").replace(
+        'question: "Item one"}', 'question: "Item one", required: true}'
+    )
+    tiny_codebook_path.write_text(text, encoding="utf-8")
+    cb = _surveymonkey_codebook(tiny_codebook_path)
+    result = clean_survey(export(ROWS), cb, {"min_progress": 100, "duplicate_keys": []}, "e.csv")
+    assert result.notes[1] == (
+        "SurveyMonkey exports have no progress column: partial responses are those answering fewer than "
+        "100% (params survey.min_progress) of the 1 item the codebook marks required: true."
+    )

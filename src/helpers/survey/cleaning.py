@@ -340,6 +340,30 @@ def _same_person(parts: list[pd.Series], keep: pd.Series) -> pd.Series:
     return person
 
 
+# What a platform's exports lack, by ``survey.platform``: the cleaning note says what was done
+# on that platform instead of asking the codebook for a column the export cannot have.
+# SurveyMonkey exports carry no response status and no progress (docs/bring-your-own-survey.md).
+PLATFORMS_WITHOUT = {
+    "surveymonkey": {
+        "status": "SurveyMonkey exports have no response-status column, so preview, test and spam "
+        "responses cannot be told apart in the export: no status filter applied (delete any test "
+        "responses in SurveyMonkey before exporting).",
+        "progress": "SurveyMonkey exports have no progress column: partial responses are those "
+        "answering fewer than {threshold:g}% (params survey.min_progress) of {required}.",
+    },
+}
+
+
+def _required_text(codebook: Codebook) -> str:
+    """The items the answered share is taken over, in words: those marked ``required: true``,
+    else every Likert item."""
+    marked = [v for v in codebook.variables.values() if v.required]
+    if marked:
+        return f"the {len(marked)} item{'s' * (len(marked) != 1)} the codebook marks required: true"
+    n = len(codebook.likert_items)
+    return f"the {n} Likert item{'s' * (n != 1)} (the codebook marks none required: true)"
+
+
 # Formats for start dates (strftime) by platform, as each documents its export.
 PLATFORM_DATE_FORMATS = {
     "qualtrics": "%Y-%m-%d %H:%M:%S",
@@ -472,8 +496,12 @@ def clean_survey(
     codebook: Codebook,
     settings: dict[str, Any] | None = None,
     source: Path | str = "<export>",
+    platform: str | None = None,
 ) -> CleaningResult:
-    """Run every cleaning step; ``data`` is the export as text, indexed by source row number."""
+    """Run every cleaning step; ``data`` is the export as text, indexed by source row number.
+    ``platform``: the export's platform as read (``Export.platform``), else the codebook's
+    ``survey.platform``; it words the notes of the steps a platform's exports cannot support
+    (:data:`PLATFORMS_WITHOUT`)."""
     params_schema.validate({"survey": dict(settings or {})}, "params survey settings")  # "no" is not false
     cfg = {**DEFAULT_SETTINGS, **(settings or {})}
     check_columns(data, codebook, source)
@@ -484,6 +512,7 @@ def clean_survey(
     n_raw = len(data)
     notes: list[str] = []
     meta = codebook.metadata
+    lacks = PLATFORMS_WITHOUT.get(platform or codebook.platform or "", {})
 
     # Decode every declared variable first, so a bad value anywhere stops the run.
     decoded: dict[str, pd.Series] = {}
@@ -528,6 +557,8 @@ def clean_survey(
         label = status.map(QUALTRICS_STATUS).fillna(status)
         drop = {s.casefold() for s in cfg["drop_status"]}
         exclude("Preview, test or spam response", label.str.casefold().isin(drop), "status: " + label)
+    elif "status" in lacks:  # asking the codebook for a column the platform never exports helps no one
+        notes.append(lacks["status"])
     else:
         notes.append(
             "The codebook declares no response-status column (metadata: status): no preview/test/spam "
@@ -575,10 +606,13 @@ def clean_survey(
                 share < threshold,
                 "answered " + share.round(0).map(lambda v: f"{v:g}").astype("str") + "% of required items",
             )
-            notes.append(
-                "The export has no progress column: partial responses are those answering fewer than "
-                f"{threshold:g}% of the {len(required)} required items."
-            )
+            if "progress" in lacks:
+                notes.append(lacks["progress"].format(threshold=threshold, required=_required_text(codebook)))
+            else:
+                notes.append(
+                    "The export has no progress column: partial responses are those answering fewer than "
+                    f"{threshold:g}% of the {len(required)} required items."
+                )
         else:
             notes.append(
                 "The export has neither progress nor a finished flag: partial responses cannot be told apart."
