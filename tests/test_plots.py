@@ -267,3 +267,35 @@ def test_the_legend_gives_every_level_its_colour_even_when_no_bar_shows_it():
     shown = [to_hex(h.get_facecolor()).upper() for h in legend.legend_handles]
     assert shown == [*plots.likert_colours(5), plots.SUPPRESSED_COLOUR]
     plt.close(fig)
+
+
+def test_a_battery_chart_shows_every_published_statement_with_an_all_respondents_panel():
+    """The newcomer's battery chart of four statements drew one: the three whose role rows were
+    suppressed (left out of the table by helpers.publication) were dropped although their All
+    rows were published, and the chart had no All-respondents panel. The All panel comes first
+    with every statement; a role panel marks a statement whose role row is not published."""
+    from helpers.survey import attitudes
+
+    everyone = attitudes.ALL
+    table = _protected(
+        [
+            ("a", everyone, 40, [4, 6, 10, 10, 10]),
+            ("a", "CE", 20, [0, 5, 5, 5, 5]),
+            ("a", "CD", 20, [None, None, 5, 5, 5]),
+            ("b", everyone, 40, [10, 10, 10, 5, None]),  # role rows not published
+        ]
+    )
+    groups = attitudes.chart_groups(table, ["a", "b"], ["CE", "CD", "MD"])
+    assert groups == [everyone, "CE", "CD"]  # MD publishes neither statement: no panel
+    assert attitudes.chart_groups(table, ["b"], ["CE", "CD"]) == [everyone]
+    fig, tidy = plots.diverging_likert(table, ["a", "b"], LEVELS, groups=groups, min_n=5, ncols=2)
+    assert [ax.get_title() for ax in fig.axes if ax.get_visible()] == [everyone, "CE", "CD"]
+    assert [t.get_text() for t in fig.axes[0].get_yticklabels()] == ["a", "b"]
+    texts = {ax.get_title(): [t.get_text() for t in ax.texts] for ax in fig.axes if ax.get_visible()}
+    assert texts[everyone][-2:] == ["n=40", "n=40"]  # both statements drawn for all respondents
+    assert texts["CE"][-2:] == ["n=20", "not shown (n=suppressed)"]
+    assert texts["CD"][-2:] == ["n=20", "not shown (n=suppressed)"]
+    b_roles = tidy[(tidy["item"] == "b") & (tidy["group"] != everyone)]
+    assert b_roles["group"].tolist() == ["CE", "CD"] and not b_roles["drawn"].any()
+    assert b_roles["n_valid"].isna().all() and b_roles["width"].isna().all()  # nothing drawn of it
+    plt.close(fig)

@@ -170,7 +170,7 @@ def fake_runner(tmp_path, monkeypatch):
     audited: list[list[str]] = []
     fake = FakeStages()
     monkeypatch.setattr(pipeline, "_run_stages", fake)
-    monkeypatch.setattr(pipeline, "_build_deck_and_index", lambda staged: [])
+    monkeypatch.setattr(pipeline, "_build_deck_and_index", lambda staged, data_dir=None: [])
 
     def audit(staged, params_file):
         audited.append(sorted(p.relative_to(staged).as_posix() for p in staged.rglob("*.csv")))

@@ -245,6 +245,28 @@ def test_the_share_is_named_by_the_codebooks_published_comparison_measure(tmp_pa
     assert present.share_phrases(tmp_path) == {}
 
 
+def test_the_landing_page_reads_the_measure_from_the_releases_data_folder(reports, tmp_path):
+    """The provenance records name a data folder outside the project by its last part only
+    (the newcomer's /tmp/.../own: 'own'), so the release hands the index its data folder."""
+    import shutil
+
+    (reports / "tables" / "findings_headline.csv").write_text(
+        "item,question,group,n_valid,pct_agree,ci_low,ci_high\n"
+        "relationship_change,Next year?,All respondents,40,60.2,45.1,73.6\n",
+        encoding="utf-8",
+    )
+    outside = tmp_path / "elsewhere" / "own"
+    shutil.copytree(
+        Path(__file__).resolve().parents[1] / "data" / "raw" / "demo" / "survey", outside / "survey"
+    )
+    (reports / "03_attitude_analysis.html").write_text("x", encoding="utf-8")  # the survey's card
+    records = [record("05_findings", data_dir="own")]
+    git = {"commit": None, "dirty": None}
+    assert "respondents agree or answer positively" in report_index.render(reports, records, "now", git)
+    page = report_index.render(reports, records, "now", git, data_dir=outside)
+    assert "60% (45 to 74) of 40 respondents expect relations to improve: \u201cNext year?\u201d." in page
+
+
 def test_strands_the_release_skipped_get_an_absent_card_and_no_card_is_empty(reports):
     # The runner records a stage skipped for an absent strand as publishing nothing; the
     # provenance names the data folder by its last part only ("own_survey"), which cannot be

@@ -320,8 +320,9 @@ def _timed(fn, *args):
     return result, time.perf_counter() - started
 
 
-def _build_deck_and_index(staged_release: Path) -> list[str]:
-    """The seminar deck and the index page of the staged release, in this process."""
+def _build_deck_and_index(staged_release: Path, data_dir: str | None = None) -> list[str]:
+    """The seminar deck and the index page of the staged release, in this process (``data_dir``:
+    the release's data folder, whose codebook names the index's headline measure)."""
     from helpers import report_index, slides
 
     deck = f"reports/{FINAL}_slides.html"
@@ -329,7 +330,7 @@ def _build_deck_and_index(staged_release: Path) -> list[str]:
     saved = {k: os.environ.get(k) for k in ("HELPERS_WORKSPACE", "HELPERS_STAGING")}
     os.environ["HELPERS_WORKSPACE"] = os.environ["HELPERS_STAGING"] = str(staged_release)
     try:
-        report_index.write_index()
+        report_index.write_index(paths.resolve(data_dir) if data_dir else None)
     finally:
         for k, v in saved.items():
             if v is None:
@@ -415,7 +416,7 @@ def run_release(
         changed = list(order) + list(absent)
         if build_deck:
             try:
-                _write_record(staged_release, DECK, _build_deck_and_index(staged_release))
+                _write_record(staged_release, DECK, _build_deck_and_index(staged_release, data_dir))
             except Exception as exc:
                 reason, log = _log_failure(root, DECK, exc)
                 raise StageFailed("deck and index", reason, log) from exc

@@ -123,7 +123,9 @@ def likert_table(
     of the table can compute anyway), drawn after the positive levels; a suppressed level never
     gets a segment of its own, so its width is never drawn. The bar is centred on the visible
     levels only (the visible negative levels and half a visible neutral level lie left of zero).
-    A bar whose ``n_valid`` is suppressed or below ``min_n`` is not drawn (``drawn`` False).
+    A bar whose ``n_valid`` is suppressed or below ``min_n`` is not drawn (``drawn`` False), nor
+    is the bar of a group with no row for an item (the table leaves the group out for that item:
+    one not-drawn row, ``n_valid`` empty, so the chart marks it as suppressed).
     ``order`` is the item's position from the top: items sorted by the share of the top ``top``
     levels over the drawn bars (published counts only), highest first (input order when
     ``sort`` is False).
@@ -142,7 +144,23 @@ def likert_table(
         for g in groups:
             hit = table.index[(table["item"] == item).to_numpy() & (table["group"] == g).to_numpy()]
             if not len(hit):
-                continue  # a group not published for this item (helpers.publication): no bar
+                # a group not published for this item (helpers.publication: its row is suppressed
+                # as a whole): a bar marked "not shown (n=suppressed)", never silently no bar
+                rows.append(
+                    {
+                        "group": g,
+                        "item": item,
+                        "label": item_labels.get(item, item),
+                        "level": SUPPRESSED_LABEL,
+                        "n": np.nan,
+                        "n_valid": np.nan,
+                        "pct": np.nan,
+                        "left": np.nan,
+                        "width": np.nan,
+                        "drawn": False,
+                    }
+                )
+                continue
             if len(hit) != 1:
                 raise ValueError(
                     f"likert_table: expected one row for item {item!r}, group {g!r}, found {len(hit)}"

@@ -290,7 +290,12 @@ def _thumbnail(reports: Path, figure: str, link: str) -> str:
     return f'<a href="{_e(link)}"><img src="figures/{_e(png.name)}" alt="{_e(alt)}" loading="lazy"></a>'
 
 
-def render(reports: Path, records: list[dict], now: str, git: dict) -> str:
+def render(
+    reports: Path, records: list[dict], now: str, git: dict, data_dir: str | Path | None = None
+) -> str:
+    """The landing page. ``data_dir``: the release's data folder (its codebook names the
+    measures of the headline; the provenance records name a folder outside the project by its
+    last part only, so without it only a folder inside the project is found)."""
     found = list_outputs(reports)
     out = [
         "<!DOCTYPE html>",
@@ -313,7 +318,7 @@ def render(reports: Path, records: list[dict], now: str, git: dict) -> str:
     for note in disagreements(records):
         out.append(f'<p class="warn">{_e(note)}</p>')
     out.append('<h2>Each strand at a glance</h2><div class="strands">')
-    said = headlines(reports, share_phrases(data_dirs))
+    said = headlines(reports, share_phrases([str(data_dir)] if data_dir else data_dirs))
     absent = {}  # stage -> its input folder, absent from the data folder the stages read
     for d in data_dirs:
         if d and d != "None" and paths.resolve(d).is_dir():
@@ -427,11 +432,12 @@ def render(reports: Path, records: list[dict], now: str, git: dict) -> str:
     return "\n".join(out) + "\n"
 
 
-def write_index() -> Path:
+def write_index(data_dir: str | Path | None = None) -> Path:
+    """Write reports/index.html; ``data_dir``: the release's data folder (:func:`render`)."""
     reports = paths.reports()
     records = load_records(reports / "provenance")
     now = dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat()
-    page = render(reports, records, now, provenance.git_state())
+    page = render(reports, records, now, provenance.git_state(), data_dir=data_dir)
     target = paths.output("reports/index.html")
     with outputs.atomic_path(target) as tmp:
         tmp.write_text(page, encoding="utf-8")

@@ -45,6 +45,33 @@ def test_pairwise_contrasts_newcombe_bonferroni_against_statsmodels():
     assert with_md["diff_pp"].isna().all() and r["diff_pp"].notna().sum() == 3
 
 
+def test_an_empty_table_of_significant_contrasts_says_why():
+    """The newcomer's report 03 showed the pairwise-contrasts table with headings and no row, and
+    no word of why: every pair had a group whose counts were suppressed or not published."""
+    csv = "reports/tables/attitudes_pairwise_contrasts.csv"
+    assert contrasts.empty_note(contrasts.pairwise_contrasts(protected_table().iloc[:0])) == (
+        "No pairwise contrast: no item has a published row for a role group (every item is published "
+        "for all respondents only, or none is analysed)."
+    )
+    # only r, with the medical directors' agreeing suppressed, and only the pairs that include them
+    r = contrasts.pairwise_contrasts(protected_table())
+    hidden = r[(r["item"] == "r") & ((r["group_1"] == ROLES[1]) | (r["group_2"] == ROLES[1]))]
+    assert contrasts.empty_note(hidden.assign(p_adjusted=hidden["p_holm_within_item"])) == (
+        f"No pair of role groups could be compared: in each of the 3 pairs (1 item) at least one group's "
+        f"number agreeing or answering is suppressed, or the group is not published on its own ({csv} "
+        "lists them)."
+    )
+    # r alone: 3 pairs compared (50%, 50%, 50%: no difference), 3 not
+    only_r = r[r["item"] == "r"]
+    assert contrasts.empty_note(only_r.assign(p_adjusted=only_r["p_holm_within_item"])) == (
+        "No contrast is significant after adjustment (p adjusted < 0.05): none of the 3 pairs compared; "
+        f"3 other pairs could not be compared (a group's counts suppressed, or the group not published "
+        f"on its own). Every pair is in {csv}."
+    )
+    # q's chief executives (80%) against clinical directors (35%): significant, no note
+    assert contrasts.empty_note(r.assign(p_adjusted=r["p_holm_within_item"])) == ""
+
+
 def test_plan_defaults_and_file(tmp_path):
     plan = multiplicity.load_plan(tmp_path / "absent.yaml")
     assert plan.families == multiplicity.DEFAULT_FAMILIES and plan.source.startswith("documented defaults")
@@ -169,6 +196,44 @@ def test_like_for_like_2002_standardises_to_the_2002_role_mix_and_restricts_to_g
         small, reference(), sample, {"relationship_quality": None}, "nation", min_count=5
     )
     assert np.isnan(out.loc[1, "pct_crude"]) and out.loc[1, "note"].startswith("withheld")
+    assert then_and_now.coverage_missing(clean, "nation", sample) == ""
+
+
+def test_like_for_like_has_no_restricted_rows_without_a_coverage_variable():
+    """The newcomer's survey (coverage_variable: null) printed '2002 nations only' rows identical
+    to the rows of all respondents; without the variable they are left out and a note says why."""
+    clean = pd.DataFrame(
+        {
+            "role": ROLES * 3,
+            "relationship_quality": pd.Categorical(
+                ["4", "2", "4"] * 4, categories=list(LEVELS), ordered=True
+            ),
+        }
+    )
+    sample = pd.DataFrame(
+        {"group": ROLES, "respondents": [103, 168, 445, 376], "coverage": ["England|Scotland|Wales"] * 4}
+    )
+    for coverage in (None, "nation"):  # not set; set to a variable this survey does not have
+        out = then_and_now.like_for_like_2002(
+            clean, reference(), sample, {"relationship_quality": None}, coverage, min_count=1
+        )
+        assert out["population"].tolist() == ["all respondents"]
+        assert out.loc[0, "n"] == 12 and out.loc[0, "pct_crude"] == pytest.approx(100 * 8 / 12)
+    assert then_and_now.coverage_missing(clean, None, sample) == (
+        "No \u20182002 nations only\u2019 rows: params survey.then_and_now.coverage_variable names no "
+        "variable, so this survey's respondents cannot be restricted to the nations the 2002 survey "
+        "covered, and such rows would only repeat those of all respondents."
+    )
+    assert then_and_now.coverage_missing(clean, "nation", sample) == (
+        "No \u20182002 nations only\u2019 rows: the coverage variable \u2018nation\u2019 (params "
+        "survey.then_and_now.coverage_variable) is not a variable of this survey, so this survey's "
+        "respondents cannot be restricted to the nations the 2002 survey covered, and such rows would "
+        "only repeat those of all respondents."
+    )
+    with_nation = clean.assign(nation="England")
+    assert then_and_now.coverage_missing(with_nation, "nation", sample.drop(columns="coverage")).startswith(
+        "No \u20182002 nations only\u2019 rows: the 2002 sample file names no nations covered"
+    )
 
 
 def test_sensitivity_table_by_hand_and_marks_changed_conclusions():

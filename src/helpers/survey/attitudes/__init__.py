@@ -24,6 +24,7 @@ from helpers.survey.attitudes.contrasts import (  # noqa: F401
     CONTRAST_COLUMNS,
     pairwise_contrasts,
 )
+from helpers.survey.attitudes.contrasts import empty_note as contrasts_note  # noqa: F401
 from helpers.survey.attitudes.descriptives import (  # noqa: F401
     by_role,
     chart_groups,
@@ -123,6 +124,7 @@ from helpers.survey.attitudes.then_and_now import (  # noqa: F401
     REFERENCE_COLUMNS,
     SAMPLE_2002_FILE,
     comparison_note,
+    coverage_missing,
     like_for_like_2002,
     load_reference,
     load_sample_2002,

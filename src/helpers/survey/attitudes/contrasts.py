@@ -80,3 +80,38 @@ def pairwise_contrasts(
             r["p_holm_within_item"] = p
         rows.extend(item_rows)
     return pd.DataFrame(rows, columns=CONTRAST_COLUMNS)
+
+
+def empty_note(table: pd.DataFrame, alpha: float = 0.05, column: str = "p_adjusted") -> str:
+    """Why no contrast of ``table`` (:func:`pairwise_contrasts`, adjusted) is significant at
+    ``alpha`` by ``column``, as a sentence for the report, whichever of the reasons is the real
+    one: no item with role rows; no pair with both groups' counts published; or contrasts
+    estimated but none significant. "" when one is significant."""
+    csv = "reports/tables/attitudes_pairwise_contrasts.csv"
+    if not len(table):
+        return (
+            "No pairwise contrast: no item has a published row for a role group (every item is "
+            "published for all respondents only, or none is analysed)."
+        )
+    p = pd.to_numeric(table[column] if column in table else table["p_value"], errors="coerce")
+    estimated = pd.to_numeric(table["diff_pp"], errors="coerce").notna()
+    if (p < alpha).any():
+        return ""
+    pairs, items = len(table), table["item"].nunique()
+    if not estimated.any():
+        return (
+            f"No pair of role groups could be compared: in each of the {pairs} pairs ({items} "
+            f"item{'s' if items != 1 else ''}) at least one group's number agreeing or answering is "
+            f"suppressed, or the group is not published on its own ({csv} lists them)."
+        )
+    missing = int((~estimated).sum())
+    text = (
+        f"No contrast is significant after adjustment ({column.replace('_', ' ')} < {alpha:g}): "
+        f"none of the {int(estimated.sum())} pairs compared"
+    )
+    if missing:
+        text += (
+            f"; {missing} other pair{'s' if missing != 1 else ''} could not be compared (a group's "
+            "counts suppressed, or the group not published on its own)"
+        )
+    return text + f". Every pair is in {csv}."

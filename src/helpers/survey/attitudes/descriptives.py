@@ -559,11 +559,13 @@ def _positive_columns(block: pd.DataFrame, levels: list[str]) -> list[str]:
 
 
 def chart_groups(table: pd.DataFrame, names: Sequence[str], groups: Sequence[str]) -> list[str]:
-    """The panels of a battery's chart: the ``groups`` that the protected ``table`` publishes for
-    at least one of the items ``names``, else all respondents alone (every item of the battery
-    published for all respondents only: docs/disclosure.md, "Items withheld")."""
+    """The panels of a battery's chart: all respondents first (every item publishes its All
+    row, the least an item publishes: docs/disclosure.md, "Items withheld"), then the ``groups``
+    that the protected ``table`` publishes for at least one of the items ``names``; an item
+    whose row for such a group is suppressed is marked so in that group's panel
+    (:func:`helpers.plots.likert_table`), not left out."""
     present = set(table.loc[table["item"].isin(list(names)), "group"])
-    return [g for g in groups if g in present] or [ALL]
+    return [ALL, *(g for g in groups if g in present and g != ALL)]
 
 
 def distribution_for_chart(

@@ -341,6 +341,26 @@ LIKE_FOR_LIKE_COLUMNS = [
 ]  # fmt: skip
 
 
+def coverage_missing(clean: pd.DataFrame, coverage_variable: str | None, sample_2002: pd.DataFrame) -> str:
+    """Why :func:`like_for_like_2002` has no "2002 nations only" rows (without a coverage
+    variable they would repeat the rows of all respondents), as a sentence; "" when it has them."""
+    key = "params survey.then_and_now.coverage_variable"
+    if not coverage_variable:
+        why = f"{key} names no variable"
+    elif coverage_variable not in clean.columns:
+        why = (
+            f"the coverage variable \u2018{coverage_variable}\u2019 ({key}) is not a variable of this survey"
+        )
+    elif "coverage" not in sample_2002 or sample_2002["coverage"].dropna().empty:
+        why = "the 2002 sample file names no nations covered (its coverage column)"
+    else:
+        return ""
+    return (
+        f"No \u20182002 nations only\u2019 rows: {why}, so this survey's respondents cannot be restricted "
+        "to the nations the 2002 survey covered, and such rows would only repeat those of all respondents."
+    )
+
+
 def like_for_like_2002(
     clean: pd.DataFrame,
     reference: pd.DataFrame,
@@ -374,6 +394,7 @@ def like_for_like_2002(
     )
     rows = []
     pooled = reference[(reference["survey_year"] == 2002) & (reference["group"] == "All respondents")]
+    restrict = not coverage_missing(clean, coverage_variable, sample_2002)
     for _, ref in pooled.iterrows():
         item = ref["item"]
         if item not in clean.columns or item not in items:
@@ -383,7 +404,7 @@ def like_for_like_2002(
         y = clean[item].astype(object).isin(wanted).astype(float).where(answered)
         in_gb = (
             clean[coverage_variable].astype(object).isin(covered)
-            if coverage_variable and coverage_variable in clean.columns and covered
+            if restrict
             else pd.Series(True, index=clean.index)
         )
         left_out = int((answered & ~in_gb).sum())
@@ -391,7 +412,7 @@ def like_for_like_2002(
         withhold = any(0 < v < min_count for v in (left_out, counted_out, left_out - counted_out))
         unsafe_std = published is not None and _roles_suppressed(published, item, list(shares.index), wanted)
         unsafe_crude = published is not None and _all_suppressed(published, item, wanted)
-        for restricted in (False, True):
+        for restricted in (False, True) if restrict else (False,):  # no copy of all respondents
             mask = in_gb if restricted else pd.Series(True, index=clean.index)
             sub, yy = clean[mask], y[mask]
             n = int(yy.notna().sum())
