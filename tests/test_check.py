@@ -128,16 +128,36 @@ def test_broken_files_of_one_strand_do_not_hide_each_other(data):
     assert not reports["survey"].problems and not reports["focus_groups"].problems
 
 
-def test_missing_strand_folders_are_reported_not_failed(tmp_path, capsys):
+def test_missing_strand_folders_are_reported_not_failed(data, capsys):
+    shutil.rmtree(data / "literature")
+    shutil.rmtree(data / "focus_groups")
+    assert check.main([str(data)]) == 0
+    out = capsys.readouterr().out
+    assert "survey: OK" in out and "literature: not present" in out and "focus_groups: not present" in out
+    assert check.main([str(data.parent / "nowhere")]) == 2
+
+
+def test_a_folder_with_no_strand_at_all_is_a_problem_not_ready(tmp_path, capsys):
+    """Issue 11, newcomer run: an empty folder, or DATA pointing at the survey/ folder itself,
+    was "ready for make all" (exit 0), and make all then published nothing of it. Now a problem
+    naming the folder and the strand folders expected, suggesting the parent of a survey/ folder."""
     (tmp_path / "empty").mkdir()
-    assert check.main([str(tmp_path / "empty")]) == 0
+    assert check.main([str(tmp_path / "empty")]) == 1
     out = capsys.readouterr().out
     assert (
-        "survey: not present" in out
-        and "literature: not present" in out
-        and "focus_groups: not present" in out
+        f"data folder: 1 problem\n  PROBLEM  {tmp_path / 'empty'}: no strand folder in it: a data folder "
+        "holds at least one of literature/, survey/, focus_groups/ (laid out like data/raw/demo/; "
+        "README, 'Running on your own data')\n"
+    ) in out
+    assert "survey: not present" in out and out.rstrip().endswith("1 problem found.")
+    survey = tmp_path / "study" / "survey"
+    shutil.copytree(DEMO / "survey", survey)
+    assert check.main([str(survey)]) == 1
+    out = capsys.readouterr().out
+    assert (
+        f"This is a survey/ folder itself: give the folder that holds it, DATA={tmp_path / 'study'}\n" in out
     )
-    assert check.main([str(tmp_path / "nowhere")]) == 2
+    assert "ready for `make all" not in out
 
 
 def test_a_missing_codebook_stops_the_survey_check_with_its_name(data):

@@ -53,3 +53,36 @@ def test_check_reports_a_problem_exactly_when_the_stage_fails(case, tmp_path):
         codebook = str(folder / "survey" / "codebook.yaml")
         problems = [p for p in problems if str(p).startswith(codebook)]
     assert bool(problems) == stage_fails, (stage_fails, problems)
+
+
+@pytest.mark.parametrize("layout", ["empty", "survey folder itself", "files not in survey/", "one strand"])
+def test_check_and_make_all_agree_on_a_folder_with_no_strand(layout, tmp_path, monkeypatch):
+    """Issue 11, newcomer run: make check passed a folder with no strand. Check reports a
+    problem exactly when the runner refuses the folder, in the same words (session.no_strand:
+    one code path); a folder with one strand passes this step of both."""
+    from helpers import pipeline
+
+    monkeypatch.setenv("HELPERS_WORKSPACE", str(tmp_path / "ws"))
+    study = tmp_path / "study"
+    (study / "survey").mkdir(parents=True)
+    (study / "survey" / "codebook.yaml").write_text("survey: {}\n", encoding="utf-8")
+    folder = {
+        "empty": tmp_path / "empty",
+        "survey folder itself": study / "survey",
+        "files not in survey/": tmp_path / "flat",
+        "one strand": study,
+    }[layout]
+    folder.mkdir(exist_ok=True)
+    if layout == "files not in survey/":
+        (folder / "codebook.yaml").write_text("survey: {}\n", encoding="utf-8")
+    problems = {r.strand: r.problems for r in check.check_folder(folder)}["data folder"]
+    monkeypatch.setattr(pipeline, "_run_stages", lambda *a: None)  # refused before any stage, or not
+    try:
+        pipeline.run_release(None, str(folder), deck=False)
+        refused = None
+    except pipeline.NoStrand as exc:
+        refused = str(exc)
+    except Exception:  # anything after the folder check (the audit of nothing) is not this step
+        refused = None
+    assert problems == ([refused] if refused else [])
+    assert bool(refused) == (layout != "one strand")

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from helpers import paths, pipeline, release
+from helpers import paths, pipeline, release, session
 
 
 def state(root: Path) -> dict[str, tuple[str, int, int]]:
@@ -378,3 +378,24 @@ def test_another_parameters_file_reruns_everything_even_when_it_is_older(fake_ru
     makefile = (paths.project_root() / "Makefile").read_text(encoding="utf-8")
     assert "ifneq ($(shell cat $(BUILD)/params_file.txt 2>/dev/null),$(abspath $(PARAMS)))" in makefile
     assert str(pipeline.PARAMS_STAMP) == "build/params_file.txt"
+
+
+def test_a_data_folder_with_no_strand_is_refused_before_anything_runs(fake_runner, capsys):
+    """Issue 11: make all on an empty folder, or on a survey/ folder itself, ran no stage and
+    published a release of nothing. It now refuses with make check's words (session.no_strand),
+    and every published output stays."""
+    ws = fake_runner.ws
+    pipeline.run_release(None, str(fake_runner.data / "a"))
+    before = state(ws)
+    fake_runner.fake.ran.clear()
+    survey = fake_runner.data / "a" / "survey"
+    with pytest.raises(pipeline.NoStrand) as err:
+        pipeline.run_release(None, str(survey))
+    assert str(err.value) == session.no_strand(survey)
+    assert str(err.value).endswith(f"DATA={fake_runner.data / 'a'}")
+    assert pipeline.main(["release", "--data", str(survey)]) == 1
+    assert capsys.readouterr().err == (
+        f"FAILED: {session.no_strand(survey)}\n"
+        "Nothing was run or published: every previous output is unchanged.\n"
+    )
+    assert fake_runner.fake.ran == [] and state(ws) == before

@@ -107,3 +107,30 @@ def test_every_numbered_notebook_names_its_stage_and_make_target():
     makefile = (paths.project_root() / "Makefile").read_text(encoding="utf-8")
     for stage, target in session.MAKE_TARGETS.items():
         assert f"\n{target}: " in makefile and stage in makefile
+
+
+def test_no_strand_names_the_folder_expected_and_the_folder_meant(tmp_path):
+    """Issue 11: what make check and make all say of a data folder with no strand folder."""
+    expected = (
+        "no strand folder in it: a data folder holds at least one of literature/, survey/, "
+        "focus_groups/ (laid out like data/raw/demo/; README, 'Running on your own data')"
+    )
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    assert session.no_strand(empty) == f"{empty}: {expected}"
+    study = tmp_path / "study"
+    (study / "survey").mkdir(parents=True)
+    assert session.no_strand(study) is None  # one strand is enough
+    assert session.no_strand(tmp_path / "nowhere") is None  # an error of its own
+    assert session.no_strand(study / "survey") == (
+        f"{study / 'survey'}: {expected}. This is a survey/ folder itself: give the folder that holds it, "
+        f"DATA={study}"
+    )
+    assert session.no_strand(f"{study}/survey/") == session.no_strand(study / "survey")
+    assert session.no_strand(tmp_path) == (
+        f"{tmp_path}: {expected}. Its subfolder study holds strands: DATA={study}?"
+    )
+    (empty / "codebook.yaml").write_text("survey: {}\n")
+    assert session.no_strand(empty) == (
+        f"{empty}: {expected}. It holds codebook.yaml: move the files into its survey/ subfolder"
+    )

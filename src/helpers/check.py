@@ -27,7 +27,7 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from helpers import config, files
+from helpers import config, files, session
 from helpers.files import InputError
 
 MAX_ROUNDS = 200  # problems listed per file before the check gives up on it
@@ -444,6 +444,9 @@ def check_folder(data_dir: str | Path, params_file: str | Path = "params.yaml") 
         folder_report.problem(
             f"{data_dir / name}: file name contains a space (make cannot track it): rename it"
         )
+    empty = session.no_strand(data_dir)  # the runner refuses the same folder with the same words
+    if empty:
+        folder_report.problem(empty)
     try:
         params = config.load_params(params_file, data_dir)
     except (ValueError, OSError) as exc:

@@ -65,6 +65,10 @@ class StageFailed(RuntimeError):
         self.stage, self.reason, self.log = stage, reason, log
 
 
+class NoStrand(ValueError):
+    """The data folder holds no strand at all (:func:`helpers.session.no_strand`): nothing runs."""
+
+
 def stages() -> list[str]:
     """Every stage, in order: the notebooks ``notebooks/NN_*.ipynb``."""
     return [stage_name(p) for p in sorted((paths.project_root() / "notebooks").glob("[0-9][0-9]_*.ipynb"))]
@@ -370,6 +374,9 @@ def run_release(
     data_abs = os.path.abspath(paths.resolve(data_dir))
     params_abs = os.path.abspath(paths.resolve(params_file))
     jobs = jobs or len(os.sched_getaffinity(0))
+    empty = session.no_strand(data_dir)  # make check reports the same folder with the same words
+    if empty:
+        raise NoStrand(empty)
     with release.workspace_lock(root, what):
         release.recover(root)
         stamp = root / DATA_STAMP
@@ -481,6 +488,8 @@ def _explain(exc: Exception) -> str:
         else:
             lines.append(f"The staged release is in {release.RELEASE}/ for inspection.")
         return "\n".join(lines)
+    if isinstance(exc, NoStrand):
+        return f"FAILED: {exc}\nNothing was run or published: every previous output is unchanged."
     if isinstance(exc, release.PublishError):
         return f"FAILED: publishing: {exc}"
     return f"FAILED: {type(exc).__name__}: {exc}\nNothing was published: every previous output is unchanged."

@@ -56,6 +56,54 @@ def absent_stages(data_dir: str | Path) -> dict[str, str]:
     return {stage: folder for stage, folder in STAGE_FOLDERS.items() if not (Path(root) / folder).is_dir()}
 
 
+# Files that say which strand a folder's contents belong to, when they sit in the wrong place.
+STRAND_FILES = {
+    "codebook.yaml": "survey",
+    "searches_log.csv": "literature",
+    "screening_log.csv": "literature",
+}
+
+
+def no_strand(data_dir: str | Path) -> str | None:
+    """Why ``data_dir`` cannot be analysed at all, or None: it exists but holds none of the
+    strands' input folders (:data:`STAGE_FOLDERS`: literature/, survey/, focus_groups/), so every
+    stage would be skipped. An empty folder, or a strand's own folder given by mistake
+    (``DATA=.../survey``): the message names the folder, what it should hold and, where it can
+    tell, the folder meant (the parent of a strand folder; subfolders that hold strands).
+    ``make check`` reports it as a problem and ``make all`` refuses with it (one code path).
+    None too when ``data_dir`` does not exist: that is an error of its own."""
+    root = Path(paths.resolve(data_dir))
+    if not root.is_dir():
+        return None
+    strands = list(dict.fromkeys(STAGE_FOLDERS.values()))
+    if any((root / s).is_dir() for s in strands):
+        return None
+    shown = str(data_dir).rstrip("/") or str(root)
+    text = (
+        f"{shown}: no strand folder in it: a data folder holds at least one of "
+        f"{', '.join(s + '/' for s in strands)} (laid out like data/raw/demo/; README, 'Running on your own data')"
+    )
+    parent = os.path.dirname(os.path.normpath(shown)) or str(root.parent)
+    strays = sorted(name for name in STRAND_FILES if (root / name).is_file())
+    if root.name in strands:
+        return f"{text}. This is a {root.name}/ folder itself: give the folder that holds it, DATA={parent}"
+    below = sorted(
+        child.name
+        for child in root.iterdir()
+        if child.is_dir() and any((child / s).is_dir() for s in strands)
+    )
+    if below:
+        meant = ", ".join(f"DATA={os.path.join(shown, name)}" for name in below[:3])
+        return f"{text}. Its subfolder{'s' * (len(below) > 1)} {', '.join(below[:3])} hold{'s' * (len(below) == 1)} strands: {meant}?"
+    if strays:
+        where = {STRAND_FILES[name] for name in strays}
+        return (
+            f"{text}. It holds {', '.join(strays)}: move the files into its "
+            f"{', '.join(sorted(w + '/' for w in where))} subfolder"
+        )
+    return text
+
+
 def absent_note(stage: str, folder: str) -> str:
     """One line saying that a stage is skipped because its strand is absent."""
     return f"{stage}: skipped: the data folder has no {folder}/ folder (this strand is absent)"
