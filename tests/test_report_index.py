@@ -311,3 +311,37 @@ def test_word_files_and_notebooks_are_linked_by_their_reports_titles(reports):
         ("tables/03_attitude_analysis_tables.docx", "Survey results"),
         ("notebooks/03_attitude_analysis.ipynb", "Survey results"),
     ]
+
+
+def test_checklists_of_absent_strands_are_not_shown_and_a_note_says_why(reports):
+    """The newcomer's survey-only folder got COREQ and PRISMA checklists of strands it lacks."""
+    from helpers import checklists
+
+    absent = {"01_literature_review": "literature", "04_focus_group_themes": "focus_groups"}
+    assert checklists.shown(absent) == ["CHERRIES"]
+    html = checklists.render(reports, absent)
+    assert re.findall(r"<h4>([^<]+)</h4>", html) == ["CHERRIES"]
+    assert html.startswith(
+        "<p>Not shown: COREQ, PRISMA 2020 and PRISMA-S, the checklists of strands this data folder "
+        "does not have (no <code>focus_groups/</code> and <code>literature/</code> folder).</p>"
+    )
+    one = checklists.render(reports, {"04_focus_group_themes": "focus_groups"})
+    assert re.findall(r"<h4>([^<]+)</h4>", one) == ["CHERRIES", "PRISMA 2020", "PRISMA-S"]
+    assert one.startswith(
+        "<p>Not shown: COREQ, the checklist of a strand this data folder does not have (no "
+        "<code>focus_groups/</code> folder).</p>"
+    )
+    assert re.findall(r"<h4>([^<]+)</h4>", checklists.render(reports)) == [
+        "CHERRIES",
+        "COREQ",
+        "PRISMA 2020",
+        "PRISMA-S",
+    ]
+    # the landing page, given the release's data folder (survey only)
+    folder = reports.parent / "own"
+    (folder / "survey").mkdir(parents=True)
+    page = report_index.render(reports, [], "now", {"commit": None, "dirty": None}, data_dir=folder)
+    assert "<summary>Reporting checklists (CHERRIES): where each item" in page
+    assert re.findall(r"<h4>([^<]+)</h4>", page.split("Reporting checklists")[1].split("</details>")[0]) == [
+        "CHERRIES"
+    ]

@@ -83,7 +83,7 @@ def test_build_writes_offline_deck_with_figures_and_skips_skipped_cells(tmp_path
     assert not [u for u in script_and_link_sources(html) if re.match(r"(https?:)?//", u)]
     assert "data:image/png;base64,iVBORw0KGgo" in html
     # The notebook's introduction gives way to the title slide; skipped cells stay out.
-    assert "Doctors and managers in the NHS" in html and "About these results" in html
+    assert "Study findings" in html and "About these results" in html  # no data folder: no codebook title
     assert "First slide" not in html and "not in the deck" not in html
     # title, figure and "About these results": each an outer (horizontal) and inner (vertical) section
     assert html.count("<section") == 6
@@ -161,7 +161,7 @@ def test_prepare_lays_the_deck_out_for_the_seminar():
         for c in out.cells
     ]
     assert kinds == [
-        ("markdown", "slide", "# Doctors and managers in the NHS"),
+        ("markdown", "slide", "# Study findings"),  # /nowhere: no codebook
         ("markdown", "slide", "## Headline"),
         ("markdown", "notes", "The share agreeing, 60% (55 to 64)."),
         ("markdown", "slide", "## In words"),
@@ -220,7 +220,7 @@ def test_slides_with_nothing_but_an_absent_note_are_dropped_and_what_is_absent_i
     ]
     out = slides.prepare(nb, [])
     headings = [c.source.splitlines()[0] for c in out.cells if slides._slide_type(c) == "slide"]
-    assert headings == ["# Doctors and managers in the NHS", "## Who answered", "## About these results"]
+    assert headings == ["# Study findings", "## Who answered", "## About these results"]
     assert out.cells[0].source.splitlines()[2] == "Findings of the survey and the interviews, for the seminar"
     assert out.cells[0].source.splitlines()[-1] == (
         "Not in this run: the comparison with the 2002 and 2015 surveys and the rapid literature review."
@@ -245,7 +245,46 @@ def test_a_run_with_everything_names_nothing_absent():
     assert "Not in this run" not in out.cells[0].source and "Not in this run" not in out.cells[-1].source
     assert slides.DECK_SUBTITLE in out.cells[0].source
     assert [c.source.splitlines()[0] for c in out.cells] == [
-        "# Doctors and managers in the NHS",
+        "# Study findings",
         "## Headline",
         "## About these results",
     ]
+
+
+def test_the_title_slide_and_the_landing_page_take_the_title_from_the_codebook(tmp_path):
+    """The newcomer's deck and landing page were titled 'Doctors and managers in the NHS' (the
+    demonstration study) over their own survey. The title is the codebook's survey.study_title,
+    else its survey.title; the demo's is unchanged; without a codebook, words of its own."""
+    import shutil
+
+    from helpers import report_index
+    from helpers.survey.codebook import study_title
+
+    demo = Path(__file__).resolve().parents[1] / "data" / "raw" / "demo"
+    assert study_title(demo) == "Doctors and managers in the NHS"
+    own = tmp_path / "own"
+    shutil.copytree(demo / "survey", own / "survey")
+    codebook = own / "survey" / "codebook.yaml"
+    text = codebook.read_text(encoding="utf-8")
+    lines = [line for line in text.splitlines() if not line.lstrip().startswith("study_title:")]
+    own_text = "\n".join(lines).replace(
+        "Doctors and managers in the NHS: web survey (SYNTHETIC demonstration data)",
+        "Clinician-manager relations survey 2026",
+    )
+    codebook.write_text(own_text + "\n", encoding="utf-8")
+    assert study_title(own) == "Clinician-manager relations survey 2026"
+    assert study_title(tmp_path / "nowhere") == ""
+
+    def title_slide(data_dir):
+        nb = nbformat.v4.new_notebook(metadata={"papermill": {"parameters": {"data_dir": str(data_dir)}}})
+        nb.cells = [nbformat.v4.new_markdown_cell("# Intro", metadata={"slideshow": {"slide_type": "slide"}})]
+        return slides.prepare(nb, []).cells[0].source.splitlines()[0]
+
+    assert title_slide(demo) == "# Doctors and managers in the NHS"
+    assert title_slide(own) == "# Clinician-manager relations survey 2026"
+    assert title_slide(tmp_path / "nowhere") == "# Study findings"
+    assert report_index.page_title([str(demo)]) == "Doctors and managers in the NHS: the study at a glance"
+    assert report_index.page_title(["None", str(own)]) == (
+        "Clinician-manager relations survey 2026: the study at a glance"
+    )
+    assert report_index.page_title([str(tmp_path / "nowhere")]) == "The study at a glance"

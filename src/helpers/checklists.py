@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import html
 import re
+from collections.abc import Mapping
 from pathlib import Path
 
 LIT = "01_literature_review.html"
@@ -134,15 +135,44 @@ CHECKLISTS: tuple[tuple[str, str, tuple[tuple[str, str, str | None], ...]], ...]
 )
 
 
+# The stage whose strand each checklist reports on: a checklist of a strand absent from the data
+# folder (its stage skipped) is not shown.
+STRAND = {
+    "CHERRIES": "02_survey_cleaning",
+    "COREQ": "04_focus_group_themes",
+    "PRISMA 2020": "01_literature_review",
+    "PRISMA-S": "01_literature_review",
+}
+
+
 def _e(value) -> str:
     return html.escape(str(value), quote=True)
 
 
-def render(reports: Path | None = None) -> str:
+def shown(absent: Mapping[str, str] | None = None) -> list[str]:
+    """The checklists of the strands present: those whose stage is not in ``absent``."""
+    return [name for name, _, _ in CHECKLISTS if STRAND.get(name) not in (absent or {})]
+
+
+def render(reports: Path | None = None, absent: Mapping[str, str] | None = None) -> str:
     """The checklists as HTML: one table each, item, what it asks, and a link to where it is
-    reported or "for the team to fill". Links to a report that was not built are left out."""
+    reported or "for the team to fill". Links to a report that was not built are left out.
+    ``absent``: {stage: its input folder} of the strands the data folder lacks; their checklists
+    are left out, and a note says which and why."""
     out = []
+    absent = dict(absent or {})
+    left = [name for name, _, _ in CHECKLISTS if name not in shown(absent)]
+    if left:
+        folders = sorted({absent[STRAND[name]] for name in left})
+        out.append(
+            f"<p>Not shown: {_e(_and(left))}, the checklist{'s' if len(left) > 1 else ''} of "
+            f"{'strands' if len(folders) > 1 else 'a strand'} this data folder does not have (no "
+            + _and([f"<code>{_e(f)}/</code>" for f in folders])
+            + " folder).</p>"
+        )
     for name, title, items in CHECKLISTS:
+        if name in left:
+            continue
         reported = sum(1 for *_, link in items if link)
         out.append(
             f"<h4>{_e(name)}</h4><p>{_e(title)}: {reported} of {len(items)} items reported in the "
@@ -158,6 +188,11 @@ def render(reports: Path | None = None) -> str:
             out.append(f"<tr><td>{_e(item)}</td><td>{_e(text)}</td><td>{where}</td></tr>")
         out.append("</table></div>")
     return "\n".join(out)
+
+
+def _and(words: list[str]) -> str:
+    words = [str(w) for w in words]
+    return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " and " + words[-1]
 
 
 _HEADING_ID = re.compile(r"<h[1-6][^>]*\bid=\"([^\"]+)\"")

@@ -265,6 +265,20 @@ def share_phrases(data_dirs) -> dict[str, str]:
     return {}
 
 
+def page_title(data_dirs) -> str:
+    """'<the study's title>: the study at a glance', the title taken from the codebook of the
+    (first) data folder that has one (:func:`helpers.survey.codebook.study_title`); 'The study
+    at a glance' without one."""
+    from helpers.survey.codebook import study_title
+
+    for d in data_dirs:
+        if d and d != "None" and paths.resolve(d).is_dir():
+            title = study_title(paths.resolve(d))
+            if title:
+                return f"{title}: the study at a glance"
+    return "The study at a glance"
+
+
 def skipped_strands(root: Path) -> dict[str, str]:
     """{stage: its input folder} for the stages the last release skipped because their strand was
     absent: the runner records such a stage as publishing nothing (an empty
@@ -297,18 +311,19 @@ def render(
     measures of the headline; the provenance records name a folder outside the project by its
     last part only, so without it only a folder inside the project is found)."""
     found = list_outputs(reports)
+    data_dirs = sorted({str(r["parameters"].get("data_dir")) for r in records})
+    heading = page_title([str(data_dir)] if data_dir else data_dirs)
     out = [
         "<!DOCTYPE html>",
         '<html lang="en"><head><meta charset="utf-8">',
         '<meta name="viewport" content="width=device-width, initial-scale=1">',
-        "<title>Doctors and managers in the NHS: the study at a glance</title>",
+        f"<title>{_e(heading)}</title>",
         f"<style>{CSS}</style></head><body>",
-        "<h1>Doctors and managers in the NHS: the study at a glance</h1>",
+        f"<h1>{_e(heading)}</h1>",
         "<p>How NHS doctors and managers see each other and their roles: a rapid review, a web survey of "
         "chief executives, medical directors, clinical directors and directorate managers, interviews and "
         "focus groups, brought together for a findings seminar.</p>",
     ]
-    data_dirs = sorted({str(r["parameters"].get("data_dir")) for r in records})
     synthetic = [d for d in data_dirs if d and (Path(d) / "SYNTHETIC.md").is_file()]
     if synthetic:
         out.append(
@@ -323,6 +338,8 @@ def render(
     for d in data_dirs:
         if d and d != "None" and paths.resolve(d).is_dir():
             absent.update(session.absent_stages(d))
+    if data_dir and Path(data_dir).is_dir():  # the release's own folder (records name it by its last part)
+        absent.update(session.absent_stages(data_dir))
     absent = {**skipped_strands(reports.parent), **absent}  # the data folder's own answer first
     for name, figure, link in STRANDS:
         if not (reports / link).is_file():
@@ -369,9 +386,9 @@ def render(
     from helpers import checklists
 
     out.append(
-        "<details><summary>Reporting checklists (CHERRIES, COREQ, PRISMA 2020, PRISMA-S): where each "
-        "item is reported, and what the team still has to fill</summary>"
-        + checklists.render(reports)
+        f"<details><summary>Reporting checklists ({_e(', '.join(checklists.shown(absent)) or 'none')}): "
+        "where each item is reported, and what the team still has to fill</summary>"
+        + checklists.render(reports, absent)
         + "</details>"
     )
     commit = git.get("commit") or "unknown"

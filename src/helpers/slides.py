@@ -45,7 +45,9 @@ FONT_FACES = (
     ("semibolditalic", "600", "italic"),
 )
 WIDTH, HEIGHT = 1280, 720
-STUDY_TITLE = "Doctors and managers in the NHS"
+# The title slide's title when the data folder has no survey codebook to take it from
+# (helpers.survey.codebook.study_title): never the demonstration study's name.
+UNTITLED = "Study findings"
 DECK_SUBTITLE = "Findings of the review, the survey and the interviews, for the seminar"
 
 # Readable slides from notebook output: tables and figures sized for the slide.
@@ -390,8 +392,11 @@ def prepare(nb, records: list[dict] | None = None):
     )
     cells, absent = drop_empty_slides(apply_messages(cells))
     lacking = f"Not in this run: {_listed([a['what'] for a in absent])}." if absent else ""
+    from helpers.survey.codebook import study_title
+
+    heading = (study_title(data_dir) if data_dir else "") or UNTITLED
     title = nbformat.v4.new_markdown_cell(
-        f"# {STUDY_TITLE}\n\n{subtitle([a['what'] for a in absent])}\n\n{ended}\n\n**{status}**"
+        f"# {heading}\n\n{subtitle([a['what'] for a in absent])}\n\n{ended}\n\n**{status}**"
         + (f"\n\n{lacking}" if lacking else ""),
         metadata={"slideshow": {"slide_type": "slide"}},
     )

@@ -169,6 +169,9 @@ class Codebook:
     # Export column of the organisation identifier (design.organisation): the primary sampling
     # unit of the design-based analysis; kept apart from the clean data, never published.
     organisation: str | None = None
+    # The study's name as the deck's and the landing page's title (survey.study_title, optional;
+    # without it the survey's own title is used: :func:`study_title`).
+    study_title: str = ""
 
     def of_type(self, *types: str) -> list[Variable]:
         return [v for v in self.variables.values() if v.type in types]
@@ -381,7 +384,22 @@ def load_codebook(path: str | Path, *, require_role: bool = True) -> Codebook:
         date_format=str(survey["date_format"]) if survey.get("date_format") else None,
         encoding=str(survey["encoding"]) if survey.get("encoding") else None,
         organisation=str((raw.get("design") or {}).get("organisation") or "") or None,
+        study_title=str(survey.get("study_title") or ""),
     )
+
+
+def study_title(data_dir: str | Path) -> str:
+    """The title of the deck and the landing page: the survey codebook's ``survey.study_title``,
+    else its ``survey.title``; "" when the data folder has no readable survey codebook (the
+    callers then use words of their own, never the demonstration study's name)."""
+    path = Path(data_dir) / "survey" / "codebook.yaml"
+    if not path.is_file():
+        return ""
+    try:
+        codebook = load_codebook(path)
+    except InputError:  # the survey stages report it; a title is no reason to fail
+        return ""
+    return codebook.study_title or codebook.title
 
 
 def _groups(spec: dict, vtype: str, name: str, labels: dict[str, str], path: Path) -> dict[str, str]:

@@ -33,6 +33,7 @@ SCHEMA: dict[str, Any] = {
             "type": "object",
             "properties": {
                 "title": {"type": "string"},
+                "study_title": {"type": "string"},
                 "export": {"type": "string"},
                 "platform": {"type": ["string", "null"]},
                 "synthetic": {"type": "boolean"},
