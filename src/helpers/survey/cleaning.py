@@ -345,6 +345,7 @@ def _same_person(parts: list[pd.Series], keep: pd.Series) -> pd.Series:
 # SurveyMonkey exports carry no response status and no progress (docs/bring-your-own-survey.md).
 PLATFORMS_WITHOUT = {
     "surveymonkey": {
+        "name": "SurveyMonkey",
         "status": "SurveyMonkey exports have no response-status column, so preview, test and spam "
         "responses cannot be told apart in the export: no status filter applied (delete any test "
         "responses in SurveyMonkey before exporting).",

@@ -119,11 +119,42 @@ def small_classes(clean: pd.DataFrame, quasi: list[str], k: int) -> pd.DataFrame
     return sizes[sizes["n"] < k].sort_values(["n", *quasi]).reset_index(drop=True)
 
 
+def quasi_identifiers(clean: pd.DataFrame, params: dict) -> tuple[int, list[str], list[str]]:
+    """(k, the quasi-identifiers checked, those ``params.deposit.quasi_identifiers`` names that
+    this clean dataset does not have: not checked)."""
+    settings = params.get("deposit") or {}
+    named = list(settings.get("quasi_identifiers", DEFAULT_QUASI))
+    return (
+        int(settings.get("k", DEFAULT_K)),
+        [q for q in named if q in clean.columns],
+        [q for q in named if q not in clean.columns],
+    )
+
+
+def _words(names: list[str], conjunction: str = "and") -> str:
+    words = [n.replace("_", " ") for n in names]
+    return words[0] if len(words) == 1 else ", ".join(words[:-1]) + f" {conjunction} " + words[-1]
+
+
+def rule_text(clean: pd.DataFrame, params: dict) -> str:
+    """What ``make deposit`` requires of this dataset, from params and the variables it has
+    (report 02 printed the demo's "role, nation, years in role and sex" of any instrument)."""
+    k, quasi, absent = quasi_identifiers(clean, params)
+    what = f"every combination of {_words(quasi)}" if len(quasi) > 1 else f"every value of {_words(quasi)}"
+    text = (
+        "make deposit writes a deposit copy only if "
+        + (what if quasi else "the dataset")
+        + f" is shared by at least k respondents (params.yaml deposit: k = {k}, the variables listed as"
+        " quasi_identifiers)."
+    )
+    if absent:
+        text += f" The clean data has no {_words(absent, 'or')}, also listed there: not checked."
+    return text
+
+
 def deposit_copy(clean: pd.DataFrame, codebook: Codebook, params: dict, out_dir: str | Path) -> DepositResult:
     """Write a deposit copy (data package + .sav/.dta) to ``out_dir`` if it passes k-anonymity."""
-    settings = params.get("deposit") or {}
-    k = int(settings.get("k", DEFAULT_K))
-    quasi = [q for q in settings.get("quasi_identifiers", DEFAULT_QUASI) if q in clean.columns]
+    k, quasi, _ = quasi_identifiers(clean, params)
     small = small_classes(clean, quasi, k) if quasi else pd.DataFrame(columns=["n"])
     smallest = int(clean.groupby(quasi, observed=True, dropna=False).size().min()) if quasi else len(clean)
     below = int(small["n"].sum()) if len(small) else 0

@@ -79,14 +79,74 @@ def _setting_text(value) -> str:
     return str(value)
 
 
-def settings(survey_params: dict) -> pd.DataFrame:
+def settings(
+    survey_params: dict, codebook: Codebook | None = None, platform: str | None = None
+) -> pd.DataFrame:
     """The survey's cleaning settings as a table a reader can follow: each setting in words,
-    its value (yes/no, lists joined, sub-settings named) and its key in ``params.yaml``."""
-    rows = [
-        {"setting": SETTINGS.get(key, heading(key)), "value": _setting_text(value), KEY_COLUMN: key}
-        for key, value in survey_params.items()
-    ]
+    its value (yes/no, lists joined, sub-settings named) and its key in ``params.yaml``.
+
+    With the ``codebook`` (and the export's ``platform``), a setting this instrument cannot use
+    says so instead of its value (issue 11: report 02 printed the demo's "Coverage variable:
+    nation" and Qualtrics' response statuses of a SurveyMonkey export): the statuses dropped
+    without a status column, the minimum progress without a progress column (the answered share
+    of the required items stands in, or the finished flag), the published-figures comparison
+    without its mapping, and a coverage variable the codebook does not declare."""
+    rows = []
+    for key, value in survey_params.items():
+        setting, text = SETTINGS.get(key, heading(key)), _setting_text(value)
+        if codebook is not None:
+            setting, text = _as_used(key, value, setting, text, codebook, platform)
+        rows.append({"setting": setting, "value": text, KEY_COLUMN: key})
     return pd.DataFrame(rows, columns=["setting", "value", KEY_COLUMN]).set_index("setting")
+
+
+def _as_used(key: str, value, setting: str, text: str, codebook: Codebook, platform: str | None):
+    """(setting, value text) of one setting as this codebook's cleaning uses it."""
+    from helpers.survey.cleaning import PLATFORMS_WITHOUT
+
+    meta = codebook.metadata
+    lacks = PLATFORMS_WITHOUT.get(platform or codebook.platform or "", {})
+    if key == "drop_status" and "status" not in meta:
+        why = (
+            f"{lacks['name']} exports have no response-status column"
+            if "status" in lacks
+            else "the codebook declares no response-status column (metadata: status)"
+        )
+        return setting, f"not applied: {why}"
+    if key == "min_progress" and "progress" not in meta:
+        if "finished" in meta:
+            return setting, "not used: a response is partial when it is not finished (metadata: finished)"
+        return "Partial responses: minimum share of the required items answered (%)", text
+    if key == "then_and_now" and isinstance(value, dict):
+        if not codebook.published_comparison:
+            return (
+                setting,
+                "not made: the codebook maps no item to the published figures (published_comparison)",
+            )
+        coverage = value.get("coverage_variable")
+        if coverage and coverage not in codebook.variables:
+            value = {**value, "coverage_variable": None}
+            text = _setting_text(value).replace(
+                "Coverage variable: " + numbers.MISSING_TEXT,
+                f"Coverage variable: none (the codebook declares no variable {coverage!r})",
+            )
+        return setting, text
+    return setting, text
+
+
+def instrument_text(codebook: Codebook) -> str:
+    """One line on what the codebook declares, each part only when the instrument has it
+    (report 02 printed "multi-item scales: " with nothing after it when there were none)."""
+    likert = len(codebook.likert_items)
+    parts = [
+        f"{len(codebook.variables)} variable{'s' * (len(codebook.variables) != 1)}",
+        f"{likert} Likert item{'s' * (likert != 1)}",
+    ]
+    batteries = codebook.batteries
+    parts.append(f"batteries: {', '.join(batteries)}" if batteries else "no battery")
+    scales = [s.label for s in codebook.multi_item_scales.values()]
+    line = ", ".join(parts)
+    return line + (f"; multi-item scales: {', '.join(scales)}" if scales else "; no multi-item scale")
 
 
 FLAGS = {
