@@ -520,3 +520,51 @@ def test_role_groups_are_checked(tmp_path, spec, message):
     path.write_text(yaml.safe_dump({"variables": {"job": variable}}), encoding="utf-8")
     with pytest.raises(InputError, match=message):
         load_codebook(path, require_role=False)
+
+
+def test_a_question_headed_only_by_its_number_is_flagged_and_a_matrix_keeps_its_statements(tmp_path):
+    """Issue 11, newcomer run: a SurveyMonkey matrix whose row-1 header is only "Question 5"
+    drafted every statement's wording as "Question 5 - <statement>", and nothing said so. Its
+    rows now have the statement alone; a single question so headed keeps the number as its
+    question, and the draft's notes ask for the wording of both."""
+    row1 = [{MATRIX: "Question 5", "Overall, relations here are": "Q7"}.get(c, c) for c in SM_ROW1]
+    folder = _folder(tmp_path, "export.csv", [row1, SM_ROW2, *SM_ROWS])
+    draft = cd.draft(cd.find_definition(folder))
+    questions = {v.name: (v.source, v.question, v.battery) for v in draft.variables}
+    assert questions["managers_listen"] == ("Question 5 - Managers listen", "Managers listen", "question_5")
+    assert questions["clinicians_lead"] == ("Question 5 - Clinicians lead", "Clinicians lead", "question_5")
+    assert questions["q7"] == ("Q7 - Response", "Q7", None)
+    assert draft.notes[-2:] == [
+        "no question wording in the export, only a number: 'Question 5': each row's `question` is its "
+        "statement alone (add the question's wording if the reports should show it)",
+        "no question wording in the export, only a number: 'Q7': its `question` is that number: write the "
+        "question's wording there (the reports show it)",
+    ]
+    rendered = cd.render(draft)
+    assert "# note: no question wording in the export, only a number: 'Question 5'" in rendered
+    assert "Question 5 - Managers listen" not in rendered.replace(
+        'source: "Question 5 - Managers listen"', ""
+    )
+    # a real question wording is kept before each statement, and no note is added
+    plain = cd.draft(
+        cd.find_definition(_folder(tmp_path / "plain", "export.csv", [SM_ROW1, SM_ROW2, *SM_ROWS]))
+    )
+    assert {v.name: v.question for v in plain.variables}["managers_listen"] == f"{MATRIX} - Managers listen"
+    assert not any("no question wording" in n for n in plain.notes)
+
+
+def test_the_generated_surveymonkey_matrix_drafts_its_statements_alone(tmp_path):
+    """The generator writes a matrix as SurveyMonkey does without a title ("Question 5"), as in
+    the newcomer's survey (instrument 11)."""
+    folder = S.write_instrument(S.random_instrument(11), tmp_path / "data", "surveymonkey")
+    written = load_codebook(folder / "survey" / "codebook.yaml")
+    (folder / "survey" / "codebook.yaml").unlink()
+    draft = cd.draft(cd.find_definition(folder))
+    battery = [v for v in draft.variables if v.battery == "question_5"]
+    assert [v.question for v in battery] == [
+        {w.source: w.question for w in written.variables.values()}[v.source] for v in battery
+    ] == [f"Statement {i} about {w}" for i, w in enumerate(
+        ["rota care", "trust", "staff", "support", "policy openness", "safety", "change", "leaders"], start=1)]  # fmt: skip
+    assert any(
+        n.startswith("no question wording in the export, only a number: 'Question 5'") for n in draft.notes
+    )

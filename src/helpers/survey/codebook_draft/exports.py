@@ -54,6 +54,11 @@ _FREE_TEXT = re.compile(
 _SM_FREE_TEXT = re.compile(r"open-ended response|other \(please .*\)", re.IGNORECASE)
 
 
+# A SurveyMonkey row-1 header that is no question wording: blank or only its number ("Question 5",
+# "Q5"), as an export shows a question given no title.
+_NO_WORDING = re.compile(r"\s*(?:(?:question|q)\s*\d+[a-z]?[.:)]?)?\s*", re.IGNORECASE)
+
+
 _EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
 
 
@@ -128,6 +133,9 @@ class _ExportDraft:
         self.free_text: list[str] = []
         self.empty: list[str] = []
         self.left_out: list[str] = []
+        self.no_wording: dict[
+            str, int
+        ] = {}  # SurveyMonkey questions whose header is only their number: columns
         self._cells: dict[str, dict[str, int]] = {}
 
     # -- metadata and identifiers ------------------------------------------------------------
@@ -283,6 +291,8 @@ class _ExportDraft:
         if all(not self.cells(c) for c in columns):
             self.empty += columns
             return
+        if sm and _NO_WORDING.fullmatch(question):  # a matrix (rows of one scale) is told apart below
+            self.no_wording[question] = 1
         if len(columns) == 1:
             self.single(columns[0], question if sm else columns[0])
             return
@@ -336,16 +346,25 @@ class _ExportDraft:
         union: list[str] = []
         for c in columns:
             union += [a for a in self.cells(c) if a not in union]
+        # A matrix whose header is only its number ("Question 5"): each row's statement alone is
+        # its wording, not "Question 5 - <statement>" (the finishing note says so).
+        wording = {
+            c: (subs[c] if question in self.no_wording else f"{question} - {subs[c]}")
+            if self.export.parts
+            else c
+            for c in columns
+        }
+        if question in self.no_wording:
+            self.no_wording[question] = len(columns)
         kinds = [self.kind(c, question + " - " + subs[c]) for c in columns]
         if not union or any(k != "answers" for k in kinds):
             for c in columns:
-                self.single(c, f"{question} - {subs[c]}" if self.export.parts else c)
+                self.single(c, wording[c])
             return
         battery = _battery_name(_words(question, 5))
         for c in columns:
-            text = f"{question} - {subs[c]}" if self.export.parts else c
             name = subs[c] if self.export.parts else c
-            self.answers(c, text, union, battery=battery, name=name)
+            self.answers(c, wording[c], union, battery=battery, name=name)
 
     def kind(self, column: str, question: str) -> str:
         answers = list(self.cells(column))
@@ -421,6 +440,18 @@ class _ExportDraft:
             draft.notes.append(f"no answers in the export, left out: {_listing(self.empty)}")
         if self.left_out:
             draft.notes.append(f"platform columns not used: {_listing(self.left_out)}")
+        grids = [q for q, n in self.no_wording.items() if n > 1]
+        singles = [q for q in self.no_wording if q not in grids]
+        if grids:
+            draft.notes.append(
+                f"no question wording in the export, only a number: {_listing(grids)}: each row's `question` "
+                "is its statement alone (add the question's wording if the reports should show it)"
+            )
+        if singles:
+            draft.notes.append(
+                f"no question wording in the export, only a number: {_listing(singles)}: its `question` is "
+                "that number: write the question's wording there (the reports show it)"
+            )
         if "started" not in draft.metadata:
             draft.notes.append("no start date found: duplicates are ordered by completeness and row only")
         likert = [v for v in draft.variables if v.type == "likert"]
