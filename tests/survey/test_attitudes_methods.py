@@ -64,9 +64,13 @@ def test_an_empty_table_of_significant_contrasts_says_why():
     # r alone: 3 pairs compared (50%, 50%, 50%: no difference), 3 not
     only_r = r[r["item"] == "r"]
     assert contrasts.empty_note(only_r.assign(p_adjusted=only_r["p_holm_within_item"])) == (
-        "No contrast is significant after adjustment (p adjusted < 0.05): none of the 3 pairs compared; "
+        "No contrast is significant after adjustment (p adjusted < 0.05) among the 3 pairs compared; "
         f"3 other pairs could not be compared (a group's counts suppressed, or the group not published "
         f"on its own). Every pair is in {csv}."
+    )
+    one = only_r[only_r["group_2"] == ROLES[2]].iloc[:1]  # chief executives against clinical directors
+    assert contrasts.empty_note(one.assign(p_adjusted=one["p_holm_within_item"])).startswith(
+        "No contrast is significant after adjustment (p adjusted < 0.05) in the one pair compared. Every"
     )
     # q's chief executives (80%) against clinical directors (35%): significant, no note
     assert contrasts.empty_note(r.assign(p_adjusted=r["p_holm_within_item"])) == ""

@@ -105,9 +105,9 @@ def empty_note(table: pd.DataFrame, alpha: float = 0.05, column: str = "p_adjust
             f"suppressed, or the group is not published on its own ({csv} lists them)."
         )
     missing = int((~estimated).sum())
-    text = (
-        f"No contrast is significant after adjustment ({column.replace('_', ' ')} < {alpha:g}): "
-        f"none of the {int(estimated.sum())} pairs compared"
+    compared = int(estimated.sum())
+    text = f"No contrast is significant after adjustment ({column.replace('_', ' ')} < {alpha:g}) " + (
+        "in the one pair compared" if compared == 1 else f"among the {compared} pairs compared"
     )
     if missing:
         text += (
