@@ -10,7 +10,9 @@ the attitude tables that change with it (by_role, by_role_marked, tidy, sheet by
 1, 5, 14, 32, 41, 50, 68, 86: items with different level sets), each checked to be the fb363f9
 table with its columns in the new order, every cell, dtype and log unchanged; and after chk's
 SurveyMonkey cleaning notes (issue 11) only the notes of seeds 3 and 59 (the SurveyMonkey layout),
-each checked to differ from the old notes in the status and progress sentences alone. The fast tier's own run checks them where it meets a pinned seed (no instrument
+each checked to differ from the old notes in the status and progress sentences alone. After the
+lead's JISC cleaning notes, only the notes of seeds 4, 11, 32 and 95 (the JISC layout), each
+checked to differ in the status, progress and duration sentences alone. The fast tier's own run checks them where it meets a pinned seed (no instrument
 analysed twice); the tests here check that it meets every one. A change meant to change a
 published table must say so and re-pin (the seeds' tables are written again by
 ``python -c "from tests.survey.test_generated_pinned import repin; repin()"``)."""

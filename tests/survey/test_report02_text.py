@@ -104,3 +104,44 @@ def test_the_demo_report_says_what_it_said():
         "is shared by at least k respondents (params.yaml deposit: k = 5, the variables listed as "
         "quasi_identifiers)."
     )
+
+
+def test_a_jisc_instrument_says_what_its_export_lacks(tmp_path):
+    """JISC Online Surveys' results file has no status or progress column and only the completion
+    date (input-formats.md 1.3): the cleaning notes and report 02's settings say so and what was
+    done instead, never "declare metadata: status" or a duration column the platform cannot give."""
+    export, codebook, result = generated(11, "jisc", tmp_path)
+    assert export.platform == "jisc" and set(codebook.metadata) == {"response_id"}
+    assert result.notes[:2] == [
+        "JISC Online Surveys exports have no response-status column, so test responses cannot be told "
+        "apart in the export: no status filter applied (delete any test responses in Online Surveys "
+        "before exporting).",
+        "JISC Online Surveys exports have no progress column: partial responses are those answering "
+        "fewer than 80% (params survey.min_progress) of the 10 Likert items (the codebook marks none "
+        "required: true).",
+    ]
+    assert (
+        "JISC Online Surveys exports only the completion date (CompletionDate, no time of day) and no "
+        "start time: response times, and so speeders, cannot be measured."
+    ) in result.notes
+    assert not any("metadata:" in note for note in result.notes)
+    rows = shown(describe.settings(PARAMS["survey"], codebook, export.platform))
+    assert rows["Response statuses dropped (preview, test, spam)"] == (
+        "not applied: JISC Online Surveys exports have no response-status column"
+    )
+    assert (
+        rows[describe.SETTINGS["speeder_fraction"]]
+        == "not applied: JISC Online Surveys exports no response times"
+    )
+    assert rows[describe.SETTINGS["exclude_speeders"]] == rows[describe.SETTINGS["speeder_fraction"]]
+
+
+def test_speeder_settings_without_response_times_say_not_applied(tiny_codebook_path):
+    from helpers.survey.codebook import load_codebook
+
+    text = tiny_codebook_path.read_text(encoding="utf-8").replace("  duration: Duration (in seconds)\n", "")
+    tiny_codebook_path.write_text(text, encoding="utf-8")
+    rows = shown(describe.settings({"speeder_fraction": 0.3}, load_codebook(tiny_codebook_path)))
+    assert rows[describe.SETTINGS["speeder_fraction"]] == (
+        "not applied: the codebook declares no duration column and no start and end times"
+    )

@@ -352,6 +352,18 @@ PLATFORMS_WITHOUT = {
         "progress": "SurveyMonkey exports have no progress column: partial responses are those "
         "answering fewer than {threshold:g}% (params survey.min_progress) of {required}.",
     },
+    # JISC Online Surveys' results file: URN, the questions, CompletionDate (a date, no time);
+    # nothing else about the response (input-formats.md 1.3).
+    "jisc": {
+        "name": "JISC Online Surveys",
+        "status": "JISC Online Surveys exports have no response-status column, so test responses "
+        "cannot be told apart in the export: no status filter applied (delete any test responses "
+        "in Online Surveys before exporting).",
+        "progress": "JISC Online Surveys exports have no progress column: partial responses are "
+        "those answering fewer than {threshold:g}% (params survey.min_progress) of {required}.",
+        "duration": "JISC Online Surveys exports only the completion date (CompletionDate, no time "
+        "of day) and no start time: response times, and so speeders, cannot be measured.",
+    },
 }
 
 
@@ -683,6 +695,8 @@ def clean_survey(
         notes += [n for n in seen if n not in notes]  # the start's note once, if the duplicates' step made it
         duration = (end - start).dt.total_seconds()
         notes.append("No duration column: duration derived from the start and end times.")
+    elif duration is None and "duration" in lacks:
+        notes.append(lacks["duration"])
     elif duration is None:
         notes.append(
             "The codebook declares no duration column and no start and end times (metadata: duration, "

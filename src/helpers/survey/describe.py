@@ -89,7 +89,8 @@ def settings(
     says so instead of its value (issue 11: report 02 printed the demo's "Coverage variable:
     nation" and Qualtrics' response statuses of a SurveyMonkey export): the statuses dropped
     without a status column, the minimum progress without a progress column (the answered share
-    of the required items stands in, or the finished flag), the published-figures comparison
+    of the required items stands in, or the finished flag), the speeder settings without response
+    times, the published-figures comparison
     without its mapping, and a coverage variable the codebook does not declare."""
     rows = []
     for key, value in survey_params.items():
@@ -117,6 +118,14 @@ def _as_used(key: str, value, setting: str, text: str, codebook: Codebook, platf
         if "finished" in meta:
             return setting, "not used: a response is partial when it is not finished (metadata: finished)"
         return "Partial responses: minimum share of the required items answered (%)", text
+    timed = "duration" in meta or ("started" in meta and "ended" in meta)
+    if key in ("speeder_fraction", "exclude_speeders") and not timed:
+        why = (
+            f"{lacks['name']} exports no response times"
+            if "duration" in lacks
+            else "the codebook declares no duration column and no start and end times"
+        )
+        return setting, f"not applied: {why}"
     if key == "then_and_now" and isinstance(value, dict):
         if not codebook.published_comparison:
             return (
