@@ -345,3 +345,35 @@ def test_checklists_of_absent_strands_are_not_shown_and_a_note_says_why(reports)
     assert re.findall(r"<h4>([^<]+)</h4>", page.split("Reporting checklists")[1].split("</details>")[0]) == [
         "CHERRIES"
     ]
+
+
+@pytest.mark.parametrize(
+    ("present", "expected"),
+    [
+        (
+            ["01_literature_review", "03_attitude_analysis", "04_focus_group_themes", "05_findings"],
+            "How NHS doctors and managers see each other and their roles: a rapid review, a web survey of chief "
+            "executives, medical directors, clinical directors and directorate managers, interviews and focus "
+            "groups, brought together for a findings seminar.",
+        ),
+        (
+            ["03_attitude_analysis", "05_findings"],
+            "How NHS doctors and managers see each other and their roles: a web survey of chief executives, "
+            "medical directors, clinical directors and directorate managers, presented for a findings seminar.",
+        ),
+        (
+            ["01_literature_review", "04_focus_group_themes"],
+            "How NHS doctors and managers see each other and their roles: a rapid review, interviews and "
+            "focus groups.",
+        ),
+        ([], "How NHS doctors and managers see each other and their roles."),
+    ],
+)
+def test_the_opening_sentence_names_only_the_strands_the_release_has(tmp_path, present, expected):
+    """A release of a survey alone said 'a rapid review, a web survey ..., interviews and focus
+    groups' (newcomer run, issue 11): the sentence lists the strands whose reports exist."""
+    for stage in present:
+        (tmp_path / f"{stage}.html").write_text("x", encoding="utf-8")
+    assert report_index.opening(tmp_path) == expected
+    page = report_index.render(tmp_path, [], "now", {"commit": None, "dirty": None})
+    assert f"<p>{expected}</p>" in page

@@ -281,6 +281,11 @@ def test_the_title_slide_and_the_landing_page_take_the_title_from_the_codebook(t
         return slides.prepare(nb, []).cells[0].source.splitlines()[0]
 
     assert title_slide(demo) == "# Doctors and managers in the NHS"
+    tab = nbformat.v4.new_notebook(metadata={"papermill": {"parameters": {"data_dir": str(own)}}})
+    tab.cells = [nbformat.v4.new_markdown_cell("# Intro", metadata={"slideshow": {"slide_type": "slide"}})]
+    nbformat.write(tab, tmp_path / "05.ipynb")
+    html = slides.render(tmp_path / "05.ipynb")
+    assert "<title>Clinician-manager relations survey 2026 slides</title>" in html  # was "Notebook slides"
     assert title_slide(own) == "# Clinician-manager relations survey 2026"
     assert title_slide(tmp_path / "nowhere") == "# Study findings"
     assert report_index.page_title([str(demo)]) == "Doctors and managers in the NHS: the study at a glance"

@@ -279,6 +279,31 @@ def page_title(data_dirs) -> str:
     return "The study at a glance"
 
 
+# What each strand's report adds to the landing page's opening sentence, in the study's order.
+STRAND_WORDS = (
+    ("01_literature_review.html", "a rapid review"),
+    (
+        "03_attitude_analysis.html",
+        "a web survey of chief executives, medical directors, clinical directors and directorate managers",
+    ),
+    ("04_focus_group_themes.html", "interviews and focus groups"),
+)
+
+
+def opening(reports: Path) -> str:
+    """The landing page's first sentence: the strands this release has (a release of a survey
+    alone does not claim a review or focus groups), and the seminar where there are findings."""
+    present = [words for link, words in STRAND_WORDS if (Path(reports) / link).is_file()]
+    sentence = "How NHS doctors and managers see each other and their roles"
+    if not present:
+        return sentence + "."
+    listed = ", ".join(present)  # no final "and": the last strand's own words have one
+    if (Path(reports) / "05_findings.html").is_file():
+        together = "brought together" if len(present) > 1 else "presented"
+        return f"{sentence}: {listed}, {together} for a findings seminar."
+    return f"{sentence}: {listed}."
+
+
 def skipped_strands(root: Path) -> dict[str, str]:
     """{stage: its input folder} for the stages the last release skipped because their strand was
     absent: the runner records such a stage as publishing nothing (an empty
@@ -320,9 +345,7 @@ def render(
         f"<title>{_e(heading)}</title>",
         f"<style>{CSS}</style></head><body>",
         f"<h1>{_e(heading)}</h1>",
-        "<p>How NHS doctors and managers see each other and their roles: a rapid review, a web survey of "
-        "chief executives, medical directors, clinical directors and directorate managers, interviews and "
-        "focus groups, brought together for a findings seminar.</p>",
+        f"<p>{_e(opening(reports))}</p>",
     ]
     synthetic = [d for d in data_dirs if d and (Path(d) / "SYNTHETIC.md").is_file()]
     if synthetic:

@@ -420,6 +420,7 @@ def prepare(nb, records: list[dict] | None = None):
     ]
     closing = nbformat.v4.new_markdown_cell("\n".join(about), metadata={"slideshow": {"slide_type": "slide"}})
     nb.cells = [title, *cells, closing]
+    nb.metadata["title"] = heading  # the browser tab: "<title> slides", not nbconvert's "Notebook slides"
     return nb
 
 
