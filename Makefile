@@ -122,7 +122,7 @@ demo: $(ENV_STAMP) ## Regenerate the synthetic demonstration data in data/raw/de
 # do), each of its 2 workers recompiled every module and pytest rewrote every test file on every run
 # (about 3 s of CPU per worker; bytecode goes to the git-ignored __pycache__ folders).
 test: $(ENV_STAMP) $(NOTEBOOK_SETUP) $(REVEAL_WHEEL) ## The fast tier (under 90 s): unit tests, generated instruments in-process, one end-to-end run (docs/testing.md)
-	PYTHONDONTWRITEBYTECODE= TEST_TIER=fast $(BIN)/python -m pytest -p no:cacheprovider -m "not slow" -n $(CORES) --dist loadfile
+	PYTHONDONTWRITEBYTECODE= TEST_TIER=fast $(BIN)/python -m pytest -p no:cacheprovider -p no:nbval -m "not slow" -n $(CORES) --dist loadfile
 
 test-all: $(ENV_STAMP) $(NOTEBOOK_SETUP) $(REVEAL_WHEEL) ## Every test: the fast tier, the slow tier (end-to-end on generated instruments, browsers, concurrency) and the notebooks (nbval)
 	$(BIN)/python -m pytest --nbval-lax -p no:cacheprovider

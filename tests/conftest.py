@@ -9,7 +9,13 @@ from pathlib import Path
 
 import pytest
 
-from helpers import paths, pipeline
+from helpers import imports, paths, pipeline
+
+# jsonschema (imported by nbformat, which many test files import) imports its IRI checker,
+# rfc3987_syntax, whose grammars cost about 1.2 s of CPU in every process that collects the
+# tests: each pytest-xdist worker collects them all. Nothing here validates an IRI (helpers.imports)
+with imports.without_iri_checker():
+    import jsonschema  # noqa: F401
 
 
 def checksums(folder: Path) -> dict[str, tuple[str, int]]:

@@ -32,7 +32,8 @@ from tests.conftest import checksums
 
 pytestmark = pytest.mark.e2e
 
-EMAIL = re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}")
+# re2 (linear time): Python's re tried this pattern at every position of 18 MB of outputs, 2.2 s
+EMAIL = re2.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}")
 DOC_IP = re.compile(r"(?<![\d.])(?:192\.0\.2|198\.51\.100|203\.0\.113)\.\d{1,3}(?![\d.])")
 TEXT = {".csv", ".html", ".json", ".svg", ".md", ".txt", ".qdc", ".js", ".css", ".ipynb"}
 
