@@ -13,7 +13,7 @@ from helpers.synthetic import instruments as S
 from tests.generated import PINNED, RULES, analyse, digests, run_many
 
 N_INSTRUMENTS = 210
-N_FAST = 100  # issue 11 asks for 200: what fits in make test's 90 s today (docs/testing.md)
+N_FAST = 100  # issue 11 asks for 200: 200 is about 100 s of make test, over 90 s (docs/testing.md)
 N_MODELLED = 21  # model fitting (about 0.6 s an item) on the first ones, one item each
 
 
