@@ -197,3 +197,54 @@ def test_data_log_paths_relative_to_workspace_and_raw_inputs_found_by_data_folde
         (f"{data}/survey/e.csv", "raw input"),
         ("reports/tables/t.csv", "strand output (read by a later stage)"),
     ]
+
+
+@pytest.mark.parametrize(
+    ("rule", "clean_rows", "excluded_rows"),
+    [({"min_count": 5}, 41, None), ({"rule": "nhs"}, 40, None), ({"min_count": 2}, 41, 2)],
+)
+def test_survey_datasets_rows_are_counts_of_people_and_their_sizes_are_not_published(
+    tmp_path, monkeypatch, rule, clean_rows, excluded_rows
+):
+    """The newcomer's release (issue 11): the flow suppressed the number excluded (2, under 5),
+    but data_log.csv listed survey_exclusions.csv with 2 rows and 121 bytes. A survey dataset's
+    rows are respondents: published as the rule publishes a count of people (blank where
+    suppressed, rounded to 5 under the NHS rule), and its size is blank (it gives the rows back).
+    A literature dataset keeps its rows and size."""
+    from helpers import disclosure
+
+    monkeypatch.setenv("HELPERS_WORKSPACE", str(tmp_path))
+    processed = tmp_path / "data" / "processed"
+    processed.mkdir(parents=True)
+    (processed / "survey_exclusions.csv").write_text(
+        "source_row,step\n3,Partial\n4,Partial\n", encoding="utf-8"
+    )
+    (processed / "survey_clean.csv").write_text("role\n" + "Medical director\n" * 41, encoding="utf-8")
+    (processed / "literature_records.csv").write_text("id\n1\n2\n", encoding="utf-8")
+    files = sorted(processed.iterdir())
+    log = qa_log.data_log([], files, tmp_path, disclosure.from_params({"disclosure": rule})).set_index(
+        "dataset"
+    )
+    exclusions, clean = (
+        log.loc["data/processed/survey_exclusions.csv"],
+        log.loc["data/processed/survey_clean.csv"],
+    )
+    assert (None if pd.isna(exclusions["rows"]) else exclusions["rows"]) == excluded_rows
+    assert clean["rows"] == clean_rows
+    assert (
+        pd.isna(exclusions["bytes"]) and pd.isna(clean["bytes"]) and exclusions["note"] == qa_log.PEOPLE_NOTE
+    )
+    literature = log.loc["data/processed/literature_records.csv"]
+    assert literature["rows"] == 2 and literature["bytes"] == 7 and literature["note"] == "build output"
+
+
+def test_the_description_of_the_export_leaves_its_size_to_the_flow(tmp_path):
+    """Report 02's first table printed 'responses (rows) 43' beside a flow that left the export's
+    size out to protect 2 exclusions (issue 11, newcomer run): 43 - 41 analysable gave them back."""
+    import helpers.synthetic.instruments as S
+    from helpers.survey import inputs
+
+    export, _ = inputs.load(S.write_instrument(S.random_instrument(77), tmp_path, "xlsx"))
+    table = inputs.describe_export(export)
+    assert table.loc["responses (rows)", "value"] == "in the flow of responses below"
+    assert str(len(export.data)) not in {str(v) for v in table["value"]}

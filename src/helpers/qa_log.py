@@ -359,11 +359,31 @@ def assumptions_log(entries: Iterable[dict]) -> pd.DataFrame:
     return table
 
 
-def data_log(provenance_records: Iterable[dict], processed: Iterable[Path], data_dir: Path) -> pd.DataFrame:
+# Processed datasets whose rows are respondents (or their answers): their row counts are counts
+# of people, published as the disclosure rule publishes one, and their sizes are not published.
+RESPONDENT_DATASETS = "survey_"
+PEOPLE_NOTE = (
+    "build output; rows are respondents, published as the disclosure rule publishes a count of "
+    "people (blank where it suppresses one); size not published (it would give the rows back)"
+)
+
+
+def data_log(
+    provenance_records: Iterable[dict], processed: Iterable[Path], data_dir: Path, rule=None
+) -> pd.DataFrame:
     """Every input any stage read (path, stages, bytes, SHA-256) and every processed dataset.
 
     An input whose SHA-256 differs between two stages' records (the file changed between them)
-    is listed once per version, so the log shows it."""
+    is listed once per version, so the log shows it.
+
+    A processed survey dataset (:data:`RESPONDENT_DATASETS`) has respondents for rows: its row
+    count goes through ``rule`` (helpers.disclosure.Rule; the default rule when None) like any
+    count of people, and its size in bytes is left blank. The newcomer's release printed
+    ``survey_exclusions.csv`` with 2 rows where the flow of responses had suppressed the number
+    excluded (issue 11)."""
+    from helpers import disclosure
+
+    rule = rule or disclosure.from_params({})
     synthetic = config.is_synthetic(data_dir)
     inputs: dict[tuple[str, str], dict] = {}
     for rec in provenance_records:
@@ -395,16 +415,20 @@ def data_log(provenance_records: Iterable[dict], processed: Iterable[Path], data
             if p.is_relative_to(paths.workspace())
             else p.as_posix()
         )
+        n, size, note = _rows(p), p.stat().st_size, "build output"
+        if p.name.startswith(RESPONDENT_DATASETS):
+            n = None if n is None or rule.is_sensitive(n) else rule.shown(n)
+            size, note = None, PEOPLE_NOTE
         rows.append(
             {
                 "dataset": rel,
                 "kind": "processed",
                 "stages": "",
-                "bytes": p.stat().st_size,
+                "bytes": size,
                 "sha256": files.sha256(p),
-                "rows": _rows(p),
+                "rows": n,
                 "synthetic": synthetic,
-                "note": "build output",
+                "note": note,
             }
         )
     table = pd.DataFrame(rows, columns=DATA_COLUMNS)
@@ -516,7 +540,9 @@ def build_data_log(params: dict) -> pd.DataFrame:
     processed = [
         p for p in sorted(paths.processed().glob("*")) if p.is_file() and p.suffix in (".parquet", ".csv")
     ]
-    return data_log(provenance_records(), processed, Path(params["data_dir"]))
+    from helpers import disclosure
+
+    return data_log(provenance_records(), processed, Path(params["data_dir"]), disclosure.from_params(params))
 
 
 def write_logs(assumptions: pd.DataFrame, data: pd.DataFrame) -> list[Path]:

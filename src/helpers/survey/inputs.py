@@ -64,14 +64,18 @@ def load(data_dir: str | Path) -> tuple[SurveyExport, Codebook]:
 
 
 def describe_export(export: SurveyExport):
-    """What was read: file, platform, encoding, rows, columns, and any tolerated quirks."""
+    """What was read: file, platform, encoding, columns, and any tolerated quirks.
+
+    Not the number of responses: the flow of responses publishes it, under the disclosure rule
+    (it leaves the export's size out where, with the analysable count, it would give back a
+    suppressed number excluded; this table printed it anyway, issue 11)."""
     import pandas as pd
 
     facts = [
         ("file", export.source.name),
         ("platform format", export.platform),
         ("encoding", export.encoding),
-        ("responses (rows)", len(export.data)),
+        ("responses (rows)", "in the flow of responses below"),
         ("columns", export.data.shape[1]),
     ]
     facts += [("note", note) for note in export.notes]
