@@ -538,11 +538,11 @@ def _item_moves(item: str, groups: list[str], lcols: list[str], positive: list[s
         if agree:
             cols["n_agree"] = agree
         col_moves.append(cols)
-    return [
-        {(q, item, g): r * c for g, r in rm.items() for q, c in cm.items()}
-        for rm in row_moves
-        for cm in col_moves
-    ]
+    # each cell's key made once (not once per move that runs through it), the same order
+    cells = {(q, g): (q, item, g) for g in groups for q in ("n_valid", "n_agree", *base)}
+    rows = [[(g, r) for g, r in rm.items()] for rm in row_moves]
+    columns = [[(q, c) for q, c in cm.items()] for cm in col_moves]
+    return [{cells[q, g]: r * c for g, r in rm for q, c in cm} for rm in rows for cm in columns]
 
 
 def _positive_columns(block: pd.DataFrame, levels: list[str]) -> list[str]:
