@@ -299,3 +299,146 @@ def test_a_battery_chart_shows_every_published_statement_with_an_all_respondents
     assert b_roles["group"].tolist() == ["CE", "CD"] and not b_roles["drawn"].any()
     assert b_roles["n_valid"].isna().all() and b_roles["width"].isna().all()  # nothing drawn of it
     plt.close(fig)
+
+
+TEN = [f"{i} of 10" for i in range(1, 11)]
+
+
+def _drawn_quietly(draw):
+    """Draw a chart with every warning an error (matplotlib's 'Tight layout not applied' reached
+    report 03 as a pink box naming the local path of plots.py), then render it."""
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        fig, tidy = draw()
+        fig.canvas.draw()
+    return fig, tidy
+
+
+def _notes(fig):
+    return [t for t in fig.texts if t is not fig._suptitle]
+
+
+def _apart(fig):
+    """The figure's title above every panel (its title, tick labels and axis label), its legend
+    below every panel and its note below the legend: nothing overlaps (bounding boxes in pixels)."""
+    renderer = fig.canvas.get_renderer()
+    panels = [ax.get_tightbbox(renderer) for ax in fig.axes if ax.get_visible()]
+    assert panels
+    if fig._suptitle is not None:
+        title = fig._suptitle.get_window_extent(renderer)
+        assert all(title.y0 >= p.y1 for p in panels), (title, panels)
+    if fig.legends:
+        legend = fig.legends[0].get_window_extent(renderer)
+        assert all(legend.y1 <= p.y0 for p in panels), (legend, panels)
+        for text in _notes(fig):
+            assert text.get_window_extent(renderer).y1 <= legend.y0
+    for text in _notes(fig):  # the note: under the panels, inside the figure
+        box = text.get_window_extent(renderer)
+        assert box.y0 >= 0 and all(box.y1 <= p.y0 for p in panels)
+
+
+def test_a_ten_level_one_statement_battery_of_all_respondents_only_is_laid_out_without_warning():
+    """Instrument 77 (newcomer run 2): a 10-level battery of one statement, published for all
+    respondents only and suppressed: the title ran over the 'All respondents' panel title, the
+    three-row legend over the x tick labels, and 'Tight layout not applied' reached report 03."""
+    # as published: only the all-respondents row, its n and all levels but one suppressed
+    table = _protected([("a", "All respondents", None, [None] * 4 + [5] + [None] * 5)], levels=TEN)
+    fig, _ = _drawn_quietly(
+        lambda: plots.diverging_likert(
+            table,
+            ["a"],
+            TEN,
+            groups=["All respondents", "Chief executive", "Medical director"],
+            ncols=2,
+            min_n=5,
+            item_labels={"a": "Statement 2 about clinic priority"},
+            title="Set respect: statements by role group",
+        )
+    )
+    _apart(fig)
+    plt.close(fig)
+
+
+def test_many_long_statements_in_five_panels_with_a_note_are_laid_out_without_warning():
+    groups = ["All respondents", "Chief executive", "Medical director", "Clinical director", "DM"]
+    long = "a statement about how doctors and managers see each other's priorities in the hospital"
+    rows = []
+    for i in range(12):
+        for g in groups:
+            counts = [0] * 10 if g == "DM" else [5, 6, None, 7, 8, 9, 5, 6, 7, 8]
+            rows.append((f"s{i}", g, 0 if g == "DM" else 80, counts))
+    table = _protected(rows, levels=TEN)
+    items = [f"s{i}" for i in range(12)]
+    fig, _ = _drawn_quietly(
+        lambda: plots.diverging_likert(
+            table,
+            items,
+            TEN,
+            groups=groups,
+            ncols=2,
+            min_n=5,
+            item_labels={s: f"{s}: {long}" for s in items},
+            title="A battery whose name is long: " + "statements by role group " * 4,
+        )
+    )
+    assert [t.get_text() for t in _notes(fig)] == ["DM has no respondents (n=0) and is not shown."]
+    _apart(fig)
+    plt.close(fig)
+
+
+def test_one_long_question_by_role_is_laid_out_without_warning():
+    question = (
+        "How would you rate the voice of clinicians in the decisions on finance of the trust this year?"
+    )
+    table = _protected(
+        [("q", g, 40, [4, 4, 4, 4, 4, 4, 4, 4, 4, 4]) for g in ("All", "CE", "MD")], levels=TEN
+    )
+    fig, _ = _drawn_quietly(
+        lambda: plots.diverging_likert(
+            table, ["q"], TEN, groups=["All", "CE", "MD"], rows="group", wrap=30, item_labels={"q": question}
+        )
+    )
+    _apart(fig)
+    plt.close(fig)
+
+
+def _then_now(run_pct):
+    rows = [
+        ("Rate relationships positive", g, "2002 (published)", 47.0, 40.0, 54.0) for g in ("All", "CE")
+    ] + [("Rate relationships positive", g, "This run", run_pct, np.nan, np.nan) for g in ("All", "CE")]
+    return pd.DataFrame(rows, columns=["measure", "group", "source", "pct", "ci_low", "ci_high"])
+
+
+def test_then_and_now_names_no_source_without_points_in_its_legend_and_says_why():
+    """Newcomer run 2: every figure of this run suppressed, the legend still listed 'This run'
+    with no point anywhere in the chart."""
+    order = ["2002 (published)", "2015 (published)", "This run"]
+    fig, drawn = _drawn_quietly(
+        lambda: plots.then_vs_now(_then_now(np.nan), source_order=order, title="Then and now")
+    )
+    assert [t.get_text() for t in fig.legends[0].get_texts()] == ["2002 (published)"]
+    assert [t.get_text() for t in _notes(fig)] == [
+        "This run: no point drawn (every figure suppressed under the disclosure rule)."
+    ]
+    assert set(drawn["source"]) == {"2002 (published)"}
+    _apart(fig)
+    plt.close(fig)
+    fig, _ = _drawn_quietly(
+        lambda: plots.then_vs_now(_then_now(60.0), source_order=order, title="Then and now")
+    )
+    assert [t.get_text() for t in fig.legends[0].get_texts()] == ["2002 (published)", "This run"]
+    assert _notes(fig) == []
+    _apart(fig)
+    plt.close(fig)
+
+
+def test_then_vs_now_note_names_only_sources_whose_figures_are_all_withheld():
+    table = _then_now(np.nan)
+    assert plots.then_vs_now_note(table) == (
+        "This run: no point drawn (every figure suppressed under the disclosure rule)."
+    )
+    table.loc[table["group"] == "CE", "pct"] = 60.0  # one of this run's figures published
+    assert plots.then_vs_now_note(table) == ""
+    assert plots.then_vs_now_note(table, ["2015 (published)"]) == ""  # not in the table: nothing to say

@@ -80,6 +80,38 @@ def _text_colour(hex_colour: str) -> str:
     return "white" if 0.299 * r + 0.587 * g + 0.114 * b < 0.5 else "black"
 
 
+def frame(fig, *, title=None, legend=None, note=None, pad: float = 0.1) -> None:
+    """Lay out ``fig`` with its title above the panels and its legend, then its note, below
+    them, each in a band of its own measured on the drawn figure: the figure grows by those
+    bands (the panels keep the height they were given), so no title runs over a panel's title
+    and no legend over an axis' tick labels or label, whatever their lines. The panels are then
+    fitted between the bands by ``tight_layout``, which has room for their own decorations when
+    the figure was made with enough height for them. ``title`` is the figure's suptitle,
+    ``legend`` a figure legend (``loc="lower center"``) and ``note`` a figure text; any may be
+    None."""
+    renderer = fig.canvas.get_renderer()
+
+    def inches(artist) -> float:
+        return artist.get_window_extent(renderer).height / fig.dpi if artist is not None else 0.0
+
+    h_title, h_legend, h_note = inches(title), inches(legend), inches(note)
+    below_note = pad + h_note + (pad if note is not None else 0.0)
+    bottom = below_note + h_legend + (pad if legend is not None else 0.0)
+    top = pad + h_title + (pad if title is not None else 0.0)
+    height = fig.get_figheight() + bottom + top
+    fig.set_figheight(height)
+    if title is not None:
+        title.set_y(1 - pad / height)
+        title.set_verticalalignment("top")
+    if legend is not None:
+        legend.set_bbox_to_anchor((0.5, below_note / height), transform=fig.transFigure)
+    if note is not None:
+        note.set_position((0.01, pad / height))
+        note.set_verticalalignment("bottom")
+    # tight_layout keeps the panels under the suptitle itself (a rect's top would count it twice)
+    fig.tight_layout(rect=(0, bottom / height, 1, 1))
+
+
 SUPPRESSED_LABEL = "Suppressed (small numbers)"
 SUPPRESSED_COLOUR = "#BDBDBD"
 
@@ -268,19 +300,18 @@ def diverging_likert(
     nrows = -(-len(panels) // ncols)
     label_width = 0.075 * wrap
     has_hidden = (tidy["level"] == SUPPRESSED_LABEL).any()
-    # the legend's rows (4 entries a row) beyond the first, and the title: room of their own, so
-    # that a one-item chart's legend and title do not run into its axis and its panel's title
-    legend_extra = 0.25 * (-(-(len(levels) + bool(has_hidden)) // 4) - 1)
-    title_room = 0.45 if title else 0
+    # the height of the panels alone: each row of bars tall enough for its wrapped label, each row
+    # of panels for its (wrapped) titles, tick labels and axis label; the title, legend and note
+    # get bands of their own (frame)
+    label_lines = max((textwrap.fill(str(t), wrap).count("\n") + 1 for t in row_labels), default=1)
+    title_lines = max((textwrap.fill(str(p), 40).count("\n") + 1 for p in panels), default=1)
+    bar_row = max(0.5, 0.17 * label_lines + 0.12)
     fig, grid = plt.subplots(
         nrows,
         ncols,
         sharey=True,
         squeeze=False,
-        figsize=(
-            label_width + 3.3 * ncols,
-            nrows * (0.9 + 0.5 * n_rows) + 0.4 + (0.6 if tidy is not full else 0) + legend_extra + title_room,
-        ),
+        figsize=(label_width + 3.3 * ncols, nrows * (0.75 + 0.2 * title_lines + bar_row * n_rows)),
     )
     axes = list(grid.flat)
     for ax in axes[len(panels) :]:
@@ -359,23 +390,17 @@ def diverging_likert(
         )
         for n in names
     ]
-    fig.legend(
-        handles,
-        names,
-        loc="lower center",
-        ncol=min(len(names), 4),
-        frameon=False,
-        bbox_to_anchor=(0.5, -0.01),
+    legend = fig.legend(
+        handles, names, loc="lower center", ncol=min(len(names), 4), frameon=False, borderaxespad=0
     )
-    if title:
+    suptitle = (
         fig.suptitle(textwrap.fill(title, max(40, int(11 * fig.get_figwidth()))), fontweight="bold")
-    height = fig.get_figheight()
+        if title
+        else None
+    )
     note = no_respondents_note(full) if len(groups) < full["group"].nunique() else ""
-    bottom = 0.6 + legend_extra + (0.3 if note else 0)
-    if note:
-        fig.text(0.01, 0.005, note, ha="left", va="bottom", fontsize=9, color="#333333")
-        fig.legends[0].set_bbox_to_anchor((0.5, 0.3 / height))
-    fig.tight_layout(rect=(0, bottom / height, 1, 1 - (title_room / height if title else 0)))
+    note_text = fig.text(0.01, 0, note, ha="left", fontsize=9, color="#333333") if note else None
+    frame(fig, title=suptitle, legend=legend, note=note_text)
     fig.subplots_adjust(wspace=0.3)
     return fig, full.drop(columns=["panel", "row"], errors="ignore")
 
@@ -472,18 +497,49 @@ def then_vs_now(
         ax.grid(axis="x", color="#E5E5E5", linewidth=0.6)
     axes[0][0].set_yticks(range(len(groups)), groups)
     axes[0][0].set_ylim(len(groups) - 0.5, -0.5)
+    # a source none of whose figures is drawn (this run's, all suppressed) gets no empty legend
+    # entry: the note under the chart says why it has no points
     handles, names = axes[0][0].get_legend_handles_labels()
-    fig.legend(
-        handles, names, loc="lower center", ncol=len(sources), frameon=False, bbox_to_anchor=(0.5, -0.02)
+    drawn = set(data["source"])
+    shown = [(h, n) for h, n in zip(handles, names) if n in drawn]
+    note = then_vs_now_note(table, sources)
+    legend = (
+        fig.legend(
+            [h for h, _ in shown],
+            [n for _, n in shown],
+            loc="lower center",
+            ncol=max(len(shown), 1),
+            frameon=False,
+            borderaxespad=0,
+        )
+        if shown
+        else None
     )
-    if title:
-        fig.suptitle(title, fontweight="bold")
-    fig.tight_layout(rect=(0, 0.08, 1, 1))
+    suptitle = fig.suptitle(title, fontweight="bold") if title else None
+    note_text = fig.text(0.01, 0, note, ha="left", fontsize=9, color="#333333") if note else None
+    frame(fig, title=suptitle, legend=legend, note=note_text)
     order = data.sort_values(
         ["measure", "y"],
         key=lambda s: s.map({m: i for i, m in enumerate(measures)}) if s.name == "measure" else s,
     )
     return fig, order.reset_index(drop=True)
+
+
+def then_vs_now_note(table: pd.DataFrame, sources: Sequence[str] | None = None) -> str:
+    """The sentence under a :func:`then_vs_now` chart for the sources in ``table`` none of whose
+    figures can be drawn (every ``pct`` empty: this run's figures all suppressed), which the
+    chart leaves out of its legend; '' when every source has a point."""
+    sources = list(sources or dict.fromkeys(table["source"]))
+    pct = pd.to_numeric(table["pct"], errors="coerce")
+    empty = [
+        s
+        for s in sources
+        if (table["source"] == s).any() and pct[(table["source"] == s).to_numpy()].isna().all()
+    ]
+    if not empty:
+        return ""
+    names = empty[0] if len(empty) == 1 else ", ".join(empty[:-1]) + " and " + empty[-1]
+    return f"{names}: no point drawn (every figure suppressed under the disclosure rule)."
 
 
 def forest(

@@ -172,6 +172,11 @@ def test_the_flow_chart_wraps_merged_steps_and_says_which_count_is_suppressed():
         "Duplicate respondent; Role not in the\nstudy's four groups",
     ]
     assert [t.get_text() for t in ax.texts] == ["suppressed (small numbers)", "19   (excluded: suppressed)"]
+    # newcomer run 2: the legend sat over the axis label; now in a band of its own below the axes
+    fig.canvas.draw()
+    renderer = fig.canvas.get_renderer()
+    assert [t.get_text() for t in fig.legends[0].get_texts()] == ["remaining", "excluded by the step"]
+    assert fig.legends[0].get_window_extent(renderer).y1 <= ax.get_tightbbox(renderer).y0
     plt.close(fig)
     assert describe.flow_note(22, 3) == "22   (-3)" and describe.flow_note(22, 0) == "22"
 

@@ -8,7 +8,7 @@ from collections.abc import Mapping
 import matplotlib.pyplot as plt
 import pandas as pd
 
-from helpers import disclosure, numbers, publication
+from helpers import disclosure, numbers, plots, publication
 from helpers.survey.codebook import Codebook
 from helpers.tables import heading
 
@@ -508,7 +508,11 @@ def flow_figure(flow: pd.DataFrame):
     ax.set_xlim(0, flow["remaining"].max() * 1.2)
     ax.set_xlabel("Responses remaining after the step (excluded by the step in brackets)")
     ax.spines[["top", "right"]].set_visible(False)
-    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.16), ncol=2, frameon=False, fontsize=9)
     ax.set_title("From the export to the analysable dataset", loc="left", fontsize=12)
-    fig.tight_layout()
+    # the legend in a band of its own under the axis label (it sat over the label before)
+    handles, names = ax.get_legend_handles_labels()
+    legend = fig.legend(
+        handles, names, loc="lower center", ncol=2, frameon=False, fontsize=9, borderaxespad=0
+    )
+    plots.frame(fig, legend=legend)
     return fig

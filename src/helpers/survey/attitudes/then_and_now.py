@@ -237,7 +237,7 @@ def then_vs_now_chart_table(
     """Long table for :func:`helpers.plots.then_vs_now`, for the measures published for
     ``since``: one row per measure x group x source. Published figures carry Wilson CIs where
     counts were published; this run is shown for all respondents and every role group (from
-    the protected table: suppressed counts are not shown)."""
+    the protected table: a suppressed figure is a row with an empty ``pct``, not drawn)."""
     ref = reference[reference["measure"].isin(reference.loc[reference["survey_year"] == since, "measure"])]
     rows = []
     for _, r in ref.iterrows():
@@ -257,7 +257,14 @@ def then_vs_now_chart_table(
             }
         )
     for _, m in this_run_measures(protected, ref).iterrows():
-        if pd.isna(m["x"]) or pd.isna(m["n"]) or m["n"] == 0:
+        if pd.isna(m["x"]) or pd.isna(m["n"]):
+            # suppressed: a row without a figure, so the chart can say this run's are withheld
+            # rather than list it in its legend with no point (helpers.plots.then_vs_now_note)
+            label = MEASURE_LABELS.get(m["measure"], m["measure"])
+            rows.append({"measure": label, "group": m["group"], "source": run_label, "pct": np.nan,
+                         "ci_low": np.nan, "ci_high": np.nan})  # fmt: skip
+            continue
+        if m["n"] == 0:
             continue
         low, high = stats.wilson_ci(m["x"], m["n"])
         rows.append(
