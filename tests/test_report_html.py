@@ -26,10 +26,10 @@ def _figure():
     return fig
 
 
-def _notebook_with(output) -> nbformat.NotebookNode:
+def _notebook_with(*outputs) -> nbformat.NotebookNode:
     nb = nbformat.v4.new_notebook()
     nb.cells = [nbformat.v4.new_markdown_cell("# Title\n\nText."), nbformat.v4.new_code_cell("x")]
-    nb.cells[1].outputs = [output]
+    nb.cells[1].outputs = list(outputs)
     return nb
 
 
@@ -74,6 +74,26 @@ def test_render_refuses_an_image_without_a_description(tmp_path):
     with pytest.raises(report_html.ReportError, match="1 image\\(s\\) without a description"):
         report_html.render(executed, tmp_path / "nb.html")
     assert not (tmp_path / "nb.html").exists()
+
+
+def test_a_warning_never_reaches_the_report_and_the_build_prints_it(tmp_path, capsys):
+    """Newcomer run 2: report 03 showed matplotlib's 'Tight layout not applied' in a pink box
+    with the local path of plots.py; the published notebook already dropped stderr."""
+    warning = "/home/jsmith/repo/src/helpers/plots.py:378: UserWarning: Tight layout not applied.\n"
+    nb = _notebook_with(
+        nbformat.v4.new_output("stream", name="stderr", text=warning),
+        nbformat.v4.new_output("stream", name="stdout", text="472 respondents\n"),
+    )
+    executed = tmp_path / "nb.ipynb"
+    nbformat.write(nb, executed)
+    report_html.render(executed, tmp_path / "nb.html")
+    html = (tmp_path / "nb.html").read_text(encoding="utf-8")
+    assert "jsmith" not in html and "Tight layout" not in html
+    assert "472 respondents" in html  # stdout is kept
+    assert capsys.readouterr().err == (
+        "nb.html: left out of the report (fix its cause): " + warning.strip() + "\n"
+    )
+    assert report_html.warnings_left_out(nb) == [warning]
 
 
 def test_network_references_finds_scripts_links_and_css_urls():

@@ -293,3 +293,16 @@ def test_the_title_slide_and_the_landing_page_take_the_title_from_the_codebook(t
         "Clinician-manager relations survey 2026: the study at a glance"
     )
     assert report_index.page_title([str(tmp_path / "nowhere")]) == "The study at a glance"
+
+
+def test_a_warning_never_reaches_the_deck(tmp_path):
+    """As in the report (report_html): the kernel's stderr, a warning naming a local path, is left out."""
+    path = tiny_notebook(tmp_path / "n.ipynb")
+    nb = nbformat.read(str(path), as_version=4)
+    nb.cells[2].outputs.append(
+        nbformat.v4.new_output("stream", name="stderr", text="/home/jsmith/plots.py:378: UserWarning: x\n")
+    )
+    nbformat.write(nb, path)
+    html = slides.render(path)
+    assert "jsmith" not in html and "UserWarning" not in html
+    assert "iVBORw0KGgo" in html  # the figure of the same cell is kept

@@ -16,12 +16,17 @@ here extends it and:
 * sets a readable text column and publication typography.
 
 :func:`network_references` lists anything a page would still fetch; :func:`render` refuses to
-write a report that has one, or an image without a real description.
+write a report that has one, or an image without a real description. The kernel's stderr (a
+warning, which prints the path of the file that raised it on this machine) never reaches the
+report, as it never reaches the published notebook (:mod:`helpers.published_notebooks`):
+:func:`render` leaves it out and prints it to the build's own stderr, so the team sees it and
+fixes its cause.
 """
 
 from __future__ import annotations
 
 import re
+import sys
 from pathlib import Path
 
 import jinja2
@@ -135,11 +140,31 @@ def exporter():
 DECK_ONLY = "deck-only"
 
 
+def is_stderr(output) -> bool:
+    """A kernel's stderr output (a warning, with the path of the file that raised it)."""
+    return output.get("output_type") == "stream" and output.get("name") == "stderr"
+
+
+def warnings_left_out(notebook: nbformat.NotebookNode) -> list[str]:
+    """The stderr text of each code cell's outputs (warnings naming local paths), which the
+    report leaves out."""
+    return [
+        "".join(o.get("text", ""))
+        for c in notebook.cells
+        if c.get("cell_type") == "code"
+        for o in c.get("outputs", [])
+        if is_stderr(o)
+    ]
+
+
 def to_html(notebook: nbformat.NotebookNode) -> str:
     import copy
 
     nb = copy.deepcopy(notebook)
     nb.cells = [c for c in nb.cells if DECK_ONLY not in c.metadata.get("tags", [])]
+    for cell in nb.cells:
+        if cell.get("cell_type") == "code":
+            cell.outputs = [o for o in cell.get("outputs", []) if not is_stderr(o)]
     body, _ = exporter().from_notebook_node(nb)
     return body
 
@@ -154,6 +179,8 @@ def render(executed: str | Path | nbformat.NotebookNode, target: str | Path) -> 
         else nbformat.read(str(executed), as_version=4)
     )
     html = to_html(nb)
+    for text in warnings_left_out(nb):
+        print(f"{target.name}: left out of the report (fix its cause): {text.strip()}", file=sys.stderr)
     remaining = network_references(html)
     if remaining:
         raise ReportError(

@@ -294,6 +294,9 @@ def render(notebook: str | Path, provenance_dir: str | Path | None = None) -> st
     exporter.exclude_input_prompt = True
     exporter.exclude_output_prompt = True
     nb = nbformat.read(str(notebook), as_version=4)
+    for cell in nb.cells:  # a warning (a local path) never reaches the deck, as in the report
+        if cell.get("cell_type") == "code":
+            cell.outputs = [o for o in cell.get("outputs", []) if not report_html.is_stderr(o)]
     body, _ = exporter.from_notebook_node(prepare(nb, _records(provenance_dir)))
     return body
 
