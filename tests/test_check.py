@@ -164,3 +164,23 @@ def test_a_missing_codebook_stops_the_survey_check_with_its_name(data):
     (data / "survey" / "codebook.yaml").unlink()
     survey = {r.strand: r for r in check.check_folder(data)}["survey"]
     assert survey.problems == [f"{data}/survey/codebook.yaml: file not found"]
+
+
+def test_an_excel_export_is_not_said_to_have_the_encoding_xlsx(tmp_path, capsys):
+    """Issue 11, second newcomer run: check's note said "export.xlsx: xlsx, xlsx" and report 02's
+    table showed encoding "xlsx": an Excel workbook has no text encoding, and both say so."""
+    import helpers.synthetic.instruments as S
+    from helpers.survey import inputs
+
+    folder = S.write_instrument(S.random_instrument(77), tmp_path / "own", "xlsx")
+    check.main([str(folder)])
+    out = capsys.readouterr().out
+    assert (
+        "  note     export.xlsx: xlsx, encoding none (an Excel workbook is not a text file), 43 responses,"
+        in out
+    )
+    assert "xlsx, xlsx" not in out
+    export, _ = inputs.load(folder)
+    table = inputs.describe_export(export)
+    assert table.loc["encoding", "value"] == "none (an Excel workbook is not a text file)"
+    assert inputs.encoding_shown("cp1252") == "cp1252"

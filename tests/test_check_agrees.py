@@ -86,3 +86,25 @@ def test_check_and_make_all_agree_on_a_folder_with_no_strand(layout, tmp_path, m
         refused = None
     assert problems == ([refused] if refused else [])
     assert bool(refused) == (layout != "one strand")
+
+
+def test_check_and_make_all_suggest_the_folder_meant_for_a_typo(tmp_path, monkeypatch, capsys):
+    """Issue 11, second newcomer run: `make all DATA=data/raw/onw` said the folder does not exist
+    but not that `own` does. Check and the runner stop with the same words
+    (session.missing_folder: one code path), naming the close sibling found by difflib."""
+    from helpers import pipeline
+
+    monkeypatch.setenv("HELPERS_WORKSPACE", str(tmp_path / "ws"))
+    (tmp_path / "raw" / "own" / "survey").mkdir(parents=True)
+    (tmp_path / "raw" / "demo").mkdir()
+    typo = str(tmp_path / "raw" / "onw")
+    expected = f"{typo}: no such data folder. Did you mean DATA={tmp_path / 'raw' / 'own'}?"
+    assert check.main([typo]) == 2
+    assert capsys.readouterr().err.strip() == expected
+    monkeypatch.setattr(pipeline, "_run_stages", lambda *a: None)
+    with pytest.raises(pipeline.NoStrand) as refused:
+        pipeline.run_release(None, typo, deck=False)
+    assert str(refused.value) == expected
+    far = str(tmp_path / "raw" / "zzzzzz")
+    assert check.main([far]) == 2
+    assert capsys.readouterr().err.strip() == f"{far}: no such data folder"

@@ -130,7 +130,8 @@ def check_survey(data_dir: Path, params: dict) -> Report:
         report.problem(exc)
         return report
     report.note(
-        f"{export.source.name}: {export.platform}, {export.encoding}, {len(export.data)} responses, "
+        f"{export.source.name}: {export.platform}, encoding {inputs.encoding_shown(export.encoding)}, "
+        f"{len(export.data)} responses, "
         f"{export.data.shape[1]} columns"
     )
     report.notes += [f"{export.source.name}: {n}" for n in export.notes]
@@ -501,8 +502,9 @@ def main(argv: list[str] | None = None) -> int:
     from helpers import paths
 
     data_dir = paths.resolve(args.data)
-    if not data_dir.is_dir():
-        print(f"{args.data}: not a folder", file=sys.stderr)
+    missing = session.missing_folder(args.data)  # make all stops with the same words
+    if missing:
+        print(missing, file=sys.stderr)
         return 2
     reports = check_folder(data_dir, paths.resolve(args.params))
     print(format_reports(reports, args.data))

@@ -374,7 +374,7 @@ def run_release(
     data_abs = os.path.abspath(paths.resolve(data_dir))
     params_abs = os.path.abspath(paths.resolve(params_file))
     jobs = jobs or len(os.sched_getaffinity(0))
-    empty = session.no_strand(data_dir)  # make check reports the same folder with the same words
+    empty = session.missing_folder(data_dir) or session.no_strand(data_dir)  # make check: same words
     if empty:
         raise NoStrand(empty)
     with release.workspace_lock(root, what):

@@ -19,6 +19,7 @@ folder: :data:`STAGE_FOLDERS`) is not needed: the runner skips it with a note.
 
 from __future__ import annotations
 
+import difflib
 import os
 from pathlib import Path
 from typing import Any
@@ -62,6 +63,26 @@ STRAND_FILES = {
     "searches_log.csv": "literature",
     "screening_log.csv": "literature",
 }
+
+
+def missing_folder(data_dir: str | Path) -> str | None:
+    """Why ``data_dir`` cannot be used because it does not exist, or None: the message names it
+    and suggests the close names of existing sibling folders (a typo: ``DATA=data/raw/onw`` for
+    ``own``). ``make check`` and ``make all`` both stop with it (one code path)."""
+    root = Path(paths.resolve(data_dir))
+    if root.is_dir():
+        return None
+    shown = str(data_dir).rstrip("/") or str(root)
+    text = f"{shown}: no such data folder"
+    parent = root.parent
+    if parent.is_dir():
+        siblings = sorted(c.name for c in parent.iterdir() if c.is_dir() and not c.name.startswith("."))
+        close = difflib.get_close_matches(root.name, siblings, n=3, cutoff=0.6)
+        if close:
+            where = os.path.dirname(os.path.normpath(shown))
+            meant = " or ".join(f"DATA={os.path.join(where, name)}" for name in close)
+            return f"{text}. Did you mean {meant}?"
+    return text
 
 
 def no_strand(data_dir: str | Path) -> str | None:

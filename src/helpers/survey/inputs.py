@@ -63,6 +63,14 @@ def load(data_dir: str | Path) -> tuple[SurveyExport, Codebook]:
     return export, codebook
 
 
+def encoding_shown(encoding: str | None) -> str:
+    """The export's text encoding as a reader is told it: an Excel workbook has none (the
+    reader records ``"xlsx"`` there), so it says so rather than print "xlsx" twice."""
+    if encoding == "xlsx":
+        return "none (an Excel workbook is not a text file)"
+    return str(encoding)
+
+
 def describe_export(export: SurveyExport):
     """What was read: file, platform, encoding, columns, and any tolerated quirks.
 
@@ -74,7 +82,7 @@ def describe_export(export: SurveyExport):
     facts = [
         ("file", export.source.name),
         ("platform format", export.platform),
-        ("encoding", export.encoding),
+        ("encoding", encoding_shown(export.encoding)),
         ("responses (rows)", "in the flow of responses below"),
         ("columns", export.data.shape[1]),
     ]
