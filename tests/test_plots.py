@@ -442,3 +442,25 @@ def test_then_vs_now_note_names_only_sources_whose_figures_are_all_withheld():
     table.loc[table["group"] == "CE", "pct"] = 60.0  # one of this run's figures published
     assert plots.then_vs_now_note(table) == ""
     assert plots.then_vs_now_note(table, ["2015 (published)"]) == ""  # not in the table: nothing to say
+
+
+def test_a_one_statement_forest_plot_is_laid_out_without_warning():
+    """A survey with one modelled statement: the legend, anchored under the axes, ran into the
+    axis label and tight_layout printed 'Tight layout not applied' (a local path in the report)."""
+    table = pd.DataFrame(
+        {
+            "row": ["a", "a"],
+            "series": ["CE", "MD"],
+            "estimate": [2.0, 0.5],
+            "ci_low": [1.0, 0.2],
+            "ci_high": [4.0, 1.1],
+        }
+    )
+    fig, _ = _drawn_quietly(
+        lambda: plots.forest(
+            table, title="Odds of a higher answer than clinical directors (95% CIs), adjusted for covariates"
+        )
+    )
+    assert [t.get_text() for t in fig.legends[0].get_texts()] == ["CE", "MD"]
+    _apart(fig)
+    plt.close(fig)

@@ -571,7 +571,8 @@ def forest(
     series = list(series_order or dict.fromkeys(data["series"]))
     offsets = {s: (i - (len(series) - 1) / 2) * 0.2 for i, s in enumerate(series)}
     data["y"] = data["row"].map({r: i for i, r in enumerate(rows)}) + data["series"].map(offsets)
-    fig, ax = plt.subplots(figsize=(0.075 * wrap + 5.5, 0.9 + 0.62 * len(rows)))
+    title_lines = textwrap.fill(title, 70).count("\n") + 1 if title else 0
+    fig, ax = plt.subplots(figsize=(0.075 * wrap + 5.5, 0.9 + 0.62 * len(rows) + 0.25 * title_lines))
     for i, s in enumerate(series):
         sub = data[data["series"] == s]
         err = _error_lengths(sub["estimate"], sub["ci_low"], sub["ci_high"])
@@ -601,10 +602,13 @@ def forest(
     ax.set_ylim(len(rows) - 0.5, -0.5)
     ax.set_xlabel(xlabel)
     ax.grid(axis="x", color="#E5E5E5", linewidth=0.6)
-    ax.legend(
-        loc="upper center", bbox_to_anchor=(0.5, -0.9 / fig.get_figheight()), ncol=len(series), frameon=False
-    )
     if title:
         ax.set_title(textwrap.fill(title, 70), fontweight="bold")
-    fig.tight_layout()
+    # the legend in a band of its own under the axis label (frame): anchored under the axes, a
+    # one-row chart's legend ran into its label and tight_layout printed a warning
+    handles, names = ax.get_legend_handles_labels()
+    legend = fig.legend(
+        handles, names, loc="lower center", ncol=max(len(series), 1), frameon=False, borderaxespad=0
+    )
+    frame(fig, legend=legend)
     return fig, data.reset_index(drop=True)
