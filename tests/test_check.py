@@ -184,3 +184,55 @@ def test_an_excel_export_is_not_said_to_have_the_encoding_xlsx(tmp_path, capsys)
     table = inputs.describe_export(export)
     assert table.loc["encoding", "value"] == "none (an Excel workbook is not a text file)"
     assert inputs.encoding_shown("cp1252") == "cp1252"
+
+
+def test_own_data_with_the_demos_then_and_now_settings_gets_a_note_naming_the_keys(tmp_path, capsys):
+    """Issue 11, second newcomer run: with the shipped params.yaml report 03 called a new survey
+    "the 2015 survey's respondents (new_sample: false)" and make check said nothing. Check notes
+    it (not a problem: the run is valid), names the keys and PARAMS=; the demo gets no such note,
+    nor does a params file set for a new round."""
+    import helpers.synthetic.instruments as S
+
+    folder = S.write_instrument(S.random_instrument(77), tmp_path / "own", "xlsx")
+    assert check.main([str(folder)]) == 0
+    out = capsys.readouterr().out
+    (note,) = [line for line in out.splitlines() if "then_and_now" in line]
+    assert note.startswith(
+        "  note     params: survey.then_and_now still has the demo's settings, new_sample: false "
+        "(report 03 will say these are the 2015 survey's own respondents); coverage_variable: nation "
+        "(not a variable of this codebook). For a new survey round set survey.then_and_now.new_sample: true"
+    )
+    assert "PARAMS=<your params file>" in note
+    own = tmp_path / "params.yaml"
+    shutil.copy(paths.project_root() / "params.yaml", own)
+    edit(own, "    new_sample: false", "    new_sample: true")
+    edit(own, "    coverage_variable: nation", "    coverage_variable: null")
+    assert check.main([str(folder), "--params", str(own)]) == 0
+    assert "then_and_now" not in capsys.readouterr().out
+    check.main([str(DEMO)])
+    assert "then_and_now" not in capsys.readouterr().out
+    readme = (paths.project_root() / "README.md").read_text(encoding="utf-8")
+    own_data = readme.split("## Running on your own data")[1].split("\n## ")[0]
+    assert "PARAMS=" in own_data and "new_sample: true" in own_data
+
+
+def test_a_level_above_the_positive_levels_is_a_problem_for_check_and_the_stages(data):
+    """Issue 11, second newcomer run: `99: Constantly` added above "5 Excellent" passed make check
+    silently, while the docs say the charts assume the positive levels are the top ones. The
+    codebook's reader (used by make check and by the stages: one code path) refuses it."""
+    from helpers.files import InputError
+    from helpers.survey.codebook import load_codebook
+
+    codebook = data / "survey" / "codebook.yaml"
+    edit(codebook, '5: "5 Excellent"}', '5: "5 Excellent", 99: Constantly}')
+    expected = (
+        f"{codebook}: scale 'quality5': positive codes must be its top levels (levels run low to high; "
+        "the charts assume it): the top 2 are ['5', '99']. Put a level above them among the positive "
+        "codes or below them in levels, or make it non_substantive (found ['4', '5'])"
+    )
+    assert check.check_survey(data, {}).problems == [expected]
+    with pytest.raises(InputError) as stage:
+        load_codebook(codebook)
+    assert str(stage.value) == expected
+    edit(codebook, "positive: [4, 5]\n  change3", "positive: [5, 99]\n  change3")
+    assert check.check_survey(data, {}).problems == []

@@ -122,6 +122,9 @@ def check_survey(data_dir: Path, params: dict) -> Report:
     except InputError as exc:
         report.problem(exc)
         return report
+    params_note = _demo_params_note(data_dir, params, codebook)
+    if params_note:
+        report.note(params_note)
     try:
         export = readers.read_export(
             inputs.find_export(folder, codebook), platform=codebook.platform, encoding=codebook.encoding
@@ -181,6 +184,33 @@ def check_survey(data_dir: Path, params: dict) -> Report:
     report.notes += [f"cleaning: {n}" for n in result.notes]
     _check_attitude_sections(codebook, result.clean, report)
     return report
+
+
+def _demo_params_note(data_dir: Path, params: dict, codebook) -> str | None:
+    """A note (not a problem) when a folder other than the demo runs with the demo's then-and-now
+    settings: new_sample false makes report 03 call the respondents the 2015 survey's own, and a
+    coverage_variable absent from the codebook has no values to compare (issue 11, second
+    newcomer run: the shipped params.yaml, unchanged, described a new survey as the 2015 one)."""
+    from helpers import paths
+
+    if Path(data_dir).resolve() == (paths.project_root() / "data" / "raw" / "demo").resolve():
+        return None
+    settings = (params.get("survey") or {}).get("then_and_now") or {}
+    why = []
+    if settings.get("new_sample") is False:
+        why.append("new_sample: false (report 03 will say these are the 2015 survey's own respondents)")
+    coverage = settings.get("coverage_variable")
+    if coverage and coverage not in codebook.variables:
+        why.append(f"coverage_variable: {coverage} (not a variable of this codebook)")
+    if not why:
+        return None
+    return (
+        "params: survey.then_and_now still has the demo's settings, "
+        + "; ".join(why)
+        + ". For a new survey round set survey.then_and_now.new_sample: true and coverage_variable "
+        "(a codebook variable holding the nation, or null) in a copy of params.yaml and pass it "
+        "with PARAMS=<your params file> (docs/bring-your-own-survey.md, 'Then and now')"
+    )
 
 
 def _check_attitude_sections(codebook, clean, report: Report) -> None:

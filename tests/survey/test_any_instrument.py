@@ -120,6 +120,10 @@ def test_failure_3_batteries_come_from_the_codebook_not_a_hard_coded_name(tmp_pa
     assert A.section_note("batteries", {"rel": items["rel"]}) == (
         "*Skipped for this instrument: no Likert item has a `battery`.*"
     )
+    # No Likert item at all (issue 11, second newcomer run): the two notes said "no Likert item
+    # has a battery" and "every Likert item belongs to a battery" at once; both give the reason.
+    no_items = "*Skipped for this instrument: the codebook declares no `likert` variables.*"
+    assert [A.section_note(s, {}) for s in ("items", "batteries", "single_items")] == [no_items] * 3
     source = json.loads((paths.project_root() / "notebooks/03_attitude_analysis.ipynb").read_text("utf-8"))
     code = "".join("".join(c["source"]) for c in source["cells"] if c["cell_type"] == "code")
     for demo_name in ('battery == "attitudes"', "relationship_quality", "relationship_change", "nation"):

@@ -300,7 +300,7 @@ def _same_clean_data(tmp_path, seed, layout, want_edits, want_likert):
     edits = _edits(draft, written)
     assert {name: sorted(e) for name, e in edits.items()} == want_edits
     assert _todos(draft) == (["# TODO role", "# TODO batteries", "# TODO published figures"] if want_likert
-                             else ["# TODO role"])  # fmt: skip
+                             else ["# TODO role", "# TODO scales"])  # fmt: skip
     raw = cd.apply_decisions(cd.render(draft), {"variables": edits})
     (folder / "survey" / "codebook.yaml").write_text(yaml.safe_dump(raw, sort_keys=False), encoding="utf-8")
     assert [str(p) for p in check.check_survey(folder, {"survey": settings}).problems] == []
@@ -568,3 +568,22 @@ def test_the_generated_surveymonkey_matrix_drafts_its_statements_alone(tmp_path)
     assert any(
         n.startswith("no question wording in the export, only a number: 'Question 5'") for n in draft.notes
     )
+
+
+def test_a_code_only_export_with_no_scale_recognised_drafts_a_scales_todo_that_check_reports(tmp_path):
+    """Issue 11, second newcomer run: a code-only XLSX export (generated instrument 77) drafted
+    every scale item as `categorical` "order to confirm" (a comment), so once the role TODO was
+    resolved make check said the folder was ready and the release had no attitude analysis. The
+    draft now holds a `TODO scales` decision, which make check reports (as the role's)."""
+    folder = S.write_instrument(S.random_instrument(77), tmp_path / "own", "xlsx")
+    (folder / "survey" / "codebook.yaml").unlink()
+    draft = cd.draft(cd.find_definition(folder))
+    assert not [v for v in draft.variables if v.type == "likert"]
+    assert draft.todos == [cd.model.TODO_ROLE, cd.model.TODO_SCALES]
+    (folder / "survey" / "codebook.yaml").write_text(cd.render(draft), encoding="utf-8")
+    problems = check.check_survey(folder, {}).problems
+    assert [p.split(": decision still to make: ")[1][:12] for p in problems] == [
+        "TODO role: c",
+        "TODO scales:",
+    ]
+    assert "report 03 would have no attitude analysis" in problems[1]

@@ -262,6 +262,15 @@ def load_codebook(path: str | Path, *, require_role: bool = True) -> Codebook:
         unknown = [c for c in positive if c not in levels]
         if unknown:
             raise InputError(path, f"scale {name!r}: positive codes not among its levels", value=unknown)
+        top = list(levels)[len(levels) - len(positive) :] if positive else []
+        if sorted(positive) != sorted(top):  # the charts and the "rate positive" figures assume it
+            raise InputError(
+                path,
+                f"scale {name!r}: positive codes must be its top levels (levels run low to high; "
+                f"the charts assume it): the top {len(positive)} are {top}. Put a level above them "
+                "among the positive codes or below them in levels, or make it non_substantive",
+                value=positive,
+            )
         scales[name] = Scale(name, levels, non_sub, tuple(levels[c] for c in positive))
 
     variables = {}

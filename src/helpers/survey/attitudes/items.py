@@ -114,6 +114,8 @@ def section_note(section: str, items: Mapping[str, Item], scales: Mapping | None
         "scales": (bool(scales), "the codebook has no `multi_item_scales` section"),
     }
     ok, why = needs[section]
+    if not items and section in ("batteries", "single_items"):
+        why = needs["items"][1]  # not "no item has a battery" and "every item has one" at once
     return None if ok else f"*Skipped for this instrument: {why}.*"
 
 

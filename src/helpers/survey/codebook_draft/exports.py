@@ -16,6 +16,7 @@ from helpers.survey.codebook_draft.model import (
     TODO_BATTERIES,
     TODO_PUBLISHED,
     TODO_ROLE,
+    TODO_SCALES,
     Draft,
     DraftVariable,
     _battery_name,
@@ -456,6 +457,8 @@ class _ExportDraft:
             draft.notes.append("no start date found: duplicates are ordered by completeness and row only")
         likert = [v for v in draft.variables if v.type == "likert"]
         draft.todos = [TODO_ROLE]
+        if not likert and any("order to confirm" in (v.comment or "") for v in draft.variables):
+            draft.todos.append(TODO_SCALES)  # make check reports it: a release with no attitudes
         if likert:
             draft.todos += [TODO_BATTERIES, TODO_PUBLISHED]
             draft.checks.append(

@@ -29,6 +29,8 @@ TODO_PUBLISHED = "# TODO published figures: add published_comparison (measure ->
 TODO_BATTERIES = "# TODO batteries: check which likert items belong to which battery (`battery: <name>`; a grid question's rows are drafted as one battery, single questions as none); then delete this line."  # noqa: E501
 
 
+TODO_SCALES = "# TODO scales: no likert variable was recognised, so report 03 would have no attitude analysis; the variables commented 'order to confirm' may be answer scales: for each scale, declare it under `scales` (levels low to high, `positive` the top levels) and make its items `likert`, or confirm none is; then delete this line."  # noqa: E501
+
 DEFAULT_TODOS = [TODO_ROLE, TODO_REVERSED, TODO_PUBLISHED]
 
 
