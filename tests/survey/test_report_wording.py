@@ -73,3 +73,14 @@ def test_notebook_03_markdown_states_no_fact_of_the_demonstration_instrument():
     markdown = "\n".join("".join(c["source"]) for c in cells if c["cell_type"] == "markdown")
     for demo_fact in ("in the demonstration:", "1-5 scale, as in 2002", "health boards are exactly"):
         assert demo_fact not in markdown.replace("\n", " ")
+
+
+def test_notebook_03_does_not_fix_the_role_test_at_three_degrees_of_freedom():
+    # newcomer2 item 5: the likelihood-ratio test has (role groups compared - 1) degrees
+    # of freedom; an instrument with fewer or more groups than the demo's four must not
+    # read "3 degrees of freedom".
+    from pathlib import Path
+
+    text = (Path(__file__).parents[2] / "notebooks" / "03_attitude_analysis.ipynb").read_text()
+    assert "(3 degrees of freedom)" not in text
+    assert "the number of role groups compared minus one" in text
