@@ -189,14 +189,18 @@ def test_data_log_paths_relative_to_workspace_and_raw_inputs_found_by_data_folde
             "inputs": [
                 {"path": f"{ws}/reports/tables/t.csv", "bytes": 1, "sha256": "aa"},
                 {"path": f"{data}/survey/e.csv", "bytes": 2, "sha256": "bb"},
+                {"path": f"{tmp_path}/home/jsmith/params.yaml", "bytes": 3, "sha256": "cc"},
             ],
         }
     ]
     log = qa_log.data_log(records, [], data)
+    # no path of this machine in the published log: the data folder by its last part
     assert log[["dataset", "kind"]].to_records(index=False).tolist() == [
-        (f"{data}/survey/e.csv", "raw input"),
+        ("demo/survey/e.csv", "raw input"),
+        ("params.yaml (outside the project)", "other"),
         ("reports/tables/t.csv", "strand output (read by a later stage)"),
     ]
+    assert not log["dataset"].str.contains(str(tmp_path)).any()
 
 
 @pytest.mark.parametrize(
@@ -234,6 +238,7 @@ def test_survey_datasets_rows_are_counts_of_people_and_their_sizes_are_not_publi
     assert (
         pd.isna(exclusions["bytes"]) and pd.isna(clean["bytes"]) and exclusions["note"] == qa_log.PEOPLE_NOTE
     )
+    assert str(log["rows"].dtype) == str(log["bytes"].dtype) == "Int64"  # written "41", not "41.0"
     literature = log.loc["data/processed/literature_records.csv"]
     assert literature["rows"] == 2 and literature["bytes"] == 7 and literature["note"] == "build output"
 

@@ -388,13 +388,13 @@ def data_log(
     inputs: dict[tuple[str, str], dict] = {}
     for rec in provenance_records:
         for i in rec.get("inputs", []):
-            shown = _shown(i["path"])
+            shown = _shown(i["path"], data_dir)
             key = (shown, i["sha256"])
             row = inputs.setdefault(
                 key,
                 {
                     "dataset": shown,
-                    "kind": _kind(shown, data_dir),
+                    "kind": _kind(_shown(i["path"]), data_dir),
                     "stages": [],
                     "bytes": i["bytes"],
                     "sha256": i["sha256"],
@@ -432,16 +432,29 @@ def data_log(
             }
         )
     table = pd.DataFrame(rows, columns=DATA_COLUMNS)
+    for column in ("bytes", "rows"):  # whole numbers, blank where not published ("41", not "41.0")
+        table[column] = table[column].astype("Int64")
     dup = table[table["kind"] != "processed"].duplicated("dataset", keep=False)
     table.loc[dup[dup].index, "note"] = "changed between stages (one row per version)"
     return table
 
 
-def _shown(path: str) -> str:
+def _shown(path: str, data_dir: Path | None = None) -> str:
     """An input's path as recorded, relative to the workspace when it lies inside it (so two
-    runs in different workspaces log the same names)."""
+    runs in different workspaces log the same names). With ``data_dir``, a published name: a
+    file of a data folder outside the workspace is named from the folder's last part
+    (``own_survey/survey/export.csv``), any other file outside it by its name alone, so the
+    data log prints no path of this machine (a user name, a network share), as the provenance
+    footers do."""
     workspace = paths.workspace().as_posix().rstrip("/") + "/"
-    return path[len(workspace) :] if path.startswith(workspace) else path
+    if path.startswith(workspace):
+        return path[len(workspace) :]
+    if data_dir is None or not Path(path).is_absolute():
+        return path
+    folder = Path(data_dir).resolve()
+    if Path(path).is_relative_to(folder):
+        return f"{folder.name}/{Path(path).relative_to(folder).as_posix()}"
+    return f"{Path(path).name} (outside the project)"
 
 
 def _kind(path: str, data_dir: Path | None = None) -> str:
