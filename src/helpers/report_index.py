@@ -252,16 +252,23 @@ def headlines(reports: Path, phrases: dict[str, str] | None = None) -> dict[str,
     return out
 
 
+def _folders(data_dirs):
+    """The data folders of the records that exist on this machine, resolved (a record names a
+    folder outside the project by its last part only, which is not one)."""
+    for d in data_dirs:
+        if d and d != "None" and paths.resolve(d).is_dir():
+            yield paths.resolve(d)
+
+
 def share_phrases(data_dirs) -> dict[str, str]:
     """What each survey item's share counts, in words, from the codebook of the (first) data
     folder that has one (:func:`helpers.findings.present.share_phrases`); empty without one."""
     from helpers.findings import present
 
-    for d in data_dirs:
-        if d and d != "None" and paths.resolve(d).is_dir():
-            phrases = present.share_phrases(paths.resolve(d))
-            if phrases:
-                return phrases
+    for folder in _folders(data_dirs):
+        phrases = present.share_phrases(folder)
+        if phrases:
+            return phrases
     return {}
 
 
@@ -271,11 +278,10 @@ def page_title(data_dirs) -> str:
     at a glance' without one."""
     from helpers.survey.codebook import study_title
 
-    for d in data_dirs:
-        if d and d != "None" and paths.resolve(d).is_dir():
-            title = study_title(paths.resolve(d))
-            if title:
-                return f"{title}: the study at a glance"
+    for folder in _folders(data_dirs):
+        title = study_title(folder)
+        if title:
+            return f"{title}: the study at a glance"
     return "The study at a glance"
 
 
@@ -358,9 +364,8 @@ def render(
     out.append('<h2>Each strand at a glance</h2><div class="strands">')
     said = headlines(reports, share_phrases([str(data_dir)] if data_dir else data_dirs))
     absent = {}  # stage -> its input folder, absent from the data folder the stages read
-    for d in data_dirs:
-        if d and d != "None" and paths.resolve(d).is_dir():
-            absent.update(session.absent_stages(d))
+    for folder in _folders(data_dirs):
+        absent.update(session.absent_stages(folder))
     if data_dir and Path(data_dir).is_dir():  # the release's own folder (records name it by its last part)
         absent.update(session.absent_stages(data_dir))
     absent = {**skipped_strands(reports.parent), **absent}  # the data folder's own answer first

@@ -113,18 +113,10 @@ def share_phrases(data_dir) -> dict[str, str]:
     """item -> what its share counts, in words (:func:`helpers.findings.messages.share_phrase`:
     the codebook's published-comparison measure where one counts the item's positive levels),
     for every Likert item of the survey codebook in ``data_dir``; empty without one."""
-    from pathlib import Path
+    from helpers.survey.codebook import codebook_of
 
-    from helpers.files import InputError
-    from helpers.survey import inputs as survey_inputs
-    from helpers.survey.codebook import load_codebook
-
-    path = Path(data_dir) / "survey" / survey_inputs.CODEBOOK_NAME
-    if not path.is_file():
-        return {}
-    try:
-        codebook = load_codebook(path)
-    except InputError:  # the stages said so already; the landing page keeps its generic words
+    codebook = codebook_of(data_dir)
+    if codebook is None:  # the landing page keeps its generic words
         return {}
     return {
         name: messages.share_phrase(name, v.scale.positive if v.scale else (), codebook.published_comparison)

@@ -397,18 +397,25 @@ def load_codebook(path: str | Path, *, require_role: bool = True) -> Codebook:
     )
 
 
+def codebook_of(data_dir: str | Path) -> Codebook | None:
+    """The survey codebook of a data folder, for the words of the landing page and the deck;
+    None when the folder has none or it cannot be read (the survey stages report that: a title
+    or a phrase is no reason to fail)."""
+    path = Path(data_dir) / "survey" / "codebook.yaml"
+    if not path.is_file():
+        return None
+    try:
+        return load_codebook(path)
+    except InputError:
+        return None
+
+
 def study_title(data_dir: str | Path) -> str:
     """The title of the deck and the landing page: the survey codebook's ``survey.study_title``,
     else its ``survey.title``; "" when the data folder has no readable survey codebook (the
     callers then use words of their own, never the demonstration study's name)."""
-    path = Path(data_dir) / "survey" / "codebook.yaml"
-    if not path.is_file():
-        return ""
-    try:
-        codebook = load_codebook(path)
-    except InputError:  # the survey stages report it; a title is no reason to fail
-        return ""
-    return codebook.study_title or codebook.title
+    codebook = codebook_of(data_dir)
+    return (codebook.study_title or codebook.title) if codebook else ""
 
 
 def _groups(spec: dict, vtype: str, name: str, labels: dict[str, str], path: Path) -> dict[str, str]:
